@@ -1,0 +1,15 @@
+#!/bin/sh
+# Install the Debian packages crashsig needs to build and test.
+set -e
+PKGS="build-essential cmake pkg-config libdw-dev libelf-dev libpcre2-dev \
+libcapstone-dev libzstd-dev liblzma-dev zlib1g-dev libcmocka-dev python3 \
+binutils elfutils"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing

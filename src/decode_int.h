@@ -1,0 +1,86 @@
+/* Internal interfaces shared by decode.c, decode_disasm.c and
+ * decode_explain.c. Not installed. */
+#ifndef CRASHSIG_DECODE_INT_H
+#define CRASHSIG_DECODE_INT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+/* capstone's "cs_err" enum clashes with util.h's cs_err struct: rename
+ * capstone's for this translation unit. Include this header first. */
+#define cs_err cs_capstone_err
+#include <capstone/capstone.h>
+#undef cs_err
+
+#include "crashsig/decode.h"
+#include "ctx.h"
+#include "util.h"
+
+enum {
+	DEC_X86_64,
+	DEC_X86_32,
+	DEC_ARM64,
+	DEC_ARM,
+	DEC_THUMB,
+	DEC_PPC,
+	DEC_S390,
+	DEC_MODE_COUNT
+};
+
+struct crashsig_decoder {
+	crashsig_ctx *ctx; /* borrowed, may be NULL */
+	csh h[DEC_MODE_COUNT];
+	cs_insn *scratch[DEC_MODE_COUNT]; /* owned, from cs_malloc */
+	unsigned char opened[DEC_MODE_COUNT];
+	unsigned char failed[DEC_MODE_COUNT];
+};
+
+#define DEC_MAXREGS 96
+#define DEC_REGNAME 12
+
+/* Register values of the report a dump belongs to (lower-case names). */
+typedef struct dec_regs {
+	size_t n;
+	char name[DEC_MAXREGS][DEC_REGNAME];
+	uint64_t val[DEC_MAXREGS];
+} dec_regs;
+
+/* A dump being built; pub is what the API returns. */
+typedef struct dec_code {
+	crashsig_code pub;
+	uint8_t *bytes;        /* owned */
+	crashsig_insn *insns;  /* owned, each string owned */
+	size_t cap;
+	dec_regs regs;
+	/* copy of capstone's detail for the trapping instruction */
+	int have_trap_detail;
+	int trap_mode;
+	csh h; /* handle the dump was decoded with (owned by the decoder) */
+	unsigned trap_id;
+	cs_detail trap_detail;
+	uint64_t trap_insn_end; /* listing address after the insn */
+} dec_code;
+
+struct crashsig_decoded {
+	dec_code *codes; /* owned */
+	size_t count, cap;
+	int hang; /* stall / lockup / hung task report */
+};
+
+typedef struct dec_line {
+	const char *s; /* into the caller's text, prefix stripped */
+	size_t n;
+} dec_line;
+
+int dec_handle(crashsig_decoder *d, int mode, csh *h, cs_insn **scratch);
+int dec_message(dec_code *c, int status, const char *fmt, ...) CS_PRINTF(3, 4);
+int dec_reg_get(const dec_regs *r, const char *name, uint64_t *v);
+/* Disassemble c->bytes; fills insns/listing or sets status/message.
+ * Returns CRASHSIG_ENOMEM or 0. */
+int dec_disassemble(crashsig_decoder *d, dec_code *c);
+/* Fill trap_kind/explanation/address. Returns CRASHSIG_ENOMEM or 0. */
+int dec_explain(dec_code *c);
+/* Register name of a capstone register for the dump ("rax", "x19"...). */
+const char *dec_reg_name(dec_code *c, unsigned reg);
+
+#endif

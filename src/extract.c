@@ -1,0 +1,366 @@
+/*
+ * Crash-block extraction: a streaming state machine over normalized lines.
+ *
+ * A line that holds a crash kind's start marker (and none of its `not`
+ * patterns, nor the global `not-crash` patterns) opens a block. The block
+ * takes the following lines of the same caller (lines of other tasks/CPUs
+ * are left out when both carry caller ids) until
+ *   - a line matches `block-stop` (not kept),
+ *   - another crash starts whose kind does not `follow` (panic lines follow),
+ *   - max_report_lines lines were taken,
+ *   - the input ends.
+ * Finished blocks are classified into reports and queued in order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "input.h"
+#include "normalize.h"
+#include "report.h"
+#include "rules.h"
+
+#define MAX_BLOCK_BYTES (4u << 20)
+
+typedef struct start_ref {
+	const char *lit;
+	size_t len;
+	const cs_crash *crash;
+} start_ref;
+
+typedef struct rq_node {
+	crashsig_report *rep;
+	struct rq_node *next;
+} rq_node;
+
+struct crashsig_parser {
+	crashsig_ctx *ctx;
+	cs_splitter split;
+	cs_buf scratch;
+	start_ref *starts[256]; /* per first byte, NULL-terminated arrays */
+	size_t nstarts[256];
+	pcre2_match_data *md;
+	int open;
+	cs_block blk;
+	rq_node *head, *tail;
+	int err;
+};
+
+static void block_reset(cs_block *b)
+{
+	cs_buf_clear(&b->text);
+	b->nlines = 0;
+	b->crash = NULL;
+	b->header_col = 0;
+	b->caller[0] = 0;
+	b->panicked = 0;
+	b->follows_seen = 0;
+	b->absorbed = 0;
+	b->only_starts = 1;
+}
+
+static int block_add(cs_block *b, const char *s, size_t n)
+{
+	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
+		return 0;
+	if (b->nlines == b->cap_lines) {
+		size_t cap = b->cap_lines ? b->cap_lines * 2 : 64;
+		size_t *v = realloc(b->lines, cap * sizeof(*v));
+		if (!v)
+			return CRASHSIG_ENOMEM;
+		b->lines = v;
+		b->cap_lines = cap;
+	}
+	b->lines[b->nlines++] = b->text.len;
+	if (cs_buf_add(&b->text, s, n) || cs_buf_addc(&b->text, '\n'))
+		return CRASHSIG_ENOMEM;
+	return 0;
+}
+
+static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
+{
+	return re->code &&
+	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, p->md, NULL) > 0;
+}
+
+/* Find the crash start in a line: earliest position, then longest marker.
+ * Returns the crash kind and sets *col, or NULL. */
+static const cs_crash *find_start(crashsig_parser *p, const char *s, size_t n,
+				  size_t *col)
+{
+	const cs_rules *r = p->ctx->rules;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (!r->first[ch])
+			continue;
+		const start_ref *best = NULL;
+		for (size_t k = 0; k < p->nstarts[ch]; k++) {
+			const start_ref *sr = &p->starts[ch][k];
+			if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
+				continue;
+			if (best && best->len >= sr->len)
+				continue;
+			int excluded = 0;
+			for (size_t j = 0; j < sr->crash->nnots && !excluded; j++)
+				excluded = re_hit(p, &sr->crash->nots[j], s, n);
+			if (!excluded)
+				best = sr;
+		}
+		if (best) {
+			if (re_hit(p, &r->not_crash, s, n))
+				return NULL;
+			*col = i;
+			return best->crash;
+		}
+	}
+	return NULL;
+}
+
+/* Does an open block of kind b take a start line of kind c? */
+static int absorbs(const cs_crash *b, const cs_crash *c)
+{
+	if (c->follows)
+		return 1;
+	if (!b->absorbs)
+		return 0;
+	size_t n = strlen(c->name);
+	for (const char *p = strstr(b->absorbs, c->name); p; p = strstr(p + 1, c->name))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+static int close_block(crashsig_parser *p)
+{
+	if (!p->open)
+		return 0;
+	p->open = 0;
+	crashsig_report *rep = NULL;
+	int rc = cs_report_build(p->ctx, &p->blk, &rep);
+	if (rc)
+		return rc;
+	rq_node *n = calloc(1, sizeof(*n));
+	if (!n) {
+		crashsig_report_free(rep);
+		return cs_ctx_error(p->ctx, CRASHSIG_ENOMEM, "out of memory");
+	}
+	n->rep = rep;
+	if (p->tail)
+		p->tail->next = n;
+	else
+		p->head = n;
+	p->tail = n;
+	block_reset(&p->blk);
+	return 0;
+}
+
+static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
+		      const cs_line *ln, uint64_t off, uint64_t raw_len)
+{
+	block_reset(&p->blk);
+	p->open = 1;
+	p->blk.crash = c;
+	p->blk.header_col = col;
+	p->blk.start = off;
+	p->blk.end = off + raw_len;
+	memcpy(p->blk.caller, ln->caller, sizeof(p->blk.caller));
+	if (re_hit(p, &p->ctx->rules->panic, ln->text, ln->len))
+		p->blk.panicked = 1;
+	return block_add(&p->blk, ln->text, ln->len);
+}
+
+static int on_line(void *arg, const char *data, size_t len, uint64_t off,
+		   uint64_t raw_len)
+{
+	crashsig_parser *p = arg;
+	const cs_rules *r = p->ctx->rules;
+	cs_line ln;
+	int rc = cs_normalize(data, len, &ln, &p->scratch);
+	if (rc)
+		return rc;
+	size_t col = 0;
+	const cs_crash *c = find_start(p, ln.text, ln.len, &col);
+	if (!p->open) {
+		if (c)
+			return open_block(p, c, col, &ln, off, raw_len);
+		return 0;
+	}
+	cs_block *b = &p->blk;
+	int other = b->caller[0] && ln.caller[0] && strcmp(b->caller, ln.caller);
+	/* Symbolization repeats the header once per inline frame:
+	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2". */
+	int repeat = c == b->crash && b->only_starts;
+	if (c && !other && !repeat && !absorbs(b->crash, c)) {
+		if ((rc = close_block(p)))
+			return rc;
+		return open_block(p, c, col, &ln, off, raw_len);
+	}
+	if (re_hit(p, &r->block_stop, ln.text, ln.len))
+		return close_block(p);
+	if (other && !(c && c->follows))
+		return 0;
+	b->only_starts = repeat;
+	if (c && !c->follows && !repeat) {
+		/* an absorbed start is taken once; a second one is a new crash */
+		if (b->absorbed) {
+			if ((rc = close_block(p)))
+				return rc;
+			return open_block(p, c, col, &ln, off, raw_len);
+		}
+		b->absorbed = 1;
+	}
+	if (re_hit(p, &r->panic, ln.text, ln.len))
+		b->panicked = 1;
+	if (c && c->follows)
+		b->follows_seen = 1;
+	if ((rc = block_add(b, ln.text, ln.len)))
+		return rc;
+	b->end = off + raw_len;
+	if (b->nlines >= p->ctx->opts.max_report_lines)
+		return close_block(p);
+	return 0;
+}
+
+CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
+{
+	if (!out || !ctx)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	crashsig_parser *p = calloc(1, sizeof(*p));
+	if (!p)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	p->ctx = ctx;
+	cs_splitter_init(&p->split, ctx->opts.max_line, on_line, p);
+	p->md = pcre2_match_data_create(4, NULL);
+	const cs_rules *r = ctx->rules;
+	int ok = p->md != NULL;
+	for (size_t i = 0; i < r->ncrashes && ok; i++)
+		for (size_t j = 0; j < r->crashes[i].nstarts && ok; j++) {
+			const char *lit = r->crashes[i].starts[j];
+			unsigned char ch = (unsigned char)lit[0];
+			start_ref *v = realloc(p->starts[ch], (p->nstarts[ch] + 1) * sizeof(*v));
+			if (!v) {
+				ok = 0;
+				break;
+			}
+			v[p->nstarts[ch]].lit = lit;
+			v[p->nstarts[ch]].len = strlen(lit);
+			v[p->nstarts[ch]].crash = &r->crashes[i];
+			p->starts[ch] = v;
+			p->nstarts[ch]++;
+		}
+	if (!ok) {
+		crashsig_parser_free(p);
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	}
+	*out = p;
+	return 0;
+}
+
+CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len)
+{
+	if (!p || (!data && len))
+		return CRASHSIG_EINVAL;
+	if (p->err)
+		return p->err;
+	int rc = cs_splitter_feed(&p->split, data, len);
+	if (rc)
+		p->err = rc;
+	return rc;
+}
+
+CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
+{
+	if (!p)
+		return CRASHSIG_EINVAL;
+	if (p->err)
+		return p->err;
+	int rc = cs_splitter_finish(&p->split);
+	if (!rc)
+		rc = close_block(p);
+	if (rc)
+		p->err = rc;
+	return rc;
+}
+
+CS_EXPORT int crashsig_parser_next(crashsig_parser *p, crashsig_report **out)
+{
+	if (!p || !out)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	rq_node *n = p->head;
+	if (!n)
+		return 0;
+	p->head = n->next;
+	if (!p->head)
+		p->tail = NULL;
+	*out = n->rep;
+	free(n);
+	return 1;
+}
+
+CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
+{
+	if (!p)
+		return;
+	while (p->head) {
+		rq_node *n = p->head;
+		p->head = n->next;
+		crashsig_report_free(n->rep);
+		free(n);
+	}
+	for (int i = 0; i < 256; i++)
+		free(p->starts[i]);
+	cs_splitter_free(&p->split);
+	cs_buf_free(&p->scratch);
+	cs_buf_free(&p->blk.text);
+	free(p->blk.lines);
+	pcre2_match_data_free(p->md);
+	free(p);
+}
+
+CS_EXPORT int crashsig_parse_buffer(crashsig_ctx *ctx, const void *data, size_t len,
+				    crashsig_report ***out, size_t *count)
+{
+	if (!ctx || !out || !count || (!data && len))
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	*count = 0;
+	crashsig_parser *p;
+	int rc = crashsig_parser_new(&p, ctx);
+	if (rc)
+		return rc;
+	rc = crashsig_parser_feed(p, data, len);
+	if (!rc)
+		rc = crashsig_parser_finish(p);
+	crashsig_report **v = NULL;
+	size_t n = 0;
+	crashsig_report *rep;
+	while (!rc && crashsig_parser_next(p, &rep) == 1) {
+		crashsig_report **nv = realloc(v, (n + 1) * sizeof(*nv));
+		if (!nv) {
+			crashsig_report_free(rep);
+			rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+			break;
+		}
+		v = nv;
+		v[n++] = rep;
+	}
+	crashsig_parser_free(p);
+	if (rc) {
+		crashsig_reports_free(v, n);
+		return rc;
+	}
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+CS_EXPORT void crashsig_reports_free(crashsig_report **reports, size_t count)
+{
+	if (!reports)
+		return;
+	for (size_t i = 0; i < count; i++)
+		crashsig_report_free(reports[i]);
+	free(reports);
+}

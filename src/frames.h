@@ -1,0 +1,17 @@
+/* Frame model: stack-trace line parsing. */
+#ifndef CRASHSIG_FRAMES_H
+#define CRASHSIG_FRAMES_H
+
+#include <stddef.h>
+
+#include "crashsig/crashsig.h"
+
+/* See crashsig_frame_parse(). */
+int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
+		   size_t buflen);
+
+/* Length of the function name without compiler suffixes
+ * (".isra.0", ".constprop.3", ".part.1", ".cold", ...). */
+size_t cs_func_base_len(const char *func, size_t len);
+
+#endif

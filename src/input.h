@@ -1,0 +1,32 @@
+/* Input stage: split a byte stream, fed in pieces, into lines.
+ * Memory is bounded by max_line: longer lines are cut (their tail is
+ * dropped, their byte offsets still count). */
+#ifndef CRASHSIG_INPUT_H
+#define CRASHSIG_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* Called for each complete line: data excludes the '\n' (and a trailing
+ * '\r'), off is the byte offset of the line start in the stream, raw_len
+ * the number of stream bytes the line took including its '\n'. */
+typedef int (*cs_line_fn)(void *arg, const char *data, size_t len,
+			  uint64_t off, uint64_t raw_len);
+
+typedef struct cs_splitter {
+	cs_buf partial;   /* pending incomplete line (owned) */
+	uint64_t off;     /* stream offset of the pending line */
+	uint64_t pending; /* stream bytes of the pending line seen so far */
+	size_t max_line;
+	cs_line_fn fn;
+	void *arg;
+} cs_splitter;
+
+void cs_splitter_init(cs_splitter *s, size_t max_line, cs_line_fn fn, void *arg);
+int cs_splitter_feed(cs_splitter *s, const char *data, size_t len);
+int cs_splitter_finish(cs_splitter *s);
+void cs_splitter_free(cs_splitter *s);
+
+#endif

@@ -1,0 +1,733 @@
+/*
+ * Titles: classify a crash block with the rules. For the crash kind that
+ * opened the block, the formats are tried in order; the first whose `match`
+ * regex matches the block gives the title template, the guilty frame is
+ * found by the format's `frame` sources, and the title is sanitized, typed
+ * and given its alternative titles.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "frames.h"
+
+static const char *line_at(const cs_block *b, size_t i, size_t *len)
+{
+	size_t s = b->lines[i];
+	size_t e = i + 1 < b->nlines ? b->lines[i + 1] : b->text.len;
+	if (e > s && b->text.data[e - 1] == '\n')
+		e--;
+	*len = e - s;
+	return b->text.data + s;
+}
+
+/* Replace every match of re in in by repl ($0..$9); result in out. */
+static int subst_all(const cs_subst *s, const char *in, size_t inlen,
+		     pcre2_match_data *md, cs_buf *out)
+{
+	cs_buf_clear(out);
+	size_t pos = 0, copied = 0;
+	while (pos <= inlen) {
+		int rc = pcre2_match(s->re.code, (PCRE2_SPTR)in, inlen, pos, 0, md, NULL);
+		if (rc <= 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		if (cs_buf_add(out, in + copied, ov[0] - copied))
+			return CRASHSIG_ENOMEM;
+		for (const char *t = s->repl; *t; t++) {
+			if (*t == '$' && cs_isdigit((unsigned char)t[1])) {
+				int g = t[1] - '0';
+				t++;
+				if (g < rc && ov[2 * g] != PCRE2_UNSET &&
+				    cs_buf_add(out, in + ov[2 * g], ov[2 * g + 1] - ov[2 * g]))
+					return CRASHSIG_ENOMEM;
+				continue;
+			}
+			if (cs_buf_addc(out, *t))
+				return CRASHSIG_ENOMEM;
+		}
+		copied = ov[1];
+		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	if (copied < inlen && cs_buf_add(out, in + copied, inlen - copied))
+		return CRASHSIG_ENOMEM;
+	if (!out->data && cs_buf_reserve(out, 0))
+		return CRASHSIG_ENOMEM;
+	return 0;
+}
+
+int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
+{
+	pcre2_match_data *md = pcre2_match_data_create(10, NULL);
+	if (!md)
+		return CRASHSIG_ENOMEM;
+	cs_buf cur = {0}, tmp = {0};
+	int rc = cs_buf_adds(&cur, in);
+	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
+		/* Matches may overlap ("0,1,2"): repeat until stable. */
+		for (int k = 0; k < 4 && !rc; k++) {
+			rc = subst_all(&r->sanitize[i], cur.data, cur.len, md, &tmp);
+			if (rc)
+				break;
+			int same = tmp.len == cur.len && !memcmp(tmp.data, cur.data, cur.len);
+			cs_buf t = cur;
+			cur = tmp;
+			tmp = t;
+			if (same)
+				break;
+		}
+	}
+	pcre2_match_data_free(md);
+	cs_buf_free(&tmp);
+	if (rc) {
+		cs_buf_free(&cur);
+		return rc;
+	}
+	cs_buf_clear(out);
+	rc = cs_buf_add(out, cur.data, cur.len);
+	cs_buf_free(&cur);
+	return rc;
+}
+
+int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
+{
+	size_t n = cs_func_base_len(func, strlen(func));
+	cs_buf_clear(out);
+	if (r->frame_norm.code) {
+		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+		if (!md)
+			return CRASHSIG_ENOMEM;
+		int rc = pcre2_match(r->frame_norm.code, (PCRE2_SPTR)func, n, 0, 0, md, NULL);
+		if (rc > 1) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			int g = 1;
+			while (g < rc && ov[2 * g] == PCRE2_UNSET)
+				g++;
+			if (g < rc) {
+				int e = cs_buf_add(out, func, ov[2 * g]) ||
+					cs_buf_add(out, func + ov[2 * g + 1], n - ov[2 * g + 1]);
+				pcre2_match_data_free(md);
+				return e ? CRASHSIG_ENOMEM : 0;
+			}
+		}
+		pcre2_match_data_free(md);
+	}
+	return cs_buf_add(out, func, n);
+}
+
+typedef struct classify {
+	crashsig_ctx *ctx;
+	const cs_rules *r;
+	const cs_block *b;
+	const cs_format *f;
+	pcre2_match_data *md;
+	pcre2_match_data *md2;
+	char fbuf[1024];
+	int matched_groups;
+	PCRE2_SIZE ov[20];
+} classify;
+
+static int skipped(classify *c, const char *func)
+{
+	size_t n = strlen(func);
+	if (!n)
+		return 1;
+	if (c->r->skip.code &&
+	    pcre2_match(c->r->skip.code, (PCRE2_SPTR)func, n, 0, 0, c->md2, NULL) > 0)
+		return 1;
+	for (size_t i = 0; i < c->f->nskip; i++)
+		if (pcre2_match(c->f->skip[i].code, (PCRE2_SPTR)func, n, 0, 0, c->md2,
+				NULL) > 0)
+			return 1;
+	return 0;
+}
+
+/* Does line i parse as a usable frame? Returns the function or NULL. */
+static const char *frame_func(classify *c, size_t i, unsigned *flags)
+{
+	size_t len;
+	const char *l = line_at(c->b, i, &len);
+	crashsig_frame f;
+	if (!cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf)))
+		return NULL;
+	*flags = f.flags;
+	return f.func;
+}
+
+static int is_marker(const char *l, size_t len)
+{
+	while (len && *l == ' ') {
+		l++;
+		len--;
+	}
+	return len >= 3 && l[0] == '<' && l[len - 1] == '>' && len < 12;
+}
+
+/* Scan frames starting at line i; returns first acceptable frame function
+ * (copied into out) or 0. Stops at the end of the trace. */
+static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
+{
+	int seen = 0;
+	size_t gap = 0;
+	for (; i < c->b->nlines; i++) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (!fn || (fl & CRASHSIG_FRAME_IP)) {
+			if (is_marker(l, len))
+				continue;
+			if (c->r->stack_end.code &&
+			    pcre2_match(c->r->stack_end.code, (PCRE2_SPTR)l, len, 0, 0,
+					c->md2, NULL) > 0 && seen)
+				return 0;
+			if (stop_at_gap && seen && ++gap > 0)
+				return 0;
+			continue;
+		}
+		seen = 1;
+		gap = 0;
+		if (fl & CRASHSIG_FRAME_INLINE)
+			continue;
+		if (skipped(c, fn))
+			continue;
+		cs_buf_clear(out);
+		return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
+	}
+	return 0;
+}
+
+static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
+{
+	for (size_t i = from; i < c->b->nlines; i++) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		if (pcre2_match(re->code, (PCRE2_SPTR)l, len, 0, 0, c->md2, NULL) > 0) {
+			*at = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Run the format's frame sources; 1 and out set when found. */
+static int guilty_frame(classify *c, cs_buf *out)
+{
+	const cs_format *f = c->f;
+	for (size_t s = 0; s < f->nsteps; s++) {
+		const cs_step *st = &f->steps[s];
+		int rc = 0;
+		size_t at;
+		switch (st->kind) {
+		case CS_STEP_GROUP:
+			if (st->group < c->matched_groups &&
+			    c->ov[2 * st->group] != PCRE2_UNSET) {
+				size_t n = c->ov[2 * st->group + 1] - c->ov[2 * st->group];
+				cs_buf_clear(out);
+				if (cs_buf_add(out, c->b->text.data + c->ov[2 * st->group], n))
+					return CRASHSIG_ENOMEM;
+				/* symbolized headers: "at f file.c:12 [inline]" */
+				const char *cs0 = c->b->text.data + c->ov[2 * st->group];
+				const char *eol = memchr(cs0, '\n', c->b->text.len - c->ov[2 * st->group]);
+				size_t rest = eol ? (size_t)(eol - cs0) : strlen(cs0);
+				crashsig_frame fr;
+				if (cs_frame_parse(cs0, rest, &fr, c->fbuf, sizeof(c->fbuf)) &&
+				    (fr.flags & CRASHSIG_FRAME_INLINE))
+					break;
+				if (n && !skipped(c, out->data))
+					return 1;
+			}
+			break;
+		case CS_STEP_IP:
+			for (size_t i = 0; i < c->b->nlines; i++) {
+				unsigned fl = 0;
+				const char *fn = frame_func(c, i, &fl);
+				if (!fn || !(fl & CRASHSIG_FRAME_IP))
+					continue;
+				if (!*fn || (fl & CRASHSIG_FRAME_INLINE))
+					continue; /* user RIP, or inline part */
+				if (skipped(c, fn))
+					break;
+				cs_buf_clear(out);
+				return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
+			}
+			break;
+		case CS_STEP_TRACE:
+			if (c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at))
+				rc = scan_trace(c, at + 1, 0, out);
+			break;
+		case CS_STEP_AFTER:
+			if (find_line(c, &st->re, 0, &at))
+				rc = scan_trace(c, at + 1, 0, out);
+			break;
+		case CS_STEP_ANY:
+			rc = scan_trace(c, 0, 0, out);
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Expand the title template. */
+static int expand_title(classify *c, const char *frame, cs_buf *out)
+{
+	cs_buf_clear(out);
+	for (const char *t = c->f->title; *t; t++) {
+		if (*t == '$' && cs_isdigit((unsigned char)t[1])) {
+			int g = t[1] - '0';
+			t++;
+			if (g < c->matched_groups && c->ov[2 * g] != PCRE2_UNSET &&
+			    cs_buf_add(out, c->b->text.data + c->ov[2 * g],
+				       c->ov[2 * g + 1] - c->ov[2 * g]))
+				return CRASHSIG_ENOMEM;
+			continue;
+		}
+		if (!strncmp(t, "{FRAME}", 7)) {
+			if (cs_buf_adds(out, frame ? frame : "corrupted"))
+				return CRASHSIG_ENOMEM;
+			t += 6;
+			continue;
+		}
+		if (cs_buf_addc(out, *t))
+			return CRASHSIG_ENOMEM;
+	}
+	if (!out->data && cs_buf_reserve(out, 0))
+		return CRASHSIG_ENOMEM;
+	return 0;
+}
+
+static int add_str(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return 0;
+	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
+	if (!nv)
+		return CRASHSIG_ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return CRASHSIG_ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Apply the "alt" table to title t; add results to r->alts. */
+static int add_alts(classify *c, crashsig_report *rep, const char *t)
+{
+	cs_buf tmp = {0};
+	int rc = 0;
+	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
+		const cs_subst *s = &c->r->alts[i];
+		size_t n = strlen(t);
+		int m = pcre2_match(s->re.code, (PCRE2_SPTR)t, n, 0, 0, c->md, NULL);
+		if (m <= 0)
+			continue;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+		cs_buf_clear(&tmp);
+		for (const char *p = s->repl; *p && !rc; p++) {
+			if (*p == '$' && cs_isdigit((unsigned char)p[1])) {
+				int g = *++p - '0';
+				if (g < m && ov[2 * g] != PCRE2_UNSET)
+					rc = cs_buf_add(&tmp, t + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+			} else {
+				rc = cs_buf_addc(&tmp, *p);
+			}
+		}
+		if (!rc && tmp.len && strcmp(tmp.data, rep->title))
+			rc = add_str(&rep->alts, &rep->nalts, tmp.data);
+	}
+	cs_buf_free(&tmp);
+	return rc;
+}
+
+static int re_hit(classify *c, const cs_re *re, const char *s, size_t n)
+{
+	return re->code &&
+	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
+}
+
+/* Name of a stack from the line that introduced it. */
+static const char *stack_kind(const char *l)
+{
+	static const struct {
+		const char *needle, *kind;
+	} kinds[] = {
+		{"Call Trace", "call trace"}, {"Call trace", "call trace"},
+		{"Backtrace", "call trace"},  {"stack backtrace", "call trace"},
+		{"Allocated by", "allocated"}, {"Freed by", "freed"},
+		{"Uninit was", "uninit"},     {"Local variable", "local variable"},
+		{"related work creation", "aux"}, {"backtrace:", "backtrace"},
+	};
+	if (!l)
+		return "frames";
+	const char *nl = strchr(l, '\n');
+	size_t n = nl ? (size_t)(nl - l) : strlen(l);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t k = strlen(kinds[i].needle);
+		for (size_t j = 0; j + k <= n; j++)
+			if (!memcmp(l + j, kinds[i].needle, k))
+				return kinds[i].kind;
+	}
+	return "frames";
+}
+
+/* Collect every frame of the report into stacks. */
+static int build_stacks(classify *c, crashsig_report *rep)
+{
+	const cs_block *b = c->b;
+	size_t nframes = 0, nstacks = 0, strbytes = 0;
+	/* pass 1: count */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t fi = 0, si = 0, so = 0;
+		int in_stack = 0;
+		const char *kind = NULL;
+		unsigned ctxt = CRASHSIG_CTX_TASK;
+		for (size_t i = 0; i < b->nlines; i++) {
+			size_t len;
+			const char *l = line_at(b, i, &len);
+			crashsig_frame f;
+			char *buf = pass ? rep->strings + so : c->fbuf;
+			size_t room = pass ? strbytes - so : sizeof(c->fbuf);
+			if (!cs_frame_parse(l, len, &f, buf, room)) {
+				const char *t = l;
+				size_t tl = len;
+				while (tl && *t == ' ') {
+					t++;
+					tl--;
+				}
+				if (is_marker(t, tl)) {
+					if (!strncmp(t, "<IRQ>", 5))
+						ctxt = CRASHSIG_CTX_IRQ;
+					else if (!strncmp(t, "<NMI>", 5))
+						ctxt = CRASHSIG_CTX_NMI;
+					else if (!strncmp(t, "<SOFTIRQ>", 9))
+						ctxt = CRASHSIG_CTX_SOFTIRQ;
+					else if (!strncmp(t, "<#DF>", 5) || !strncmp(t, "<EXC", 4))
+						ctxt = CRASHSIG_CTX_EXCEPTION;
+					else
+						ctxt = CRASHSIG_CTX_TASK;
+					continue;
+				}
+				in_stack = 0;
+				if (tl && t[tl - 1] == ':' && tl < 80)
+					kind = t; /* "Call Trace:", "Allocated by task 1:" */
+				else
+					kind = NULL;
+				continue;
+			}
+			if (f.flags & CRASHSIG_FRAME_IP) {
+				in_stack = 0;
+				if (!*f.func && !(f.flags & CRASHSIG_FRAME_HAS_ADDR))
+					continue;
+			}
+			if (!in_stack) {
+				if (pass) {
+					crashsig_stack *s = &rep->stacks[si];
+					s->frames = &rep->frames[fi];
+					s->nframes = 0;
+					s->kind = (f.flags & CRASHSIG_FRAME_IP) ? "ip" : stack_kind(kind);
+				} else {
+					strbytes += 80;
+				}
+				si++;
+				in_stack = !(f.flags & CRASHSIG_FRAME_IP) ||
+					   (f.flags & CRASHSIG_FRAME_INLINE);
+				if (f.flags & CRASHSIG_FRAME_IP)
+					in_stack = 1; /* inline RIP lines group together */
+			}
+			if (pass) {
+				f.context = ctxt;
+				rep->frames[fi] = f;
+				rep->stacks[si - 1].nframes++;
+				/* strings were written at rep->strings + so */
+				size_t used = 0;
+				const char *strs[4] = {f.func, f.module, f.build_id, f.file};
+				for (int q = 0; q < 4; q++)
+					if (strs[q] && strs[q] >= rep->strings &&
+					    strs[q] < rep->strings + strbytes)
+						used = (size_t)(strs[q] - (rep->strings + so)) + strlen(strs[q]) + 1 > used
+							       ? (size_t)(strs[q] - (rep->strings + so)) + strlen(strs[q]) + 1
+							       : used;
+				so += used;
+			} else {
+				strbytes += len + 8;
+			}
+			fi++;
+			if (f.flags & CRASHSIG_FRAME_IP && !(f.flags & CRASHSIG_FRAME_INLINE))
+				in_stack = 0;
+		}
+		if (!pass) {
+			nframes = fi;
+			nstacks = si;
+			if (!nframes)
+				return 0;
+			rep->frames = calloc(nframes, sizeof(crashsig_frame));
+			rep->stacks = calloc(nstacks, sizeof(crashsig_stack));
+			rep->strings = malloc(strbytes + 1);
+			if (!rep->frames || !rep->stacks || !rep->strings)
+				return CRASHSIG_ENOMEM;
+		} else {
+			rep->nstacks = si;
+		}
+	}
+	return 0;
+}
+
+int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
+{
+	*out = NULL;
+	const cs_rules *r = ctx->rules;
+	crashsig_report *rep = calloc(1, sizeof(*rep));
+	classify c = {0};
+	cs_buf frame = {0}, title = {0}, tfunc = {0}, tmp = {0}, stitle = {0};
+	int rc = CRASHSIG_ENOMEM;
+	if (!rep)
+		goto out;
+	c.ctx = ctx;
+	c.r = r;
+	c.b = b;
+	c.md = pcre2_match_data_create(10, NULL);
+	c.md2 = pcre2_match_data_create(10, NULL);
+	if (!c.md || !c.md2)
+		goto out;
+	rep->kind = b->crash->name;
+	rep->start = b->start;
+	rep->end = b->end;
+	rep->panicked = b->panicked;
+	rep->text_len = b->text.len;
+	if (!(rep->text = cs_strndup(b->text.data ? b->text.data : "", b->text.len)))
+		goto out;
+
+	const char *corrupt = NULL;
+	const char *type = NULL;
+	int have_frame = 0;
+	for (size_t i = 0; i < b->crash->nformats; i++) {
+		const cs_format *f = &b->crash->formats[i];
+		int m = pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data, b->text.len,
+				    0, 0, c.md, NULL);
+		if (m <= 0)
+			continue;
+		c.f = f;
+		c.matched_groups = m;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md);
+		for (int g = 0; g < 20 && g < 2 * m; g++)
+			c.ov[g] = ov[g];
+		int fr = guilty_frame(&c, &frame);
+		if (fr < 0) {
+			rc = fr;
+			goto out;
+		}
+		have_frame = fr == 1;
+		int wants_frame = strstr(f->title, "{FRAME}") != NULL;
+		if (have_frame) {
+			if ((rc = cs_title_func(r, frame.data, &tfunc)))
+				goto out;
+		} else if (wants_frame && !f->no_frame_ok) {
+			corrupt = "no frame to name the crash";
+		}
+		if ((rc = expand_title(&c, have_frame ? tfunc.data : NULL, &title)))
+			goto out;
+		if (f->corrupted)
+			corrupt = "report format is corrupted";
+		type = f->type;
+		break;
+	}
+	if (!c.f) {
+		/* No format matched: the start line itself is the title. */
+		size_t len;
+		const char *l = line_at(b, 0, &len);
+		size_t col = b->header_col < len ? b->header_col : 0;
+		cs_buf_clear(&title);
+		if (cs_buf_add(&title, l + col, len - col))
+			goto out;
+		corrupt = "no title format matched";
+	}
+	if ((rc = cs_title_sanitize(r, title.data, &stitle)))
+		goto out;
+	/* trim, collapse */
+	while (stitle.len && stitle.data[stitle.len - 1] == ' ')
+		stitle.data[--stitle.len] = 0;
+	rc = CRASHSIG_ENOMEM;
+	if (!(rep->title = strdup(stitle.data)))
+		goto out;
+	if (have_frame && !(rep->frame = strdup(tfunc.data)))
+		goto out;
+	if (!have_frame && c.f && strstr(c.f->title, "{FRAME}") && !c.f->no_frame_ok &&
+	    !(rep->frame = strdup("corrupted")))
+		goto out;
+
+	/* type */
+	if (!type)
+		for (size_t i = 0; i < r->ntypes; i++)
+			if (re_hit(&c, &r->types[i].re, rep->title, strlen(rep->title))) {
+				type = r->types[i].repl;
+				break;
+			}
+	if (!type)
+		type = b->crash->type;
+	if (!(rep->type = strdup(type ? type : "")))
+		goto out;
+
+	/* corruption */
+	if (!corrupt && re_hit(&c, &r->corrupt_title, rep->title, strlen(rep->title)))
+		corrupt = "title contains console noise";
+	if (!corrupt && re_hit(&c, &r->corrupt_report, b->text.data, b->text.len))
+		corrupt = "report is truncated or interleaved";
+	if (corrupt && !(rep->corrupted_reason = strdup(corrupt)))
+		goto out;
+
+	rep->suppressed = b->crash->suppressed ||
+			  re_hit(&c, &r->suppress, b->text.data, b->text.len);
+
+	/* executor */
+	if (r->executor.code &&
+	    pcre2_match(r->executor.code, (PCRE2_SPTR)b->text.data, b->text.len, 0, 0,
+			c.md2, NULL) > 2) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md2);
+		cs_buf_clear(&tmp);
+		if (cs_buf_printf(&tmp, "proc=%.*s, id=%.*s", (int)(ov[3] - ov[2]),
+				  b->text.data + ov[2], (int)(ov[5] - ov[4]),
+				  b->text.data + ov[4]))
+			goto out;
+		if (!(rep->executor = strdup(tmp.data)))
+			goto out;
+	}
+
+	/* alternative titles: the title with the frame as printed (before
+	 * syscall-wrapper normalization), and the alt table over both. */
+	if (have_frame && c.f) {
+		size_t n = cs_func_base_len(frame.data, frame.len);
+		frame.data[n] = 0;
+		frame.len = n;
+		if (strcmp(frame.data, tfunc.data)) {
+			if ((rc = expand_title(&c, frame.data, &title)) ||
+			    (rc = cs_title_sanitize(r, title.data, &stitle)))
+				goto out;
+			rc = CRASHSIG_ENOMEM;
+			if (strcmp(stitle.data, rep->title) &&
+			    add_str(&rep->alts, &rep->nalts, stitle.data))
+				goto out;
+			if (add_alts(&c, rep, stitle.data))
+				goto out;
+		}
+	}
+	if (add_alts(&c, rep, rep->title))
+		goto out;
+	if (rep->nalts > 1)
+		qsort(rep->alts, rep->nalts, sizeof(char *), cmp_str);
+	if ((rc = build_stacks(&c, rep)))
+		goto out;
+	rc = 0;
+out:
+	pcre2_match_data_free(c.md);
+	pcre2_match_data_free(c.md2);
+	cs_buf_free(&frame);
+	cs_buf_free(&title);
+	cs_buf_free(&tfunc);
+	cs_buf_free(&tmp);
+	cs_buf_free(&stitle);
+	if (rc) {
+		crashsig_report_free(rep);
+		return cs_ctx_error(ctx, rc, "out of memory while classifying a report");
+	}
+	*out = rep;
+	return 0;
+}
+
+/* ---- public accessors ---- */
+
+CS_EXPORT const char *crashsig_report_title(const crashsig_report *r)
+{
+	return r ? r->title : NULL;
+}
+CS_EXPORT size_t crashsig_report_alt_title_count(const crashsig_report *r)
+{
+	return r ? r->nalts : 0;
+}
+CS_EXPORT const char *crashsig_report_alt_title(const crashsig_report *r, size_t i)
+{
+	return r && i < r->nalts ? r->alts[i] : NULL;
+}
+CS_EXPORT const char *crashsig_report_type(const crashsig_report *r)
+{
+	return r ? r->type : NULL;
+}
+CS_EXPORT int crashsig_report_corrupted(const crashsig_report *r)
+{
+	return r && r->corrupted_reason != NULL;
+}
+CS_EXPORT const char *crashsig_report_corrupted_reason(const crashsig_report *r)
+{
+	return r ? r->corrupted_reason : NULL;
+}
+CS_EXPORT int crashsig_report_suppressed(const crashsig_report *r)
+{
+	return r ? r->suppressed : 0;
+}
+CS_EXPORT int crashsig_report_panicked(const crashsig_report *r)
+{
+	return r ? r->panicked : 0;
+}
+CS_EXPORT const char *crashsig_report_frame(const crashsig_report *r)
+{
+	return r ? r->frame : NULL;
+}
+CS_EXPORT const char *crashsig_report_executor(const crashsig_report *r)
+{
+	return r ? r->executor : NULL;
+}
+CS_EXPORT const char *crashsig_report_kind(const crashsig_report *r)
+{
+	return r ? r->kind : NULL;
+}
+CS_EXPORT uint64_t crashsig_report_start(const crashsig_report *r)
+{
+	return r ? r->start : 0;
+}
+CS_EXPORT uint64_t crashsig_report_end(const crashsig_report *r)
+{
+	return r ? r->end : 0;
+}
+CS_EXPORT const char *crashsig_report_text(const crashsig_report *r, size_t *len)
+{
+	if (len)
+		*len = r ? r->text_len : 0;
+	return r ? r->text : NULL;
+}
+CS_EXPORT size_t crashsig_report_stack_count(const crashsig_report *r)
+{
+	return r ? r->nstacks : 0;
+}
+CS_EXPORT const crashsig_stack *crashsig_report_stack(const crashsig_report *r,
+						      size_t i)
+{
+	return r && i < r->nstacks ? &r->stacks[i] : NULL;
+}
+
+CS_EXPORT void crashsig_report_free(crashsig_report *r)
+{
+	if (!r)
+		return;
+	free(r->title);
+	for (size_t i = 0; i < r->nalts; i++)
+		free(r->alts[i]);
+	free(r->alts);
+	free(r->type);
+	free(r->corrupted_reason);
+	free(r->frame);
+	free(r->executor);
+	free(r->text);
+	free(r->stacks);
+	free(r->frames);
+	free(r->strings);
+	free(r);
+}

@@ -1,0 +1,55 @@
+/* Reports: a classified crash block (title, type, flags, frames). */
+#ifndef CRASHSIG_REPORT_H
+#define CRASHSIG_REPORT_H
+
+#include <stdint.h>
+
+#include "crashsig/crashsig.h"
+#include "rules.h"
+#include "util.h"
+
+/* A crash block as cut out of the log by the extractor. */
+typedef struct cs_block {
+	const cs_crash *crash; /* kind whose start marker opened the block */
+	size_t header_col;     /* column of the start marker in line 0 */
+	cs_buf text;           /* normalized lines, each ending in '\n' */
+	size_t *lines;         /* start offset of each line in text */
+	size_t nlines, cap_lines;
+	uint64_t start, end;   /* byte range in the input */
+	char caller[16];
+	int panicked;
+	int follows_seen;      /* a "follows" kind was appended */
+	int only_starts;       /* every line so far was a start line */
+	int absorbed;          /* a start line was absorbed (see "absorbs") */
+} cs_block;
+
+struct crashsig_report {
+	char *title;
+	char **alts;
+	size_t nalts;
+	char *type;
+	char *corrupted_reason; /* NULL: not corrupted */
+	int suppressed;
+	int panicked;
+	char *frame;
+	char *executor;
+	const char *kind; /* borrowed from the rules (ctx outlives reports) */
+	uint64_t start, end;
+	char *text;
+	size_t text_len;
+	crashsig_stack *stacks;
+	size_t nstacks;
+	crashsig_frame *frames; /* storage for all stacks */
+	char *strings;          /* storage for frame strings */
+};
+
+/* Classify a block. *out owned by the caller. */
+int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out);
+
+/* Title post-processing exposed for tests. */
+int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out);
+/* Function name as used in titles: compiler suffixes stripped and syscall
+ * wrappers normalized. */
+int cs_title_func(const cs_rules *r, const char *func, cs_buf *out);
+
+#endif

@@ -1,0 +1,629 @@
+/*
+ * Rule engine: parse and compile the rules files.
+ *
+ * A rules file is a list of directives, one per line: a keyword, blanks, and
+ * a value. Lines starting with '#' are comments. `crash NAME` opens a crash
+ * kind; the directives after it (start, not, type, follows, suppressed,
+ * format, match, title, frame, skip, corrupted, no-frame-ok) belong to it
+ * until the next `crash` or `end`. Everything else is global. rules/README.md
+ * documents the language.
+ */
+#include "rules.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_builtin.h"
+
+typedef struct strlist {
+	char **v;
+	size_t n;
+} strlist;
+
+static int strlist_add(strlist *l, const char *s, size_t n)
+{
+	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return CRASHSIG_ENOMEM;
+	l->v = v;
+	if (!(v[l->n] = cs_strndup(s, n)))
+		return CRASHSIG_ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static void strlist_free(strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Pending global patterns that are joined into one regex each. */
+enum { G_SKIP, G_CALL_TRACE, G_STACK_END, G_BLOCK_END, G_BLOCK_STOP,
+       G_CORRUPT_TITLE, G_CORRUPT_REPORT, G_SUPPRESS, G_NOT_CRASH,
+       G_FRAME_NORM, G_EXECUTOR, G_PANIC, G_COUNT };
+static const char *const g_names[G_COUNT] = {
+	"skip", "call-trace", "stack-end", "block-end", "block-stop",
+	"corrupt-title", "corrupt-report", "suppress", "not-crash", "frame-norm",
+	"executor", "panic",
+};
+
+typedef struct loader {
+	cs_rules *r;
+	cs_err *err;
+	strlist globals[G_COUNT];
+	strlist global_where[G_COUNT];
+	cs_crash *crash;   /* open crash kind, or NULL */
+	cs_format *format; /* open format, or NULL */
+	const char *file;
+	int line;
+} loader;
+
+static int fail(loader *L, const char *fmt, const char *arg)
+{
+	char msg[1024];
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return cs_error(L->err, CRASHSIG_ERULES, "%s:%d: %s", L->file, L->line, msg);
+}
+
+static const char *macro_lookup(const cs_rules *r, const char *name, size_t n)
+{
+	for (size_t i = 0; i < r->nmacros; i++)
+		if (strlen(r->macro_names[i]) == n && memcmp(r->macro_names[i], name, n) == 0)
+			return r->macro_vals[i];
+	return NULL;
+}
+
+/* Expand {{NAME}} macros. Returns malloc'd string or NULL (error set). */
+static char *expand(loader *L, const char *src)
+{
+	cs_buf b = {0};
+	const char *p = src;
+	int depth = 0;
+	for (;;) {
+		const char *m = strstr(p, "{{");
+		if (!m) {
+			if (cs_buf_adds(&b, p))
+				goto oom;
+			break;
+		}
+		const char *e = strstr(m + 2, "}}");
+		if (!e) {
+			if (cs_buf_adds(&b, p))
+				goto oom;
+			break;
+		}
+		const char *val = macro_lookup(L->r, m + 2, (size_t)(e - m - 2));
+		if (!val) {
+			char name[64];
+			snprintf(name, sizeof(name), "%.*s", (int)(e - m - 2), m + 2);
+			fail(L, "unknown macro {{%s}}", name);
+			cs_buf_free(&b);
+			return NULL;
+		}
+		if (cs_buf_add(&b, p, (size_t)(m - p)) || cs_buf_adds(&b, val))
+			goto oom;
+		p = e + 2;
+		if (++depth > 1000)
+			break;
+	}
+	return cs_buf_detach(&b);
+oom:
+	cs_buf_free(&b);
+	cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
+	return NULL;
+}
+
+static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
+{
+	char *src = expand(L, pattern);
+	if (!src)
+		return CRASHSIG_ERULES;
+	int ec;
+	PCRE2_SIZE eo;
+	re->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec,
+				 &eo, NULL);
+	if (!re->code) {
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		char buf[512];
+		snprintf(buf, sizeof(buf), "bad regex at offset %zu: %.120s: %.200s",
+			 (size_t)eo, (char *)msg, src);
+		free(src);
+		return fail(L, "%s", buf);
+	}
+	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	re->src = src;
+	char where[300];
+	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+	re->where = strdup(where);
+	return 0;
+}
+
+static void re_free(cs_re *re)
+{
+	pcre2_code_free(re->code);
+	free(re->src);
+	free(re->where);
+	re->code = NULL;
+	re->src = re->where = NULL;
+}
+
+int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
+		pcre2_match_data *md)
+{
+	if (!re->code)
+		return 0;
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, 0, md, NULL);
+	return rc > 0;
+}
+
+static int grow(void **v, size_t n, size_t sz)
+{
+	void *p = realloc(*v, (n + 1) * sz);
+	if (!p)
+		return CRASHSIG_ENOMEM;
+	memset((char *)p + n * sz, 0, sz);
+	*v = p;
+	return 0;
+}
+
+/* "REGEX => REPLACEMENT" */
+static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n)
+{
+	const char *arrow = strstr(val, " => ");
+	if (!arrow)
+		return fail(L, "expected 'REGEX => REPLACEMENT', got: %s", val);
+	if (grow((void **)arr, *n, sizeof(**arr)))
+		return CRASHSIG_ENOMEM;
+	cs_subst *s = &(*arr)[*n];
+	char *pat = cs_strndup(val, (size_t)(arrow - val));
+	if (!pat)
+		return CRASHSIG_ENOMEM;
+	int rc = re_compile(L, &s->re, pat, 0);
+	free(pat);
+	if (rc)
+		return rc;
+	s->repl = strdup(arrow + 4);
+	(*n)++;
+	return s->repl ? 0 : CRASHSIG_ENOMEM;
+}
+
+static int directive(loader *L, const char *key, const char *val)
+{
+	cs_rules *r = L->r;
+	if (!strcmp(key, "define")) {
+		const char *sp = strpbrk(val, " \t");
+		if (!sp)
+			return fail(L, "define needs a name and a value: %s", val);
+		if (grow((void **)&r->macro_names, r->nmacros, sizeof(char *)) ||
+		    grow((void **)&r->macro_vals, r->nmacros, sizeof(char *)))
+			return CRASHSIG_ENOMEM;
+		r->macro_names[r->nmacros] = cs_strndup(val, (size_t)(sp - val));
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+		r->macro_vals[r->nmacros] = expand(L, sp);
+		r->nmacros++;
+		return r->macro_vals[r->nmacros - 1] ? 0 : CRASHSIG_ERULES;
+	}
+	if (!strcmp(key, "crash")) {
+		if (!*val)
+			return fail(L, "crash needs a name%s", "");
+		if (grow((void **)&r->crashes, r->ncrashes, sizeof(cs_crash)))
+			return CRASHSIG_ENOMEM;
+		L->crash = &r->crashes[r->ncrashes++];
+		L->crash->name = strdup(val);
+		L->format = NULL;
+		return 0;
+	}
+	if (!strcmp(key, "end")) {
+		L->crash = NULL;
+		L->format = NULL;
+		return 0;
+	}
+	if (!strcmp(key, "sanitize"))
+		return parse_subst(L, val, &r->sanitize, &r->nsanitize);
+	if (!strcmp(key, "alt"))
+		return parse_subst(L, val, &r->alts, &r->nalts);
+	if (!strcmp(key, "type-of"))
+		return parse_subst(L, val, &r->types, &r->ntypes);
+	cs_crash *c = L->crash;
+	if (c) {
+		cs_format *f = L->format;
+		if (!strcmp(key, "start")) {
+			char **v = realloc(c->starts, (c->nstarts + 1) * sizeof(*v));
+			if (!v)
+				return CRASHSIG_ENOMEM;
+			c->starts = v;
+			v[c->nstarts++] = strdup(val);
+			r->first[(unsigned char)val[0]] = 1;
+			return 0;
+		}
+		if (!strcmp(key, "not")) {
+			if (grow((void **)&c->nots, c->nnots, sizeof(cs_re)))
+				return CRASHSIG_ENOMEM;
+			int rc = re_compile(L, &c->nots[c->nnots], val, 0);
+			c->nnots++;
+			return rc;
+		}
+		if (!strcmp(key, "absorbs")) {
+			size_t ol = c->absorbs ? strlen(c->absorbs) : 0;
+			char *n = realloc(c->absorbs, ol + strlen(val) + 3);
+			if (!n)
+				return CRASHSIG_ENOMEM;
+			if (!ol)
+				n[0] = 0;
+			strcat(n, " ");
+			strcat(n, val);
+			strcat(n, " ");
+			c->absorbs = n;
+			return 0;
+		}
+		if (!strcmp(key, "follows")) {
+			c->follows = 1;
+			return 0;
+		}
+		if (!strcmp(key, "suppressed") && !f) {
+			c->suppressed = 1;
+			return 0;
+		}
+		if (!strcmp(key, "type")) {
+			char **dst = f ? &f->type : &c->type;
+			free(*dst);
+			*dst = strdup(val);
+			return 0;
+		}
+		if (!strcmp(key, "format")) {
+			if (grow((void **)&c->formats, c->nformats, sizeof(cs_format)))
+				return CRASHSIG_ENOMEM;
+			L->format = &c->formats[c->nformats++];
+			char where[300];
+			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+			L->format->where = strdup(where);
+			return 0;
+		}
+		if (!f)
+			return fail(L, "'%s' must follow 'format'", key);
+		if (!strcmp(key, "match"))
+			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
+		if (!strcmp(key, "title")) {
+			free(f->title);
+			f->title = strdup(val);
+			return 0;
+		}
+		if (!strcmp(key, "corrupted")) {
+			f->corrupted = 1;
+			return 0;
+		}
+		if (!strcmp(key, "no-frame-ok")) {
+			f->no_frame_ok = 1;
+			return 0;
+		}
+		if (!strcmp(key, "skip")) {
+			if (grow((void **)&f->skip, f->nskip, sizeof(cs_re)))
+				return CRASHSIG_ENOMEM;
+			int rc = re_compile(L, &f->skip[f->nskip], val, 0);
+			f->nskip++;
+			return rc;
+		}
+		if (!strcmp(key, "frame")) {
+			if (grow((void **)&f->steps, f->nsteps, sizeof(cs_step)))
+				return CRASHSIG_ENOMEM;
+			cs_step *s = &f->steps[f->nsteps++];
+			if (!strncmp(val, "group ", 6)) {
+				s->kind = CS_STEP_GROUP;
+				s->group = atoi(val + 6);
+				if (s->group < 1 || s->group > 9)
+					return fail(L, "bad group number: %s", val);
+			} else if (!strcmp(val, "ip")) {
+				s->kind = CS_STEP_IP;
+			} else if (!strcmp(val, "trace")) {
+				s->kind = CS_STEP_TRACE;
+			} else if (!strcmp(val, "any")) {
+				s->kind = CS_STEP_ANY;
+			} else if (!strncmp(val, "after ", 6)) {
+				s->kind = CS_STEP_AFTER;
+				return re_compile(L, &s->re, val + 6, 0);
+			} else {
+				return fail(L, "unknown frame source: %s", val);
+			}
+			return 0;
+		}
+	}
+	for (int g = 0; g < G_COUNT; g++) {
+		if (!strcmp(key, g_names[g])) {
+			char where[300];
+			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+			if (strlist_add(&L->globals[g], val, strlen(val)) ||
+			    strlist_add(&L->global_where[g], where, strlen(where)))
+				return CRASHSIG_ENOMEM;
+			return 0;
+		}
+	}
+	return fail(L, "unknown directive '%s'", key);
+}
+
+static int load_text(loader *L, const char *name, const char *text, size_t len)
+{
+	L->file = name;
+	L->line = 0;
+	L->crash = NULL;
+	L->format = NULL;
+	const char *p = text, *end = text + len;
+	cs_buf key = {0}, val = {0};
+	int rc = 0;
+	while (p < end && !rc) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		L->line++;
+		const char *s = p;
+		while (s < le && (*s == ' ' || *s == '\t'))
+			s++;
+		const char *e = le;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (s < e && *s != '#') {
+			const char *k = s;
+			while (k < e && *k != ' ' && *k != '\t')
+				k++;
+			const char *v = k;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			/* "quoted" values keep their blanks */
+			if (e - v >= 2 && *v == '"' && e[-1] == '"') {
+				v++;
+				e--;
+			}
+			cs_buf_clear(&key);
+			cs_buf_clear(&val);
+			if (cs_buf_add(&key, s, (size_t)(k - s)) ||
+			    cs_buf_add(&val, v, (size_t)(e - v)))
+				rc = CRASHSIG_ENOMEM;
+			else
+				rc = directive(L, key.data, val.data);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	cs_buf_free(&key);
+	cs_buf_free(&val);
+	return rc;
+}
+
+static int finish(loader *L)
+{
+	cs_rules *r = L->r;
+	cs_re *dst[G_COUNT] = {&r->skip, &r->call_trace, &r->stack_end,
+			       &r->block_end, &r->block_stop, &r->corrupt_title,
+			       &r->corrupt_report, &r->suppress, &r->not_crash,
+			       &r->frame_norm, &r->executor, &r->panic};
+	L->file = "(joined)";
+	L->line = 0;
+	for (int g = 0; g < G_COUNT; g++) {
+		strlist *l = &L->globals[g];
+		if (!l->n)
+			continue;
+		/* Compile each piece alone first, so errors name their line. */
+		for (size_t i = 0; i < l->n; i++) {
+			cs_re tmp = {0};
+			L->file = L->global_where[g].v[i];
+			int rc = re_compile(L, &tmp, l->v[i], 0);
+			re_free(&tmp);
+			if (rc)
+				return rc;
+		}
+		cs_buf b = {0};
+		for (size_t i = 0; i < l->n; i++)
+			if (cs_buf_adds(&b, i ? "|(?:" : "(?:") || cs_buf_adds(&b, l->v[i]) ||
+			    cs_buf_adds(&b, ")"))
+				return CRASHSIG_ENOMEM;
+		L->file = g_names[g];
+		int rc = re_compile(L, dst[g], b.data, 0);
+		cs_buf_free(&b);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < r->ncrashes; i++) {
+		cs_crash *c = &r->crashes[i];
+		if (!c->nstarts)
+			return cs_error(L->err, CRASHSIG_ERULES,
+					"crash '%s' has no 'start'", c->name);
+		for (size_t j = 0; j < c->nformats; j++) {
+			cs_format *f = &c->formats[j];
+			if (!f->match.code || !f->title)
+				return cs_error(L->err, CRASHSIG_ERULES,
+						"%s: format needs 'match' and 'title'",
+						f->where);
+		}
+	}
+	return 0;
+}
+
+static void loader_free(loader *L)
+{
+	for (int g = 0; g < G_COUNT; g++) {
+		strlist_free(&L->globals[g]);
+		strlist_free(&L->global_where[g]);
+	}
+}
+
+int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
+			const char *const *texts, const size_t *lens, cs_err *err)
+{
+	*out = NULL;
+	cs_rules *r = calloc(1, sizeof(*r));
+	if (!r)
+		return cs_error(err, CRASHSIG_ENOMEM, "out of memory");
+	loader L = {0};
+	L.r = r;
+	L.err = err;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = load_text(&L, names[i], texts[i], lens[i]);
+	if (!rc)
+		rc = finish(&L);
+	loader_free(&L);
+	if (rc) {
+		if (rc == CRASHSIG_ENOMEM)
+			cs_error(err, rc, "out of memory while loading rules");
+		cs_rules_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int cs_rules_load_builtin(cs_rules **out, cs_err *err)
+{
+	size_t n = 0;
+	while (crashsig_builtin_rules[n].name)
+		n++;
+	const char **names = calloc(n + 1, sizeof(char *));
+	const char **texts = calloc(n + 1, sizeof(char *));
+	size_t *lens = calloc(n + 1, sizeof(size_t));
+	int rc = CRASHSIG_ENOMEM;
+	if (names && texts && lens) {
+		for (size_t i = 0; i < n; i++) {
+			names[i] = crashsig_builtin_rules[i].name;
+			texts[i] = crashsig_builtin_rules[i].text;
+			lens[i] = crashsig_builtin_rules[i].len;
+		}
+		rc = cs_rules_load_texts(out, n, names, texts, lens, err);
+	} else {
+		cs_error(err, rc, "out of memory");
+	}
+	free(names);
+	free(texts);
+	free(lens);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err)
+{
+	*out = NULL;
+	DIR *d = opendir(dir);
+	if (!d)
+		return cs_error(err, CRASHSIG_EIO, "%s: %s", dir, strerror(errno));
+	strlist files = {0};
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) && !rc) {
+		size_t l = strlen(de->d_name);
+		if (l > 6 && !strcmp(de->d_name + l - 6, ".rules"))
+			rc = strlist_add(&files, de->d_name, l);
+	}
+	closedir(d);
+	if (!rc && !files.n)
+		rc = cs_error(err, CRASHSIG_ERULES, "%s: no *.rules files", dir);
+	if (rc) {
+		strlist_free(&files);
+		return rc == CRASHSIG_ENOMEM ? cs_error(err, rc, "out of memory") : rc;
+	}
+	qsort(files.v, files.n, sizeof(char *), cmp_str);
+	strlist names = {0};
+	char **texts = calloc(files.n, sizeof(char *));
+	size_t *lens = calloc(files.n, sizeof(size_t));
+	if (!texts || !lens)
+		rc = CRASHSIG_ENOMEM;
+	for (size_t i = 0; i < files.n && !rc; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, files.v[i]);
+		if ((rc = strlist_add(&names, path, strlen(path))))
+			break;
+		FILE *fp = fopen(path, "rb");
+		if (!fp) {
+			rc = cs_error(err, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		cs_buf b = {0};
+		char chunk[8192];
+		size_t got;
+		while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			if (cs_buf_add(&b, chunk, got)) {
+				rc = CRASHSIG_ENOMEM;
+				break;
+			}
+		fclose(fp);
+		lens[i] = b.len;
+		texts[i] = cs_buf_detach(&b);
+		if (!texts[i])
+			rc = CRASHSIG_ENOMEM;
+	}
+	if (!rc)
+		rc = cs_rules_load_texts(out, files.n, (const char *const *)names.v,
+					 (const char *const *)texts, lens, err);
+	else if (rc == CRASHSIG_ENOMEM)
+		cs_error(err, rc, "out of memory");
+	for (size_t i = 0; texts && i < files.n; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
+	strlist_free(&names);
+	strlist_free(&files);
+	return rc;
+}
+
+void cs_rules_free(cs_rules *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ncrashes; i++) {
+		cs_crash *c = &r->crashes[i];
+		free(c->name);
+		for (size_t j = 0; j < c->nstarts; j++)
+			free(c->starts[j]);
+		free(c->starts);
+		for (size_t j = 0; j < c->nnots; j++)
+			re_free(&c->nots[j]);
+		free(c->nots);
+		free(c->type);
+		free(c->absorbs);
+		for (size_t j = 0; j < c->nformats; j++) {
+			cs_format *f = &c->formats[j];
+			re_free(&f->match);
+			free(f->title);
+			free(f->type);
+			free(f->where);
+			for (size_t k = 0; k < f->nsteps; k++)
+				re_free(&f->steps[k].re);
+			free(f->steps);
+			for (size_t k = 0; k < f->nskip; k++)
+				re_free(&f->skip[k]);
+			free(f->skip);
+		}
+		free(c->formats);
+	}
+	free(r->crashes);
+	cs_re *g[] = {&r->skip, &r->call_trace, &r->stack_end, &r->block_end,
+		      &r->block_stop, &r->corrupt_title, &r->corrupt_report,
+		      &r->suppress, &r->not_crash, &r->frame_norm,
+		      &r->executor, &r->panic};
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		re_free(g[i]);
+	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
+	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
+	for (int k = 0; k < 3; k++) {
+		for (size_t i = 0; i < ns[k]; i++) {
+			re_free(&subs[k][i].re);
+			free(subs[k][i].repl);
+		}
+		free(subs[k]);
+	}
+	for (size_t i = 0; i < r->nmacros; i++) {
+		free(r->macro_names[i]);
+		free(r->macro_vals[i]);
+	}
+	free(r->macro_names);
+	free(r->macro_vals);
+	free(r);
+}

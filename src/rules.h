@@ -1,0 +1,104 @@
+/* Rule engine: the crash kinds, title formats and global tables loaded from
+ * the rules directory (see rules/README.md for the language). */
+#ifndef CRASHSIG_RULES_H
+#define CRASHSIG_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+#include "util.h"
+
+typedef struct cs_re {
+	pcre2_code *code; /* owned */
+	char *src;        /* owned: pattern after macro expansion */
+	char *where;      /* owned: "file:line" for messages */
+} cs_re;
+
+typedef enum cs_step_kind {
+	CS_STEP_GROUP, /* function captured by the match regex */
+	CS_STEP_IP,    /* the instruction pointer line (RIP/pc/PC is at) */
+	CS_STEP_TRACE, /* the first call trace after the header */
+	CS_STEP_AFTER, /* frames following the first line matching re */
+	CS_STEP_ANY,   /* every frame after the header */
+} cs_step_kind;
+
+typedef struct cs_step {
+	cs_step_kind kind;
+	int group;
+	cs_re re; /* for CS_STEP_AFTER */
+} cs_step;
+
+typedef struct cs_format {
+	cs_re match;
+	char *title;   /* template: $1..$9, {FRAME} */
+	char *type;    /* NULL: inherit from the crash kind */
+	cs_step *steps;
+	size_t nsteps;
+	cs_re *skip;   /* format-specific skip patterns */
+	size_t nskip;
+	int corrupted;    /* reports of this format are always corrupted */
+	int no_frame_ok;  /* a missing frame is not corruption */
+	char *where;
+} cs_format;
+
+typedef struct cs_crash {
+	char *name;
+	char **starts; /* literal start markers */
+	size_t nstarts;
+	cs_re *nots;   /* a start line matching one of these is no crash */
+	size_t nnots;
+	char *type;
+	cs_format *formats;
+	size_t nformats;
+	int follows;   /* continues a crash block already open (panic after oops) */
+	char *absorbs; /* " a b c ": kinds whose start continues this block */
+	int suppressed; /* reports of this kind are suppressed */
+} cs_crash;
+
+typedef struct cs_subst {
+	cs_re re;
+	char *repl; /* $1..$9 */
+} cs_subst;
+
+typedef struct cs_rules {
+	cs_crash *crashes;
+	size_t ncrashes;
+	cs_re skip;          /* all global skip patterns joined */
+	cs_re call_trace;    /* lines that open a call trace */
+	cs_re stack_end;     /* lines that close a call trace */
+	cs_re block_end;     /* lines that close a crash block (kept) */
+	cs_re block_stop;    /* lines that close a crash block (not kept) */
+	cs_re corrupt_title; /* titles matching this are corrupted */
+	cs_re corrupt_report;/* reports matching this are corrupted */
+	cs_re suppress;      /* reports matching this are suppressed */
+	cs_re not_crash;     /* lines that are never crash starts */
+	cs_re frame_norm;    /* function name normalization: group 1 is dropped */
+	cs_re executor;      /* groups 1, 2: syz-executor proc and id */
+	cs_re panic;         /* lines that mean the kernel panicked */
+	cs_subst *sanitize;
+	size_t nsanitize;
+	cs_subst *alts;
+	size_t nalts;
+	cs_subst *types;     /* title regex => type, when the format has none */
+	size_t ntypes;
+	/* scan accelerator: bytes that may begin a start marker */
+	unsigned char first[256];
+	char **macro_names;
+	char **macro_vals;
+	size_t nmacros;
+} cs_rules;
+
+int cs_rules_load_builtin(cs_rules **out, cs_err *err);
+int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err);
+/* Load from in-memory files (names[i], texts[i], lens[i]). */
+int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
+			const char *const *texts, const size_t *lens, cs_err *err);
+void cs_rules_free(cs_rules *r);
+
+/* Regex helpers (match data allocated by the caller). */
+int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
+		pcre2_match_data *md);
+static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
+
+#endif

@@ -1,0 +1,1596 @@
+/* In-process symbolization of kernel frames with elfutils libdw.
+ *
+ * One offline Dwfl session holds vmlinux and every module loaded on demand.
+ * Per binary we keep a kallsyms-like symbol table (text symbols sorted by
+ * address, size = distance to the next symbol, capped at the section end) and
+ * a name index; per DWARF CU (found through .debug_aranges by
+ * dwfl_module_addrdie) a sorted table of its top-level subprogram ranges,
+ * built once on first use. A lookup then walks only the DIE subtree of one
+ * function to collect the inline chain. */
+#include "crashsig/symbolize.h"
+
+#include <dirent.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "ctx.h"
+#include "util.h"
+
+struct sym {
+	uint64_t addr;
+	uint64_t size; /* kallsyms-style */
+	const char *name; /* points into the ELF string table (dwfl owned) */
+	uint32_t next_same; /* next index with the same name, UINT32_MAX */
+	uint32_t hash;      /* hash_str(name) */
+	uint8_t rank;       /* preference among aliases: lower is better */
+};
+
+struct frange {
+	uint64_t lo, hi; /* DWARF addresses (unbiased) */
+	Dwarf_Die die;
+};
+
+struct cu_funcs {
+	Dwarf_Off off;
+	struct frange *r;
+	size_t n;
+};
+
+struct mod {
+	char *name; /* NULL for vmlinux; owned */
+	Dwfl_Module *dm;
+	Dwarf *dw;   /* owned by dwfl; NULL when no DWARF */
+	Dwarf_Addr dwbias;
+	int is_rel;
+	uint64_t text_base; /* address of .text (module-relative addresses) */
+	struct sym *syms;   /* owned, sorted by addr */
+	size_t nsyms;
+	uint32_t *htab; /* owned; name hash -> first sym index */
+	size_t hcap;
+	struct cu_funcs *cus; /* owned; open addressing by CU offset */
+	size_t cucap, cun;
+};
+
+struct modfile {
+	char *name; /* normalized ('-' -> '_'), owned */
+	char *path; /* owned */
+};
+
+struct locoff {
+	size_t func, file; /* offsets in s->strs, SIZE_MAX: none */
+};
+
+struct crashsig_symbolizer {
+	crashsig_ctx *ctx; /* borrowed */
+	Dwfl *dwfl;        /* owned */
+	Dwfl_Callbacks cb;
+	char *debuginfo_path; /* owned (cb points at it) */
+	struct mod vmlinux;
+	struct mod **mods; /* owned, loaded modules */
+	size_t nmods;
+	char **missing; /* owned names of modules not found */
+	size_t nmissing;
+	char *modules_dir;  /* owned */
+	char *strip_prefix; /* owned */
+	struct modfile *files; /* index of modules_dir, built lazily */
+	size_t nfiles;
+	int files_indexed;
+	uint64_t kaslr;
+	int has_dwarf;
+	crashsig_symbolize_stats stats;
+	/* Result storage (valid until the next lookup). */
+	crashsig_symres res;
+	crashsig_symloc *locs;
+	struct locoff *lo; /* string offsets of locs while building */
+	size_t nlocs, caplocs;
+	cs_buf strs;       /* string arena for the current result */
+	char note[160];
+	char *scratch;     /* frame parse buffer */
+	size_t scratchlen;
+};
+
+/* ------------------------------------------------------------------ */
+/* Paths                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *const kernel_top_dirs[] = {
+	"arch", "block", "certs", "crypto", "drivers", "fs", "include", "init",
+	"io_uring", "ipc", "kernel", "lib", "mm", "net", "rust", "samples",
+	"scripts", "security", "sound", "tools", "usr", "virt", NULL};
+
+static int is_top_dir(const char *c, size_t n)
+{
+	for (size_t i = 0; kernel_top_dirs[i]; i++)
+		if (strlen(kernel_top_dirs[i]) == n &&
+		    memcmp(kernel_top_dirs[i], c, n) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *memmem_s(const char *h, size_t hl, const char *n)
+{
+	return memmem(h, hl, n, strlen(n));
+}
+
+CS_EXPORT size_t crashsig_symbolize_path(const char *path,
+					 const char *strip_prefix, char *buf,
+					 size_t buflen)
+{
+	const char *p = path ? path : "";
+	size_t n = strlen(p);
+	if (strip_prefix && *strip_prefix &&
+	    strncmp(p, strip_prefix, strlen(strip_prefix)) == 0) {
+		p += strlen(strip_prefix);
+		while (*p == '/')
+			p++;
+		n = strlen(p);
+	}
+	const char *q = memmem_s(p, n, "/build/reproducible-path/");
+	if (q) {
+		q += strlen("/build/reproducible-path/");
+		const char *sl = strchr(q, '/');
+		if (sl) {
+			p = sl + 1;
+			n = strlen(p);
+		}
+	}
+	/* debian/build/build_<flavour>/ component, anywhere. */
+	for (const char *s = p; (s = memmem_s(s, strlen(s), "debian/build/build_"));
+	     s++) {
+		if (s == p || s[-1] == '/') {
+			const char *sl = strchr(s + strlen("debian/build/build_"), '/');
+			if (sl) {
+				p = sl + 1;
+				n = strlen(p);
+			}
+			break;
+		}
+	}
+	/* Generic: absolute path of a kernel tree (some "linux" or "build"
+	 * directory before a known top-level directory). */
+	if (p[0] == '/') {
+		const char *c = p + 1;
+		while (*c) {
+			const char *e = strchr(c, '/');
+			if (!e)
+				break;
+			size_t clen = (size_t)(e - c);
+			size_t pre = (size_t)(c - p);
+			if (is_top_dir(c, clen) &&
+			    (memmem_s(p, pre, "linux") || memmem_s(p, pre, "build"))) {
+				p = c;
+				n = strlen(p);
+				break;
+			}
+			c = e + 1;
+		}
+	}
+	if (buflen) {
+		size_t m = n < buflen - 1 ? n : buflen - 1;
+		memcpy(buf, p, m);
+		buf[m] = 0;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Symbol table                                                        */
+/* ------------------------------------------------------------------ */
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Stable LSD radix sort by address (16-bit digits over addr - min): the
+ * kernel has >100k text symbols and qsort was the top of the profile. */
+static int sort_syms(struct mod *m)
+{
+	size_t n = m->nsyms;
+	if (n < 2)
+		return 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int sorted = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = m->syms[i].addr;
+		lo = a < lo ? a : lo;
+		hi = a > hi ? a : hi;
+		if (i && a < m->syms[i - 1].addr)
+			sorted = 0;
+	}
+	if (sorted)
+		return 0;
+	struct sym *tmp = malloc(n * sizeof(*tmp));
+	size_t *cnt = malloc(65536 * sizeof(size_t));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
+		return CRASHSIG_ENOMEM;
+	}
+	struct sym *src = m->syms, *dst = tmp;
+	uint64_t range = hi - lo;
+	for (unsigned shift = 0; shift < 64 && (shift == 0 || (range >> shift) != 0);
+	     shift += 16) {
+		memset(cnt, 0, 65536 * sizeof(size_t));
+		for (size_t i = 0; i < n; i++)
+			cnt[((src[i].addr - lo) >> shift) & 0xffff]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[((src[i].addr - lo) >> shift) & 0xffff]++] = src[i];
+		struct sym *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != m->syms)
+		memcpy(m->syms, src, n * sizeof(*src));
+	free(tmp);
+	free(cnt);
+	return 0;
+}
+
+struct secinfo {
+	uint64_t start, end;
+	int exec; /* -1 unknown yet */
+};
+
+static int mod_load_syms(crashsig_symbolizer *s, struct mod *m)
+{
+	int n = dwfl_module_getsymtab(m->dm);
+	if (n <= 0)
+		return cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+				    "%s: no symbol table", m->name ? m->name : "vmlinux");
+	size_t nsec = 0;
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m->dm, &bias);
+	if (!elf || elf_getshdrnum(elf, &nsec) != 0)
+		return cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "cannot read ELF sections");
+	struct secinfo *sec = calloc(nsec ? nsec : 1, sizeof(*sec));
+	if (!sec)
+		return CRASHSIG_ENOMEM;
+	for (size_t i = 0; i < nsec; i++)
+		sec[i].exec = -1;
+	m->syms = malloc(sizeof(struct sym) * (size_t)n);
+	if (!m->syms) {
+		free(sec);
+		return CRASHSIG_ENOMEM;
+	}
+	size_t k = 0;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		GElf_Word shndx;
+		Elf *selem;
+		Dwarf_Addr sbias;
+		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx,
+							   &selem, &sbias);
+		if (!name || !*name)
+			continue;
+		int t = GELF_ST_TYPE(sym.st_info);
+		if (t != STT_FUNC && t != STT_NOTYPE)
+			continue;
+		if (shndx == SHN_UNDEF || shndx >= nsec || selem != elf)
+			continue;
+		if (name[0] == '.' && name[1] == 'L')
+			continue;
+		struct secinfo *si = &sec[shndx];
+		if (si->exec < 0) {
+			GElf_Shdr sh;
+			Elf_Scn *scn = elf_getscn(elf, shndx);
+			if (!scn || !gelf_getshdr(scn, &sh)) {
+				si->exec = 0;
+			} else {
+				si->exec = (sh.sh_flags & SHF_EXECINSTR) != 0;
+				uint64_t base = m->is_rel ? addr - sym.st_value
+							  : sh.sh_addr + sbias;
+				si->start = base;
+				si->end = base + sh.sh_size;
+			}
+		}
+		if (!si->exec)
+			continue;
+		struct sym *o = &m->syms[k++];
+		o->addr = addr;
+		o->size = si->end; /* temporarily: section end */
+		o->name = name;
+		o->next_same = UINT32_MAX;
+		o->rank = (uint8_t)((t == STT_FUNC ? 0 : 2) +
+				    (GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 1 : 0));
+	}
+	/* .text base for module-relative addresses */
+	for (size_t i = 1; i < nsec; i++) {
+		GElf_Shdr sh;
+		Elf_Scn *scn = elf_getscn(elf, i);
+		size_t shstr;
+		if (!scn || !gelf_getshdr(scn, &sh) || elf_getshdrstrndx(elf, &shstr))
+			continue;
+		const char *sn = elf_strptr(elf, shstr, sh.sh_name);
+		if (sn && strcmp(sn, ".text") == 0) {
+			m->text_base = sec[i].exec >= 0 && sec[i].start ? sec[i].start
+								       : sh.sh_addr + bias;
+			break;
+		}
+	}
+	free(sec);
+	m->nsyms = k;
+	if (sort_syms(m) != 0)
+		return CRASHSIG_ENOMEM;
+	/* kallsyms size: distance to the next higher address, capped at the
+	 * end of the section */
+	for (size_t i = 0; i < k; i++) {
+		uint64_t end = m->syms[i].size;
+		size_t j = i + 1;
+		while (j < k && m->syms[j].addr == m->syms[i].addr)
+			j++;
+		if (j < k && m->syms[j].addr < end)
+			end = m->syms[j].addr;
+		m->syms[i].size = end > m->syms[i].addr ? end - m->syms[i].addr : 0;
+	}
+	/* name index */
+	size_t cap = 16;
+	while (cap < k * 2)
+		cap <<= 1;
+	m->htab = malloc(cap * sizeof(uint32_t));
+	if (!m->htab)
+		return CRASHSIG_ENOMEM;
+	memset(m->htab, 0xff, cap * sizeof(uint32_t));
+	m->hcap = cap;
+	for (size_t i = 0; i < k; i++)
+		m->syms[i].hash = hash_str(m->syms[i].name);
+	for (size_t i = k; i-- > 0;) {
+		size_t h = m->syms[i].hash & (cap - 1);
+		for (;;) {
+			uint32_t e = m->htab[h];
+			if (e == UINT32_MAX) {
+				m->htab[h] = (uint32_t)i;
+				break;
+			}
+			if (m->syms[e].hash == m->syms[i].hash &&
+			    strcmp(m->syms[e].name, m->syms[i].name) == 0) {
+				m->syms[i].next_same = e;
+				m->htab[h] = (uint32_t)i;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+	}
+	return 0;
+}
+
+static uint32_t sym_by_name(const struct mod *m, const char *name)
+{
+	if (!m->hcap)
+		return UINT32_MAX;
+	uint32_t hv = hash_str(name);
+	size_t h = hv & (m->hcap - 1);
+	for (;;) {
+		uint32_t e = m->htab[h];
+		if (e == UINT32_MAX ||
+		    (m->syms[e].hash == hv && strcmp(m->syms[e].name, name) == 0))
+			return e;
+		h = (h + 1) & (m->hcap - 1);
+	}
+}
+
+/* Symbol containing addr (last one starting at or before it). */
+static const struct sym *sym_by_addr(const struct mod *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	size_t i = lo - 1;
+	const struct sym *r = &m->syms[i];
+	while (i > 0 && m->syms[i - 1].addr == r->addr) {
+		i--; /* best-ranked alias */
+		if (m->syms[i].rank <= r->rank)
+			r = &m->syms[i];
+	}
+	if (addr >= r->addr + (r->size ? r->size : 1))
+		return NULL;
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* DWARF: per-CU function ranges and the inline chain                  */
+/* ------------------------------------------------------------------ */
+
+static int frange_cmp(const void *a, const void *b)
+{
+	const struct frange *x = a, *y = b;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+static int cu_build(struct cu_funcs *c, Dwarf_Die *cudie)
+{
+	size_t cap = 0;
+	Dwarf_Die child;
+	if (dwarf_child(cudie, &child) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag != DW_TAG_subprogram)
+			continue;
+		if (!dwarf_hasattr(&child, DW_AT_low_pc) &&
+		    !dwarf_hasattr(&child, DW_AT_ranges))
+			continue;
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+		while ((off = dwarf_ranges(&child, off, &base, &start, &end)) > 0) {
+			if (end <= start)
+				continue;
+			if (c->n == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct frange *r = realloc(c->r, nc * sizeof(*r));
+				if (!r)
+					return CRASHSIG_ENOMEM;
+				c->r = r;
+				cap = nc;
+			}
+			c->r[c->n].lo = start;
+			c->r[c->n].hi = end;
+			c->r[c->n].die = child;
+			c->n++;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (c->n)
+		qsort(c->r, c->n, sizeof(*c->r), frange_cmp);
+	return 0;
+}
+
+static struct cu_funcs *cu_get(struct mod *m, Dwarf_Die *cudie)
+{
+	Dwarf_Off off = dwarf_dieoffset(cudie);
+	if (m->cun * 2 >= m->cucap) {
+		size_t nc = m->cucap ? m->cucap * 2 : 256;
+		struct cu_funcs *t = calloc(nc, sizeof(*t));
+		if (!t)
+			return NULL;
+		for (size_t i = 0; i < m->cucap; i++) {
+			if (!m->cus[i].off)
+				continue;
+			size_t h = (size_t)(m->cus[i].off * 0x9E3779B97F4A7C15ull) & (nc - 1);
+			while (t[h].off)
+				h = (h + 1) & (nc - 1);
+			t[h] = m->cus[i];
+		}
+		free(m->cus);
+		m->cus = t;
+		m->cucap = nc;
+	}
+	/* CU DIE offsets are never 0 (the CU header comes first). */
+	size_t h = (size_t)(off * 0x9E3779B97F4A7C15ull) & (m->cucap - 1);
+	while (m->cus[h].off && m->cus[h].off != off)
+		h = (h + 1) & (m->cucap - 1);
+	if (!m->cus[h].off) {
+		struct cu_funcs c = {off, NULL, 0};
+		if (cu_build(&c, cudie) != 0) {
+			free(c.r);
+			return NULL;
+		}
+		m->cus[h] = c;
+		m->cun++;
+	}
+	return &m->cus[h];
+}
+
+static const char *die_name(Dwarf_Die *d)
+{
+	Dwarf_Attribute a;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &a));
+	return n ? n : "??";
+}
+
+static const char *res_str(crashsig_symbolizer *s, const char *str, size_t *off)
+{
+	/* Strings of a result live in s->strs; we record offsets because the
+	 * arena can move, and fix the pointers up at the end. */
+	*off = s->strs.len;
+	if (cs_buf_add(&s->strs, str, strlen(str) + 1))
+		return NULL;
+	return str;
+}
+
+static int push_loc(crashsig_symbolizer *s, const char *func,
+		    const char *file, unsigned line, unsigned col, int inl)
+{
+	if (s->nlocs == s->caplocs) {
+		size_t nc = s->caplocs ? s->caplocs * 2 : 16;
+		crashsig_symloc *l = realloc(s->locs, nc * sizeof(*l));
+		if (!l)
+			return CRASHSIG_ENOMEM;
+		s->locs = l;
+		struct locoff *o = realloc(s->lo, nc * sizeof(*o));
+		if (!o)
+			return CRASHSIG_ENOMEM;
+		s->lo = o;
+		s->caplocs = nc;
+	}
+	struct locoff *o = &s->lo[s->nlocs];
+	crashsig_symloc *l = &s->locs[s->nlocs++];
+	memset(l, 0, sizeof(*l));
+	l->line = line;
+	l->column = col;
+	l->inlined = inl;
+	o->func = o->file = SIZE_MAX;
+	if (!res_str(s, func ? func : "??", &o->func))
+		return CRASHSIG_ENOMEM;
+	if (file) {
+		char tmp[4096];
+		crashsig_symbolize_path(file, s->strip_prefix, tmp, sizeof(tmp));
+		if (!res_str(s, tmp, &o->file))
+			return CRASHSIG_ENOMEM;
+	}
+	return 0;
+}
+
+#define MAX_INLINE_DEPTH 64
+
+/* Fill s->locs for address a (dwfl address) in m. Returns 1 when DWARF
+ * information was found, 0 when not, < 0 on error. */
+static int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
+		       const char *fallback_name)
+{
+	if (!m->dw)
+		return 0;
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, a, &bias);
+	if (!cu)
+		return 0;
+	Dwarf_Addr pc = a - bias;
+	Dwarf_Line *ln = dwarf_getsrc_die(cu, pc);
+	const char *file = NULL;
+	int line = 0, col = 0;
+	if (ln) {
+		file = dwarf_linesrc(ln, NULL, NULL);
+		dwarf_lineno(ln, &line);
+		dwarf_linecol(ln, &col);
+	}
+	struct cu_funcs *cf = cu_get(m, cu);
+	if (!cf)
+		return CRASHSIG_ENOMEM;
+	Dwarf_Die chain[MAX_INLINE_DEPTH];
+	size_t depth = 0;
+	/* innermost top-level subprogram range containing pc */
+	size_t lo_i = 0, hi_i = cf->n;
+	while (lo_i < hi_i) {
+		size_t mid = lo_i + (hi_i - lo_i) / 2;
+		if (cf->r[mid].lo <= pc)
+			lo_i = mid + 1;
+		else
+			hi_i = mid;
+	}
+	for (size_t i = lo_i; i-- > 0 && i + 8 >= lo_i;) {
+		if (cf->r[i].lo <= pc && pc < cf->r[i].hi) {
+			chain[depth++] = cf->r[i].die;
+			break;
+		}
+	}
+	if (depth) {
+		Dwarf_Die cur = chain[0];
+		for (;;) {
+			Dwarf_Die c;
+			int found = 0;
+			if (dwarf_child(&cur, &c) == 0) {
+				do {
+					int tag = dwarf_tag(&c);
+					if (tag != DW_TAG_inlined_subroutine &&
+					    tag != DW_TAG_lexical_block)
+						continue;
+					if (dwarf_haspc(&c, pc) > 0) {
+						found = 1;
+						break;
+					}
+				} while (dwarf_siblingof(&c, &c) == 0);
+			}
+			if (!found)
+				break;
+			cur = c;
+			if (dwarf_tag(&c) == DW_TAG_inlined_subroutine) {
+				if (depth == MAX_INLINE_DEPTH)
+					break;
+				chain[depth++] = c;
+			}
+		}
+	}
+	if (!depth && !ln)
+		return 0;
+	Dwarf_Files *files = NULL;
+	size_t nfiles = 0;
+	if (depth > 1 && dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+		files = NULL;
+	/* innermost first */
+	const char *cfile = file;
+	unsigned cline = (unsigned)line, ccol = (unsigned)col;
+	if (!depth) {
+		return push_loc(s, fallback_name, cfile, cline, ccol, 0) < 0
+			       ? CRASHSIG_ENOMEM
+			       : 1;
+	}
+	for (size_t i = depth; i-- > 0;) {
+		int r = push_loc(s, die_name(&chain[i]), cfile, cline, ccol, i > 0);
+		if (r)
+			return r;
+		if (i == 0)
+			break;
+		/* the call site of chain[i] is the location in chain[i-1] */
+		Dwarf_Attribute at;
+		Dwarf_Word fidx = 0, cl = 0, cc = 0;
+		cfile = NULL;
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &at), &fidx) == 0 &&
+		    files)
+			cfile = dwarf_filesrc(files, fidx, NULL, NULL);
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &at), &cl) != 0)
+			cl = 0;
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_column, &at), &cc) != 0)
+			cc = 0;
+		cline = (unsigned)cl;
+		ccol = (unsigned)cc;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Modules                                                             */
+/* ------------------------------------------------------------------ */
+
+static void norm_name(char *n)
+{
+	for (; *n; n++)
+		if (*n == '-')
+			*n = '_';
+}
+
+static const char *const ko_exts[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz",
+				      ".ko.debug", NULL};
+
+static int index_dir(crashsig_symbolizer *s, const char *dir, int depth)
+{
+	if (depth > 16)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d)) != NULL && rc == 0) {
+		if (e->d_name[0] == '.')
+			continue; /* also skips .build-id (handled separately) */
+		size_t dl = strlen(dir), nl = strlen(e->d_name);
+		char *p = malloc(dl + nl + 2);
+		if (!p) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, e->d_name, nl + 1);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+			struct stat st;
+			isdir = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+				e->d_type != DT_LNK;
+		}
+		if (isdir) {
+			rc = index_dir(s, p, depth + 1);
+			free(p);
+			continue;
+		}
+		size_t base = 0;
+		for (size_t i = 0; ko_exts[i]; i++) {
+			size_t el = strlen(ko_exts[i]);
+			if (nl > el && strcmp(e->d_name + nl - el, ko_exts[i]) == 0) {
+				base = nl - el;
+				break;
+			}
+		}
+		if (!base) {
+			free(p);
+			continue;
+		}
+		struct modfile *f = realloc(s->files, (s->nfiles + 1) * sizeof(*f));
+		if (!f) {
+			free(p);
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		s->files = f;
+		f[s->nfiles].path = p;
+		f[s->nfiles].name = cs_strndup(e->d_name, base);
+		if (!f[s->nfiles].name) {
+			free(p);
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		norm_name(f[s->nfiles].name);
+		s->nfiles++;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* libdwfl (0.188) opens .ko.xz and .ko.gz itself but not .ko.zst:
+ * decompress those into an anonymous memory file. Returns an fd or < 0. */
+static int zstd_to_memfd(crashsig_symbolizer *s, const char *path)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
+	int out = memfd_create("crashsig-module", MFD_CLOEXEC);
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	size_t inl = ZSTD_DStreamInSize(), outl = ZSTD_DStreamOutSize();
+	char *ib = malloc(inl), *ob = malloc(outl);
+	int rc = 0;
+	if (out < 0 || !dc || !ib || !ob) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_ENOMEM, "%s: cannot set up zstd", path);
+		goto done;
+	}
+	size_t last = 1;
+	ssize_t n;
+	while (rc == 0 && (n = read(in, ib, inl)) > 0) {
+		ZSTD_inBuffer zi = {ib, (size_t)n, 0};
+		while (zi.pos < zi.size) {
+			ZSTD_outBuffer zo = {ob, outl, 0};
+			last = ZSTD_decompressStream(dc, &zo, &zi);
+			if (ZSTD_isError(last)) {
+				rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: zstd: %s", path,
+						  ZSTD_getErrorName(last));
+				break;
+			}
+			if (zo.pos && write(out, ob, zo.pos) != (ssize_t)zo.pos) {
+				rc = cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: write: %s", path,
+						  strerror(errno));
+				break;
+			}
+		}
+	}
+	if (rc == 0 && last != 0)
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: truncated zstd data", path);
+done:
+	free(ib);
+	free(ob);
+	ZSTD_freeDCtx(dc);
+	close(in);
+	if (rc) {
+		if (out >= 0)
+			close(out);
+		return rc;
+	}
+	lseek(out, 0, SEEK_SET);
+	return out;
+}
+
+static int report_module(crashsig_symbolizer *s, const char *name,
+			 const char *path, struct mod **out)
+{
+	*out = NULL;
+	int fd = -1;
+	size_t pl = strlen(path);
+	if (pl > 4 && strcmp(path + pl - 4, ".zst") == 0) {
+		fd = zstd_to_memfd(s, path);
+		if (fd < 0)
+			return fd;
+	}
+	dwfl_report_begin_add(s->dwfl);
+	/* dwfl takes ownership of fd */
+	Dwfl_Module *dm = dwfl_report_offline(s->dwfl, name, path, fd);
+	dwfl_report_end(s->dwfl, NULL, NULL);
+	if (!dm)
+		return cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: %s", path,
+				    dwfl_errmsg(-1));
+	struct mod *m = calloc(1, sizeof(*m));
+	if (!m)
+		return CRASHSIG_ENOMEM;
+	m->name = strdup(name);
+	m->dm = dm;
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(dm, &bias);
+	GElf_Ehdr eh;
+	m->is_rel = elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_REL;
+	m->dw = dwfl_module_getdwarf(dm, &m->dwbias);
+	int rc = m->name ? mod_load_syms(s, m) : CRASHSIG_ENOMEM;
+	struct mod **mm = realloc(s->mods, (s->nmods + 1) * sizeof(*mm));
+	if (!mm)
+		rc = CRASHSIG_ENOMEM;
+	else
+		s->mods = mm;
+	if (rc) {
+		free(m->syms);
+		free(m->htab);
+		free(m->name);
+		free(m);
+		return rc;
+	}
+	s->mods[s->nmods++] = m;
+	*out = m;
+	return 0;
+}
+
+static int file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int build_id_path(const char *root, const char *bid, char *buf, size_t n)
+{
+	size_t l = strlen(bid);
+	if (l < 4)
+		return 0;
+	for (size_t i = 0; i < l; i++)
+		if (!cs_isxdigit((unsigned char)bid[i]))
+			return 0;
+	snprintf(buf, n, "%s/.build-id/%c%c/%s.debug", root, bid[0], bid[1], bid + 2);
+	return file_exists(buf);
+}
+
+static struct mod *find_module(crashsig_symbolizer *s, const char *name,
+			       const char *build_id)
+{
+	char nn[256];
+	snprintf(nn, sizeof(nn), "%s", name);
+	norm_name(nn);
+	for (size_t i = 0; i < s->nmods; i++)
+		if (strcmp(s->mods[i]->name, nn) == 0)
+			return s->mods[i];
+	for (size_t i = 0; i < s->nmissing; i++)
+		if (strcmp(s->missing[i], nn) == 0)
+			return NULL;
+	const char *path = NULL;
+	char bpath[4096];
+	if (build_id && s->modules_dir &&
+	    build_id_path(s->modules_dir, build_id, bpath, sizeof(bpath)))
+		path = bpath;
+	else if (build_id && build_id_path("/usr/lib/debug", build_id, bpath,
+					   sizeof(bpath)))
+		path = bpath;
+	if (!path && s->modules_dir) {
+		if (!s->files_indexed) {
+			s->files_indexed = 1;
+			struct stat st;
+			if (stat(s->modules_dir, &st) == 0 && S_ISREG(st.st_mode)) {
+				/* a single module file */
+				s->files = calloc(1, sizeof(*s->files));
+				if (s->files) {
+					const char *b = strrchr(s->modules_dir, '/');
+					b = b ? b + 1 : s->modules_dir;
+					const char *dot = strstr(b, ".ko");
+					s->files[0].name = cs_strndup(b, dot ? (size_t)(dot - b)
+									     : strlen(b));
+					s->files[0].path = strdup(s->modules_dir);
+					if (s->files[0].name && s->files[0].path) {
+						norm_name(s->files[0].name);
+						s->nfiles = 1;
+					}
+				}
+			} else {
+				index_dir(s, s->modules_dir, 0);
+			}
+		}
+		for (size_t i = 0; i < s->nfiles; i++)
+			if (strcmp(s->files[i].name, nn) == 0) {
+				path = s->files[i].path;
+				break;
+			}
+	}
+	struct mod *m = NULL;
+	if (path)
+		report_module(s, nn, path, &m);
+	if (!m) {
+		char **mi = realloc(s->missing, (s->nmissing + 1) * sizeof(*mi));
+		if (mi) {
+			s->missing = mi;
+			mi[s->nmissing] = strdup(nn);
+			if (mi[s->nmissing])
+				s->nmissing++;
+		}
+	}
+	return m;
+}
+
+/* ------------------------------------------------------------------ */
+/* Open / close                                                        */
+/* ------------------------------------------------------------------ */
+
+/* libdw interns every CU header in file order the first time any CU is
+ * looked up (dwarf_getaranges / dwarf_offdie). Each header read is a page
+ * fault on the file mapping, and the kernel maps up to 64 KiB around every
+ * read fault ("fault-around"), so on a 160 MiB .debug_info the RSS grows by
+ * ~100 MiB for a single lookup. libdwfl maps the file MAP_PRIVATE and
+ * writable: touching each header page with an atomic add of 0 takes a
+ * write (copy-on-write) fault of exactly one page instead, and the bytes
+ * do not change. */
+static void prefault_cu_headers(Elf *elf)
+{
+	size_t fsz = 0, shstr;
+	char *base = elf_rawfile(elf, &fsz);
+	if (!base || elf_getshdrstrndx(elf, &shstr) != 0)
+		return;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_flags & SHF_COMPRESSED))
+			continue;
+		const char *n = elf_strptr(elf, shstr, sh.sh_name);
+		if (n && strcmp(n, ".debug_info") == 0)
+			break;
+	}
+	if (!scn || sh.sh_type == SHT_NOBITS || sh.sh_offset > fsz ||
+	    sh.sh_size > fsz - sh.sh_offset)
+		return;
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t mask = ~(uintptr_t)((pg > 0 ? pg : 4096) - 1);
+	unsigned char *p = (unsigned char *)base + sh.sh_offset;
+	uint64_t off = 0, size = sh.sh_size;
+	uintptr_t last = 0;
+	while (off + 24 <= size) {
+		for (int k = 0; k < 2; k++) {
+			uintptr_t a = (uintptr_t)(p + off + (k ? 23 : 0)) & mask;
+			if (a != last) {
+				__atomic_fetch_add((unsigned char *)a, 0, __ATOMIC_RELAXED);
+				last = a;
+			}
+		}
+		uint32_t l32;
+		memcpy(&l32, p + off, 4);
+		uint64_t len = l32, hdr = 4;
+		if (l32 == 0xffffffffu) {
+			memcpy(&len, p + off + 4, 8);
+			hdr = 12;
+		} else if (l32 >= 0xfffffff0u) {
+			return;
+		}
+		if (len > size - off - hdr)
+			return;
+		off += hdr + len;
+	}
+}
+
+static int check_elf_file(crashsig_symbolizer *s, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: not a regular file", path);
+	}
+	elf_version(EV_CURRENT);
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	int rc = 0;
+	GElf_Ehdr eh;
+	size_t nsec = 0;
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", path);
+	} else if (gelf_getclass(e) != ELFCLASS64 ||
+		   (eh.e_machine != EM_X86_64 && eh.e_machine != EM_AARCH64)) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EUNSUPPORTED,
+				  "%s: wrong architecture (ELF machine %u, class %d); "
+				  "expected a 64-bit x86-64 or AArch64 kernel",
+				  path, (unsigned)eh.e_machine, gelf_getclass(e));
+	} else if (elf_getshdrnum(e, &nsec) != 0) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: bad section table", path);
+	} else {
+		for (size_t i = 1; i < nsec && !rc; i++) {
+			GElf_Shdr sh;
+			Elf_Scn *scn = elf_getscn(e, i);
+			if (!scn || !gelf_getshdr(scn, &sh)) {
+				rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+						  "%s: bad section header %zu", path, i);
+				break;
+			}
+			if (sh.sh_type != SHT_NOBITS &&
+			    (sh.sh_offset > (uint64_t)st.st_size ||
+			     sh.sh_size > (uint64_t)st.st_size - sh.sh_offset))
+				rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+						  "%s: truncated file (section %zu ends at "
+						  "%llu, file has %lld bytes)",
+						  path, i,
+						  (unsigned long long)(sh.sh_offset + sh.sh_size),
+						  (long long)st.st_size);
+		}
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
+	return rc;
+}
+
+CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
+				      crashsig_ctx *ctx,
+				      const crashsig_symbolize_options *opts)
+{
+	if (!out)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL, "symbolizer: out is NULL");
+	*out = NULL;
+	if (!opts || opts->version != CRASHSIG_SYMBOLIZE_OPTIONS_VERSION ||
+	    !opts->vmlinux)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "symbolizer: bad options (version or vmlinux missing)");
+	crashsig_symbolizer *s = calloc(1, sizeof(*s));
+	if (!s)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	s->ctx = ctx;
+	s->kaslr = opts->kaslr_offset;
+	int rc = 0;
+	if ((opts->modules_dir && !(s->modules_dir = strdup(opts->modules_dir))) ||
+	    (opts->strip_prefix && !(s->strip_prefix = strdup(opts->strip_prefix)))) {
+		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = check_elf_file(s, opts->vmlinux)) != 0)
+		goto fail;
+	s->cb.find_elf = dwfl_build_id_find_elf;
+	s->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	s->cb.section_address = dwfl_offline_section_address;
+	s->debuginfo_path = NULL;
+	s->cb.debuginfo_path = &s->debuginfo_path;
+	s->dwfl = dwfl_begin(&s->cb);
+	if (!s->dwfl) {
+		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "dwfl_begin: %s", dwfl_errmsg(-1));
+		goto fail;
+	}
+	dwfl_report_begin(s->dwfl);
+	Dwfl_Module *dm = dwfl_report_offline(s->dwfl, "kernel", opts->vmlinux, -1);
+	dwfl_report_end(s->dwfl, NULL, NULL);
+	if (!dm) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: %s", opts->vmlinux,
+				  dwfl_errmsg(-1));
+		goto fail;
+	}
+	s->vmlinux.dm = dm;
+	{
+		GElf_Addr bias;
+		Elf *elf = dwfl_module_getelf(dm, &bias);
+		GElf_Ehdr eh;
+		s->vmlinux.is_rel = elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_REL;
+	}
+	s->vmlinux.dw = dwfl_module_getdwarf(dm, &s->vmlinux.dwbias);
+	if (s->vmlinux.dw) {
+		Elf *delf = dwarf_getelf(s->vmlinux.dw);
+		GElf_Ehdr deh;
+		if (delf && gelf_getehdr(delf, &deh) && deh.e_ident[EI_DATA] ==
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		    ELFDATA2LSB
+#else
+		    ELFDATA2MSB
+#endif
+		)
+			prefault_cu_headers(delf);
+		/* Check that the DWARF is readable: the first CU header. */
+		Dwarf_Off noff;
+		size_t hsize;
+		if (dwarf_nextcu(s->vmlinux.dw, 0, &noff, &hsize, NULL, NULL, NULL) != 0) {
+			rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT,
+					  "%s: DWARF is unreadable: %s", opts->vmlinux,
+					  dwarf_errmsg(-1));
+			goto fail;
+		}
+		s->has_dwarf = 1;
+	}
+	if ((rc = mod_load_syms(s, &s->vmlinux)) != 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	crashsig_symbolizer_free(s);
+	return rc;
+}
+
+static void mod_free(struct mod *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cucap; i++)
+		free(m->cus[i].r);
+	free(m->cus);
+	free(m->syms);
+	free(m->htab);
+	free(m->name);
+}
+
+CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
+{
+	if (!s)
+		return;
+	mod_free(&s->vmlinux);
+	for (size_t i = 0; i < s->nmods; i++) {
+		mod_free(s->mods[i]);
+		free(s->mods[i]);
+	}
+	free(s->mods);
+	for (size_t i = 0; i < s->nmissing; i++)
+		free(s->missing[i]);
+	free(s->missing);
+	for (size_t i = 0; i < s->nfiles; i++) {
+		free(s->files[i].name);
+		free(s->files[i].path);
+	}
+	free(s->files);
+	if (s->dwfl)
+		dwfl_end(s->dwfl);
+	free(s->debuginfo_path);
+	free(s->modules_dir);
+	free(s->strip_prefix);
+	free(s->locs);
+	free(s->lo);
+	cs_buf_free(&s->strs);
+	free(s->scratch);
+	free(s);
+}
+
+CS_EXPORT int crashsig_symbolizer_has_dwarf(const crashsig_symbolizer *s)
+{
+	return s ? s->has_dwarf : 0;
+}
+
+CS_EXPORT void crashsig_symbolizer_set_kaslr_offset(crashsig_symbolizer *s,
+						    uint64_t offset)
+{
+	if (s)
+		s->kaslr = offset;
+}
+
+CS_EXPORT void crashsig_symbolizer_stats(const crashsig_symbolizer *s,
+					 crashsig_symbolize_stats *st)
+{
+	if (!st)
+		return;
+	memset(st, 0, sizeof(*st));
+	if (s)
+		*st = s->stats;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups                                                             */
+/* ------------------------------------------------------------------ */
+
+static void res_reset(crashsig_symbolizer *s)
+{
+	memset(&s->res, 0, sizeof(s->res));
+	s->nlocs = 0;
+	cs_buf_clear(&s->strs);
+	s->note[0] = 0;
+}
+
+/* Fix up string pointers after the arena is complete. */
+static int res_finish(crashsig_symbolizer *s, size_t modoff,
+		      size_t symoff)
+{
+	const char *base = s->strs.data;
+	for (size_t i = 0; i < s->nlocs; i++) {
+		s->locs[i].func = base + s->lo[i].func;
+		s->locs[i].file = s->lo[i].file == SIZE_MAX ? NULL : base + s->lo[i].file;
+	}
+	s->res.locs = s->nlocs ? s->locs : NULL;
+	s->res.nlocs = s->nlocs;
+	s->res.module = modoff == SIZE_MAX ? NULL : base + modoff;
+	s->res.symbol = symoff == SIZE_MAX ? NULL : base + symoff;
+	s->res.note = s->note[0] ? s->note : NULL;
+	s->stats.frames++;
+	if (s->res.status & CRASHSIG_SYM_MISMATCH)
+		s->stats.mismatched++;
+	else if (s->res.status & CRASHSIG_SYM_HAS_LINE)
+		s->stats.resolved++;
+	else
+		s->stats.unresolved++;
+	return 1;
+}
+
+/* Core: resolve in module m (NULL: not found) either by name (func,
+ * offset, size or size==0 when unknown) or by address. */
+static int resolve(crashsig_symbolizer *s, const char *modname, struct mod *m,
+		   const char *func, uint64_t off, uint64_t size, int has_size,
+		   int by_addr, uint64_t addr, int is_ret, const crashsig_symres **out)
+{
+	res_reset(s);
+	size_t modoff = SIZE_MAX, symoff = SIZE_MAX;
+	if (modname && !res_str(s, modname, &modoff))
+		return CRASHSIG_ENOMEM;
+	if (!m) {
+		s->res.status = CRASHSIG_SYM_NO_MODULE;
+		snprintf(s->note, sizeof(s->note), "module %s not found", modname);
+		*out = &s->res;
+		return res_finish(s, modoff, symoff);
+	}
+	const struct sym *sy = NULL;
+	if (!by_addr) {
+		uint32_t i = sym_by_name(m, func);
+		if (i == UINT32_MAX) {
+			s->res.status = CRASHSIG_SYM_UNKNOWN | CRASHSIG_SYM_MISMATCH;
+			snprintf(s->note, sizeof(s->note), "mismatch: no symbol %.100s", func);
+			*out = &s->res;
+			return res_finish(s, modoff, symoff);
+		}
+		sy = &m->syms[i];
+		if (has_size) {
+			for (uint32_t j = i; j != UINT32_MAX; j = m->syms[j].next_same)
+				if (m->syms[j].size == size) {
+					sy = &m->syms[j];
+					break;
+				}
+		}
+		addr = sy->addr + off;
+		if (has_size && sy->size != size)
+			snprintf(s->note, sizeof(s->note), "mismatch: size 0x%llx != 0x%llx",
+				 (unsigned long long)size, (unsigned long long)sy->size);
+		else if (off > sy->size)
+			snprintf(s->note, sizeof(s->note),
+				 "mismatch: offset 0x%llx past end 0x%llx",
+				 (unsigned long long)off, (unsigned long long)sy->size);
+	} else {
+		sy = sym_by_addr(m, addr);
+		if (!sy) {
+			s->res.status = CRASHSIG_SYM_UNKNOWN;
+			snprintf(s->note, sizeof(s->note), "no symbol at 0x%llx",
+				 (unsigned long long)addr);
+		} else {
+			off = addr - sy->addr;
+		}
+	}
+	uint64_t lookup = addr;
+	if (is_ret && !(sy && off == 0))
+		lookup = addr - 1;
+	s->res.addr = addr;
+	s->res.lookup = lookup;
+	if (sy) {
+		s->res.status |= CRASHSIG_SYM_RESOLVED;
+		s->res.sym_offset = off;
+		s->res.sym_size = sy->size;
+		if (!res_str(s, sy->name, &symoff))
+			return CRASHSIG_ENOMEM;
+	}
+	if (s->note[0] && !by_addr) {
+		s->res.status |= CRASHSIG_SYM_MISMATCH;
+	} else if (!m->dw) {
+		s->res.status |= CRASHSIG_SYM_NO_DEBUG;
+	} else if (sy || by_addr) {
+		int r = dwarf_chain(s, m, lookup, sy ? sy->name : NULL);
+		if (r < 0) {
+			return cs_ctx_error(s->ctx, r, "out of memory");
+		}
+		if (r > 0)
+			s->res.status |= CRASHSIG_SYM_HAS_LINE;
+	}
+	*out = &s->res;
+	res_finish(s, modoff, symoff);
+	return 1;
+}
+
+CS_EXPORT int crashsig_symbolizer_frame(crashsig_symbolizer *s,
+					const crashsig_frame *f, int is_ip,
+					const crashsig_symres **res)
+{
+	if (!s || !f || !res)
+		return CRASHSIG_EINVAL;
+	*res = NULL;
+	int ip = is_ip || (f->flags & CRASHSIG_FRAME_IP);
+	struct mod *m = &s->vmlinux;
+	if (f->module && *f->module) {
+		m = find_module(s, f->module, f->build_id);
+	}
+	if (f->func && *f->func && (f->flags & CRASHSIG_FRAME_HAS_OFFSET)) {
+		return resolve(s, f->module, m, f->func, f->offset, f->size,
+			       (f->flags & CRASHSIG_FRAME_HAS_SIZE) && f->size, 0, 0,
+			       !ip, res);
+	}
+	if (f->flags & CRASHSIG_FRAME_HAS_ADDR) {
+		if (f->module && *f->module)
+			return 0; /* module load address unknown */
+		if (f->addr < 0xffff000000000000ull)
+			return 0; /* user space (RIP: 0033:0x47b7a0) */
+		return resolve(s, NULL, m, NULL, 0, 0, 0, 1, f->addr - s->kaslr, !ip,
+			       res);
+	}
+	return 0;
+}
+
+CS_EXPORT int crashsig_symbolizer_lookup(crashsig_symbolizer *s,
+					 const char *spec, size_t len,
+					 const crashsig_symres **res)
+{
+	if (!s || !spec || !res)
+		return CRASHSIG_EINVAL;
+	*res = NULL;
+	while (len && cs_isspace((unsigned char)spec[0]))
+		spec++, len--;
+	while (len && cs_isspace((unsigned char)spec[len - 1]))
+		len--;
+	if (!len)
+		return 0;
+	char buf[512];
+	if (len >= sizeof(buf))
+		return cs_ctx_error(s->ctx, CRASHSIG_EINVAL, "address spec too long");
+	memcpy(buf, spec, len);
+	buf[len] = 0;
+	char *modname = NULL, *p = buf;
+	char *colon = strchr(buf, ':');
+	if (colon) {
+		*colon = 0;
+		modname = buf;
+		p = colon + 1;
+	}
+	struct mod *m = modname ? find_module(s, modname, NULL) : &s->vmlinux;
+	char *plus = strchr(p, '+');
+	if (plus) {
+		*plus = 0;
+		uint64_t off = 0, size = 0;
+		const char *o = plus + 1;
+		size_t n = cs_parse_hex(o, strlen(o), &off);
+		if (!n)
+			return cs_ctx_error(s->ctx, CRASHSIG_EINVAL, "bad offset in '%s'", o);
+		int has_size = 0;
+		if (o[n] == '/') {
+			size_t k = cs_parse_hex(o + n + 1, strlen(o + n + 1), &size);
+			has_size = k > 0;
+			n += 1 + k;
+		}
+		if (o[n])
+			return cs_ctx_error(s->ctx, CRASHSIG_EINVAL, "bad address '%s'", o);
+		return resolve(s, modname, m, p, off, size, has_size, 0, 0, 0, res);
+	}
+	uint64_t a = 0;
+	size_t n = cs_parse_hex(p, strlen(p), &a);
+	if (!n || p[n])
+		return cs_ctx_error(s->ctx, CRASHSIG_EINVAL, "bad address '%s'", p);
+	if (m && modname)
+		a += m->text_base;
+	return resolve(s, modname, m, NULL, 0, 0, 0, 1, a, 0, res);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines and whole reports                                             */
+/* ------------------------------------------------------------------ */
+
+/* Length of the console prefix "[   12.345678]" (plus an optional caller id
+ * "[    T1]"), 0 when there is none. The space after it stays in the body. */
+static size_t console_prefix(const char *l, size_t n)
+{
+	size_t i = 0;
+	for (int k = 0; k < 2; k++) {
+		if (i >= n || l[i] != '[')
+			break;
+		size_t j = i + 1;
+		int digits = 0;
+		while (j < n && (l[j] == ' ' || l[j] == '.' || cs_isdigit((unsigned char)l[j]) ||
+				 (k == 1 && (l[j] == 'T' || l[j] == 'C')))) {
+			digits += cs_isdigit((unsigned char)l[j]) != 0;
+			j++;
+		}
+		if (j >= n || l[j] != ']' || !digits)
+			break;
+		i = j + 1;
+	}
+	return i;
+}
+
+static int parse_kernel_offset(const char *b, size_t n, uint64_t *off)
+{
+	const char *k = memmem(b, n, "Kernel Offset: ", 15);
+	if (!k)
+		return 0;
+	k += 15;
+	size_t rest = n - (size_t)(k - b);
+	return cs_parse_hex(k, rest, off) > 0;
+}
+
+struct span {
+	size_t start, end; /* func+off/size in body; end == start: none */
+};
+
+static int is_ident(unsigned char c)
+{
+	return cs_isalnum(c) || c == '_' || c == '.' || c == '$';
+}
+
+static void find_span(const char *b, size_t n, const crashsig_frame *f,
+		      struct span *sp)
+{
+	sp->start = sp->end = n;
+	size_t fl = f->func ? strlen(f->func) : 0;
+	if (fl) {
+		for (size_t i = 0; i + fl < n; i++) {
+			if (b[i + fl] != '+' || memcmp(b + i, f->func, fl) != 0)
+				continue;
+			if (i > 0 && is_ident((unsigned char)b[i - 1]))
+				continue;
+			size_t j = i + fl + 1;
+			while (j < n && (cs_isxdigit((unsigned char)b[j]) || b[j] == 'x' ||
+					 b[j] == 'X' || b[j] == '/'))
+				j++;
+			sp->start = i;
+			sp->end = j;
+			return;
+		}
+	}
+	const char *a = memmem(b, n, ">]", 2);
+	if (a)
+		sp->start = sp->end = (size_t)(a - b) + 2;
+}
+
+static int sym_line(crashsig_symbolizer *s, const char *line, size_t len,
+		    const crashsig_symres **res, size_t *plen, crashsig_frame *fr)
+{
+	*res = NULL;
+	if (len && line[len - 1] == '\n')
+		len--;
+	if (len && line[len - 1] == '\r')
+		len--;
+	size_t p = console_prefix(line, len);
+	*plen = p;
+	const char *b = line + p;
+	size_t n = len - p;
+	uint64_t ko;
+	if (n > 15 && parse_kernel_offset(b, n, &ko)) {
+		s->kaslr = ko;
+		return 0;
+	}
+	if (s->scratchlen < n + 256) {
+		char *nb = realloc(s->scratch, n + 256);
+		if (!nb)
+			return cs_ctx_error(s->ctx, CRASHSIG_ENOMEM, "out of memory");
+		s->scratch = nb;
+		s->scratchlen = n + 256;
+	}
+	if (crashsig_frame_parse(b, n, fr, s->scratch, s->scratchlen) != 1)
+		return 0;
+	if (fr->file || (fr->flags & CRASHSIG_FRAME_INLINE))
+		return 0; /* already symbolized */
+	/* a user-space RIP (RIP: 0033:0x...) has no function */
+	if ((!fr->func || !*fr->func) && !(fr->flags & CRASHSIG_FRAME_HAS_ADDR))
+		return 0;
+	return crashsig_symbolizer_frame(s, fr, 0, res);
+}
+
+CS_EXPORT int crashsig_symbolizer_line(crashsig_symbolizer *s, const char *line,
+				       size_t len, const crashsig_symres **res)
+{
+	if (!s || !line || !res)
+		return CRASHSIG_EINVAL;
+	size_t plen;
+	crashsig_frame fr;
+	return sym_line(s, line, len, res, &plen, &fr);
+}
+
+static int add_fileline(cs_buf *o, const crashsig_symloc *l)
+{
+	if (!l->file)
+		return 0;
+	if (l->line)
+		return cs_buf_printf(o, " %s:%u", l->file, l->line);
+	return cs_buf_printf(o, " %s", l->file);
+}
+
+static int emit_frame(cs_buf *o, const char *line, size_t plen, const char *b,
+		      size_t n, const crashsig_frame *fr, const crashsig_symres *r)
+{
+	int rc = 0;
+	if (r->status & CRASHSIG_SYM_MISMATCH) {
+		rc |= cs_buf_add(o, line, plen);
+		rc |= cs_buf_add(o, b, n);
+		rc |= cs_buf_printf(o, " [%s]\n", r->note ? r->note : "mismatch");
+		return rc ? CRASHSIG_ENOMEM : 0;
+	}
+	if (!(r->status & CRASHSIG_SYM_HAS_LINE) || !r->nlocs) {
+		rc |= cs_buf_add(o, line, plen);
+		rc |= cs_buf_add(o, b, n);
+		rc |= cs_buf_addc(o, '\n');
+		return rc ? CRASHSIG_ENOMEM : 0;
+	}
+	struct span sp;
+	find_span(b, n, fr, &sp);
+	for (size_t i = 0; i + 1 < r->nlocs; i++) {
+		const crashsig_symloc *l = &r->locs[i];
+		rc |= cs_buf_add(o, line, plen);
+		if (sp.start < n || sp.end > sp.start) {
+			rc |= cs_buf_add(o, b, sp.start);
+		} else {
+			size_t ws = 0;
+			while (ws < n && b[ws] == ' ')
+				ws++;
+			rc |= cs_buf_add(o, b, ws);
+		}
+		rc |= cs_buf_adds(o, l->func);
+		rc |= add_fileline(o, l);
+		rc |= cs_buf_adds(o, " [inline]\n");
+	}
+	const crashsig_symloc *last = &r->locs[r->nlocs - 1];
+	rc |= cs_buf_add(o, line, plen);
+	if (sp.end > sp.start) {
+		rc |= cs_buf_add(o, b, sp.end);
+		rc |= add_fileline(o, last);
+		rc |= cs_buf_add(o, b + sp.end, n - sp.end);
+	} else {
+		/* raw address only: name it */
+		rc |= cs_buf_add(o, b, n);
+		if (r->symbol)
+			rc |= cs_buf_printf(o, " %s+0x%llx/0x%llx", r->symbol,
+					    (unsigned long long)r->sym_offset,
+					    (unsigned long long)r->sym_size);
+		rc |= add_fileline(o, last);
+	}
+	rc |= cs_buf_addc(o, '\n');
+	return rc ? CRASHSIG_ENOMEM : 0;
+}
+
+CS_EXPORT int crashsig_symbolizer_report(crashsig_symbolizer *s, const void *data,
+					 size_t len, char **out, size_t *outlen)
+{
+	if (!s || (!data && len) || !out)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	if (outlen)
+		*outlen = 0;
+	const char *d = data;
+	/* The "Kernel Offset:" line comes at the end of a panic: find it first. */
+	const char *ko = len ? memmem(d, len, "Kernel Offset: ", 15) : NULL;
+	if (ko) {
+		const char *e = memchr(ko, '\n', len - (size_t)(ko - d));
+		parse_kernel_offset(ko, e ? (size_t)(e - ko) : len - (size_t)(ko - d),
+				    &s->kaslr);
+	}
+	cs_buf o = {0};
+	int rc = cs_buf_reserve(&o, len + len / 4 + 64);
+	size_t pos = 0;
+	while (rc == 0 && pos < len) {
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - (d + pos)) : len - pos;
+		const char *line = d + pos;
+		pos += ll + (nl ? 1 : 0);
+		size_t n = ll;
+		if (n && line[n - 1] == '\r')
+			n--;
+		const crashsig_symres *r = NULL;
+		size_t plen = 0;
+		crashsig_frame fr;
+		int k = sym_line(s, line, n, &r, &plen, &fr);
+		if (k < 0) {
+			rc = k;
+			break;
+		}
+		if (k == 1 && r) {
+			rc = emit_frame(&o, line, plen, line + plen, n - plen, &fr, r);
+		} else {
+			rc = cs_buf_add(&o, line, n);
+			if (!rc && nl)
+				rc = cs_buf_addc(&o, '\n');
+		}
+	}
+	if (rc) {
+		cs_buf_free(&o);
+		return cs_ctx_error(s->ctx, rc, "symbolize: %s",
+				    rc == CRASHSIG_ENOMEM ? "out of memory" : "failed");
+	}
+	if (!o.data && cs_buf_reserve(&o, 1)) /* empty input: "" */
+		return cs_ctx_error(s->ctx, CRASHSIG_ENOMEM, "out of memory");
+	if (outlen)
+		*outlen = o.len;
+	*out = cs_buf_detach(&o);
+	return 0;
+}

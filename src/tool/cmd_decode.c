@@ -1,0 +1,353 @@
+/* crashsig decode [--arch A] [--json] [FILE...]: disassemble the Code: dumps
+ * of kernel crash output and explain the trapping instruction. Uses only the
+ * public API (include/crashsig). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashsig/crashsig.h"
+#include "crashsig/decode.h"
+
+#include "commands.h"
+#include "decode_out.h"
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+static void json_str(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\b': fputs("\\b", out); break;
+		case '\f': fputs("\\f", out); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static const char *trap_kind_name(crashsig_trap_kind k)
+{
+	switch (k) {
+	case CRASHSIG_TRAP_MEMORY: return "memory";
+	case CRASHSIG_TRAP_BUG: return "bug";
+	case CRASHSIG_TRAP_DIVIDE: return "divide";
+	case CRASHSIG_TRAP_OTHER: return "other";
+	default: return "unknown";
+	}
+}
+
+static const char *status_name(int st)
+{
+	switch (st) {
+	case CRASHSIG_OK: return "ok";
+	case CRASHSIG_EFORMAT: return "bad-format";
+	case CRASHSIG_EUNSUPPORTED: return "unsupported";
+	default: return "error";
+	}
+}
+
+static void json_code(FILE *out, const crashsig_code *c, int primary)
+{
+	fprintf(out, "{\"line\":%u,\"arch\":", c->line);
+	json_str(out, crashsig_arch_name(c->arch));
+	fprintf(out, ",\"user\":%s,\"thumb\":%s,\"primary\":%s,\"status\":",
+		c->user ? "true" : "false", c->thumb ? "true" : "false",
+		primary ? "true" : "false");
+	json_str(out, status_name(c->status));
+	fputs(",\"message\":", out);
+	json_str(out, c->message);
+	fputs(",\"bytes\":\"", out);
+	for (size_t i = 0; i < c->nbytes; i++)
+		fprintf(out, "%02x", c->bytes[i]);
+	fputc('"', out);
+	if (c->trap_offset != CRASHSIG_NO_TRAP)
+		fprintf(out, ",\"trap_offset\":%zu", c->trap_offset);
+	else
+		fputs(",\"trap_offset\":null", out);
+	fprintf(out, ",\"skipped\":%zu,\"trap_kind\":", c->skipped);
+	json_str(out, trap_kind_name(c->trap_kind));
+	fputs(",\"explanation\":", out);
+	json_str(out, c->explanation);
+	if (c->has_address)
+		fprintf(out, ",\"address\":\"0x%llx\",\"access\":\"%s\"",
+			(unsigned long long)c->address, c->is_write ? "write" : "read");
+	if (c->kasan)
+		fprintf(out, ",\"kasan_shadow_of\":{\"start\":\"0x%llx\",\"end\":\"0x%llx\"}",
+			(unsigned long long)c->kasan_start,
+			(unsigned long long)c->kasan_end);
+	fputs(",\"instructions\":[", out);
+	for (size_t i = 0; i < c->ninsns; i++) {
+		const crashsig_insn *in = &c->insns[i];
+		fprintf(out, "%s{\"addr\":\"0x%llx\",\"bytes\":\"", i ? "," : "",
+			(unsigned long long)in->addr);
+		for (size_t k = 0; k < in->size; k++)
+			fprintf(out, "%02x", c->bytes[in->offset + k]);
+		fputs("\",\"mnemonic\":", out);
+		json_str(out, in->mnemonic);
+		fputs(",\"operands\":", out);
+		json_str(out, in->operands);
+		fputs(",\"text\":", out);
+		json_str(out, in->line);
+		fprintf(out, ",\"trapping\":%s,\"invalid\":%s}",
+			in->trapping ? "true" : "false", in->invalid ? "true" : "false");
+	}
+	fputs("]}", out);
+}
+
+static int decode_text(const char *text, size_t len, crashsig_arch arch,
+		       crashsig_decoder **dp, crashsig_decoded **rp)
+{
+	int rc = crashsig_decoder_new(dp, NULL);
+	if (rc)
+		return rc;
+	rc = crashsig_decoder_decode(*dp, text, len, arch, rp);
+	if (rc) {
+		crashsig_decoder_free(*dp);
+		*dp = NULL;
+	}
+	return rc;
+}
+
+int tool_decode_json(FILE *out, const char *report_text, size_t len)
+{
+	crashsig_decoder *d = NULL;
+	crashsig_decoded *r = NULL;
+	int rc = decode_text(report_text, len, CRASHSIG_ARCH_UNKNOWN, &d, &r);
+	if (rc) {
+		fputs("[]", out);
+		return rc;
+	}
+	const crashsig_code *prim = crashsig_decoded_primary(r);
+	size_t n = crashsig_decoded_count(r);
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		const crashsig_code *c = crashsig_decoded_code(r, i);
+		if (i)
+			fputc(',', out);
+		json_code(out, c, c == prim);
+	}
+	fputc(']', out);
+	crashsig_decoded_free(r);
+	crashsig_decoder_free(d);
+	return (int)n;
+}
+
+static void print_block(FILE *out, const crashsig_code *c)
+{
+	if (c->skipped)
+		fprintf(out, "Code disassembly (best guess), %zu bytes skipped:\n",
+			c->skipped);
+	else
+		fputs("Code disassembly (best guess):\n", out);
+	fputs(c->listing, out);
+}
+
+int tool_decode_append_text(FILE *out, const char *report_text, size_t len)
+{
+	crashsig_decoder *d = NULL;
+	crashsig_decoded *r = NULL;
+	int rc = decode_text(report_text, len, CRASHSIG_ARCH_UNKNOWN, &d, &r);
+	if (rc)
+		return rc;
+	const crashsig_code *c = crashsig_decoded_primary(r);
+	int printed = 0;
+	if (c) {
+		fputs("----------------\n", out);
+		print_block(out, c);
+		if (c->explanation)
+			fprintf(out, "%s\n", c->explanation);
+		printed = 1;
+	}
+	crashsig_decoded_free(r);
+	crashsig_decoder_free(d);
+	return printed;
+}
+
+/* ------------------------------------------------------------------ */
+/* The sub-command                                                     */
+/* ------------------------------------------------------------------ */
+
+static int read_all(FILE *f, char **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+	if (!b)
+		return -1;
+	for (;;) {
+		if (n == cap) {
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				return -1;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		size_t k = fread(b + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(b);
+		return -1;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: crashsig decode [--arch ARCH] [--json] [FILE...]\n"
+	      "Disassemble the Code: dumps of kernel crash output (files or stdin)\n"
+	      "in objdump's syntax, mark the trapping instruction and explain it.\n"
+	      "  --arch ARCH  x86_64, i386, arm64, arm, riscv, powerpc, s390\n"
+	      "               (default: inferred from the register dump)\n"
+	      "  --json       one JSON object per input: {\"file\":..,\"code\":[..]}\n"
+	      "Exit status: 0 all dumps decoded, 1 some dump could not be decoded\n"
+	      "or no dump was found, 2 usage or I/O error.\n",
+	      f);
+}
+
+static void print_human(FILE *out, const char *name, const crashsig_code *c)
+{
+	fprintf(out, "%s:%u: %s %s code", name, c->line, crashsig_arch_name(c->arch),
+		c->user ? "user" : "kernel");
+	if (c->thumb)
+		fputs(" (thumb)", out);
+	if (c->skipped)
+		fprintf(out, ", %zu bytes skipped", c->skipped);
+	fputs(":\n", out);
+	if (c->listing && c->listing[0])
+		fputs(c->listing, out);
+	if (c->explanation)
+		fprintf(out, "%s\n", c->explanation);
+}
+
+int tool_cmd_decode(int argc, char **argv)
+{
+	crashsig_arch arch = CRASHSIG_ARCH_UNKNOWN;
+	int json = 0, nfiles = 0;
+	int i;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--json")) {
+			json = 1;
+		} else if (!strcmp(a, "--arch") || !strncmp(a, "--arch=", 7)) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!v || crashsig_arch_parse(v, &arch)) {
+				fprintf(stderr, "crashsig decode: unknown architecture '%s'\n",
+					v ? v : "");
+				usage(stderr);
+				return 2;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "crashsig decode: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else {
+			break;
+		}
+	}
+	int first_file = i;
+	nfiles = argc - first_file;
+	crashsig_decoder *d = NULL;
+	if (crashsig_decoder_new(&d, NULL)) {
+		fprintf(stderr, "crashsig decode: out of memory\n");
+		return 2;
+	}
+	int status = 0, found = 0;
+	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
+		const char *name = nfiles ? argv[first_file + f] : "-";
+		FILE *in = strcmp(name, "-") ? fopen(name, "rb") : stdin;
+		if (!in) {
+			fprintf(stderr, "crashsig decode: %s: %s\n", name, strerror(errno));
+			status = 2;
+			continue;
+		}
+		char *text = NULL;
+		size_t len = 0;
+		int rr = read_all(in, &text, &len);
+		if (in != stdin)
+			fclose(in);
+		if (rr) {
+			fprintf(stderr, "crashsig decode: %s: read error\n", name);
+			status = 2;
+			continue;
+		}
+		crashsig_decoded *r = NULL;
+		int rc = crashsig_decoder_decode(d, text, len, arch, &r);
+		if (rc) {
+			fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", name,
+				rc);
+			free(text);
+			status = 2;
+			continue;
+		}
+		size_t n = crashsig_decoded_count(r);
+		const crashsig_code *prim = crashsig_decoded_primary(r);
+		if (json) {
+			fputs("{\"file\":", stdout);
+			json_str(stdout, name);
+			fputs(",\"code\":[", stdout);
+		}
+		for (size_t k = 0; k < n; k++) {
+			const crashsig_code *c = crashsig_decoded_code(r, k);
+			found = 1;
+			if (c->status != CRASHSIG_OK) {
+				fprintf(stderr, "crashsig decode: %s:%u: %s\n", name, c->line,
+					c->message ? c->message : "cannot decode");
+				if (status < 1)
+					status = 1;
+			} else if (c->message && !json) {
+				fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", name,
+					c->line, c->message);
+			}
+			if (json) {
+				if (k)
+					fputc(',', stdout);
+				json_code(stdout, c, c == prim);
+			} else if (c->status == CRASHSIG_OK) {
+				if (k)
+					fputc('\n', stdout);
+				print_human(stdout, name, c);
+			}
+		}
+		if (json)
+			fputs("]}\n", stdout);
+		crashsig_decoded_free(r);
+		free(text);
+	}
+	crashsig_decoder_free(d);
+	if (!found && status == 0) {
+		fprintf(stderr, "crashsig decode: no Code: dump found\n");
+		status = 1;
+	}
+	return status;
+}

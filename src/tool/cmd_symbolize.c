@@ -1,0 +1,346 @@
+/* crashsig symbolize: resolve the frames of kernel reports with DWARF.
+ *
+ *   crashsig symbolize --vmlinux PATH [--modules DIR] [--strip-prefix P]
+ *                      [--json] [FILE...]
+ *   crashsig symbolize --vmlinux PATH [--modules DIR] --addresses [FILE...]
+ *
+ * Exit status: 0 done (mismatching frames are reported on stderr), 1 an
+ * input or binary could not be used, 2 usage error. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashsig/crashsig.h"
+#include "crashsig/symbolize.h"
+#include "commands.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: crashsig symbolize --vmlinux PATH [--modules DIR] "
+	      "[--strip-prefix P] [--json] [FILE...]\n"
+	      "       crashsig symbolize --vmlinux PATH [--modules DIR] "
+	      "--addresses [FILE...]\n"
+	      "Reads kernel logs (or '-' / stdin) and prints them with every stack\n"
+	      "frame resolved to file:line, inline frames first. --addresses reads\n"
+	      "one ADDR, MODULE:ADDR, FUNC+0xOFF or MODULE:FUNC+0xOFF per line and\n"
+	      "prints function and file:line like addr2line -fi.\n",
+	      f);
+}
+
+/* Tiny JSON string writer (the input may contain any bytes). */
+static void json_str(FILE *o, const char *s)
+{
+	if (!s) {
+		fputs("null", o);
+		return;
+	}
+	putc('"', o);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", o); break;
+		case '\\': fputs("\\\\", o); break;
+		case '\n': fputs("\\n", o); break;
+		case '\r': fputs("\\r", o); break;
+		case '\t': fputs("\\t", o); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(o, "\\u%04x", *p);
+			else
+				putc(*p, o);
+		}
+	}
+	putc('"', o);
+}
+
+static void json_strn(FILE *o, const char *s, size_t n)
+{
+	char *t = malloc(n + 1);
+	if (!t) {
+		fputs("null", o);
+		return;
+	}
+	memcpy(t, s, n);
+	t[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!t[i])
+			t[i] = ' ';
+	json_str(o, t);
+	free(t);
+}
+
+static const char *status_name(unsigned st)
+{
+	if (st & CRASHSIG_SYM_MISMATCH)
+		return "mismatch";
+	if (st & CRASHSIG_SYM_NO_MODULE)
+		return "no_module";
+	if (st & CRASHSIG_SYM_UNKNOWN)
+		return "unknown";
+	if (st & CRASHSIG_SYM_HAS_LINE)
+		return "ok";
+	if (st & CRASHSIG_SYM_NO_DEBUG)
+		return "no_debug";
+	return "no_line";
+}
+
+static void json_res(FILE *o, const crashsig_symres *r)
+{
+	fputs("\"module\":", o);
+	json_str(o, r->module);
+	fputs(",\"symbol\":", o);
+	json_str(o, r->symbol);
+	fprintf(o, ",\"offset\":\"0x%llx\",\"size\":\"0x%llx\",\"addr\":\"0x%llx\"",
+		(unsigned long long)r->sym_offset, (unsigned long long)r->sym_size,
+		(unsigned long long)r->addr);
+	fputs(",\"status\":", o);
+	json_str(o, status_name(r->status));
+	fputs(",\"mismatch\":", o);
+	json_str(o, (r->status & CRASHSIG_SYM_MISMATCH) ? r->note : NULL);
+	fputs(",\"note\":", o);
+	json_str(o, r->note);
+	fputs(",\"frames\":[", o);
+	for (size_t i = 0; i < r->nlocs; i++) {
+		const crashsig_symloc *l = &r->locs[i];
+		fputs(i ? ",{\"func\":" : "{\"func\":", o);
+		json_str(o, l->func);
+		fputs(",\"file\":", o);
+		json_str(o, l->file);
+		fprintf(o, ",\"line\":%u,\"inline\":%s}", l->line,
+			l->inlined ? "true" : "false");
+	}
+	fputs("]", o);
+}
+
+static int read_all(const char *path, char **out, size_t *len)
+{
+	FILE *f = (!path || strcmp(path, "-") == 0) ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "crashsig symbolize: %s: cannot open\n", path);
+		return -1;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		if (n == cap) {
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		size_t k = fread(b + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	int err = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (!b || err) {
+		free(b);
+		fprintf(stderr, "crashsig symbolize: %s: read error\n", path ? path : "-");
+		return -1;
+	}
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+static int do_report_json(crashsig_symbolizer *s, const char *name,
+			  const char *d, size_t len)
+{
+	const char *ko = len ? memmem(d, len, "Kernel Offset: 0x", 17) : NULL;
+	if (ko)
+		crashsig_symbolizer_set_kaslr_offset(s, strtoull(ko + 15, NULL, 16));
+	size_t pos = 0, lineno = 0;
+	while (pos < len) {
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - (d + pos)) : len - pos;
+		const char *line = d + pos;
+		pos += ll + (nl ? 1 : 0);
+		lineno++;
+		if (ll && line[ll - 1] == '\r')
+			ll--;
+		const crashsig_symres *r;
+		int k = crashsig_symbolizer_line(s, line, ll, &r);
+		if (k < 0)
+			return k;
+		if (k == 0 || !r)
+			continue;
+		fputs("{\"input\":", stdout);
+		json_str(stdout, name);
+		fprintf(stdout, ",\"line\":%zu,\"text\":", lineno);
+		json_strn(stdout, line, ll);
+		putc(',', stdout);
+		json_res(stdout, r);
+		fputs("}\n", stdout);
+	}
+	return 0;
+}
+
+static void print_addr2line(const crashsig_symres *r)
+{
+	if (!r->nlocs) {
+		printf("%s\n%s\n", r->symbol ? r->symbol : "??", r->symbol ? "??:?" : "??:0");
+		return;
+	}
+	for (size_t i = 0; i < r->nlocs; i++) {
+		const crashsig_symloc *l = &r->locs[i];
+		printf("%s\n%s:%u\n", l->func, l->file ? l->file : "??", l->line);
+	}
+}
+
+static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
+			int json)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int bad = 0;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		const crashsig_symres *r;
+		int k = crashsig_symbolizer_lookup(s, line, (size_t)n, &r);
+		if (k == 0)
+			continue;
+		if (k < 0) {
+			fprintf(stderr, "crashsig symbolize: %s\n", crashsig_error_last(ctx));
+			if (json)
+				fputs("{\"error\":\"bad address\"}\n", stdout);
+			else
+				fputs("??\n??:0\n", stdout);
+			bad = 1;
+			continue;
+		}
+		if (r->note && !json) {
+			size_t l = (size_t)n;
+			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+				l--;
+			fprintf(stderr, "crashsig symbolize: %.*s: %s\n", (int)l, line,
+				r->note);
+		}
+		if (json) {
+			size_t l = (size_t)n;
+			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+				l--;
+			fputs("{\"input\":", stdout);
+			json_strn(stdout, line, l);
+			putc(',', stdout);
+			json_res(stdout, r);
+			fputs("}\n", stdout);
+		} else {
+			print_addr2line(r);
+		}
+	}
+	free(line);
+	return bad;
+}
+
+int tool_cmd_symbolize(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{"vmlinux", required_argument, NULL, 'v'},
+		{"modules", required_argument, NULL, 'm'},
+		{"strip-prefix", required_argument, NULL, 'p'},
+		{"json", no_argument, NULL, 'j'},
+		{"addresses", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
+	int json = 0, addresses = 0, c;
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "v:m:p:jah", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'v': so.vmlinux = optarg; break;
+		case 'm': so.modules_dir = optarg; break;
+		case 'p': so.strip_prefix = optarg; break;
+		case 'j': json = 1; break;
+		case 'a': addresses = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!so.vmlinux) {
+		fputs("crashsig symbolize: --vmlinux PATH is required\n", stderr);
+		usage(stderr);
+		return 2;
+	}
+	crashsig_options co = CRASHSIG_OPTIONS_INIT;
+	crashsig_ctx *ctx = NULL;
+	char eb[256] = "";
+	if (crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
+		fprintf(stderr, "crashsig symbolize: %s\n", eb[0] ? eb : "cannot create context");
+		crashsig_ctx_free(ctx);
+		return 1;
+	}
+	crashsig_symbolizer *s = NULL;
+	if (crashsig_symbolizer_new(&s, ctx, &so) != 0) {
+		fprintf(stderr, "crashsig symbolize: %s\n", crashsig_error_last(ctx));
+		crashsig_ctx_free(ctx);
+		return 1;
+	}
+	if (!crashsig_symbolizer_has_dwarf(s))
+		fprintf(stderr, "crashsig symbolize: warning: %s has no DWARF: "
+				"printing symbol names only\n", so.vmlinux);
+	int status = 0;
+	int nfiles = argc - optind;
+	for (int i = 0; i < (nfiles ? nfiles : 1) && status == 0; i++) {
+		const char *path = nfiles ? argv[optind + i] : "-";
+		if (addresses) {
+			FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+			if (!in) {
+				fprintf(stderr, "crashsig symbolize: %s: cannot open\n", path);
+				status = 1;
+				break;
+			}
+			if (do_addresses(s, ctx, in, json))
+				status = 1;
+			if (in != stdin)
+				fclose(in);
+			continue;
+		}
+		char *d = NULL;
+		size_t len = 0;
+		if (read_all(path, &d, &len) != 0) {
+			status = 1;
+			break;
+		}
+		int rc;
+		if (json) {
+			rc = do_report_json(s, path, d, len);
+		} else {
+			char *out = NULL;
+			size_t olen = 0;
+			rc = crashsig_symbolizer_report(s, d, len, &out, &olen);
+			if (rc == 0)
+				fwrite(out, 1, olen, stdout);
+			free(out);
+		}
+		free(d);
+		if (rc < 0) {
+			fprintf(stderr, "crashsig symbolize: %s: %s\n", path,
+				crashsig_error_last(ctx));
+			status = 1;
+		}
+	}
+	crashsig_symbolize_stats st;
+	crashsig_symbolizer_stats(s, &st);
+	if (!addresses && st.mismatched)
+		fprintf(stderr, "crashsig symbolize: warning: report does not match this "
+				"vmlinux (%zu of %zu frames do not fit)\n",
+			st.mismatched, st.frames);
+	if (!addresses && st.unresolved)
+		fprintf(stderr, "crashsig symbolize: note: %zu of %zu frames have no "
+				"file:line (module not found or no debug info)\n",
+			st.unresolved, st.frames);
+	if (fflush(stdout) != 0)
+		status = 1;
+	crashsig_symbolizer_free(s);
+	crashsig_ctx_free(ctx);
+	return status;
+}

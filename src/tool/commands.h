@@ -1,0 +1,7 @@
+/* Sub-commands of the crashsig tool. Each takes the arguments after the
+ * sub-command name (argv[0] is the sub-command) and returns the exit status. */
+#ifndef CRASHSIG_TOOL_COMMANDS_H
+#define CRASHSIG_TOOL_COMMANDS_H
+int tool_cmd_symbolize(int argc, char **argv);
+int tool_cmd_decode(int argc, char **argv);
+#endif

@@ -1,0 +1,64 @@
+#include "json.h"
+
+#include <string.h>
+
+/* Length of a valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t k;
+	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+		k = 2;
+	else if ((s[0] & 0xf0) == 0xe0)
+		k = 3;
+	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return k;
+}
+
+void json_str(FILE *out, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	fputc('"', out);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		switch (c) {
+		case '"': fputs("\\\"", out); i++; continue;
+		case '\\': fputs("\\\\", out); i++; continue;
+		case '\n': fputs("\\n", out); i++; continue;
+		case '\t': fputs("\\t", out); i++; continue;
+		case '\r': fputs("\\r", out); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		size_t k = utf8_len(s + i, len - i);
+		if (!k) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		fwrite(s + i, 1, k, out);
+		i += k;
+	}
+	fputc('"', out);
+}
+
+void json_cstr(FILE *out, const char *s)
+{
+	if (!s)
+		fputs("null", out);
+	else
+		json_str(out, s, strlen(s));
+}

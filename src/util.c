@@ -1,0 +1,118 @@
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cs_buf_reserve(cs_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1) {
+		if (cap > SIZE_MAX / 2)
+			return CRASHSIG_ENOMEM;
+		cap *= 2;
+	}
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return CRASHSIG_ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int cs_buf_add(cs_buf *b, const void *data, size_t len)
+{
+	if (cs_buf_reserve(b, len))
+		return CRASHSIG_ENOMEM;
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = 0;
+	return 0;
+}
+
+int cs_buf_addc(cs_buf *b, char c) { return cs_buf_add(b, &c, 1); }
+
+int cs_buf_adds(cs_buf *b, const char *s) { return cs_buf_add(b, s, strlen(s)); }
+
+int cs_buf_printf(cs_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || cs_buf_reserve(b, (size_t)n))
+		return CRASHSIG_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void cs_buf_clear(cs_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
+}
+
+void cs_buf_free(cs_buf *b)
+{
+	if (!b)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *cs_buf_detach(cs_buf *b)
+{
+	if (!b->data && cs_buf_reserve(b, 0))
+		return NULL;
+	char *p = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+char *cs_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+int cs_error(cs_err *e, int code, const char *fmt, ...)
+{
+	if (e) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && len > 2 &&
+	    cs_isxdigit((unsigned char)s[2]))
+		i = 2;
+	size_t start = i;
+	while (i < len && cs_isxdigit((unsigned char)s[i])) {
+		v = (v << 4) | (uint64_t)cs_hexval((unsigned char)s[i]);
+		i++;
+	}
+	if (i == start)
+		return 0;
+	*out = v;
+	return i;
+}

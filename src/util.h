@@ -1,0 +1,77 @@
+/* Small internal helpers: growable byte buffer, error reporting. */
+#ifndef CRASHSIG_UTIL_H
+#define CRASHSIG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crashsig/crashsig.h"
+
+/* Marks a symbol as part of the public ABI of the shared library. */
+#define CS_EXPORT __attribute__((visibility("default")))
+
+#if defined(__GNUC__)
+#define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CS_PRINTF(a, b)
+#endif
+
+/* Growable buffer; always NUL terminated when data != NULL. Owner: the
+ * struct holder; release with cs_buf_free. */
+typedef struct cs_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} cs_buf;
+
+int cs_buf_reserve(cs_buf *b, size_t extra);
+int cs_buf_add(cs_buf *b, const void *data, size_t len);
+int cs_buf_addc(cs_buf *b, char c);
+int cs_buf_adds(cs_buf *b, const char *s);
+int cs_buf_printf(cs_buf *b, const char *fmt, ...) CS_PRINTF(2, 3);
+void cs_buf_clear(cs_buf *b);
+void cs_buf_free(cs_buf *b);
+/* Hand the buffer's memory to the caller (never NULL unless ENOMEM). */
+char *cs_buf_detach(cs_buf *b);
+
+char *cs_strndup(const char *s, size_t n);
+
+/* Error text storage embedded in objects that report errors. */
+typedef struct cs_err {
+	char msg[512];
+} cs_err;
+
+/* Store a formatted message in e (if non-NULL) and return code. */
+int cs_error(cs_err *e, int code, const char *fmt, ...) CS_PRINTF(3, 4);
+
+static inline int cs_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	       c == '\f';
+}
+static inline int cs_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int cs_isxdigit(int c)
+{
+	return cs_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static inline int cs_isalpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline int cs_isalnum(int c) { return cs_isalpha(c) || cs_isdigit(c); }
+static inline int cs_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none). */
+size_t cs_parse_hex(const char *s, size_t len, uint64_t *out);
+
+#endif

@@ -1,0 +1,45 @@
+# Fixtures for tests/test_symbolize.c, built with the C compiler exactly as
+# a kernel build would (gcc -g -O2), independent of the project's warning
+# and sanitizer flags:
+#   fix_prog          executable with DWARF (inline chain, cold split,
+#                     duplicate static names)
+#   fix_prog_nodebug  same without DWARF (symbol-name fallback)
+#   fixmod.ko         relocatable object (-c) standing in for a module, with
+#                     .text and .text.unlikely
+# Included by tests/CMakeLists.txt.
+set(SYMFIX_SRC ${CMAKE_CURRENT_LIST_DIR})
+set(SYMFIX_OUT ${CMAKE_CURRENT_BINARY_DIR}/symbolize-fixtures)
+file(MAKE_DIRECTORY ${SYMFIX_OUT} ${SYMFIX_OUT}/modules/extra)
+
+add_custom_command(
+  OUTPUT ${SYMFIX_OUT}/fix_prog
+  COMMAND ${CMAKE_C_COMPILER} -g -O2 -fno-pie -no-pie -o ${SYMFIX_OUT}/fix_prog
+          ${SYMFIX_SRC}/fix_prog.c ${SYMFIX_SRC}/fix_other.c
+  DEPENDS ${SYMFIX_SRC}/fix_prog.c ${SYMFIX_SRC}/fix_other.c
+  COMMENT "symbolize fixture: fix_prog")
+add_custom_command(
+  OUTPUT ${SYMFIX_OUT}/fix_prog_nodebug
+  COMMAND ${CMAKE_C_COMPILER} -g0 -O2 -fno-pie -no-pie -o ${SYMFIX_OUT}/fix_prog_nodebug
+          ${SYMFIX_SRC}/fix_prog.c ${SYMFIX_SRC}/fix_other.c
+  DEPENDS ${SYMFIX_SRC}/fix_prog.c ${SYMFIX_SRC}/fix_other.c
+  COMMENT "symbolize fixture: fix_prog_nodebug")
+add_custom_command(
+  OUTPUT ${SYMFIX_OUT}/modules/extra/fixmod.ko
+  COMMAND ${CMAKE_C_COMPILER} -g -O2 -c -o ${SYMFIX_OUT}/modules/extra/fixmod.ko
+          ${SYMFIX_SRC}/fixmod.c
+  DEPENDS ${SYMFIX_SRC}/fixmod.c
+  COMMENT "symbolize fixture: fixmod.ko (ET_REL)")
+add_custom_target(symbolize_fixtures ALL DEPENDS
+  ${SYMFIX_OUT}/fix_prog ${SYMFIX_OUT}/fix_prog_nodebug
+  ${SYMFIX_OUT}/modules/extra/fixmod.ko)
+
+if(TARGET test_symbolize)
+  add_dependencies(test_symbolize symbolize_fixtures)
+  target_compile_definitions(test_symbolize PRIVATE
+    SYMFIX_DIR="${SYMFIX_OUT}"
+    SYMFIX_SRC_DIR="${SYMFIX_SRC}"
+    SYMFIX_REALKERNEL_DIR="${CMAKE_SOURCE_DIR}/fixtures/realkernel"
+    SYMFIX_VMLINUX="/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64")
+  add_test(NAME test_symbolize COMMAND test_symbolize)
+  set_tests_properties(test_symbolize PROPERTIES TIMEOUT 300)
+endif()
