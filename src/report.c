@@ -165,6 +165,12 @@ static int is_marker(const char *l, size_t len)
 	return len >= 3 && l[0] == '<' && l[len - 1] == '>' && len < 12;
 }
 
+static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n)
+{
+	return re->code &&
+	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
+}
+
 /* Scan frames starting at line i; returns first acceptable frame function
  * (copied into out) or 0. Stops at the end of the trace. */
 static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
@@ -179,9 +185,11 @@ static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
 		if (!fn || (fl & CRASHSIG_FRAME_IP)) {
 			if (is_marker(l, len))
 				continue;
-			if (c->r->stack_end.code &&
-			    pcre2_match(c->r->stack_end.code, (PCRE2_SPTR)l, len, 0, 0,
-					c->md2, NULL) > 0 && seen)
+			/* An exception's register dump interrupts a trace, which
+			 * goes on after it; the trace ends at stack-end lines or
+			 * where the next trace begins. */
+			if (seen && (re_hit0(c, &c->r->stack_end, l, len) ||
+				     re_hit0(c, &c->r->call_trace, l, len)))
 				return 0;
 			if (stop_at_gap && seen && ++gap > 0)
 				return 0;
@@ -189,7 +197,8 @@ static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
 		}
 		seen = 1;
 		gap = 0;
-		if (fl & CRASHSIG_FRAME_INLINE)
+		/* "? func" frames are stale stack contents, not calls */
+		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
 		if (skipped(c, fn))
 			continue;
@@ -210,6 +219,86 @@ static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
 		}
 	}
 	return 0;
+}
+
+/* Stalls loop somewhere below a function that names what the CPU was
+ * doing. Walking the first trace from the top (after the interrupt that
+ * reported the stall, see stall-reset), find the first dispatcher
+ * (stall-anchor: softirq, timers, workqueues, syscall entry, netif_receive,
+ * ...); its nearest callee that is not a generic pass-through (stall-pass:
+ * read/write/ioctl/sendmsg plumbing) nor a skipped function names the stall.
+ */
+static int stall_frame(classify *c, cs_buf *out)
+{
+	size_t at = 0;
+	if (c->r->call_trace.code)
+		find_line(c, &c->r->call_trace, 0, &at);
+	char **fr = NULL;
+	size_t n = 0, cap = 0;
+	int seen = 0, rc = 0;
+	size_t anchor = (size_t)-1;
+	for (size_t i = at; i < c->b->nlines && !rc; i++) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (!fn || !*fn || (fl & CRASHSIG_FRAME_IP)) {
+			/* the trace goes on after an interrupt's register dump; it
+			 * ends where the next task's trace begins */
+			if (seen && re_hit0(c, &c->r->call_trace, l, len))
+				break;
+			continue;
+		}
+		seen = 1;
+		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
+			continue;
+		size_t fnl = strlen(fn);
+		if (re_hit0(c, &c->r->stall_reset, fn, fnl)) {
+			for (size_t k = 0; k < n; k++)
+				free(fr[k]);
+			n = 0;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			char **v = realloc(fr, cap * sizeof(*v));
+			if (!v) {
+				rc = CRASHSIG_ENOMEM;
+				break;
+			}
+			fr = v;
+		}
+		if (!(fr[n++] = strdup(fn))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		if (re_hit0(c, &c->r->stall_anchor, fn, fnl)) {
+			anchor = n - 1;
+			break;
+		}
+	}
+	if (!rc) {
+		size_t k = anchor == (size_t)-1 ? 0 : anchor;
+		const char *pick = NULL;
+		if (anchor == (size_t)-1) {
+			for (size_t j = 0; j < n && !pick; j++)
+				if (!skipped(c, fr[j]))
+					pick = fr[j];
+		} else {
+			while (k-- > 0 && !pick)
+				if (!skipped(c, fr[k]) &&
+				    !re_hit0(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
+					pick = fr[k];
+		}
+		if (pick) {
+			cs_buf_clear(out);
+			rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		free(fr[k]);
+	free(fr);
+	return rc;
 }
 
 /* Run the format's frame sources; 1 and out set when found. */
@@ -264,6 +353,9 @@ static int guilty_frame(classify *c, cs_buf *out)
 			break;
 		case CS_STEP_ANY:
 			rc = scan_trace(c, 0, 0, out);
+			break;
+		case CS_STEP_STALL:
+			rc = stall_frame(c, out);
 			break;
 		}
 		if (rc)

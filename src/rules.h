@@ -21,6 +21,7 @@ typedef enum cs_step_kind {
 	CS_STEP_TRACE, /* the first call trace after the header */
 	CS_STEP_AFTER, /* frames following the first line matching re */
 	CS_STEP_ANY,   /* every frame after the header */
+	CS_STEP_STALL, /* representative frame of a stall (stall-anchor/entry) */
 } cs_step_kind;
 
 typedef struct cs_step {
@@ -76,6 +77,9 @@ typedef struct cs_rules {
 	cs_re frame_norm;    /* function name normalization: group 1 is dropped */
 	cs_re executor;      /* groups 1, 2: syz-executor proc and id */
 	cs_re panic;         /* lines that mean the kernel panicked */
+	cs_re stall_pass;   /* generic frames passed over when naming a stall */
+	cs_re stall_anchor;  /* frames whose callee names a stall */
+	cs_re stall_reset;   /* interrupt entries: frames above them are noise */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;

@@ -994,6 +994,15 @@ static int check_elf_file(crashsig_symbolizer *s, const char *path)
 				  "%s: wrong architecture (ELF machine %u, class %d); "
 				  "expected a 64-bit x86-64 or AArch64 kernel",
 				  path, (unsigned)eh.e_machine, gelf_getclass(e));
+	} else if ((eh.e_shoff && (eh.e_shoff > (uint64_t)st.st_size ||
+				   (uint64_t)eh.e_shnum * eh.e_shentsize >
+					   (uint64_t)st.st_size - eh.e_shoff)) ||
+		   (eh.e_phoff && (eh.e_phoff > (uint64_t)st.st_size ||
+				   (uint64_t)eh.e_phnum * eh.e_phentsize >
+					   (uint64_t)st.st_size - eh.e_phoff))) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+				  "%s: truncated file (ELF headers point past its %lld bytes)",
+				  path, (long long)st.st_size);
 	} else if (elf_getshdrnum(e, &nsec) != 0) {
 		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: bad section table", path);
 	} else {

@@ -20,11 +20,12 @@ static void usage(FILE *f)
 	fputs("usage: crashsig symbolize --vmlinux PATH [--modules DIR] "
 	      "[--strip-prefix P] [--json] [FILE...]\n"
 	      "       crashsig symbolize --vmlinux PATH [--modules DIR] "
-	      "--addresses [FILE...]\n"
+	      "--addresses [--print-address] [FILE...]\n"
 	      "Reads kernel logs (or '-' / stdin) and prints them with every stack\n"
 	      "frame resolved to file:line, inline frames first. --addresses reads\n"
 	      "one ADDR, MODULE:ADDR, FUNC+0xOFF or MODULE:FUNC+0xOFF per line and\n"
-	      "prints function and file:line like addr2line -fi.\n",
+	      "prints function and file:line like addr2line -fi (with\n"
+	      "--print-address, each answer is preceded by its input line, like -a).\n",
 	      f);
 }
 
@@ -195,7 +196,7 @@ static void print_addr2line(const crashsig_symres *r)
 }
 
 static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
-			int json)
+			int json, int print_addr)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -206,6 +207,12 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		int k = crashsig_symbolizer_lookup(s, line, (size_t)n, &r);
 		if (k == 0)
 			continue;
+		if (print_addr && !json) {
+			size_t l = (size_t)n;
+			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+				l--;
+			printf("%.*s\n", (int)l, line);
+		}
 		if (k < 0) {
 			fprintf(stderr, "crashsig symbolize: %s\n", crashsig_error_last(ctx));
 			if (json)
@@ -247,11 +254,12 @@ int tool_cmd_symbolize(int argc, char **argv)
 		{"strip-prefix", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"addresses", no_argument, NULL, 'a'},
+		{"print-address", no_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
-	int json = 0, addresses = 0, c;
+	int json = 0, addresses = 0, print_addr = 0, c;
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "v:m:p:jah", lopts, NULL)) != -1) {
@@ -261,6 +269,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		case 'p': so.strip_prefix = optarg; break;
 		case 'j': json = 1; break;
 		case 'a': addresses = 1; break;
+		case 'A': print_addr = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -298,7 +307,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 				status = 1;
 				break;
 			}
-			if (do_addresses(s, ctx, in, json))
+			if (do_addresses(s, ctx, in, json, print_addr))
 				status = 1;
 			if (in != stdin)
 				fclose(in);
