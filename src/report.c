@@ -480,7 +480,7 @@ static int build_stacks(classify *c, crashsig_report *rep)
 	/* pass 1: count */
 	for (int pass = 0; pass < 2; pass++) {
 		size_t fi = 0, si = 0, so = 0;
-		int in_stack = 0;
+		int in_stack = 0, prev_ip_inline = 0;
 		const char *kind = NULL;
 		unsigned ctxt = CRASHSIG_CTX_TASK;
 		for (size_t i = 0; i < b->nlines; i++) {
@@ -510,6 +510,7 @@ static int build_stacks(classify *c, crashsig_report *rep)
 					continue;
 				}
 				in_stack = 0;
+				prev_ip_inline = 0;
 				if (tl && t[tl - 1] == ':' && tl < 80)
 					kind = t; /* "Call Trace:", "Allocated by task 1:" */
 				else
@@ -517,9 +518,14 @@ static int build_stacks(classify *c, crashsig_report *rep)
 				continue;
 			}
 			if (f.flags & CRASHSIG_FRAME_IP) {
-				in_stack = 0;
+				/* consecutive RIP lines of one inline chain are one stack */
+				if (!prev_ip_inline)
+					in_stack = 0;
+				prev_ip_inline = (f.flags & CRASHSIG_FRAME_INLINE) != 0;
 				if (!*f.func && !(f.flags & CRASHSIG_FRAME_HAS_ADDR))
 					continue;
+			} else {
+				prev_ip_inline = 0;
 			}
 			if (!in_stack) {
 				if (pass) {

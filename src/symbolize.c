@@ -40,10 +40,16 @@ struct frange {
 	Dwarf_Die die;
 };
 
+/* Top-level subprogram ranges of one CU, collected lazily: the walk over
+ * the CU's top-level DIEs stops at the function that contains the address
+ * asked for and resumes from there on the next miss; once complete, the
+ * table is sorted and searched by bisection. */
 struct cu_funcs {
 	Dwarf_Off off;
 	struct frange *r;
-	size_t n;
+	size_t n, cap;
+	Dwarf_Die next; /* next top-level DIE to visit (state 1) */
+	int state;      /* 0: not started, 1: walking, 2: complete, sorted */
 };
 
 struct mod {
@@ -426,38 +432,88 @@ static int frange_cmp(const void *a, const void *b)
 	return x->hi < y->hi ? -1 : x->hi > y->hi;
 }
 
-static int cu_build(struct cu_funcs *c, Dwarf_Die *cudie)
+static int cu_add(struct cu_funcs *c, Dwarf_Die *die, Dwarf_Addr pc, int *hit)
 {
-	size_t cap = 0;
-	Dwarf_Die child;
-	if (dwarf_child(cudie, &child) != 0)
-		return 0;
-	do {
-		int tag = dwarf_tag(&child);
-		if (tag != DW_TAG_subprogram)
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
+		if (end <= start)
 			continue;
-		if (!dwarf_hasattr(&child, DW_AT_low_pc) &&
-		    !dwarf_hasattr(&child, DW_AT_ranges))
-			continue;
-		Dwarf_Addr base, start, end;
-		ptrdiff_t off = 0;
-		while ((off = dwarf_ranges(&child, off, &base, &start, &end)) > 0) {
-			if (end <= start)
-				continue;
-			if (c->n == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct frange *r = realloc(c->r, nc * sizeof(*r));
-				if (!r)
-					return CRASHSIG_ENOMEM;
-				c->r = r;
-				cap = nc;
-			}
-			c->r[c->n].lo = start;
-			c->r[c->n].hi = end;
-			c->r[c->n].die = child;
-			c->n++;
+		if (c->n == c->cap) {
+			size_t nc = c->cap ? c->cap * 2 : 64;
+			struct frange *r = realloc(c->r, nc * sizeof(*r));
+			if (!r)
+				return CRASHSIG_ENOMEM;
+			c->r = r;
+			c->cap = nc;
 		}
-	} while (dwarf_siblingof(&child, &child) == 0);
+		c->r[c->n].lo = start;
+		c->r[c->n].hi = end;
+		c->r[c->n].die = *die;
+		c->n++;
+		if (start <= pc && pc < end)
+			*hit = 1;
+	}
+	return 0;
+}
+
+/* Find the top-level subprogram of the CU containing pc; *out is set to
+ * it (1), or nothing was found (0); < 0 on ENOMEM. */
+static int cu_find(struct cu_funcs *c, Dwarf_Die *cudie, Dwarf_Addr pc,
+		   Dwarf_Die *out)
+{
+	if (c->state == 2) {
+		size_t lo = 0, hi = c->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->r[mid].lo <= pc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i-- > 0 && i + 8 >= lo;)
+			if (c->r[i].lo <= pc && pc < c->r[i].hi) {
+				*out = c->r[i].die;
+				return 1;
+			}
+		return 0;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (c->r[i].lo <= pc && pc < c->r[i].hi) {
+			*out = c->r[i].die;
+			return 1;
+		}
+	Dwarf_Die child;
+	int more;
+	if (c->state == 0) {
+		more = dwarf_child(cudie, &child) == 0;
+		c->state = 1;
+	} else {
+		child = c->next;
+		more = 1;
+	}
+	while (more) {
+		int hit = 0;
+		if (dwarf_tag(&child) == DW_TAG_subprogram &&
+		    (dwarf_hasattr(&child, DW_AT_low_pc) || dwarf_hasattr(&child, DW_AT_ranges))) {
+			if (cu_add(c, &child, pc, &hit) != 0)
+				return CRASHSIG_ENOMEM;
+		}
+		Dwarf_Die cur = child;
+		more = dwarf_siblingof(&child, &child) == 0;
+		if (hit) {
+			if (more) {
+				c->next = child;
+			} else {
+				c->state = 2;
+				if (c->n)
+					qsort(c->r, c->n, sizeof(*c->r), frange_cmp);
+			}
+			*out = cur;
+			return 1;
+		}
+	}
+	c->state = 2;
 	if (c->n)
 		qsort(c->r, c->n, sizeof(*c->r), frange_cmp);
 	return 0;
@@ -488,12 +544,9 @@ static struct cu_funcs *cu_get(struct mod *m, Dwarf_Die *cudie)
 	while (m->cus[h].off && m->cus[h].off != off)
 		h = (h + 1) & (m->cucap - 1);
 	if (!m->cus[h].off) {
-		struct cu_funcs c = {off, NULL, 0};
-		if (cu_build(&c, cudie) != 0) {
-			free(c.r);
-			return NULL;
-		}
-		m->cus[h] = c;
+		(void)cudie;
+		memset(&m->cus[h], 0, sizeof(m->cus[h]));
+		m->cus[h].off = off;
 		m->cun++;
 	}
 	return &m->cus[h];
@@ -576,21 +629,11 @@ static int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		return CRASHSIG_ENOMEM;
 	Dwarf_Die chain[MAX_INLINE_DEPTH];
 	size_t depth = 0;
-	/* innermost top-level subprogram range containing pc */
-	size_t lo_i = 0, hi_i = cf->n;
-	while (lo_i < hi_i) {
-		size_t mid = lo_i + (hi_i - lo_i) / 2;
-		if (cf->r[mid].lo <= pc)
-			lo_i = mid + 1;
-		else
-			hi_i = mid;
-	}
-	for (size_t i = lo_i; i-- > 0 && i + 8 >= lo_i;) {
-		if (cf->r[i].lo <= pc && pc < cf->r[i].hi) {
-			chain[depth++] = cf->r[i].die;
-			break;
-		}
-	}
+	/* top-level subprogram containing pc */
+	int fr = cu_find(cf, cu, pc, &chain[0]);
+	if (fr < 0)
+		return CRASHSIG_ENOMEM;
+	depth = fr > 0;
 	if (depth) {
 		Dwarf_Die cur = chain[0];
 		for (;;) {

@@ -1,0 +1,81 @@
+/* bench_decode FILE...: decode every Code: dump of the given logs in-process
+ * (one decoder, as the library is used) and print timing figures. Files are
+ * read into memory first; the loop repeats until at least 2 s have passed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crashsig/crashsig.h"
+#include "crashsig/decode.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_decode FILE...\n");
+		return 2;
+	}
+	int n = argc - 1;
+	char **text = calloc((size_t)n, sizeof(*text));
+	size_t *len = calloc((size_t)n, sizeof(*len));
+	if (!text || !len)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		FILE *f = fopen(argv[i + 1], "rb");
+		if (!f) {
+			perror(argv[i + 1]);
+			return 1;
+		}
+		fseek(f, 0, SEEK_END);
+		long l = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		text[i] = malloc((size_t)l + 1);
+		len[i] = fread(text[i], 1, (size_t)l, f);
+		fclose(f);
+	}
+	crashsig_decoder *d;
+	if (crashsig_decoder_new(&d, NULL))
+		return 1;
+	size_t dumps = 0, ok = 0, insns = 0;
+	double t0 = now(), t;
+	int rounds = 0;
+	do {
+		for (int i = 0; i < n; i++) {
+			crashsig_decoded *r;
+			if (crashsig_decoder_decode(d, text[i], len[i],
+						    CRASHSIG_ARCH_UNKNOWN, &r))
+				return 1;
+			if (rounds == 0) {
+				for (size_t k = 0; k < crashsig_decoded_count(r); k++) {
+					const crashsig_code *c = crashsig_decoded_code(r, k);
+					dumps++;
+					if (c->status == CRASHSIG_OK) {
+						ok++;
+						insns += c->ninsns;
+					}
+				}
+			}
+			crashsig_decoded_free(r);
+		}
+		rounds++;
+		t = now() - t0;
+	} while (t < 2.0);
+	double per_round = t / rounds;
+	printf("files=%d dumps=%zu decoded=%zu insns=%zu rounds=%d\n", n, dumps,
+	       ok, insns, rounds);
+	printf("in-process: %.3f ms per pass over all files, %.2f us per dump\n",
+	       per_round * 1e3, per_round * 1e6 / (double)(dumps ? dumps : 1));
+	crashsig_decoder_free(d);
+	for (int i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
+	free(len);
+	return 0;
+}

@@ -1,0 +1,87 @@
+/* Rule engine: loading, errors that name file and line, overrides. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rules.h"
+
+static int load(const char *text, cs_rules **r, cs_err *err)
+{
+	const char *names[] = {"t.rules"};
+	const char *texts[] = {text};
+	size_t lens[] = {strlen(text)};
+	return cs_rules_load_texts(r, 1, names, texts, lens, err);
+}
+
+static void test_builtin_loads(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(cs_rules_load_builtin(&r, &err), 0);
+	assert_non_null(r);
+	assert_true(r->ncrashes > 20);
+	assert_non_null(r->skip.code);
+	cs_rules_free(r);
+	cs_rules_free(NULL);
+}
+
+static void test_minimal_kind(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(load("define F ([a-z_]+)\n"
+			      "crash oops\nstart \"Oops: \"\ntype DoS\n"
+			      "format\nmatch Oops: {{F}}\ntitle oops in $1\nno-frame-ok\nend\n",
+			      &r, &err), 0);
+	assert_int_equal(r->ncrashes, 1);
+	assert_string_equal(r->crashes[0].starts[0], "Oops: ");
+	assert_string_equal(r->crashes[0].formats[0].match.src, "Oops: ([a-z_]+)");
+	assert_true(r->first['O']);
+	cs_rules_free(r);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(load("crash x\nstart X\nformat\nmatch (unclosed\ntitle t\n", &r, &err),
+			 CRASHSIG_ERULES);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "t.rules:4"));
+	assert_int_equal(load("bogus directive\n", &r, &err), CRASHSIG_ERULES);
+	assert_non_null(strstr(err.msg, "unknown directive"));
+	assert_int_equal(load("crash x\nformat\nmatch a\ntitle t\n", &r, &err), CRASHSIG_ERULES);
+	assert_non_null(strstr(err.msg, "no 'start'"));
+	assert_int_equal(load("crash x\nstart X\nformat\nmatch {{NOPE}}\n", &r, &err),
+			 CRASHSIG_ERULES);
+	assert_non_null(strstr(err.msg, "unknown macro"));
+}
+
+static void test_missing_dir(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(cs_rules_load_dir(&r, "/nonexistent-dir", &err), CRASHSIG_EIO);
+	assert_non_null(strstr(err.msg, "/nonexistent-dir"));
+	assert_int_equal(cs_rules_load_dir(&r, CRASHSIG_SOURCE_DIR "/rules", &err), 0);
+	cs_rules_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builtin_loads),
+		cmocka_unit_test(test_minimal_kind),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_missing_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

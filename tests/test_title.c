@@ -1,0 +1,157 @@
+/* Titles and extraction: sanitization, suffixes, symbolization
+ * independence, several crashes in order, bisection-log mentions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crashsig/crashsig.h"
+#include "ctx.h"
+#include "report.h"
+
+static crashsig_ctx *ctx;
+
+static int setup(void **state)
+{
+	(void)state;
+	char err[256];
+	return crashsig_ctx_new(&ctx, NULL, err, sizeof(err));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	crashsig_ctx_free(ctx);
+	return 0;
+}
+
+static void sanitize(const char *in, const char *want)
+{
+	cs_buf out = {0};
+	assert_int_equal(cs_title_sanitize(ctx->rules, in, &out), 0);
+	assert_string_equal(out.data, want);
+	cs_buf_free(&out);
+}
+
+static void test_sanitize(void **state)
+{
+	(void)state;
+	sanitize("INFO: task syz-executor.3:8425 blocked", "INFO: task syz-executor blocked");
+	sanitize("BUG: bad at ffff88804fab1858", "BUG: bad at ADDR");
+	sanitize("x in 1,2,3 and cfg80211_x", "x in NUM,NUM,NUM and cfg80211_x");
+	sanitize("WARNING at net/core/dev.c:1234", "WARNING at net/core/dev.c:LINE");
+	sanitize("route to 10.1.2.3", "route to IP");
+}
+
+static void test_func_norm(void **state)
+{
+	(void)state;
+	cs_buf out = {0};
+	assert_int_equal(cs_title_func(ctx->rules, "__x64_sys_rmdir", &out), 0);
+	assert_string_equal(out.data, "sys_rmdir");
+	assert_int_equal(cs_title_func(ctx->rules, "do_tcp_getsockopt.isra.50", &out), 0);
+	assert_string_equal(out.data, "do_tcp_getsockopt");
+	cs_buf_free(&out);
+}
+
+static const char raw[] =
+	"[   10.1] general protection fault, probably for non-canonical address 0xdffffc0000000012: 0000 [#1] SMP KASAN\n"
+	"[   10.1] RIP: 0010:xsk_poll+0x81/0x4d0\n"
+	"[   10.1] Call Trace:\n"
+	"[   10.1]  sock_poll+0x15e/0x480\n"
+	"[   10.1]  do_sys_poll+0x4a7/0xc20\n";
+static const char symbolized[] =
+	"general protection fault, probably for non-canonical address 0xdffffc0000000012: 0000 [#1] SMP KASAN\n"
+	"RIP: 0010:xsk_ring_empty net/xdp/xsk.c:300 [inline]\n"
+	"RIP: 0010:xsk_poll+0x81/0x4d0 net/xdp/xsk.c:386\n"
+	"Call Trace:\n"
+	" sock_poll_inline include/linux/net.h:10 [inline]\n"
+	" sock_poll+0x15e/0x480 net/socket.c:1263\n"
+	" do_sys_poll+0x4a7/0xc20 fs/select.c:1001\n";
+
+static void one_title(const char *log, const char *want)
+{
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), want);
+	crashsig_reports_free(r, n);
+}
+
+static void test_symbolization_independent(void **state)
+{
+	(void)state;
+	one_title(raw, "general protection fault in xsk_poll");
+	one_title(symbolized, "general protection fault in xsk_poll");
+}
+
+static void test_several_in_order(void **state)
+{
+	(void)state;
+	const char log[] =
+		"boot noise\n"
+		"all runs: crashed: general protection fault in xsk_poll\n"
+		"WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 foo_bar+0x1/0x2\n"
+		"Call Trace:\n foo_caller+0x1/0x2\n"
+		"---[ end trace 0000 ]---\n"
+		"BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
+		"RIP: 0010:crashgen_nullderef+0xc/0x20 [crashgen]\n";
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in foo_bar");
+	assert_string_equal(crashsig_report_title(r[1]),
+			    "BUG: unable to handle kernel NULL pointer dereference in crashgen_nullderef");
+	assert_string_equal(crashsig_report_type(r[1]), "NULL-POINTER-DEREFERENCE");
+	assert_true(crashsig_report_start(r[0]) < crashsig_report_start(r[1]));
+	assert_true(crashsig_report_end(r[0]) <= crashsig_report_start(r[1]));
+	crashsig_reports_free(r, n);
+}
+
+static void test_no_crash(void **state)
+{
+	(void)state;
+	const char log[] = "run #8: boot failed: WARNING in foo\ncrash: general protection fault in x\n";
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 0);
+	crashsig_reports_free(r, n);
+}
+
+static void test_stacks(void **state)
+{
+	(void)state;
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, symbolized, strlen(symbolized), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(crashsig_report_stack_count(r[0]), 2);
+	const crashsig_stack *ip = crashsig_report_stack(r[0], 0);
+	assert_string_equal(ip->kind, "ip");
+	assert_int_equal(ip->nframes, 2);
+	const crashsig_stack *ct = crashsig_report_stack(r[0], 1);
+	assert_string_equal(ct->kind, "call trace");
+	assert_int_equal(ct->nframes, 3);
+	assert_string_equal(ct->frames[1].file, "net/socket.c");
+	assert_int_equal(ct->frames[1].line, 1263);
+	crashsig_reports_free(r, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_func_norm),
+		cmocka_unit_test(test_symbolization_independent),
+		cmocka_unit_test(test_several_in_order),
+		cmocka_unit_test(test_no_crash),
+		cmocka_unit_test(test_stacks),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
