@@ -362,10 +362,9 @@ static void dump_window(const dec_line *lines, size_t n, size_t i, size_t *lo,
 	*hi = b;
 }
 
-static crashsig_arch infer_arch(const dec_line *lines, size_t n, size_t i)
+static crashsig_arch infer_arch(const dec_line *lines, size_t i, size_t lo,
+				size_t hi)
 {
-	size_t lo, hi;
-	dump_window(lines, n, i, &lo, &hi);
 	/* nearest marker wins: first look back, then forward */
 	for (size_t k = i; k > lo; k--) {
 		crashsig_arch a = line_arch(&lines[k - 1]);
@@ -471,12 +470,10 @@ static void regs_scan_line(dec_regs *r, const dec_line *l)
 	}
 }
 
-static void collect_regs(const dec_line *lines, size_t n, size_t i,
-			 crashsig_arch arch, dec_regs *r)
+static void collect_regs(const dec_line *lines, size_t i, size_t lo,
+			 size_t hi, crashsig_arch arch, dec_regs *r)
 {
-	size_t lo, hi;
-	dump_window(lines, n, i, &lo, &hi);
-	memset(r, 0, sizeof(*r));
+	r->n = 0;
 	int x86 = arch == CRASHSIG_ARCH_X86_64 || arch == CRASHSIG_ARCH_I386;
 	/* x86 prints RIP:, Code:, then the registers; others print registers
 	 * before the code. */
@@ -488,10 +485,13 @@ static void collect_regs(const dec_line *lines, size_t n, size_t i,
 		start--;
 	}
 	for (size_t k = start; k < i; k++)
-		regs_scan_line(r, &lines[k]);
+		if (memchr(lines[k].s, ':', lines[k].n))
+			regs_scan_line(r, &lines[k]);
 	for (size_t k = i + 1; k < hi; k++) {
 		const dec_line *l = &lines[k];
-		if (line_starts(l, "RIP:") || line_starts(l, "EIP:"))
+		if (line_starts(l, "RIP:") || line_starts(l, "EIP:") ||
+		    line_starts(l, "Call Trace:") || line_starts(l, "Call trace:") ||
+		    line_starts(l, "<TASK>") || line_starts(l, "Modules linked in"))
 			break;
 		regs_scan_line(r, l);
 	}
@@ -789,13 +789,15 @@ static int decode_one(crashsig_decoder *d, const dec_line *lines, size_t n,
 	c->pub.line = (unsigned)(i + 1);
 	*skip_lines = 0;
 	crashsig_arch arch = force;
+	size_t lo, hi;
+	dump_window(lines, n, i, &lo, &hi);
 	if (arch == CRASHSIG_ARCH_UNKNOWN) {
 		if (kind == K_PPC)
 			arch = CRASHSIG_ARCH_POWERPC;
 		else if (kind == K_S390)
 			arch = CRASHSIG_ARCH_S390;
 		else
-			arch = infer_arch(lines, n, i);
+			arch = infer_arch(lines, i, lo, hi);
 	}
 	units u = {0};
 	u.trap = CRASHSIG_NO_TRAP;
@@ -881,7 +883,7 @@ static int decode_one(crashsig_decoder *d, const dec_line *lines, size_t n,
 				 crashsig_arch_name(arch));
 		goto out;
 	}
-	collect_regs(lines, n, i, arch, &c->regs);
+	collect_regs(lines, i, lo, hi, arch, &c->regs);
 	c->pub.user = detect_user(lines, n, i, arch, &c->regs);
 	rc = dec_disassemble(d, c);
 	if (rc == CRASHSIG_ENOMEM)

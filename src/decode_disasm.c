@@ -256,8 +256,12 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 	if (strstr(ops, "%xmm") || strstr(ops, "%ymm") || strstr(ops, "%mm") ||
 	    strstr(ops, "%zmm") || strstr(ops, "%st"))
 		has_vec = 1;
-	size_t ml = strlen(mn);
-	if (has_reg && !has_vec && ml > 2 && !strchr(mn, ' ')) {
+	/* strip suffixes after a "lock "/"rep " prefix too */
+	char *mb = strrchr(mn, ' ') ? strrchr(mn, ' ') + 1 : mn;
+	size_t ml = strlen(mb);
+	if (has_reg && !has_vec && ml > 2) {
+		char *mn0 = mn;
+		mn = mb;
 		char last = mn[ml - 1];
 		static const char *const base[] = {
 			"mov", "add", "sub", "and", "or", "xor", "cmp", "test",
@@ -281,6 +285,38 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 			if (!done && starts(mn, "cmov") && last != 'b' &&
 			    is_cc(mn + 4, ml - 5))
 				mn[ml - 1] = 0;
+		}
+		mn = mn0;
+	}
+	/* objdump spells these differently */
+	if (!strcmp(mn, "lretl"))
+		mn[4] = 0;
+	if (starts(mn, "sal") && strlen(mn) <= 4) {
+		mn[1] = 'h';
+	}
+	if (starts(mn, "rorx") || starts(mn, "sarx") || starts(mn, "shlx") ||
+	    starts(mn, "shrx") || starts(mn, "pdep") || starts(mn, "pext") ||
+	    starts(mn, "mulx") || starts(mn, "andn") || starts(mn, "bzhi")) {
+		if (strlen(mn) == 5 && (mn[4] == 'l' || mn[4] == 'q'))
+			mn[4] = 0;
+	}
+	/* a SIB byte without index: objdump shows %riz/%eiz */
+	if (x && (x->modrm & 0xc0) != 0xc0 && (x->modrm & 7) == 4 &&
+	    ((x->sib >> 3) & 7) == 4 && !(x->rex & 2) && (x->sib & 7) != 4) {
+		for (int i = 0; i < x->op_count; i++) {
+			const cs_x86_op *op = &x->operands[i];
+			if (op->type != X86_OP_MEM || op->mem.index != X86_REG_INVALID ||
+			    op->mem.base == X86_REG_INVALID)
+				continue;
+			char *cl = strchr(ops, ')');
+			if (cl) {
+				int a32 = !mode64 || x->addr_size == 4;
+				char tail[200];
+				snprintf(tail, sizeof(tail), "%s", cl);
+				snprintf(cl, cap - (size_t)(cl - ops), ",%s,%d%s",
+					 a32 ? "%eiz" : "%riz", 1 << (x->sib >> 6), tail);
+			}
+			break;
 		}
 	}
 	if (!strcmp(mn, "movabsq") || !strcmp(mn, "movabsl") ||
@@ -353,6 +389,13 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 	/* shift by one (d0/d1/d2/d3 /n with 1): objdump omits "$0x1," */
 	if (x && (x->opcode[0] == 0xd0 || x->opcode[0] == 0xd1) && starts(ops, "$0x1,"))
 		memmove(ops, ops + 5, strlen(ops + 5) + 1);
+	/* nop with a segment override: objdump 2.40 prints "cs nopw 0x0(...)" */
+	if (starts(mn, "nop") && starts(ops, "%cs:")) {
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "cs %.40s", mn);
+		memcpy(mn, tmp, strlen(tmp) + 1);
+		memmove(ops, ops + 4, strlen(ops + 4) + 1);
+	}
 	/* unused prefixes are printed by name */
 	if (x) {
 		size_t np = 0;
@@ -379,12 +422,12 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 				  p == 0x64 || p == 0x65;
 			if (seg && !has_mem && !starts(mn, "j") && !strstr(mn, "nop"))
 				name = x86_prefix_name(p, mode64, rb, sizeof(rb));
-			else if (p == 0xf3 && !strcmp(mn, "ret"))
-				name = "repz";
-			else if (p == 0xf2 && !strchr(mn, ' ') && !starts(mn, "j") &&
-				 !starts(mn, "call") && !starts(mn, "ret") &&
-				 x->opcode[0] != 0x0f && !strstr(mn, "s"))
-				name = "repnz";
+			else if ((p == 0xf3 || p == 0xf2) && !strchr(mn, ' ') &&
+				 np < in->size && in->bytes[np] != 0x0f && strcmp(mn, "pause") &&
+				 !(p == 0xf2 && (starts(mn, "j") || starts(mn, "call") ||
+						 starts(mn, "ret"))) &&
+				 !(x->prefix[0] == X86_PREFIX_LOCK))
+				name = p == 0xf3 ? "repz" : "repnz";
 			else if (p == 0x40 && mode64 && i + 1 == np &&
 				 !strstr(ops, "%sil") && !strstr(ops, "%dil") &&
 				 !strstr(ops, "%bpl") && !strstr(ops, "%spl"))
@@ -399,13 +442,6 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 			snprintf(tmp, sizeof(tmp), "%s%.90s", pre, mn);
 			memcpy(mn, tmp, strlen(tmp) + 1);
 		}
-	}
-	/* nop with a segment override: objdump 2.40 prints "cs nopw 0x0(...)" */
-	if (starts(mn, "nop") && starts(ops, "%cs:")) {
-		char tmp[64];
-		snprintf(tmp, sizeof(tmp), "cs %.40s", mn);
-		memcpy(mn, tmp, strlen(tmp) + 1);
-		memmove(ops, ops + 4, strlen(ops + 4) + 1);
 	}
 }
 
@@ -672,82 +708,155 @@ static int add_insn(dec_code *c, uint64_t addr, size_t off, size_t size,
 	return 0;
 }
 
+static const char hexd[] = "0123456789abcdef";
+
+/* Append "%4llx:\t" without printf. */
+static char *put_addr(char *o, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = hexd[v & 15];
+		v >>= 4;
+	} while (v);
+	for (int k = n; k < 4; k++)
+		*o++ = ' ';
+	while (n)
+		*o++ = tmp[--n];
+	*o++ = ':';
+	*o++ = '\t';
+	return o;
+}
+
+static char *put_byte(char *o, uint8_t v)
+{
+	*o++ = hexd[v >> 4];
+	*o++ = hexd[v & 15];
+	return o;
+}
+
+static char *put_str(char *o, const char *s)
+{
+	size_t l = strlen(s);
+	memcpy(o, s, l);
+	return o + l;
+}
+
 /* Render the objdump line of insn i. */
 static int format_line(dec_code *c, crashsig_insn *in)
 {
-	cs_buf b = {0};
 	const uint8_t *p = c->bytes + in->offset;
-	int rc = 0;
 	crashsig_arch a = c->pub.arch;
 	if (!strcmp(in->mnemonic, "...")) {
 		in->line = strdup("\t...");
 		return in->line ? 0 : CRASHSIG_ENOMEM;
 	}
-	rc |= cs_buf_printf(&b, "%4llx:\t", (unsigned long long)in->addr);
-	if (a == CRASHSIG_ARCH_X86_64 || a == CRASHSIG_ARCH_I386 ||
-	    a == CRASHSIG_ARCH_POWERPC || a == CRASHSIG_ARCH_S390) {
-		size_t per = (a == CRASHSIG_ARCH_X86_64 || a == CRASHSIG_ARCH_I386)
-				     ? 7
-				     : (a == CRASHSIG_ARCH_S390 ? 6 : 4);
+	size_t need = 64 + in->size * 8 + strlen(in->mnemonic) +
+		      strlen(in->operands) + 40;
+	char *buf = malloc(need), *o = buf;
+	if (!buf)
+		return CRASHSIG_ENOMEM;
+	o = put_addr(o, in->addr);
+	int x86 = a == CRASHSIG_ARCH_X86_64 || a == CRASHSIG_ARCH_I386;
+	if (x86 || a == CRASHSIG_ARCH_POWERPC || a == CRASHSIG_ARCH_S390) {
+		size_t per = x86 ? 7 : (a == CRASHSIG_ARCH_S390 ? 6 : 4);
 		size_t first = in->size < per ? in->size : per;
-		for (size_t k = 0; k < first; k++)
-			rc |= cs_buf_printf(&b, "%02x ", p[k]);
-		for (size_t k = first; k < per; k++)
-			rc |= cs_buf_adds(&b, "   ");
-		if (a == CRASHSIG_ARCH_POWERPC) {
-			/* objdump ppc: "7c 08 02 a6 \tmflr    r0" */
+		for (size_t k = 0; k < first; k++) {
+			o = put_byte(o, p[k]);
+			*o++ = ' ';
 		}
-		rc |= cs_buf_addc(&b, '\t');
-		if (in->operands[0] && in->mnemonic[0] == '.')
-			rc |= cs_buf_printf(&b, "%s %s", in->mnemonic, in->operands);
-		else if (in->operands[0])
-			rc |= cs_buf_printf(&b, "%-6s %s", in->mnemonic, in->operands);
-		else
-			rc |= cs_buf_adds(&b, in->mnemonic);
+		for (size_t k = first; k < per; k++)
+			o = put_str(o, "   ");
+		*o++ = '\t';
+		o = put_str(o, in->mnemonic);
+		if (in->operands[0]) {
+			size_t ml = strlen(in->mnemonic);
+			if (in->mnemonic[0] != '.')
+				for (; ml < 6; ml++)
+					*o++ = ' ';
+			*o++ = ' ';
+			o = put_str(o, in->operands);
+		}
 	} else {
 		if (c->pub.thumb) {
-			if (in->size == 4)
-				rc |= cs_buf_printf(&b, "%02x%02x %02x%02x \t", p[1], p[0],
-						    p[3], p[2]);
-			else if (in->size == 2)
-				rc |= cs_buf_printf(&b, "%02x%02x      \t", p[1], p[0]);
-			else
-				rc |= cs_buf_printf(&b, "%02x        \t", p[0]);
+			if (in->size == 4) {
+				o = put_byte(put_byte(o, p[1]), p[0]);
+				*o++ = ' ';
+				o = put_byte(put_byte(o, p[3]), p[2]);
+				o = put_str(o, " \t");
+			} else if (in->size == 2) {
+				o = put_byte(put_byte(o, p[1]), p[0]);
+				o = put_str(o, "      \t");
+			} else {
+				o = put_byte(o, p[0]);
+				o = put_str(o, "        \t");
+			}
 		} else if (in->size == 4) {
-			rc |= cs_buf_printf(&b, "%02x%02x%02x%02x \t", p[3], p[2], p[1],
-					    p[0]);
+			o = put_byte(put_byte(put_byte(put_byte(o, p[3]), p[2]), p[1]), p[0]);
+			o = put_str(o, " \t");
 		} else {
 			for (size_t k = 0; k < in->size; k++)
-				rc |= cs_buf_printf(&b, "%02x", p[k]);
-			rc |= cs_buf_adds(&b, " \t");
+				o = put_byte(o, p[k]);
+			o = put_str(o, " \t");
 		}
-		if (in->operands[0])
-			rc |= cs_buf_printf(&b, "%s\t%s", in->mnemonic, in->operands);
-		else
-			rc |= cs_buf_adds(&b, in->mnemonic);
+		o = put_str(o, in->mnemonic);
+		if (in->operands[0]) {
+			*o++ = '\t';
+			o = put_str(o, in->operands);
+		}
 	}
 	if (in->trapping) {
-		b.data[0] = '*';
-		rc |= cs_buf_adds(&b, " <-- trapping instruction");
+		buf[0] = '*';
+		o = put_str(o, " <-- trapping instruction");
 	}
 	/* x86: objdump continues long instructions on extra lines */
-	if (a == CRASHSIG_ARCH_X86_64 || a == CRASHSIG_ARCH_I386) {
+	if (x86) {
 		for (size_t k = 7; k < in->size; k += 7) {
-			rc |= cs_buf_printf(&b, "\n%4llx:\t",
-					    (unsigned long long)(in->addr + k));
-			for (size_t q = k; q < in->size && q < k + 7; q++)
-				rc |= cs_buf_printf(&b, q + 1 < in->size && q + 1 < k + 7
-								? "%02x "
-								: "%02x",
-						    p[q]);
+			*o++ = '\n';
+			o = put_addr(o, in->addr + k);
+			for (size_t q = k; q < in->size && q < k + 7; q++) {
+				if (q > k)
+					*o++ = ' ';
+				o = put_byte(o, p[q]);
+			}
 		}
 	}
-	if (rc) {
-		cs_buf_free(&b);
-		return CRASHSIG_ENOMEM;
-	}
-	in->line = cs_buf_detach(&b);
-	return in->line ? 0 : CRASHSIG_ENOMEM;
+	*o = 0;
+	in->line = buf;
+	return 0;
+}
+
+/* Decode one instruction at off. Capstone 4 decodes 0f b9 (ud1) without
+ * its ModRM operand ("ud2b"); decode it as imul (0f af, same operand form)
+ * and rename it. *ud1 is set when that happened. */
+static int x86_iter(csh h, const uint8_t *b, size_t n, size_t off,
+		    uint64_t addr, cs_insn *ins, int *ud1)
+{
+	const uint8_t *code = b + off;
+	size_t left = n - off;
+	*ud1 = 0;
+	if (!cs_disasm_iter(h, &code, &left, &addr, ins))
+		return 0;
+	if (ins->id != X86_INS_UD2B)
+		return 1;
+	uint8_t tmp[16];
+	size_t l = n - off < sizeof(tmp) ? n - off : sizeof(tmp);
+	memcpy(tmp, b + off, l);
+	size_t k = 0;
+	while (k + 1 < l && !(tmp[k] == 0x0f && tmp[k + 1] == 0xb9))
+		k++;
+	if (k + 1 >= l)
+		return 1;
+	tmp[k + 1] = 0xaf;
+	const uint8_t *c2 = tmp;
+	size_t l2 = l;
+	addr -= ins->size;
+	if (!cs_disasm_iter(h, &c2, &l2, &addr, ins))
+		return 0; /* cut short: the caller prints it as .byte */
+	snprintf(ins->mnemonic, sizeof(ins->mnemonic), "ud1");
+	memcpy(ins->bytes, b + off, ins->size);
+	*ud1 = 1;
+	return 1;
 }
 
 /* A REX byte followed by another prefix has no effect: objdump prints it
@@ -774,10 +883,8 @@ static int x86_aligned(csh h, cs_insn *ins, const uint8_t *b, size_t n,
 			off++;
 			continue;
 		}
-		const uint8_t *code = b + off;
-		size_t left = n - off;
-		uint64_t addr = off;
-		if (cs_disasm_iter(h, &code, &left, &addr, ins)) {
+		int ud1;
+		if (x86_iter(h, b, n, off, off, ins, &ud1)) {
 			off += ins->size;
 		} else {
 			(*bad)++;
@@ -864,7 +971,10 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 			z++;
 		if (z && (z >= 8 || (off + z == n && z < 3))) {
 			size_t run = off + z == n ? z : (z & ~(size_t)3);
-			if (trap == CRASHSIG_NO_TRAP || trap < off || trap >= off + run) {
+			/* never swallow the trapping byte */
+			if (trap != CRASHSIG_NO_TRAP && trap >= off && trap < off + run)
+				run = trap - off >= 8 ? trap - off : 0;
+			if (run) {
 				if ((rc = add_insn(c, off - skip, off, run, "...", "", 0)))
 					return rc;
 				off += run;
@@ -879,7 +989,12 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 			off++;
 			continue;
 		}
-		if (cs_disasm_iter(h, &code, &left, &addr, ins)) {
+		int ud1 = 0, okd;
+		if (x86)
+			okd = x86_iter(h, b, n, off, addr, ins, &ud1);
+		else
+			okd = cs_disasm_iter(h, &code, &left, &addr, ins) ? 1 : 0;
+		if (okd) {
 			snprintf(mn, sizeof(mn), "%s", ins->mnemonic);
 			snprintf(ops, sizeof(ops), "%s", ins->op_str);
 			if (x86)
@@ -894,7 +1009,7 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 				return rc;
 			if (off == trap && ins->detail) {
 				c->have_trap_detail = 1;
-				c->trap_id = ins->id;
+				c->trap_id = ud1 ? X86_INS_UD2B : ins->id;
 				c->trap_detail = *ins->detail;
 				c->trap_insn_end = off - skip + ins->size;
 			}

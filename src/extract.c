@@ -55,7 +55,7 @@ static void block_reset(cs_block *b)
 	b->caller[0] = 0;
 	b->panicked = 0;
 	b->follows_seen = 0;
-	b->absorbed = 0;
+	b->nabsorbed = 0;
 	b->only_starts = 1;
 }
 
@@ -116,16 +116,30 @@ static const cs_crash *find_start(crashsig_parser *p, const char *s, size_t n,
 	return NULL;
 }
 
-/* Does an open block of kind b take a start line of kind c? */
-static int absorbs(const cs_crash *b, const cs_crash *c)
+static int absorbs1(const cs_crash *b, const cs_crash *c)
 {
-	if (c->follows)
-		return 1;
 	if (!b->absorbs)
 		return 0;
 	size_t n = strlen(c->name);
 	for (const char *p = strstr(b->absorbs, c->name); p; p = strstr(p + 1, c->name))
 		if (p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+/* Does the open block take a start line of kind c? Its own kind and every
+ * kind it absorbed so far may absorb c, once. */
+static int absorbs(const cs_block *b, const cs_crash *c)
+{
+	if (c->follows)
+		return 1;
+	for (size_t i = 0; i < b->nabsorbed; i++)
+		if (b->absorbed_kinds[i] == c)
+			return 0;
+	if (absorbs1(b->crash, c))
+		return 1;
+	for (size_t i = 0; i < b->nabsorbed; i++)
+		if (absorbs1(b->absorbed_kinds[i], c))
 			return 1;
 	return 0;
 }
@@ -190,7 +204,7 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	/* Symbolization repeats the header once per inline frame:
 	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2". */
 	int repeat = c == b->crash && b->only_starts;
-	if (c && !other && !repeat && !absorbs(b->crash, c)) {
+	if (c && !other && !repeat && !absorbs(b, c)) {
 		if ((rc = close_block(p)))
 			return rc;
 		return open_block(p, c, col, &ln, off, raw_len);
@@ -200,15 +214,8 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	if (other && !(c && c->follows))
 		return 0;
 	b->only_starts = repeat;
-	if (c && !c->follows && !repeat) {
-		/* an absorbed start is taken once; a second one is a new crash */
-		if (b->absorbed) {
-			if ((rc = close_block(p)))
-				return rc;
-			return open_block(p, c, col, &ln, off, raw_len);
-		}
-		b->absorbed = 1;
-	}
+	if (c && !c->follows && !repeat && b->nabsorbed < CS_MAX_ABSORBED)
+		b->absorbed_kinds[b->nabsorbed++] = c;
 	if (re_hit(p, &r->panic, ln.text, ln.len))
 		b->panicked = 1;
 	if (c && c->follows)

@@ -619,7 +619,13 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md);
 		for (int g = 0; g < 20 && g < 2 * m; g++)
 			c.ov[g] = ov[g];
+		/* A report whose stack is missing (truncated output) cannot be
+		 * attributed, even if its header names a function. */
+		size_t ct_at;
 		int fr = guilty_frame(&c, &frame);
+		if (f->nsteps && !f->no_trace_ok && c.r->call_trace.code &&
+		    !find_line(&c, &c.r->call_trace, 0, &ct_at))
+			corrupt = "the report has no call trace";
 		if (fr < 0) {
 			rc = fr;
 			goto out;

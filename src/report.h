@@ -8,6 +8,8 @@
 #include "rules.h"
 #include "util.h"
 
+#define CS_MAX_ABSORBED 8
+
 /* A crash block as cut out of the log by the extractor. */
 typedef struct cs_block {
 	const cs_crash *crash; /* kind whose start marker opened the block */
@@ -20,7 +22,9 @@ typedef struct cs_block {
 	int panicked;
 	int follows_seen;      /* a "follows" kind was appended */
 	int only_starts;       /* every line so far was a start line */
-	int absorbed;          /* a start line was absorbed (see "absorbs") */
+	/* kinds whose start lines this block absorbed (see "absorbs") */
+	const cs_crash *absorbed_kinds[CS_MAX_ABSORBED];
+	size_t nabsorbed;
 } cs_block;
 
 struct crashsig_report {

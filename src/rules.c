@@ -301,6 +301,10 @@ static int directive(loader *L, const char *key, const char *val)
 			f->corrupted = 1;
 			return 0;
 		}
+		if (!strcmp(key, "no-trace-ok")) {
+			f->no_trace_ok = 1;
+			return 0;
+		}
 		if (!strcmp(key, "no-frame-ok")) {
 			f->no_frame_ok = 1;
 			return 0;

@@ -1,12 +1,19 @@
 /* In-process symbolization of kernel frames with elfutils libdw.
  *
- * One offline Dwfl session holds vmlinux and every module loaded on demand.
- * Per binary we keep a kallsyms-like symbol table (text symbols sorted by
- * address, size = distance to the next symbol, capped at the section end) and
- * a name index; per DWARF CU (found through .debug_aranges by
- * dwfl_module_addrdie) a sorted table of its top-level subprogram ranges,
- * built once on first use. A lookup then walks only the DIE subtree of one
- * function to collect the inline chain. */
+ * One offline Dwfl session holds vmlinux and every module loaded on demand
+ * (found by name or build id; .ko.xz/.ko.gz are opened by libdwfl, .ko.zst
+ * is decompressed here into a memfd). ET_REL modules are laid out by
+ * libdwfl's offline section placement, so symbol values (relative to their
+ * own section, .text or .text.unlikely) and DWARF addresses agree.
+ *
+ * Per binary we keep a kallsyms-like symbol table: text symbols sorted by
+ * address, size = distance to the next symbol (capped at the section end),
+ * and a name index whose chains let "/0xsize" choose among static functions
+ * of the same name. Per DWARF CU (found through .debug_aranges by
+ * dwfl_module_addrdie) a table of its top-level subprogram ranges is built
+ * lazily; a lookup then walks only the DIE subtree of one function to
+ * collect the inline chain, innermost first, with the call sites
+ * (DW_AT_call_file/line) as the locations of the outer levels. */
 #include "crashsig/symbolize.h"
 
 #include <dirent.h>
@@ -92,6 +99,7 @@ struct crashsig_symbolizer {
 	size_t nfiles;
 	int files_indexed;
 	uint64_t kaslr;
+	uint64_t kaslr_default; /* from the options */
 	int has_dwarf;
 	crashsig_symbolize_stats stats;
 	/* Result storage (valid until the next lookup). */
@@ -968,12 +976,15 @@ static struct mod *find_module(crashsig_symbolizer *s, const char *name,
  * writable: touching each header page with an atomic add of 0 takes a
  * write (copy-on-write) fault of exactly one page instead, and the bytes
  * do not change. */
-static void prefault_cu_headers(Elf *elf)
+/* Also validates the unit lengths: returns 1 + the offset of the first
+ * unit that runs past the end of .debug_info, or 0 when all fit. With
+ * touch == 0 it only validates. */
+static uint64_t prefault_cu_headers(Elf *elf, int touch)
 {
 	size_t fsz = 0, shstr;
 	char *base = elf_rawfile(elf, &fsz);
 	if (!base || elf_getshdrstrndx(elf, &shstr) != 0)
-		return;
+		return 0;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -985,7 +996,7 @@ static void prefault_cu_headers(Elf *elf)
 	}
 	if (!scn || sh.sh_type == SHT_NOBITS || sh.sh_offset > fsz ||
 	    sh.sh_size > fsz - sh.sh_offset)
-		return;
+		return 0;
 	long pg = sysconf(_SC_PAGESIZE);
 	uintptr_t mask = ~(uintptr_t)((pg > 0 ? pg : 4096) - 1);
 	unsigned char *p = (unsigned char *)base + sh.sh_offset;
@@ -994,7 +1005,7 @@ static void prefault_cu_headers(Elf *elf)
 	while (off + 24 <= size) {
 		for (int k = 0; k < 2; k++) {
 			uintptr_t a = (uintptr_t)(p + off + (k ? 23 : 0)) & mask;
-			if (a != last) {
+			if (touch && a != last) {
 				__atomic_fetch_add((unsigned char *)a, 0, __ATOMIC_RELAXED);
 				last = a;
 			}
@@ -1006,12 +1017,13 @@ static void prefault_cu_headers(Elf *elf)
 			memcpy(&len, p + off + 4, 8);
 			hdr = 12;
 		} else if (l32 >= 0xfffffff0u) {
-			return;
+			return off + 1;
 		}
 		if (len > size - off - hdr)
-			return;
+			return off + 1;
 		off += hdr + len;
 	}
+	return 0;
 }
 
 static int check_elf_file(crashsig_symbolizer *s, const char *path)
@@ -1074,6 +1086,24 @@ static int check_elf_file(crashsig_symbolizer *s, const char *path)
 	return rc;
 }
 
+static int elf_has_section(Dwfl_Module *dm, const char *name)
+{
+	GElf_Addr bias;
+	Elf *elf = dwfl_module_getelf(dm, &bias);
+	size_t shstr;
+	if (!elf || elf_getshdrstrndx(elf, &shstr) != 0)
+		return 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *n;
+		if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
+		    (n = elf_strptr(elf, shstr, sh.sh_name)) && strcmp(n, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 				      crashsig_ctx *ctx,
 				      const crashsig_symbolize_options *opts)
@@ -1089,7 +1119,7 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 	if (!s)
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	s->ctx = ctx;
-	s->kaslr = opts->kaslr_offset;
+	s->kaslr = s->kaslr_default = opts->kaslr_offset;
 	int rc = 0;
 	if ((opts->modules_dir && !(s->modules_dir = strdup(opts->modules_dir))) ||
 	    (opts->strip_prefix && !(s->strip_prefix = strdup(opts->strip_prefix)))) {
@@ -1098,6 +1128,22 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 	}
 	if ((rc = check_elf_file(s, opts->vmlinux)) != 0)
 		goto fail;
+	if (!s->modules_dir) {
+		/* Debian layout: /usr/lib/debug/boot/vmlinux-REL ->
+		 * /usr/lib/debug/lib/modules/REL */
+		const char *b = strrchr(opts->vmlinux, '/');
+		b = b ? b + 1 : opts->vmlinux;
+		if (strncmp(b, "vmlinux-", 8) == 0 && b[8]) {
+			char dir[512];
+			struct stat st;
+			snprintf(dir, sizeof(dir), "/usr/lib/debug/lib/modules/%.400s", b + 8);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    !(s->modules_dir = strdup(dir))) {
+				rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+				goto fail;
+			}
+		}
+	}
 	s->cb.find_elf = dwfl_build_id_find_elf;
 	s->cb.find_debuginfo = dwfl_standard_find_debuginfo;
 	s->cb.section_address = dwfl_offline_section_address;
@@ -1133,8 +1179,16 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 #else
 		    ELFDATA2MSB
 #endif
-		)
-			prefault_cu_headers(delf);
+		) {
+			uint64_t bad = prefault_cu_headers(delf, 1);
+			if (bad) {
+				rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT,
+						  "%s: truncated or corrupt DWARF: the unit at "
+						  ".debug_info+0x%llx runs past the section end",
+						  opts->vmlinux, (unsigned long long)(bad - 1));
+				goto fail;
+			}
+		}
 		/* Check that the DWARF is readable: the first CU header. */
 		Dwarf_Off noff;
 		size_t hsize;
@@ -1145,6 +1199,12 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 			goto fail;
 		}
 		s->has_dwarf = 1;
+	} else if (elf_has_section(s->vmlinux.dm, ".debug_info")) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT,
+				  "%s: has .debug_info but its DWARF is unreadable "
+				  "(truncated or corrupt): %s",
+				  opts->vmlinux, dwfl_errmsg(-1));
+		goto fail;
 	}
 	if ((rc = mod_load_syms(s, &s->vmlinux)) != 0)
 		goto fail;
@@ -1335,6 +1395,25 @@ static int resolve(crashsig_symbolizer *s, const char *modname, struct mod *m,
 	return 1;
 }
 
+static int build_id_matches(struct mod *m, const char *hex)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int n = dwfl_module_build_id(m->dm, &bits, &vaddr);
+	if (n <= 0)
+		return 1; /* nothing to compare with */
+	size_t hl = strlen(hex);
+	if (hl != (size_t)n * 2)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		int hi = cs_hexval((unsigned char)hex[2 * i]);
+		int lo = cs_hexval((unsigned char)hex[2 * i + 1]);
+		if (hi < 0 || lo < 0 || (unsigned)(hi * 16 + lo) != bits[i])
+			return 0;
+	}
+	return 1;
+}
+
 CS_EXPORT int crashsig_symbolizer_frame(crashsig_symbolizer *s,
 					const crashsig_frame *f, int is_ip,
 					const crashsig_symres **res)
@@ -1346,6 +1425,17 @@ CS_EXPORT int crashsig_symbolizer_frame(crashsig_symbolizer *s,
 	struct mod *m = &s->vmlinux;
 	if (f->module && *f->module) {
 		m = find_module(s, f->module, f->build_id);
+		if (m && f->build_id && *f->build_id && !build_id_matches(m, f->build_id)) {
+			res_reset(s);
+			size_t modoff = SIZE_MAX;
+			if (!res_str(s, f->module, &modoff))
+				return CRASHSIG_ENOMEM;
+			s->res.status = CRASHSIG_SYM_MISMATCH;
+			snprintf(s->note, sizeof(s->note), "mismatch: build id of %.64s differs",
+				 f->module);
+			*res = &s->res;
+			return res_finish(s, modoff, SIZE_MAX);
+		}
 	}
 	if (f->func && *f->func && (f->flags & CRASHSIG_FRAME_HAS_OFFSET)) {
 		return resolve(s, f->module, m, f->func, f->offset, f->size,
@@ -1600,6 +1690,7 @@ CS_EXPORT int crashsig_symbolizer_report(crashsig_symbolizer *s, const void *dat
 	if (outlen)
 		*outlen = 0;
 	const char *d = data;
+	s->kaslr = s->kaslr_default;
 	/* The "Kernel Offset:" line comes at the end of a panic: find it first. */
 	const char *ko = len ? memmem(d, len, "Kernel Offset: ", 15) : NULL;
 	if (ko) {

@@ -743,6 +743,76 @@ static void test_module_missing(void **state)
 	close_sym(&e);
 }
 
+#define CRASHGEN_BUILD_ID "8c01bb24a12d7bc668760493f18f58f381738ad2"
+
+/* Real module (crashgen.ko, ET_REL, .text.unlikely): found by name and
+ * build id; a different build id is a mismatch. Needs no vmlinux. */
+static void test_module_build_id(void **state)
+{
+	(void)state;
+	struct env e;
+	assert_int_equal(open_sym(&e, FIX_PROG, RK_DIR), 0);
+	const crashsig_symres *r;
+	const char *ok = "[    2.0]  crashgen_run.cold+0x1c/0x4e [crashgen " CRASHGEN_BUILD_ID "]\n";
+	assert_int_equal(crashsig_symbolizer_line(e.s, ok, strlen(ok), &r), 1);
+	assert_false(r->status & CRASHSIG_SYM_MISMATCH);
+	assert_true(r->status & CRASHSIG_SYM_HAS_LINE);
+	assert_string_equal(r->locs[r->nlocs - 1].func, "crashgen_run");
+	assert_string_equal(r->locs[r->nlocs - 1].file, "/tmp/crashgen-work/module/crashgen.c");
+	assert_int_equal(r->locs[r->nlocs - 1].line, 295);
+	const char *bad = "[    2.0]  crashgen_run.cold+0x1c/0x4e [crashgen "
+			  "0000bb24a12d7bc668760493f18f58f381738ad2]\n";
+	assert_int_equal(crashsig_symbolizer_line(e.s, bad, strlen(bad), &r), 1);
+	assert_true(r->status & CRASHSIG_SYM_MISMATCH);
+	assert_non_null(strstr(r->note, "build id"));
+	close_sym(&e);
+	/* by build id only: .build-id/xx/rest.debug under --modules */
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/bid/.build-id/8c' && cp '%s/crashgen.ko' "
+		 "'%s/bid/.build-id/8c/%s.debug'",
+		 SYMFIX_DIR, RK_DIR, SYMFIX_DIR, CRASHGEN_BUILD_ID + 2);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(open_sym(&e, FIX_PROG, SYMFIX_DIR "/bid"), 0);
+	assert_int_equal(crashsig_symbolizer_line(e.s, ok, strlen(ok), &r), 1);
+	assert_true(r->status & CRASHSIG_SYM_HAS_LINE);
+	assert_int_equal(r->locs[r->nlocs - 1].line, 295);
+	close_sym(&e);
+}
+
+/* A .debug_info whose first unit header is garbage. */
+static void test_truncated_dwarf(void **state)
+{
+	(void)state;
+	size_t n;
+	char *d = read_file(FIX_PROG, &n);
+	elf_version(EV_CURRENT);
+	Elf *e = elf_memory(d, n);
+	assert_non_null(e);
+	size_t shstr;
+	assert_int_equal(elf_getshdrstrndx(e, &shstr), 0);
+	Elf_Scn *scn = NULL;
+	uint64_t off = 0;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		gelf_getshdr(scn, &sh);
+		if (strcmp(elf_strptr(e, shstr, sh.sh_name), ".debug_info") == 0)
+			off = sh.sh_offset;
+	}
+	elf_end(e);
+	assert_true(off > 0);
+	memset(d + off, 0xff, 4); /* 64-bit DWARF escape ... */
+	memset(d + off + 4, 0x7f, 8); /* ... with an absurd length */
+	const char *p = SYMFIX_DIR "/bad-dwarf";
+	write_file(p, d, n);
+	free(d);
+	struct env en;
+	int rc = open_sym(&en, p, NULL);
+	assert_int_equal(rc, CRASHSIG_EFORMAT);
+	assert_non_null(strstr(crashsig_error_last(en.ctx), "DWARF"));
+	close_sym(&en);
+}
+
 /* ------------------------------------------------------------------ */
 /* paths                                                               */
 /* ------------------------------------------------------------------ */
@@ -1035,6 +1105,8 @@ int main(void)
 		cmocka_unit_test(test_module_et_rel),
 		cmocka_unit_test(test_module_compressed),
 		cmocka_unit_test(test_module_missing),
+		cmocka_unit_test(test_module_build_id),
+		cmocka_unit_test(test_truncated_dwarf),
 		cmocka_unit_test(test_real_uaf_write),
 		cmocka_unit_test(test_real_rip_and_offset_eq_size),
 		cmocka_unit_test(test_real_kaslr),

@@ -34,7 +34,9 @@ typedef struct crashsig_symbolize_options {
 	const char *vmlinux;
 	/* Directory searched recursively for modules by name (NAME.ko,
 	 * NAME.ko.xz, NAME.ko.zst, NAME.ko.gz, '-' and '_' equivalent) and by
-	 * build id (.build-id/xx/yyyy.debug). NULL: no modules. */
+	 * build id (.build-id/xx/yyyy.debug). NULL: for a vmlinux named
+	 * vmlinux-REL, /usr/lib/debug/lib/modules/REL when it exists (the
+	 * Debian -dbg layout), otherwise no modules. */
 	const char *modules_dir;
 	/* Extra prefix removed from source paths (after the built-in kernel
 	 * build-prefix rules). NULL: none. */
