@@ -472,9 +472,42 @@ static void arm64_decimal(char *mn, char *ops, size_t cap)
 	snprintf(o, cap - (size_t)(o - ops), "%s%s", inner, rest);
 }
 
+/* Hints capstone 4 does not name (PAC, BTI, ...): objdump's spelling. */
+static void arm64_hint(char *mn, char *ops, size_t cap)
+{
+	static const struct {
+		unsigned imm;
+		const char *mn, *ops;
+	} t[] = {
+		{0x7, "xpaclri", ""},   {0x8, "pacia1716", ""}, {0xa, "pacib1716", ""},
+		{0xc, "autia1716", ""}, {0xe, "autib1716", ""}, {0x10, "esb", ""},
+		{0x11, "psb", "csync"}, {0x12, "tsb", "csync"}, {0x14, "csdb", ""},
+		{0x18, "paciaz", ""},   {0x19, "paciasp", ""},  {0x1a, "pacibz", ""},
+		{0x1b, "pacibsp", ""},  {0x1c, "autiaz", ""},   {0x1d, "autiasp", ""},
+		{0x1e, "autibz", ""},   {0x1f, "autibsp", ""},  {0x20, "bti", ""},
+		{0x22, "bti", "c"},     {0x24, "bti", "j"},     {0x26, "bti", "jc"},
+	};
+	if (strcmp(mn, "hint") || ops[0] != '#')
+		return;
+	uint64_t v = 0;
+	const char *p = ops + 1;
+	if (p[0] == '0' && p[1] == 'x')
+		cs_parse_hex(p, strlen(p), &v);
+	else
+		v = strtoull(p, NULL, 10);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].imm == v) {
+			snprintf(mn, 160, "%s", t[i].mn);
+			snprintf(ops, cap, "%s", t[i].ops);
+			return;
+		}
+	snprintf(ops, cap, "#0x%llx", (unsigned long long)v);
+}
+
 static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 {
 	const cs_arm64 *a = in->detail ? &in->detail->arm64 : NULL;
+	arm64_hint(mn, ops, cap);
 	arm64_decimal(mn, ops, cap);
 	/* branch and pc-relative targets: objdump prints 0x... without '#' */
 	if (a && a->op_count >= 1) {
@@ -1036,6 +1069,11 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 			uint64_t pa = off - skip;
 			int cut = n - off < 16 && cs_disasm_iter(h, &pc, &pl, &pa, ins) &&
 				  ins->size > n - off;
+			/* VEX/EVEX/XOP escapes cut by the end of the dump */
+			if (!cut && n - off < 5 &&
+			    (b[off] == 0xc4 || b[off] == 0xc5 || b[off] == 0x8f ||
+			     (mode == DEC_X86_64 && b[off] == 0x62)))
+				cut = 1;
 			if (pn && cut) {
 				snprintf(mn, sizeof(mn), "%s", pn);
 				name = mn;

@@ -129,9 +129,11 @@ typedef struct classify {
 	PCRE2_SIZE ov[20];
 } classify;
 
+/* Skip patterns see the function name without compiler suffixes
+ * (".constprop.0", ".isra.3", ".cold", ...). */
 static int skipped(classify *c, const char *func)
 {
-	size_t n = strlen(func);
+	size_t n = cs_func_base_len(func, strlen(func));
 	if (!n)
 		return 1;
 	if (c->r->skip.code &&

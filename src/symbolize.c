@@ -325,8 +325,13 @@ static int mod_load_syms(crashsig_symbolizer *s, struct mod *m)
 		o->size = si->end; /* temporarily: section end */
 		o->name = name;
 		o->next_same = UINT32_MAX;
-		o->rank = (uint8_t)((t == STT_FUNC ? 0 : 2) +
-				    (GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 1 : 0));
+		/* among aliases prefer (like addr2line, then kallsyms) a sized
+		 * symbol, a function, fewer leading underscores, global */
+		unsigned us = 0;
+		while (name[us] == '_' && us < 7)
+			us++;
+		o->rank = (uint8_t)((sym.st_size ? 0 : 32) + (t == STT_FUNC ? 0 : 16) +
+				    us * 2 + (GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 1 : 0));
 	}
 	/* .text base for module-relative addresses */
 	for (size_t i = 1; i < nsec; i++) {
