@@ -820,8 +820,14 @@ static int decode_one(crashsig_decoder *d, const dec_line *lines, size_t n,
 			size_t k = 5;
 			while (k < l->n && l->s[k] == ' ')
 				k++;
-			if (k < l->n && !cs_isxdigit((unsigned char)l->s[k]) &&
-			    l->s[k] != '<' && l->s[k] != '(')
+			int text = 0;
+			for (size_t q = k; q < l->n; q++) {
+				char ch = l->s[q];
+				if (!(cs_isxdigit((unsigned char)ch) || ch == ' ' || ch == '<' ||
+				      ch == '>' || ch == '(' || ch == ')'))
+					text = 1;
+			}
+			if (k < l->n && text)
 				snprintf(msg, sizeof(msg), "no code bytes: %.*s",
 					 (int)(l->n - k > 120 ? 120 : l->n - k), l->s + k);
 			else if (k >= l->n)

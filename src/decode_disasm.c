@@ -454,7 +454,8 @@ static void arm_imm_decimal(char *ops, size_t cap);
 static void arm64_decimal(char *mn, char *ops, size_t cap)
 {
 	static const char *const bf[] = {"sbfx", "ubfx", "bfi", "bfxil", "sbfiz",
-					 "ubfiz", "extr", "bfc", NULL};
+					 "ubfiz", "extr", "bfc", "lsl", "lsr", "asr",
+					 "ror", "sbfm", "ubfm", "bfm", NULL};
 	for (int i = 0; bf[i]; i++)
 		if (!strcmp(mn, bf[i])) {
 			arm_imm_decimal(ops, cap);

@@ -223,13 +223,35 @@ static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
 	return 0;
 }
 
+/* Pick the representative frame of one trace (fr[0] is the top). */
+static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
+{
+	size_t anchor = (size_t)-1;
+	for (size_t j = 0; j < n && anchor == (size_t)-1; j++)
+		if (re_hit0(c, &c->r->stall_anchor, fr[j], strlen(fr[j])))
+			anchor = j;
+	*anchored = anchor != (size_t)-1;
+	if (!*anchored) {
+		for (size_t j = 0; j < n; j++)
+			if (!skipped(c, fr[j]))
+				return fr[j];
+		return NULL;
+	}
+	for (size_t k = anchor; k-- > 0;)
+		if (!skipped(c, fr[k]) &&
+		    !re_hit0(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
+			return fr[k];
+	return NULL;
+}
+
 /* Stalls loop somewhere below a function that names what the CPU was
- * doing. Walking the first trace from the top (after the interrupt that
- * reported the stall, see stall-reset), find the first dispatcher
- * (stall-anchor: softirq, timers, workqueues, syscall entry, netif_receive,
- * ...); its nearest callee that is not a generic pass-through (stall-pass:
- * read/write/ioctl/sendmsg plumbing) nor a skipped function names the stall.
- */
+ * doing. For each trace of the report (skipping traces of the RCU machinery
+ * itself, stall-ignore) walk from the top, after the interrupt that
+ * reported the stall (stall-reset), to the first dispatcher (stall-anchor:
+ * softirq, timers, workqueues, syscall entry, netif_receive, ...); its
+ * nearest callee that is not generic plumbing (stall-pass) nor skipped
+ * names the stall. Without any dispatcher, the first usable frame of the
+ * first trace does. */
 static int stall_frame(classify *c, cs_buf *out)
 {
 	size_t at = 0;
@@ -237,24 +259,48 @@ static int stall_frame(classify *c, cs_buf *out)
 		find_line(c, &c->r->call_trace, 0, &at);
 	char **fr = NULL;
 	size_t n = 0, cap = 0;
-	int seen = 0, rc = 0;
-	size_t anchor = (size_t)-1;
-	for (size_t i = at; i < c->b->nlines && !rc; i++) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
+	int rc = 0, ignore = 0, done = 0;
+	cs_buf fallback = {0};
+	int have_fallback = 0;
+	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
+		int end_of_trace = i == c->b->nlines;
+		size_t len = 0;
+		const char *l = end_of_trace ? NULL : line_at(c->b, i, &len);
 		unsigned fl = 0;
-		const char *fn = frame_func(c, i, &fl);
-		if (!fn || !*fn || (fl & CRASHSIG_FRAME_IP)) {
+		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
+		if (!end_of_trace && (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
 			/* the trace goes on after an interrupt's register dump; it
 			 * ends where the next task's trace begins */
-			if (seen && re_hit0(c, &c->r->call_trace, l, len))
-				break;
+			if (i > at && re_hit0(c, &c->r->call_trace, l, len))
+				end_of_trace = 1;
+			else
+				continue;
+		}
+		if (end_of_trace) {
+			if (!ignore && n) {
+				int anchored;
+				const char *pick = stall_pick(c, fr, n, &anchored);
+				if (pick && anchored) {
+					cs_buf_clear(out);
+					rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
+					done = 1;
+				} else if (pick && !have_fallback) {
+					have_fallback = 1;
+					if (cs_buf_adds(&fallback, pick))
+						rc = CRASHSIG_ENOMEM;
+				}
+			}
+			for (size_t k = 0; k < n; k++)
+				free(fr[k]);
+			n = 0;
+			ignore = 0;
 			continue;
 		}
-		seen = 1;
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
 		size_t fnl = strlen(fn);
+		if (re_hit0(c, &c->r->stall_ignore, fn, fnl))
+			ignore = 1;
 		if (re_hit0(c, &c->r->stall_reset, fn, fnl)) {
 			for (size_t k = 0; k < n; k++)
 				free(fr[k]);
@@ -270,36 +316,17 @@ static int stall_frame(classify *c, cs_buf *out)
 			}
 			fr = v;
 		}
-		if (!(fr[n++] = strdup(fn))) {
+		if (!(fr[n++] = strdup(fn)))
 			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		if (re_hit0(c, &c->r->stall_anchor, fn, fnl)) {
-			anchor = n - 1;
-			break;
-		}
 	}
-	if (!rc) {
-		size_t k = anchor == (size_t)-1 ? 0 : anchor;
-		const char *pick = NULL;
-		if (anchor == (size_t)-1) {
-			for (size_t j = 0; j < n && !pick; j++)
-				if (!skipped(c, fr[j]))
-					pick = fr[j];
-		} else {
-			while (k-- > 0 && !pick)
-				if (!skipped(c, fr[k]) &&
-				    !re_hit0(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
-					pick = fr[k];
-		}
-		if (pick) {
-			cs_buf_clear(out);
-			rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
-		}
+	if (!rc && have_fallback) {
+		cs_buf_clear(out);
+		rc = cs_buf_add(out, fallback.data, fallback.len) ? CRASHSIG_ENOMEM : 1;
 	}
 	for (size_t k = 0; k < n; k++)
 		free(fr[k]);
 	free(fr);
+	cs_buf_free(&fallback);
 	return rc;
 }
 

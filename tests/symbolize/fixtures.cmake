@@ -39,7 +39,9 @@ if(TARGET test_symbolize)
     SYMFIX_DIR="${SYMFIX_OUT}"
     SYMFIX_SRC_DIR="${SYMFIX_SRC}"
     SYMFIX_REALKERNEL_DIR="${CMAKE_SOURCE_DIR}/fixtures/realkernel"
-    SYMFIX_VMLINUX="/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64")
+    SYMFIX_VMLINUX="/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64"
+    SYMFIX_CLI="$<TARGET_FILE:crashsig>")
+  add_dependencies(test_symbolize crashsig)
   add_test(NAME test_symbolize COMMAND test_symbolize)
   set_tests_properties(test_symbolize PROPERTIES TIMEOUT 300)
 endif()
