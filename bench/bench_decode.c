@@ -16,10 +16,47 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --verify DIR: write DIR/N.bin (x86-64 kernel/user dump bytes from the
+ * chosen start) and DIR/N.txt (our listing without the trap marks) for each
+ * decoded x86-64 dump, so that the script can compare with objdump. */
+static int write_verify(const char *dir, const crashsig_code *c, int k)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%05d.bin", dir, k);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fwrite(c->bytes + c->skipped, 1, c->nbytes - c->skipped, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/%05d.txt", dir, k);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < c->ninsns; i++) {
+		const char *l = c->insns[i].line;
+		char buf[1024];
+		snprintf(buf, sizeof(buf), "%s", l);
+		char *m = strstr(buf, " <-- trapping instruction");
+		if (m)
+			memmove(m, m + 25, strlen(m + 25) + 1);
+		if (c->insns[i].trapping)
+			buf[0] = ' ';
+		fprintf(f, "%s\n", buf);
+	}
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *verify = NULL;
+	if (argc > 2 && !strcmp(argv[1], "--verify")) {
+		verify = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_decode FILE...\n");
+		fprintf(stderr, "usage: bench_decode [--verify DIR] FILE...\n");
 		return 2;
 	}
 	int n = argc - 1;
@@ -59,6 +96,9 @@ int main(int argc, char **argv)
 					if (c->status == CRASHSIG_OK) {
 						ok++;
 						insns += c->ninsns;
+						if (verify && c->arch == CRASHSIG_ARCH_X86_64 &&
+						    write_verify(verify, c, (int)ok))
+							return 1;
 					}
 				}
 			}
@@ -66,7 +106,7 @@ int main(int argc, char **argv)
 		}
 		rounds++;
 		t = now() - t0;
-	} while (t < 2.0);
+	} while (t < 2.0 && !verify);
 	double per_round = t / rounds;
 	printf("files=%d dumps=%zu decoded=%zu insns=%zu rounds=%d\n", n, dumps,
 	       ok, insns, rounds);

@@ -44,3 +44,21 @@ awk -v s="$start" -v e="$end" -v n="$n" 'BEGIN {
 per_od=$(awk '{ for (i = 1; i <= NF; i++) if ($(i+1) == "us") print $i }' "$tmp/od")
 per_in=$(awk '/^in-process/ { for (i = 1; i <= NF; i++) if ($(i+1) == "us") print $i }' /tmp/bench_decode.$$.inproc)
 awk -v a="$per_od" -v b="$per_in" 'BEGIN { printf "speed-up per dump: %.0fx (target >= 100x)\n", a / b }'
+
+echo "== agreement with objdump (x86-64 dumps; objdump -D -b binary -m i386 -M x86-64 as syzbot)"
+mkdir -p "$tmp/v"
+# shellcheck disable=SC2086
+"$bin" --verify "$tmp/v" $files > /dev/null
+total=0
+bad=0
+for b in "$tmp"/v/*.bin; do
+	objdump -D -b binary -m i386 -M x86-64 "$b" | sed -n '/<.data>:/,$p' | tail -n +2 |
+		sed 's/ *$//' | grep -v '^$' > "$tmp/od.txt"
+	sed 's/ *$//' "${b%.bin}.txt" > "$tmp/our.txt"
+	t=$(wc -l < "$tmp/od.txt")
+	d=$(diff "$tmp/od.txt" "$tmp/our.txt" | grep -c '^<' || true)
+	total=$((total + t))
+	bad=$((bad + d))
+done
+awk -v t="$total" -v b="$bad" 'BEGIN {
+	printf "objdump lines: %d, identical in crashsig output: %d (%.2f%%)\n", t, t - b, 100 * (t - b) / t }'

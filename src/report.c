@@ -184,7 +184,9 @@ static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
 		const char *l = line_at(c->b, i, &len);
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
-		if (!fn || (fl & CRASHSIG_FRAME_IP)) {
+		if (fn && (fl & CRASHSIG_FRAME_IP) && !*fn)
+			fn = NULL; /* user-mode RIP */
+		if (!fn) {
 			if (is_marker(l, len))
 				continue;
 			/* An exception's register dump interrupts a trace, which
@@ -651,10 +653,13 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		/* A report whose stack is missing (truncated output) cannot be
 		 * attributed, even if its header names a function. */
 		size_t ct_at;
-		int fr = guilty_frame(&c, &frame);
-		if (f->nsteps && !f->no_trace_ok && c.r->call_trace.code &&
-		    !find_line(&c, &c.r->call_trace, 0, &ct_at))
+		int fr = 0;
+		int no_trace = f->nsteps && c.r->call_trace.code &&
+			       !find_line(&c, &c.r->call_trace, 0, &ct_at);
+		if (no_trace)
 			corrupt = "the report has no call trace";
+		if (!no_trace || !f->needs_trace)
+			fr = guilty_frame(&c, &frame);
 		if (fr < 0) {
 			rc = fr;
 			goto out;

@@ -301,8 +301,8 @@ static int directive(loader *L, const char *key, const char *val)
 			f->corrupted = 1;
 			return 0;
 		}
-		if (!strcmp(key, "no-trace-ok")) {
-			f->no_trace_ok = 1;
+		if (!strcmp(key, "needs-trace")) {
+			f->needs_trace = 1;
 			return 0;
 		}
 		if (!strcmp(key, "no-frame-ok")) {

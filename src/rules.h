@@ -40,7 +40,7 @@ typedef struct cs_format {
 	size_t nskip;
 	int corrupted;    /* reports of this format are always corrupted */
 	int no_frame_ok;  /* a missing frame is not corruption */
-	int no_trace_ok;  /* frames may come without a call trace */
+	int needs_trace;  /* without a call trace the frame is "corrupted" */
 	char *where;
 } cs_format;
 
