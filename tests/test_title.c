@@ -96,6 +96,7 @@ static void test_several_in_order(void **state)
 		"boot noise\n"
 		"all runs: crashed: general protection fault in xsk_poll\n"
 		"WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 foo_bar+0x1/0x2\n"
+		"RIP: 0010:foo_bar+0x1/0x2\n"
 		"Call Trace:\n foo_caller+0x1/0x2\n"
 		"---[ end trace 0000 ]---\n"
 		"BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
