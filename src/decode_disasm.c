@@ -970,7 +970,10 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 		 * byte, preferring decodings without invalid bytes */
 		cs_option(h, CS_OPT_DETAIL, CS_OPT_OFF);
 		size_t best = (size_t)-1, best_bad = (size_t)-1;
-		for (size_t s = 0; s <= trap && s < 16 + trap; s++) {
+		/* bounded work on huge inputs: start at most 128 bytes before
+		 * the trap and try 64 start offsets */
+		size_t base = trap > 128 ? trap - 128 : 0;
+		for (size_t s = base; s <= trap && s < base + 64; s++) {
 			size_t bad;
 			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64))
 				continue;
