@@ -399,7 +399,7 @@ static void regs_set(dec_regs *r, const char *name, size_t nl, uint64_t v)
 	}
 	low[nl] = 0;
 	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->name[i], low)) {
+		if (r->name[i][0] == low[0] && !strcmp(r->name[i], low)) {
 			r->val[i] = v;
 			return;
 		}

@@ -201,7 +201,7 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 					    "pushl", "popl", "pushfl", "popfl",
 					    "leavel", "retw", NULL};
 	for (int k = 0; dropq[k]; k++)
-		if (!strcmp(mn, dropq[k])) {
+		if (mn[0] == dropq[k][0] && !strcmp(mn, dropq[k])) {
 			int imm_push = (starts(mn, "push")) && x && x->op_count == 1 &&
 				       x->operands[0].type == X86_OP_IMM;
 			if (!mode64 && (starts(mn, "push") || starts(mn, "pop")) && x &&
@@ -275,7 +275,8 @@ static void x86_normalize(const cs_insn *in, int mode64, char *mn, char *ops,
 			int done = 0;
 			for (int k = 0; base[k] && !done; k++) {
 				size_t bl = strlen(base[k]);
-				if (ml == bl + 1 && !strncmp(mn, base[k], bl)) {
+				if (ml == bl + 1 && mn[0] == base[k][0] &&
+				    !strncmp(mn, base[k], bl)) {
 					/* crc32 keeps its suffix in objdump */
 					if (strcmp(base[k], "crc32"))
 						mn[ml - 1] = 0;
@@ -941,58 +942,13 @@ static int mode_of(const dec_code *c)
 	}
 }
 
-int dec_disassemble(crashsig_decoder *d, dec_code *c)
+/* Decode c->bytes from skip into c->insns (listing addresses start at 0). */
+static int full_decode(dec_code *c, csh h, cs_insn *ins, int mode, size_t skip)
 {
-	int mode = mode_of(c);
-	if (mode < 0)
-		return dec_message(c, CRASHSIG_EUNSUPPORTED,
-				   "%s code cannot be disassembled: capstone %d.%d "
-				   "has no %s support",
-				   crashsig_arch_name(c->pub.arch), CS_API_MAJOR,
-				   CS_API_MINOR, crashsig_arch_name(c->pub.arch));
-	csh h;
-	cs_insn *ins;
-	int rc = dec_handle(d, mode, &h, &ins);
-	if (rc == CRASHSIG_ENOMEM)
-		return rc;
-	if (rc)
-		return dec_message(c, CRASHSIG_EUNSUPPORTED,
-				   "capstone cannot open a %s disassembler",
-				   crashsig_arch_name(c->pub.arch));
-	c->h = h;
-	c->trap_mode = mode;
+	int rc;
 	int x86 = mode == DEC_X86_64 || mode == DEC_X86_32;
 	const uint8_t *b = c->bytes;
 	size_t n = c->pub.nbytes, trap = c->pub.trap_offset;
-	size_t skip = 0;
-	if (x86 && trap != CRASHSIG_NO_TRAP && trap < n) {
-		/* choose the start so that an instruction begins at the trap
-		 * byte, preferring decodings without invalid bytes */
-		cs_option(h, CS_OPT_DETAIL, CS_OPT_OFF);
-		size_t best = (size_t)-1, best_bad = (size_t)-1;
-		/* bounded work on huge inputs: start at most 128 bytes before
-		 * the trap and try 64 start offsets */
-		size_t base = trap > 128 ? trap - 128 : 0;
-		for (size_t s = base; s <= trap && s < base + 64; s++) {
-			size_t bad;
-			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64))
-				continue;
-			if (bad == 0) {
-				best = s;
-				break;
-			}
-			if (bad < best_bad) {
-				best_bad = bad;
-				best = s;
-			}
-		}
-		cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-		if (best != (size_t)-1)
-			skip = best;
-		else
-			dec_message(c, 0, "no decoding puts an instruction "
-					  "boundary at the trap byte");
-	}
 	c->pub.skipped = skip;
 	/* full decode from skip; listing addresses start at 0 */
 	size_t off = skip;
@@ -1103,6 +1059,94 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 			return rc;
 		off += unit;
 	}
+	return 0;
+}
+
+static void reset_insns(dec_code *c)
+{
+	for (size_t i = 0; i < c->pub.ninsns; i++) {
+		free((char *)c->insns[i].mnemonic);
+		free((char *)c->insns[i].operands);
+		free((char *)c->insns[i].line);
+	}
+	c->pub.ninsns = 0;
+	c->have_trap_detail = 0;
+}
+
+int dec_disassemble(crashsig_decoder *d, dec_code *c)
+{
+	int mode = mode_of(c);
+	if (mode < 0)
+		return dec_message(c, CRASHSIG_EUNSUPPORTED,
+				   "%s code cannot be disassembled: capstone %d.%d "
+				   "has no %s support",
+				   crashsig_arch_name(c->pub.arch), CS_API_MAJOR,
+				   CS_API_MINOR, crashsig_arch_name(c->pub.arch));
+	csh h;
+	cs_insn *ins;
+	int rc = dec_handle(d, mode, &h, &ins);
+	if (rc == CRASHSIG_ENOMEM)
+		return rc;
+	if (rc)
+		return dec_message(c, CRASHSIG_EUNSUPPORTED,
+				   "capstone cannot open a %s disassembler",
+				   crashsig_arch_name(c->pub.arch));
+	c->h = h;
+	c->trap_mode = mode;
+	int x86 = mode == DEC_X86_64 || mode == DEC_X86_32;
+	const uint8_t *b = c->bytes;
+	size_t n = c->pub.nbytes, trap = c->pub.trap_offset;
+	size_t skip = 0;
+	int need_search = 0;
+	/* common case: decoding from the first byte puts an instruction at
+	 * the trap byte without invalid bytes before it */
+	rc = full_decode(c, h, ins, mode, 0);
+	if (rc)
+		return rc;
+	if (x86 && trap != CRASHSIG_NO_TRAP && trap < n) {
+		int at = 0, bad = 0;
+		for (size_t i = 0; i < c->pub.ninsns; i++) {
+			if (c->insns[i].offset == trap)
+				at = 1;
+			if (c->insns[i].offset < trap && c->insns[i].invalid)
+				bad = 1;
+		}
+		need_search = !at || bad || trap > 128;
+	}
+	if (need_search) {
+		/* choose the start so that an instruction begins at the trap
+		 * byte, preferring decodings without invalid bytes */
+		cs_option(h, CS_OPT_DETAIL, CS_OPT_OFF);
+		size_t best = (size_t)-1, best_bad = (size_t)-1;
+		/* bounded work on huge inputs: start at most 128 bytes before
+		 * the trap and try 64 start offsets */
+		size_t base = trap > 128 ? trap - 128 : 0;
+		for (size_t s = base; s <= trap && s < base + 64; s++) {
+			size_t bad;
+			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64))
+				continue;
+			if (bad == 0) {
+				best = s;
+				break;
+			}
+			if (bad < best_bad) {
+				best_bad = bad;
+				best = s;
+			}
+		}
+		cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+		if (best != (size_t)-1)
+			skip = best;
+		else
+			dec_message(c, 0, "no decoding puts an instruction "
+					  "boundary at the trap byte");
+	}
+	if (need_search) {
+		reset_insns(c);
+		rc = full_decode(c, h, ins, mode, skip);
+	}
+	if (rc)
+		return rc;
 	cs_buf list = {0};
 	for (size_t i = 0; i < c->pub.ninsns; i++) {
 		if ((rc = format_line(c, &c->insns[i])))

@@ -332,6 +332,34 @@ static int stall_frame(classify *c, cs_buf *out)
 	return rc;
 }
 
+/* The first frame of the first trace that matches st->re, named st->name
+ * when given (groups many callers of one primitive into one bucket). */
+static int first_frame(classify *c, const cs_step *st, cs_buf *out)
+{
+	size_t at = 0;
+	if (!c->r->call_trace.code || !find_line(c, &c->r->call_trace, 0, &at))
+		return 0;
+	for (size_t i = at + 1; i < c->b->nlines; i++) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (!fn || !*fn) {
+			if (re_hit0(c, &c->r->stack_end, l, len) ||
+			    re_hit0(c, &c->r->call_trace, l, len))
+				break;
+			continue;
+		}
+		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
+			continue;
+		if (re_hit0(c, &st->re, fn, strlen(fn))) {
+			cs_buf_clear(out);
+			return cs_buf_adds(out, st->name ? st->name : fn) ? CRASHSIG_ENOMEM : 1;
+		}
+	}
+	return 0;
+}
+
 /* Run the format's frame sources; 1 and out set when found. */
 static int guilty_frame(classify *c, cs_buf *out)
 {
@@ -387,6 +415,9 @@ static int guilty_frame(classify *c, cs_buf *out)
 			break;
 		case CS_STEP_STALL:
 			rc = stall_frame(c, out);
+			break;
+		case CS_STEP_FIRST:
+			rc = first_frame(c, st, out);
 			break;
 		}
 		if (rc)

@@ -329,6 +329,18 @@ static int directive(loader *L, const char *key, const char *val)
 				s->kind = CS_STEP_IP;
 			} else if (!strcmp(val, "trace")) {
 				s->kind = CS_STEP_TRACE;
+			} else if (!strncmp(val, "first ", 6)) {
+				s->kind = CS_STEP_FIRST;
+				const char *arrow = strstr(val + 6, " => ");
+				char *pat = cs_strndup(val + 6, arrow ? (size_t)(arrow - val - 6)
+								      : strlen(val + 6));
+				if (!pat)
+					return CRASHSIG_ENOMEM;
+				int rc = re_compile(L, &s->re, pat, 0);
+				free(pat);
+				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
+					rc = CRASHSIG_ENOMEM;
+				return rc;
 			} else if (!strcmp(val, "stall")) {
 				s->kind = CS_STEP_STALL;
 			} else if (!strcmp(val, "any")) {
@@ -601,8 +613,10 @@ void cs_rules_free(cs_rules *r)
 			free(f->title);
 			free(f->type);
 			free(f->where);
-			for (size_t k = 0; k < f->nsteps; k++)
+			for (size_t k = 0; k < f->nsteps; k++) {
 				re_free(&f->steps[k].re);
+				free(f->steps[k].name);
+			}
 			free(f->steps);
 			for (size_t k = 0; k < f->nskip; k++)
 				re_free(&f->skip[k]);

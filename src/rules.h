@@ -22,12 +22,14 @@ typedef enum cs_step_kind {
 	CS_STEP_AFTER, /* frames following the first line matching re */
 	CS_STEP_ANY,   /* every frame after the header */
 	CS_STEP_STALL, /* representative frame of a stall (stall-anchor/entry) */
+	CS_STEP_FIRST, /* first frame of the trace matching re (renamed to name) */
 } cs_step_kind;
 
 typedef struct cs_step {
 	cs_step_kind kind;
 	int group;
-	cs_re re; /* for CS_STEP_AFTER */
+	cs_re re;   /* for CS_STEP_AFTER and CS_STEP_FIRST */
+	char *name; /* for CS_STEP_FIRST: replacement name, or NULL */
 } cs_step;
 
 typedef struct cs_format {
