@@ -42,7 +42,7 @@ awk -v s="$start" -v e="$end" -v n="$n" 'BEGIN {
 	t = e - s; printf "objdump: %d Code: lines in %.3f s, %.1f us per line\n", n, t, t * 1e6 / n }' \
 	| tee "$tmp/od"
 per_od=$(awk '{ for (i = 1; i <= NF; i++) if ($(i+1) == "us") print $i }' "$tmp/od")
-per_in=$(awk '/^in-process/ { for (i = 1; i <= NF; i++) if ($(i+1) == "us") print $i }' /tmp/bench_decode.$$.inproc)
+per_in=$(awk '/us per dump \(median\)/ { for (i = 1; i <= NF; i++) if ($(i+1) == "us") print $i }' /tmp/bench_decode.$$.inproc)
 awk -v a="$per_od" -v b="$per_in" 'BEGIN { printf "speed-up per dump: %.0fx (target >= 100x)\n", a / b }'
 
 echo "== agreement with objdump (x86-64 dumps; objdump -D -b binary -m i386 -M x86-64 as syzbot)"

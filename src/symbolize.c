@@ -1056,6 +1056,11 @@ static int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *o
 		r->file = file < 0xffff ? (uint16_t)file : 0xffff;
 		r->col_end = (uint16_t)(((col < 0x7fff ? col : 0x7fff) << 1) | (endseq ? 1 : 0));
 		if (endseq) {
+			/* libdw also flags the rows right before the marker at
+			 * the same address as ending the sequence */
+			for (size_t k = out->n - 1; k-- > seq_start &&
+						    out->rows[k].addr == addr;)
+				out->rows[k].col_end |= 1;
 			if (nseq == capseq) {
 				capseq = capseq ? capseq * 2 : 16;
 				struct lseq *ns = realloc(seqs, capseq * sizeof(*ns));
