@@ -907,23 +907,31 @@ static int x86_lone_rex(const uint8_t *b, size_t n, size_t off)
 }
 
 /* Walk instructions from skip; returns 1 when an instruction starts exactly
- * at trap, and counts undecodable bytes before trap. */
+ * at trap, and counts undecodable bytes before trap. memo[off] caches the
+ * length found at off (0 unknown, -1 undecodable) so that walks from
+ * different starts, which quickly converge, decode each offset once. */
 static int x86_aligned(csh h, cs_insn *ins, const uint8_t *b, size_t n,
-		       size_t skip, size_t trap, size_t *bad, int mode64)
+		       size_t skip, size_t trap, size_t *bad, int mode64,
+		       signed char *memo, size_t base)
 {
 	size_t off = skip;
 	*bad = 0;
 	while (off < trap) {
-		if (mode64 && x86_lone_rex(b, n, off)) {
-			off++;
-			continue;
+		signed char *m = &memo[off - base];
+		if (!*m) {
+			int ud1;
+			if (mode64 && x86_lone_rex(b, n, off))
+				*m = 1;
+			else if (x86_iter(h, b, n, off, off, ins, &ud1))
+				*m = (signed char)ins->size;
+			else
+				*m = -1;
 		}
-		int ud1;
-		if (x86_iter(h, b, n, off, off, ins, &ud1)) {
-			off += ins->size;
-		} else {
+		if (*m < 0) {
 			(*bad)++;
 			off++;
+		} else {
+			off += (size_t)*m;
 		}
 	}
 	return off == trap;
@@ -1121,9 +1129,12 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 		/* bounded work on huge inputs: start at most 128 bytes before
 		 * the trap and try 64 start offsets */
 		size_t base = trap > 128 ? trap - 128 : 0;
+		signed char memo[160];
+		memset(memo, 0, sizeof(memo));
 		for (size_t s = base; s <= trap && s < base + 64; s++) {
 			size_t bad;
-			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64))
+			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64,
+					 memo, base))
 				continue;
 			if (bad == 0) {
 				best = s;

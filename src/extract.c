@@ -42,7 +42,9 @@ struct crashsig_parser {
 	pcre2_match_data *md;
 	int open;
 	cs_block blk;
-	rq_node *head, *tail;
+	rq_node *head, *tail;   /* reports ready for crashsig_parser_next */
+	rq_node *phead, *ptail; /* finished, but a later panic may still mark them */
+	size_t npending;
 	int err;
 };
 
@@ -144,6 +146,34 @@ static int absorbs(const cs_block *b, const cs_crash *c)
 	return 0;
 }
 
+/* "panicked" means the kernel panicked after the crash, which may be
+ * printed after the crash block closed (behind a second report). Finished
+ * reports wait in a short queue where later panic lines still mark them. */
+#define MAX_PENDING 16
+
+static void release_pending(crashsig_parser *p, size_t n)
+{
+	while (n-- && p->phead) {
+		rq_node *x = p->phead;
+		p->phead = x->next;
+		if (!p->phead)
+			p->ptail = NULL;
+		x->next = NULL;
+		p->npending--;
+		if (p->tail)
+			p->tail->next = x;
+		else
+			p->head = x;
+		p->tail = x;
+	}
+}
+
+static void mark_panicked(crashsig_parser *p)
+{
+	for (rq_node *x = p->phead; x; x = x->next)
+		x->rep->panicked = 1;
+}
+
 static int close_block(crashsig_parser *p)
 {
 	if (!p->open)
@@ -159,11 +189,13 @@ static int close_block(crashsig_parser *p)
 		return cs_ctx_error(p->ctx, CRASHSIG_ENOMEM, "out of memory");
 	}
 	n->rep = rep;
-	if (p->tail)
-		p->tail->next = n;
+	if (p->ptail)
+		p->ptail->next = n;
 	else
-		p->head = n;
-	p->tail = n;
+		p->phead = n;
+	p->ptail = n;
+	if (++p->npending > MAX_PENDING)
+		release_pending(p, 1);
 	block_reset(&p->blk);
 	return 0;
 }
@@ -194,6 +226,9 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return rc;
 	size_t col = 0;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col);
+	if (p->phead && c && c->follows &&
+	    re_hit(p, &r->panic, ln.text, ln.len))
+		mark_panicked(p);
 	if (!p->open) {
 		if (c)
 			return open_block(p, c, col, &ln, off, raw_len);
@@ -285,6 +320,7 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 	int rc = cs_splitter_finish(&p->split);
 	if (!rc)
 		rc = close_block(p);
+	release_pending(p, (size_t)-1);
 	if (rc)
 		p->err = rc;
 	return rc;
@@ -310,6 +346,7 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 {
 	if (!p)
 		return;
+	release_pending(p, (size_t)-1);
 	while (p->head) {
 		rq_node *n = p->head;
 		p->head = n->next;

@@ -127,6 +127,7 @@ typedef struct classify {
 	char fbuf[1024];
 	int matched_groups;
 	PCRE2_SIZE ov[20];
+	cs_buf renamed_from; /* frame as printed when a rule renamed it */
 } classify;
 
 /* Skip patterns see the function name without compiler suffixes
@@ -354,8 +355,24 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 			continue;
 		if (re_hit0(c, &st->re, fn, strlen(fn))) {
 			cs_buf_clear(out);
+			cs_buf_clear(&c->renamed_from);
+			if (st->name && cs_buf_adds(&c->renamed_from, fn))
+				return CRASHSIG_ENOMEM;
 			return cs_buf_adds(out, st->name ? st->name : fn) ? CRASHSIG_ENOMEM : 1;
 		}
+	}
+	return 0;
+}
+
+/* Some reports print their stack without a "Call Trace:" line (KMSAN,
+ * KFENCE, KCSAN): any stack frame after the header counts. */
+static int has_stack_frames(classify *c)
+{
+	for (size_t i = 1; i < c->b->nlines; i++) {
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (fn && *fn && !(fl & CRASHSIG_FRAME_IP))
+			return 1;
 	}
 	return 0;
 }
@@ -686,7 +703,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		size_t ct_at;
 		int fr = 0;
 		int no_trace = f->nsteps && c.r->call_trace.code &&
-			       !find_line(&c, &c.r->call_trace, 0, &ct_at);
+			       !find_line(&c, &c.r->call_trace, 0, &ct_at) &&
+			       !has_stack_frames(&c);
 		if (no_trace)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
@@ -774,6 +792,11 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	/* alternative titles: the title with the frame as printed (before
 	 * syscall-wrapper normalization), and the alt table over both. */
 	if (have_frame && c.f) {
+		if (c.renamed_from.len) {
+			cs_buf_clear(&frame);
+			if (cs_buf_add(&frame, c.renamed_from.data, c.renamed_from.len))
+				goto out;
+		}
 		size_t n = cs_func_base_len(frame.data, frame.len);
 		frame.data[n] = 0;
 		frame.len = n;
@@ -799,6 +822,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 out:
 	pcre2_match_data_free(c.md);
 	pcre2_match_data_free(c.md2);
+	cs_buf_free(&c.renamed_from);
 	cs_buf_free(&frame);
 	cs_buf_free(&title);
 	cs_buf_free(&tfunc);

@@ -1056,11 +1056,6 @@ static int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *o
 		r->file = file < 0xffff ? (uint16_t)file : 0xffff;
 		r->col_end = (uint16_t)(((col < 0x7fff ? col : 0x7fff) << 1) | (endseq ? 1 : 0));
 		if (endseq) {
-			/* libdw also flags the rows right before the marker at
-			 * the same address as ending the sequence */
-			for (size_t k = out->n - 1; k-- > seq_start &&
-						    out->rows[k].addr == addr;)
-				out->rows[k].col_end |= 1;
 			if (nseq == capseq) {
 				capseq = capseq ? capseq * 2 : 16;
 				struct lseq *ns = realloc(seqs, capseq * sizeof(*ns));
@@ -1081,33 +1076,56 @@ static int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *o
 			col = 0;
 		}
 	}
-	if (seq_start != out->n || !out->n) /* unterminated sequence / empty */
+	if (!out->n) { /* no rows: every lookup misses, as with libdw */
+		rc = 0;
 		goto out_seq;
+	}
+	if (seq_start != out->n) { /* rows after the last end_sequence */
+		if (nseq == capseq) {
+			struct lseq *ns = realloc(seqs, (capseq + 1) * sizeof(*ns));
+			if (!ns)
+				goto out_seq;
+			seqs = ns;
+			capseq++;
+		}
+		seqs[nseq].start = seq_start;
+		seqs[nseq].end = out->n;
+		seqs[nseq].addr = out->rows[seq_start].addr;
+		if (nseq && seqs[nseq].addr < seqs[nseq - 1].addr)
+			seq_sorted = 0;
+		nseq++;
+	}
 	/* order the sequences by address, then check the row order */
+	struct lrow *sorted = out->rows;
 	if (!seq_sorted) {
 		qsort(seqs, nseq, sizeof(*seqs), lseq_cmp);
-		struct lrow *nr = malloc(out->n * sizeof(*nr));
-		if (!nr)
+		sorted = malloc(out->n * sizeof(*sorted));
+		if (!sorted)
 			goto out_seq;
 		size_t k = 0;
 		for (size_t i = 0; i < nseq; i++) {
-			memcpy(nr + k, out->rows + seqs[i].start,
-			       (seqs[i].end - seqs[i].start) * sizeof(*nr));
+			memcpy(sorted + k, out->rows + seqs[i].start,
+			       (seqs[i].end - seqs[i].start) * sizeof(*sorted));
 			k += seqs[i].end - seqs[i].start;
 		}
-		free(out->rows);
-		out->rows = nr;
 	}
-	for (size_t i = 1; i < out->n; i++) {
-		if (lrow_before(&out->rows[i], &out->rows[i - 1])) {
-			/* overlapping sequences: redo from program order */
-			if (!seq_sorted)
-				goto out_seq; /* program order lost; let libdw do it */
-			if (lines_sort_rows(out->rows, out->n) != 0)
-				goto out_seq;
-			break;
+	int ordered = 1;
+	for (size_t i = 1; i < out->n && ordered; i++)
+		ordered = !lrow_before(&sorted[i], &sorted[i - 1]);
+	if (ordered) {
+		if (sorted != out->rows) {
+			free(out->rows);
+			out->rows = sorted;
 		}
+	} else {
+		/* overlapping sequences: full stable sort from program order */
+		if (sorted != out->rows)
+			free(sorted);
+		if (lines_sort_rows(out->rows, out->n) != 0)
+			goto out_seq;
 	}
+	/* like libdw: the highest row always ends a sequence */
+	out->rows[out->n - 1].col_end |= 1;
 	rc = 0;
 out_seq:
 	free(seqs);
