@@ -128,8 +128,7 @@ static void code_clear(dec_code *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->pub.ninsns; i++) {
-		free((char *)c->insns[i].mnemonic);
-		free((char *)c->insns[i].operands);
+		free((char *)c->insns[i].mnemonic); /* also holds operands */
 		free((char *)c->insns[i].line);
 	}
 	free(c->insns);

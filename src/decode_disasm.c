@@ -65,6 +65,27 @@ static size_t parse_num(const char *s, int *neg, uint64_t *v)
 /* Rewrite capstone's AT&T operand text into objdump's: hex everywhere,
  * immediates unsigned in operand size, explicit 0x0 displacements, scale
  * ",1", no space after commas. */
+/* Write "0x%llx" (with an optional prefix) without printf. */
+static size_t put_hex(char *o, const char *pfx, uint64_t v)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t k = 0;
+	while (*pfx)
+		o[k++] = *pfx++;
+	o[k++] = '0';
+	o[k++] = 'x';
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = hx[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		o[k++] = tmp[--n];
+	o[k] = 0;
+	return k;
+}
+
 static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 {
 	const cs_x86 *x = &in->detail->x86;
@@ -94,8 +115,7 @@ static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 					v &= 0xffff;
 				else if (imm_size == 4)
 					v &= 0xffffffffu;
-				o += (size_t)snprintf(out + o, sizeof(out) - o, "$0x%llx",
-						      (unsigned long long)v);
+				o += put_hex(out + o, "$", v);
 				i += 1 + k;
 				continue;
 			}
@@ -108,11 +128,9 @@ static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 			size_t k = parse_num(ops + i, &neg, &v);
 			if (k) {
 				if (ops[i + k] == '(')
-					o += (size_t)snprintf(out + o, sizeof(out) - o, "%s0x%llx",
-							      neg ? "-" : "", (unsigned long long)v);
+					o += put_hex(out + o, neg ? "-" : "", v);
 				else
-					o += (size_t)snprintf(out + o, sizeof(out) - o, "0x%llx",
-							      (unsigned long long)(neg ? -v : v));
+					o += put_hex(out + o, "", neg ? -v : v);
 				i += k;
 				continue;
 			}
@@ -120,7 +138,7 @@ static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 		if (ch == '(') {
 			int after_num = o > 0 && (cs_isxdigit((unsigned char)out[o - 1]));
 			if (!after_num && disp_enc)
-				o += (size_t)snprintf(out + o, sizeof(out) - o, "0x0");
+				o += put_hex(out + o, "", 0);
 			size_t e = i;
 			int commas = 0;
 			while (ops[e] && ops[e] != ')') {
@@ -132,8 +150,10 @@ static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 				for (size_t k = i; k < e && o + 8 < sizeof(out); k++)
 					if (!(ops[k] == ' ' && k > 0 && ops[k - 1] == ','))
 						out[o++] = ops[k];
-				if (commas == 1)
-					o += (size_t)snprintf(out + o, sizeof(out) - o, ",1");
+				if (commas == 1) {
+					out[o++] = ',';
+					out[o++] = '1';
+				}
 				out[o++] = ')';
 				i = e + 1;
 				continue;
@@ -142,7 +162,8 @@ static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 		out[o++] = ops[i++];
 	}
 	out[o] = 0;
-	snprintf(ops, cap, "%s", out);
+	if (o + 1 <= cap)
+		memcpy(ops, out, o + 1);
 }
 
 static int is_cc(const char *s, size_t n)
@@ -732,13 +753,15 @@ static int add_insn(dec_code *c, uint64_t addr, size_t off, size_t size,
 	in->invalid = invalid;
 	in->trapping = c->pub.trap_offset != CRASHSIG_NO_TRAP &&
 		       off == c->pub.trap_offset;
-	in->mnemonic = strdup(mn);
-	in->operands = strdup(ops);
-	if (!in->mnemonic || !in->operands) {
-		free((char *)in->mnemonic);
-		free((char *)in->operands);
+	/* one block: "mnemonic\0operands\0", owned through mnemonic */
+	size_t ml = strlen(mn), ol = strlen(ops);
+	char *blk = malloc(ml + ol + 2);
+	if (!blk)
 		return CRASHSIG_ENOMEM;
-	}
+	memcpy(blk, mn, ml + 1);
+	memcpy(blk + ml + 1, ops, ol + 1);
+	in->mnemonic = blk;
+	in->operands = blk + ml + 1;
 	c->pub.ninsns++;
 	return 0;
 }
@@ -1073,8 +1096,7 @@ static int full_decode(dec_code *c, csh h, cs_insn *ins, int mode, size_t skip)
 static void reset_insns(dec_code *c)
 {
 	for (size_t i = 0; i < c->pub.ninsns; i++) {
-		free((char *)c->insns[i].mnemonic);
-		free((char *)c->insns[i].operands);
+		free((char *)c->insns[i].mnemonic); /* also holds operands */
 		free((char *)c->insns[i].line);
 	}
 	c->pub.ninsns = 0;

@@ -805,36 +805,49 @@ static int lrow_before(const struct lrow *a, const struct lrow *b)
 	return (a->col_end & 1) > (b->col_end & 1);
 }
 
-/* qsort on pointers into the program-ordered rows: ties keep program order */
-static int lrow_cmp(const void *a, const void *b)
-{
-	const struct lrow *x = *(const struct lrow *const *)a;
-	const struct lrow *y = *(const struct lrow *const *)b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	if ((x->col_end & 1) != (y->col_end & 1))
-		return (y->col_end & 1) - (x->col_end & 1);
-	return x < y ? -1 : x > y;
-}
-
-/* Full stable sort (rare path: overlapping sequences). */
+/* Full stable sort (overlapping sequences) into libdw's order: by address,
+ * an end_sequence row before a normal one, then program order. LSD radix
+ * sort on (addr - lowest) << 1 | !end, 8-bit digits. */
 static int lines_sort_rows(struct lrow *rows, size_t n)
 {
-	const struct lrow **ix = malloc(n * sizeof(*ix));
-	struct lrow *out = malloc(n * sizeof(*out));
-	if (!ix || !out) {
-		free(ix);
-		free(out);
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo = rows[i].addr < lo ? rows[i].addr : lo;
+		hi = rows[i].addr > hi ? rows[i].addr : hi;
+	}
+	if (hi - lo >= (UINT64_C(1) << 62))
+		return -1;
+	uint64_t range = ((hi - lo) << 1) | 1;
+	struct lrow *tmp = malloc(n * sizeof(*tmp));
+	size_t *cnt = malloc(256 * sizeof(*cnt));
+	if (!tmp || !cnt) {
+		free(tmp);
+		free(cnt);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		ix[i] = &rows[i];
-	qsort(ix, n, sizeof(*ix), lrow_cmp);
-	for (size_t i = 0; i < n; i++)
-		out[i] = *ix[i];
-	memcpy(rows, out, n * sizeof(*out));
-	free(ix);
-	free(out);
+	struct lrow *src = rows, *dst = tmp;
+	for (unsigned sh = 0; sh < 64 && (sh == 0 || (range >> sh)); sh += 8) {
+		memset(cnt, 0, 256 * sizeof(*cnt));
+#define LKEY(r) (((((r).addr - lo) << 1) | (~(r).col_end & 1)) >> sh & 0xff)
+		for (size_t i = 0; i < n; i++)
+			cnt[LKEY(src[i])]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 256; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[LKEY(src[i])]++] = src[i];
+#undef LKEY
+		struct lrow *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != rows)
+		memcpy(rows, src, n * sizeof(*rows));
+	free(tmp);
+	free(cnt);
 	return 0;
 }
 
