@@ -922,7 +922,13 @@ CS_EXPORT int crashsig_decoder_decode(crashsig_decoder *d, const char *text,
 		return cs_ctx_error(d->ctx, CRASHSIG_ENOMEM, "out of memory");
 	dec_line *lines = NULL;
 	size_t n = 0;
-	int rc = split_lines(text ? text : "", len, &lines, &n);
+	/* fast path: no code dump at all */
+	if (!text || (!memmem(text, len, "Code:", 5) &&
+		      !memmem(text, len, "Instruction dump:", 17))) {
+		*out = r;
+		return CRASHSIG_OK;
+	}
+	int rc = split_lines(text, len, &lines, &n);
 	if (rc)
 		goto fail;
 	r->hang = is_hang_report(lines, n);

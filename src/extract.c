@@ -183,6 +183,10 @@ static int close_block(crashsig_parser *p)
 	int rc = cs_report_build(p->ctx, &p->blk, &rep);
 	if (rc)
 		return rc;
+	if (!rep) { /* the block turned out not to be a crash */
+		block_reset(&p->blk);
+		return 0;
+	}
 	rq_node *n = calloc(1, sizeof(*n));
 	if (!n) {
 		crashsig_report_free(rep);

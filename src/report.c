@@ -728,6 +728,13 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		type = f->type;
 		break;
 	}
+	if (!c.f && b->crash->strict) {
+		/* e.g. "WARNING: fbcon: Driver ..." notices: not a crash */
+		crashsig_report_free(rep);
+		rep = NULL;
+		rc = 0;
+		goto out;
+	}
 	if (!c.f) {
 		/* No format matched: the start line itself is the title. */
 		size_t len;

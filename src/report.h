@@ -47,7 +47,8 @@ struct crashsig_report {
 	char *strings;          /* storage for frame strings */
 };
 
-/* Classify a block. *out owned by the caller. */
+/* Classify a block. *out owned by the caller; NULL when the block is no
+ * crash after all (a "strict" kind whose formats all failed). */
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out);
 
 /* Title post-processing exposed for tests. */

@@ -58,6 +58,7 @@ typedef struct cs_crash {
 	int follows;   /* continues a crash block already open (panic after oops) */
 	char *absorbs; /* " a b c ": kinds whose start continues this block */
 	int suppressed; /* reports of this kind are suppressed */
+	int strict;     /* a block that matches no format is no crash */
 } cs_crash;
 
 typedef struct cs_subst {
