@@ -527,11 +527,73 @@ static void arm64_hint(char *mn, char *ops, size_t cap)
 	snprintf(ops, cap, "#0x%llx", (unsigned long long)v);
 }
 
+/* capstone prints small immediates in decimal ("#2"); objdump in hex
+ * ("#0x2") except memory offsets, shift/extend amounts, bit numbers and
+ * bitfield operands (handled by arm64_decimal). */
+static void arm64_hexify(const char *mn, char *ops, size_t cap)
+{
+	static const char *const dec[] = {"tbz", "tbnz", "sbfx", "ubfx", "bfi",
+					  "bfxil", "sbfiz", "ubfiz", "extr", "bfc",
+					  "lsl", "lsr", "asr", "ror", "sbfm",
+					  "ubfm", "bfm", NULL};
+	for (int i = 0; dec[i]; i++)
+		if (!strcmp(mn, dec[i]))
+			return;
+	char out[320];
+	size_t o = 0;
+	int depth = 0;
+	for (size_t i = 0; ops[i] && o + 24 < sizeof(out);) {
+		char ch = ops[i];
+		if (ch == '[')
+			depth++;
+		else if (ch == ']')
+			depth--;
+		else if (ch == '\t')
+			depth = 100; /* comment: leave alone */
+		if (ch == '#' && depth == 0 && cs_isdigit((unsigned char)ops[i + 1]) &&
+		    !(ops[i + 1] == '0' && ops[i + 2] == 'x')) {
+			/* shift or extend amount: "lsl #12", "uxtw #2" */
+			int shift = i >= 4 && ops[i - 1] == ' ' &&
+				    (cs_isalpha((unsigned char)ops[i - 2]) &&
+				     cs_isalpha((unsigned char)ops[i - 3]) &&
+				     cs_isalpha((unsigned char)ops[i - 4]));
+			if (!shift) {
+				uint64_t v = 0;
+				size_t k = i + 1;
+				while (cs_isdigit((unsigned char)ops[k]))
+					v = v * 10 + (uint64_t)(ops[k++] - '0');
+				out[o++] = '#';
+				o += put_hex(out + o, "", v);
+				i = k;
+				continue;
+			}
+		}
+		out[o++] = ops[i++];
+	}
+	out[o] = 0;
+	snprintf(ops, cap, "%s", out);
+}
+
 static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 {
 	const cs_arm64 *a = in->detail ? &in->detail->arm64 : NULL;
 	arm64_hint(mn, ops, cap);
+	arm64_hexify(mn, ops, cap);
 	arm64_decimal(mn, ops, cap);
+	/* orr xN, xzr, #imm is objdump's "mov xN, #imm" */
+	if (a && !strcmp(mn, "orr") && a->op_count == 3 &&
+	    a->operands[1].type == ARM64_OP_REG &&
+	    (a->operands[1].reg == ARM64_REG_XZR ||
+	     a->operands[1].reg == ARM64_REG_WZR) &&
+	    a->operands[2].type == ARM64_OP_IMM && a->operands[0].reg != ARM64_REG_SP &&
+	    a->operands[0].reg != ARM64_REG_WSP) {
+		char *c1 = strchr(ops, ',');
+		char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+		if (c2) {
+			memmove(c1, c2, strlen(c2) + 1);
+			memcpy(mn, "mov", 4);
+		}
+	}
 	/* branch and pc-relative targets: objdump prints 0x... without '#' */
 	if (a && a->op_count >= 1) {
 		const cs_arm64_op *last = &a->operands[a->op_count - 1];
@@ -546,7 +608,7 @@ static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 		if (pcrel && last->type == ARM64_OP_IMM) {
 			char *h = strrchr(ops, '#');
 			if (h)
-				memmove(h, h + 1, strlen(h + 1) + 1);
+				put_hex(h, "", (uint64_t)last->imm);
 		}
 		if ((!strcmp(mn, "movz") || !strcmp(mn, "movn")) && a->op_count == 2 &&
 		    a->operands[1].type == ARM64_OP_IMM) {
@@ -685,6 +747,12 @@ static void arm_normalize(const cs_insn *in, int thumb, char *mn, char *ops,
 		size_t l = strlen(ops);
 		snprintf(ops + l, cap - l, "\t@ 0x%llx",
 			 (unsigned long long)((uint64_t)vc & 0xffffffffu));
+	}
+	if (!strcmp(mn, "mov") && in->size == 4 && in->bytes[0] == 0 &&
+	    in->bytes[1] == 0 && in->bytes[2] == 0xa0 && in->bytes[3] == 0xe1) {
+		memcpy(mn, "nop", 4);
+		snprintf(ops, cap, "\t\t@ (mov r0, r0)");
+		return;
 	}
 	if (!strcmp(mn, "udf")) {
 		/* objdump: "udf #18" (decimal) */

@@ -2656,9 +2656,17 @@ static int emit_frame(cs_buf *o, const char *line, size_t plen, const char *b,
 	const crashsig_symloc *last = &r->locs[r->nlocs - 1];
 	rc |= cs_buf_add(o, line, plen);
 	if (sp.end > sp.start) {
-		rc |= cs_buf_add(o, b, sp.end);
+		/* "func+off/size [module buildid] file:line", the order of
+		 * scripts/decode_stacktrace.sh */
+		size_t ins = sp.end;
+		if (fr->module && ins + 2 < n && b[ins] == ' ' && b[ins + 1] == '[') {
+			const char *cl = memchr(b + ins, ']', n - ins);
+			if (cl)
+				ins = (size_t)(cl - b) + 1;
+		}
+		rc |= cs_buf_add(o, b, ins);
 		rc |= add_fileline(o, last);
-		rc |= cs_buf_add(o, b + sp.end, n - sp.end);
+		rc |= cs_buf_add(o, b + ins, n - ins);
 	} else {
 		/* raw address only: name it */
 		rc |= cs_buf_add(o, b, n);

@@ -897,10 +897,10 @@ static void test_real_uaf_write(void **state)
 	assert_has_line(out, "[    2.727056]  check_bytes_and_report.cold+0x6d/0x97 mm/slub.c:1019\n");
 	assert_has_line(out, " get_partial_node.part.0+0x256/0x400 mm/slub.c:2230\n");
 	assert_has_line(out, "[    2.727056]  kmalloc include/linux/slab.h:563 [inline]\n"
-			     "[    2.727056]  crashgen_uaf_write+0x50/0x60 "
-			     "/tmp/crashgen-work/module/crashgen.c:210 [crashgen]\n");
-	assert_has_line(out, " crashgen_run.cold+0x1c/0x4e /tmp/crashgen-work/module/crashgen.c:295 "
-			     "[crashgen]\n");
+			     "[    2.727056]  crashgen_uaf_write+0x50/0x60 [crashgen] "
+			     "/tmp/crashgen-work/module/crashgen.c:210\n");
+	assert_has_line(out, " crashgen_run.cold+0x1c/0x4e [crashgen] /tmp/crashgen-work/module/crashgen.c:295"
+			     "\n");
 	assert_has_line(out, " entry_SYSCALL_64_after_hwframe+0x6e/0xd8 "
 			     "arch/x86/entry/entry_64.S:121\n");
 	assert_has_line(out, " do_syscall_x64 arch/x86/entry/common.c:46 [inline]\n");
@@ -927,17 +927,17 @@ static void test_real_rip_and_offset_eq_size(void **state)
 			"] RIP: 0010:crashgen_obj_len /tmp/crashgen-work/module/crashgen.c:61 [inline]\n"
 			"[    2.825950] RIP: 0010:crashgen_total_len "
 			"/tmp/crashgen-work/module/crashgen.c:66 [inline]\n"
-			"[    2.825950] RIP: 0010:crashgen_nullderef+0xc/0x20 "
-			"/tmp/crashgen-work/module/crashgen.c:94 [crashgen]\n");
+			"[    2.825950] RIP: 0010:crashgen_nullderef+0xc/0x20 [crashgen] "
+			"/tmp/crashgen-work/module/crashgen.c:94\n");
 	assert_has_line(out, "] RIP: 0033:0x47b7a0\n"); /* user space: untouched */
 	free(out);
 	out = symbolize_file(&e, RK_DIR "/timer_oops.log", &olen);
 	/* offset == size: address is the first byte of crashgen_timer_fn, the
 	 * return-address rule puts it at the end of crashgen_stackprot */
-	assert_has_line(out, " ? crashgen_stackprot+0x70/0x70 "
-			     "/tmp/crashgen-work/module/crashgen.c:232 [crashgen]\n");
-	assert_has_line(out, "] RIP: 0010:crashgen_timer_fn+0xc/0x20 "
-			     "/tmp/crashgen-work/module/crashgen.c:238 [crashgen]\n");
+	assert_has_line(out, " ? crashgen_stackprot+0x70/0x70 [crashgen] "
+			     "/tmp/crashgen-work/module/crashgen.c:232\n");
+	assert_has_line(out, "] RIP: 0010:crashgen_timer_fn+0xc/0x20 [crashgen] "
+			     "/tmp/crashgen-work/module/crashgen.c:238\n");
 	free(out);
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(e.s, &st);
