@@ -483,14 +483,17 @@ static void arm64_decimal(char *mn, char *ops, size_t cap)
 			arm_imm_decimal(ops, cap);
 			return;
 		}
-	/* only inside [...] */
+	/* only inside [...] and a post-index "], #imm" */
 	char *o = strchr(ops, '[');
 	char *e = o ? strchr(o, ']') : NULL;
 	if (!o || !e)
 		return;
-	char inner[128], rest[192];
-	snprintf(inner, sizeof(inner), "%.*s", (int)(e - o + 1), o);
-	snprintf(rest, sizeof(rest), "%s", e + 1);
+	char inner[160], rest[192];
+	size_t il = (size_t)(e - o + 1);
+	if (!strncmp(e + 1, ", #", 3))
+		il += strcspn(e + 1, "\t");
+	snprintf(inner, sizeof(inner), "%.*s", (int)il, o);
+	snprintf(rest, sizeof(rest), "%s", o + il);
 	arm_imm_decimal(inner, sizeof(inner));
 	snprintf(o, cap - (size_t)(o - ops), "%s%s", inner, rest);
 }
@@ -550,6 +553,11 @@ static void arm64_hexify(const char *mn, char *ops, size_t cap)
 			depth--;
 		else if (ch == '\t')
 			depth = 100; /* comment: leave alone */
+		if (ch == '#' && depth == 0 && i >= 3 && ops[i - 2] == ',' &&
+		    ops[i - 3] == ']') {
+			out[o++] = ops[i++];
+			continue;
+		}
 		if (ch == '#' && depth == 0 && cs_isdigit((unsigned char)ops[i + 1]) &&
 		    !(ops[i + 1] == '0' && ops[i + 2] == 'x')) {
 			/* shift or extend amount: "lsl #12", "uxtw #2" */
@@ -580,7 +588,7 @@ static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 	arm64_hint(mn, ops, cap);
 	arm64_hexify(mn, ops, cap);
 	arm64_decimal(mn, ops, cap);
-	/* orr xN, xzr, #imm is objdump's "mov xN, #imm" */
+	/* orr xN, xzr, #imm is objdump's "mov xN, #imm  // #dec" */
 	if (a && !strcmp(mn, "orr") && a->op_count == 3 &&
 	    a->operands[1].type == ARM64_OP_REG &&
 	    (a->operands[1].reg == ARM64_REG_XZR ||
@@ -588,10 +596,17 @@ static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 	    a->operands[2].type == ARM64_OP_IMM && a->operands[0].reg != ARM64_REG_SP &&
 	    a->operands[0].reg != ARM64_REG_WSP) {
 		char *c1 = strchr(ops, ',');
-		char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
-		if (c2) {
-			memmove(c1, c2, strlen(c2) + 1);
+		if (c1) {
+			int w = a->operands[0].reg >= ARM64_REG_W0 &&
+				a->operands[0].reg <= ARM64_REG_W30;
+			uint64_t v = (uint64_t)a->operands[2].imm;
+			if (w)
+				v &= 0xffffffffu;
+			long long dec = w ? (long long)(int32_t)(uint32_t)v : (long long)v;
+			snprintf(c1, cap - (size_t)(c1 - ops), ", #0x%-20llx\t// #%lld",
+				 (unsigned long long)v, dec);
 			memcpy(mn, "mov", 4);
+			return;
 		}
 	}
 	/* branch and pc-relative targets: objdump prints 0x... without '#' */
@@ -604,7 +619,8 @@ static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 			 !strcmp(mn, "adr") || !strcmp(mn, "adrp") ||
 			 ((!strcmp(mn, "ldr") || !strcmp(mn, "ldrsw") ||
 			   !strcmp(mn, "prfm")) &&
-			  last->type == ARM64_OP_IMM);
+			  last->type == ARM64_OP_IMM && a->op_count == 2 &&
+			  a->operands[0].type != ARM64_OP_MEM);
 		if (pcrel && last->type == ARM64_OP_IMM) {
 			char *h = strrchr(ops, '#');
 			if (h)
@@ -658,6 +674,48 @@ static void arm64_normalize(const cs_insn *in, char *mn, char *ops, size_t cap)
 				size_t l = strlen(ops);
 				snprintf(ops + l, cap - l, "%s", tmp);
 			}
+		}
+	}
+	/* condition aliases objdump adds as comments */
+	{
+		static const struct {
+			const char *cc, *name, *b, *c;
+		} t[] = {
+			{"eq", "eq", "b.none", "eq = none"},
+			{"ne", "ne", "b.any", "ne = any"},
+			{"hs", "cs", "b.hs, b.nlast", "cs = hs, nlast"},
+			{"cs", "cs", "b.hs, b.nlast", "cs = hs, nlast"},
+			{"lo", "cc", "b.lo, b.ul, b.last", "cc = lo, ul, last"},
+			{"cc", "cc", "b.lo, b.ul, b.last", "cc = lo, ul, last"},
+			{"mi", "mi", "b.first", "mi = first"},
+			{"pl", "pl", "b.nfrst", "pl = nfrst"},
+			{"hi", "hi", "b.pmore", "hi = pmore"},
+			{"ls", "ls", "b.plast", "ls = plast"},
+			{"ge", "ge", "b.tcont", "ge = tcont"},
+			{"lt", "lt", "b.tstop", "lt = tstop"},
+		};
+		size_t nt = sizeof(t) / sizeof(t[0]);
+		if (starts(mn, "b.") && strlen(mn) == 4) {
+			for (size_t i = 0; i < nt; i++)
+				if (!strcmp(mn + 2, t[i].cc)) {
+					memcpy(mn + 2, t[i].name, 3);
+					size_t l = strlen(ops);
+					snprintf(ops + l, cap - l, "  // %s", t[i].b);
+					break;
+				}
+		} else if (a && a->cc != ARM64_CC_INVALID && a->cc != ARM64_CC_AL &&
+			   a->cc != ARM64_CC_NV) {
+			/* cset x0, eq  -> "\t// eq = none"; the condition is the
+			 * last operand */
+			char *sp = strrchr(ops, ' ');
+			const char *last = sp ? sp + 1 : ops;
+			for (size_t i = 0; i < nt; i++)
+				if (!strcmp(last, t[i].cc)) {
+					size_t pos = (size_t)(last - ops);
+					snprintf(ops + pos, cap - pos, "%s\t// %s", t[i].name,
+						 t[i].c);
+					break;
+				}
 		}
 	}
 }

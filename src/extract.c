@@ -37,8 +37,10 @@ struct crashsig_parser {
 	crashsig_ctx *ctx;
 	cs_splitter split;
 	cs_buf scratch;
-	start_ref *starts[256]; /* per first byte, NULL-terminated arrays */
+	start_ref *starts[256]; /* start markers by first byte */
 	size_t nstarts[256];
+	uint64_t gram[1024];    /* bitmap of gram4() of every marker */
+	unsigned char short_first[256]; /* first bytes of markers < 4 bytes */
 	pcre2_match_data *md;
 	int open;
 	cs_block blk;
@@ -87,35 +89,67 @@ static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
 
 /* Find the crash start in a line: earliest position, then longest marker.
  * Returns the crash kind and sets *col, or NULL. */
+/* Hash of the 4 bytes at s: the start-marker prefilter. */
+static inline unsigned gram4(const char *s)
+{
+	uint32_t v;
+	memcpy(&v, s, 4);
+	return (unsigned)((v * 0x9E3779B1u) >> 16);
+}
+
+static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
+		      const start_ref **best)
+{
+	unsigned char ch = (unsigned char)s[i];
+	for (size_t k = 0; k < p->nstarts[ch]; k++) {
+		const start_ref *sr = &p->starts[ch][k];
+		if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
+			continue;
+		if (*best && (*best)->len >= sr->len)
+			continue;
+		int excluded = 0;
+		for (size_t j = 0; j < sr->crash->nnots && !excluded; j++)
+			excluded = re_hit(p, &sr->crash->nots[j], s, n);
+		if (!excluded)
+			*best = sr;
+	}
+	return *best != NULL;
+}
+
+/* Find the crash start in a line: earliest position, then longest marker.
+ * Returns the crash kind and sets *col, or NULL. Every position is first
+ * tested against a bitmap of the hashed 4-byte prefixes of all markers, so
+ * lines without a marker cost a few instructions per byte. */
 static const cs_crash *find_start(crashsig_parser *p, const char *s, size_t n,
 				  size_t *col)
 {
 	const cs_rules *r = p->ctx->rules;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (!r->first[ch])
-			continue;
-		const start_ref *best = NULL;
-		for (size_t k = 0; k < p->nstarts[ch]; k++) {
-			const start_ref *sr = &p->starts[ch][k];
-			if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
+	const start_ref *best = NULL;
+	size_t i = 0;
+	if (n >= 4) {
+		for (; i + 4 <= n; i++) {
+			unsigned h = gram4(s + i);
+			if (!(p->gram[h >> 6] & (1ull << (h & 63))))
 				continue;
-			if (best && best->len >= sr->len)
-				continue;
-			int excluded = 0;
-			for (size_t j = 0; j < sr->crash->nnots && !excluded; j++)
-				excluded = re_hit(p, &sr->crash->nots[j], s, n);
-			if (!excluded)
-				best = sr;
-		}
-		if (best) {
-			if (re_hit(p, &r->not_crash, s, n))
-				return NULL;
-			*col = i;
-			return best->crash;
+			if (test_start(p, s, n, i, &best))
+				break;
 		}
 	}
-	return NULL;
+	if (!best) {
+		/* markers shorter than 4 bytes, and the line's last 3 bytes */
+		for (; i < n; i++) {
+			if (!p->short_first[(unsigned char)s[i]])
+				continue;
+			if (test_start(p, s, n, i, &best))
+				break;
+		}
+	}
+	if (!best)
+		return NULL;
+	if (re_hit(p, &r->not_crash, s, n))
+		return NULL;
+	*col = i;
+	return best->crash;
 }
 
 static int absorbs1(const cs_crash *b, const cs_crash *c)
@@ -294,6 +328,15 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 			v[p->nstarts[ch]].crash = &r->crashes[i];
 			p->starts[ch] = v;
 			p->nstarts[ch]++;
+			size_t ll = strlen(lit);
+			if (ll >= 4) {
+				unsigned h = gram4(lit);
+				p->gram[h >> 6] |= 1ull << (h & 63);
+			}
+			/* the tail scan covers the last 3 positions of a line,
+			 * where only markers shorter than 4 bytes fit */
+			if (ll < 4)
+				p->short_first[ch] = 1;
 		}
 	if (!ok) {
 		crashsig_parser_free(p);

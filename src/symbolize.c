@@ -13,7 +13,15 @@
  * dwfl_module_addrdie) a table of its top-level subprogram ranges is built
  * lazily; a lookup then walks only the DIE subtree of one function to
  * collect the inline chain, innermost first, with the call sites
- * (DW_AT_call_file/line) as the locations of the outer levels. */
+ * (DW_AT_call_file/line) as the locations of the outer levels.
+ *
+ * Speed: two hot paths have small built-in readers that give exactly what
+ * libdw gives (checked CU by CU against the Debian vmlinux, and by a test):
+ * the line-table decoder (lines_parse) and the top-level DIE walker
+ * (own_walk). Both fall back to libdw for anything they do not know, and
+ * CRASHSIG_SYMBOLIZE_LIBDW_ONLY turns them off. libdw interns every CU
+ * header on first use; prefault_cu_headers keeps that from mapping ~100 MB
+ * of .debug_info through fault-around. */
 #include "crashsig/symbolize.h"
 
 #include <dirent.h>
@@ -132,6 +140,7 @@ struct crashsig_symbolizer {
 	int files_indexed;
 	uint64_t kaslr;
 	uint64_t kaslr_default; /* from the options */
+	unsigned int flags;     /* from the options */
 	int has_dwarf;
 	crashsig_symbolize_stats stats;
 	/* Result storage (valid until the next lookup). */
@@ -297,12 +306,93 @@ struct secinfo {
 	int exec; /* -1 unknown yet */
 };
 
+static void sym_push(struct mod *m, struct secinfo *si, const char *name,
+		     uint64_t addr, int type, int bind, uint64_t st_size)
+{
+	struct sym *o = &m->syms[m->nsyms++];
+	o->addr = addr;
+	o->size = si->end; /* temporarily: section end */
+	o->name = name;
+	o->next_same = UINT32_MAX;
+	/* among aliases prefer (like addr2line, then kallsyms) a sized
+	 * symbol, a function, fewer leading underscores, global */
+	unsigned us = 0;
+	while (name[us] == '_' && us < 7)
+		us++;
+	o->rank = (uint8_t)((st_size ? 0 : 32) + (type == STT_FUNC ? 0 : 16) + us * 2 +
+			    (bind == STB_LOCAL ? 1 : 0));
+}
+
+/* Section info for shndx, computed on first use. */
+static struct secinfo *sec_get(Elf *elf, struct secinfo *sec, size_t shndx,
+			       uint64_t base_if_rel, int is_rel, uint64_t bias)
+{
+	struct secinfo *si = &sec[shndx];
+	if (si->exec < 0) {
+		GElf_Shdr sh;
+		Elf_Scn *scn = elf_getscn(elf, shndx);
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			si->exec = 0;
+		} else {
+			si->exec = (sh.sh_flags & SHF_EXECINSTR) != 0;
+			uint64_t base = is_rel ? base_if_rel : sh.sh_addr + bias;
+			si->start = base;
+			si->end = base + sh.sh_size;
+		}
+	}
+	return si;
+}
+
+/* Fast path for a 64-bit ET_EXEC with its own .symtab (vmlinux): read the
+ * Elf64_Sym array directly; names are only touched for text symbols.
+ * Returns 1 when done, 0 to use the dwfl path, < 0 on ENOMEM. */
+static int load_syms_direct(struct mod *m, Elf *elf, struct secinfo *sec, size_t nsec,
+			    uint64_t bias)
+{
+	if (m->is_rel || gelf_getclass(elf) != ELFCLASS64)
+		return 0;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while ((scn = elf_nextscn(elf, scn)) != NULL)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	if (!scn)
+		return 0;
+	Elf_Data *d = elf_getdata(scn, NULL);
+	Elf_Scn *strscn = elf_getscn(elf, sh.sh_link);
+	Elf_Data *sd = strscn ? elf_getdata(strscn, NULL) : NULL;
+	if (!d || !sd || d->d_type != ELF_T_SYM || !d->d_buf || !sd->d_buf)
+		return 0;
+	const Elf64_Sym *es = d->d_buf;
+	size_t cnt = d->d_size / sizeof(Elf64_Sym);
+	const char *strs = sd->d_buf;
+	size_t strn = sd->d_size;
+	m->syms = malloc(sizeof(struct sym) * (cnt ? cnt : 1));
+	if (!m->syms)
+		return CRASHSIG_ENOMEM;
+	m->nsyms = 0;
+	for (size_t i = 1; i < cnt; i++) {
+		int t = ELF64_ST_TYPE(es[i].st_info);
+		if (t != STT_FUNC && t != STT_NOTYPE)
+			continue;
+		size_t shndx = es[i].st_shndx;
+		if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || shndx >= nsec)
+			continue;
+		struct secinfo *si = sec_get(elf, sec, shndx, 0, 0, bias);
+		if (!si->exec || es[i].st_name >= strn)
+			continue;
+		const char *name = strs + es[i].st_name;
+		if (!*name || (name[0] == '.' && name[1] == 'L') ||
+		    !memchr(name, 0, strn - es[i].st_name))
+			continue;
+		sym_push(m, si, name, es[i].st_value + bias, t, ELF64_ST_BIND(es[i].st_info),
+			 es[i].st_size);
+	}
+	return 1;
+}
+
 static int mod_load_syms(crashsig_symbolizer *s, struct mod *m)
 {
-	int n = dwfl_module_getsymtab(m->dm);
-	if (n <= 0)
-		return cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-				    "%s: no symbol table", m->name ? m->name : "vmlinux");
 	size_t nsec = 0;
 	GElf_Addr bias;
 	Elf *elf = dwfl_module_getelf(m->dm, &bias);
@@ -313,58 +403,54 @@ static int mod_load_syms(crashsig_symbolizer *s, struct mod *m)
 		return CRASHSIG_ENOMEM;
 	for (size_t i = 0; i < nsec; i++)
 		sec[i].exec = -1;
-	m->syms = malloc(sizeof(struct sym) * (size_t)n);
-	if (!m->syms) {
+	int direct = load_syms_direct(m, elf, sec, nsec, bias);
+	if (direct < 0) {
 		free(sec);
-		return CRASHSIG_ENOMEM;
+		return direct;
 	}
-	size_t k = 0;
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		GElf_Word shndx;
-		Elf *selem;
-		Dwarf_Addr sbias;
-		const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr, &shndx,
-							   &selem, &sbias);
-		if (!name || !*name)
-			continue;
-		int t = GELF_ST_TYPE(sym.st_info);
-		if (t != STT_FUNC && t != STT_NOTYPE)
-			continue;
-		if (shndx == SHN_UNDEF || shndx >= nsec || selem != elf)
-			continue;
-		if (name[0] == '.' && name[1] == 'L')
-			continue;
-		struct secinfo *si = &sec[shndx];
-		if (si->exec < 0) {
-			GElf_Shdr sh;
-			Elf_Scn *scn = elf_getscn(elf, shndx);
-			if (!scn || !gelf_getshdr(scn, &sh)) {
-				si->exec = 0;
-			} else {
-				si->exec = (sh.sh_flags & SHF_EXECINSTR) != 0;
-				uint64_t base = m->is_rel ? addr - sym.st_value
-							  : sh.sh_addr + sbias;
-				si->start = base;
-				si->end = base + sh.sh_size;
-			}
+	if (!direct) {
+		int n = dwfl_module_getsymtab(m->dm);
+		if (n <= 0) {
+			free(sec);
+			return cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: no symbol table",
+					    m->name ? m->name : "vmlinux");
 		}
-		if (!si->exec)
-			continue;
-		struct sym *o = &m->syms[k++];
-		o->addr = addr;
-		o->size = si->end; /* temporarily: section end */
-		o->name = name;
-		o->next_same = UINT32_MAX;
-		/* among aliases prefer (like addr2line, then kallsyms) a sized
-		 * symbol, a function, fewer leading underscores, global */
-		unsigned us = 0;
-		while (name[us] == '_' && us < 7)
-			us++;
-		o->rank = (uint8_t)((sym.st_size ? 0 : 32) + (t == STT_FUNC ? 0 : 16) +
-				    us * 2 + (GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 1 : 0));
+		free(m->syms);
+		m->syms = malloc(sizeof(struct sym) * (size_t)n);
+		if (!m->syms) {
+			free(sec);
+			return CRASHSIG_ENOMEM;
+		}
+		m->nsyms = 0;
+		for (int i = 1; i < n; i++) {
+			GElf_Sym sym;
+			GElf_Addr addr;
+			GElf_Word shndx;
+			Elf *selem;
+			Dwarf_Addr sbias;
+			const char *name = dwfl_module_getsym_info(m->dm, i, &sym, &addr,
+								   &shndx, &selem, &sbias);
+			if (!name || !*name)
+				continue;
+			int t = GELF_ST_TYPE(sym.st_info);
+			if (t != STT_FUNC && t != STT_NOTYPE)
+				continue;
+			/* the symbols may come from a separate debug file whose
+			 * section headers mirror the main file's */
+			size_t snum = 0;
+			if (shndx == SHN_UNDEF || shndx >= nsec || !selem ||
+			    elf_getshdrnum(selem, &snum) != 0 || shndx >= snum)
+				continue;
+			if (name[0] == '.' && name[1] == 'L')
+				continue;
+			struct secinfo *si = sec_get(selem, sec, shndx, addr - sym.st_value,
+						     m->is_rel, sbias);
+			if (!si->exec)
+				continue;
+			sym_push(m, si, name, addr, t, GELF_ST_BIND(sym.st_info), sym.st_size);
+		}
 	}
+	size_t k = m->nsyms;
 	/* .text base for module-relative addresses */
 	for (size_t i = 1; i < nsec; i++) {
 		GElf_Shdr sh;
@@ -1763,13 +1849,6 @@ done:
 	return out;
 }
 
-/* CRASHSIG_LIBDW_LINES=1 selects libdw's line tables (for comparison). */
-static int getenv_own_lines_off(void)
-{
-	const char *e = getenv("CRASHSIG_LIBDW_LINES");
-	return e && *e == '1';
-}
-
 /* Point m->dl/dls/ds at the raw line sections when the own decoder can
  * read them (little-endian host and file, not SHF_COMPRESSED). */
 static void mod_init_lines(struct mod *m)
@@ -1848,7 +1927,7 @@ static int report_module(crashsig_symbolizer *s, const char *name,
 	GElf_Ehdr eh;
 	m->is_rel = elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_REL;
 	m->dw = dwfl_module_getdwarf(dm, &m->dwbias);
-	if (!getenv_own_lines_off())
+	if (!(s->flags & CRASHSIG_SYMBOLIZE_LIBDW_ONLY))
 		mod_init_lines(m);
 	int rc = m->name ? mod_load_syms(s, m) : CRASHSIG_ENOMEM;
 	struct mod **mm = realloc(s->mods, (s->nmods + 1) * sizeof(*mm));
@@ -2106,6 +2185,7 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	s->ctx = ctx;
 	s->kaslr = s->kaslr_default = opts->kaslr_offset;
+	s->flags = opts->flags;
 	int rc = 0;
 	if ((opts->modules_dir && !(s->modules_dir = strdup(opts->modules_dir))) ||
 	    (opts->strip_prefix && !(s->strip_prefix = strdup(opts->strip_prefix)))) {
@@ -2192,7 +2272,7 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 				  opts->vmlinux, dwfl_errmsg(-1));
 		goto fail;
 	}
-	if (!getenv_own_lines_off())
+	if (!(s->flags & CRASHSIG_SYMBOLIZE_LIBDW_ONLY))
 		mod_init_lines(&s->vmlinux);
 	if ((rc = mod_load_syms(s, &s->vmlinux)) != 0)
 		goto fail;

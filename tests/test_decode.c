@@ -318,6 +318,19 @@ static void test_arm64(void **state)
 	crashsig_decoded_free(r);
 	crashsig_decoder_free(d);
 
+	/* objdump's condition-alias comments, post-index and pac hints */
+	decode_string("Code: d503233f a8c17bfd 54000061 (9a9f17e0)", CRASHSIG_ARCH_ARM64,
+		      &d, &r);
+	c = crashsig_decoded_code(r, 0);
+	assert_string_equal(c->listing,
+			    "   0:\td503233f \tpaciasp\n"
+			    "   4:\ta8c17bfd \tldp\tx29, x30, [sp], #16\n"
+			    "   8:\t54000061 \tb.ne\t0x14  // b.any\n"
+			    "*  c:\t9a9f17e0 \tcset\tx0, eq\t// eq = none"
+			    " <-- trapping instruction\n");
+	crashsig_decoded_free(r);
+	crashsig_decoder_free(d);
+
 	/* objdump's mov-immediate comment */
 	decode_string("Code: (d2bfd001)", CRASHSIG_ARCH_ARM64, &d, &r);
 	c = crashsig_decoded_code(r, 0);

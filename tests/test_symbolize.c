@@ -1088,6 +1088,88 @@ static void test_real_titles_unchanged(void **state)
 	close_sym(&e);
 }
 
+/* The built-in line-table reader and DIE walker give exactly what libdw's
+ * dwarf_getsrclines / dwarf_siblingof give. */
+static void compare_modes(const char *bin, const char *mods, const char *const *specs,
+			  size_t n, size_t *compared)
+{
+	struct env a, b;
+	assert_int_equal(open_sym(&a, bin, mods), 0);
+	b.ctx = new_ctx();
+	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
+	so.vmlinux = bin;
+	so.modules_dir = mods;
+	so.flags = CRASHSIG_SYMBOLIZE_LIBDW_ONLY;
+	assert_int_equal(crashsig_symbolizer_new(&b.s, b.ctx, &so), 0);
+	for (size_t i = 0; i < n; i++) {
+		const crashsig_symres *r1, *r2;
+		int k1 = crashsig_symbolizer_lookup(a.s, specs[i], strlen(specs[i]), &r1);
+		/* copy r1 before the next lookup on a (different symbolizer: ok) */
+		int k2 = crashsig_symbolizer_lookup(b.s, specs[i], strlen(specs[i]), &r2);
+		assert_int_equal(k1, k2);
+		if (k1 != 1)
+			continue;
+		assert_int_equal(r1->status, r2->status);
+		assert_int_equal(r1->nlocs, r2->nlocs);
+		for (size_t j = 0; j < r1->nlocs; j++) {
+			assert_string_equal(r1->locs[j].func, r2->locs[j].func);
+			assert_true((r1->locs[j].file == NULL) == (r2->locs[j].file == NULL));
+			if (r1->locs[j].file)
+				assert_string_equal(r1->locs[j].file, r2->locs[j].file);
+			assert_int_equal(r1->locs[j].line, r2->locs[j].line);
+			assert_int_equal(r1->locs[j].column, r2->locs[j].column);
+		}
+		(*compared)++;
+	}
+	close_sym(&a);
+	close_sym(&b);
+}
+
+static void test_own_readers_equal_libdw(void **state)
+{
+	(void)state;
+	size_t compared = 0;
+	char **specs = calloc(8192, sizeof(*specs));
+	size_t n = 0;
+	struct fsym fs[64];
+	size_t nf = elf_funcs(FIX_PROG, fs, 64);
+	for (size_t i = 0; i < nf; i++)
+		for (uint64_t o = 0; o < fs[i].size && n < 8192; o++) {
+			specs[n] = malloc(32);
+			snprintf(specs[n++], 32, "0x%llx", (unsigned long long)(fs[i].value + o));
+		}
+	compare_modes(FIX_PROG, NULL, (const char *const *)specs, n, &compared);
+	for (size_t i = 0; i < n; i++)
+		free(specs[i]);
+	n = 0;
+	nf = elf_funcs(FIX_MOD, fs, 64);
+	for (size_t i = 0; i < nf; i++)
+		for (uint64_t o = 0; o < fs[i].size && n < 8192; o++) {
+			specs[n] = malloc(192);
+			snprintf(specs[n++], 192, "fixmod:%.127s+0x%llx", fs[i].name,
+				 (unsigned long long)o);
+		}
+	compare_modes(FIX_PROG, FIX_MODDIR, (const char *const *)specs, n, &compared);
+	for (size_t i = 0; i < n; i++)
+		free(specs[i]);
+	n = 0;
+	if (file_exists(SYMFIX_VMLINUX)) {
+		/* 3000 addresses spread over the kernel's .text */
+		for (uint64_t a = 0xffffffff81000000ull; n < 3000; a += 0xe01ef2 / 3000 + 7) {
+			specs[n] = malloc(32);
+			snprintf(specs[n++], 32, "0x%llx", (unsigned long long)a);
+		}
+		compare_modes(SYMFIX_VMLINUX, RK_DIR, (const char *const *)specs, n, &compared);
+		for (size_t i = 0; i < n; i++)
+			free(specs[i]);
+	} else {
+		fprintf(stderr, "SKIP part: %s not installed\n", SYMFIX_VMLINUX);
+	}
+	free(specs);
+	fprintf(stderr, "own readers vs libdw: %zu lookups identical\n", compared);
+	assert_true(compared > 300);
+}
+
 /* ------------------------------------------------------------------ */
 /* the CLI                                                             */
 /* ------------------------------------------------------------------ */
@@ -1196,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_module_build_id),
 		cmocka_unit_test(test_truncated_dwarf),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_own_readers_equal_libdw),
 		cmocka_unit_test(test_real_uaf_write),
 		cmocka_unit_test(test_real_rip_and_offset_eq_size),
 		cmocka_unit_test(test_real_kaslr),

@@ -93,7 +93,8 @@ typedef struct crashsig_code {
 			       * instruction starts at the trap byte */
 	const crashsig_insn *insns;
 	size_t ninsns;
-	const char *listing;  /* all insn lines, each '\n' terminated, or "" */
+	const char *listing;  /* all insn lines, each newline terminated; NULL
+			       * when nothing was disassembled */
 	crashsig_trap_kind trap_kind;
 	/* One-line explanation, e.g. "Fault: movzbl (%rdx,%rax,1),%eax reads
 	 * 0xdffffc0000000012 = KASAN shadow of 0x90..0x97 (NULL+0x90)", or

@@ -44,11 +44,18 @@ typedef struct crashsig_symbolize_options {
 	/* KASLR offset applied to raw [<addr>] frames; normally found in the
 	 * report's "Kernel Offset:" line by crashsig_symbolizer_report. */
 	uint64_t kaslr_offset;
+	/* CRASHSIG_SYMBOLIZE_* flags. */
+	unsigned int flags;
 } crashsig_symbolize_options;
+
+/* Read line tables and walk DIEs with libdw only (dwarf_getsrclines,
+ * dwarf_siblingof) instead of the built-in readers: slower, same answers;
+ * for cross-checking. */
+#define CRASHSIG_SYMBOLIZE_LIBDW_ONLY 1u
 
 #define CRASHSIG_SYMBOLIZE_OPTIONS_VERSION 1
 #define CRASHSIG_SYMBOLIZE_OPTIONS_INIT \
-	{CRASHSIG_SYMBOLIZE_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+	{CRASHSIG_SYMBOLIZE_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0}
 
 /* One level of an inline chain. */
 typedef struct crashsig_symloc {

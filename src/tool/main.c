@@ -9,6 +9,7 @@
 #include <crashsig/crashsig.h>
 
 #include "commands.h"
+#include "decode_out.h"
 #include "json.h"
 
 static const char usage_text[] =
@@ -26,11 +27,13 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -a, --all          every crash, not only the first\n"
-	"  -r, --report       print the extracted crash text after the title\n"
+	"  -r, --report       print the extracted crash text after the title, with\n"
+	"                     the disassembly of its Code: line\n"
 	"  -j, --json         one JSON object per crash (JSON Lines) with the fields\n"
 	"                     file, title, alt_titles, type, corrupted,\n"
 	"                     corrupted_reason, suppressed, panicked, frame, executor,\n"
-	"                     kind, start, end, report, stacks\n"
+	"                     kind, start, end, report, code (decoded Code: lines),\n"
+	"                     stacks (parsed frames)\n"
 	"      --rules DIR    use the *.rules files in DIR instead of the built-in rules\n"
 	"  -h, --help         show this help\n"
 	"  -V, --version      show the version\n"
@@ -78,6 +81,8 @@ static void print_json(FILE *out, const char *file, const crashsig_report *r)
 	size_t len;
 	const char *text = crashsig_report_text(r, &len);
 	json_str(out, text, len);
+	fputs(",\"code\":", out);
+	tool_decode_json(out, text, len);
 	fputs(",\"stacks\":[", out);
 	for (size_t i = 0; i < crashsig_report_stack_count(r); i++) {
 		const crashsig_stack *s = crashsig_report_stack(r, i);
@@ -138,6 +143,7 @@ static int emit(const opts *o, const char *name, const crashsig_report *r)
 		fwrite(text, 1, len, stdout);
 		if (len && text[len - 1] != '\n')
 			putchar('\n');
+		tool_decode_append_text(stdout, text, len);
 		putchar('\n');
 	}
 	return o->all;
