@@ -65,7 +65,7 @@ static int parse_addr_bracket(cur *c, uint64_t *addr)
 	return 1;
 }
 
-static int is_sym_char(unsigned char ch)
+static inline int is_sym_char(unsigned char ch)
 {
 	return cs_isalnum(ch) || ch == '_' || ch == '.' || ch == '$' || ch == '-';
 }
@@ -262,7 +262,9 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 	size_t left = buflen;
 	skip_spaces(&c);
 	/* instruction pointer / link register lines */
-	for (size_t k = 0; k < sizeof(ip_prefixes) / sizeof(ip_prefixes[0]); k++) {
+	static const char ip_first[] = "REIpPNelLr";
+	int maybe_ip = c.i < c.len && memchr(ip_first, c.s[c.i], sizeof(ip_first) - 1);
+	for (size_t k = 0; maybe_ip && k < sizeof(ip_prefixes) / sizeof(ip_prefixes[0]); k++) {
 		const struct ip_prefix *p = &ip_prefixes[k];
 		if (!at(&c, p->lit))
 			continue;

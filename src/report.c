@@ -128,6 +128,12 @@ typedef struct classify {
 	int matched_groups;
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
+	struct fcache_ent {
+		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
+		unsigned flags;
+		size_t off;          /* function name in fnames */
+	} *fcache;
+	cs_buf fnames;
 } classify;
 
 /* Skip patterns see the function name without compiler suffixes
@@ -148,15 +154,34 @@ static int skipped(classify *c, const char *func)
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
+/* Does line i parse as a frame? Returns its function (owned by c) or NULL.
+ * Lines are parsed once per block: the frame sources walk them many times. */
 static const char *frame_func(classify *c, size_t i, unsigned *flags)
 {
-	size_t len;
-	const char *l = line_at(c->b, i, &len);
-	crashsig_frame f;
-	if (!cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf)))
+	if (!c->fcache) {
+		c->fcache = calloc(c->b->nlines, sizeof(*c->fcache));
+		if (!c->fcache)
+			return NULL;
+	}
+	struct fcache_ent *e = &c->fcache[i];
+	if (!e->state) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		crashsig_frame f;
+		e->state = 1;
+		if (cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
+			size_t fl = strlen(f.func);
+			e->off = c->fnames.len;
+			if (cs_buf_add(&c->fnames, f.func, fl + 1))
+				return NULL;
+			e->flags = f.flags;
+			e->state = 2;
+		}
+	}
+	if (e->state != 2)
 		return NULL;
-	*flags = f.flags;
-	return f.func;
+	*flags = e->flags;
+	return c->fnames.data + e->off;
 }
 
 static int is_marker(const char *l, size_t len)
@@ -551,112 +576,136 @@ static const char *stack_kind(const char *l)
 	return "frames";
 }
 
-/* Collect every frame of the report into stacks. */
+static unsigned marker_context(const char *t)
+{
+	if (!strncmp(t, "<IRQ>", 5))
+		return CRASHSIG_CTX_IRQ;
+	if (!strncmp(t, "<NMI>", 5))
+		return CRASHSIG_CTX_NMI;
+	if (!strncmp(t, "<SOFTIRQ>", 9))
+		return CRASHSIG_CTX_SOFTIRQ;
+	if (!strncmp(t, "<#DF>", 5) || !strncmp(t, "<EXC", 4))
+		return CRASHSIG_CTX_EXCEPTION;
+	return CRASHSIG_CTX_TASK;
+}
+
+/* Collect every frame of the report into stacks, in one pass. A stack
+ * starts at an instruction pointer line (consecutive RIP lines of one inline
+ * chain stay together) or after a non-frame line, whose text names it. */
 static int build_stacks(classify *c, crashsig_report *rep)
 {
 	const cs_block *b = c->b;
-	size_t nframes = 0, nstacks = 0, strbytes = 0;
-	/* pass 1: count */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t fi = 0, si = 0, so = 0;
-		int in_stack = 0, prev_ip_inline = 0;
-		const char *kind = NULL;
-		unsigned ctxt = CRASHSIG_CTX_TASK;
-		for (size_t i = 0; i < b->nlines; i++) {
-			size_t len;
-			const char *l = line_at(b, i, &len);
-			crashsig_frame f;
-			char *buf = pass ? rep->strings + so : c->fbuf;
-			size_t room = pass ? strbytes - so : sizeof(c->fbuf);
-			if (!cs_frame_parse(l, len, &f, buf, room)) {
-				const char *t = l;
-				size_t tl = len;
-				while (tl && *t == ' ') {
-					t++;
-					tl--;
-				}
-				if (is_marker(t, tl)) {
-					if (!strncmp(t, "<IRQ>", 5))
-						ctxt = CRASHSIG_CTX_IRQ;
-					else if (!strncmp(t, "<NMI>", 5))
-						ctxt = CRASHSIG_CTX_NMI;
-					else if (!strncmp(t, "<SOFTIRQ>", 9))
-						ctxt = CRASHSIG_CTX_SOFTIRQ;
-					else if (!strncmp(t, "<#DF>", 5) || !strncmp(t, "<EXC", 4))
-						ctxt = CRASHSIG_CTX_EXCEPTION;
-					else
-						ctxt = CRASHSIG_CTX_TASK;
-					continue;
-				}
-				in_stack = 0;
-				prev_ip_inline = 0;
-				if (tl && t[tl - 1] == ':' && tl < 80)
-					kind = t; /* "Call Trace:", "Allocated by task 1:" */
-				else
-					kind = NULL;
+	crashsig_frame *fr = NULL;
+	size_t nfr = 0, capfr = 0;
+	struct stk {
+		const char *kind;
+		size_t first, n;
+	} *st = NULL;
+	size_t nst = 0, capst = 0;
+	cs_buf strs = {0};
+	const char *kind = NULL;
+	int in_stack = 0, prev_ip_inline = 0, rc = 0;
+	unsigned ctxt = CRASHSIG_CTX_TASK;
+	/* string fields are stored as offsets into strs until the end */
+#define OFF(p) ((p) ? (const char *)(uintptr_t)(strs.len + 1) : NULL)
+	for (size_t i = 0; i < b->nlines && !rc; i++) {
+		size_t len;
+		const char *l = line_at(b, i, &len);
+		crashsig_frame f;
+		if (!cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
+			const char *t = l;
+			size_t tl = len;
+			while (tl && *t == ' ') {
+				t++;
+				tl--;
+			}
+			if (is_marker(t, tl)) {
+				ctxt = marker_context(t);
 				continue;
 			}
-			if (f.flags & CRASHSIG_FRAME_IP) {
-				/* consecutive RIP lines of one inline chain are one stack */
-				if (!prev_ip_inline)
-					in_stack = 0;
-				prev_ip_inline = (f.flags & CRASHSIG_FRAME_INLINE) != 0;
-				if (!*f.func && !(f.flags & CRASHSIG_FRAME_HAS_ADDR))
-					continue;
-			} else {
-				prev_ip_inline = 0;
-			}
-			if (!in_stack) {
-				if (pass) {
-					crashsig_stack *s = &rep->stacks[si];
-					s->frames = &rep->frames[fi];
-					s->nframes = 0;
-					s->kind = (f.flags & CRASHSIG_FRAME_IP) ? "ip" : stack_kind(kind);
-				} else {
-					strbytes += 80;
-				}
-				si++;
-				in_stack = !(f.flags & CRASHSIG_FRAME_IP) ||
-					   (f.flags & CRASHSIG_FRAME_INLINE);
-				if (f.flags & CRASHSIG_FRAME_IP)
-					in_stack = 1; /* inline RIP lines group together */
-			}
-			if (pass) {
-				f.context = ctxt;
-				rep->frames[fi] = f;
-				rep->stacks[si - 1].nframes++;
-				/* strings were written at rep->strings + so */
-				size_t used = 0;
-				const char *strs[4] = {f.func, f.module, f.build_id, f.file};
-				for (int q = 0; q < 4; q++)
-					if (strs[q] && strs[q] >= rep->strings &&
-					    strs[q] < rep->strings + strbytes)
-						used = (size_t)(strs[q] - (rep->strings + so)) + strlen(strs[q]) + 1 > used
-							       ? (size_t)(strs[q] - (rep->strings + so)) + strlen(strs[q]) + 1
-							       : used;
-				so += used;
-			} else {
-				strbytes += len + 8;
-			}
-			fi++;
-			if (f.flags & CRASHSIG_FRAME_IP && !(f.flags & CRASHSIG_FRAME_INLINE))
+			in_stack = 0;
+			prev_ip_inline = 0;
+			kind = (tl && t[tl - 1] == ':' && tl < 80) ? t : NULL;
+			continue;
+		}
+		if (f.flags & CRASHSIG_FRAME_IP) {
+			if (!prev_ip_inline)
 				in_stack = 0;
-		}
-		if (!pass) {
-			nframes = fi;
-			nstacks = si;
-			if (!nframes)
-				return 0;
-			rep->frames = calloc(nframes, sizeof(crashsig_frame));
-			rep->stacks = calloc(nstacks, sizeof(crashsig_stack));
-			rep->strings = malloc(strbytes + 1);
-			if (!rep->frames || !rep->stacks || !rep->strings)
-				return CRASHSIG_ENOMEM;
+			prev_ip_inline = (f.flags & CRASHSIG_FRAME_INLINE) != 0;
+			if (!*f.func && !(f.flags & CRASHSIG_FRAME_HAS_ADDR))
+				continue;
 		} else {
-			rep->nstacks = si;
+			prev_ip_inline = 0;
 		}
+		if (!in_stack) {
+			if (nst == capst) {
+				capst = capst ? 2 * capst : 8;
+				void *v = realloc(st, capst * sizeof(*st));
+				if (!v) {
+					rc = CRASHSIG_ENOMEM;
+					break;
+				}
+				st = v;
+			}
+			st[nst].kind = (f.flags & CRASHSIG_FRAME_IP) ? "ip" : stack_kind(kind);
+			st[nst].first = nfr;
+			st[nst].n = 0;
+			nst++;
+			in_stack = 1;
+		}
+		if (nfr == capfr) {
+			capfr = capfr ? 2 * capfr : 32;
+			void *v = realloc(fr, capfr * sizeof(*fr));
+			if (!v) {
+				rc = CRASHSIG_ENOMEM;
+				break;
+			}
+			fr = v;
+		}
+		f.context = ctxt;
+		const char **fields[4] = {&f.func, &f.module, &f.build_id, &f.file};
+		for (int q = 0; q < 4 && !rc; q++) {
+			if (!*fields[q])
+				continue;
+			size_t at = strs.len;
+			if (cs_buf_add(&strs, *fields[q], strlen(*fields[q]) + 1))
+				rc = CRASHSIG_ENOMEM;
+			*fields[q] = (const char *)(uintptr_t)(at + 1);
+		}
+		fr[nfr++] = f;
+		st[nst - 1].n++;
+		if ((f.flags & CRASHSIG_FRAME_IP) && !(f.flags & CRASHSIG_FRAME_INLINE))
+			in_stack = 0;
 	}
-	return 0;
+#undef OFF
+	if (!rc && nfr) {
+		rep->strings = cs_buf_detach(&strs);
+		rep->frames = fr;
+		rep->stacks = calloc(nst, sizeof(crashsig_stack));
+		if (!rep->strings || !rep->stacks) {
+			rc = CRASHSIG_ENOMEM;
+		} else {
+			for (size_t k = 0; k < nfr; k++) {
+				const char **fields[4] = {&fr[k].func, &fr[k].module,
+							  &fr[k].build_id, &fr[k].file};
+				for (int q = 0; q < 4; q++)
+					if (*fields[q])
+						*fields[q] = rep->strings +
+							     ((uintptr_t)*fields[q] - 1);
+			}
+			for (size_t k = 0; k < nst; k++) {
+				rep->stacks[k].kind = st[k].kind;
+				rep->stacks[k].frames = fr + st[k].first;
+				rep->stacks[k].nframes = st[k].n;
+			}
+			rep->nstacks = nst;
+		}
+		fr = NULL;
+	}
+	free(fr);
+	free(st);
+	cs_buf_free(&strs);
+	return rc;
 }
 
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
@@ -830,6 +879,8 @@ out:
 	pcre2_match_data_free(c.md);
 	pcre2_match_data_free(c.md2);
 	cs_buf_free(&c.renamed_from);
+	free(c.fcache);
+	cs_buf_free(&c.fnames);
 	cs_buf_free(&frame);
 	cs_buf_free(&title);
 	cs_buf_free(&tfunc);
