@@ -751,9 +751,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		 * attributed, even if its header names a function. */
 		size_t ct_at;
 		int fr = 0;
-		int no_trace = f->nsteps && c.r->call_trace.code &&
-			       !find_line(&c, &c.r->call_trace, 0, &ct_at) &&
-			       !has_stack_frames(&c);
+		(void)ct_at;
+		int no_trace = f->nsteps && !has_stack_frames(&c);
 		if (no_trace)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
