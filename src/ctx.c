@@ -35,8 +35,10 @@ CS_EXPORT int crashsig_ctx_new(crashsig_ctx **out, const crashsig_options *opts,
 		ctx->opts.max_report_lines = 1000;
 	const char *dir = ctx->opts.rules_dir;
 	ctx->opts.rules_dir = NULL;
-	int rc = dir ? cs_rules_load_dir(&ctx->rules, dir, &ctx->err)
-		     : cs_rules_load_builtin(&ctx->rules, &ctx->err);
+	int rc = 0;
+	if (!(ctx->opts.flags & CRASHSIG_CTX_NO_RULES))
+		rc = dir ? cs_rules_load_dir(&ctx->rules, dir, &ctx->err)
+			 : cs_rules_load_builtin(&ctx->rules, &ctx->err);
 	if (rc) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "%s", ctx->err.msg);

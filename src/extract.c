@@ -361,6 +361,9 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 	if (!out || !ctx)
 		return CRASHSIG_EINVAL;
 	*out = NULL;
+	if (!ctx->rules)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "the context was created without rules");
 	crashsig_parser *p = calloc(1, sizeof(*p));
 	if (!p)
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");

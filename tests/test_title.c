@@ -144,6 +144,21 @@ static void test_stacks(void **state)
 	crashsig_reports_free(r, n);
 }
 
+static void test_no_rules_context(void **state)
+{
+	(void)state;
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.flags = CRASHSIG_CTX_NO_RULES;
+	crashsig_ctx *c2;
+	char err[128];
+	assert_int_equal(crashsig_ctx_new(&c2, &o, err, sizeof(err)), 0);
+	crashsig_parser *p = NULL;
+	assert_int_equal(crashsig_parser_new(&p, c2), CRASHSIG_EINVAL);
+	assert_null(p);
+	assert_non_null(strstr(crashsig_error_last(c2), "without rules"));
+	crashsig_ctx_free(c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_several_in_order),
 		cmocka_unit_test(test_no_crash),
 		cmocka_unit_test(test_stacks),
+		cmocka_unit_test(test_no_rules_context),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

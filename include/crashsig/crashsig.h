@@ -53,10 +53,16 @@ typedef struct crashsig_options {
 	size_t max_line;
 	/* A crash block is closed after this many lines. 0: default (1000). */
 	size_t max_report_lines;
+	/* CRASHSIG_CTX_* flags. */
+	unsigned int flags;
 } crashsig_options;
 
+/* The context is used only for symbolization or decoding: the rules are not
+ * compiled (saves ~10 ms), and crashsig_parser_new() fails on it. */
+#define CRASHSIG_CTX_NO_RULES 1u
+
 #define CRASHSIG_OPTIONS_VERSION 1
-#define CRASHSIG_OPTIONS_INIT {CRASHSIG_OPTIONS_VERSION, NULL, 0, 0}
+#define CRASHSIG_OPTIONS_INIT {CRASHSIG_OPTIONS_VERSION, NULL, 0, 0, 0}
 
 /* Create a context. On failure *out is NULL; if a context could be allocated
  * but the rules failed to load, the error text is copied into errbuf (may be

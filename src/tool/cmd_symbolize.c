@@ -280,6 +280,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		return 2;
 	}
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
+	co.flags = CRASHSIG_CTX_NO_RULES; /* symbolization only */
 	crashsig_ctx *ctx = NULL;
 	char eb[256] = "";
 	if (crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
