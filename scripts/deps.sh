@@ -2,7 +2,7 @@
 # Install the Debian packages crashsig needs to build and test.
 set -e
 PKGS="build-essential cmake pkg-config libdw-dev libelf-dev libpcre2-dev \
-libcapstone-dev libzstd-dev liblzma-dev zlib1g-dev libcmocka-dev python3 \
+libcapstone-dev libiberty-dev libzstd-dev liblzma-dev zlib1g-dev libcmocka-dev python3 \
 binutils elfutils"
 missing=""
 for p in $PKGS; do

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libiberty/demangle.h>
+
 #include "ctx.h"
 #include "frames.h"
 
@@ -93,6 +95,17 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 
 int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 {
+	char *dm = NULL;
+	if (func[0] == '_' && func[1] == 'R')
+		dm = rust_demangle(func, 0);
+	else if (func[0] == '_' && func[1] == 'Z')
+		dm = cplus_demangle_v3(func, 0);
+	if (dm) {
+		cs_buf_clear(out);
+		int e = cs_buf_adds(out, dm);
+		free(dm);
+		return e;
+	}
 	size_t n = cs_func_base_len(func, strlen(func));
 	cs_buf_clear(out);
 	if (r->frame_norm.code) {
@@ -170,9 +183,20 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		crashsig_frame f;
 		e->state = 1;
 		if (cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
-			size_t fl = strlen(f.func);
+			/* Rust v0 (_R...) and C++ (_Z...) symbols are named as
+			 * their source spells them:
+			 * <ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap */
+			char *dm = NULL;
+			if (f.func[0] == '_' && f.func[1] == 'R')
+				dm = rust_demangle(f.func, 0);
+			else if (f.func[0] == '_' && f.func[1] == 'Z')
+				dm = cplus_demangle_v3(f.func, 0);
+			const char *name = dm ? dm : f.func;
+			size_t fl = strlen(name);
 			e->off = c->fnames.len;
-			if (cs_buf_add(&c->fnames, f.func, fl + 1))
+			int bad = cs_buf_add(&c->fnames, name, fl + 1);
+			free(dm);
+			if (bad)
 				return NULL;
 			e->flags = f.flags;
 			e->state = 2;
