@@ -312,6 +312,7 @@ static int stall_frame(classify *c, cs_buf *out)
 	char **fr = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0, ignore = 0, done = 0;
+	size_t reset_at = 0; /* frames before this index are above an interrupt */
 	cs_buf fallback = {0};
 	int have_fallback = 0;
 	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
@@ -331,7 +332,10 @@ static int stall_frame(classify *c, cs_buf *out)
 		if (end_of_trace) {
 			if (!ignore && n) {
 				int anchored;
-				const char *pick = stall_pick(c, fr, n, &anchored);
+				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
+							      &anchored);
+				if (!anchored && reset_at)
+					pick = stall_pick(c, fr, n, &anchored);
 				if (pick && anchored) {
 					cs_buf_clear(out);
 					rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
@@ -345,6 +349,7 @@ static int stall_frame(classify *c, cs_buf *out)
 			for (size_t k = 0; k < n; k++)
 				free(fr[k]);
 			n = 0;
+			reset_at = 0;
 			ignore = 0;
 			continue;
 		}
@@ -354,9 +359,10 @@ static int stall_frame(classify *c, cs_buf *out)
 		if (re_hit0(c, &c->r->stall_ignore, fn, fnl))
 			ignore = 1;
 		if (re_hit0(c, &c->r->stall_reset, fn, fnl)) {
-			for (size_t k = 0; k < n; k++)
-				free(fr[k]);
-			n = 0;
+			/* frames above the interrupt are kept aside: when nothing
+			 * below it is a dispatcher, the interrupted code itself
+			 * (a softirq handler, say) is what looped */
+			reset_at = n;
 			continue;
 		}
 		if (n == cap) {
@@ -492,11 +498,12 @@ static int guilty_frame(classify *c, cs_buf *out)
 	return 0;
 }
 
-/* Expand the title template. */
-static int expand_title(classify *c, const char *frame, cs_buf *out)
+/* Expand a title template ($1..$9, {FRAME}). */
+static int expand_template(classify *c, const char *tmpl, const char *frame,
+			   cs_buf *out)
 {
 	cs_buf_clear(out);
-	for (const char *t = c->f->title; *t; t++) {
+	for (const char *t = tmpl; *t; t++) {
 		if (*t == '$' && cs_isdigit((unsigned char)t[1])) {
 			int g = t[1] - '0';
 			t++;
@@ -518,6 +525,11 @@ static int expand_title(classify *c, const char *frame, cs_buf *out)
 	if (!out->data && cs_buf_reserve(out, 0))
 		return CRASHSIG_ENOMEM;
 	return 0;
+}
+
+static int expand_title(classify *c, const char *frame, cs_buf *out)
+{
+	return expand_template(c, c->f->title, frame, out);
 }
 
 static int add_str(char ***v, size_t *n, const char *s)
@@ -776,7 +788,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		size_t ct_at;
 		int fr = 0;
 		(void)ct_at;
-		int no_trace = f->nsteps && !has_stack_frames(&c);
+		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
 		if (no_trace)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
@@ -893,6 +905,16 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	}
 	if (add_alts(&c, rep, rep->title))
 		goto out;
+	if (c.f && c.f->alt_title) {
+		if ((rc = expand_template(&c, c.f->alt_title,
+					  have_frame ? tfunc.data : NULL, &title)) ||
+		    (rc = cs_title_sanitize(r, title.data, &stitle)))
+			goto out;
+		rc = CRASHSIG_ENOMEM;
+		if (strcmp(stitle.data, rep->title) &&
+		    add_str(&rep->alts, &rep->nalts, stitle.data))
+			goto out;
+	}
 	if (rep->nalts > 1)
 		qsort(rep->alts, rep->nalts, sizeof(char *), cmp_str);
 	if ((rc = build_stacks(&c, rep)))

@@ -301,8 +301,17 @@ static int directive(loader *L, const char *key, const char *val)
 			f->title = strdup(val);
 			return 0;
 		}
+		if (!strcmp(key, "alt-title")) {
+			free(f->alt_title);
+			f->alt_title = strdup(val);
+			return f->alt_title ? 0 : CRASHSIG_ENOMEM;
+		}
 		if (!strcmp(key, "corrupted")) {
 			f->corrupted = 1;
+			return 0;
+		}
+		if (!strcmp(key, "stackless")) {
+			f->stackless = 1;
 			return 0;
 		}
 		if (!strcmp(key, "needs-trace")) {
@@ -615,6 +624,7 @@ void cs_rules_free(cs_rules *r)
 			cs_format *f = &c->formats[j];
 			re_free(&f->match);
 			free(f->title);
+			free(f->alt_title);
 			free(f->type);
 			free(f->where);
 			for (size_t k = 0; k < f->nsteps; k++) {

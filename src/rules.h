@@ -36,6 +36,7 @@ typedef struct cs_format {
 	cs_re match;
 	char *title;   /* template: $1..$9, {FRAME} */
 	char *type;    /* NULL: inherit from the crash kind */
+	char *alt_title; /* extra alternative title template, or NULL */
 	cs_step *steps;
 	size_t nsteps;
 	cs_re *skip;   /* format-specific skip patterns */
@@ -43,6 +44,7 @@ typedef struct cs_format {
 	int corrupted;    /* reports of this format are always corrupted */
 	int no_frame_ok;  /* a missing frame is not corruption */
 	int needs_trace;  /* without a call trace the frame is "corrupted" */
+	int stackless;    /* the report has no stack by design */
 	char *where;
 } cs_format;
 
