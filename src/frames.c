@@ -249,9 +249,9 @@ static const struct ip_prefix {
 	{"RIP: ", CRASHSIG_FRAME_IP, 1}, {"EIP: ", CRASHSIG_FRAME_IP, 1},
 	{"IP: ", CRASHSIG_FRAME_IP, 0},   {"pc : ", CRASHSIG_FRAME_IP, 0},
 	{"PC is at ", CRASHSIG_FRAME_IP, 0}, {"NIP [", CRASHSIG_FRAME_IP, 0},
-	{"epc : ", CRASHSIG_FRAME_IP, 0}, {"lr : ", 0, 0},
-	{"LR is at ", 0, 0},             {"LR [", 0, 0},
-	{"ra : ", 0, 0},
+	{"epc : ", CRASHSIG_FRAME_IP, 0}, {"lr : ", CRASHSIG_FRAME_LR, 0},
+	{"LR is at ", CRASHSIG_FRAME_LR, 0}, {"LR [", CRASHSIG_FRAME_LR, 0},
+	{"ra : ", CRASHSIG_FRAME_LR, 0},
 };
 
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
@@ -299,8 +299,19 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		}
 		if (have_addr)
 			f->flags |= CRASHSIG_FRAME_HAS_ADDR;
-		if (parse_symbol(&c, f, &buf, &left, 0))
-			return 1;
+		size_t before_sym = c.i;
+		if (parse_symbol(&c, f, &buf, &left, 0)) {
+			/* "pc : [<00000000>]    lr : [<808eaab4>]" lists registers:
+			 * a name followed by ':' is the next register, not a symbol */
+			size_t kk = c.i;
+			while (kk < c.len && c.s[kk] == ' ')
+				kk++;
+			if (!(kk < c.len && c.s[kk] == ':'))
+				return 1;
+			c.i = before_sym;
+			f->func = NULL;
+			f->flags &= ~(unsigned)(CRASHSIG_FRAME_HAS_OFFSET | CRASHSIG_FRAME_HAS_SIZE);
+		}
 		if (have_addr) {
 			f->func = "";
 			return 1;

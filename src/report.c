@@ -460,20 +460,32 @@ static int guilty_frame(classify *c, cs_buf *out)
 					return 1;
 			}
 			break;
-		case CS_STEP_IP:
+		case CS_STEP_IP: {
+			/* when the pc is a bare address (a jump to NULL), the
+			 * link register right after it names the caller */
+			size_t bare_pc = (size_t)-1;
 			for (size_t i = 0; i < c->b->nlines; i++) {
 				unsigned fl = 0;
 				const char *fn = frame_func(c, i, &fl);
-				if (!fn || !(fl & CRASHSIG_FRAME_IP))
+				if (!fn)
 					continue;
-				if (!*fn || (fl & CRASHSIG_FRAME_INLINE))
-					continue; /* user RIP, or inline part */
+				int lr = (fl & CRASHSIG_FRAME_LR) && bare_pc != (size_t)-1 &&
+					 i <= bare_pc + 2 && *fn;
+				if (!(fl & CRASHSIG_FRAME_IP) && !lr)
+					continue;
+				if (!*fn) {
+					bare_pc = i;
+					continue; /* user RIP, or a bare address */
+				}
+				if (fl & CRASHSIG_FRAME_INLINE)
+					continue; /* inline part */
 				if (skipped(c, fn))
 					break;
 				cs_buf_clear(out);
 				return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
 			}
 			break;
+		}
 		case CS_STEP_TRACE:
 			if (c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at))
 				rc = scan_trace(c, at + 1, 0, out);

@@ -88,6 +88,7 @@ typedef enum crashsig_frame_flags {
 	CRASHSIG_FRAME_HAS_SIZE = 1 << 3,
 	CRASHSIG_FRAME_HAS_ADDR = 1 << 4, /* raw address is valid */
 	CRASHSIG_FRAME_IP = 1 << 5,       /* RIP/PC line: the faulting pc */
+	CRASHSIG_FRAME_LR = 1 << 6,       /* LR/ra line: the return address */
 } crashsig_frame_flags;
 
 typedef struct crashsig_frame {
