@@ -432,6 +432,36 @@ static int has_stack_frames(classify *c)
 	return 0;
 }
 
+/* Output of another task (fault injection dumps its own stack) printed
+ * above the frame that names the crash means the title may come from the
+ * wrong stack: is there a corrupt-frame before line `until`? */
+static int interleaved(classify *c, size_t until)
+{
+	if (!c->r->corrupt_frame.code)
+		return 0;
+	for (size_t i = 0; i < c->b->nlines && i < until; i++) {
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&
+		    pcre2_match(c->r->corrupt_frame.code, (PCRE2_SPTR)fn,
+				cs_func_base_len(fn, strlen(fn)), 0, 0, c->md2, NULL) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Line of the first non-inline frame named func (the guilty frame). */
+static size_t frame_line(classify *c, const char *func)
+{
+	for (size_t i = 0; i < c->b->nlines; i++) {
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (fn && !(fl & CRASHSIG_FRAME_INLINE) && !strcmp(fn, func))
+			return i;
+	}
+	return 0; /* from the header line */
+}
+
 /* Run the format's frame sources; 1 and out set when found. */
 static int guilty_frame(classify *c, cs_buf *out)
 {
@@ -805,6 +835,12 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
 			fr = guilty_frame(&c, &frame);
+		if (fr > 0 && interleaved(&c, frame_line(&c, c.renamed_from.len
+								   ? c.renamed_from.data
+								   : frame.data))) {
+			corrupt = "another task's output is interleaved into the report";
+			fr = 0;
+		}
 		if (fr < 0) {
 			rc = fr;
 			goto out;

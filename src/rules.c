@@ -47,11 +47,11 @@ static void strlist_free(strlist *l)
 /* Pending global patterns that are joined into one regex each. */
 enum { G_SKIP, G_CALL_TRACE, G_STACK_END, G_BLOCK_END, G_BLOCK_STOP,
        G_CORRUPT_TITLE, G_CORRUPT_REPORT, G_SUPPRESS, G_NOT_CRASH,
-       G_FRAME_NORM, G_EXECUTOR, G_PANIC, G_STALL_PASS, G_STALL_ANCHOR, G_STALL_RESET, G_STALL_IGNORE, G_COUNT };
+       G_FRAME_NORM, G_EXECUTOR, G_PANIC, G_STALL_PASS, G_STALL_ANCHOR, G_STALL_RESET, G_STALL_IGNORE, G_CORRUPT_FRAME, G_COUNT };
 static const char *const g_names[G_COUNT] = {
 	"skip", "call-trace", "stack-end", "block-end", "block-stop",
 	"corrupt-title", "corrupt-report", "suppress", "not-crash", "frame-norm",
-	"executor", "panic", "stall-pass", "stall-anchor", "stall-reset", "stall-ignore",
+	"executor", "panic", "stall-pass", "stall-anchor", "stall-reset", "stall-ignore", "corrupt-frame",
 };
 
 typedef struct loader {
@@ -433,7 +433,8 @@ static int finish(loader *L)
 			       &r->block_end, &r->block_stop, &r->corrupt_title,
 			       &r->corrupt_report, &r->suppress, &r->not_crash,
 			       &r->frame_norm, &r->executor, &r->panic,
-			       &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore};
+			       &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore,
+			       &r->corrupt_frame};
 	L->file = "(joined)";
 	L->line = 0;
 	for (int g = 0; g < G_COUNT; g++) {
@@ -642,7 +643,7 @@ void cs_rules_free(cs_rules *r)
 	cs_re *g[] = {&r->skip, &r->call_trace, &r->stack_end, &r->block_end,
 		      &r->block_stop, &r->corrupt_title, &r->corrupt_report,
 		      &r->suppress, &r->not_crash, &r->frame_norm,
-		      &r->executor, &r->panic, &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore};
+		      &r->executor, &r->panic, &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore, &r->corrupt_frame};
 	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
 		re_free(g[i]);
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
