@@ -22,12 +22,6 @@
 
 #define MAX_BLOCK_BYTES (4u << 20)
 
-typedef struct start_ref {
-	const char *lit;
-	size_t len;
-	const cs_crash *crash;
-} start_ref;
-
 typedef struct rq_node {
 	crashsig_report *rep;
 	struct rq_node *next;
@@ -37,14 +31,7 @@ struct crashsig_parser {
 	crashsig_ctx *ctx;
 	cs_splitter split;
 	cs_buf scratch;
-	start_ref *starts[256]; /* start markers by first byte */
-	size_t nstarts[256];
-	uint64_t gram[1024];    /* bitmap of gram4() of every marker */
-	unsigned char teddy_lo[3][16]; /* Teddy nibble tables, see teddy_scan */
-	unsigned char teddy_hi[3][16];
-	int use_teddy;
-	unsigned char short_first[256]; /* first bytes of markers < 4 bytes */
-	int any_short;
+	const cs_start_index *ix; /* borrowed from the rules */
 	pcre2_match_data *md;
 	int open;
 	cs_block blk;
@@ -91,24 +78,22 @@ static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
 	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, p->md, NULL) > 0;
 }
 
-/* Hash of the 4 bytes at s: the start-marker prefilter. */
-static inline unsigned gram4(const char *s)
-{
-	uint32_t v;
-	memcpy(&v, s, 4);
-	return (unsigned)((v * 0x9E3779B1u) >> 16);
-}
-
+/* Does a marker start at s[i]? With prefilter set, any marker counts
+ * (its `not` patterns, written for normalized lines, are not checked). */
 static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
-		      const start_ref **best)
+		      const cs_start_ref **best, int prefilter)
 {
 	unsigned char ch = (unsigned char)s[i];
-	for (size_t k = 0; k < p->nstarts[ch]; k++) {
-		const start_ref *sr = &p->starts[ch][k];
+	for (size_t k = 0; k < p->ix->nstarts[ch]; k++) {
+		const cs_start_ref *sr = &p->ix->starts[ch][k];
 		if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
 			continue;
 		if (*best && (*best)->len >= sr->len)
 			continue;
+		if (prefilter) {
+			*best = sr;
+			return 1;
+		}
 		int excluded = 0;
 		for (size_t j = 0; j < sr->crash->nnots && !excluded; j++)
 			excluded = re_hit(p, &sr->crash->nots[j], s, n);
@@ -132,24 +117,27 @@ static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
 #define CS_HAVE_TEDDY 1
 
 /* Teddy prefilter (as in Hyperscan and Rust's regex): for 16 positions at
- * once, nibble lookup tables of the first three bytes of every marker say
+ * once, nibble lookup tables of the first four bytes of every marker say
  * which positions may start one. Returns the first position >= i that may
  * start a marker, or the position where the scalar scan must take over. */
-__attribute__((target("ssse3"))) static size_t teddy_scan(const crashsig_parser *p,
+__attribute__((target("ssse3"))) static size_t teddy_scan(const cs_start_index *ix,
 							   const char *s, size_t n,
 							   size_t i)
 {
 	const __m128i low = _mm_set1_epi8(0x0f);
-	const __m128i lo0 = _mm_loadu_si128((const __m128i *)p->teddy_lo[0]);
-	const __m128i hi0 = _mm_loadu_si128((const __m128i *)p->teddy_hi[0]);
-	const __m128i lo1 = _mm_loadu_si128((const __m128i *)p->teddy_lo[1]);
-	const __m128i hi1 = _mm_loadu_si128((const __m128i *)p->teddy_hi[1]);
-	const __m128i lo2 = _mm_loadu_si128((const __m128i *)p->teddy_lo[2]);
-	const __m128i hi2 = _mm_loadu_si128((const __m128i *)p->teddy_hi[2]);
-	for (; i + 18 <= n; i += 16) {
+	const __m128i lo0 = _mm_loadu_si128((const __m128i *)ix->teddy_lo[0]);
+	const __m128i hi0 = _mm_loadu_si128((const __m128i *)ix->teddy_hi[0]);
+	const __m128i lo1 = _mm_loadu_si128((const __m128i *)ix->teddy_lo[1]);
+	const __m128i hi1 = _mm_loadu_si128((const __m128i *)ix->teddy_hi[1]);
+	const __m128i lo2 = _mm_loadu_si128((const __m128i *)ix->teddy_lo[2]);
+	const __m128i hi2 = _mm_loadu_si128((const __m128i *)ix->teddy_hi[2]);
+	const __m128i lo3 = _mm_loadu_si128((const __m128i *)ix->teddy_lo[3]);
+	const __m128i hi3 = _mm_loadu_si128((const __m128i *)ix->teddy_hi[3]);
+	for (; i + 19 <= n; i += 16) {
 		__m128i v0 = _mm_loadu_si128((const __m128i *)(s + i));
 		__m128i v1 = _mm_loadu_si128((const __m128i *)(s + i + 1));
 		__m128i v2 = _mm_loadu_si128((const __m128i *)(s + i + 2));
+		__m128i v3 = _mm_loadu_si128((const __m128i *)(s + i + 3));
 		__m128i m = _mm_and_si128(
 			_mm_shuffle_epi8(lo0, _mm_and_si128(v0, low)),
 			_mm_shuffle_epi8(hi0, _mm_and_si128(_mm_srli_epi16(v0, 4), low)));
@@ -157,6 +145,8 @@ __attribute__((target("ssse3"))) static size_t teddy_scan(const crashsig_parser 
 		m = _mm_and_si128(m, _mm_shuffle_epi8(hi1, _mm_and_si128(_mm_srli_epi16(v1, 4), low)));
 		m = _mm_and_si128(m, _mm_shuffle_epi8(lo2, _mm_and_si128(v2, low)));
 		m = _mm_and_si128(m, _mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(v2, 4), low)));
+		m = _mm_and_si128(m, _mm_shuffle_epi8(lo3, _mm_and_si128(v3, low)));
+		m = _mm_and_si128(m, _mm_shuffle_epi8(hi3, _mm_and_si128(_mm_srli_epi16(v3, 4), low)));
 		unsigned bits = (unsigned)_mm_movemask_epi8(
 			_mm_cmpeq_epi8(m, _mm_setzero_si128())) ^ 0xffffu;
 		if (bits)
@@ -171,37 +161,45 @@ __attribute__((target("ssse3"))) static size_t teddy_scan(const crashsig_parser 
  * from the Teddy prefilter where the CPU has SSSE3, then from a bitmap of
  * hashed 4-byte marker prefixes; only those are compared with markers. */
 static const cs_crash *find_start(crashsig_parser *p, const char *s, size_t n,
-				  size_t *col)
+				  size_t *col, int prefilter)
 {
 	const cs_rules *r = p->ctx->rules;
-	const start_ref *best = NULL;
+	const cs_start_ref *best = NULL;
 	size_t i = 0;
 	while (i + 4 <= n) {
 #ifdef CS_HAVE_TEDDY
-		if (p->use_teddy) {
-			i = teddy_scan(p, s, n, i);
+		if (p->ix->use_teddy) {
+			if (i + 19 <= n) {
+				i = teddy_scan(p->ix, s, n, i);
+			} else {
+				/* the line's tail, zero padded to a full block */
+				char pad[48] = {0};
+				memcpy(pad, s + i, n - i);
+				size_t j = teddy_scan(p->ix, pad, sizeof(pad), 0);
+				i += j;
+			}
 			if (i + 4 > n)
 				break;
 		}
 #endif
-		unsigned h = gram4(s + i);
-		if ((p->gram[h >> 6] & (1ull << (h & 63))) &&
-		    test_start(p, s, n, i, &best))
+		unsigned h = cs_gram4(s + i);
+		if ((p->ix->gram[h >> 6] & (1ull << (h & 63))) &&
+		    test_start(p, s, n, i, &best, prefilter))
 			break;
 		i++;
 	}
-	if (!best && p->any_short) {
+	if (!best && p->ix->any_short) {
 		/* markers shorter than 4 bytes are looked for byte by byte */
 		for (i = 0; i < n; i++) {
-			if (!p->short_first[(unsigned char)s[i]])
+			if (!p->ix->short_first[(unsigned char)s[i]])
 				continue;
-			if (test_start(p, s, n, i, &best))
+			if (test_start(p, s, n, i, &best, prefilter))
 				break;
 		}
 	}
 	if (!best)
 		return NULL;
-	if (re_hit(p, &r->not_crash, s, n))
+	if (!prefilter && re_hit(p, &r->not_crash, s, n))
 		return NULL;
 	*col = i;
 	return best->crash;
@@ -314,11 +312,15 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	crashsig_parser *p = arg;
 	const cs_rules *r = p->ctx->rules;
 	cs_line ln;
+	size_t col = 0;
+	/* Outside a crash block, a line without any start marker (in its raw
+	 * form: console prefixes do not hide markers) needs no normalization. */
+	if (!p->open && !find_start(p, data, len, &col, 1))
+		return 0;
 	int rc = cs_normalize(data, len, &ln, &p->scratch);
 	if (rc)
 		return rc;
-	size_t col = 0;
-	const cs_crash *c = find_start(p, ln.text, ln.len, &col);
+	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
 	if (p->phead && c && c->follows &&
 	    re_hit(p, &r->panic, ln.text, ln.len))
 		mark_panicked(p);
@@ -372,39 +374,7 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 	p->md = pcre2_match_data_create(4, NULL);
 	const cs_rules *r = ctx->rules;
 	int ok = p->md != NULL;
-#ifdef CS_HAVE_TEDDY
-	p->use_teddy = __builtin_cpu_supports("ssse3");
-#endif
-	for (size_t i = 0; i < r->ncrashes && ok; i++)
-		for (size_t j = 0; j < r->crashes[i].nstarts && ok; j++) {
-			const char *lit = r->crashes[i].starts[j];
-			unsigned char ch = (unsigned char)lit[0];
-			start_ref *v = realloc(p->starts[ch], (p->nstarts[ch] + 1) * sizeof(*v));
-			if (!v) {
-				ok = 0;
-				break;
-			}
-			v[p->nstarts[ch]].lit = lit;
-			v[p->nstarts[ch]].len = strlen(lit);
-			v[p->nstarts[ch]].crash = &r->crashes[i];
-			p->starts[ch] = v;
-			p->nstarts[ch]++;
-			size_t ll = strlen(lit);
-			if (ll >= 4) {
-				unsigned h = gram4(lit);
-				p->gram[h >> 6] |= 1ull << (h & 63);
-				const unsigned char *ul = (const unsigned char *)lit;
-				unsigned bucket = 1u << (ul[0] & 7);
-				for (unsigned q = 0; q < 3; q++) {
-					p->teddy_lo[q][ul[q] & 15] |= (unsigned char)bucket;
-					p->teddy_hi[q][ul[q] >> 4] |= (unsigned char)bucket;
-				}
-			}
-			/* the tail scan covers the last 3 positions of a line,
-			 * where only markers shorter than 4 bytes fit */
-			if (ll < 4)
-				p->short_first[ch] = p->any_short = 1;
-		}
+	p->ix = &r->start_index;
 	if (!ok) {
 		crashsig_parser_free(p);
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
@@ -467,8 +437,6 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 		crashsig_report_free(n->rep);
 		free(n);
 	}
-	for (int i = 0; i < 256; i++)
-		free(p->starts[i]);
 	cs_splitter_free(&p->split);
 	cs_buf_free(&p->scratch);
 	cs_buf_free(&p->blk.text);

@@ -242,7 +242,6 @@ static int directive(loader *L, const char *key, const char *val)
 				return CRASHSIG_ENOMEM;
 			c->starts = v;
 			v[c->nstarts++] = strdup(val);
-			r->first[(unsigned char)val[0]] = 1;
 			return 0;
 		}
 		if (!strcmp(key, "not")) {
@@ -426,8 +425,41 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 	return rc;
 }
 
+static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c)
+{
+	unsigned char ch = (unsigned char)lit[0];
+	cs_start_ref *v = realloc(ix->starts[ch], (ix->nstarts[ch] + 1) * sizeof(*v));
+	if (!v)
+		return CRASHSIG_ENOMEM;
+	size_t ll = strlen(lit);
+	v[ix->nstarts[ch]].lit = lit;
+	v[ix->nstarts[ch]].len = ll;
+	v[ix->nstarts[ch]].crash = c;
+	ix->starts[ch] = v;
+	ix->nstarts[ch]++;
+	if (ll >= 4) {
+		unsigned h = cs_gram4(lit);
+		ix->gram[h >> 6] |= 1ull << (h & 63);
+		/* Teddy buckets: markers grouped by their first byte */
+		const unsigned char *ul = (const unsigned char *)lit;
+		unsigned bucket = 1u << (ul[0] & 7);
+		for (unsigned q = 0; q < 4; q++) {
+			ix->teddy_lo[q][ul[q] & 15] |= (unsigned char)bucket;
+			ix->teddy_hi[q][ul[q] >> 4] |= (unsigned char)bucket;
+		}
+	} else {
+		/* too short for the prefilters: looked for byte by byte */
+		ix->short_first[ch] = 1;
+		ix->any_short = 1;
+	}
+	return 0;
+}
+
 static int finish(loader *L)
 {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	L->r->start_index.use_teddy = __builtin_cpu_supports("ssse3");
+#endif
 	cs_rules *r = L->r;
 	cs_re *dst[G_COUNT] = {&r->skip, &r->call_trace, &r->stack_end,
 			       &r->block_end, &r->block_stop, &r->corrupt_title,
@@ -466,6 +498,9 @@ static int finish(loader *L)
 		if (!c->nstarts)
 			return cs_error(L->err, CRASHSIG_ERULES,
 					"crash '%s' has no 'start'", c->name);
+		for (size_t j = 0; j < c->nstarts; j++)
+			if (index_add(&r->start_index, c->starts[j], c))
+				return CRASHSIG_ENOMEM;
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
 			if (!f->match.code || !f->title)
@@ -640,6 +675,8 @@ void cs_rules_free(cs_rules *r)
 		free(c->formats);
 	}
 	free(r->crashes);
+	for (int i = 0; i < 256; i++)
+		free(r->start_index.starts[i]);
 	cs_re *g[] = {&r->skip, &r->call_trace, &r->stack_end, &r->block_end,
 		      &r->block_stop, &r->corrupt_title, &r->corrupt_report,
 		      &r->suppress, &r->not_crash, &r->frame_norm,

@@ -6,6 +6,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -63,6 +65,33 @@ typedef struct cs_crash {
 	int strict;     /* a block that matches no format is no crash */
 } cs_crash;
 
+/* Index of the start markers of all crash kinds, for the extractor's scan
+ * (see find_start in extract.c). Built once when the rules are loaded. */
+typedef struct cs_start_ref {
+	const char *lit;
+	size_t len;
+	const struct cs_crash *crash;
+} cs_start_ref;
+
+typedef struct cs_start_index {
+	cs_start_ref *starts[256]; /* markers by first byte (owned) */
+	size_t nstarts[256];
+	uint64_t gram[1024];       /* bitmap of hashed 4-byte prefixes */
+	unsigned char teddy_lo[4][16]; /* Teddy nibble tables (4-byte prefixes) */
+	unsigned char teddy_hi[4][16];
+	int use_teddy;             /* the CPU has SSSE3 */
+	unsigned char short_first[256]; /* first bytes of markers < 4 bytes */
+	int any_short;
+} cs_start_index;
+
+/* Hash of the 4 bytes at s used by the start index. */
+static inline unsigned cs_gram4(const char *s)
+{
+	uint32_t v;
+	memcpy(&v, s, 4);
+	return (unsigned)((v * 0x9E3779B1u) >> 16);
+}
+
 typedef struct cs_subst {
 	cs_re re;
 	char *repl; /* $1..$9 */
@@ -94,8 +123,7 @@ typedef struct cs_rules {
 	size_t nalts;
 	cs_subst *types;     /* title regex => type, when the format has none */
 	size_t ntypes;
-	/* scan accelerator: bytes that may begin a start marker */
-	unsigned char first[256];
+	cs_start_index start_index; /* all start markers, for the scan */
 	char **macro_names;
 	char **macro_vals;
 	size_t nmacros;

@@ -42,7 +42,9 @@ static void test_minimal_kind(void **state)
 	assert_int_equal(r->ncrashes, 1);
 	assert_string_equal(r->crashes[0].starts[0], "Oops: ");
 	assert_string_equal(r->crashes[0].formats[0].match.src, "Oops: ([a-z_]+)");
-	assert_true(r->first['O']);
+	assert_int_equal(r->start_index.nstarts['O'], 1);
+	assert_string_equal(r->start_index.starts['O'][0].lit, "Oops: ");
+	assert_ptr_equal(r->start_index.starts['O'][0].crash, &r->crashes[0]);
 	cs_rules_free(r);
 }
 
