@@ -939,7 +939,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		size_t n = cs_func_base_len(frame.data, frame.len);
 		frame.data[n] = 0;
 		frame.len = n;
-		if (strcmp(frame.data, tfunc.data)) {
+		/* mangled names are only ever shown demangled */
+		int mangled = frame.data[0] == '_' &&
+			      (frame.data[1] == 'R' || frame.data[1] == 'Z');
+		if (!mangled && strcmp(frame.data, tfunc.data)) {
 			if ((rc = expand_title(&c, frame.data, &title)) ||
 			    (rc = cs_title_sanitize(r, title.data, &stitle)))
 				goto out;
