@@ -220,7 +220,7 @@ static int absorbs1(const cs_crash *b, const cs_crash *c)
  * kind it absorbed so far may absorb c, once. */
 static int absorbs(const cs_block *b, const cs_crash *c)
 {
-	if (c->follows)
+	if (c->follows || c->nested)
 		return 1;
 	for (size_t i = 0; i < b->nabsorbed; i++)
 		if (b->absorbed_kinds[i] == c)
@@ -344,7 +344,7 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	if (other && !(c && c->follows))
 		return 0;
 	b->only_starts = repeat;
-	if (c && !c->follows && !repeat && b->nabsorbed < CS_MAX_ABSORBED)
+	if (c && !c->follows && !c->nested && !repeat && b->nabsorbed < CS_MAX_ABSORBED)
 		b->absorbed_kinds[b->nabsorbed++] = c;
 	if (re_hit(p, &r->panic, ln.text, ln.len))
 		b->panicked = 1;

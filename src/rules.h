@@ -63,6 +63,7 @@ typedef struct cs_crash {
 	char *absorbs; /* " a b c ": kinds whose start continues this block */
 	int suppressed; /* reports of this kind are suppressed */
 	int strict;     /* a block that matches no format is no crash */
+	int nested;     /* inside an open block, its start is just a line */
 } cs_crash;
 
 /* Index of the start markers of all crash kinds, for the extractor's scan
