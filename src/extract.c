@@ -330,7 +330,9 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return 0;
 	}
 	cs_block *b = &p->blk;
-	int other = b->caller[0] && ln.caller[0] && strcmp(b->caller, ln.caller);
+	/* with caller ids on, a line of another caller, or a line without one
+	 * (user space writing to the console), is not part of this report */
+	int other = b->caller[0] && strcmp(b->caller, ln.caller);
 	/* Symbolization repeats the header once per inline frame:
 	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2". */
 	int repeat = c == b->crash && b->only_starts;
