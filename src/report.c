@@ -365,15 +365,8 @@ static int stall_frame(classify *c, cs_buf *out)
 			reset_at = n;
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 32;
-			char **v = realloc(fr, cap * sizeof(*v));
-			if (!v) {
-				rc = CRASHSIG_ENOMEM;
-				break;
-			}
-			fr = v;
-		}
+		if ((rc = cs_reserve((void **)&fr, &cap, n + 1, sizeof(*fr))))
+			break;
 		if (!(fr[n++] = strdup(fn)))
 			rc = CRASHSIG_ENOMEM;
 	}
@@ -716,30 +709,16 @@ static int build_stacks(classify *c, crashsig_report *rep)
 			prev_ip_inline = 0;
 		}
 		if (!in_stack) {
-			if (nst == capst) {
-				capst = capst ? 2 * capst : 8;
-				void *v = realloc(st, capst * sizeof(*st));
-				if (!v) {
-					rc = CRASHSIG_ENOMEM;
-					break;
-				}
-				st = v;
-			}
+			if ((rc = cs_reserve((void **)&st, &capst, nst + 1, sizeof(*st))))
+				break;
 			st[nst].kind = (f.flags & CRASHSIG_FRAME_IP) ? "ip" : stack_kind(kind);
 			st[nst].first = nfr;
 			st[nst].n = 0;
 			nst++;
 			in_stack = 1;
 		}
-		if (nfr == capfr) {
-			capfr = capfr ? 2 * capfr : 32;
-			void *v = realloc(fr, capfr * sizeof(*fr));
-			if (!v) {
-				rc = CRASHSIG_ENOMEM;
-				break;
-			}
-			fr = v;
-		}
+		if ((rc = cs_reserve((void **)&fr, &capfr, nfr + 1, sizeof(*fr))))
+			break;
 		f.context = ctxt;
 		const char **fields[4] = {&f.func, &f.module, &f.build_id, &f.file};
 		for (int q = 0; q < 4 && !rc; q++) {

@@ -78,6 +78,23 @@ char *cs_buf_detach(cs_buf *b)
 	return p;
 }
 
+int cs_reserve(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 8;
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / elem)
+		return CRASHSIG_ENOMEM;
+	void *v = realloc(*p, c * elem);
+	if (!v)
+		return CRASHSIG_ENOMEM;
+	*p = v;
+	*cap = c;
+	return 0;
+}
+
 char *cs_strndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);

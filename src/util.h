@@ -37,6 +37,10 @@ char *cs_buf_detach(cs_buf *b);
 
 char *cs_strndup(const char *s, size_t n);
 
+/* Make room for at least `need` elements of `elem` bytes in the array *p of
+ * capacity *cap (doubling). Returns 0 or CRASHSIG_ENOMEM (*p unchanged). */
+int cs_reserve(void **p, size_t *cap, size_t need, size_t elem);
+
 /* Error text storage embedded in objects that report errors. */
 typedef struct cs_err {
 	char msg[512];
