@@ -261,6 +261,18 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 	cur c = {line, len, 0};
 	size_t left = buflen;
 	skip_spaces(&c);
+	/* powerpc: "--- interrupt: 700 at assert_slb_presence+0x2c/0x70" */
+	if (at(&c, "--- interrupt: ")) {
+		size_t k = c.i + 15;
+		while (k < c.len && cs_isxdigit((unsigned char)c.s[k]))
+			k++;
+		if (k + 4 <= c.len && !memcmp(c.s + k, " at ", 4)) {
+			c.i = k + 4;
+			f->flags |= CRASHSIG_FRAME_IP;
+			return parse_symbol(&c, f, &buf, &left, 1);
+		}
+		return 0;
+	}
 	/* instruction pointer / link register lines */
 	static const char ip_first[] = "REIpPNelLr";
 	int maybe_ip = c.i < c.len && memchr(ip_first, c.s[c.i], sizeof(ip_first) - 1);
@@ -346,6 +358,8 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		return 0;
 	if (arm && (c.i >= c.len || c.s[c.i] != ')'))
 		return 0;
+	if (arm && !strcmp(f->func, "null"))
+		return 0; /* powerpc "[sp] [0000000000000000] (null)" */
 	/* Anything after the frame must look like trailing frame noise, not
 	 * prose: "(unreliable)", ") from [<...>] (...)", ")" (s390). */
 	size_t j = c.i;

@@ -75,6 +75,10 @@ static void test_other_arches(void **state)
 	assert_true(parse("[c000000000e0fd20] [c0000000000207a4] show_stack+0x94/0x1e0 (unreliable)"));
 	assert_string_equal(F.func, "show_stack");
 	assert_int_equal(F.addr, 0xc0000000000207a4ULL);
+	assert_true(parse("--- interrupt: 700 at assert_slb_presence+0x2c/0x70"));
+	assert_string_equal(F.func, "assert_slb_presence");
+	assert_true(F.flags & CRASHSIG_FRAME_IP);
+	assert_false(parse("[c00000003ae5bdc0] [0000000000000000]           (null) (unreliable)"));
 	assert_true(parse(" ([<0000000000123456>] dump_stack+0x1/0x2)"));
 	assert_string_equal(F.func, "dump_stack");
 	assert_true(parse(" <ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap+0x10/0x20"));
