@@ -416,11 +416,22 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
  * KFENCE, KCSAN): any stack frame after the header counts. */
 static int has_stack_frames(classify *c)
 {
-	for (size_t i = 1; i < c->b->nlines; i++) {
+	/* with a "Call Trace:" line, that trace must have frames */
+	size_t from = 1, at;
+	int traced = c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at);
+	if (traced)
+		from = at + 1;
+	for (size_t i = from; i < c->b->nlines; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
-		if (fn && *fn && !(fl & CRASHSIG_FRAME_IP))
+		if (fn && *fn && !(fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR)))
 			return 1;
+		if (traced && !fn) {
+			size_t len;
+			const char *l = line_at(c->b, i, &len);
+			if (re_hit0(c, &c->r->stack_end, l, len))
+				return 0;
+		}
 	}
 	return 0;
 }
@@ -810,6 +821,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		int fr = 0;
 		(void)ct_at;
 		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
+		if (!no_trace && f->requires.code &&
+		    pcre2_match(f->requires.code, (PCRE2_SPTR)b->text.data, b->text.len, 0,
+				0, c.md2, NULL) <= 0)
+			corrupt = "a part the report always has is missing";
 		if (no_trace)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)

@@ -313,6 +313,8 @@ static int directive(loader *L, const char *key, const char *val)
 			f->corrupted = 1;
 			return 0;
 		}
+		if (!strcmp(key, "requires"))
+			return re_compile(L, &f->requires, val, PCRE2_MULTILINE);
 		if (!strcmp(key, "stackless")) {
 			f->stackless = 1;
 			return 0;
@@ -663,6 +665,7 @@ void cs_rules_free(cs_rules *r)
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
 			re_free(&f->match);
+			re_free(&f->requires);
 			free(f->title);
 			free(f->alt_title);
 			free(f->type);
