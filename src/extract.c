@@ -49,7 +49,6 @@ static void block_reset(cs_block *b)
 	b->header_col = 0;
 	b->caller[0] = 0;
 	b->panicked = 0;
-	b->follows_seen = 0;
 	b->nabsorbed = 0;
 	b->only_starts = 1;
 }
@@ -351,7 +350,6 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	if (re_hit(p, &r->panic, ln.text, ln.len))
 		b->panicked = 1;
 	if (c && c->follows)
-		b->follows_seen = 1;
 	if ((rc = block_add(b, ln.text, ln.len)))
 		return rc;
 	b->end = off + raw_len;

@@ -225,10 +225,9 @@ static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n)
 
 /* Scan frames starting at line i; returns first acceptable frame function
  * (copied into out) or 0. Stops at the end of the trace. */
-static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
+static int scan_trace(classify *c, size_t i, cs_buf *out)
 {
 	int seen = 0;
-	size_t gap = 0;
 	for (; i < c->b->nlines; i++) {
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
@@ -245,12 +244,9 @@ static int scan_trace(classify *c, size_t i, int stop_at_gap, cs_buf *out)
 			if (seen && (re_hit0(c, &c->r->stack_end, l, len) ||
 				     re_hit0(c, &c->r->call_trace, l, len)))
 				return 0;
-			if (stop_at_gap && seen && ++gap > 0)
-				return 0;
 			continue;
 		}
 		seen = 1;
-		gap = 0;
 		/* "? func" frames are stale stack contents, not calls */
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
@@ -522,14 +518,14 @@ static int guilty_frame(classify *c, cs_buf *out)
 		}
 		case CS_STEP_TRACE:
 			if (c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at))
-				rc = scan_trace(c, at + 1, 0, out);
+				rc = scan_trace(c, at + 1, out);
 			break;
 		case CS_STEP_AFTER:
 			if (find_line(c, &st->re, 0, &at))
-				rc = scan_trace(c, at + 1, 0, out);
+				rc = scan_trace(c, at + 1, out);
 			break;
 		case CS_STEP_ANY:
-			rc = scan_trace(c, 0, 0, out);
+			rc = scan_trace(c, 0, out);
 			break;
 		case CS_STEP_STALL:
 			rc = stall_frame(c, out);
@@ -817,9 +813,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			c.ov[g] = ov[g];
 		/* A report whose stack is missing (truncated output) cannot be
 		 * attributed, even if its header names a function. */
-		size_t ct_at;
 		int fr = 0;
-		(void)ct_at;
 		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
 		if (!no_trace && f->requires.code &&
 		    pcre2_match(f->requires.code, (PCRE2_SPTR)b->text.data, b->text.len, 0,

@@ -20,7 +20,6 @@ typedef struct cs_block {
 	uint64_t start, end;   /* byte range in the input */
 	char caller[16];
 	int panicked;
-	int follows_seen;      /* a "follows" kind was appended */
 	int only_starts;       /* every line so far was a start line */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
 	const cs_crash *absorbed_kinds[CS_MAX_ABSORBED];
