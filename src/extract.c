@@ -349,7 +349,6 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		b->absorbed_kinds[b->nabsorbed++] = c;
 	if (re_hit(p, &r->panic, ln.text, ln.len))
 		b->panicked = 1;
-	if (c && c->follows)
 	if ((rc = block_add(b, ln.text, ln.len)))
 		return rc;
 	b->end = off + raw_len;
