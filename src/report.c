@@ -271,6 +271,23 @@ static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
 	return 0;
 }
 
+/* The caller in an arm backtrace line "[<pc>] (f) from [<lr>] (g+0x1/0x2)". */
+static const char *arm_caller(const char *l, size_t len, size_t *n)
+{
+	const char *e = l + len;
+	const char *p = memmem(l, len, ") from [<", 9);
+	if (!p)
+		return NULL;
+	p = memchr(p + 9, '(', (size_t)(e - p - 9));
+	if (!p)
+		return NULL;
+	const char *q = ++p;
+	while (q < e && *q != '+' && *q != ')' && *q != ' ')
+		q++;
+	*n = (size_t)(q - p);
+	return *n ? p : NULL;
+}
+
 /* Pick the representative frame of one trace (fr[0] is the top). */
 static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
 {
@@ -361,9 +378,19 @@ static int stall_frame(classify *c, cs_buf *out)
 			reset_at = n;
 			continue;
 		}
-		if ((rc = cs_reserve((void **)&fr, &cap, n + 1, sizeof(*fr))))
+		if ((rc = cs_reserve((void **)&fr, &cap, n + 2, sizeof(*fr))))
 			break;
-		if (!(fr[n++] = strdup(fn)))
+		if (!(fr[n++] = strdup(fn))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		/* arm "[<pc>] (f) from [<lr>] (g+0x1c/0x24)": the last line of a
+		 * run also names its caller g, which no later line does */
+		unsigned nfl = 0;
+		size_t cl;
+		const char *caller = arm_caller(l, len, &cl);
+		if (caller && (i + 1 >= c->b->nlines || !frame_func(c, i + 1, &nfl)) &&
+		    !(fr[n++] = cs_strndup(caller, cl)))
 			rc = CRASHSIG_ENOMEM;
 	}
 	if (!rc && have_fallback) {
