@@ -143,6 +143,7 @@ typedef struct classify {
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
 	struct fcache_ent {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
+		unsigned char cls;   /* LINE_* bits, see line_is() */
 		unsigned flags;
 		size_t off;          /* function name in fnames */
 	} *fcache;
@@ -167,15 +168,44 @@ static int skipped(classify *c, const char *func)
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
+enum { LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8 };
+
+static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n);
+static int ensure_fcache(classify *c);
+
+/* Does line i open a call trace (LINE_TRACE) or end one (LINE_END)? The
+ * answers are cached: the frame sources ask about the same lines often. */
+static int line_is(classify *c, size_t i, unsigned what)
+{
+	if (ensure_fcache(c))
+		return 0;
+	struct fcache_ent *e = &c->fcache[i];
+	unsigned known = what == LINE_TRACE ? LINE_TRACE_KNOWN : LINE_END_KNOWN;
+	if (!(e->cls & known)) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace : &c->r->stack_end;
+		e->cls |= (unsigned char)(known | (re_hit0(c, re, l, len) ? what : 0));
+	}
+	return (e->cls & what) != 0;
+}
+
+static int ensure_fcache(classify *c)
+{
+	if (!c->fcache) {
+		c->fcache = calloc(c->b->nlines ? c->b->nlines : 1, sizeof(*c->fcache));
+		if (!c->fcache)
+			return CRASHSIG_ENOMEM;
+	}
+	return 0;
+}
+
 /* Does line i parse as a frame? Returns its function (owned by c) or NULL.
  * Lines are parsed once per block: the frame sources walk them many times. */
 static const char *frame_func(classify *c, size_t i, unsigned *flags)
 {
-	if (!c->fcache) {
-		c->fcache = calloc(c->b->nlines, sizeof(*c->fcache));
-		if (!c->fcache)
-			return NULL;
-	}
+	if (ensure_fcache(c))
+		return NULL;
 	struct fcache_ent *e = &c->fcache[i];
 	if (!e->state) {
 		size_t len;
@@ -241,8 +271,7 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 			/* An exception's register dump interrupts a trace, which
 			 * goes on after it; the trace ends at stack-end lines or
 			 * where the next trace begins. */
-			if (seen && (re_hit0(c, &c->r->stack_end, l, len) ||
-				     re_hit0(c, &c->r->call_trace, l, len)))
+			if (seen && (line_is(c, i, LINE_END) || line_is(c, i, LINE_TRACE)))
 				return 0;
 			continue;
 		}
@@ -255,6 +284,17 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 		cs_buf_clear(out);
 		return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
 	}
+	return 0;
+}
+
+/* First line that opens a call trace. */
+static int first_trace(classify *c, size_t *at)
+{
+	for (size_t i = 0; i < c->b->nlines; i++)
+		if (line_is(c, i, LINE_TRACE)) {
+			*at = i;
+			return 1;
+		}
 	return 0;
 }
 
@@ -321,7 +361,7 @@ static int stall_frame(classify *c, cs_buf *out)
 {
 	size_t at = 0;
 	if (c->r->call_trace.code)
-		find_line(c, &c->r->call_trace, 0, &at);
+		first_trace(c, &at);
 	char **fr = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0, ignore = 0, done = 0;
@@ -337,7 +377,7 @@ static int stall_frame(classify *c, cs_buf *out)
 		if (!end_of_trace && (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
 			/* the trace goes on after an interrupt's register dump; it
 			 * ends where the next task's trace begins */
-			if (i > at && re_hit0(c, &c->r->call_trace, l, len))
+			if (i > at && line_is(c, i, LINE_TRACE))
 				end_of_trace = 1;
 			else
 				continue;
@@ -409,16 +449,13 @@ static int stall_frame(classify *c, cs_buf *out)
 static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 {
 	size_t at = 0;
-	if (!c->r->call_trace.code || !find_line(c, &c->r->call_trace, 0, &at))
+	if (!c->r->call_trace.code || !first_trace(c, &at))
 		return 0;
 	for (size_t i = at + 1; i < c->b->nlines; i++) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (!fn || !*fn) {
-			if (re_hit0(c, &c->r->stack_end, l, len) ||
-			    re_hit0(c, &c->r->call_trace, l, len))
+			if (line_is(c, i, LINE_END) || line_is(c, i, LINE_TRACE))
 				break;
 			continue;
 		}
@@ -441,7 +478,7 @@ static int has_stack_frames(classify *c)
 {
 	/* with a "Call Trace:" line, that trace must have frames */
 	size_t from = 1, at;
-	int traced = c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at);
+	int traced = c->r->call_trace.code && first_trace(c, &at);
 	if (traced)
 		from = at + 1;
 	for (size_t i = from; i < c->b->nlines; i++) {
@@ -449,12 +486,8 @@ static int has_stack_frames(classify *c)
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR)))
 			return 1;
-		if (traced && !fn) {
-			size_t len;
-			const char *l = line_at(c->b, i, &len);
-			if (re_hit0(c, &c->r->stack_end, l, len))
-				return 0;
-		}
+		if (traced && !fn && line_is(c, i, LINE_END))
+			return 0;
 	}
 	return 0;
 }
@@ -544,7 +577,7 @@ static int guilty_frame(classify *c, cs_buf *out)
 			break;
 		}
 		case CS_STEP_TRACE:
-			if (c->r->call_trace.code && find_line(c, &c->r->call_trace, 0, &at))
+			if (c->r->call_trace.code && first_trace(c, &at))
 				rc = scan_trace(c, at + 1, out);
 			break;
 		case CS_STEP_AFTER:
@@ -697,9 +730,9 @@ static unsigned marker_context(const char *t)
 /* Collect every frame of the report into stacks, in one pass. A stack
  * starts at an instruction pointer line (consecutive RIP lines of one inline
  * chain stay together) or after a non-frame line, whose text names it. */
-static int build_stacks(classify *c, crashsig_report *rep)
+static int build_stacks(crashsig_report *rep)
 {
-	const cs_block *b = c->b;
+	char fbuf[1024];
 	crashsig_frame *fr = NULL;
 	size_t nfr = 0, capfr = 0;
 	struct stk {
@@ -712,12 +745,14 @@ static int build_stacks(classify *c, crashsig_report *rep)
 	int in_stack = 0, prev_ip_inline = 0, rc = 0;
 	unsigned ctxt = CRASHSIG_CTX_TASK;
 	/* string fields are stored as offsets into strs until the end */
-#define OFF(p) ((p) ? (const char *)(uintptr_t)(strs.len + 1) : NULL)
-	for (size_t i = 0; i < b->nlines && !rc; i++) {
-		size_t len;
-		const char *l = line_at(b, i, &len);
+	const char *end = rep->text + rep->text_len;
+	for (const char *l = rep->text, *nl; l < end && !rc; l = nl + 1) {
+		nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			nl = end;
+		size_t len = (size_t)(nl - l);
 		crashsig_frame f;
-		if (!cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
+		if (!cs_frame_parse(l, len, &f, fbuf, sizeof(fbuf))) {
 			const char *t = l;
 			size_t tl = len;
 			while (tl && *t == ' ') {
@@ -768,7 +803,6 @@ static int build_stacks(classify *c, crashsig_report *rep)
 		if ((f.flags & CRASHSIG_FRAME_IP) && !(f.flags & CRASHSIG_FRAME_INLINE))
 			in_stack = 0;
 	}
-#undef OFF
 	if (!rc && nfr) {
 		rep->strings = cs_buf_detach(&strs);
 		rep->frames = fr;
@@ -983,8 +1017,6 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	}
 	if (rep->nalts > 1)
 		qsort(rep->alts, rep->nalts, sizeof(char *), cmp_str);
-	if ((rc = build_stacks(&c, rep)))
-		goto out;
 	rc = 0;
 out:
 	pcre2_match_data_free(c.md);
@@ -1065,14 +1097,40 @@ CS_EXPORT const char *crashsig_report_text(const crashsig_report *r, size_t *len
 		*len = r ? r->text_len : 0;
 	return r ? r->text : NULL;
 }
+/* Stacks are parsed from the report text on first use: classification
+ * alone does not need them. The report is used by one thread at a time, so
+ * filling this cache through a const pointer is safe. */
+static void ensure_stacks(const crashsig_report *r)
+{
+	crashsig_report *w = (crashsig_report *)r;
+	if (!w->stacks_done) {
+		w->stacks_done = 1;
+		if (build_stacks(w)) { /* out of memory: no stacks */
+			free(w->stacks);
+			free(w->frames);
+			free(w->strings);
+			w->stacks = NULL;
+			w->frames = NULL;
+			w->strings = NULL;
+			w->nstacks = 0;
+		}
+	}
+}
+
 CS_EXPORT size_t crashsig_report_stack_count(const crashsig_report *r)
 {
-	return r ? r->nstacks : 0;
+	if (!r)
+		return 0;
+	ensure_stacks(r);
+	return r->nstacks;
 }
 CS_EXPORT const crashsig_stack *crashsig_report_stack(const crashsig_report *r,
 						      size_t i)
 {
-	return r && i < r->nstacks ? &r->stacks[i] : NULL;
+	if (!r)
+		return NULL;
+	ensure_stacks(r);
+	return i < r->nstacks ? &r->stacks[i] : NULL;
 }
 
 CS_EXPORT void crashsig_report_free(crashsig_report *r)

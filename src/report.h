@@ -40,8 +40,9 @@ struct crashsig_report {
 	uint64_t start, end;
 	char *text;
 	size_t text_len;
-	crashsig_stack *stacks;
+	crashsig_stack *stacks; /* parsed on first use, see ensure_stacks */
 	size_t nstacks;
+	int stacks_done;
 	crashsig_frame *frames; /* storage for all stacks */
 	char *strings;          /* storage for frame strings */
 };
