@@ -253,6 +253,23 @@ static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n)
 	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
 }
 
+/* The caller in an arm backtrace line "[<pc>] (f) from [<lr>] (g+0x1/0x2)". */
+static const char *arm_caller(const char *l, size_t len, size_t *n)
+{
+	const char *e = l + len;
+	const char *p = memmem(l, len, ") from [<", 9);
+	if (!p)
+		return NULL;
+	p = memchr(p + 9, '(', (size_t)(e - p - 9));
+	if (!p)
+		return NULL;
+	const char *q = ++p;
+	while (q < e && *q != '+' && *q != ')' && *q != ' ')
+		q++;
+	*n = (size_t)(q - p);
+	return *n ? p : NULL;
+}
+
 /* Scan frames starting at line i; returns first acceptable frame function
  * (copied into out) or 0. Stops at the end of the trace. */
 static int scan_trace(classify *c, size_t i, cs_buf *out)
@@ -279,10 +296,21 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 		/* "? func" frames are stale stack contents, not calls */
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
-		if (skipped(c, fn))
-			continue;
-		cs_buf_clear(out);
-		return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
+		if (!skipped(c, fn)) {
+			cs_buf_clear(out);
+			return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
+		}
+		/* arm: the caller on the last line of a run is a frame too */
+		size_t cl;
+		unsigned nfl = 0;
+		const char *caller = arm_caller(l, len, &cl);
+		if (caller && (i + 1 >= c->b->nlines || !frame_func(c, i + 1, &nfl))) {
+			cs_buf_clear(out);
+			if (cs_buf_add(out, caller, cl))
+				return CRASHSIG_ENOMEM;
+			if (!skipped(c, out->data))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -309,23 +337,6 @@ static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
 		}
 	}
 	return 0;
-}
-
-/* The caller in an arm backtrace line "[<pc>] (f) from [<lr>] (g+0x1/0x2)". */
-static const char *arm_caller(const char *l, size_t len, size_t *n)
-{
-	const char *e = l + len;
-	const char *p = memmem(l, len, ") from [<", 9);
-	if (!p)
-		return NULL;
-	p = memchr(p + 9, '(', (size_t)(e - p - 9));
-	if (!p)
-		return NULL;
-	const char *q = ++p;
-	while (q < e && *q != '+' && *q != ')' && *q != ' ')
-		q++;
-	*n = (size_t)(q - p);
-	return *n ? p : NULL;
 }
 
 /* Pick the representative frame of one trace (fr[0] is the top). */
