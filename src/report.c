@@ -907,6 +907,13 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		}
 		have_frame = fr == 1;
 		int wants_frame = strstr(f->title, "{FRAME}") != NULL;
+		if (!have_frame && wants_frame && f->else_next) {
+			/* this format needs its frame; a later one names the
+			 * report without it */
+			corrupt = NULL;
+			c.f = NULL;
+			continue;
+		}
 		if (have_frame) {
 			if ((rc = cs_title_func(r, frame.data, &tfunc)))
 				goto out;

@@ -315,6 +315,10 @@ static int directive(loader *L, const char *key, const char *val)
 		}
 		if (!strcmp(key, "requires"))
 			return re_compile(L, &f->requires, val, PCRE2_MULTILINE);
+		if (!strcmp(key, "else-next")) {
+			f->else_next = 1;
+			return 0;
+		}
 		if (!strcmp(key, "stackless")) {
 			f->stackless = 1;
 			return 0;

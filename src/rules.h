@@ -47,6 +47,7 @@ typedef struct cs_format {
 	int no_frame_ok;  /* a missing frame is not corruption */
 	int needs_trace;  /* without a call trace the frame is "corrupted" */
 	int stackless;    /* the report has no stack by design */
+	int else_next;    /* without a frame, try the next format */
 	cs_re requires;   /* reports without a match are corrupted */
 	char *where;
 } cs_format;
