@@ -3,13 +3,17 @@
  *
  * A line that holds a crash kind's start marker (and none of its `not`
  * patterns, nor the global `not-crash` patterns) opens a block. The block
- * takes the following lines of the same caller (lines of other tasks/CPUs
- * are left out when both carry caller ids) until
+ * takes the following lines of the same caller (with caller ids on, lines
+ * of other tasks/CPUs and user-space output are left out) until
  *   - a line matches `block-stop` (not kept),
- *   - another crash starts whose kind does not `follow` (panic lines follow),
+ *   - another crash starts, unless its kind `follows` (panic lines), is
+ *     `nested` (periodic messages), is absorbed by the open block's kinds
+ *     (`absorbs`: "kernel BUG at" then "invalid opcode"), or repeats the
+ *     header (symbolized headers repeat once per inline frame),
  *   - max_report_lines lines were taken,
  *   - the input ends.
- * Finished blocks are classified into reports and queued in order.
+ * Finished blocks are classified into reports and queued in order; a report
+ * waits in a short queue so that a later kernel panic still marks it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -102,15 +106,6 @@ static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
 	return *best != NULL;
 }
 
-/* Find the crash start in a line: earliest position, then longest marker.
- * Returns the crash kind and sets *col, or NULL.
- *
- * The scan is a Wu-Manber multi-pattern search over the first 4 bytes of
- * every marker: a window of 4 bytes slides along the line, and the table of
- * 2-byte blocks says how far it may move without passing a marker prefix.
- * Windows that may start a marker are checked against a bitmap of hashed
- * 4-byte prefixes, and only then compared with the markers. Lines without a
- * marker cost about one table lookup per two or three bytes. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <tmmintrin.h>
 #define CS_HAVE_TEDDY 1
