@@ -459,15 +459,20 @@ static int stall_frame(classify *c, cs_buf *out)
  * when given (groups many callers of one primitive into one bucket). */
 static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 {
-	size_t at = 0;
-	if (!c->r->call_trace.code || !first_trace(c, &at))
-		return 0;
-	for (size_t i = at + 1; i < c->b->nlines; i++) {
+	/* from the header: the instruction pointer of the looping task
+	 * (RIP before "Call Trace:") counts as the top of its trace */
+	int traced = 0;
+	for (size_t i = 0; i < c->b->nlines; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (!fn || !*fn) {
-			if (line_is(c, i, LINE_END) || line_is(c, i, LINE_TRACE))
+			if (line_is(c, i, LINE_TRACE)) {
+				if (traced)
+					break;
+				traced = 1;
+			} else if (traced && line_is(c, i, LINE_END)) {
 				break;
+			}
 			continue;
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
