@@ -360,6 +360,36 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		return 0;
 	if (arm && !strcmp(f->func, "null"))
 		return 0; /* powerpc "[sp] [0000000000000000] (null)" */
+	if (arm) {
+		/* "[<pc>] (callee) from [<lr>] (caller+0x1c/0x24)": the line
+		 * stands for the call in the caller, at the return address lr
+		 * (like an x86 frame). A noreturn call shows as the next
+		 * function at +0x0: that is what the kernel unwound to. */
+		cur k = c;
+		k.i++;
+		while (k.i < k.len && k.s[k.i] == ' ')
+			k.i++;
+		uint64_t lr;
+		if (at(&k, "from ")) {
+			k.i += 5;
+			if (parse_addr_bracket(&k, &lr)) {
+				while (k.i < k.len && k.s[k.i] == ' ')
+					k.i++;
+				if (k.i < k.len && k.s[k.i] == '(') {
+					k.i++;
+					crashsig_frame cf;
+					memset(&cf, 0, sizeof(cf));
+					if (parse_symbol(&k, &cf, &buf, &left, 0)) {
+						cf.addr = lr;
+						cf.flags |= CRASHSIG_FRAME_HAS_ADDR |
+							    (f->flags & CRASHSIG_FRAME_UNRELIABLE);
+						*f = cf;
+						return 1;
+					}
+				}
+			}
+		}
+	}
 	/* Anything after the frame must look like trailing frame noise, not
 	 * prose: "(unreliable)", ") from [<...>] (...)", ")" (s390). */
 	size_t j = c.i;

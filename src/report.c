@@ -253,22 +253,6 @@ static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n)
 	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
 }
 
-/* The caller in an arm backtrace line "[<pc>] (f) from [<lr>] (g+0x1/0x2)". */
-static const char *arm_caller(const char *l, size_t len, size_t *n)
-{
-	const char *e = l + len;
-	const char *p = memmem(l, len, ") from [<", 9);
-	if (!p)
-		return NULL;
-	p = memchr(p + 9, '(', (size_t)(e - p - 9));
-	if (!p)
-		return NULL;
-	const char *q = ++p;
-	while (q < e && *q != '+' && *q != ')' && *q != ' ')
-		q++;
-	*n = (size_t)(q - p);
-	return *n ? p : NULL;
-}
 
 /* Scan frames starting at line i; returns first acceptable frame function
  * (copied into out) or 0. Stops at the end of the trace. */
@@ -296,21 +280,10 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 		/* "? func" frames are stale stack contents, not calls */
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
-		if (!skipped(c, fn)) {
-			cs_buf_clear(out);
-			return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
-		}
-		/* arm: the caller on the last line of a run is a frame too */
-		size_t cl;
-		unsigned nfl = 0;
-		const char *caller = arm_caller(l, len, &cl);
-		if (caller && (i + 1 >= c->b->nlines || !frame_func(c, i + 1, &nfl))) {
-			cs_buf_clear(out);
-			if (cs_buf_add(out, caller, cl))
-				return CRASHSIG_ENOMEM;
-			if (!skipped(c, out->data))
-				return 1;
-		}
+		if (skipped(c, fn))
+			continue;
+		cs_buf_clear(out);
+		return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
 	}
 	return 0;
 }
@@ -381,8 +354,6 @@ static int stall_frame(classify *c, cs_buf *out)
 	int have_fallback = 0;
 	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
 		int end_of_trace = i == c->b->nlines;
-		size_t len = 0;
-		const char *l = end_of_trace ? NULL : line_at(c->b, i, &len);
 		unsigned fl = 0;
 		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
 		if (!end_of_trace && (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
@@ -435,14 +406,6 @@ static int stall_frame(classify *c, cs_buf *out)
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
-		/* arm "[<pc>] (f) from [<lr>] (g+0x1c/0x24)": the last line of a
-		 * run also names its caller g, which no later line does */
-		unsigned nfl = 0;
-		size_t cl;
-		const char *caller = arm_caller(l, len, &cl);
-		if (caller && (i + 1 >= c->b->nlines || !frame_func(c, i + 1, &nfl)) &&
-		    !(fr[n++] = cs_strndup(caller, cl)))
-			rc = CRASHSIG_ENOMEM;
 	}
 	if (!rc && have_fallback) {
 		cs_buf_clear(out);

@@ -70,8 +70,14 @@ static void test_ip_lines(void **state)
 static void test_other_arches(void **state)
 {
 	(void)state;
+	/* arm: the line is the call in the caller, at the return address */
 	assert_true(parse("[<8010e300>] (show_stack) from [<8018de80>] (rcu_check_callbacks+0x7a0/0x7a8)"));
-	assert_string_equal(F.func, "show_stack");
+	assert_string_equal(F.func, "rcu_check_callbacks");
+	assert_int_equal(F.offset, 0x7a0);
+	assert_int_equal(F.size, 0x7a8);
+	assert_int_equal(F.addr, 0x8018de80);
+	assert_true(parse("[<818e9a30>] (__fortify_panic) from [<8062a3b0>] (ext4_fileattr_get+0x0/0x78)"));
+	assert_string_equal(F.func, "ext4_fileattr_get");
 	assert_true(parse("[c000000000e0fd20] [c0000000000207a4] show_stack+0x94/0x1e0 (unreliable)"));
 	assert_string_equal(F.func, "show_stack");
 	assert_int_equal(F.addr, 0xc0000000000207a4ULL);
