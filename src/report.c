@@ -369,7 +369,7 @@ static int stall_frame(classify *c, cs_buf *out)
 				int anchored;
 				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
 							      &anchored);
-				if (!anchored && reset_at)
+				if ((!anchored || !pick) && reset_at)
 					pick = stall_pick(c, fr, n, &anchored);
 				if (pick && anchored) {
 					cs_buf_clear(out);
