@@ -502,11 +502,10 @@ static size_t frame_line(classify *c, const char *func)
 }
 
 /* Run the format's frame sources; 1 and out set when found. */
-static int guilty_frame(classify *c, cs_buf *out)
+static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *out)
 {
-	const cs_format *f = c->f;
-	for (size_t s = 0; s < f->nsteps; s++) {
-		const cs_step *st = &f->steps[s];
+	for (size_t s = 0; s < nsteps; s++) {
+		const cs_step *st = &steps[s];
 		int rc = 0;
 		size_t at;
 		switch (st->kind) {
@@ -579,7 +578,12 @@ static int guilty_frame(classify *c, cs_buf *out)
 	return 0;
 }
 
-/* Expand a title template ($1..$9, {FRAME}). */
+static int guilty_frame(classify *c, cs_buf *out)
+{
+	return run_steps(c, c->f->steps, c->f->nsteps, out);
+}
+
+/* Expand a title template ($1..$9, {FRAME}, {ORIGIN}). */
 static int expand_template(classify *c, const char *tmpl, const char *frame,
 			   cs_buf *out)
 {
@@ -598,6 +602,22 @@ static int expand_template(classify *c, const char *tmpl, const char *frame,
 			if (cs_buf_adds(out, frame ? frame : "corrupted"))
 				return CRASHSIG_ENOMEM;
 			t += 6;
+			continue;
+		}
+		if (!strncmp(t, "{ORIGIN}", 8)) {
+			cs_buf of = {0}, on = {0};
+			int r = run_steps(c, c->f->osteps, c->f->nosteps, &of);
+			if (r < 0 || (r == 1 && cs_title_func(c->r, of.data, &on))) {
+				cs_buf_free(&of);
+				cs_buf_free(&on);
+				return CRASHSIG_ENOMEM;
+			}
+			int e = cs_buf_adds(out, r == 1 ? on.data : "corrupted");
+			cs_buf_free(&of);
+			cs_buf_free(&on);
+			if (e)
+				return CRASHSIG_ENOMEM;
+			t += 7;
 			continue;
 		}
 		if (cs_buf_addc(out, *t))

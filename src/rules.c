@@ -338,10 +338,13 @@ static int directive(loader *L, const char *key, const char *val)
 			f->nskip++;
 			return rc;
 		}
-		if (!strcmp(key, "frame")) {
-			if (grow((void **)&f->steps, f->nsteps, sizeof(cs_step)))
+		if (!strcmp(key, "frame") || !strcmp(key, "origin")) {
+			int origin = key[0] == 'o';
+			cs_step **arr = origin ? &f->osteps : &f->steps;
+			size_t *n = origin ? &f->nosteps : &f->nsteps;
+			if (grow((void **)arr, *n, sizeof(cs_step)))
 				return CRASHSIG_ENOMEM;
-			cs_step *s = &f->steps[f->nsteps++];
+			cs_step *s = &(*arr)[(*n)++];
 			if (!strncmp(val, "group ", 6)) {
 				s->kind = CS_STEP_GROUP;
 				s->group = atoi(val + 6);
@@ -678,6 +681,11 @@ void cs_rules_free(cs_rules *r)
 				re_free(&f->steps[k].re);
 				free(f->steps[k].name);
 			}
+			for (size_t k = 0; k < f->nosteps; k++) {
+				re_free(&f->osteps[k].re);
+				free(f->osteps[k].name);
+			}
+			free(f->osteps);
 			free(f->steps);
 			for (size_t k = 0; k < f->nskip; k++)
 				re_free(&f->skip[k]);

@@ -41,6 +41,8 @@ typedef struct cs_format {
 	char *alt_title; /* extra alternative title template, or NULL */
 	cs_step *steps;
 	size_t nsteps;
+	cs_step *osteps; /* "origin": a second frame for alt-title's {ORIGIN} */
+	size_t nosteps;
 	cs_re *skip;   /* format-specific skip patterns */
 	size_t nskip;
 	int corrupted;    /* reports of this format are always corrupted */
