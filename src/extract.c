@@ -42,6 +42,8 @@ struct crashsig_parser {
 	rq_node *head, *tail;   /* reports ready for crashsig_parser_next */
 	rq_node *phead, *ptail; /* finished, but a later panic may still mark them */
 	size_t npending;
+	uint64_t nlines;        /* lines seen so far */
+	int booting;            /* the log began with a boot, no kernel line yet */
 	int err;
 };
 
@@ -309,12 +311,19 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	size_t col = 0;
 	/* Outside a crash block, a line without any start marker (in its raw
 	 * form: console prefixes do not hide markers) needs no normalization. */
+	p->nlines++;
+	if (p->booting && len && data[0] == '[')
+		p->booting = 0; /* the first kernel line: the boot is over */
 	if (!p->open && !find_start(p, data, len, &col, 1))
 		return 0;
 	int rc = cs_normalize(data, len, &ln, &p->scratch);
 	if (rc)
 		return rc;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
+	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
+		p->booting = 1; /* a log that starts with a boot is no reboot */
+		c = NULL;
+	}
 	if (p->phead && c && c->follows &&
 	    re_hit(p, &r->panic, ln.text, ln.len))
 		mark_panicked(p);

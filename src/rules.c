@@ -264,6 +264,10 @@ static int directive(loader *L, const char *key, const char *val)
 			c->absorbs = n;
 			return 0;
 		}
+		if (!strcmp(key, "not-first")) {
+			c->not_first = 1;
+			return 0;
+		}
 		if (!strcmp(key, "nested")) {
 			c->nested = 1;
 			return 0;

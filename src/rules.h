@@ -68,6 +68,7 @@ typedef struct cs_crash {
 	int suppressed; /* reports of this kind are suppressed */
 	int strict;     /* a block that matches no format is no crash */
 	int nested;     /* inside an open block, its start is just a line */
+	int not_first;  /* no crash when nothing was printed before it */
 } cs_crash;
 
 /* Index of the start markers of all crash kinds, for the extractor's scan
