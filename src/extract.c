@@ -57,6 +57,7 @@ static void block_reset(cs_block *b)
 	b->panicked = 0;
 	b->nabsorbed = 0;
 	b->only_starts = 1;
+	b->seen = 0;
 }
 
 static int block_add(cs_block *b, const char *s, size_t n)
@@ -333,9 +334,24 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return 0;
 	}
 	cs_block *b = &p->blk;
-	/* with caller ids on, a line of another caller, or a line without one
-	 * (user space writing to the console), is not part of this report */
+	/* With caller ids on, a line of another caller or without one (user
+	 * space writing to the console) is not part of this report. A crash
+	 * start on a kernel line without caller id comes from another log
+	 * (concatenated input) and begins a new report. */
 	int other = b->caller[0] && strcmp(b->caller, ln.caller);
+	if (other && c && !ln.caller[0] && ln.has_ts && !c->follows) {
+		if ((rc = close_block(p)))
+			return rc;
+		return open_block(p, c, col, &ln, off, raw_len);
+	}
+	/* a report is a burst of output: it does not outlast many foreign lines */
+	if (++b->seen > 4 * p->ctx->opts.max_report_lines) {
+		if ((rc = close_block(p)))
+			return rc;
+		if (c)
+			return open_block(p, c, col, &ln, off, raw_len);
+		return 0;
+	}
 	/* Symbolization repeats the header once per inline frame:
 	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2". */
 	int repeat = c == b->crash && b->only_starts;

@@ -21,6 +21,7 @@ typedef struct cs_block {
 	char caller[16];
 	int panicked;
 	int only_starts;       /* every line so far was a start line */
+	size_t seen;           /* lines seen since the block opened */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
 	const cs_crash *absorbed_kinds[CS_MAX_ABSORBED];
 	size_t nabsorbed;

@@ -144,6 +144,34 @@ static void test_stacks(void **state)
 	crashsig_reports_free(r, n);
 }
 
+static void test_callers(void **state)
+{
+	(void)state;
+	/* other callers and user-space output stay out of a report; a crash
+	 * of a log without caller ids (concatenated input) starts a new one */
+	const char log[] =
+		"[   10.1][ T100] BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
+		"[   10.1][ T200] WARNING: CPU: 1 PID: 200 at kernel/other.c:1 other_fn+0x1/0x2\n"
+		"SYZFAIL: failed to recv rpc\n"
+		"[   10.1][ T100] RIP: 0010:first_fn+0xc/0x20\n"
+		"[   10.1][ T100] Call Trace:\n"
+		"[   10.1][ T100]  caller_fn+0x1/0x2\n"
+		"[   20.0] general protection fault: 0000 [#1] SMP\n"
+		"[   20.0] RIP: 0010:second_fn+0x1/0x2\n";
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(crashsig_report_title(r[0]),
+			    "BUG: unable to handle kernel NULL pointer dereference in first_fn");
+	size_t len;
+	const char *text = crashsig_report_text(r[0], &len);
+	assert_null(strstr(text, "other_fn"));
+	assert_null(strstr(text, "SYZFAIL"));
+	assert_string_equal(crashsig_report_title(r[1]), "general protection fault in second_fn");
+	crashsig_reports_free(r, n);
+}
+
 static void test_no_rules_context(void **state)
 {
 	(void)state;
@@ -169,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_no_crash),
 		cmocka_unit_test(test_stacks),
 		cmocka_unit_test(test_no_rules_context),
+		cmocka_unit_test(test_callers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
