@@ -141,6 +141,7 @@ typedef struct classify {
 	int matched_groups;
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
+	int frame_from_ip;   /* the frame came from the faulting pc line */
 	struct fcache_ent {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
 		unsigned char cls;   /* LINE_* bits, see line_is() */
@@ -550,6 +551,7 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 				if (skipped(c, fn))
 					break;
 				cs_buf_clear(out);
+				c->frame_from_ip = 1;
 				return cs_buf_adds(out, fn) ? CRASHSIG_ENOMEM : 1;
 			}
 			break;
@@ -886,8 +888,11 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		if (fr > 0 && interleaved(&c, frame_line(&c, c.renamed_from.len
 								   ? c.renamed_from.data
 								   : frame.data))) {
+			/* the faulting pc is the CPU's own word; a frame taken from a
+			 * stack with foreign lines above it is not */
 			corrupt = "another task's output is interleaved into the report";
-			fr = 0;
+			if (!c.frame_from_ip)
+				fr = 0;
 		}
 		if (fr < 0) {
 			rc = fr;
