@@ -655,6 +655,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Expand tmpl with frame, sanitize it into *stitle (scratch: *title) and
+ * add it to the alternative titles unless it is the title itself. */
+static int add_alt_title(classify *c, crashsig_report *rep, const char *tmpl,
+			 const char *frame, cs_buf *title, cs_buf *stitle)
+{
+	int rc = expand_template(c, tmpl, frame, title);
+	if (!rc)
+		rc = cs_title_sanitize(c->r, title->data, stitle);
+	if (!rc && strcmp(stitle->data, rep->title))
+		rc = add_str(&rep->alts, &rep->nalts, stitle->data);
+	return rc;
+}
+
 /* Apply the "alt" table to title t; add results to r->alts. */
 static int add_alts(classify *c, crashsig_report *rep, const char *t)
 {
@@ -1003,29 +1016,21 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		int mangled = frame.data[0] == '_' &&
 			      (frame.data[1] == 'R' || frame.data[1] == 'Z');
 		if (!mangled && strcmp(frame.data, tfunc.data)) {
-			if ((rc = expand_title(&c, frame.data, &title)) ||
-			    (rc = cs_title_sanitize(r, title.data, &stitle)))
+			if ((rc = add_alt_title(&c, rep, c.f->title, frame.data, &title,
+						&stitle)))
 				goto out;
 			rc = CRASHSIG_ENOMEM;
-			if (strcmp(stitle.data, rep->title) &&
-			    add_str(&rep->alts, &rep->nalts, stitle.data))
-				goto out;
 			if (add_alts(&c, rep, stitle.data))
 				goto out;
 		}
 	}
 	if (add_alts(&c, rep, rep->title))
 		goto out;
-	if (c.f && c.f->alt_title) {
-		if ((rc = expand_template(&c, c.f->alt_title,
-					  have_frame ? tfunc.data : NULL, &title)) ||
-		    (rc = cs_title_sanitize(r, title.data, &stitle)))
-			goto out;
-		rc = CRASHSIG_ENOMEM;
-		if (strcmp(stitle.data, rep->title) &&
-		    add_str(&rep->alts, &rep->nalts, stitle.data))
-			goto out;
-	}
+	if (c.f && c.f->alt_title &&
+	    (rc = add_alt_title(&c, rep, c.f->alt_title, have_frame ? tfunc.data : NULL,
+				&title, &stitle)))
+		goto out;
+	rc = CRASHSIG_ENOMEM;
 	if (rep->nalts > 1)
 		qsort(rep->alts, rep->nalts, sizeof(char *), cmp_str);
 	rc = 0;
