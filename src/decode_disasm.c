@@ -62,30 +62,38 @@ static size_t parse_num(const char *s, int *neg, uint64_t *v)
 	return i;
 }
 
-/* Rewrite capstone's AT&T operand text into objdump's: hex everywhere,
- * immediates unsigned in operand size, explicit 0x0 displacements, scale
- * ",1", no space after commas. */
+static const char hexd[] = "0123456789abcdef";
+
+/* Hex digits of v, least significant first, into tmp; returns their count. */
+static int hex_digits(uint64_t v, char tmp[16])
+{
+	int n = 0;
+	do {
+		tmp[n++] = hexd[v & 15];
+		v >>= 4;
+	} while (v);
+	return n;
+}
+
 /* Write "0x%llx" (with an optional prefix) without printf. */
 static size_t put_hex(char *o, const char *pfx, uint64_t v)
 {
-	static const char hx[] = "0123456789abcdef";
 	size_t k = 0;
 	while (*pfx)
 		o[k++] = *pfx++;
 	o[k++] = '0';
 	o[k++] = 'x';
-	char tmp[20];
-	int n = 0;
-	do {
-		tmp[n++] = hx[v & 15];
-		v >>= 4;
-	} while (v);
+	char tmp[16];
+	int n = hex_digits(v, tmp);
 	while (n)
 		o[k++] = tmp[--n];
 	o[k] = 0;
 	return k;
 }
 
+/* Rewrite capstone's AT&T operand text into objdump's: hex everywhere,
+ * immediates unsigned in operand size, explicit 0x0 displacements, scale
+ * ",1", no space after commas. */
 static void x86_fix_ops(const cs_insn *in, char *ops, size_t cap)
 {
 	const cs_x86 *x = &in->detail->x86;
@@ -892,17 +900,11 @@ static int add_insn(dec_code *c, uint64_t addr, size_t off, size_t size,
 	return 0;
 }
 
-static const char hexd[] = "0123456789abcdef";
-
 /* Append "%4llx:\t" without printf. */
 static char *put_addr(char *o, uint64_t v)
 {
-	char tmp[20];
-	int n = 0;
-	do {
-		tmp[n++] = hexd[v & 15];
-		v >>= 4;
-	} while (v);
+	char tmp[16];
+	int n = hex_digits(v, tmp);
 	for (int k = n; k < 4; k++)
 		*o++ = ' ';
 	while (n)
