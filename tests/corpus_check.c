@@ -18,6 +18,8 @@
 
 #include <crashsig/crashsig.h>
 
+#include "testutil.h"
+
 typedef struct expect {
 	char *title;
 	char *alts[64];
@@ -28,36 +30,18 @@ typedef struct expect {
 	int corrupted, suppressed, panicked;
 } expect;
 
+/* The file with '\r' dropped, as the reference scorer reads it. */
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
-	}
-	fclose(f);
+	char *buf = test_read_file(path, len);
 	if (buf) {
-		/* drop '\r' as the reference scorer does */
 		size_t w = 0;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < *len; i++)
 			if (buf[i] != '\r')
 				buf[w++] = buf[i];
-		n = w;
-		buf[n < cap ? n : cap - 1] = 0;
+		buf[w] = 0;
+		*len = w;
 	}
-	*len = n;
 	return buf;
 }
 

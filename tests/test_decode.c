@@ -13,6 +13,8 @@
 #include "crashsig/crashsig.h"
 #include "crashsig/decode.h"
 
+#include "testutil.h"
+
 #ifndef CRASHSIG_DECODE_FIXTURE_DIR
 #ifdef CRASHSIG_SOURCE_DIR
 #define CRASHSIG_DECODE_FIXTURE_DIR CRASHSIG_SOURCE_DIR "/fixtures/decode"
@@ -24,30 +26,6 @@
 #define CRASHSIG_SHARED_DIR "../shared"
 #endif
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	for (;;) {
-		if (n == cap) {
-			cap *= 2;
-			b = realloc(b, cap);
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		if (!k)
-			break;
-		n += k;
-	}
-	fclose(f);
-	b = realloc(b, n + 1);
-	b[n] = 0;
-	*len = n;
-	return b;
-}
-
 /* Decode a fixture; the caller frees *r and *d. */
 static void decode_fixture(const char *name, crashsig_arch arch,
 			   crashsig_decoder **d, crashsig_decoded **r)
@@ -55,7 +33,7 @@ static void decode_fixture(const char *name, crashsig_arch arch,
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", CRASHSIG_DECODE_FIXTURE_DIR, name);
 	size_t len = 0;
-	char *text = slurp(path, &len);
+	char *text = test_read_file(path, &len);
 	assert_non_null(text);
 	assert_int_equal(crashsig_decoder_new(d, NULL), CRASHSIG_OK);
 	assert_int_equal(crashsig_decoder_decode(*d, text, len, arch, r),
@@ -480,7 +458,7 @@ static void test_bad_input(void **state)
 static int compare_case(crashsig_decoder *d, const char *in, const char *out)
 {
 	size_t il, ol;
-	char *itext = slurp(in, &il), *otext = slurp(out, &ol);
+	char *itext = test_read_file(in, &il), *otext = test_read_file(out, &ol);
 	if (!itext || !otext) {
 		free(itext);
 		free(otext);

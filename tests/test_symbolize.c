@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <gelf.h>
 #include <libelf.h>
 #include <zstd.h>
@@ -87,17 +89,8 @@ static int file_exists(const char *p)
 
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)n + 1);
+	char *b = test_read_file(path, len);
 	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = 0;
-	fclose(f);
-	*len = (size_t)n;
 	return b;
 }
 
