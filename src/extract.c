@@ -80,8 +80,7 @@ static int block_add(cs_block *b, const char *s, size_t n)
 
 static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
 {
-	return re->code &&
-	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, p->md, NULL) > 0;
+	return cs_re_match(re, s, n, 0, p->md);
 }
 
 /* Does a marker start at s[i]? With prefilter set, any marker counts

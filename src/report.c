@@ -25,6 +25,32 @@ static const char *line_at(const cs_block *b, size_t i, size_t *len)
 	return b->text.data + s;
 }
 
+/* Append group g of a match (ovector ov, n groups) of subject; an unset or
+ * missing group appends nothing. */
+static int append_group(cs_buf *out, const char *subject, const PCRE2_SIZE *ov,
+			int n, int g)
+{
+	if (g >= n || ov[2 * g] == PCRE2_UNSET)
+		return 0;
+	return cs_buf_add(out, subject + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
+/* Append replacement text repl, with $0..$9 taken from the match. */
+static int append_repl(cs_buf *out, const char *repl, const char *subject,
+		       const PCRE2_SIZE *ov, int n)
+{
+	for (const char *t = repl; *t; t++) {
+		int rc;
+		if (*t == '$' && cs_isdigit((unsigned char)t[1]))
+			rc = append_group(out, subject, ov, n, *++t - '0');
+		else
+			rc = cs_buf_addc(out, *t);
+		if (rc)
+			return CRASHSIG_ENOMEM;
+	}
+	return 0;
+}
+
 /* Replace every match of re in in by repl ($0..$9); result in out. */
 static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 		     pcre2_match_data *md, cs_buf *out)
@@ -36,20 +62,9 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 		if (rc <= 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		if (cs_buf_add(out, in + copied, ov[0] - copied))
+		if (cs_buf_add(out, in + copied, ov[0] - copied) ||
+		    append_repl(out, s->repl, in, ov, rc))
 			return CRASHSIG_ENOMEM;
-		for (const char *t = s->repl; *t; t++) {
-			if (*t == '$' && cs_isdigit((unsigned char)t[1])) {
-				int g = t[1] - '0';
-				t++;
-				if (g < rc && ov[2 * g] != PCRE2_UNSET &&
-				    cs_buf_add(out, in + ov[2 * g], ov[2 * g + 1] - ov[2 * g]))
-					return CRASHSIG_ENOMEM;
-				continue;
-			}
-			if (cs_buf_addc(out, *t))
-				return CRASHSIG_ENOMEM;
-		}
 		copied = ov[1];
 		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
 	}
@@ -93,13 +108,21 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 	return rc;
 }
 
+/* Rust v0 (_R...) and C++ (_Z...) symbols as their source spells them
+ * ("<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap");
+ * malloc'd, or NULL for other names. */
+static char *demangle(const char *func)
+{
+	if (func[0] == '_' && func[1] == 'R')
+		return rust_demangle(func, 0);
+	if (func[0] == '_' && func[1] == 'Z')
+		return cplus_demangle_v3(func, 0);
+	return NULL;
+}
+
 int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 {
-	char *dm = NULL;
-	if (func[0] == '_' && func[1] == 'R')
-		dm = rust_demangle(func, 0);
-	else if (func[0] == '_' && func[1] == 'Z')
-		dm = cplus_demangle_v3(func, 0);
+	char *dm = demangle(func);
 	if (dm) {
 		cs_buf_clear(out);
 		int e = cs_buf_adds(out, dm);
@@ -151,6 +174,11 @@ typedef struct classify {
 	cs_buf fnames;
 } classify;
 
+static int hit(classify *c, const cs_re *re, const char *s, size_t n)
+{
+	return cs_re_match(re, s, n, 0, c->md2);
+}
+
 /* Skip patterns see the function name without compiler suffixes
  * (".constprop.0", ".isra.3", ".cold", ...). */
 static int skipped(classify *c, const char *func)
@@ -158,12 +186,10 @@ static int skipped(classify *c, const char *func)
 	size_t n = cs_func_base_len(func, strlen(func));
 	if (!n)
 		return 1;
-	if (c->r->skip.code &&
-	    pcre2_match(c->r->skip.code, (PCRE2_SPTR)func, n, 0, 0, c->md2, NULL) > 0)
+	if (hit(c, &c->r->skip, func, n))
 		return 1;
 	for (size_t i = 0; i < c->f->nskip; i++)
-		if (pcre2_match(c->f->skip[i].code, (PCRE2_SPTR)func, n, 0, 0, c->md2,
-				NULL) > 0)
+		if (hit(c, &c->f->skip[i], func, n))
 			return 1;
 	return 0;
 }
@@ -171,8 +197,8 @@ static int skipped(classify *c, const char *func)
 /* Does line i parse as a usable frame? Returns the function or NULL. */
 enum { LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8 };
 
-static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n);
 static int ensure_fcache(classify *c);
+
 
 /* Does line i open a call trace (LINE_TRACE) or end one (LINE_END)? The
  * answers are cached: the frame sources ask about the same lines often. */
@@ -186,7 +212,7 @@ static int line_is(classify *c, size_t i, unsigned what)
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
 		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace : &c->r->stack_end;
-		e->cls |= (unsigned char)(known | (re_hit0(c, re, l, len) ? what : 0));
+		e->cls |= (unsigned char)(known | (hit(c, re, l, len) ? what : 0));
 	}
 	return (e->cls & what) != 0;
 }
@@ -214,14 +240,8 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		crashsig_frame f;
 		e->state = 1;
 		if (cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
-			/* Rust v0 (_R...) and C++ (_Z...) symbols are named as
-			 * their source spells them:
-			 * <ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap */
-			char *dm = NULL;
-			if (f.func[0] == '_' && f.func[1] == 'R')
-				dm = rust_demangle(f.func, 0);
-			else if (f.func[0] == '_' && f.func[1] == 'Z')
-				dm = cplus_demangle_v3(f.func, 0);
+			/* skip patterns see demangled names */
+			char *dm = demangle(f.func);
 			const char *name = dm ? dm : f.func;
 			size_t fl = strlen(name);
 			e->off = c->fnames.len;
@@ -248,11 +268,6 @@ static int is_marker(const char *l, size_t len)
 	return len >= 3 && l[0] == '<' && l[len - 1] == '>' && len < 12;
 }
 
-static int re_hit0(classify *c, const cs_re *re, const char *s, size_t n)
-{
-	return re->code &&
-	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
-}
 
 
 /* Scan frames starting at line i; returns first acceptable frame function
@@ -305,7 +320,7 @@ static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
 	for (size_t i = from; i < c->b->nlines; i++) {
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
-		if (pcre2_match(re->code, (PCRE2_SPTR)l, len, 0, 0, c->md2, NULL) > 0) {
+		if (hit(c, re, l, len)) {
 			*at = i;
 			return 1;
 		}
@@ -318,7 +333,7 @@ static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
 {
 	size_t anchor = (size_t)-1;
 	for (size_t j = 0; j < n && anchor == (size_t)-1; j++)
-		if (re_hit0(c, &c->r->stall_anchor, fr[j], strlen(fr[j])))
+		if (hit(c, &c->r->stall_anchor, fr[j], strlen(fr[j])))
 			anchor = j;
 	*anchored = anchor != (size_t)-1;
 	if (!*anchored) {
@@ -329,7 +344,7 @@ static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
 	}
 	for (size_t k = anchor; k-- > 0;)
 		if (!skipped(c, fr[k]) &&
-		    !re_hit0(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
+		    !hit(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
 			return fr[k];
 	return NULL;
 }
@@ -392,9 +407,9 @@ static int stall_frame(classify *c, cs_buf *out)
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
 		size_t fnl = strlen(fn);
-		if (re_hit0(c, &c->r->stall_ignore, fn, fnl))
+		if (hit(c, &c->r->stall_ignore, fn, fnl))
 			ignore = 1;
-		if (re_hit0(c, &c->r->stall_reset, fn, fnl)) {
+		if (hit(c, &c->r->stall_reset, fn, fnl)) {
 			/* frames above the interrupt are kept aside: when nothing
 			 * below it is a dispatcher, the interrupted code itself
 			 * (a softirq handler, say) is what looped */
@@ -441,7 +456,7 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
-		if (re_hit0(c, &st->re, fn, strlen(fn))) {
+		if (hit(c, &st->re, fn, strlen(fn))) {
 			cs_buf_clear(out);
 			cs_buf_clear(&c->renamed_from);
 			if (st->name && cs_buf_adds(&c->renamed_from, fn))
@@ -477,14 +492,11 @@ static int has_stack_frames(classify *c)
  * wrong stack: is there a corrupt-frame before line `until`? */
 static int interleaved(classify *c, size_t until)
 {
-	if (!c->r->corrupt_frame.code)
-		return 0;
-	for (size_t i = 0; i < c->b->nlines && i < until; i++) {
+	for (size_t i = 0; c->r->corrupt_frame.code && i < c->b->nlines && i < until; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&
-		    pcre2_match(c->r->corrupt_frame.code, (PCRE2_SPTR)fn,
-				cs_func_base_len(fn, strlen(fn)), 0, 0, c->md2, NULL) > 0)
+		    hit(c, &c->r->corrupt_frame, fn, cs_func_base_len(fn, strlen(fn))))
 			return 1;
 	}
 	return 0;
@@ -592,11 +604,8 @@ static int expand_template(classify *c, const char *tmpl, const char *frame,
 	cs_buf_clear(out);
 	for (const char *t = tmpl; *t; t++) {
 		if (*t == '$' && cs_isdigit((unsigned char)t[1])) {
-			int g = t[1] - '0';
-			t++;
-			if (g < c->matched_groups && c->ov[2 * g] != PCRE2_UNSET &&
-			    cs_buf_add(out, c->b->text.data + c->ov[2 * g],
-				       c->ov[2 * g + 1] - c->ov[2 * g]))
+			if (append_group(out, c->b->text.data, c->ov, c->matched_groups,
+					 *++t - '0'))
 				return CRASHSIG_ENOMEM;
 			continue;
 		}
@@ -679,17 +688,8 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 		int m = pcre2_match(s->re.code, (PCRE2_SPTR)t, n, 0, 0, c->md, NULL);
 		if (m <= 0)
 			continue;
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 		cs_buf_clear(&tmp);
-		for (const char *p = s->repl; *p && !rc; p++) {
-			if (*p == '$' && cs_isdigit((unsigned char)p[1])) {
-				int g = *++p - '0';
-				if (g < m && ov[2 * g] != PCRE2_UNSET)
-					rc = cs_buf_add(&tmp, t + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
-			} else {
-				rc = cs_buf_addc(&tmp, *p);
-			}
-		}
+		rc = append_repl(&tmp, s->repl, t, pcre2_get_ovector_pointer(c->md), m);
 		if (!rc && tmp.len && strcmp(tmp.data, rep->title))
 			rc = add_str(&rep->alts, &rep->nalts, tmp.data);
 	}
@@ -697,11 +697,6 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	return rc;
 }
 
-static int re_hit(classify *c, const cs_re *re, const char *s, size_t n)
-{
-	return re->code &&
-	       pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, c->md2, NULL) > 0;
-}
 
 /* Name of a stack from the line that introduced it. */
 static const char *stack_kind(const char *l)
@@ -891,8 +886,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		int fr = 0;
 		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
 		if (!no_trace && f->requires.code &&
-		    pcre2_match(f->requires.code, (PCRE2_SPTR)b->text.data, b->text.len, 0,
-				0, c.md2, NULL) <= 0)
+		    !hit(&c, &f->requires, b->text.data, b->text.len))
 			corrupt = "a part the report always has is missing";
 		if (no_trace)
 			corrupt = "the report has no call trace";
@@ -967,7 +961,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	/* type */
 	if (!type)
 		for (size_t i = 0; i < r->ntypes; i++)
-			if (re_hit(&c, &r->types[i].re, rep->title, strlen(rep->title))) {
+			if (hit(&c, &r->types[i].re, rep->title, strlen(rep->title))) {
 				type = r->types[i].repl;
 				break;
 			}
@@ -977,15 +971,15 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		goto out;
 
 	/* corruption */
-	if (!corrupt && re_hit(&c, &r->corrupt_title, rep->title, strlen(rep->title)))
+	if (!corrupt && hit(&c, &r->corrupt_title, rep->title, strlen(rep->title)))
 		corrupt = "title contains console noise";
-	if (!corrupt && re_hit(&c, &r->corrupt_report, b->text.data, b->text.len))
+	if (!corrupt && hit(&c, &r->corrupt_report, b->text.data, b->text.len))
 		corrupt = "report is truncated or interleaved";
 	if (corrupt && !(rep->corrupted_reason = strdup(corrupt)))
 		goto out;
 
 	rep->suppressed = b->crash->suppressed ||
-			  re_hit(&c, &r->suppress, b->text.data, b->text.len);
+			  hit(&c, &r->suppress, b->text.data, b->text.len);
 
 	/* executor */
 	if (r->executor.code &&
