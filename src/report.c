@@ -315,9 +315,9 @@ static int first_trace(classify *c, size_t *at)
 	return 0;
 }
 
-static int find_line(classify *c, const cs_re *re, size_t from, size_t *at)
+static int find_line(classify *c, const cs_re *re, size_t *at)
 {
-	for (size_t i = from; i < c->b->nlines; i++) {
+	for (size_t i = 0; i < c->b->nlines; i++) {
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
 		if (hit(c, re, l, len)) {
@@ -360,8 +360,7 @@ static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
 static int stall_frame(classify *c, cs_buf *out)
 {
 	size_t at = 0;
-	if (c->r->call_trace.code)
-		first_trace(c, &at);
+	first_trace(c, &at);
 	char **fr = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0, ignore = 0, done = 0;
@@ -473,7 +472,7 @@ static int has_stack_frames(classify *c)
 {
 	/* with a "Call Trace:" line, that trace must have frames */
 	size_t from = 1, at;
-	int traced = c->r->call_trace.code && first_trace(c, &at);
+	int traced = first_trace(c, &at);
 	if (traced)
 		from = at + 1;
 	for (size_t i = from; i < c->b->nlines; i++) {
@@ -569,11 +568,11 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			break;
 		}
 		case CS_STEP_TRACE:
-			if (c->r->call_trace.code && first_trace(c, &at))
+			if (first_trace(c, &at))
 				rc = scan_trace(c, at + 1, out);
 			break;
 		case CS_STEP_AFTER:
-			if (find_line(c, &st->re, 0, &at))
+			if (find_line(c, &st->re, &at))
 				rc = scan_trace(c, at + 1, out);
 			break;
 		case CS_STEP_ANY:
