@@ -11,6 +11,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,20 +45,70 @@ static void strlist_free(strlist *l)
 	l->n = 0;
 }
 
-/* Pending global patterns that are joined into one regex each. */
-enum { G_SKIP, G_CALL_TRACE, G_STACK_END, G_BLOCK_END, G_BLOCK_STOP,
-       G_CORRUPT_TITLE, G_CORRUPT_REPORT, G_SUPPRESS, G_NOT_CRASH,
-       G_FRAME_NORM, G_EXECUTOR, G_PANIC, G_STALL_PASS, G_STALL_ANCHOR, G_STALL_RESET, G_STALL_IGNORE, G_CORRUPT_FRAME, G_COUNT };
-static const char *const g_names[G_COUNT] = {
-	"skip", "call-trace", "stack-end", "block-end", "block-stop",
-	"corrupt-title", "corrupt-report", "suppress", "not-crash", "frame-norm",
-	"executor", "panic", "stall-pass", "stall-anchor", "stall-reset", "stall-ignore", "corrupt-frame",
+/* Global pattern directives: every line of one is joined into one regex,
+ * stored in the cs_rules field at `off`. */
+static const struct global_re {
+	const char *name;
+	size_t off;
+} globals[] = {
+	{"skip", offsetof(cs_rules, skip)},
+	{"call-trace", offsetof(cs_rules, call_trace)},
+	{"stack-end", offsetof(cs_rules, stack_end)},
+	{"block-end", offsetof(cs_rules, block_end)},
+	{"block-stop", offsetof(cs_rules, block_stop)},
+	{"corrupt-title", offsetof(cs_rules, corrupt_title)},
+	{"corrupt-report", offsetof(cs_rules, corrupt_report)},
+	{"suppress", offsetof(cs_rules, suppress)},
+	{"not-crash", offsetof(cs_rules, not_crash)},
+	{"frame-norm", offsetof(cs_rules, frame_norm)},
+	{"executor", offsetof(cs_rules, executor)},
+	{"panic", offsetof(cs_rules, panic)},
+	{"stall-pass", offsetof(cs_rules, stall_pass)},
+	{"stall-anchor", offsetof(cs_rules, stall_anchor)},
+	{"stall-reset", offsetof(cs_rules, stall_reset)},
+	{"stall-ignore", offsetof(cs_rules, stall_ignore)},
+	{"corrupt-frame", offsetof(cs_rules, corrupt_frame)},
 };
+#define G_COUNT (sizeof(globals) / sizeof(globals[0]))
+
+static cs_re *global_re(cs_rules *r, size_t g)
+{
+	return (cs_re *)((char *)r + globals[g].off);
+}
+
+/* Flag directives of crash kinds and of formats. */
+static const struct flag {
+	const char *name;
+	size_t off;
+} crash_flags[] = {
+	{"follows", offsetof(cs_crash, follows)},
+	{"suppressed", offsetof(cs_crash, suppressed)},
+	{"strict", offsetof(cs_crash, strict)},
+	{"nested", offsetof(cs_crash, nested)},
+	{"not-first", offsetof(cs_crash, not_first)},
+}, format_flags[] = {
+	{"corrupted", offsetof(cs_format, corrupted)},
+	{"no-frame-ok", offsetof(cs_format, no_frame_ok)},
+	{"needs-trace", offsetof(cs_format, needs_trace)},
+	{"stackless", offsetof(cs_format, stackless)},
+	{"else-next", offsetof(cs_format, else_next)},
+};
+
+/* Set the flag `key` of obj from table; 1 if key is one of them. */
+static int set_flag(const struct flag *table, size_t n, const char *key, void *obj)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, table[i].name)) {
+			*(int *)((char *)obj + table[i].off) = 1;
+			return 1;
+		}
+	return 0;
+}
 
 typedef struct loader {
 	cs_rules *r;
 	cs_err *err;
-	strlist globals[G_COUNT];
+	strlist pending[G_COUNT]; /* lines of each global directive */
 	strlist global_where[G_COUNT];
 	cs_crash *crash;   /* open crash kind, or NULL */
 	cs_format *format; /* open format, or NULL */
@@ -264,26 +315,9 @@ static int directive(loader *L, const char *key, const char *val)
 			c->absorbs = n;
 			return 0;
 		}
-		if (!strcmp(key, "not-first")) {
-			c->not_first = 1;
+		if (!f && set_flag(crash_flags, sizeof(crash_flags) / sizeof(crash_flags[0]),
+				   key, c))
 			return 0;
-		}
-		if (!strcmp(key, "nested")) {
-			c->nested = 1;
-			return 0;
-		}
-		if (!strcmp(key, "strict")) {
-			c->strict = 1;
-			return 0;
-		}
-		if (!strcmp(key, "follows")) {
-			c->follows = 1;
-			return 0;
-		}
-		if (!strcmp(key, "suppressed") && !f) {
-			c->suppressed = 1;
-			return 0;
-		}
 		if (!strcmp(key, "type")) {
 			char **dst = f ? &f->type : &c->type;
 			free(*dst);
@@ -313,28 +347,11 @@ static int directive(loader *L, const char *key, const char *val)
 			f->alt_title = strdup(val);
 			return f->alt_title ? 0 : CRASHSIG_ENOMEM;
 		}
-		if (!strcmp(key, "corrupted")) {
-			f->corrupted = 1;
+		if (set_flag(format_flags, sizeof(format_flags) / sizeof(format_flags[0]),
+			     key, f))
 			return 0;
-		}
 		if (!strcmp(key, "requires"))
 			return re_compile(L, &f->requires, val, PCRE2_MULTILINE);
-		if (!strcmp(key, "else-next")) {
-			f->else_next = 1;
-			return 0;
-		}
-		if (!strcmp(key, "stackless")) {
-			f->stackless = 1;
-			return 0;
-		}
-		if (!strcmp(key, "needs-trace")) {
-			f->needs_trace = 1;
-			return 0;
-		}
-		if (!strcmp(key, "no-frame-ok")) {
-			f->no_frame_ok = 1;
-			return 0;
-		}
 		if (!strcmp(key, "skip")) {
 			if (grow((void **)&f->skip, f->nskip, sizeof(cs_re)))
 				return CRASHSIG_ENOMEM;
@@ -383,11 +400,11 @@ static int directive(loader *L, const char *key, const char *val)
 			return 0;
 		}
 	}
-	for (int g = 0; g < G_COUNT; g++) {
-		if (!strcmp(key, g_names[g])) {
+	for (size_t g = 0; g < G_COUNT; g++) {
+		if (!strcmp(key, globals[g].name)) {
 			char where[300];
 			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-			if (strlist_add(&L->globals[g], val, strlen(val)) ||
+			if (strlist_add(&L->pending[g], val, strlen(val)) ||
 			    strlist_add(&L->global_where[g], where, strlen(where)))
 				return CRASHSIG_ENOMEM;
 			return 0;
@@ -478,16 +495,10 @@ static int finish(loader *L)
 	L->r->start_index.use_teddy = __builtin_cpu_supports("ssse3");
 #endif
 	cs_rules *r = L->r;
-	cs_re *dst[G_COUNT] = {&r->skip, &r->call_trace, &r->stack_end,
-			       &r->block_end, &r->block_stop, &r->corrupt_title,
-			       &r->corrupt_report, &r->suppress, &r->not_crash,
-			       &r->frame_norm, &r->executor, &r->panic,
-			       &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore,
-			       &r->corrupt_frame};
 	L->file = "(joined)";
 	L->line = 0;
-	for (int g = 0; g < G_COUNT; g++) {
-		strlist *l = &L->globals[g];
+	for (size_t g = 0; g < G_COUNT; g++) {
+		strlist *l = &L->pending[g];
 		if (!l->n)
 			continue;
 		/* Compile each piece alone first, so errors name their line. */
@@ -504,8 +515,8 @@ static int finish(loader *L)
 			if (cs_buf_adds(&b, i ? "|(?:" : "(?:") || cs_buf_adds(&b, l->v[i]) ||
 			    cs_buf_adds(&b, ")"))
 				return CRASHSIG_ENOMEM;
-		L->file = g_names[g];
-		int rc = re_compile(L, dst[g], b.data, 0);
+		L->file = globals[g].name;
+		int rc = re_compile(L, global_re(r, g), b.data, 0);
 		cs_buf_free(&b);
 		if (rc)
 			return rc;
@@ -531,8 +542,8 @@ static int finish(loader *L)
 
 static void loader_free(loader *L)
 {
-	for (int g = 0; g < G_COUNT; g++) {
-		strlist_free(&L->globals[g]);
+	for (size_t g = 0; g < G_COUNT; g++) {
+		strlist_free(&L->pending[g]);
 		strlist_free(&L->global_where[g]);
 	}
 }
@@ -700,12 +711,8 @@ void cs_rules_free(cs_rules *r)
 	free(r->crashes);
 	for (int i = 0; i < 256; i++)
 		free(r->start_index.starts[i]);
-	cs_re *g[] = {&r->skip, &r->call_trace, &r->stack_end, &r->block_end,
-		      &r->block_stop, &r->corrupt_title, &r->corrupt_report,
-		      &r->suppress, &r->not_crash, &r->frame_norm,
-		      &r->executor, &r->panic, &r->stall_pass, &r->stall_anchor, &r->stall_reset, &r->stall_ignore, &r->corrupt_frame};
-	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
-		re_free(g[i]);
+	for (size_t g = 0; g < G_COUNT; g++)
+		re_free(global_re(r, g));
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
 	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
 	for (int k = 0; k < 3; k++) {
