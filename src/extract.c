@@ -64,14 +64,8 @@ static int block_add(cs_block *b, const char *s, size_t n)
 {
 	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
 		return 0;
-	if (b->nlines == b->cap_lines) {
-		size_t cap = b->cap_lines ? b->cap_lines * 2 : 64;
-		size_t *v = realloc(b->lines, cap * sizeof(*v));
-		if (!v)
-			return CRASHSIG_ENOMEM;
-		b->lines = v;
-		b->cap_lines = cap;
-	}
+	if (cs_reserve((void **)&b->lines, &b->cap_lines, b->nlines + 1, sizeof(*b->lines)))
+		return CRASHSIG_ENOMEM;
 	b->lines[b->nlines++] = b->text.len;
 	if (cs_buf_add(&b->text, s, n) || cs_buf_addc(&b->text, '\n'))
 		return CRASHSIG_ENOMEM;
@@ -288,7 +282,7 @@ static int close_block(crashsig_parser *p)
 }
 
 static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
-		      const cs_line *ln, uint64_t off, uint64_t raw_len)
+		      const cs_line *ln, int panic, uint64_t off, uint64_t raw_len)
 {
 	block_reset(&p->blk);
 	p->open = 1;
@@ -297,8 +291,7 @@ static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
 	p->blk.start = off;
 	p->blk.end = off + raw_len;
 	memcpy(p->blk.caller, ln->caller, sizeof(p->blk.caller));
-	if (re_hit(p, &p->ctx->rules->panic, ln->text, ln->len))
-		p->blk.panicked = 1;
+	p->blk.panicked = panic;
 	return block_add(&p->blk, ln->text, ln->len);
 }
 
@@ -324,12 +317,12 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
-	if (p->phead && c && c->follows &&
-	    re_hit(p, &r->panic, ln.text, ln.len))
+	int panic = re_hit(p, &r->panic, ln.text, ln.len);
+	if (panic && p->phead)
 		mark_panicked(p);
 	if (!p->open) {
 		if (c)
-			return open_block(p, c, col, &ln, off, raw_len);
+			return open_block(p, c, col, &ln, panic, off, raw_len);
 		return 0;
 	}
 	cs_block *b = &p->blk;
@@ -341,14 +334,14 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	if (other && c && !ln.caller[0] && ln.has_ts && !c->follows) {
 		if ((rc = close_block(p)))
 			return rc;
-		return open_block(p, c, col, &ln, off, raw_len);
+		return open_block(p, c, col, &ln, panic, off, raw_len);
 	}
 	/* a report is a burst of output: it does not outlast many foreign lines */
 	if (++b->seen > 4 * p->ctx->opts.max_report_lines) {
 		if ((rc = close_block(p)))
 			return rc;
 		if (c)
-			return open_block(p, c, col, &ln, off, raw_len);
+			return open_block(p, c, col, &ln, panic, off, raw_len);
 		return 0;
 	}
 	/* Symbolization repeats the header once per inline frame:
@@ -357,7 +350,7 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	if (c && !other && !repeat && !absorbs(b, c)) {
 		if ((rc = close_block(p)))
 			return rc;
-		return open_block(p, c, col, &ln, off, raw_len);
+		return open_block(p, c, col, &ln, panic, off, raw_len);
 	}
 	if (re_hit(p, &r->block_stop, ln.text, ln.len))
 		return close_block(p);
@@ -366,8 +359,7 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	b->only_starts = repeat;
 	if (c && !c->follows && !c->nested && !repeat && b->nabsorbed < CS_MAX_ABSORBED)
 		b->absorbed_kinds[b->nabsorbed++] = c;
-	if (re_hit(p, &r->panic, ln.text, ln.len))
-		b->panicked = 1;
+	b->panicked |= panic;
 	if ((rc = block_add(b, ln.text, ln.len)))
 		return rc;
 	b->end = off + raw_len;
