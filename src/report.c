@@ -357,7 +357,7 @@ static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
  * nearest callee that is not generic plumbing (stall-pass) nor skipped
  * names the stall. Without any dispatcher, the first usable frame of the
  * first trace does. */
-static int stall_frame(classify *c, cs_buf *out)
+static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 {
 	size_t at = 0;
 	first_trace(c, &at);
@@ -365,6 +365,7 @@ static int stall_frame(classify *c, cs_buf *out)
 	size_t n = 0, cap = 0;
 	int rc = 0, ignore = 0, done = 0;
 	size_t reset_at = 0; /* frames before this index are above an interrupt */
+	int reset_locked = 0;
 	cs_buf fallback = {0};
 	int have_fallback = 0;
 	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
@@ -400,24 +401,34 @@ static int stall_frame(classify *c, cs_buf *out)
 				free(fr[k]);
 			n = 0;
 			reset_at = 0;
+			reset_locked = 0;
 			ignore = 0;
 			continue;
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
-		size_t fnl = strlen(fn);
+		/* dispatchers are matched without compiler suffixes
+		 * (tasklet_action_common.constprop.0) */
+		size_t fnl = cs_func_base_len(fn, strlen(fn));
+		if (!fnl)
+			continue;
 		if (hit(c, &c->r->stall_ignore, fn, fnl))
 			ignore = 1;
 		if (hit(c, &c->r->stall_reset, fn, fnl)) {
+			if (st->group) /* "stall top" */
+				continue;
 			/* frames above the interrupt are kept aside: when nothing
 			 * below it is a dispatcher, the interrupted code itself
 			 * (a softirq handler, say) is what looped */
-			reset_at = n;
+			if (!reset_locked)
+				reset_at = n;
 			continue;
 		}
+		if (reset_at)
+			reset_locked = 1;
 		if ((rc = cs_reserve((void **)&fr, &cap, n + 2, sizeof(*fr))))
 			break;
-		if (!(fr[n++] = strdup(fn))) {
+		if (!(fr[n++] = cs_strndup(fn, fnl))) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
@@ -579,7 +590,7 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			rc = scan_trace(c, 0, out);
 			break;
 		case CS_STEP_STALL:
-			rc = stall_frame(c, out);
+			rc = stall_frame(c, st, out);
 			break;
 		case CS_STEP_FIRST:
 			rc = first_frame(c, st, out);

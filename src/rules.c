@@ -387,8 +387,9 @@ static int directive(loader *L, const char *key, const char *val)
 				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
-			} else if (!strcmp(val, "stall")) {
+			} else if (!strcmp(val, "stall") || !strcmp(val, "stall top")) {
 				s->kind = CS_STEP_STALL;
+				s->group = val[5] != 0; /* "top": interrupts do not split the trace */
 			} else if (!strcmp(val, "any")) {
 				s->kind = CS_STEP_ANY;
 			} else if (!strncmp(val, "after ", 6)) {
