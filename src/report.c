@@ -372,7 +372,12 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 		int end_of_trace = i == c->b->nlines;
 		unsigned fl = 0;
 		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
-		if (!end_of_trace && (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
+		/* the instruction pointer printed right after the interrupt is
+		 * the top of the interrupted code */
+		int ip_after_irq = fn && *fn && (fl & CRASHSIG_FRAME_IP) && reset_at &&
+				   reset_at == n && !reset_locked;
+		if (!end_of_trace && !ip_after_irq &&
+		    (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
 			/* the trace goes on after an interrupt's register dump; it
 			 * ends where the next task's trace begins */
 			if (i > at && line_is(c, i, LINE_TRACE))
