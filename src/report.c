@@ -504,10 +504,19 @@ static int has_stack_frames(classify *c)
 
 /* Output of another task (fault injection dumps its own stack) printed
  * above the frame that names the crash means the title may come from the
- * wrong stack: is there a corrupt-frame before line `until`? */
+ * wrong stack: is there a corrupt-frame or corrupt-line before line
+ * `until`? */
 static int interleaved(classify *c, size_t until)
 {
-	for (size_t i = 0; c->r->corrupt_frame.code && i < c->b->nlines && i < until; i++) {
+	for (size_t i = 0; i < c->b->nlines && i < until; i++) {
+		if (c->r->corrupt_line.code) {
+			size_t len;
+			const char *l = line_at(c->b, i, &len);
+			if (hit(c, &c->r->corrupt_line, l, len))
+				return 1;
+		}
+		if (!c->r->corrupt_frame.code)
+			continue;
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&

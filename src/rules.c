@@ -68,6 +68,7 @@ static const struct global_re {
 	{"stall-reset", offsetof(cs_rules, stall_reset)},
 	{"stall-ignore", offsetof(cs_rules, stall_ignore)},
 	{"corrupt-frame", offsetof(cs_rules, corrupt_frame)},
+	{"corrupt-line", offsetof(cs_rules, corrupt_line)},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
