@@ -894,7 +894,27 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	const char *corrupt = NULL;
 	const char *type = NULL;
 	int have_frame = 0;
-	for (size_t i = 0; i < b->crash->nformats; i++) {
+	/* The header line names the report: a format that matches from the
+	 * first line wins over earlier formats that only match a later line
+	 * (a second crash header inside the block). */
+	size_t first = 0;
+	{
+		size_t hlen;
+		const char *h = line_at(b, 0, &hlen);
+		size_t hend = (size_t)(h - b->text.data) + hlen;
+		for (size_t i = 0; i < b->crash->nformats; i++) {
+			const cs_format *f = &b->crash->formats[i];
+			int m = pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data,
+					    b->text.len, 0, 0, c.md, NULL);
+			if (m <= 0)
+				continue;
+			if (pcre2_get_ovector_pointer(c.md)[0] <= hend) {
+				first = i;
+				break;
+			}
+		}
+	}
+	for (size_t i = first; i < b->crash->nformats; i++) {
 		const cs_format *f = &b->crash->formats[i];
 		int m = pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data, b->text.len,
 				    0, 0, c.md, NULL);
