@@ -191,6 +191,15 @@ static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 		return fail(L, "%s", buf);
 	}
 	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	uint32_t all = 0;
+	const uint8_t *bm = NULL;
+	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
+	pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->minlen);
+	if ((all & PCRE2_ANCHORED) &&
+	    !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bm) && bm) {
+		memcpy(re->first, bm, sizeof(re->first));
+		re->has_first = 1;
+	}
 	re->src = src;
 	char where[300];
 	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
@@ -201,6 +210,7 @@ static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 static void re_free(cs_re *re)
 {
 	pcre2_code_free(re->code);
+	pcre2_code_free(re->loose);
 	free(re->src);
 	free(re->where);
 	re->code = NULL;
@@ -212,8 +222,14 @@ int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 {
 	if (!re->code)
 		return 0;
-	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, 0, md, NULL);
-	return rc > 0;
+	/* most subjects cannot begin a match of an anchored table */
+	int skip = start == 0 && (len < re->minlen ||
+				  (re->has_first && len &&
+				   !(re->first[(unsigned char)s[0] >> 3] &
+				     (1u << ((unsigned char)s[0] & 7)))));
+	if (!skip && pcre2_match(re->code, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0)
+		return 1;
+	return re->loose && pcre2_match(re->loose, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0;
 }
 
 static int grow(void **v, size_t n, size_t sz)
@@ -512,14 +528,30 @@ static int finish(loader *L)
 			if (rc)
 				return rc;
 		}
-		cs_buf b = {0};
-		for (size_t i = 0; i < l->n; i++)
-			if (cs_buf_adds(&b, i ? "|(?:" : "(?:") || cs_buf_adds(&b, l->v[i]) ||
-			    cs_buf_adds(&b, ")"))
+		/* Tables only ever tested for a match are joined in two: pieces
+		 * anchored with ^ and the rest. Tables whose groups are read
+		 * (executor, frame-norm) stay one regex. */
+		int split = globals[g].off != offsetof(cs_rules, executor) &&
+			    globals[g].off != offsetof(cs_rules, frame_norm);
+		cs_buf b = {0}, loose = {0};
+		for (size_t i = 0; i < l->n; i++) {
+			cs_buf *to = split && l->v[i][0] != '^' ? &loose : &b;
+			if (cs_buf_adds(to, to->len ? "|(?:" : "(?:") ||
+			    cs_buf_adds(to, l->v[i]) || cs_buf_adds(to, ")"))
 				return CRASHSIG_ENOMEM;
+		}
 		L->file = globals[g].name;
-		int rc = re_compile(L, global_re(r, g), b.data, 0);
+		cs_re *dst = global_re(r, g);
+		int rc = re_compile(L, dst, b.len ? b.data : loose.data, 0);
+		if (!rc && b.len && loose.len) {
+			cs_re tmp = {0};
+			rc = re_compile(L, &tmp, loose.data, 0);
+			dst->loose = tmp.code;
+			tmp.code = NULL;
+			re_free(&tmp);
+		}
 		cs_buf_free(&b);
+		cs_buf_free(&loose);
 		if (rc)
 			return rc;
 	}

@@ -13,6 +13,16 @@
 
 typedef struct cs_re {
 	pcre2_code *code; /* owned */
+	/* owned, may be NULL: for global tables, the pieces not anchored at
+	 * the start, kept apart so that `code` stays anchored (one try per
+	 * subject instead of one per position); a match is either's */
+	pcre2_code *loose;
+	/* for `code` anchored at the subject start: the bytes a match can
+	 * begin with (has_first) and its shortest length, to answer most
+	 * subjects without running the matcher */
+	unsigned char first[32];
+	unsigned char has_first;
+	uint32_t minlen;
 	char *src;        /* owned: pattern after macro expansion */
 	char *where;      /* owned: "file:line" for messages */
 } cs_re;
