@@ -66,6 +66,42 @@ static void test_errors_name_the_line(void **state)
 	assert_non_null(strstr(err.msg, "unknown macro"));
 }
 
+/* A global table mixes pieces anchored with ^ and loose ones: it is kept as
+ * two regexes, and the anchored one answers from its first bytes and
+ * minimum length; a match of either piece is a match. */
+static void test_table_split_and_prefilter(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(load("skip ^(?:dump_stack|kasan_report)$\n"
+			      "skip kmalloc\n"
+			      "skip ^__warn\n"
+			      "crash oops\nstart \"Oops: \"\ntype DoS\n"
+			      "format\nmatch Oops:\ntitle oops\nno-frame-ok\nend\n",
+			      &r, &err),
+			 0);
+	assert_non_null(r->skip.code);
+	assert_non_null(r->skip.loose);
+	assert_true(r->skip.has_first);
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	assert_non_null(md);
+	static const struct {
+		const char *s;
+		int want;
+	} cases[] = {
+		{"dump_stack", 1},      {"kasan_report", 1}, {"__warn", 1},
+		{"__warn_printk", 1},   {"sock_kmalloc", 1}, {"kmalloc", 1},
+		{"dump_stack_lvl", 0},  {"xsk_poll", 0},     {"", 0},
+		{"d", 0},               {"kmallo", 0},       {"report_kasan", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(cs_re_match(&r->skip, cases[i].s, strlen(cases[i].s), 0, md),
+				 cases[i].want);
+	pcre2_match_data_free(md);
+	cs_rules_free(r);
+}
+
 static void test_missing_dir(void **state)
 {
 	(void)state;
@@ -84,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_kind),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_table_split_and_prefilter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
