@@ -366,12 +366,29 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 	int rc = 0, ignore = 0, done = 0;
 	size_t reset_at = 0; /* frames before this index are above an interrupt */
 	int reset_locked = 0;
+	int irq_seen = 0;
+	/* the trace is a stalled CPU's own snapshot ("NMI backtrace for cpu
+	 * N", stall-cpu): cpu_dump for the current trace, cpu_dump_next for
+	 * the one whose header was seen before the current one ended */
+	int cpu_dump = 0, cpu_dump_next = 0;
+	for (size_t i = 0; i < at && c->r->stall_cpu.code; i++) {
+		size_t len;
+		const char *l = line_at(c->b, i, &len);
+		if (hit(c, &c->r->stall_cpu, l, len))
+			cpu_dump = 1;
+	}
 	cs_buf fallback = {0};
 	int have_fallback = 0;
 	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
 		int end_of_trace = i == c->b->nlines;
 		unsigned fl = 0;
 		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
+		if (!fn && !end_of_trace && c->r->stall_cpu.code) {
+			size_t len;
+			const char *l = line_at(c->b, i, &len);
+			if (hit(c, &c->r->stall_cpu, l, len))
+				cpu_dump_next = 1;
+		}
 		/* the instruction pointer printed right after the interrupt is
 		 * the top of the interrupted code */
 		int ip_after_irq = fn && *fn && (fl & CRASHSIG_FRAME_IP) && reset_at &&
@@ -386,7 +403,10 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 				continue;
 		}
 		if (end_of_trace) {
-			if (!ignore && n) {
+			/* "stall irq": only the trace of a CPU caught looping
+			 * counts: one the timer interrupt stopped, or one
+			 * dumping its own state */
+			if (!ignore && n && (st->group != 2 || irq_seen || cpu_dump)) {
 				int anchored;
 				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
 							      &anchored);
@@ -408,6 +428,9 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 			reset_at = 0;
 			reset_locked = 0;
 			ignore = 0;
+			irq_seen = 0;
+			cpu_dump = cpu_dump_next;
+			cpu_dump_next = 0;
 			continue;
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
@@ -420,7 +443,8 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 		if (hit(c, &c->r->stall_ignore, fn, fnl))
 			ignore = 1;
 		if (hit(c, &c->r->stall_reset, fn, fnl)) {
-			if (st->group) /* "stall top" */
+			irq_seen = 1;
+			if (st->group == 1) /* "stall top" */
 				continue;
 			/* frames above the interrupt are kept aside: when nothing
 			 * below it is a dispatcher, the interrupted code itself

@@ -69,6 +69,7 @@ static const struct global_re {
 	{"stall-ignore", offsetof(cs_rules, stall_ignore)},
 	{"corrupt-frame", offsetof(cs_rules, corrupt_frame)},
 	{"corrupt-line", offsetof(cs_rules, corrupt_line)},
+	{"stall-cpu", offsetof(cs_rules, stall_cpu)},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
@@ -404,9 +405,12 @@ static int directive(loader *L, const char *key, const char *val)
 				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
-			} else if (!strcmp(val, "stall") || !strcmp(val, "stall top")) {
+			} else if (!strcmp(val, "stall") || !strcmp(val, "stall top") ||
+				   !strcmp(val, "stall irq")) {
 				s->kind = CS_STEP_STALL;
-				s->group = val[5] != 0; /* "top": interrupts do not split the trace */
+				/* 1, "top": interrupts do not split the trace;
+				 * 2, "irq": only traces through an interrupt count */
+				s->group = !val[5] ? 0 : val[6] == 't' ? 1 : 2;
 			} else if (!strcmp(val, "any")) {
 				s->kind = CS_STEP_ANY;
 			} else if (!strncmp(val, "after ", 6)) {

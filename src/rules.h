@@ -134,6 +134,7 @@ typedef struct cs_rules {
 	cs_re stall_ignore;  /* traces with these frames never name a stall */
 	cs_re corrupt_frame; /* frames that show interleaved output */
 	cs_re corrupt_line;  /* lines that show interleaved output */
+	cs_re stall_cpu;     /* lines that open a CPU's own backtrace */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;
