@@ -921,6 +921,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	 * first line wins over earlier formats that only match a later line
 	 * (a second crash header inside the block). */
 	size_t first = 0;
+	int first_matched = 0; /* c.md holds the match of formats[first] */
 	{
 		size_t hlen;
 		const char *h = line_at(b, 0, &hlen);
@@ -933,14 +934,17 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 				continue;
 			if (pcre2_get_ovector_pointer(c.md)[0] <= hend) {
 				first = i;
+				first_matched = m;
 				break;
 			}
 		}
 	}
 	for (size_t i = first; i < b->crash->nformats; i++) {
 		const cs_format *f = &b->crash->formats[i];
-		int m = pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data, b->text.len,
-				    0, 0, c.md, NULL);
+		int m = i == first && first_matched
+				? first_matched
+				: pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data,
+					      b->text.len, 0, 0, c.md, NULL);
 		if (m <= 0)
 			continue;
 		c.f = f;
