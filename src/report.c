@@ -510,17 +510,20 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
  * KFENCE, KCSAN): any stack frame after the header counts. */
 static int has_stack_frames(classify *c)
 {
-	/* a "Call Trace:" line counts even when the output stops right after
-	 * it (syzbot does not call such a report corrupted: its title comes
-	 * from the header); without one, any frame line does */
-	size_t at;
-	if (first_trace(c, &at))
-		return 1;
-	for (size_t i = 1; i < c->b->nlines; i++) {
+	/* with a "Call Trace:" line, that trace must have a reliable frame
+	 * before it ends ("? " frames are stack garbage) */
+	size_t from = 1, at;
+	int traced = first_trace(c, &at);
+	if (traced)
+		from = at + 1;
+	for (size_t i = from; i < c->b->nlines; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
-		if (fn && *fn && !(fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR)))
+		if (fn && *fn &&
+		    !(fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR | CRASHSIG_FRAME_UNRELIABLE)))
 			return 1;
+		if (traced && !fn && line_is(c, i, LINE_END))
+			return 0;
 	}
 	return 0;
 }
