@@ -1001,6 +1001,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		type = f->type;
 		break;
 	}
+	rep->rule = c.f ? c.f->where : NULL;
 	if (!c.f && b->crash->strict) {
 		/* e.g. "WARNING: fbcon: Driver ..." notices: not a crash */
 		crashsig_report_free(rep);
@@ -1166,6 +1167,10 @@ CS_EXPORT const char *crashsig_report_executor(const crashsig_report *r)
 CS_EXPORT const char *crashsig_report_kind(const crashsig_report *r)
 {
 	return r ? r->kind : NULL;
+}
+CS_EXPORT const char *crashsig_report_rule(const crashsig_report *r)
+{
+	return r ? r->rule : NULL;
 }
 CS_EXPORT uint64_t crashsig_report_start(const crashsig_report *r)
 {

@@ -38,6 +38,7 @@ struct crashsig_report {
 	char *frame;
 	char *executor;
 	const char *kind; /* borrowed from the rules (ctx outlives reports) */
+	const char *rule; /* borrowed likewise: "file:line" of the title format */
 	uint64_t start, end;
 	char *text;
 	size_t text_len;

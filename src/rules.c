@@ -348,7 +348,8 @@ static int directive(loader *L, const char *key, const char *val)
 			L->format = &c->formats[c->nformats++];
 			char where[300];
 			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-			L->format->where = strdup(where);
+			if (!(L->format->where = strdup(where)))
+				return CRASHSIG_ENOMEM;
 			return 0;
 		}
 		if (!f)

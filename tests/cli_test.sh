@@ -43,11 +43,11 @@ if command -v python3 >/dev/null; then
 import json,sys
 for l in sys.stdin:
     o=json.loads(l)
-    for k in ("file","title","alt_titles","type","corrupted","suppressed","panicked","frame","executor","start","end","report","stacks"):
+    for k in ("file","title","alt_titles","type","corrupted","suppressed","panicked","frame","executor","kind","rule","start","end","report","stacks"):
         assert k in o, k
-    print(o["title"], o["frame"], o["type"], o["alt_titles"][0])
+    print(o["title"], o["frame"], o["type"], o["alt_titles"][0], o["kind"], o["rule"].split(":")[0])
     break')
-	check json "general protection fault in do_tcp_getsockopt do_tcp_getsockopt DoS bad-access in do_tcp_getsockopt" "$out"
+	check json "general protection fault in do_tcp_getsockopt do_tcp_getsockopt DoS bad-access in do_tcp_getsockopt general-protection-fault 20-faults.rules" "$out"
 fi
 # --version, --help, bad option
 check version "crashsig" "$(t --version | cut -d' ' -f1)"

@@ -150,6 +150,10 @@ const char *crashsig_report_frame(const crashsig_report *r);
 const char *crashsig_report_executor(const crashsig_report *r);
 /* Name of the rule (crash kind) that matched. */
 const char *crashsig_report_kind(const crashsig_report *r);
+/* Where the title format that named the report is defined in the rules
+ * ("30-bug.rules:90"), or NULL when no format matched (the start line is
+ * the title). Owned by the context, like the kind. */
+const char *crashsig_report_rule(const crashsig_report *r);
 /* Byte offsets of the crash in the input (end is exclusive). */
 uint64_t crashsig_report_start(const crashsig_report *r);
 uint64_t crashsig_report_end(const crashsig_report *r);

@@ -75,6 +75,8 @@ static void print_json(FILE *out, const char *file, const crashsig_report *r)
 	json_cstr(out, crashsig_report_executor(r));
 	fputs(",\"kind\":", out);
 	json_cstr(out, crashsig_report_kind(r));
+	fputs(",\"rule\":", out);
+	json_cstr(out, crashsig_report_rule(r));
 	fprintf(out, ",\"start\":%llu,\"end\":%llu,\"report\":",
 		(unsigned long long)crashsig_report_start(r),
 		(unsigned long long)crashsig_report_end(r));
