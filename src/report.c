@@ -172,6 +172,12 @@ typedef struct classify {
 		size_t off;          /* function name in fnames */
 	} *fcache;
 	cs_buf fnames;
+	/* answers of the global skip table by function name (64-bit FNV-1a of
+	 * the name; 0 = empty slot): traces repeat the same functions */
+	struct skip_memo {
+		uint64_t key;
+		unsigned char skip;
+	} skip_memo[256];
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
@@ -186,7 +192,16 @@ static int skipped(classify *c, const char *func)
 	size_t n = cs_func_base_len(func, strlen(func));
 	if (!n)
 		return 1;
-	if (hit(c, &c->r->skip, func, n))
+	uint64_t key = 1469598103934665603ull ^ n;
+	for (size_t i = 0; i < n; i++)
+		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
+	key |= 1; /* never the empty slot */
+	struct skip_memo *m = &c->skip_memo[key & 255];
+	if (m->key != key) {
+		m->key = key;
+		m->skip = (unsigned char)hit(c, &c->r->skip, func, n);
+	}
+	if (m->skip)
 		return 1;
 	for (size_t i = 0; i < c->f->nskip; i++)
 		if (hit(c, &c->f->skip[i], func, n))
