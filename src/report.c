@@ -549,13 +549,15 @@ static int has_stack_frames(classify *c)
  * `until`? */
 static int interleaved(classify *c, size_t until)
 {
-	for (size_t i = 0; i < c->b->nlines && i < until; i++) {
-		if (c->r->corrupt_line.code) {
-			size_t len;
-			const char *l = line_at(c->b, i, &len);
-			if (hit(c, &c->r->corrupt_line, l, len))
-				return 1;
-		}
+	if (until > c->b->nlines)
+		until = c->b->nlines;
+	/* the lines above `until` in one scan */
+	if (c->r->corrupt_line_ml.code && until &&
+	    pcre2_match(c->r->corrupt_line_ml.code, (PCRE2_SPTR)c->b->text.data,
+			until < c->b->nlines ? c->b->lines[until] : c->b->text.len, 0, 0,
+			c->md2, NULL) > 0)
+		return 1;
+	for (size_t i = 0; i < until; i++) {
 		if (!c->r->corrupt_frame.code)
 			continue;
 		unsigned fl = 0;

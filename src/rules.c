@@ -548,6 +548,17 @@ static int finish(loader *L)
 		L->file = globals[g].name;
 		cs_re *dst = global_re(r, g);
 		int rc = re_compile(L, dst, b.len ? b.data : loose.data, 0);
+		if (!rc && dst == &r->corrupt_line) {
+			/* both parts in one multi-line regex: ^/$ at line ends */
+			cs_buf all = {0};
+			if (cs_buf_adds(&all, b.len ? b.data : "") ||
+			    cs_buf_adds(&all, b.len && loose.len ? "|" : "") ||
+			    cs_buf_adds(&all, loose.len ? loose.data : ""))
+				rc = CRASHSIG_ENOMEM;
+			else
+				rc = re_compile(L, &r->corrupt_line_ml, all.data, PCRE2_MULTILINE);
+			cs_buf_free(&all);
+		}
 		if (!rc && b.len && loose.len) {
 			cs_re tmp = {0};
 			rc = re_compile(L, &tmp, loose.data, 0);
@@ -752,6 +763,7 @@ void cs_rules_free(cs_rules *r)
 		free(r->start_index.starts[i]);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
+	re_free(&r->corrupt_line_ml);
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
 	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
 	for (int k = 0; k < 3; k++) {

@@ -135,6 +135,7 @@ typedef struct cs_rules {
 	cs_re corrupt_frame; /* frames that show interleaved output */
 	cs_re corrupt_line;  /* lines that show interleaved output */
 	cs_re stall_cpu;     /* lines that open a CPU's own backtrace */
+	cs_re corrupt_line_ml; /* corrupt_line compiled multi-line: one scan of a block */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;
