@@ -330,16 +330,20 @@ static int first_trace(classify *c, size_t *at)
 	return 0;
 }
 
+static int line_hit(classify *c, const cs_re *re, size_t i)
+{
+	size_t len;
+	const char *l = line_at(c->b, i, &len);
+	return hit(c, re, l, len);
+}
+
 static int find_line(classify *c, const cs_re *re, size_t *at)
 {
-	for (size_t i = 0; i < c->b->nlines; i++) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
-		if (hit(c, re, l, len)) {
+	for (size_t i = 0; i < c->b->nlines; i++)
+		if (line_hit(c, re, i)) {
 			*at = i;
 			return 1;
 		}
-	}
 	return 0;
 }
 
@@ -386,24 +390,16 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 	 * N", stall-cpu): cpu_dump for the current trace, cpu_dump_next for
 	 * the one whose header was seen before the current one ended */
 	int cpu_dump = 0, cpu_dump_next = 0;
-	for (size_t i = 0; i < at && c->r->stall_cpu.code; i++) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
-		if (hit(c, &c->r->stall_cpu, l, len))
-			cpu_dump = 1;
-	}
+	for (size_t i = 0; i < at && !cpu_dump; i++)
+		cpu_dump = line_hit(c, &c->r->stall_cpu, i);
 	cs_buf fallback = {0};
 	int have_fallback = 0;
 	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
 		int end_of_trace = i == c->b->nlines;
 		unsigned fl = 0;
 		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
-		if (!fn && !end_of_trace && c->r->stall_cpu.code) {
-			size_t len;
-			const char *l = line_at(c->b, i, &len);
-			if (hit(c, &c->r->stall_cpu, l, len))
-				cpu_dump_next = 1;
-		}
+		if (!fn && !end_of_trace && line_hit(c, &c->r->stall_cpu, i))
+			cpu_dump_next = 1;
 		/* the instruction pointer printed right after the interrupt is
 		 * the top of the interrupted code */
 		int ip_after_irq = fn && *fn && (fl & CRASHSIG_FRAME_IP) && reset_at &&
@@ -421,7 +417,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 			/* "stall irq": only the trace of a CPU caught looping
 			 * counts: one the timer interrupt stopped, or one
 			 * dumping its own state */
-			if (!ignore && n && (st->group != 2 || irq_seen || cpu_dump)) {
+			if (!ignore && n && (st->stall != CS_STALL_IRQ || irq_seen || cpu_dump)) {
 				int anchored;
 				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
 							      &anchored);
@@ -459,7 +455,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 			ignore = 1;
 		if (hit(c, &c->r->stall_reset, fn, fnl)) {
 			irq_seen = 1;
-			if (st->group == 1) /* "stall top" */
+			if (st->stall == CS_STALL_TOP)
 				continue;
 			/* frames above the interrupt are kept aside: when nothing
 			 * below it is a dispatcher, the interrupted code itself
@@ -551,15 +547,11 @@ static int interleaved(classify *c, size_t until)
 {
 	if (until > c->b->nlines)
 		until = c->b->nlines;
-	/* the lines above `until` in one scan */
-	if (c->r->corrupt_line_ml.code && until &&
-	    pcre2_match(c->r->corrupt_line_ml.code, (PCRE2_SPTR)c->b->text.data,
-			until < c->b->nlines ? c->b->lines[until] : c->b->text.len, 0, 0,
-			c->md2, NULL) > 0)
+	/* the lines above `until` in one scan (a multi-line table) */
+	if (until && hit(c, &c->r->corrupt_line, c->b->text.data,
+			 until < c->b->nlines ? c->b->lines[until] : c->b->text.len))
 		return 1;
-	for (size_t i = 0; i < until; i++) {
-		if (!c->r->corrupt_frame.code)
-			continue;
+	for (size_t i = 0; c->r->corrupt_frame.code && i < until; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&
@@ -939,8 +931,9 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	int have_frame = 0;
 	/* The header line names the report: a format that matches from the
 	 * first line wins over earlier formats that only match a later line
-	 * (a second crash header inside the block). */
-	size_t first = 0;
+	 * (a second crash header inside the block). Otherwise formats are
+	 * tried from the first one that matched at all. */
+	size_t first = b->crash->nformats;
 	int first_matched = 0; /* c.md holds the match of formats[first] */
 	{
 		size_t hlen;
@@ -957,6 +950,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 				first_matched = m;
 				break;
 			}
+			if (first == b->crash->nformats)
+				first = i; /* its match is redone by the loop below */
 		}
 	}
 	for (size_t i = first; i < b->crash->nformats; i++) {

@@ -46,30 +46,35 @@ static void strlist_free(strlist *l)
 }
 
 /* Global pattern directives: every line of one is joined into one regex,
- * stored in the cs_rules field at `off`. */
+ * stored in the cs_rules field at `off`. Tables only tested for a match
+ * (TABLE_SPLIT) keep their pieces anchored with ^ and the rest apart;
+ * tables whose groups are read stay one regex; TABLE_LINES tables are
+ * matched against many lines of text at once (^/$ at line ends). */
+enum { TABLE_SPLIT = 1, TABLE_LINES = 2 };
 static const struct global_re {
 	const char *name;
 	size_t off;
+	unsigned how;
 } globals[] = {
-	{"skip", offsetof(cs_rules, skip)},
-	{"call-trace", offsetof(cs_rules, call_trace)},
-	{"stack-end", offsetof(cs_rules, stack_end)},
-	{"block-end", offsetof(cs_rules, block_end)},
-	{"block-stop", offsetof(cs_rules, block_stop)},
-	{"corrupt-title", offsetof(cs_rules, corrupt_title)},
-	{"corrupt-report", offsetof(cs_rules, corrupt_report)},
-	{"suppress", offsetof(cs_rules, suppress)},
-	{"not-crash", offsetof(cs_rules, not_crash)},
-	{"frame-norm", offsetof(cs_rules, frame_norm)},
-	{"executor", offsetof(cs_rules, executor)},
-	{"panic", offsetof(cs_rules, panic)},
-	{"stall-pass", offsetof(cs_rules, stall_pass)},
-	{"stall-anchor", offsetof(cs_rules, stall_anchor)},
-	{"stall-reset", offsetof(cs_rules, stall_reset)},
-	{"stall-ignore", offsetof(cs_rules, stall_ignore)},
-	{"corrupt-frame", offsetof(cs_rules, corrupt_frame)},
-	{"corrupt-line", offsetof(cs_rules, corrupt_line)},
-	{"stall-cpu", offsetof(cs_rules, stall_cpu)},
+	{"skip", offsetof(cs_rules, skip), TABLE_SPLIT},
+	{"call-trace", offsetof(cs_rules, call_trace), TABLE_SPLIT},
+	{"stack-end", offsetof(cs_rules, stack_end), TABLE_SPLIT},
+	{"block-end", offsetof(cs_rules, block_end), TABLE_SPLIT},
+	{"block-stop", offsetof(cs_rules, block_stop), TABLE_SPLIT},
+	{"corrupt-title", offsetof(cs_rules, corrupt_title), TABLE_SPLIT},
+	{"corrupt-report", offsetof(cs_rules, corrupt_report), TABLE_SPLIT},
+	{"suppress", offsetof(cs_rules, suppress), TABLE_SPLIT},
+	{"not-crash", offsetof(cs_rules, not_crash), TABLE_SPLIT},
+	{"frame-norm", offsetof(cs_rules, frame_norm), 0},
+	{"executor", offsetof(cs_rules, executor), 0},
+	{"panic", offsetof(cs_rules, panic), TABLE_SPLIT},
+	{"stall-pass", offsetof(cs_rules, stall_pass), TABLE_SPLIT},
+	{"stall-anchor", offsetof(cs_rules, stall_anchor), TABLE_SPLIT},
+	{"stall-reset", offsetof(cs_rules, stall_reset), TABLE_SPLIT},
+	{"stall-ignore", offsetof(cs_rules, stall_ignore), TABLE_SPLIT},
+	{"corrupt-frame", offsetof(cs_rules, corrupt_frame), TABLE_SPLIT},
+	{"corrupt-line", offsetof(cs_rules, corrupt_line), TABLE_LINES},
+	{"stall-cpu", offsetof(cs_rules, stall_cpu), TABLE_SPLIT},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
@@ -409,9 +414,9 @@ static int directive(loader *L, const char *key, const char *val)
 			} else if (!strcmp(val, "stall") || !strcmp(val, "stall top") ||
 				   !strcmp(val, "stall irq")) {
 				s->kind = CS_STEP_STALL;
-				/* 1, "top": interrupts do not split the trace;
-				 * 2, "irq": only traces through an interrupt count */
-				s->group = !val[5] ? 0 : val[6] == 't' ? 1 : 2;
+				s->stall = !val[5]	   ? CS_STALL_SPLIT
+					   : val[6] == 't' ? CS_STALL_TOP
+							   : CS_STALL_IRQ;
 			} else if (!strcmp(val, "any")) {
 				s->kind = CS_STEP_ANY;
 			} else if (!strncmp(val, "after ", 6)) {
@@ -533,11 +538,7 @@ static int finish(loader *L)
 			if (rc)
 				return rc;
 		}
-		/* Tables only ever tested for a match are joined in two: pieces
-		 * anchored with ^ and the rest. Tables whose groups are read
-		 * (executor, frame-norm) stay one regex. */
-		int split = globals[g].off != offsetof(cs_rules, executor) &&
-			    globals[g].off != offsetof(cs_rules, frame_norm);
+		int split = globals[g].how & TABLE_SPLIT;
 		cs_buf b = {0}, loose = {0};
 		for (size_t i = 0; i < l->n; i++) {
 			cs_buf *to = split && l->v[i][0] != '^' ? &loose : &b;
@@ -547,18 +548,8 @@ static int finish(loader *L)
 		}
 		L->file = globals[g].name;
 		cs_re *dst = global_re(r, g);
-		int rc = re_compile(L, dst, b.len ? b.data : loose.data, 0);
-		if (!rc && dst == &r->corrupt_line) {
-			/* both parts in one multi-line regex: ^/$ at line ends */
-			cs_buf all = {0};
-			if (cs_buf_adds(&all, b.len ? b.data : "") ||
-			    cs_buf_adds(&all, b.len && loose.len ? "|" : "") ||
-			    cs_buf_adds(&all, loose.len ? loose.data : ""))
-				rc = CRASHSIG_ENOMEM;
-			else
-				rc = re_compile(L, &r->corrupt_line_ml, all.data, PCRE2_MULTILINE);
-			cs_buf_free(&all);
-		}
+		int rc = re_compile(L, dst, b.len ? b.data : loose.data,
+				    globals[g].how & TABLE_LINES ? PCRE2_MULTILINE : 0);
 		if (!rc && b.len && loose.len) {
 			cs_re tmp = {0};
 			rc = re_compile(L, &tmp, loose.data, 0);
@@ -763,7 +754,6 @@ void cs_rules_free(cs_rules *r)
 		free(r->start_index.starts[i]);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
-	re_free(&r->corrupt_line_ml);
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
 	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
 	for (int k = 0; k < 3; k++) {

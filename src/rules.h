@@ -37,9 +37,17 @@ typedef enum cs_step_kind {
 	CS_STEP_FIRST, /* first frame of the trace matching re (renamed to name) */
 } cs_step_kind;
 
+/* CS_STEP_STALL: which traces name a stall and how they are read */
+typedef enum cs_stall_mode {
+	CS_STALL_SPLIT, /* "stall": the first interrupt entry splits a trace */
+	CS_STALL_TOP,   /* "stall top": read from the top across interrupts */
+	CS_STALL_IRQ,   /* "stall irq": as SPLIT, only CPUs caught looping */
+} cs_stall_mode;
+
 typedef struct cs_step {
 	cs_step_kind kind;
 	int group;
+	cs_stall_mode stall;
 	cs_re re;   /* for CS_STEP_AFTER and CS_STEP_FIRST */
 	char *name; /* for CS_STEP_FIRST: replacement name, or NULL */
 } cs_step;
@@ -133,9 +141,8 @@ typedef struct cs_rules {
 	cs_re stall_reset;   /* interrupt entries: frames above them are noise */
 	cs_re stall_ignore;  /* traces with these frames never name a stall */
 	cs_re corrupt_frame; /* frames that show interleaved output */
-	cs_re corrupt_line;  /* lines that show interleaved output */
+	cs_re corrupt_line;  /* lines that show interleaved output (multi-line) */
 	cs_re stall_cpu;     /* lines that open a CPU's own backtrace */
-	cs_re corrupt_line_ml; /* corrupt_line compiled multi-line: one scan of a block */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;
