@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 
+from annotated import logs
+
 
 def formats(rules_dir):
     out = {}
@@ -38,13 +40,9 @@ def main():
     used = {}
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, 'log')
-        for name in sorted(os.listdir(fixtures)):
-            with open(os.path.join(fixtures, name), 'rb') as f:
-                text = f.read().decode('utf-8', 'replace')
-            if '\n\n' not in text:
-                continue
+        for name, text in logs(fixtures):
             with open(log, 'w') as f:
-                f.write(text.split('\n\n', 1)[1])
+                f.write(text)
             r = subprocess.run([crashsig, '--json', '--all', log], capture_output=True,
                                text=True)
             if r.returncode not in (0, 1):

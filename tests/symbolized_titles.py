@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+from annotated import logs
+
 PREFIX = r'(?P<pre>(?:\[[^\]]*\])*\s*)'
 FRAME = re.compile(PREFIX + r'(?P<func>[A-Za-z_][A-Za-z0-9_.]*)\+(?P<off>0x[0-9a-f]+)/'
                    r'(?P<size>0x[0-9a-f]+)(?P<mod> \[[^\]]+\])?\s*$')
@@ -55,12 +57,7 @@ def main():
     checked = changed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for d in sys.argv[2:]:
-            for name in sorted(os.listdir(d)):
-                with open(os.path.join(d, name), 'rb') as f:
-                    text = f.read().decode('utf-8', 'replace')
-                if '\n\n' not in text:
-                    continue
-                log = text.split('\n\n', 1)[1]
+            for name, log in logs(d):
                 raw = os.path.join(tmp, 'raw')
                 sym = os.path.join(tmp, 'sym')
                 with open(raw, 'w') as f:
