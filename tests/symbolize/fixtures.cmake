@@ -1,4 +1,4 @@
-# Fixtures for tests/test_symbolize.c, built with the C compiler exactly as
+# Fixtures for tests/symbolize/test_symbolize.c, built with the C compiler exactly as
 # a kernel build would (gcc -g -O2), independent of the project's warning
 # and sanitizer flags:
 #   fix_prog          executable with DWARF (inline chain, cold split,

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "input.h"
+#include "classify/input.h"
 
 typedef struct got {
 	char lines[16][80];

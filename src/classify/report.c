@@ -5,15 +5,15 @@
  * found by the format's `frame` sources, and the title is sanitized, typed
  * and given its alternative titles.
  */
-#include "report.h"
+#include "classify/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <libiberty/demangle.h>
 
-#include "ctx.h"
-#include "frames.h"
+#include "base/ctx.h"
+#include "classify/frames.h"
 
 static const char *line_at(const cs_block *b, size_t i, size_t *len)
 {

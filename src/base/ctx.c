@@ -1,11 +1,11 @@
-#include "ctx.h"
+#include "base/ctx.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "classify/rules.h"
 
 
 CS_EXPORT const char *crashsig_version(void) { return CRASHSIG_VERSION; }

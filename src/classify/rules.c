@@ -8,7 +8,7 @@
  * until the next `crash` or `end`. Everything else is global. rules/README.md
  * documents the language.
  */
-#include "rules.h"
+#include "classify/rules.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules_builtin.h"
+#include "classify/rules_builtin.h"
 
 typedef struct strlist {
 	char **v;

@@ -1,4 +1,4 @@
-#include "normalize.h"
+#include "classify/normalize.h"
 
 #include <string.h>
 

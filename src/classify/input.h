@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* Called for each complete line: data excludes the '\n' (and a trailing
  * '\r'), off is the byte offset of the line start in the stream, raw_len

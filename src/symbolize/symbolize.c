@@ -38,8 +38,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "ctx.h"
-#include "util.h"
+#include "base/ctx.h"
+#include "base/util.h"
 
 struct sym {
 	uint64_t addr;

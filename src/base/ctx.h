@@ -3,7 +3,7 @@
 #define CRASHSIG_CTX_H
 
 #include "crashsig/crashsig.h"
-#include "util.h"
+#include "base/util.h"
 
 struct cs_rules;
 

@@ -1,6 +1,6 @@
 /* Disassembly with capstone and normalisation to objdump's spelling and
  * layout (what scripts/decodecode and syzbot print). */
-#include "decode_int.h"
+#include "decode/decode_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Decoding of "Code:" dumps: parsing, architecture inference, register dump
  * collection, disassembly with capstone and objdump-style formatting. The
  * explanation of the trapping instruction lives in decode_explain.c. */
-#include "decode_int.h"
+#include "decode/decode_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

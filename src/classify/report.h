@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "crashsig/crashsig.h"
-#include "rules.h"
-#include "util.h"
+#include "classify/rules.h"
+#include "base/util.h"
 
 #define CS_MAX_ABSORBED 8
 

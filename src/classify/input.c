@@ -1,4 +1,4 @@
-#include "input.h"
+#include "classify/input.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "crashsig/crashsig.h"
-#include "frames.h"
+#include "classify/frames.h"
 
 static crashsig_frame F;
 static char buf[1024];

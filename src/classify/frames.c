@@ -15,8 +15,8 @@
  */
 #include <string.h>
 
-#include "frames.h"
-#include "util.h"
+#include "classify/frames.h"
+#include "base/util.h"
 
 typedef struct cur {
 	const char *s;

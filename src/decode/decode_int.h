@@ -13,8 +13,8 @@
 #undef cs_err
 
 #include "crashsig/decode.h"
-#include "ctx.h"
-#include "util.h"
+#include "base/ctx.h"
+#include "base/util.h"
 
 enum {
 	DEC_X86_64,

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "rules.h"
+#include "classify/rules.h"
 
 static int load(const char *text, cs_rules **r, cs_err *err)
 {

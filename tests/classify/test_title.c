@@ -9,8 +9,8 @@
 #include <cmocka.h>
 
 #include "crashsig/crashsig.h"
-#include "ctx.h"
-#include "report.h"
+#include "base/ctx.h"
+#include "classify/report.h"
 
 static crashsig_ctx *ctx;
 

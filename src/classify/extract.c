@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
-#include "input.h"
-#include "normalize.h"
-#include "report.h"
-#include "rules.h"
+#include "base/ctx.h"
+#include "classify/input.h"
+#include "classify/normalize.h"
+#include "classify/report.h"
+#include "classify/rules.h"
 
 #define MAX_BLOCK_BYTES (4u << 20)
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 typedef struct cs_re {
 	pcre2_code *code; /* owned */

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 typedef struct cs_line {
 	const char *text; /* normalized text (into the input or scratch) */
