@@ -395,6 +395,11 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 	size_t j = c.i;
 	while (j < c.len && c.s[j] == ' ')
 		j++;
+	/* powerpc marks stale stack words with "(unreliable)", as x86 does
+	 * with "? " (syzkaller pkg/report/linux.go: stripLinePrefix treats
+	 * both as questionable frames) */
+	if (c.len - j >= 12 && memcmp(c.s + j, "(unreliable)", 12) == 0)
+		f->flags |= CRASHSIG_FRAME_UNRELIABLE;
 	if (j < c.len && !arm && !have_addr) {
 		const char *rest = c.s + j;
 		size_t rl = c.len - j;

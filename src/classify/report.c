@@ -199,7 +199,12 @@ static int skipped(classify *c, const char *func)
 	struct skip_memo *m = &c->skip_memo[key & 255];
 	if (m->key != key) {
 		m->key = key;
-		m->skip = (unsigned char)hit(c, &c->r->skip, func, n);
+		/* corrupt-frame functions (fault injection's own stack dump)
+		 * never name a crash either: syzkaller stops reading a stack
+		 * at them (pkg/report/linux.go: linuxStackParams.corruptedLines) */
+		m->skip = (unsigned char)(hit(c, &c->r->skip, func, n) ||
+					  (c->r->corrupt_frame.code &&
+					   hit(c, &c->r->corrupt_frame, func, n)));
 	}
 	if (m->skip)
 		return 1;
@@ -596,7 +601,7 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 				if (cs_frame_parse(cs0, rest, &fr, c->fbuf, sizeof(c->fbuf)) &&
 				    (fr.flags & CRASHSIG_FRAME_INLINE))
 					break;
-				if (n && !skipped(c, out->data))
+				if (n && (st->verbatim || !skipped(c, out->data)))
 					return 1;
 			}
 			break;

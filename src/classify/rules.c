@@ -390,9 +390,10 @@ static int directive(loader *L, const char *key, const char *val)
 			if (grow((void **)arr, *n, sizeof(cs_step)))
 				return CRASHSIG_ENOMEM;
 			cs_step *s = &(*arr)[(*n)++];
-			if (!strncmp(val, "group ", 6)) {
+			if (!strncmp(val, "group ", 6) || !strncmp(val, "arg ", 4)) {
 				s->kind = CS_STEP_GROUP;
-				s->group = atoi(val + 6);
+				s->verbatim = val[0] == 'a';
+				s->group = atoi(val + (s->verbatim ? 4 : 6));
 				if (s->group < 1 || s->group > 9)
 					return fail(L, "bad group number: %s", val);
 			} else if (!strcmp(val, "ip")) {

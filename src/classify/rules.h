@@ -47,6 +47,7 @@ typedef enum cs_stall_mode {
 typedef struct cs_step {
 	cs_step_kind kind;
 	int group;
+	int verbatim; /* CS_STEP_GROUP: skip patterns do not apply ("frame arg N") */
 	cs_stall_mode stall;
 	cs_re re;   /* for CS_STEP_AFTER and CS_STEP_FIRST */
 	char *name; /* for CS_STEP_FIRST: replacement name, or NULL */
