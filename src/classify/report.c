@@ -352,140 +352,99 @@ static int find_line(classify *c, const cs_re *re, size_t *at)
 	return 0;
 }
 
-/* Pick the representative frame of one trace (fr[0] is the top). */
-static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
+/* Is name (after frame-norm) a stall dispatcher? */
+static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 {
-	size_t anchor = (size_t)-1;
-	for (size_t j = 0; j < n && anchor == (size_t)-1; j++)
-		if (hit(c, &c->r->stall_anchor, fr[j], strlen(fr[j])))
-			anchor = j;
-	*anchored = anchor != (size_t)-1;
-	if (!*anchored) {
-		for (size_t j = 0; j < n; j++)
-			if (!skipped(c, fr[j]))
-				return fr[j];
-		return NULL;
-	}
-	for (size_t k = anchor; k-- > 0;)
-		if (!skipped(c, fr[k]) &&
-		    !hit(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
-			return fr[k];
-	return NULL;
+	if (cs_title_func(c->r, name, canon))
+		return -1;
+	return hit(c, &c->r->stall_anchor, canon->data, canon->len);
 }
 
-/* Stalls loop somewhere below a function that names what the CPU was
- * doing. For each trace of the report (skipping traces of the RCU machinery
- * itself, stall-ignore) walk from the top, after the interrupt that
- * reported the stall (stall-reset), to the first dispatcher (stall-anchor:
- * softirq, timers, workqueues, syscall entry, netif_receive, ...); its
- * nearest callee that is not generic plumbing (stall-pass) nor skipped
- * names the stall. Without any dispatcher, the first usable frame of the
- * first trace does. */
+/* Stalls (RCU stalls, soft lockups, stack overflows) loop somewhere below a
+ * dispatcher, and the CPU is caught at a random point of the loop; a frame
+ * near the dispatcher names the stall instead (syzkaller
+ * pkg/report/linux.go: linuxStallFrameExtractor and the stack parts of the
+ * stall formats). The frame list is read as syzbot reads it: the parts of
+ * st (advance past a line, the instruction pointer line as a frame, advance
+ * past a call-trace line), then the frames up to the next stack-start line,
+ * without skipped, "? " and [inline] frames. The frame just above the first
+ * dispatcher (stall-anchor, matched on the normalized name) names the stall;
+ * the dispatcher itself when it is the first frame, and any
+ * smp_call_function* dispatcher as "smp_call_function". No dispatcher: no
+ * frame (syzbot says corrupted). */
 static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 {
-	size_t at = 0;
-	first_trace(c, &at);
-	char **fr = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, ignore = 0, done = 0;
-	size_t reset_at = 0; /* frames before this index are above an interrupt */
-	int reset_locked = 0;
-	int irq_seen = 0;
-	/* the trace is a stalled CPU's own snapshot ("NMI backtrace for cpu
-	 * N", stall-cpu): cpu_dump for the current trace, cpu_dump_next for
-	 * the one whose header was seen before the current one ended */
-	int cpu_dump = 0, cpu_dump_next = 0;
-	for (size_t i = 0; i < at && !cpu_dump; i++)
-		cpu_dump = line_hit(c, &c->r->stall_cpu, i);
-	cs_buf fallback = {0};
-	int have_fallback = 0;
-	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
-		int end_of_trace = i == c->b->nlines;
-		unsigned fl = 0;
-		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
-		if (!fn && !end_of_trace && line_hit(c, &c->r->stall_cpu, i))
-			cpu_dump_next = 1;
-		/* the instruction pointer printed right after the interrupt is
-		 * the top of the interrupted code */
-		int ip_after_irq = fn && *fn && (fl & CRASHSIG_FRAME_IP) && reset_at &&
-				   reset_at == n && !reset_locked;
-		if (!end_of_trace && !ip_after_irq &&
-		    (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
-			/* the trace goes on after an interrupt's register dump; it
-			 * ends where the next task's trace begins */
-			if (i > at && line_is(c, i, LINE_TRACE))
-				end_of_trace = 1;
-			else
+	size_t n = c->b->nlines, i = 0;
+	size_t *fr = NULL; /* lines of the frames, top first */
+	size_t nfr = 0, cap = 0;
+	int rc = 0;
+	/* the parts read before the frame list */
+	for (size_t p = 0; p < st->nparts && i < n && !rc; p++, i++) {
+		for (; i < n; i++) {
+			if (st->parts[p] == CS_PART_FROM) {
+				/* "? " frames are not in the report syzbot reads
+				 * (pkg/report/linux.go: stripLinePrefix) */
+				unsigned fl = 0;
+				const char *fn = frame_func(c, i, &fl);
+				if (!(fn && (fl & CRASHSIG_FRAME_UNRELIABLE)) &&
+				    line_hit(c, &st->re, i))
+					break;
 				continue;
-		}
-		if (end_of_trace) {
-			/* "stall irq": only the trace of a CPU caught looping
-			 * counts: one the timer interrupt stopped, or one
-			 * dumping its own state */
-			if (!ignore && n && (st->stall != CS_STALL_IRQ || irq_seen || cpu_dump)) {
-				int anchored;
-				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
-							      &anchored);
-				if ((!anchored || !pick) && reset_at)
-					pick = stall_pick(c, fr, n, &anchored);
-				if (pick && anchored) {
-					cs_buf_clear(out);
-					rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
-					done = 1;
-				} else if (pick && !have_fallback) {
-					have_fallback = 1;
-					if (cs_buf_adds(&fallback, pick))
-						rc = CRASHSIG_ENOMEM;
-				}
 			}
-			for (size_t k = 0; k < n; k++)
-				free(fr[k]);
-			n = 0;
-			reset_at = 0;
-			reset_locked = 0;
-			ignore = 0;
-			irq_seen = 0;
-			cpu_dump = cpu_dump_next;
-			cpu_dump_next = 0;
-			continue;
-		}
-		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
-			continue;
-		/* dispatchers are matched without compiler suffixes
-		 * (tasklet_action_common.constprop.0) */
-		size_t fnl = cs_func_base_len(fn, strlen(fn));
-		if (!fnl)
-			continue;
-		if (hit(c, &c->r->stall_ignore, fn, fnl))
-			ignore = 1;
-		if (hit(c, &c->r->stall_reset, fn, fnl)) {
-			irq_seen = 1;
-			if (st->stall == CS_STALL_TOP)
+			if (st->parts[p] == CS_PART_TRACE) {
+				if (line_is(c, i, LINE_TRACE))
+					break;
 				continue;
-			/* frames above the interrupt are kept aside: when nothing
-			 * below it is a dispatcher, the interrupted code itself
-			 * (a softirq handler, say) is what looped */
-			if (!reset_locked)
-				reset_at = n;
-			continue;
+			}
+			unsigned fl = 0;
+			const char *fn = frame_func(c, i, &fl);
+			if (fn && (fl & CRASHSIG_FRAME_IP) && !(fl & CRASHSIG_FRAME_INLINE)) {
+				if (*fn && !skipped(c, fn)) {
+					if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+						break;
+					fr[nfr++] = i;
+				}
+				break;
+			}
 		}
-		if (reset_at)
-			reset_locked = 1;
-		if ((rc = cs_reserve((void **)&fr, &cap, n + 2, sizeof(*fr))))
+	}
+	/* the frames up to the next stack start */
+	for (; i < n && !rc; i++) {
+		if (line_hit(c, &c->r->stack_start, i))
 			break;
-		if (!(fr[n++] = cs_strndup(fn, fnl))) {
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		if (!fn || !*fn ||
+		    (fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR | CRASHSIG_FRAME_INLINE |
+			   CRASHSIG_FRAME_UNRELIABLE)) ||
+		    skipped(c, fn))
+			continue;
+		if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+			break;
+		fr[nfr++] = i;
+	}
+	cs_buf canon = {0};
+	for (size_t j = 0; j < nfr && !rc; j++) {
+		unsigned fl = 0;
+		int a = stall_anchor(c, frame_func(c, fr[j], &fl), &canon);
+		if (a < 0) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
-	}
-	if (!rc && have_fallback) {
+		if (!a)
+			continue;
+		int smp = strstr(canon.data, "smp_call_function") != NULL;
+		const char *pick = smp ? "smp_call_function" : frame_func(c, fr[j ? j - 1 : 0], &fl);
+		cs_buf_clear(&c->renamed_from);
+		if (smp && cs_buf_adds(&c->renamed_from, frame_func(c, fr[j], &fl))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
 		cs_buf_clear(out);
-		rc = cs_buf_add(out, fallback.data, fallback.len) ? CRASHSIG_ENOMEM : 1;
+		rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
 	}
-	for (size_t k = 0; k < n; k++)
-		free(fr[k]);
+	cs_buf_free(&canon);
 	free(fr);
-	cs_buf_free(&fallback);
 	return rc;
 }
 
