@@ -75,6 +75,34 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 	return 0;
 }
 
+/* The last step of every title (syzkaller pkg/report/report.go:
+ * sanitizeTitle): of its first 120 bytes (interleaved lines can be very
+ * long), tabs become blanks, other control bytes and non-ASCII bytes are
+ * dropped, runs of blanks collapse to one, and the ends are trimmed. */
+static int clean_title(cs_buf *out, const char *s, size_t n)
+{
+	char prev = ' ';
+	if (n > 120)
+		n = 120;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '\t')
+			ch = ' ';
+		else if ((unsigned char)ch < 0x20 || (unsigned char)ch >= 0x7f)
+			continue;
+		if (ch == ' ' && prev == ' ')
+			continue;
+		if (cs_buf_addc(out, ch))
+			return CRASHSIG_ENOMEM;
+		prev = ch;
+	}
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = 0;
+	if (!out->data && cs_buf_reserve(out, 0))
+		return CRASHSIG_ENOMEM;
+	return 0;
+}
+
 int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 {
 	pcre2_match_data *md = pcre2_match_data_create(10, NULL);
@@ -103,7 +131,7 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 		return rc;
 	}
 	cs_buf_clear(out);
-	rc = cs_buf_add(out, cur.data, cur.len);
+	rc = clean_title(out, cur.data, cur.len);
 	cs_buf_free(&cur);
 	return rc;
 }
@@ -993,13 +1021,12 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		cs_buf_clear(&title);
 		if (cs_buf_add(&title, l + col, len - col))
 			goto out;
-		corrupt = "no title format matched";
+		/* syzkaller pkg/report/report.go: extractDescription titles
+		 * the report with its header line when no format's title
+		 * matches, and does not call it corrupted */
 	}
 	if ((rc = cs_title_sanitize(r, title.data, &stitle)))
 		goto out;
-	/* trim, collapse */
-	while (stitle.len && stitle.data[stitle.len - 1] == ' ')
-		stitle.data[--stitle.len] = 0;
 	rc = CRASHSIG_ENOMEM;
 	if (!(rep->title = strdup(stitle.data)))
 		goto out;
