@@ -198,6 +198,7 @@ typedef struct classify {
 		unsigned char cls;   /* LINE_* bits, see line_is() */
 		unsigned flags;
 		size_t off;          /* function name in fnames */
+		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
 	} *fcache;
 	cs_buf fnames;
 	/* answers of the global skip table by function name (64-bit FNV-1a of
@@ -286,8 +287,15 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
 		crashsig_frame f;
+		crashsig_frame callee;
 		e->state = 1;
-		if (cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
+		e->coff = SIZE_MAX;
+		if (cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf))) {
+			if (callee.func) {
+				e->coff = c->fnames.len;
+				if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
+					return NULL;
+			}
 			/* skip patterns see demangled names */
 			char *dm = demangle(f.func);
 			const char *name = dm ? dm : f.func;
@@ -305,6 +313,17 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		return NULL;
 	*flags = e->flags;
 	return c->fnames.data + e->off;
+}
+
+/* The arm callee of line i ("[<pc>] (A) from [<lr>] (B+...)": A), which
+ * comes before the line's frame B; NULL for other lines. */
+static const char *frame_callee(classify *c, size_t i)
+{
+	unsigned fl;
+	if (!frame_func(c, i, &fl) || c->fcache[i].coff == SIZE_MAX ||
+	    (fl & CRASHSIG_FRAME_UNRELIABLE))
+		return NULL;
+	return c->fnames.data + c->fcache[i].coff;
 }
 
 static int is_marker(const char *l, size_t len)
@@ -341,6 +360,11 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 			continue;
 		}
 		seen = 1;
+		const char *ce = frame_callee(c, i);
+		if (ce && !skipped(c, ce)) {
+			cs_buf_clear(out);
+			return cs_buf_adds(out, ce) ? CRASHSIG_ENOMEM : 1;
+		}
 		/* "? func" frames are stale stack contents, not calls */
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
@@ -380,6 +404,13 @@ static int find_line(classify *c, const cs_re *re, size_t *at)
 	return 0;
 }
 
+/* The function of a frame slot of stall_frame(). */
+static const char *slot_func(classify *c, size_t slot)
+{
+	unsigned fl;
+	return slot & 1 ? frame_callee(c, slot / 2) : frame_func(c, slot / 2, &fl);
+}
+
 /* Is name (after frame-norm) a stall dispatcher? */
 static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 {
@@ -403,7 +434,7 @@ static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 {
 	size_t n = c->b->nlines, i = 0;
-	size_t *fr = NULL; /* lines of the frames, top first */
+	size_t *fr = NULL; /* frames, top first: 2 * line, + 1 for an arm callee */
 	size_t nfr = 0, cap = 0;
 	int rc = 0;
 	/* the parts read before the frame list */
@@ -430,7 +461,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 				if (*fn && !skipped(c, fn)) {
 					if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
 						break;
-					fr[nfr++] = i;
+					fr[nfr++] = 2 * i;
 				}
 				break;
 			}
@@ -442,6 +473,12 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 			break;
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
+		const char *ce = frame_callee(c, i);
+		if (ce && !skipped(c, ce)) {
+			if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+				break;
+			fr[nfr++] = 2 * i + 1;
+		}
 		if (!fn || !*fn ||
 		    (fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR | CRASHSIG_FRAME_INLINE |
 			   CRASHSIG_FRAME_UNRELIABLE)) ||
@@ -449,12 +486,11 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 			continue;
 		if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
 			break;
-		fr[nfr++] = i;
+		fr[nfr++] = 2 * i;
 	}
 	cs_buf canon = {0};
 	for (size_t j = 0; j < nfr && !rc; j++) {
-		unsigned fl = 0;
-		int a = stall_anchor(c, frame_func(c, fr[j], &fl), &canon);
+		int a = stall_anchor(c, slot_func(c, fr[j]), &canon);
 		if (a < 0) {
 			rc = CRASHSIG_ENOMEM;
 			break;
@@ -462,9 +498,9 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 		if (!a)
 			continue;
 		int smp = strstr(canon.data, "smp_call_function") != NULL;
-		const char *pick = smp ? "smp_call_function" : frame_func(c, fr[j ? j - 1 : 0], &fl);
+		const char *pick = smp ? "smp_call_function" : slot_func(c, fr[j ? j - 1 : 0]);
 		cs_buf_clear(&c->renamed_from);
-		if (smp && cs_buf_adds(&c->renamed_from, frame_func(c, fr[j], &fl))) {
+		if (smp && cs_buf_adds(&c->renamed_from, slot_func(c, fr[j]))) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
@@ -495,6 +531,14 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 				break;
 			}
 			continue;
+		}
+		const char *ce = frame_callee(c, i);
+		if (ce && hit(c, &st->re, ce, strlen(ce))) {
+			cs_buf_clear(out);
+			cs_buf_clear(&c->renamed_from);
+			if (st->name && cs_buf_adds(&c->renamed_from, ce))
+				return CRASHSIG_ENOMEM;
+			return cs_buf_adds(out, st->name ? st->name : ce) ? CRASHSIG_ENOMEM : 1;
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
@@ -560,6 +604,9 @@ static size_t frame_line(classify *c, const char *func)
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && !(fl & CRASHSIG_FRAME_INLINE) && !strcmp(fn, func))
+			return i;
+		const char *ce = frame_callee(c, i);
+		if (ce && !strcmp(ce, func))
 			return i;
 	}
 	return 0; /* from the header line */
@@ -811,8 +858,8 @@ static int build_stacks(crashsig_report *rep)
 		if (!nl)
 			nl = end;
 		size_t len = (size_t)(nl - l);
-		crashsig_frame f;
-		if (!cs_frame_parse(l, len, &f, fbuf, sizeof(fbuf))) {
+		crashsig_frame f, callee;
+		if (!cs_frame_parse_ex(l, len, &f, &callee, fbuf, sizeof(fbuf))) {
 			const char *t = l;
 			size_t tl = len;
 			while (tl && *t == ' ') {
@@ -846,20 +893,36 @@ static int build_stacks(crashsig_report *rep)
 			nst++;
 			in_stack = 1;
 		}
-		if ((rc = cs_reserve((void **)&fr, &capfr, nfr + 1, sizeof(*fr))))
-			break;
-		f.context = ctxt;
-		const char **fields[4] = {&f.func, &f.module, &f.build_id, &f.file};
-		for (int q = 0; q < 4 && !rc; q++) {
-			if (!*fields[q])
-				continue;
-			size_t at = strs.len;
-			if (cs_buf_add(&strs, *fields[q], strlen(*fields[q]) + 1))
-				rc = CRASHSIG_ENOMEM;
-			*fields[q] = (const char *)(uintptr_t)(at + 1);
+		/* an arm line is two frames: the callee A, then the call in B;
+		 * A is the previous line's B but on the stack's first line */
+		int first_line = !st[nst - 1].n;
+		if (!first_line && callee.func) {
+			const crashsig_frame *pf = &fr[nfr - 1];
+			if (pf->func && !strcmp(strs.data + ((uintptr_t)pf->func - 1), callee.func))
+				callee.func = NULL;
 		}
-		fr[nfr++] = f;
-		st[nst - 1].n++;
+		crashsig_frame *line_fr[2] = {callee.func ? &callee : NULL, &f};
+		for (int w = 0; w < 2 && !rc; w++) {
+			crashsig_frame *g = line_fr[w];
+			if (!g)
+				continue;
+			if ((rc = cs_reserve((void **)&fr, &capfr, nfr + 1, sizeof(*fr))))
+				break;
+			g->context = ctxt;
+			const char **fields[4] = {&g->func, &g->module, &g->build_id, &g->file};
+			for (int q = 0; q < 4 && !rc; q++) {
+				if (!*fields[q])
+					continue;
+				size_t at = strs.len;
+				if (cs_buf_add(&strs, *fields[q], strlen(*fields[q]) + 1))
+					rc = CRASHSIG_ENOMEM;
+				*fields[q] = (const char *)(uintptr_t)(at + 1);
+			}
+			fr[nfr++] = *g;
+			st[nst - 1].n++;
+		}
+		if (rc)
+			break;
 		if ((f.flags & CRASHSIG_FRAME_IP) && !(f.flags & CRASHSIG_FRAME_INLINE))
 			in_stack = 0;
 	}
