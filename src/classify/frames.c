@@ -257,6 +257,14 @@ static const struct ip_prefix {
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		   size_t buflen)
 {
+	return cs_frame_parse_ex(line, len, f, NULL, buf, buflen);
+}
+
+int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
+		      crashsig_frame *callee, char *buf, size_t buflen)
+{
+	if (callee)
+		memset(callee, 0, sizeof(*callee));
 	memset(f, 0, sizeof(*f));
 	cur c = {line, len, 0};
 	size_t left = buflen;
@@ -383,6 +391,13 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 						cf.addr = lr;
 						cf.flags |= CRASHSIG_FRAME_HAS_ADDR |
 							    (f->flags & CRASHSIG_FRAME_UNRELIABLE);
+						/* the callee A is a frame of its own
+						 * (syzkaller pkg/report/linux.go: the arm
+						 * frame regex captures both) */
+						if (callee && !(f->flags & CRASHSIG_FRAME_HAS_OFFSET)) {
+							*callee = *f;
+							callee->flags |= CRASHSIG_FRAME_HAS_ADDR;
+						}
 						*f = cf;
 						return 1;
 					}
@@ -395,6 +410,11 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 	size_t j = c.i;
 	while (j < c.len && c.s[j] == ' ')
 		j++;
+	/* powerpc marks stale stack words with "(unreliable)", as x86 does
+	 * with "? " (syzkaller pkg/report/linux.go: stripLinePrefix treats
+	 * both as questionable frames) */
+	if (c.len - j >= 12 && memcmp(c.s + j, "(unreliable)", 12) == 0)
+		f->flags |= CRASHSIG_FRAME_UNRELIABLE;
 	if (j < c.len && !arm && !have_addr) {
 		const char *rest = c.s + j;
 		size_t rl = c.len - j;
