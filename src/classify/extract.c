@@ -460,8 +460,9 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
+	/* the kernel panicked after every report so far that is not out */
 	int panic = re_hit(p, &r->panic, ln.text, ln.len);
-	if (panic && p->phead)
+	if (panic)
 		mark_panicked(p);
 	if (!p->nopen) {
 		if (c)
@@ -480,9 +481,10 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 			 * start is compared with it) */
 			double back = b->caller[0] ? CS_BACK_SECONDS_CALLER : CS_BACK_SECONDS;
 			/* (a CPU stuck with interrupts off prints its NMI
-			 * backtrace with a clock that stood still) */
-			end |= (b->has_last_ts || c || b->caller[0]) && !b->cpu_traceback &&
-			       ln.ts + back < b->last_ts;
+			 * backtrace with a clock that stood still: without
+			 * caller ids those lines are the block's own) */
+			end |= (b->has_last_ts || c || b->caller[0]) &&
+			       !(b->cpu_traceback && !b->caller[0]) && ln.ts + back < b->last_ts;
 			end |= ln.ts > b->last_ts + CS_GAP_SECONDS;
 		}
 		if (end && (rc = close_block(p, b)))
@@ -498,8 +500,6 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		/* a panic ends the reports before it; one that has its lines
 		 * already stops here (the panic stack is not part of it) */
 		cs_block *t = b;
-		if (panic)
-			mark_panicked(p);
 		if (!t)
 			return open_block(p, c, col, &ln, panic, off, raw_len);
 		if (t->nlines >= min_lines(t)) {
