@@ -7,8 +7,10 @@ section dropped, as score-corpus feeds them) into one file, in name order,
 and check that `crashsig --all` finds exactly as many crashes in it as in
 the logs parsed one by one.
 
-usage: concat_corpus.py CRASHSIG CORPUS_DIR
-Exits 77 (skipped) when CORPUS_DIR does not exist.
+usage: concat_corpus.py CRASHSIG CORPUS_DIR [--write FILE]
+Exits 77 (skipped) when CORPUS_DIR does not exist. With --write, the
+concatenation goes to FILE and the only output is the sum over the parts
+(bench/bench_extract.sh checks its big log against it).
 """
 import os
 import subprocess
@@ -40,21 +42,32 @@ def count(crashsig, data):
     return len(r.stdout.splitlines())
 
 
+def concatenate(crashsig, corpus, out):
+    """Write the logs one after another to out; return the sum of the
+    crashes crashsig finds in each of them alone."""
+    parts = 0
+    for n in sorted(os.listdir(corpus), key=lambda n: (len(n), n)):
+        log = log_of(os.path.join(corpus, n))
+        parts += count(crashsig, log)
+        out.write(log.rstrip(b'\n') + b'\n')
+    out.flush()
+    return parts
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != '--write'):
         raise SystemExit(__doc__)
-    crashsig, corpus = sys.argv[1:]
+    crashsig, corpus = sys.argv[1:3]
     if not os.path.isdir(corpus):
         print(f'skipped: {corpus} because it does not exist')
         return 77
-    names = sorted(os.listdir(corpus), key=lambda n: (len(n), n))
-    parts = 0
+    if len(sys.argv) == 5:
+        with open(sys.argv[4], 'wb') as out:
+            print(concatenate(crashsig, corpus, out))
+        return 0
+    names = os.listdir(corpus)
     with tempfile.NamedTemporaryFile() as big:
-        for n in names:
-            log = log_of(os.path.join(corpus, n))
-            parts += count(crashsig, log)
-            big.write(log.rstrip(b'\n') + b'\n')
-        big.flush()
+        parts = concatenate(crashsig, corpus, big)
         r = subprocess.run([crashsig, '--all', big.name], capture_output=True)
         found = len(r.stdout.splitlines())
     print(f'{len(names)} logs: {parts} crashes parsed one by one, {found} in their concatenation')
