@@ -14,9 +14,10 @@
  *   - With caller ids, a second header of the same caller stays in the
  *     block: syzkaller keeps such a report whole (reportEnd only stops at a
  *     second header without caller ids), e.g. a WARNING raised while an RCU
- *     stall is dumped, or a fault inside a lockdep report. Input without any
- *     timestamp (a report as syzbot mails it: already cut to one caller's
- *     lines) is treated the same way.
+ *     stall is dumped, or a fault inside a lockdep report. (Not so without
+ *     caller ids, and not in input without timestamps: a mailed report
+ *     would need it, but raw logs without timestamps are cut as syzkaller
+ *     cuts them, and a report must not depend on the logs around it.)
  *   - Without caller ids another crash start ends the block, unless its
  *     kind `follows` (panic lines), is `nested` (periodic messages), is
  *     absorbed by the open block's kinds (`absorbs`: "kernel BUG at" then
@@ -75,7 +76,6 @@ struct crashsig_parser {
 	size_t npending;
 	uint64_t nlines;        /* lines seen so far */
 	int booting;            /* the log began with a boot, no kernel line yet */
-	int seen_ts;            /* a line with a timestamp was seen */
 	int err;
 };
 
@@ -448,13 +448,10 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	p->nlines++;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
-	if (!p->nopen && p->seen_ts && !find_start(p, data, len, &col, 1))
+	if (!p->nopen && !find_start(p, data, len, &col, 1))
 		return 0;
 	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 		return rc;
-	p->seen_ts |= ln.has_ts;
-	if (!p->nopen && !find_start(p, data, len, &col, 1))
-		return 0;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
 	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
 		p->booting = 1; /* a log that starts with a boot is no reboot */
@@ -509,9 +506,9 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return add_line(p, t, &ln, panic, off, raw_len);
 	}
 	if (c && b) {
-		/* a second header of the block's caller: the report goes on (with
-		 * caller ids, or in a report without timestamps); without caller
-		 * ids a new crash starts unless the block takes it */
+		/* a second header of the block's caller: the report goes on with
+		 * caller ids; without them a new crash starts unless the block
+		 * takes it */
 		int whole = b->caller[0] != 0;
 		/* symbolization repeats a header once per inline frame:
 		 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2"
