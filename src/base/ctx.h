@@ -6,10 +6,14 @@
 #include "base/util.h"
 
 struct cs_rules;
+struct cs_skip_memo;
 
 struct crashsig_ctx {
 	crashsig_options opts; /* copy; rules_dir not kept */
 	struct cs_rules *rules; /* owned */
+	/* answers of the rules' global skip table by function name, shared by
+	 * the reports of the context (classify/report.c); owned, made on first use */
+	struct cs_skip_memo *skip_memo;
 	cs_err err;
 };
 

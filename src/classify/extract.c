@@ -416,9 +416,10 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 {
 	int rc;
 	/* lockdep's notice when an oops taints the kernel is no report line */
-	if (memmem(ln->text, ln->len, "Disabling lock debugging due to kernel taint", 44))
+	if (ln->len >= 44 && ln->text[0] == 'D' &&
+	    !memcmp(ln->text, "Disabling lock debugging due to kernel taint", 44))
 		return 0;
-	if (memmem(ln->text, ln->len, "Sending NMI from CPU", 20))
+	if (ln->len >= 20 && ln->text[0] == 'S' && !memcmp(ln->text, "Sending NMI from CPU", 20))
 		b->cpu_traceback = 1;
 	b->panicked |= panic;
 	if ((rc = block_add(b, ln->text, ln->len)))
@@ -428,9 +429,11 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 		b->last_ts = ln->ts;
 		b->has_last_ts = 1;
 	}
-	/* "Rebooting in 86400 seconds..": nothing after it is the report's */
+	/* "Rebooting in 86400 seconds..": nothing after it is the report's
+	 * (block-end lines begin with 'R' or '-': the regex runs on those) */
 	if (b->nlines >= p->ctx->opts.max_report_lines ||
-	    re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len))
+	    (ln->len && (ln->text[0] == 'R' || ln->text[0] == '-') &&
+	     re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len)))
 		return close_block(p, b);
 	return 0;
 }
