@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-/* "[  123.456789]" at s: returns its length or 0. */
-static size_t timestamp_len(const char *s, size_t len)
+/* "[  123.456789]" at s: returns its length or 0 and sets *val. */
+static size_t timestamp_len(const char *s, size_t len, double *val)
 {
 	if (len < 4 || s[0] != '[')
 		return 0;
@@ -21,6 +21,15 @@ static size_t timestamp_len(const char *s, size_t len)
 		i++;
 	if (i == d || i >= len || s[i] != ']')
 		return 0;
+	double v = 0, scale = 1;
+	size_t k = 1;
+	while (s[k] == ' ')
+		k++;
+	for (; s[k] != '.'; k++)
+		v = v * 10 + (s[k] - '0');
+	for (k++; s[k] != ']'; k++)
+		v += (s[k] - '0') * (scale /= 10);
+	*val = v;
 	return i + 1;
 }
 
@@ -76,6 +85,7 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 {
 	out->caller[0] = 0;
 	out->has_ts = 0;
+	out->ts = 0;
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
 	if (memchr(raw, 0x1b, len) || memchr(raw, 0, len) || memchr(raw, '\r', len)) {
 		cs_buf_clear(scratch);
@@ -109,14 +119,14 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 	if (len - i >= 3 && raw[i] == '<' && cs_isdigit((unsigned char)raw[i + 1]) &&
 	    raw[i + 2] == '>')
 		i += 3;
-	size_t t = timestamp_len(raw + i, len - i);
+	size_t t = timestamp_len(raw + i, len - i, &out->ts);
 	if (!t) {
 		/* Text glued before the timestamp ("syzkaller login: [  1.2] ..."). */
 		size_t lim = len - i < 128 ? len - i : 128;
 		const char *p = raw + i;
 		for (size_t k = 1; k + 4 < lim; k++) {
 			if (p[k] == '[' && (p[k + 1] == ' ' || cs_isdigit((unsigned char)p[k + 1]))) {
-				size_t tl = timestamp_len(p + k, len - i - k);
+				size_t tl = timestamp_len(p + k, len - i - k, &out->ts);
 				if (tl) {
 					i += k;
 					t = tl;
