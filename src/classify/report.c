@@ -201,7 +201,11 @@ typedef struct classify {
 		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
 	} *fcache;
 	cs_buf fnames;
-	cs_skip_memo *memo; /* the context's, see cs_skip_memo */
+	/* answers of the global skip table by function name: the context's
+	 * memo (see base/ctx.h), or this one when it could not be allocated */
+	struct cs_skip_memo *memo;
+	size_t memo_mask;
+	struct cs_skip_memo own_memo[256];
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
@@ -220,7 +224,7 @@ static int skipped(classify *c, const char *func)
 	for (size_t i = 0; i < n; i++)
 		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
 	key |= 1; /* never the empty slot */
-	cs_skip_memo *m = &c->memo[key & (CS_SKIP_MEMO - 1)];
+	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
 	if (m->key != key) {
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
@@ -239,23 +243,31 @@ static int skipped(classify *c, const char *func)
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
-enum { LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8 };
+enum {
+	LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8,
+	LINE_START_KNOWN = 16, LINE_START = 32,
+};
 
 static int ensure_fcache(classify *c);
 
 
-/* Does line i open a call trace (LINE_TRACE) or end one (LINE_END)? The
+/* Does line i open a call trace (LINE_TRACE), end one (LINE_END) or start
+ * a stack in syzbot's sense (LINE_START, the stack-start table)? The
  * answers are cached: the frame sources ask about the same lines often. */
 static int line_is(classify *c, size_t i, unsigned what)
 {
 	if (ensure_fcache(c))
 		return 0;
 	struct fcache_ent *e = &c->fcache[i];
-	unsigned known = what == LINE_TRACE ? LINE_TRACE_KNOWN : LINE_END_KNOWN;
+	unsigned known = what == LINE_TRACE ? LINE_TRACE_KNOWN
+			 : what == LINE_END ? LINE_END_KNOWN
+					    : LINE_START_KNOWN;
 	if (!(e->cls & known)) {
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
-		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace : &c->r->stack_end;
+		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace
+				  : what == LINE_END ? &c->r->stack_end
+						     : &c->r->stack_start;
 		e->cls |= (unsigned char)(known | (hit(c, re, l, len) ? what : 0));
 	}
 	return (e->cls & what) != 0;
@@ -464,7 +476,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 	}
 	/* the frames up to the next stack start */
 	for (; i < n && !rc; i++) {
-		if (line_hit(c, &c->r->stack_start, i))
+		if (line_is(c, i, LINE_START))
 			break;
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
@@ -964,10 +976,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
-	if (!ctx->skip_memo &&
-	    !(ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo))))
-		goto out;
-	c.memo = ctx->skip_memo;
+	if (!ctx->skip_memo)
+		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
+	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
+	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)

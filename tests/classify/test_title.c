@@ -45,6 +45,17 @@ static void test_sanitize(void **state)
 	sanitize("x in 1,2,3 and cfg80211_x", "x in NUM,NUM,NUM and cfg80211_x");
 	sanitize("WARNING at net/core/dev.c:1234", "WARNING at net/core/dev.c:LINE");
 	sanitize("route to 10.1.2.3", "route to IP");
+	/* syzbot's last step (report.go: sanitizeTitle): tabs are blanks,
+	 * control and non-ASCII bytes go, runs of blanks collapse, ends are
+	 * trimmed, and only the first 120 bytes count */
+	sanitize("  BUG: Bad\tpage  state \x01in\xc3\xa9 x  ", "BUG: Bad page state in x");
+	char longt[200];
+	memset(longt, 'a', sizeof(longt) - 1);
+	longt[sizeof(longt) - 1] = 0;
+	cs_buf out = {0};
+	assert_int_equal(cs_title_sanitize(ctx->rules, longt, &out), 0);
+	assert_int_equal(out.len, 120);
+	cs_buf_free(&out);
 }
 
 static void test_func_norm(void **state)
