@@ -14,9 +14,10 @@
  *   - With caller ids, a second header of the same caller stays in the
  *     block: syzkaller keeps such a report whole (reportEnd only stops at a
  *     second header without caller ids), e.g. a WARNING raised while an RCU
- *     stall is dumped, or a fault inside a lockdep report. Input without any
- *     timestamp (a report as syzbot mails it: already cut to one caller's
- *     lines) is treated the same way.
+ *     stall is dumped, or a fault inside a lockdep report. (Not so without
+ *     caller ids, and not in input without timestamps: a mailed report
+ *     would need it, but raw logs without timestamps are cut as syzkaller
+ *     cuts them, and a report must not depend on the logs around it.)
  *   - Without caller ids another crash start ends the block, unless its
  *     kind `follows` (panic lines), is `nested` (periodic messages), is
  *     absorbed by the open block's kinds (`absorbs`: "kernel BUG at" then
@@ -75,7 +76,6 @@ struct crashsig_parser {
 	size_t npending;
 	uint64_t nlines;        /* lines seen so far */
 	int booting;            /* the log began with a boot, no kernel line yet */
-	int seen_ts;            /* a line with a timestamp was seen */
 	int err;
 };
 
@@ -416,9 +416,10 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 {
 	int rc;
 	/* lockdep's notice when an oops taints the kernel is no report line */
-	if (memmem(ln->text, ln->len, "Disabling lock debugging due to kernel taint", 44))
+	if (ln->len >= 44 && ln->text[0] == 'D' &&
+	    !memcmp(ln->text, "Disabling lock debugging due to kernel taint", 44))
 		return 0;
-	if (memmem(ln->text, ln->len, "Sending NMI from CPU", 20))
+	if (ln->len >= 20 && ln->text[0] == 'S' && !memcmp(ln->text, "Sending NMI from CPU", 20))
 		b->cpu_traceback = 1;
 	b->panicked |= panic;
 	if ((rc = block_add(b, ln->text, ln->len)))
@@ -428,9 +429,11 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 		b->last_ts = ln->ts;
 		b->has_last_ts = 1;
 	}
-	/* "Rebooting in 86400 seconds..": nothing after it is the report's */
+	/* "Rebooting in 86400 seconds..": nothing after it is the report's
+	 * (block-end lines begin with 'R' or '-': the regex runs on those) */
 	if (b->nlines >= p->ctx->opts.max_report_lines ||
-	    re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len))
+	    (ln->len && (ln->text[0] == 'R' || ln->text[0] == '-') &&
+	     re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len)))
 		return close_block(p, b);
 	return 0;
 }
@@ -448,20 +451,18 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	p->nlines++;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
-	if (!p->nopen && p->seen_ts && !find_start(p, data, len, &col, 1))
+	if (!p->nopen && !find_start(p, data, len, &col, 1))
 		return 0;
 	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 		return rc;
-	p->seen_ts |= ln.has_ts;
-	if (!p->nopen && !find_start(p, data, len, &col, 1))
-		return 0;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
 	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
+	/* the kernel panicked after every report so far that is not out */
 	int panic = re_hit(p, &r->panic, ln.text, ln.len);
-	if (panic && p->phead)
+	if (panic)
 		mark_panicked(p);
 	if (!p->nopen) {
 		if (c)
@@ -480,9 +481,10 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 			 * start is compared with it) */
 			double back = b->caller[0] ? CS_BACK_SECONDS_CALLER : CS_BACK_SECONDS;
 			/* (a CPU stuck with interrupts off prints its NMI
-			 * backtrace with a clock that stood still) */
-			end |= (b->has_last_ts || c || b->caller[0]) && !b->cpu_traceback &&
-			       ln.ts + back < b->last_ts;
+			 * backtrace with a clock that stood still: without
+			 * caller ids those lines are the block's own) */
+			end |= (b->has_last_ts || c || b->caller[0]) &&
+			       !(b->cpu_traceback && !b->caller[0]) && ln.ts + back < b->last_ts;
 			end |= ln.ts > b->last_ts + CS_GAP_SECONDS;
 		}
 		if (end && (rc = close_block(p, b)))
@@ -498,8 +500,6 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		/* a panic ends the reports before it; one that has its lines
 		 * already stops here (the panic stack is not part of it) */
 		cs_block *t = b;
-		if (panic)
-			mark_panicked(p);
 		if (!t)
 			return open_block(p, c, col, &ln, panic, off, raw_len);
 		if (t->nlines >= min_lines(t)) {
@@ -509,9 +509,9 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return add_line(p, t, &ln, panic, off, raw_len);
 	}
 	if (c && b) {
-		/* a second header of the block's caller: the report goes on (with
-		 * caller ids, or in a report without timestamps); without caller
-		 * ids a new crash starts unless the block takes it */
+		/* a second header of the block's caller: the report goes on with
+		 * caller ids; without them a new crash starts unless the block
+		 * takes it */
 		int whole = b->caller[0] != 0;
 		/* symbolization repeats a header once per inline frame:
 		 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2"

@@ -140,7 +140,8 @@ static const char *stash(char **buf, size_t *left, const char *s, size_t n)
 	return p;
 }
 
-/* " path/to/file.c:123" — returns 1 and sets file/line. */
+/* " path/to/file.c:123" (or ":-1", line unknown: 0) — returns 1 and sets
+ * file/line. */
 static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 {
 	size_t i = c->i;
@@ -161,10 +162,15 @@ static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 		return 0;
 	i++;
 	unsigned line = 0;
+	/* "file.c:-1": the symbolizer knew the file, not the line */
+	int unknown = i + 1 < c->len && c->s[i] == '-' && c->s[i + 1] == '1' &&
+		      (i + 2 == c->len || !cs_isdigit((unsigned char)c->s[i + 2]));
+	if (unknown)
+		i += 2;
 	size_t d = i;
-	while (i < c->len && cs_isdigit((unsigned char)c->s[i]) && line < 100000000u)
+	while (!unknown && i < c->len && cs_isdigit((unsigned char)c->s[i]) && line < 100000000u)
 		line = line * 10 + (unsigned)(c->s[i++] - '0');
-	if (i == d)
+	if (i == d && !unknown)
 		return 0;
 	/* optional ":col" */
 	if (i < c->len && c->s[i] == ':') {
@@ -231,6 +237,22 @@ static int parse_symbol(cur *c, crashsig_frame *f, char **buf, size_t *left,
 		}
 		if (f->flags & CRASHSIG_FRAME_HAS_OFFSET)
 			evidence = 1;
+		/* a report symbolized twice repeats the suffix ("skb_put+0x24/0x24
+		 * net/core/skbuff.c:1986 net/core/skbuff.c:1986"): the first counts */
+		for (;;) {
+			crashsig_frame again = {0};
+			size_t b = c->i;
+			if (!parse_source(c, &again, buf, left)) {
+				c->i = b;
+				break;
+			}
+			save = c->i;
+			skip_spaces(c);
+			if (at(c, "[inline]")) {
+				c->i += 8;
+				save = c->i;
+			}
+		}
 	} else {
 		c->i = before_src;
 	}

@@ -1,35 +1,30 @@
 #include "classify/normalize.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* "[  123.456789]" at s: returns its length or 0 and sets *val. */
 static size_t timestamp_len(const char *s, size_t len, double *val)
 {
+	static const double scale[] = {1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
 	if (len < 4 || s[0] != '[')
 		return 0;
 	size_t i = 1;
 	while (i < len && s[i] == ' ')
 		i++;
 	size_t d = i;
+	uint64_t sec = 0, frac = 0;
 	while (i < len && cs_isdigit((unsigned char)s[i]))
-		i++;
+		sec = sec * 10 + (uint64_t)(s[i++] - '0');
 	if (i == d || i >= len || s[i] != '.')
 		return 0;
 	i++;
 	d = i;
 	while (i < len && cs_isdigit((unsigned char)s[i]))
-		i++;
+		frac = frac * 10 + (uint64_t)(s[i++] - '0');
 	if (i == d || i >= len || s[i] != ']')
 		return 0;
-	double v = 0, scale = 1;
-	size_t k = 1;
-	while (s[k] == ' ')
-		k++;
-	for (; s[k] != '.'; k++)
-		v = v * 10 + (s[k] - '0');
-	for (k++; s[k] != ']'; k++)
-		v += (s[k] - '0') * (scale /= 10);
-	*val = v;
+	*val = (double)sec + (i - d < 10 ? (double)frac * scale[i - d] : 0);
 	return i + 1;
 }
 

@@ -201,11 +201,7 @@ typedef struct classify {
 		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
 	} *fcache;
 	cs_buf fnames;
-	/* answers of the global skip table by function name: the context's
-	 * memo (see base/ctx.h), or this one when it could not be allocated */
-	struct cs_skip_memo *memo;
-	size_t memo_mask;
-	struct cs_skip_memo own_memo[256];
+	cs_skip_memo *memo; /* the context's, see cs_skip_memo */
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
@@ -224,7 +220,7 @@ static int skipped(classify *c, const char *func)
 	for (size_t i = 0; i < n; i++)
 		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
 	key |= 1; /* never the empty slot */
-	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
+	cs_skip_memo *m = &c->memo[key & (CS_SKIP_MEMO - 1)];
 	if (m->key != key) {
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
@@ -976,10 +972,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
-	if (!ctx->skip_memo)
-		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
-	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
-	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
+	if (!ctx->skip_memo &&
+	    !(ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo))))
+		goto out;
+	c.memo = ctx->skip_memo;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)

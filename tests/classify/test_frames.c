@@ -45,6 +45,20 @@ static void test_symbolized(void **state)
 	assert_string_equal(F.func, "__dump_stack");
 	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
 	assert_false(F.flags & CRASHSIG_FRAME_HAS_OFFSET);
+	/* the symbolizer knew the file but not the line */
+	assert_true(parse(" sock_sendmsg+0x1f/0x80 net/socket.c:-1"));
+	assert_string_equal(F.func, "sock_sendmsg");
+	assert_string_equal(F.file, "net/socket.c");
+	assert_int_equal(F.line, 0);
+	assert_true(parse(" sock_sendmsg_nosec net/socket.c:-1 [inline]"));
+	assert_string_equal(F.func, "sock_sendmsg_nosec");
+	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
+	/* symbolized twice */
+	assert_true(parse(" skb_put.cold+0x24/0x24 net/core/skbuff.c:1986 net/core/skbuff.c:1986"));
+	assert_string_equal(F.func, "skb_put.cold");
+	assert_int_equal(F.line, 1986);
+	assert_true(parse(" napi_poll net/core/dev.c:6431 [inline] net/core/dev.c:6518"));
+	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
 }
 
 static void test_ip_lines(void **state)
