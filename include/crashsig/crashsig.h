@@ -193,4 +193,7 @@ void crashsig_reports_free(crashsig_report **reports, size_t count);
 }
 #endif
 
+/* The umbrella: every capability's public header. */
+#include "crashsig/dedup.h"
+
 #endif

@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 		return tool_cmd_symbolize(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return tool_cmd_decode(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "dedup"))
+		return tool_cmd_dedup(argc - 1, argv + 1);
 	opts o = {0};
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
