@@ -62,7 +62,11 @@ typedef struct crashsig_signature {
 	/* Nonzero when the crash is of a kind that says nothing about a stack:
 	 * lost connection, no output, executor failure, boot error, ... */
 	int no_stack_kind;
-	/* "f1 f2 f3 ..." (space separated), the key stored with a bug. */
+	/* "f1 f2 f3 ..." (space separated), the key stored with a bug. Before
+	 * the frames come markers: "@alloc" for a memory leak (an allocation
+	 * stack) and "@hang" for a hang, stall or locking report (keys are
+	 * only compared with keys of the same marker), and "#" with the
+	 * title's kind (the title before " in ", spaces as '_'). */
 	const char *key;
 	const char *inline_key;
 } crashsig_signature;
@@ -89,7 +93,7 @@ double crashsig_frames_distance(const char *const *a, size_t na,
 double crashsig_signature_distance(const char *key_a, const char *key_b);
 
 /* Default similarity threshold (chosen from the corpus; see README). */
-#define CRASHSIG_SIMILARITY_THRESHOLD 0.34
+#define CRASHSIG_SIMILARITY_THRESHOLD 0.2
 
 /* ------------------------------------------------------------------ */
 /* Bug store                                                           */

@@ -145,7 +145,8 @@ CS_EXPORT int crashsig_frame_is_generic(const char *func)
 static size_t osa(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
 	size_t w = nb + 1;
-	size_t *d = malloc((na + 1) * w * sizeof(size_t));
+	size_t small[1024];
+	size_t *d = (na + 1) * w <= 1024 ? small : malloc((na + 1) * w * sizeof(size_t));
 	if (!d)
 		return na > nb ? na : nb;
 	for (size_t i = 0; i <= na; i++)
@@ -167,7 +168,8 @@ static size_t osa(const char *const *a, size_t na, const char *const *b, size_t 
 		}
 	}
 	size_t r = d[na * w + nb];
-	free(d);
+	if (d != small)
+		free(d);
 	return r;
 }
 
@@ -182,9 +184,11 @@ CS_EXPORT double crashsig_frames_distance(const char *const *a, size_t na,
 
 /* Split a key into at most max frames, generic ones dropped. */
 static size_t split_key(const char *key, char *buf, size_t buflen, const char **out,
-			size_t max)
+			size_t max, const char **kind, const char **tkind)
 {
 	size_t n = 0, len = strlen(key);
+	*kind = "";
+	*tkind = "";
 	if (len >= buflen)
 		len = buflen - 1;
 	memcpy(buf, key, len);
@@ -199,7 +203,11 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 			e++;
 		int last = !*e;
 		*e = 0;
-		if (!crashsig_frame_is_generic(p))
+		if (*p == '@')
+			*kind = p; /* the stack's kind marker, not a frame */
+		else if (*p == '#')
+			*tkind = p; /* the title's kind */
+		else if (!crashsig_frame_is_generic(p))
 			out[n++] = p;
 		if (last)
 			break;
@@ -213,10 +221,23 @@ CS_EXPORT double crashsig_signature_distance(const char *key_a, const char *key_
 	if (!key_a || !key_b)
 		return 1.0;
 	char ba[1024], bb[1024];
-	const char *fa[32], *fb[32];
-	size_t na = split_key(key_a, ba, sizeof(ba), fa, 32);
-	size_t nb = split_key(key_b, bb, sizeof(bb), fb, 32);
+	const char *fa[32], *fb[32], *ka, *kb, *ta, *tb;
+	size_t na = split_key(key_a, ba, sizeof(ba), fa, 32, &ka, &ta);
+	size_t nb = split_key(key_b, bb, sizeof(bb), fb, 32, &kb, &tb);
 	if (na < 2 || nb < 2)
+		return 1.0;
+	/* An allocation stack (a memory leak) is not comparable with the
+	 * stack of a crash. */
+	if (strcmp(ka, kb))
+		return 1.0;
+	/* The frame that names the crash says most about where the bug is:
+	 * two stacks are comparable only if they start at the same function,
+	 * or, for crashes of the same kind (the title before " in "), one
+	 * starts one call deeper than the other (its title names a function
+	 * that the other's compiler inlined: the same code). Different
+	 * faulting functions under the same callers are different bugs. */
+	if (strcmp(fa[0], fb[0]) &&
+	    (strcmp(ta, tb) || (strcmp(fa[0], fb[1]) && strcmp(fa[1], fb[0]))))
 		return 1.0;
 	return crashsig_frames_distance(fa, na, fb, nb);
 }
@@ -240,9 +261,24 @@ static int seq_push(seq *s, const char *f)
 	return 0;
 }
 
-static char *join(char **v, size_t n)
+static char *join(char **v, size_t n, const char *kind, const char *title)
 {
 	cs_buf b = {0};
+	if (n && kind && (cs_buf_adds(&b, kind) || cs_buf_addc(&b, ' '))) {
+		cs_buf_free(&b);
+		return NULL;
+	}
+	/* "#" and the title's kind, spaces as '_' */
+	const char *in = title ? strstr(title, " in ") : NULL;
+	if (n && in) {
+		int e = cs_buf_addc(&b, '#');
+		for (const char *p = title; !e && p < in; p++)
+			e = cs_buf_addc(&b, *p == ' ' ? '_' : *p);
+		if (e || cs_buf_addc(&b, ' ')) {
+			cs_buf_free(&b);
+			return NULL;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		if ((i && cs_buf_addc(&b, ' ')) || cs_buf_adds(&b, v[i])) {
 			cs_buf_free(&b);
@@ -291,6 +327,17 @@ CS_EXPORT int crashsig_signature_new(crashsig_signature **out, crashsig_ctx *ctx
 	int rc = w.md ? 0 : CRASHSIG_ENOMEM;
 	const char *title = crashsig_report_title(r);
 	p->pub.no_stack_kind = cs_signature_no_stack_title(title);
+	/* Which stacks are comparable, by the crash type the rules give
+	 * (syzkaller's crash types): a memory leak carries the stack that
+	 * allocated the object; hangs, stalls and locking reports show where
+	 * a task waits or what it holds; every other kind shows where the
+	 * kernel faulted. A similarity across these says nothing. */
+	const char *type = crashsig_report_type(r);
+	const char *kind = NULL;
+	if (!strcmp(type, "LEAK") || !strncmp(title, "memory leak in ", 15))
+		kind = "@alloc";
+	else if (!strcmp(type, "HANG") || !strcmp(type, "LOCKDEP") || !strcmp(type, "ATOMIC_SLEEP"))
+		kind = "@hang";
 	const char *guilty = crashsig_report_frame(r);
 	if (guilty && !strcmp(guilty, "corrupted"))
 		guilty = NULL;
@@ -320,6 +367,20 @@ CS_EXPORT int crashsig_signature_new(crashsig_signature **out, crashsig_ctx *ctx
 		}
 	}
 	p->pub.stack = si;
+	/* The inline frames printed just above the guilty frame are code
+	 * inlined into it at the faulting pc: the inline-aware form starts
+	 * with them. */
+	if (from_guilty) {
+		const crashsig_stack *st = crashsig_report_stack(r, si);
+		size_t k = fj;
+		while (k > 0 && (st->frames[k - 1].flags & CRASHSIG_FRAME_INLINE))
+			k--;
+		for (; !rc && k < fj; k++) {
+			const char *n = frame_name(&w, &st->frames[k], 1);
+			if (n && inl.n < CRASHSIG_SIGNATURE_FRAMES)
+				rc = seq_push(&inl, n);
+		}
+	}
 	for (size_t i = si; !rc && si != (size_t)-1 && i < ns; i++) {
 		const crashsig_stack *st = crashsig_report_stack(r, i);
 		if (i != si && strcmp(st->kind, "call trace"))
@@ -347,8 +408,8 @@ CS_EXPORT int crashsig_signature_new(crashsig_signature **out, crashsig_ctx *ctx
 	p->inl = inl.v;
 	p->pub.ninline_frames = inl.n;
 	if (!rc) {
-		p->key = join(base.v, base.n);
-		p->inline_key = join(inl.v, inl.n);
+		p->key = join(base.v, base.n, kind, title);
+		p->inline_key = join(inl.v, inl.n, kind, title);
 		if (!p->key || !p->inline_key)
 			rc = CRASHSIG_ENOMEM;
 	}
