@@ -5,11 +5,20 @@
 # socket in that directory. The server is stopped and removed at the end.
 #
 # usage: scripts/test-pg.sh [BUILD_DIR]     (default: build)
+#        scripts/test-pg.sh --run CMD [ARG...]  (CMD runs instead of the tests,
+#                                               e.g. bench/bench_dedup.sh)
 # Without Debian's postgresql package the PostgreSQL tests are skipped, and
 # say so.
 set -eu
 cd "$(dirname "$0")/.."
-BUILD=${1:-build}
+run_cmd=""
+if [ "${1:-}" = "--run" ]; then
+	shift
+	run_cmd=1
+	BUILD=build
+else
+	BUILD=${1:-build}
+fi
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
@@ -47,6 +56,10 @@ $run_as "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
 
 export CRASHSIG_TEST_PG="postgresql://crashsig@/postgres?host=$tmp"
 echo "PostgreSQL $($bindir/postgres --version | awk '{print $3}') on $tmp (unix socket only)"
+if [ -n "$run_cmd" ]; then
+	"$@"
+	exit $?
+fi
 status=0
 for t in test_store test_concurrency test_dedup_corpus; do
 	[ -x "$BUILD/tests/$t" ] || continue

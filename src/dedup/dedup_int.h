@@ -56,4 +56,27 @@ const char *cs_db_errmsg(const cs_db *db);
 /* The stack signature helpers shared by the store. */
 int cs_signature_no_stack_title(const char *title);
 
+/* A signature key split once for many comparisons: its non-generic frames
+ * and its markers (pointing into buf, owned). */
+#define CS_SIG_MAX 32
+typedef struct cs_sig {
+	char *buf;
+	const char *f[CS_SIG_MAX];
+	size_t n;
+	const char *kind, *tkind;
+} cs_sig;
+int cs_sig_prepare(cs_sig *out, const char *key);
+void cs_sig_release(cs_sig *s);
+double cs_sig_distance(const cs_sig *a, const cs_sig *b);
+
+/* Add a crash whose signature is computed only when the store needs it (a
+ * crash that does not go straight to a known bug): fn sets *sig (malloc'd,
+ * may stay NULL) and *no_stack; returns 0 or an error. */
+typedef struct cs_lazy_sig {
+	int (*fn)(void *arg, char **sig, int *no_stack);
+	void *arg;
+} cs_lazy_sig;
+int cs_store_add_lazy(crashsig_store *s, const crashsig_crash *c, const cs_lazy_sig *lazy,
+		      crashsig_add_result *res);
+
 #endif

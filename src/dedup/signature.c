@@ -189,6 +189,8 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 	size_t n = 0, len = strlen(key);
 	*kind = "";
 	*tkind = "";
+	if (!buflen)
+		return 0;
 	if (len >= buflen)
 		len = buflen - 1;
 	memcpy(buf, key, len);
@@ -216,19 +218,32 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 	return n;
 }
 
-CS_EXPORT double crashsig_signature_distance(const char *key_a, const char *key_b)
+int cs_sig_prepare(cs_sig *out, const char *key)
 {
-	if (!key_a || !key_b)
-		return 1.0;
-	char ba[1024], bb[1024];
-	const char *fa[32], *fb[32], *ka, *kb, *ta, *tb;
-	size_t na = split_key(key_a, ba, sizeof(ba), fa, 32, &ka, &ta);
-	size_t nb = split_key(key_b, bb, sizeof(bb), fb, 32, &kb, &tb);
-	if (na < 2 || nb < 2)
+	memset(out, 0, sizeof(*out));
+	if (!key)
+		return 0;
+	out->buf = malloc(strlen(key) + 1);
+	if (!out->buf)
+		return CRASHSIG_ENOMEM;
+	out->n = split_key(key, out->buf, strlen(key) + 1, out->f, CS_SIG_MAX, &out->kind,
+			   &out->tkind);
+	return 0;
+}
+
+void cs_sig_release(cs_sig *s)
+{
+	free(s->buf);
+	memset(s, 0, sizeof(*s));
+}
+
+double cs_sig_distance(const cs_sig *a, const cs_sig *b)
+{
+	if (a->n < 2 || b->n < 2)
 		return 1.0;
 	/* An allocation stack (a memory leak) is not comparable with the
-	 * stack of a crash. */
-	if (strcmp(ka, kb))
+	 * stack of a crash, nor a hang's with a fault's. */
+	if (strcmp(a->kind, b->kind))
 		return 1.0;
 	/* The frame that names the crash says most about where the bug is:
 	 * two stacks are comparable only if they start at the same function,
@@ -236,10 +251,28 @@ CS_EXPORT double crashsig_signature_distance(const char *key_a, const char *key_
 	 * starts one call deeper than the other (its title names a function
 	 * that the other's compiler inlined: the same code). Different
 	 * faulting functions under the same callers are different bugs. */
-	if (strcmp(fa[0], fb[0]) &&
-	    (strcmp(ta, tb) || (strcmp(fa[0], fb[1]) && strcmp(fa[1], fb[0]))))
+	if (strcmp(a->f[0], b->f[0]) &&
+	    (strcmp(a->tkind, b->tkind) ||
+	     (strcmp(a->f[0], b->f[1]) && strcmp(a->f[1], b->f[0]))))
 		return 1.0;
-	return crashsig_frames_distance(fa, na, fb, nb);
+	return crashsig_frames_distance(a->f, a->n, b->f, b->n);
+}
+
+CS_EXPORT double crashsig_signature_distance(const char *key_a, const char *key_b)
+{
+	if (!key_a || !key_b)
+		return 1.0;
+	cs_sig a, b;
+	if (cs_sig_prepare(&a, key_a))
+		return 1.0;
+	if (cs_sig_prepare(&b, key_b)) {
+		cs_sig_release(&a);
+		return 1.0;
+	}
+	double d = cs_sig_distance(&a, &b);
+	cs_sig_release(&a);
+	cs_sig_release(&b);
+	return d;
 }
 
 /* ---------------- computing a signature ---------------- */
@@ -470,15 +503,67 @@ static int strip_symbolization(const char *text, size_t len, cs_buf *out)
 	return 0;
 }
 
-static int symbolized(const crashsig_report *r)
+/* Does the text carry symbolization: "[inline]" frames, or a "file:line"
+ * after a func+0xOFF/0xSIZE? (A scan of the text: cheaper than parsing the
+ * stacks, and this runs for every crash.) */
+static int symbolized(const char *text, size_t len)
 {
-	for (size_t i = 0; i < crashsig_report_stack_count(r); i++) {
-		const crashsig_stack *st = crashsig_report_stack(r, i);
-		for (size_t j = 0; j < st->nframes; j++)
-			if (st->frames[j].file || (st->frames[j].flags & CRASHSIG_FRAME_INLINE))
+	const char *end = text + len;
+	for (const char *p = text; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		const char *t = e;
+		while (t > p && (t[-1] == '\r' || t[-1] == ' '))
+			t--;
+		if (t - p >= 9 && !memcmp(t - 9, " [inline]", 9))
+			return 1;
+		/* func+0xOFF/0xSIZE[ [module]] path.c:LINE */
+		const char *q = p;
+		while ((q = memchr(q, '/', (size_t)(t - q)))) {
+			q++;
+			if (t - q < 3 || q[0] != '0' || q[1] != 'x')
+				continue;
+			q += 2;
+			while (q < t && cs_isxdigit((unsigned char)*q))
+				q++;
+			if (q + 1 < t && q[0] == ' ' && q[1] == '[') {
+				const char *rb = memchr(q, ']', (size_t)(t - q));
+				q = rb ? rb + 1 : t;
+			}
+			if (q >= t || *q != ' ')
+				continue;
+			const char *tok = ++q;
+			while (q < t && !cs_isspace((unsigned char)*q))
+				q++;
+			const char *colon = memchr(tok, ':', (size_t)(q - tok));
+			if (colon && colon > tok && colon + 1 < q && cs_isdigit((unsigned char)colon[1]) &&
+			    memchr(tok, '.', (size_t)(colon - tok)))
 				return 1;
+		}
+		p = nl ? nl + 1 : end;
 	}
 	return 0;
+}
+
+typedef struct lazy_arg {
+	crashsig_ctx *ctx;
+	const crashsig_report *r;
+} lazy_arg;
+
+static int lazy_signature(void *arg, char **sig, int *no_stack)
+{
+	lazy_arg *a = arg;
+	crashsig_signature *sg;
+	*sig = NULL;
+	*no_stack = 0;
+	int rc = crashsig_signature_new(&sg, a->ctx, a->r);
+	if (rc)
+		return rc;
+	*no_stack = sg->no_stack_kind;
+	if (sg->key && *sg->key && !(*sig = strdup(sg->key)))
+		rc = CRASHSIG_ENOMEM;
+	crashsig_signature_free(sg);
+	return rc;
 }
 
 static int add_alt(const char ***v, size_t *n, size_t *cap, const char *t)
@@ -498,20 +583,17 @@ CS_EXPORT int crashsig_store_add_report(crashsig_store *s, crashsig_ctx *ctx,
 {
 	if (!s || !ctx || !r)
 		return CRASHSIG_EINVAL;
-	crashsig_signature *sig = NULL;
-	int rc = crashsig_signature_new(&sig, ctx, r);
-	if (rc)
-		return rc;
+	int rc = 0;
 	const char **alts = NULL;
 	size_t nalts = 0, cap = 0;
 	crashsig_report **plain = NULL;
 	size_t nplain = 0;
 	for (size_t i = 0; !rc && i < crashsig_report_alt_title_count(r); i++)
 		rc = add_alt(&alts, &nalts, &cap, crashsig_report_alt_title(r, i));
-	if (!rc && !crashsig_report_corrupted(r) && symbolized(r)) {
+	size_t len;
+	const char *text = crashsig_report_text(r, &len);
+	if (!rc && !crashsig_report_corrupted(r) && symbolized(text, len)) {
 		/* The titles the same report gets without symbolization. */
-		size_t len;
-		const char *text = crashsig_report_text(r, &len);
 		cs_buf b = {0};
 		rc = strip_symbolization(text, len, &b);
 		if (!rc && b.len && crashsig_parse_buffer(ctx, b.data, b.len, &plain, &nplain))
@@ -533,17 +615,17 @@ CS_EXPORT int crashsig_store_add_report(crashsig_store *s, crashsig_ctx *ctx,
 		c.nalt_titles = nalts;
 		c.corrupted = crashsig_report_corrupted(r);
 		c.suppressed = crashsig_report_suppressed(r);
-		c.signature = sig->key;
-		c.no_stack_kind = sig->no_stack_kind;
 		c.time = time;
 		c.source = source;
-		c.report = crashsig_report_text(r, &c.report_len);
-		rc = crashsig_store_add(s, &c, res);
+		c.report = text;
+		c.report_len = len;
+		lazy_arg la = {ctx, r};
+		cs_lazy_sig lazy = {lazy_signature, &la};
+		rc = cs_store_add_lazy(s, &c, &lazy, res);
 	} else {
 		rc = CRASHSIG_ENOMEM;
 	}
 	crashsig_reports_free(plain, nplain);
 	free(alts);
-	crashsig_signature_free(sig);
 	return rc;
 }

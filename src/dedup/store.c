@@ -95,7 +95,7 @@ static const char *const queries[NQ] = {
 	[Q_ADD_TITLE] = "INSERT INTO bug_titles (bug_id, kind, title, pos) VALUES (?, ?, ?, ?)",
 	[Q_HAS_TITLE] = "SELECT COUNT(*) FROM bug_titles WHERE bug_id = ? AND kind = ? AND title = ?",
 	[Q_NALT] = "SELECT COUNT(*) FROM bug_titles WHERE bug_id = ? AND kind = 1",
-	[Q_COUNT] = "UPDATE bugs SET count = count + 1,"
+	[Q_COUNT] = "UPDATE bugs SET count = count + ?,"
 		    " first_seen = CASE WHEN ? < first_seen THEN ? ELSE first_seen END,"
 		    " last_seen = CASE WHEN ? > last_seen THEN ? ELSE last_seen END WHERE id = ?",
 	[Q_CRASH] = "INSERT INTO crashes (bug_id, time, title, source, signature)"
@@ -159,10 +159,17 @@ typedef struct cache_ent {
 
 typedef struct sig_ent {
 	int64_t id;
-	char *sig;
+	cs_sig sig;
 } sig_ent;
 
+/* Counts of the current transaction, written once per bug at commit. */
+typedef struct pend {
+	int64_t bug, count, first, last;
+} pend;
+
 struct crashsig_store {
+	pend *pend;
+	size_t pend_cap, pend_len;
 	cs_db *db;
 	cs_err err;
 	crashsig_store_options opts;
@@ -219,7 +226,7 @@ static void cache_clear(crashsig_store *s)
 	s->cache = NULL;
 	s->cache_cap = s->cache_len = 0;
 	for (size_t i = 0; i < s->nsigs; i++)
-		free(s->sigs[i].sig);
+		cs_sig_release(&s->sigs[i].sig);
 	free(s->sigs);
 	s->sigs = NULL;
 	s->nsigs = s->sigs_cap = 0;
@@ -295,6 +302,69 @@ static int run(crashsig_store *s, int q)
 	return rc < 0 ? fail(s, CRASHSIG_EDB) : 0;
 }
 
+static void count_crash(crashsig_store *s, int64_t bug, int64_t when)
+{
+	if (s->pend_cap) {
+		for (size_t i = (size_t)bug & (s->pend_cap - 1);; i = (i + 1) & (s->pend_cap - 1)) {
+			pend *p = &s->pend[i];
+			if (!p->bug)
+				break;
+			if (p->bug == bug) {
+				p->count++;
+				if (when < p->first)
+					p->first = when;
+				if (when > p->last)
+					p->last = when;
+				return;
+			}
+		}
+	}
+	if ((s->pend_len + 1) * 2 > s->pend_cap) {
+		size_t ncap = s->pend_cap ? s->pend_cap * 2 : 256;
+		pend *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return; /* caught by flush_counts: pend_len != counted */
+		for (size_t i = 0; i < s->pend_cap; i++) {
+			if (!s->pend[i].bug)
+				continue;
+			size_t j = (size_t)s->pend[i].bug & (ncap - 1);
+			while (n[j].bug)
+				j = (j + 1) & (ncap - 1);
+			n[j] = s->pend[i];
+		}
+		free(s->pend);
+		s->pend = n;
+		s->pend_cap = ncap;
+	}
+	size_t i = (size_t)bug & (s->pend_cap - 1);
+	while (s->pend[i].bug)
+		i = (i + 1) & (s->pend_cap - 1);
+	s->pend[i] = (pend){bug, 1, when, when};
+	s->pend_len++;
+}
+
+/* Write the counts of this transaction. */
+static int flush_counts(crashsig_store *s)
+{
+	for (size_t i = 0; i < s->pend_cap; i++) {
+		pend *p = &s->pend[i];
+		if (!p->bug)
+			continue;
+		cs_stmt *q = s->q[Q_COUNT];
+		cs_stmt_bind_int(q, 1, p->count);
+		cs_stmt_bind_int(q, 2, p->first);
+		cs_stmt_bind_int(q, 3, p->first);
+		cs_stmt_bind_int(q, 4, p->last);
+		cs_stmt_bind_int(q, 5, p->last);
+		cs_stmt_bind_int(q, 6, p->bug);
+		if (run(s, Q_COUNT))
+			return CRASHSIG_EDB;
+		memset(p, 0, sizeof(*p));
+	}
+	s->pend_len = 0;
+	return 0;
+}
+
 static int tx_begin(crashsig_store *s)
 {
 	if (s->in_tx)
@@ -325,6 +395,9 @@ static void tx_abort(crashsig_store *s)
 	s->in_tx = 0;
 	/* Our own changes of this transaction are gone: so are the caches. */
 	cache_clear(s);
+	if (s->pend)
+		memset(s->pend, 0, s->pend_cap * sizeof(*s->pend));
+	s->pend_len = 0;
 	s->gen = -1;
 }
 
@@ -332,7 +405,7 @@ static int tx_commit(crashsig_store *s)
 {
 	if (!s->in_tx)
 		return 0;
-	if (cs_db_commit(s->db)) {
+	if (flush_counts(s) || cs_db_commit(s->db)) {
 		int rc = fail(s, CRASHSIG_EDB);
 		tx_abort(s);
 		return rc;
@@ -447,6 +520,7 @@ CS_EXPORT void crashsig_store_free(crashsig_store *s)
 		cs_stmt_free(s->q[i]);
 	cs_db_close(s->db);
 	cache_clear(s);
+	free(s->pend);
 	free(s);
 }
 
@@ -702,7 +776,7 @@ static int load_sigs(crashsig_store *s)
 		}
 		const char *sig = cs_stmt_text(q, 1, NULL);
 		s->sigs[s->nsigs].id = cs_stmt_int(q, 0);
-		if (!(s->sigs[s->nsigs].sig = strdup(sig ? sig : ""))) {
+		if (cs_sig_prepare(&s->sigs[s->nsigs].sig, sig ? sig : "")) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
@@ -722,7 +796,7 @@ static void sigs_add(crashsig_store *s, int64_t id, const char *sig)
 		return;
 	if (cs_reserve((void **)&s->sigs, &s->sigs_cap, s->nsigs + 1, sizeof(*s->sigs)))
 		return;
-	if (!(s->sigs[s->nsigs].sig = strdup(sig)))
+	if (cs_sig_prepare(&s->sigs[s->nsigs].sig, sig))
 		return;
 	s->sigs[s->nsigs++].id = id;
 }
@@ -736,13 +810,17 @@ static int most_similar(crashsig_store *s, const char *sig, int64_t *id, double 
 		return 0;
 	if (load_sigs(s))
 		return CRASHSIG_EDB;
+	cs_sig me;
+	if (cs_sig_prepare(&me, sig))
+		return cs_error(&s->err, CRASHSIG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->nsigs; i++) {
-		double d = crashsig_signature_distance(sig, s->sigs[i].sig);
+		double d = cs_sig_distance(&me, &s->sigs[i].sig);
 		if (d < *dist || (d == *dist && *id && s->sigs[i].id < *id && d < 1.0)) {
 			*dist = d;
 			*id = s->sigs[i].id;
 		}
 	}
+	cs_sig_release(&me);
 	if (*dist >= 1.0)
 		*id = 0;
 	return 0;
@@ -752,22 +830,35 @@ static int most_similar(crashsig_store *s, const char *sig, int64_t *id, double 
 
 static int64_t now_s(void) { return (int64_t)time(NULL); }
 
-static int add_locked(crashsig_store *s, const crashsig_crash *c, const titles *t,
-		      const char *key, crashsig_add_result *res)
+static int add_locked(crashsig_store *s, const crashsig_crash *c0, const titles *t,
+		      const char *key, const cs_lazy_sig *lazy, crashsig_add_result *res)
 {
+	crashsig_crash cc = *c0;
+	const crashsig_crash *c = &cc;
 	int64_t when = c->time ? c->time : now_s();
 	int64_t bug = cache_get(s, key);
 	int changed = 0, added;
+	char *sig = NULL;
+	if (!bug && lazy) {
+		/* The slow path needs the signature: compute it now. */
+		int no_stack = 0;
+		if (lazy->fn(lazy->arg, &sig, &no_stack))
+			return cs_error(&s->err, CRASHSIG_ENOMEM, "out of memory");
+		cc.signature = sig;
+		cc.no_stack_kind |= no_stack;
+	}
 	if (!bug) {
-		if (find_bug(s, t, &bug))
+		if (find_bug(s, t, &bug)) {
+			free(sig);
 			return CRASHSIG_EDB;
+		}
 		int no_stack = c->no_stack_kind || c->corrupted || c->suppressed ||
 			       cs_signature_no_stack_title(t->v[0]);
 		int64_t sim = 0;
 		double dist = 1.0;
 		if (!bug && !no_stack) {
 			if (most_similar(s, c->signature, &sim, &dist))
-				return CRASHSIG_EDB;
+				goto db_fail;
 			if (dist > s->opts.similarity_threshold)
 				sim = 0;
 			if (sim && (s->opts.flags & CRASHSIG_STORE_MERGE_SIMILAR)) {
@@ -782,7 +873,7 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c, const titles *
 			int64_t seq;
 			cs_stmt_bind_text(s->q[Q_MAX_SEQ], 1, t->v[0]);
 			if (step_int(s, Q_MAX_SEQ, &seq))
-				return CRASHSIG_EDB;
+				goto db_fail;
 			seq = seq < 0 ? 0 : seq + 1;
 			cs_stmt *q = s->q[Q_NEW_BUG];
 			cs_stmt_bind_text(q, 1, t->v[0]);
@@ -804,8 +895,10 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c, const titles *
 			if (rc == 1)
 				bug = cs_stmt_int(q, 0);
 			cs_stmt_reset(q);
-			if (rc != 1)
-				return fail(s, CRASHSIG_EDB);
+			if (rc != 1) {
+				fail(s, CRASHSIG_EDB);
+				goto db_fail;
+			}
 			res->new_bug = 1;
 			changed = 1;
 			if (!no_stack)
@@ -814,39 +907,42 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c, const titles *
 		/* MergedTitles += title; AltTitles += titles. A new bug gets its
 		 * title at AltTitles[0]. */
 		if (add_title(s, bug, T_MERGED, t->v[0], &added))
-			return CRASHSIG_EDB;
+			goto db_fail;
 		changed |= added;
 		for (size_t i = 0; i < t->n; i++) {
 			if (add_title(s, bug, T_ALT, t->v[i], &added))
-				return CRASHSIG_EDB;
+				goto db_fail;
 			changed |= added;
 		}
 		if (changed && bump(s))
-			return CRASHSIG_EDB;
+			goto db_fail;
 		cache_put(s, key, bug);
 	}
-	cs_stmt *q = s->q[Q_COUNT];
-	cs_stmt_bind_int(q, 1, when);
-	cs_stmt_bind_int(q, 2, when);
-	cs_stmt_bind_int(q, 3, when);
-	cs_stmt_bind_int(q, 4, when);
-	cs_stmt_bind_int(q, 5, bug);
-	if (run(s, Q_COUNT))
-		return CRASHSIG_EDB;
-	q = s->q[Q_CRASH];
+	count_crash(s, bug, when);
+	cs_stmt *q = s->q[Q_CRASH];
 	cs_stmt_bind_int(q, 1, bug);
 	cs_stmt_bind_int(q, 2, when);
 	cs_stmt_bind_text(q, 3, t->v[0]);
 	cs_stmt_bind_text(q, 4, c->source);
 	cs_stmt_bind_text(q, 5, c->signature && *c->signature ? c->signature : NULL);
 	if (run(s, Q_CRASH))
-		return CRASHSIG_EDB;
+		goto db_fail;
 	res->bug_id = bug;
+	free(sig);
 	return 0;
+db_fail:
+	free(sig);
+	return CRASHSIG_EDB;
 }
 
 CS_EXPORT int crashsig_store_add(crashsig_store *s, const crashsig_crash *c,
 				 crashsig_add_result *res)
+{
+	return cs_store_add_lazy(s, c, NULL, res);
+}
+
+int cs_store_add_lazy(crashsig_store *s, const crashsig_crash *c, const cs_lazy_sig *lazy,
+		      crashsig_add_result *res)
 {
 	if (!s || !c || !s->db)
 		return CRASHSIG_EINVAL;
@@ -876,7 +972,7 @@ CS_EXPORT int crashsig_store_add(crashsig_store *s, const crashsig_crash *c,
 	}
 	rc = tx_begin(s);
 	if (!rc) {
-		rc = add_locked(s, c, &t, key.data, res);
+		rc = add_locked(s, c, &t, key.data, lazy, res);
 		if (rc) {
 			tx_abort(s);
 		} else if (++s->tx_adds >= (s->opts.batch ? s->opts.batch : 1)) {
@@ -951,6 +1047,9 @@ static int push_str(const char *const **v, size_t *n, const char *s)
 static int load_bug(crashsig_store *s, int64_t id, crashsig_bug **out)
 {
 	*out = NULL;
+	/* a read sees the counts of the open transaction */
+	if (s->pend_len && flush_counts(s))
+		return CRASHSIG_EDB;
 	cs_stmt *q = s->q[Q_BUG];
 	cs_stmt_bind_int(q, 1, id);
 	int rc = cs_stmt_step(q);
