@@ -20,7 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
+#include "crashsig/classify.h"
 
 #ifdef __cplusplus
 extern "C" {

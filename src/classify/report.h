@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/classify.h"
 #include "classify/rules.h"
 #include "base/util.h"
 
