@@ -53,6 +53,9 @@ struct crashsig_report {
  * crash after all (a "strict" kind whose formats all failed). */
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out);
 
+/* Is line l ("<IRQ>", "<NMI>", " <TASK>", ...) a stack context marker? */
+int cs_is_stack_marker(const char *l, size_t len);
+
 /* Title post-processing exposed for tests. */
 int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out);
 /* Function name as used in titles: compiler suffixes stripped and syscall
