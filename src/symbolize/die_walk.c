@@ -1,4 +1,4 @@
-/* The fast top-level DIE walker (see README "Symbolize: speed"). */
+/* The fast top-level DIE walker (why: README, "Why there are two DWARF readers"). */
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The fast line-table reader (see README "Symbolize: speed"). */
+/* The fast line-table reader (why: README, "Why there are two DWARF readers"). */
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>

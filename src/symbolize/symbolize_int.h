@@ -38,10 +38,6 @@ struct frange {
 	Dwarf_Die die;
 };
 
-/* Top-level subprogram ranges of one CU, collected lazily: the walk over
- * the CU's top-level DIEs stops at the function that contains the address
- * asked for and resumes from there on the next miss; once complete, the
- * table is sorted and searched by bisection. */
 struct lrow {
 	uint64_t addr;
 	uint32_t line;
@@ -49,7 +45,7 @@ struct lrow {
 	uint16_t col_end; /* column << 1 | end_sequence */
 };
 
-/* Decoded line table of one CU (see lines_parse). */
+/* Decoded line table of one CU (see lines_parse); lrow is one row. */
 struct cu_lines {
 	struct lrow *rows; /* sorted as libdw sorts them */
 	size_t n;
@@ -57,6 +53,10 @@ struct cu_lines {
 	size_t nfiles;
 };
 
+/* Top-level subprogram ranges of one CU, collected lazily: the walk over
+ * the CU's top-level DIEs stops at the function that contains the address
+ * asked for and resumes from there on the next miss; once complete, the
+ * table is sorted and searched by bisection. */
 struct cu_funcs {
 	Dwarf_Off off;
 	struct frange *r;
