@@ -669,7 +669,7 @@ static void test_module_build_id(void **state)
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p '%s/bid/.build-id/8c' && cp '%s/crashgen.ko' "
 		 "'%s/bid/.build-id/8c/%s.debug'",
-		 SYMFIX_DIR, RK_DIR, SYMFIX_DIR, CRASHGEN_BUILD_ID + 2);
+		 SYMFIX_DIR, RK_DIR, SYMFIX_DIR, &CRASHGEN_BUILD_ID[2]);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(open_sym(&e, FIX_PROG, SYMFIX_DIR "/bid"), 0);
 	assert_int_equal(crashsig_symbolizer_line(e.s, ok, strlen(ok), &r), 1);
