@@ -12,11 +12,19 @@
  *    total/2; good when there are none and good >= total/2 (3/4 of total
  *    once the reproducer is flaky, env.updateFlaky: a bad step with less than
  *    half of its good+bad runs crashing); else skip.
- *  - "2024" (current: pull #5047 "set a lower bound for BisectBad verdicts"
- *    and pull #5561 "ignore irrelevant lost connection crashes"): as 2023,
- *    but "lost connection to test machine" is ignored too unless the bisected
- *    crash is one, and a bad verdict needs crashes >= max(2, (total-infra)/6);
- *    fewer crashes make the step a skip (it cannot be declared good either).
+ *  - "2024-07" (pull #5047 "set a lower bound for BisectBad verdicts",
+ *    July 2024): as 2023, but a bad verdict needs crashes >=
+ *    max(2, (total-infra)/6); fewer crashes make the step a skip (it cannot
+ *    be declared good either).
+ *  - "2024-12" (current: pull #5561 "ignore irrelevant lost connection
+ *    crashes", December 2024): as 2024-07, and "lost connection to test
+ *    machine" is ignored too unless the bisected crash is one. syzkaller's
+ *    own test (bisect_test.go, fix-finds-fix-despite-lost-connection: a
+ *    third of the runs lost, the rest OK) expects such a step to be good.
+ * The rules of then: by the date of "<host> starts bisection <date>" when the
+ * log has it (the dates of the pull requests above); otherwise the newest
+ * rule set that reproduces the logged verdicts among those the log's lines
+ * allow (2019 for logs without the 2023 lines).
  * "infra problem" and "failed" runs count as infra (processResults).
  *
  * syzkaller's confidence (env.postTestResult, env.test): the reproduction
@@ -32,9 +40,9 @@
 #include "base/ctx.h"
 #include "classify/rules.h"
 
-enum { RULE_2019, RULE_2023, RULE_2024 };
+enum { RULE_2019, RULE_2023, RULE_2024_07, RULE_NOW };
 
-static const char *const rule_names[] = {"2019", "2023", "2024"};
+static const char *const rule_names[] = {"2019", "2023", "2024-07", "2024-12"};
 
 /* ------------------------------------------------------------------ */
 /* Titles                                                              */
@@ -206,7 +214,7 @@ static unsigned counted_crashes(const bs_step *s, int rule, const char *ref)
 			continue; /* the log says it was not counted */
 		if (is_syz_failure(t->title) && !is_syz_failure(ref))
 			continue;
-		if (rule == RULE_2024 && is_lost_connection(t->title) &&
+		if (rule == RULE_NOW && is_lost_connection(t->title) &&
 		    !is_lost_connection(ref))
 			continue;
 		n += t->count;
@@ -239,7 +247,7 @@ static crashsig_verdict decide(const bs_step *s, int rule, const char *ref,
 	if (bad == 0 && good >= want_good)
 		return CRASHSIG_VERDICT_GOOD;
 	if (bad > 0 && good + bad >= want_total) {
-		if (rule == RULE_2024) {
+		if (rule >= RULE_2024_07) {
 			unsigned min_bad = (total - infra) / 6;
 			if (min_bad < 2)
 				min_bad = 2;
@@ -585,14 +593,24 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 	/* the rules of then: the newest rule set of the log's era that
 	 * reproduces the logged verdicts (ties: the newest) */
 	int then = RULE_2019;
-	if (modern) {
-		unsigned a24 = apply_rule(b, RULE_2024, ref.title, 0, 0);
-		unsigned a23 = apply_rule(b, RULE_2023, ref.title, 0, 0);
-		then = a24 >= a23 ? RULE_2024 : RULE_2023;
+	if (b->start_date) {
+		then = b->start_date < 20230620   ? RULE_2019
+		       : b->start_date < 20240715 ? RULE_2023
+		       : b->start_date < 20241202 ? RULE_2024_07
+						  : RULE_NOW;
+	} else if (modern) {
+		unsigned best = 0;
+		for (int r = RULE_NOW; r >= RULE_2023; r--) {
+			unsigned a = apply_rule(b, r, ref.title, 0, 0);
+			if (r == RULE_NOW || a > best) {
+				best = a;
+				then = r;
+			}
+		}
 	}
 	sum->rules_then = rule_names[then];
 	apply_rule(b, then, ref.title, 1, 0);
-	apply_rule(b, RULE_2024, ref.title, 0, 1);
+	apply_rule(b, RULE_NOW, ref.title, 0, 1);
 
 	/* logged verdicts not written by git bisect: the first test must have
 	 * been bad (bisect aborts otherwise), the good end of "git bisect
@@ -720,7 +738,10 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 			sum->parent_tested = 0;
 			for (size_t i = 0; i < b->nsteps; i++) {
 				const crashsig_bisect_step *p = &b->steps[i].pub;
+				/* the culprit's own build does not count, even
+				 * when its binary equals the parent's (no-op) */
 				if (!b->steps[i].has_runs || !p->signature ||
+				    !strcmp(p->commit, sum->culprit) ||
 				    strcmp(p->signature, sum->parent_signature))
 					continue;
 				sum->parent_tested = 1;
@@ -766,10 +787,21 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 	const unsigned medf = CRASHSIG_BISECT_PARENT_UNTESTED | CRASHSIG_BISECT_TITLE_DRIFT |
 			      CRASHSIG_BISECT_TOO_FEW_CRASHES | CRASHSIG_BISECT_WEAK_GOOD |
 			      CRASHSIG_BISECT_DETECTOR | CRASHSIG_BISECT_DIFF_ELSEWHERE;
-	if (strcmp(sum->outcome, "culprit") || (sum->flags & lowf) || conft < 0.5)
+	/* The label rates the answer of the bisection. Without an answer
+	 * (inconclusive, aborted, cut short) there is nothing to trust. When
+	 * the answer is "the crash was already there" (oldest release, HEAD)
+	 * the last tested commit must show the bug itself. A culprit must in
+	 * addition stand on a tested parent and a diff near the crash. */
+	int culprit = !strcmp(sum->outcome, "culprit");
+	int present = !strcmp(sum->outcome, "oldest-release-had-bug") ||
+		      !strcmp(sum->outcome, "not-fixed");
+	const crashsig_bisect_step *last = b->nsteps ? &b->steps[b->nsteps - 1].pub : NULL;
+	if ((!culprit && !present) || (sum->flags & lowf) || conft < 0.5 ||
+	    (present && (!last || !last->bug_crashes)))
 		sum->label = "low";
-	else if ((sum->flags & medf) || conft < 0.9 || sum->parent_tested != 1 ||
-		 strcmp(sum->touches, "file") || strcmp(sum->detector, "unknown"))
+	else if ((sum->flags & medf) || conft < 0.9 ||
+		 (culprit && (sum->parent_tested != 1 || strcmp(sum->touches, "file") ||
+			      strcmp(sum->detector, "unknown"))))
 		sum->label = "medium";
 	else
 		sum->label = "high";

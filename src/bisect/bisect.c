@@ -178,6 +178,16 @@ CS_EXPORT const char *crashsig_bisect_unrecognized(const crashsig_bisect *b, siz
 /* Rendering                                                           */
 /* ------------------------------------------------------------------ */
 
+/* Revisions tested as syzkaller counts them (env.test calls): builds made
+ * only to read the parent's signature do not count. */
+static size_t revisions(const crashsig_bisect *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->nsteps; i++)
+		n += !b->steps[i].build_only;
+	return n;
+}
+
 /* JSON string; invalid UTF-8 bytes become \u00XX (their Latin-1 value). */
 static int jstr(cs_buf *o, const char *s)
 {
@@ -330,7 +340,7 @@ static int render_json(const crashsig_bisect *b, const char *name, cs_buf *o)
 		J(cs_buf_adds(o, "null"));
 	else
 		J(cs_buf_printf(o, "%d", s->revisions_logged));
-	J(cs_buf_printf(o, ",\"revisions\":%zu,\"steps\":[", b->nsteps));
+	J(cs_buf_printf(o, ",\"revisions\":%zu,\"steps\":[", revisions(b)));
 	for (size_t i = 0; i < b->nsteps; i++) {
 		if (i)
 			J(cs_buf_addc(o, ','));
@@ -455,8 +465,10 @@ static int render_text(const crashsig_bisect *b, const char *name, cs_buf *o)
 		J(cs_buf_printf(o, "  culprit signature: %s\n  parent signature:  %s\n",
 				sh(s->culprit_signature), sh(s->parent_signature)));
 		J(cs_buf_printf(o, "  parent tested: %s",
-				s->parent_tested < 0 ? "unknown (no kernel signatures)"
-				: s->parent_tested ? "yes" : "no (parent never tested)"));
+				s->parent_tested > 0	? "yes"
+				: s->parent_tested == 0 ? "no (parent never tested)"
+				: !s->culprit_signature ? "unknown (no kernel signatures in the log)"
+							: "unknown (no parent signature in the log)"));
 		if (s->boundary_proof)
 			J(cs_buf_printf(o, "; boundary proven by tested-good %s (parent's signature)",
 					s->boundary_proof));
@@ -473,7 +485,7 @@ static int render_text(const crashsig_bisect *b, const char *name, cs_buf *o)
 			J(cs_buf_printf(o, " %.12s", s->inconclusive[i]));
 		J(cs_buf_addc(o, '\n'));
 	}
-	J(cs_buf_printf(o, "revisions: %zu tested", b->nsteps));
+	J(cs_buf_printf(o, "revisions: %zu tested", revisions(b)));
 	if (s->revisions_logged >= 0)
 		J(cs_buf_printf(o, ", log says %d", s->revisions_logged));
 	J(cs_buf_printf(o, "\nconfidence: syzkaller %.3f, title-aware %.3f",

@@ -55,6 +55,7 @@ struct crashsig_bisect {
 	int has_signature, has_modern_format, has_modern_rules;
 	const char *good_start; /* the good commit of "# git bisect start" */
 	double flaky_logged;    /* "reproducer is flaky (F ...)", or -1 */
+	long start_date;        /* YYYYMMDD of "starts bisection", or 0 */
 };
 
 /* Copy s (n bytes) into b's pool; NULL on ENOMEM. */

@@ -22,6 +22,7 @@
  *
  * Lines the parser cannot place are kept (crashsig_bisect_unrecognized).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,6 +390,7 @@ static int known_note(const char *l)
 		"testing baseline config failed: ",
 		"minimizing config failed: ",
 		"There are only 'skip'ped commits left to test.",
+		"We cannot bisect more!",
 		"reproducer is flaky (",
 	};
 	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
@@ -512,6 +514,9 @@ static int normal_line(parser *p, const char *l)
 		return ok;
 	}
 	if ((r = prefix(l, "failed building ")) && s) {
+		/* env.test: "failed building HASH: reason" */
+		if ((hn = hash_at(r)) == 0 && (hn = hexlen(r)) >= 7 && r[hn] == ':')
+			r += hn + (r[hn + 1] == ' ' ? 2 : 1);
 		s->pub.flags |= CRASHSIG_STEP_BUILD_FAILED;
 		if (!(s->pub.build_error = bs_strdup(b, r)))
 			return -1;
@@ -654,6 +659,12 @@ static int normal_line(parser *p, const char *l)
 	if ((r = prefix(l, "reproducer is flaky ("))) {
 		b->flaky_logged = parse_double(r, &ok);
 		return 1;
+	}
+	if ((r = strstr(l, " starts bisection ")) && !b->start_date) {
+		/* runImpl: "<host> starts bisection 2023-08-02 11:53:03..." */
+		int y, m, d;
+		if (sscanf(r + 18, "%4d-%2d-%2d", &y, &m, &d) == 3)
+			b->start_date = (long)y * 10000 + m * 100 + d;
 	}
 	if (known_note(l)) {
 		if (prefix(l, "unable to determine the verdict: "))
