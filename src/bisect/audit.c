@@ -666,8 +666,7 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 	double p0 = 0, pt = 0;
 	if (b->nsteps) {
 		const crashsig_bisect_step *o = &b->steps[0].pub;
-		unsigned bad = b->steps[0].crashes_then = 0;
-		bad = counted_crashes(&b->steps[0], then, ref.title);
+		unsigned bad = counted_crashes(&b->steps[0], then, ref.title);
 		if (bad + o->ok)
 			p0 = (double)bad / (bad + o->ok);
 		if (o->bug_crashes + o->ok)

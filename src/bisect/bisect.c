@@ -127,7 +127,6 @@ CS_EXPORT int crashsig_bisect_parse(crashsig_ctx *ctx, const void *data, size_t 
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	b->sum.revisions_logged = -1;
 	b->sum.logged_error_probability = -1;
-	b->flaky_logged = -1;
 	int rc = bs_parse(b, data, len);
 	if (!rc && (!b->seen_bisection || !b->nsteps)) {
 		crashsig_bisect_free(b);

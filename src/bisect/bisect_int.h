@@ -19,11 +19,8 @@ typedef struct bs_step {
 	unsigned run_lines;  /* "run #N" lines seen */
 	int has_runs;        /* any run result line */
 	int build_only;      /* a build without tests (parent signature) */
-	int infra_error;     /* "repro testing failure" */
 	size_t pending_from; /* index in b->unrec of the first unplaced line */
 	int pending_valid;
-	/* audit scratch */
-	unsigned crashes_then, crashes_now; /* crashes counted by each rule */
 } bs_step;
 
 struct crashsig_bisect {
@@ -54,7 +51,6 @@ struct crashsig_bisect {
 	/* format markers */
 	int has_signature, has_modern_format, has_modern_rules;
 	const char *good_start; /* the good commit of "# git bisect start" */
-	double flaky_logged;    /* "reproducer is flaky (F ...)", or -1 */
 	long start_date;        /* YYYYMMDD of "starts bisection", or 0 */
 };
 

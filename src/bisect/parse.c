@@ -523,10 +523,9 @@ static int normal_line(parser *p, const char *l)
 		p->state = ST_BUILD;
 		return 1;
 	}
-	if ((r = prefix(l, "repro testing failure: ")) && s) {
-		s->infra_error = 1;
+	/* env.test: the test could not run at all (the bisection stops) */
+	if (prefix(l, "repro testing failure: ") && s)
 		return 1;
-	}
 	if ((r = prefix(l, "# git bisect "))) {
 		b->seen_bisection = 1;
 		const char *v;
@@ -569,8 +568,8 @@ static int normal_line(parser *p, const char *l)
 		}
 		return 1;
 	}
-	if (l[0] == '[' && (hn = hash_at(l + 1)) == 0) {
-		/* "[H] title": hash_at stops at ']' which is not a blank */
+	if (l[0] == '[') {
+		/* git bisect: "[H] title" of the commit it checks out next */
 		size_t n = hexlen(l + 1);
 		if (n >= 7 && l[1 + n] == ']' && l[2 + n] == ' ') {
 			if (!(p->subject_hash = bs_strndup(b, l + 1, n)) ||
@@ -656,10 +655,6 @@ static int normal_line(parser *p, const char *l)
 		p->state = ST_DIFF;
 		return 1;
 	}
-	if ((r = prefix(l, "reproducer is flaky ("))) {
-		b->flaky_logged = parse_double(r, &ok);
-		return 1;
-	}
 	if ((r = strstr(l, " starts bisection ")) && !b->start_date) {
 		/* runImpl: "<host> starts bisection 2023-08-02 11:53:03..." */
 		int y, m, d;
@@ -713,9 +708,7 @@ static int handle_line(parser *p, char *l)
 		int rc = diff_line(p, l);
 		if (rc < 0)
 			return -1;
-		if (rc && l[0])
-			return 0;
-		if (rc && !l[0])
+		if (rc)
 			return 0;
 		p->state = ST_NORMAL;
 	}
