@@ -162,6 +162,7 @@ typedef struct crashsig_bisect_summary {
 	const char *const *diffstat;     /* paths named by the culprit's diffstat */
 	size_t ndiffstat;
 	const char *guilty_file;  /* from the final report's guilty frame, or NULL */
+	unsigned guilty_line;     /* its line, 0 if unknown */
 	const char *guilty_path;  /* what the diffstat could be matched against */
 	/* "file" (diffstat names the guilty file), "directory" (a directory
 	 * holding it, e.g. "net/"), "no", "unknown". */

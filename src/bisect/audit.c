@@ -387,6 +387,8 @@ static int classify_final(crashsig_bisect *b, crashsig_ctx *ctx, refinfo *ref)
 		const crashsig_frame *g = named ? named : first;
 		if (!rc && g && !(sum->guilty_file = bs_strdup(b, g->file)))
 			rc = CRASHSIG_ENOMEM;
+		if (g)
+			sum->guilty_line = g->line;
 	}
 	crashsig_reports_free(reps, n);
 	return rc;

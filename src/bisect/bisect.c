@@ -369,6 +369,7 @@ static int render_json(const crashsig_bisect *b, const char *name, cs_buf *o)
 		J(jlist(o, s->diffstat, s->ndiffstat));
 		J(cs_buf_adds(o, ",\"guilty_file\":"));
 		J(jstr(o, s->guilty_file));
+		J(cs_buf_printf(o, ",\"guilty_line\":%u", s->guilty_line));
 		J(cs_buf_adds(o, ",\"touches\":"));
 		J(jstr(o, s->touches));
 		J(cs_buf_adds(o, ",\"touched_path\":"));
@@ -472,8 +473,11 @@ static int render_text(const crashsig_bisect *b, const char *name, cs_buf *o)
 			J(cs_buf_printf(o, "; boundary proven by tested-good %s (parent's signature)",
 					s->boundary_proof));
 		J(cs_buf_addc(o, '\n'));
-		J(cs_buf_printf(o, "  guilty file: %s; diffstat touches: %s",
-				s->guilty_file ? s->guilty_file : "unknown", s->touches));
+		if (s->guilty_file && s->guilty_line)
+			J(cs_buf_printf(o, "  guilty file: %s:%u", s->guilty_file, s->guilty_line));
+		else
+			J(cs_buf_printf(o, "  guilty file: %s", s->guilty_file ? s->guilty_file : "unknown"));
+		J(cs_buf_printf(o, "; diffstat touches: %s", s->touches));
 		if (s->touched_path)
 			J(cs_buf_printf(o, " (%s)", s->touched_path));
 		J(cs_buf_printf(o, "\n  introduced the detector: %s\n", s->detector));
