@@ -681,12 +681,8 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 		if (strcmp(p->role, "bisect"))
 			continue; /* syzkaller counts bisection steps only */
 		if (p->logged == CRASHSIG_VERDICT_GOOD) {
-			double f = 1 - ipow(1 - p0, p->ok);
-			double ft = 1 - ipow(1 - pt, p->ok);
-			conf *= f;
-			conft *= ft;
-			if (p->ok * 4 < p->total * 3 || 1 - ft > 0.05)
-				p->flags |= CRASHSIG_STEP_WEAK_GOOD;
+			conf *= 1 - ipow(1 - p0, p->ok);
+			conft *= 1 - ipow(1 - pt, p->ok);
 		} else if (p->logged == CRASHSIG_VERDICT_BAD) {
 			unsigned bad = counted_crashes(s, then, ref.title);
 			if (bad + p->ok) {
@@ -709,6 +705,15 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 	}
 	if (b->nsteps && pt == 0 && b->steps[0].pub.bug_crashes == 0)
 		conft = 0;
+	/* weak good steps, release tests included: fewer than 3/4 of the runs
+	 * OK (syzkaller's bar for flaky reproducers) or a false negative
+	 * chance above 5% at the title-aware reproduction chance */
+	for (size_t i = 1; i < b->nsteps; i++) {
+		crashsig_bisect_step *p = &b->steps[i].pub;
+		if (p->logged == CRASHSIG_VERDICT_GOOD && b->steps[i].has_runs &&
+		    (p->ok * 4 < p->total * 3 || ipow(1 - pt, p->ok) > 0.05))
+			p->flags |= CRASHSIG_STEP_WEAK_GOOD;
+	}
 	sum->confidence = conf;
 	sum->confidence_titles = conft;
 
@@ -765,6 +770,9 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 		sum->detector = "unknown";
 	}
 
+	/* the culprit's crash is not the bisected one */
+	if (b->final_title && ref.title && strcmp(b->final_title, ref.title))
+		sum->flags |= CRASHSIG_BISECT_TITLE_DRIFT;
 	for (size_t i = 0; i < b->nsteps; i++) {
 		unsigned f = b->steps[i].pub.flags;
 		if (f & CRASHSIG_STEP_UNRELATED_ONLY)

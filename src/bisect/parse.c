@@ -216,6 +216,9 @@ static int add_run(parser *p, const char *v, int all)
 		return 1; /* not placed */
 	crashsig_bisect *b = p->b;
 	s->has_runs = 1;
+	/* both appeared with the 2023 verdict rules (pulls #3876, #4009) */
+	if (st == CRASHSIG_RUN_INFRA || st == CRASHSIG_RUN_IGNORED)
+		b->has_modern_rules = 1;
 	if (all) {
 		s->all_runs = 1;
 		s->all_status = st;

@@ -553,6 +553,22 @@ static void test_rules(void **state)
 	assert_int_equal(p->now, CRASHSIG_VERDICT_SKIP); /* 4 OK < 5 */
 	crashsig_bisect_free(b);
 
+	/* a good step on 6 OK runs of 10 is weak */
+	b = with_step(head2019,
+		      "run #0: OK\nrun #1: OK\nrun #2: OK\nrun #3: OK\nrun #4: OK\nrun #5: OK\n"
+		      "run #6: boot failed: can't ssh into the instance\n"
+		      "run #7: boot failed: can't ssh into the instance\n"
+		      "run #8: boot failed: can't ssh into the instance\n"
+		      "run #9: boot failed: can't ssh into the instance\n",
+		      "good");
+	p = crashsig_bisect_step_get(b, 2);
+	assert_int_equal(p->then, CRASHSIG_VERDICT_GOOD);
+	assert_int_equal(p->now, CRASHSIG_VERDICT_GOOD);
+	assert_true(p->flags & CRASHSIG_STEP_WEAK_GOOD);
+	assert_false(crashsig_bisect_step_get(b, 1)->flags & CRASHSIG_STEP_WEAK_GOOD);
+	assert_true(crashsig_bisect_summary_get(b)->flags & CRASHSIG_BISECT_WEAK_GOOD);
+	crashsig_bisect_free(b);
+
 	/* alt titles: a GPF in the same function is the same bug */
 	b = with_step(head2019, "all runs: crashed: general protection fault in foo_bar\n", "bad");
 	p = crashsig_bisect_step_get(b, 2);
@@ -626,6 +642,83 @@ static void test_modern(void **state)
 		want *= 0.5;
 	assert_near(s->confidence, 1.0 - want, 1e-12);
 	assert_near(s->logged_error_probability, 0.0, 1e-12);
+	crashsig_bisect_free(b);
+}
+
+static crashsig_bisect *parse_fixture(const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s.txt", FIXDIR, name);
+	size_t len = 0;
+	char *text = test_read_file(path, &len);
+	assert_non_null(text);
+	crashsig_bisect *b = parse(text, len);
+	free(text);
+	return b;
+}
+
+static void test_culprit_checks(void **state)
+{
+	(void)state;
+	crashsig_bisect *b = parse_fixture("2020-merge-culprit");
+	const crashsig_bisect_summary *s = crashsig_bisect_summary_get(b);
+	assert_true(s->flags & CRASHSIG_BISECT_CULPRIT_MERGE);
+	assert_int_equal(s->culprit_noop, -1); /* syzkaller compares no merges */
+	assert_string_equal(s->label, "low");
+	crashsig_bisect_free(b);
+
+	b = parse_fixture("2020-noop-parent-untested");
+	s = crashsig_bisect_summary_get(b);
+	assert_int_equal(s->culprit_noop, 1);
+	assert_int_equal(s->parent_tested, 0);
+	assert_string_equal(s->parent_commit, "0e2c4a6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a");
+	assert_true(s->flags & CRASHSIG_BISECT_CULPRIT_NOOP);
+	assert_true(s->flags & CRASHSIG_BISECT_PARENT_UNTESTED);
+	/* the parent's build is no tested revision */
+	assert_int_equal(crashsig_bisect_step_count(b), 5);
+	assert_int_equal(crashsig_bisect_step_get(b, 4)->now, CRASHSIG_VERDICT_NONE);
+	assert_string_equal(crashsig_bisect_step_get(b, 4)->role, "parent");
+	crashsig_bisect_free(b);
+
+	b = parse_fixture("2024-with-time");
+	s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->detector, "yes");
+	assert_true(s->flags & CRASHSIG_BISECT_DETECTOR);
+	assert_string_equal(s->boundary_proof, "ffd294d346d185b70e28b1a28abe367bbfe53c04");
+	assert_string_equal(s->guilty_file, "fs/ext4/xattr.c");
+	assert_int_equal(s->guilty_line, 1043);
+	assert_string_equal(s->rules_then, "2024-12");
+	crashsig_bisect_free(b);
+
+	b = parse_fixture("2019-inconclusive");
+	s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->outcome, "inconclusive");
+	assert_int_equal(s->ninconclusive, 2);
+	assert_null(s->culprit);
+	assert_string_equal(crashsig_bisect_step_get(b, 3)->build_error,
+			    "kernel/bpf/core.c:1534:3: error: implicit declaration of function "
+			    "'bpf_jit_blind_insn' [-Werror=implicit-function-declaration]");
+	crashsig_bisect_free(b);
+
+	b = parse_fixture("2023-fix-not-fixed");
+	s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->kind, "fix");
+	assert_string_equal(s->outcome, "not-fixed");
+	assert_int_equal(crashsig_bisect_step_get(b, 0)->total, 20);
+	assert_int_equal(crashsig_bisect_step_get(b, 0)->ignored, 1);
+	assert_int_equal(crashsig_bisect_step_get(b, 1)->infra, 1);
+	crashsig_bisect_free(b);
+
+	/* the culprit's crash is another title than the bisected one */
+	static const char drift[] =
+		"bisecting cause commit starting from 1111111111111111111111111111111111111111\n"
+		"testing commit 1111111111111111111111111111111111111111 with gcc (GCC) 8.1.0\n"
+		"all runs: crashed: KASAN: use-after-free Read in foo_bar\n"
+		"revisions tested: 1, total time: 1s (build: 1s, test: 1s)\n"
+		"first bad commit: 1111111111111111111111111111111111111111 foo: x\n"
+		"crash: WARNING in baz\n";
+	b = parse(drift, sizeof(drift) - 1);
+	assert_true(crashsig_bisect_summary_get(b)->flags & CRASHSIG_BISECT_TITLE_DRIFT);
 	crashsig_bisect_free(b);
 }
 
@@ -739,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_no_unrecognized_line),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_modern),
+		cmocka_unit_test(test_culprit_checks),
 		cmocka_unit_test(test_not_a_bisection),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_robust),
