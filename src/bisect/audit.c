@@ -725,11 +725,21 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 				cul = &b->steps[i];
 	if (cul && !sum->culprit_subject)
 		sum->culprit_subject = cul->pub.subject;
+	if (!sum->culprit_subject && b->message.len) {
+		/* the first line of the commit message git printed */
+		size_t n = strcspn(b->message.data, "\n");
+		if (n && !(sum->culprit_subject = bs_strndup(b, b->message.data, n))) {
+			ts_free(&ref.alts);
+			return CRASHSIG_ENOMEM;
+		}
+	}
 	if (!sum->culprit_signature && cul && cul->pub.signature)
 		sum->culprit_signature = cul->pub.signature;
 	sum->culprit_noop = -1;
 	sum->parent_tested = -1;
-	if (sum->culprit && !strcmp(sum->outcome, "culprit")) {
+	/* the checks need only the culprit, also in a log cut short after
+	 * git named it */
+	if (sum->culprit) {
 		if (b->culprit_merge_line ||
 		    (sum->culprit_subject && !strncmp(sum->culprit_subject, "Merge ", 6)))
 			sum->flags |= CRASHSIG_BISECT_CULPRIT_MERGE;

@@ -559,6 +559,10 @@ static int normal_line(parser *p, const char *l)
 		if (st) {
 			st->pub.logged = vd;
 			st->pub.logged_explicit = 1;
+			/* git decided on it: a bisection step even when the
+			 * "[H] title" line is missing */
+			if (!strcmp(st->pub.role, "other"))
+				st->pub.role = "bisect";
 			/* lines held back in a step that was skipped without runs
 			 * were its build error */
 			if (vd == CRASHSIG_VERDICT_SKIP && !st->has_runs && st->pending_valid &&
