@@ -176,6 +176,7 @@ typedef struct crashsig_bisect_summary {
 	double confidence_titles; /* the same counting only same/alt crashes */
 	double logged_error_probability; /* "accumulated error probability", or -1 */
 	const char *label;        /* "high", "medium", "low" */
+	const char *label_reasons; /* why not high, "; "-separated, or NULL */
 	unsigned flags;           /* CRASHSIG_BISECT_* */
 	size_t unrecognized;      /* lines the parser could not place */
 } crashsig_bisect_summary;

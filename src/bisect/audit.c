@@ -33,6 +33,8 @@
  * is lower; every good bisection step multiplies the confidence by
  * 1-(1-p)^good (its chance not to be a false negative).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -509,6 +511,20 @@ static void detector(crashsig_bisect *b)
 /* The audit                                                           */
 /* ------------------------------------------------------------------ */
 
+/* Append one reason to a "; "-separated list. */
+static int why_add(cs_buf *why, const char *fmt, ...) CS_PRINTF(2, 3);
+static int why_add(cs_buf *why, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (why->len && cs_buf_adds(why, "; "))
+		return CRASHSIG_ENOMEM;
+	return cs_buf_adds(why, tmp);
+}
+
 /* x^n for a run count (no libm needed). */
 static double ipow(double x, unsigned n)
 {
@@ -815,15 +831,62 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 	int present = !strcmp(sum->outcome, "oldest-release-had-bug") ||
 		      !strcmp(sum->outcome, "not-fixed");
 	const crashsig_bisect_step *last = b->nsteps ? &b->steps[b->nsteps - 1].pub : NULL;
-	if ((!culprit && !present) || (sum->flags & lowf) || conft < 0.5 ||
-	    (present && (!last || !last->bug_crashes)))
-		sum->label = "low";
-	else if ((sum->flags & medf) || conft < 0.9 ||
-		 (culprit && (sum->parent_tested != 1 || strcmp(sum->touches, "file") ||
-			      strcmp(sum->detector, "unknown"))))
-		sum->label = "medium";
-	else
-		sum->label = "high";
+	int low = 0, med = 0;
+	cs_buf why = {0};
+	/* reasons, "; "-separated; low ones first */
+#define WHY(...) (rc = rc ? rc : why_add(&why, __VA_ARGS__))
+	if (!culprit && !present) {
+		low = 1;
+		WHY("no culprit (%s)", sum->outcome);
+	}
+	for (unsigned bit = 1; bit; bit <<= 1)
+		if (sum->flags & bit & lowf) {
+			low = 1;
+			WHY("%s", crashsig_bisect_flag_name(bit));
+		}
+	if (conft < 0.5) {
+		low = 1;
+		WHY("title-aware confidence %.2f", conft);
+	}
+	if (present && (!last || !last->bug_crashes)) {
+		low = 1;
+		WHY("the last tested commit shows no crash of the bug");
+	}
+	for (unsigned bit = 1; bit; bit <<= 1)
+		if (sum->flags & bit & medf) {
+			med = 1;
+			WHY("%s", crashsig_bisect_flag_name(bit));
+		}
+	if (conft >= 0.5 && conft < 0.9) {
+		med = 1;
+		WHY("title-aware confidence %.2f", conft);
+	}
+	if (culprit && sum->parent_tested < 0) {
+		med = 1;
+		WHY("the parent's test cannot be checked (%s)",
+		    sum->culprit_signature ? "no parent signature" : "no kernel signatures");
+	}
+	if (culprit && strcmp(sum->touches, "file") && strcmp(sum->touches, "no")) {
+		med = 1;
+		if (sum->touched_path)
+			WHY("the diffstat names only %s, not %s", sum->touched_path,
+			    sum->guilty_file ? sum->guilty_file : "the guilty file");
+		else
+			WHY("the diffstat cannot be matched to the crash");
+	}
+	if (culprit && !strcmp(sum->detector, "possible")) {
+		med = 1;
+		WHY("the culprit may add the warning that fires");
+	}
+#undef WHY
+	sum->label = low ? "low" : med ? "medium" : "high";
+	if (!rc && why.len && !(sum->label_reasons = bs_strndup(b, why.data, why.len)))
+		rc = CRASHSIG_ENOMEM;
+	cs_buf_free(&why);
+	if (rc) {
+		ts_free(&ref.alts);
+		return rc;
+	}
 	sum->unrecognized = b->nunrec;
 	ts_free(&ref.alts);
 	return 0;

@@ -392,6 +392,8 @@ static int render_json(const crashsig_bisect *b, const char *name, cs_buf *o)
 	J(jflags(o, s->flags, crashsig_bisect_flag_name));
 	J(cs_buf_adds(o, ",\"label\":"));
 	J(jstr(o, s->label));
+	J(cs_buf_adds(o, ",\"label_reasons\":"));
+	J(jstr(o, s->label_reasons));
 	J(cs_buf_adds(o, ",\"unrecognized\":["));
 	for (size_t i = 0; i < b->nunrec; i++) {
 		J(cs_buf_printf(o, "%s{\"line\":%u,\"text\":", i ? "," : "", b->unrec[i].line));
@@ -498,7 +500,10 @@ static int render_text(const crashsig_bisect *b, const char *name, cs_buf *o)
 				s->logged_error_probability));
 	J(cs_buf_adds(o, "\nflags: "));
 	J(tflags(o, s->flags, crashsig_bisect_flag_name));
-	J(cs_buf_printf(o, "\nlabel: %s\n", s->label));
+	J(cs_buf_printf(o, "\nlabel: %s", s->label));
+	if (s->label_reasons)
+		J(cs_buf_printf(o, " (%s)", s->label_reasons));
+	J(cs_buf_addc(o, '\n'));
 	if (b->nunrec)
 		J(cs_buf_printf(o, "unrecognized lines: %zu (first at line %u: %s)\n", b->nunrec,
 				b->unrec[0].line, b->unrec[0].text));

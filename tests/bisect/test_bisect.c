@@ -180,6 +180,7 @@ static void test_seed_properties(void **state)
 			assert_int_equal(p->titles[0].relation, CRASHSIG_REL_UNRELATED);
 			assert_int_equal(p->now, CRASHSIG_VERDICT_GOOD);
 			assert_string_equal(s->label, "medium");
+			assert_non_null(strstr(s->label_reasons, "the diffstat names only net/"));
 		} else {
 			assert_string_equal(s->format, "2020");
 			assert_int_equal(s->parent_tested, 1);
@@ -199,6 +200,8 @@ static void test_seed_properties(void **state)
 			assert_true(found);
 			assert_string_equal(s->guilty_file, guilty[i]);
 			assert_string_equal(s->label, i == 1 ? "high" : "medium");
+			if (i == 1)
+				assert_null(s->label_reasons);
 		}
 		/* seed 004's commit adds the warning that fires (its message
 		 * says so; the log has no diff to prove it) */
