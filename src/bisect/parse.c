@@ -14,8 +14,10 @@
  *    output ("Bisecting: N revisions left ...", "[H] title",
  *    "H is the first bad commit", the commit header, message and diffstat;
  *    2019 git printed a raw ":040000 040000 A B M\tdir" summary instead);
- *  - pkg/debugtracer GenericTracer.Logf: an optional "02-Jan-2006 15:04:05: "
- *    prefix when WithTime is set.
+ *  - syz-ci/jobs.go hands pkg/bisect a debugtracer.GenericTracer writing to
+ *    the buffer it uploads as the bisection log; GenericTracer.Logf adds a
+ *    "02-Jan-2006 15:04:05: " prefix when WithTime is set (syz-ci and
+ *    syz-bisect do not set it; other callers may).
  * A run verdict is one of processResults' strings: "OK", "crashed: T",
  * "boot failed: T", "basic kernel testing failed: T", "infra problem: T",
  * "ignore: T", "failed: T".
