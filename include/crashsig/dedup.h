@@ -19,7 +19,7 @@
  *     bug N" with the distance; it joins bug N only with
  *     CRASHSIG_STORE_MERGE_SIMILAR.
  *
- * Ownership follows crashsig.h: objects returned through `out` pointers
+ * Ownership follows crashsig/base.h: objects returned through `out` pointers
  * belong to the caller and are released with the matching *_free function
  * (which accepts NULL). The store never prints and never exits; failures
  * return a negative crashsig_error and crashsig_store_error() tells why.
@@ -32,7 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
+#include "crashsig/classify.h"
 
 #ifdef __cplusplus
 extern "C" {
