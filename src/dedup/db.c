@@ -24,7 +24,7 @@ struct cs_db {
 	char msg[512];
 };
 
-#define MAXP 16
+#define MAXP 400
 
 struct cs_stmt {
 	cs_db *db;

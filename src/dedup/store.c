@@ -162,12 +162,23 @@ typedef struct sig_ent {
 	cs_sig sig;
 } sig_ent;
 
+/* Crash rows of the current transaction, inserted CRASH_ROWS at a time at
+ * commit (one round trip per chunk instead of per crash). */
+#define CRASH_ROWS 64
+typedef struct crow {
+	int64_t bug, time;
+	char *title, *source, *sig;
+} crow;
+
 /* Counts of the current transaction, written once per bug at commit. */
 typedef struct pend {
 	int64_t bug, count, first, last;
 } pend;
 
 struct crashsig_store {
+	crow *rows;
+	size_t nrows, rows_cap;
+	cs_stmt *multi; /* CRASH_ROWS rows per INSERT */
 	pend *pend;
 	size_t pend_cap, pend_len;
 	cs_db *db;
@@ -302,7 +313,7 @@ static int run(crashsig_store *s, int q)
 	return rc < 0 ? fail(s, CRASHSIG_EDB) : 0;
 }
 
-static void count_crash(crashsig_store *s, int64_t bug, int64_t when)
+static int count_crash(crashsig_store *s, int64_t bug, int64_t when)
 {
 	if (s->pend_cap) {
 		for (size_t i = (size_t)bug & (s->pend_cap - 1);; i = (i + 1) & (s->pend_cap - 1)) {
@@ -315,7 +326,7 @@ static void count_crash(crashsig_store *s, int64_t bug, int64_t when)
 					p->first = when;
 				if (when > p->last)
 					p->last = when;
-				return;
+				return 0;
 			}
 		}
 	}
@@ -323,7 +334,7 @@ static void count_crash(crashsig_store *s, int64_t bug, int64_t when)
 		size_t ncap = s->pend_cap ? s->pend_cap * 2 : 256;
 		pend *n = calloc(ncap, sizeof(*n));
 		if (!n)
-			return; /* caught by flush_counts: pend_len != counted */
+			return CRASHSIG_ENOMEM;
 		for (size_t i = 0; i < s->pend_cap; i++) {
 			if (!s->pend[i].bug)
 				continue;
@@ -341,11 +352,86 @@ static void count_crash(crashsig_store *s, int64_t bug, int64_t when)
 		i = (i + 1) & (s->pend_cap - 1);
 	s->pend[i] = (pend){bug, 1, when, when};
 	s->pend_len++;
+	return 0;
+}
+
+static void rows_clear(crashsig_store *s)
+{
+	for (size_t i = 0; i < s->nrows; i++) {
+		free(s->rows[i].title);
+		free(s->rows[i].source);
+		free(s->rows[i].sig);
+	}
+	s->nrows = 0;
+}
+
+static int queue_crash(crashsig_store *s, int64_t bug, int64_t when, const char *title,
+		       const char *source, const char *sig)
+{
+	if (cs_reserve((void **)&s->rows, &s->rows_cap, s->nrows + 1, sizeof(*s->rows)))
+		return CRASHSIG_ENOMEM;
+	crow *r = &s->rows[s->nrows];
+	r->bug = bug;
+	r->time = when;
+	r->title = strdup(title);
+	r->source = source ? strdup(source) : NULL;
+	r->sig = sig ? strdup(sig) : NULL;
+	if (!r->title || (source && !r->source) || (sig && !r->sig)) {
+		free(r->title);
+		free(r->source);
+		free(r->sig);
+		return CRASHSIG_ENOMEM;
+	}
+	s->nrows++;
+	return 0;
+}
+
+static void bind_row(cs_stmt *q, int base, const crow *r)
+{
+	cs_stmt_bind_int(q, base + 1, r->bug);
+	cs_stmt_bind_int(q, base + 2, r->time);
+	cs_stmt_bind_text(q, base + 3, r->title);
+	cs_stmt_bind_text(q, base + 4, r->source);
+	cs_stmt_bind_text(q, base + 5, r->sig);
+}
+
+/* Insert the queued crash rows. */
+static int flush_rows(crashsig_store *s)
+{
+	size_t i = 0;
+	if (!s->multi && s->nrows >= CRASH_ROWS) {
+		cs_buf b = {0};
+		int e = cs_buf_adds(&b, "INSERT INTO crashes (bug_id, time, title, source, signature) VALUES ");
+		for (int k = 0; !e && k < CRASH_ROWS; k++)
+			e = cs_buf_adds(&b, k ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+		if (e || cs_db_prepare(s->db, b.data, &s->multi)) {
+			cs_buf_free(&b);
+			return e ? cs_error(&s->err, CRASHSIG_ENOMEM, "out of memory") : fail(s, CRASHSIG_EDB);
+		}
+		cs_buf_free(&b);
+	}
+	for (; i + CRASH_ROWS <= s->nrows; i += CRASH_ROWS) {
+		for (int k = 0; k < CRASH_ROWS; k++)
+			bind_row(s->multi, 5 * k, &s->rows[i + (size_t)k]);
+		int rc = cs_stmt_step(s->multi);
+		cs_stmt_reset(s->multi);
+		if (rc < 0)
+			return fail(s, CRASHSIG_EDB);
+	}
+	for (; i < s->nrows; i++) {
+		bind_row(s->q[Q_CRASH], 0, &s->rows[i]);
+		if (run(s, Q_CRASH))
+			return CRASHSIG_EDB;
+	}
+	rows_clear(s);
+	return 0;
 }
 
 /* Write the counts of this transaction. */
 static int flush_counts(crashsig_store *s)
 {
+	if (s->nrows && flush_rows(s))
+		return CRASHSIG_EDB;
 	for (size_t i = 0; i < s->pend_cap; i++) {
 		pend *p = &s->pend[i];
 		if (!p->bug)
@@ -398,6 +484,7 @@ static void tx_abort(crashsig_store *s)
 	if (s->pend)
 		memset(s->pend, 0, s->pend_cap * sizeof(*s->pend));
 	s->pend_len = 0;
+	rows_clear(s);
 	s->gen = -1;
 }
 
@@ -518,6 +605,9 @@ CS_EXPORT void crashsig_store_free(crashsig_store *s)
 		tx_abort(s);
 	for (int i = 0; i < NQ; i++)
 		cs_stmt_free(s->q[i]);
+	cs_stmt_free(s->multi);
+	rows_clear(s);
+	free(s->rows);
 	cs_db_close(s->db);
 	cache_clear(s);
 	free(s->pend);
@@ -918,15 +1008,12 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c0, const titles 
 			goto db_fail;
 		cache_put(s, key, bug);
 	}
-	count_crash(s, bug, when);
-	cs_stmt *q = s->q[Q_CRASH];
-	cs_stmt_bind_int(q, 1, bug);
-	cs_stmt_bind_int(q, 2, when);
-	cs_stmt_bind_text(q, 3, t->v[0]);
-	cs_stmt_bind_text(q, 4, c->source);
-	cs_stmt_bind_text(q, 5, c->signature && *c->signature ? c->signature : NULL);
-	if (run(s, Q_CRASH))
-		goto db_fail;
+	if (count_crash(s, bug, when) ||
+	    queue_crash(s, bug, when, t->v[0], c->source,
+			c->signature && *c->signature ? c->signature : NULL)) {
+		free(sig);
+		return cs_error(&s->err, CRASHSIG_ENOMEM, "out of memory");
+	}
 	res->bug_id = bug;
 	free(sig);
 	return 0;
@@ -1048,7 +1135,7 @@ static int load_bug(crashsig_store *s, int64_t id, crashsig_bug **out)
 {
 	*out = NULL;
 	/* a read sees the counts of the open transaction */
-	if (s->pend_len && flush_counts(s))
+	if ((s->pend_len || s->nrows) && flush_counts(s))
 		return CRASHSIG_EDB;
 	cs_stmt *q = s->q[Q_BUG];
 	cs_stmt_bind_int(q, 1, id);
