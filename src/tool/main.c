@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"  symbolize          resolve frames to file:line with a vmlinux (libdw)\n"
 	"  decode             disassemble Code: lines and explain the fault\n"
 	"  bisect             audit syzbot bisection logs\n"
+	"  dedup              group crashes into bugs in a bug store (SQLite, PostgreSQL)\n"
 	"\n"
 	"Exit status: 0 a crash was found, 1 no crash was found, 2 an error occurred.\n";
 
