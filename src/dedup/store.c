@@ -257,8 +257,18 @@ static int64_t cache_get(crashsig_store *s, const char *key)
 	}
 }
 
+/* Entries kept before the cache starts anew: memory stays bounded however
+ * many distinct titles a store sees. */
+#define CACHE_MAX 65536
+
 static void cache_put(crashsig_store *s, const char *key, int64_t bug)
 {
+	if (s->cache_len >= CACHE_MAX) {
+		for (size_t i = 0; i < s->cache_cap; i++)
+			free(s->cache[i].key);
+		memset(s->cache, 0, s->cache_cap * sizeof(*s->cache));
+		s->cache_len = 0;
+	}
 	if ((s->cache_len + 1) * 2 > s->cache_cap) {
 		size_t ncap = s->cache_cap ? s->cache_cap * 2 : 1024;
 		cache_ent *n = calloc(ncap, sizeof(*n));
