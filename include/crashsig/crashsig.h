@@ -193,4 +193,7 @@ void crashsig_reports_free(crashsig_report **reports, size_t count);
 }
 #endif
 
+/* Capability headers (the umbrella includes them). */
+#include "crashsig/validate.h"
+
 #endif

@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 		return tool_cmd_symbolize(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return tool_cmd_decode(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "validate"))
+		return tool_cmd_validate(argc - 1, argv + 1);
 	opts o = {0};
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)

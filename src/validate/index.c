@@ -1,0 +1,920 @@
+/* The name index of a kernel build: the function symbols of vmlinux and of
+ * every module (ELF .symtab), and the top-level DW_TAG_subprogram DIEs of
+ * vmlinux (names, DW_AT_inline, out-of-line copies). Built once per
+ * session; inlined copies (DW_TAG_inlined_subroutine) are looked up on
+ * demand in the units that declare the function, and module DWARF is opened
+ * on demand. Strings point into the mapped ELF files; nothing is copied. */
+#include "validate/validate_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dwarf.h>
+
+uint32_t vx_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+size_t vx_base_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	return dot && dot != name ? (size_t)(dot - name) : strlen(name);
+}
+
+static int map_init(vx_map *m, size_t n)
+{
+	size_t nb = 64;
+	while (nb < n * 2)
+		nb <<= 1;
+	m->heads = malloc(nb * sizeof(uint32_t));
+	if (!m->heads)
+		return CRASHSIG_ENOMEM;
+	memset(m->heads, 0xff, nb * sizeof(uint32_t));
+	m->mask = nb - 1;
+	return 0;
+}
+
+uint32_t vx_sym_first(const crashsig_index *ix, const char *name, size_t n)
+{
+	if (!ix->symmap.heads)
+		return VX_NONE;
+	uint32_t i = ix->symmap.heads[vx_hash(name, n) & ix->symmap.mask];
+	while (i != VX_NONE) {
+		const vx_sym *s = &ix->syms[i];
+		if (s->blen == n && !memcmp(s->name, name, n))
+			return i;
+		i = s->next;
+	}
+	return VX_NONE;
+}
+
+uint32_t vx_fn_first(const crashsig_index *ix, const char *name, size_t n)
+{
+	if (!ix->fnmap.heads)
+		return VX_NONE;
+	uint32_t i = ix->fnmap.heads[vx_hash(name, n) & ix->fnmap.mask];
+	while (i != VX_NONE) {
+		const vx_fn *f = &ix->fns[i];
+		if (!strncmp(f->name, name, n) && !f->name[n])
+			return i;
+		i = f->next;
+	}
+	return VX_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* ELF symbol tables                                                   */
+/* ------------------------------------------------------------------ */
+
+static int add_symtab(crashsig_index *ix, Elf *elf, uint32_t mod)
+{
+	size_t shnum;
+	if (elf_getshdrnum(elf, &shnum))
+		return CRASHSIG_EFORMAT;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !sh.sh_entsize)
+			continue;
+		size_t n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym sym;
+			if (!gelf_getsym(d, (int)i, &sym))
+				continue;
+			int type = GELF_ST_TYPE(sym.st_info);
+			if (type != STT_FUNC && type != STT_NOTYPE)
+				continue;
+			if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
+				continue;
+			if (type == STT_NOTYPE) {
+				/* Labels of assembly code count as functions
+				 * the way nm's t/T do. */
+				GElf_Shdr tsh;
+				Elf_Scn *ts = elf_getscn(elf, sym.st_shndx);
+				if (!ts || !gelf_getshdr(ts, &tsh) ||
+				    !(tsh.sh_flags & SHF_EXECINSTR))
+					continue;
+			}
+			const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !name[0] || (name[0] == '.' && name[1] == 'L'))
+				continue;
+			if (mod && (!strcmp(name, "init_module") ||
+				    !strcmp(name, "cleanup_module")))
+				continue;
+			if (cs_reserve((void **)&ix->syms, &ix->capsyms, ix->nsyms + 1,
+				       sizeof(vx_sym)))
+				return CRASHSIG_ENOMEM;
+			vx_sym *s = &ix->syms[ix->nsyms++];
+			s->name = name;
+			s->addr = sym.st_value;
+			s->size = sym.st_size;
+			s->mod = mod;
+			s->blen = (uint16_t)vx_base_len(name);
+			s->local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
+			s->next = VX_NONE;
+		}
+	}
+	return 0;
+}
+
+static int cmp_addr(const void *a, const void *b, void *arg)
+{
+	const vx_sym *s = arg;
+	uint64_t x = s[*(const uint32_t *)a].addr, y = s[*(const uint32_t *)b].addr;
+	if (x != y)
+		return x < y ? -1 : 1;
+	/* Prefer global names at the same address (what kallsyms prints is
+	 * the first one; a size breaks ties). */
+	uint64_t sx = s[*(const uint32_t *)a].size, sy = s[*(const uint32_t *)b].size;
+	return sx > sy ? -1 : sx < sy;
+}
+
+const vx_sym *vx_sym_at(const crashsig_index *ix, uint64_t addr)
+{
+	size_t lo = 0, hi = ix->nbyaddr;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix->syms[ix->byaddr[mid]].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* The last symbol starting at or before addr that covers it. */
+	while (lo > 0) {
+		const vx_sym *s = &ix->syms[ix->byaddr[lo - 1]];
+		if (addr < s->addr + (s->size ? s->size : 1))
+			return s;
+		if (s->size)
+			return NULL;
+		lo--;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Modules                                                             */
+/* ------------------------------------------------------------------ */
+
+static int add_module(crashsig_index *ix, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t bl = strlen(base);
+	if (bl < 4 || strcmp(base + bl - 3, ".ko"))
+		return 0;
+	if (cs_reserve((void **)&ix->mods, &ix->capmods, ix->nmods + 1, sizeof(vx_mod)))
+		return CRASHSIG_ENOMEM;
+	vx_mod *m = &ix->mods[ix->nmods];
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	m->name = cs_strndup(base, bl - 3);
+	m->path = cs_strndup(path, strlen(path));
+	if (!m->name || !m->path) {
+		free(m->name);
+		free(m->path);
+		return CRASHSIG_ENOMEM;
+	}
+	for (char *p = m->name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	ix->nmods++;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* unreadable module: listed, no symbols */
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return 0;
+	}
+	/* The symbol table stays mapped; the descriptor is not needed. */
+	elf_cntl(elf, ELF_C_FDREAD);
+	close(fd);
+	m->elf = elf;
+	return add_symtab(ix, elf, (uint32_t)ix->nmods);
+}
+
+static int scan_modules(crashsig_index *ix, const char *dir, int depth)
+{
+	if (depth > 8)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return depth ? 0 : cs_ctx_error(ix->ctx, CRASHSIG_EIO, "%s: %s", dir,
+						strerror(errno));
+	struct dirent *e;
+	int rc = 0;
+	size_t dl = strlen(dir);
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(e->d_name);
+		char *p = malloc(dl + nl + 2);
+		if (!p) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, e->d_name, nl + 1);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+			struct stat st;
+			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
+		}
+		/* vmlinux links and build-id trees are not modules */
+		if (isdir && strcmp(e->d_name, ".build-id"))
+			rc = scan_modules(ix, p, depth + 1);
+		else if (!isdir)
+			rc = add_module(ix, p);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
+{
+	(void)ix;
+	if (m->dwarf_tried) {
+		*bias = m->bias;
+		return m->dw;
+	}
+	m->dwarf_tried = 1;
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	m->dwfl = dwfl_begin(&cb);
+	if (!m->dwfl)
+		return NULL;
+	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, -1);
+	dwfl_report_end(m->dwfl, NULL, NULL);
+	if (!dm)
+		return NULL;
+	m->dm = dm;
+	m->dw = dwfl_module_getdwarf(dm, &m->bias);
+	*bias = m->bias;
+	return m->dw;
+}
+
+/* ------------------------------------------------------------------ */
+/* DWARF                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct die_attrs {
+	const char *name;
+	uint64_t origin;
+	int has_origin;
+	int inl;
+	int code, decl, ext;
+} die_attrs;
+
+static int attr_cb(Dwarf_Attribute *a, void *arg)
+{
+	die_attrs *st = arg;
+	Dwarf_Die d;
+	Dwarf_Word w;
+	switch (dwarf_whatattr(a)) {
+	case DW_AT_name:
+		st->name = dwarf_formstring(a);
+		break;
+	case DW_AT_abstract_origin:
+	case DW_AT_specification:
+		if (dwarf_formref_die(a, &d)) {
+			st->origin = dwarf_dieoffset(&d);
+			st->has_origin = 1;
+		}
+		break;
+	case DW_AT_inline:
+		if (!dwarf_formudata(a, &w))
+			st->inl = (int)w;
+		break;
+	case DW_AT_low_pc:
+	case DW_AT_ranges:
+		st->code = 1;
+		break;
+	case DW_AT_declaration:
+		st->decl = 1;
+		break;
+	case DW_AT_external:
+		st->ext = 1;
+		break;
+	default:
+		break;
+	}
+	return DWARF_CB_OK;
+}
+
+typedef struct origin_ref {
+	uint64_t origin;
+	int code;
+} origin_ref;
+
+static int cmp_fn_off(const void *a, const void *b)
+{
+	uint64_t x = ((const vx_fn *)a)->off, y = ((const vx_fn *)b)->off;
+	return x < y ? -1 : x > y;
+}
+
+static vx_fn *fn_by_off(crashsig_index *ix, uint64_t off)
+{
+	size_t lo = 0, hi = ix->nfns;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix->fns[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->nfns && ix->fns[lo].off == off ? &ix->fns[lo] : NULL;
+}
+
+static int walk_dwarf(crashsig_index *ix)
+{
+	origin_ref *refs = NULL;
+	size_t nrefs = 0, caprefs = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Half ver;
+	uint8_t utype;
+	int rc = 0;
+	while (!rc && dwarf_next_unit(ix->dw, off, &next, &hsize, &ver, NULL, NULL,
+				      NULL, NULL, NULL) == 0) {
+		(void)utype;
+		Dwarf_Die cudie;
+		if (!dwarf_offdie(ix->dw, off + hsize, &cudie)) {
+			off = next;
+			continue;
+		}
+		off = next;
+		if (cs_reserve((void **)&ix->cus, &ix->capcus, ix->ncus + 1, sizeof(vx_cu))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		uint32_t cuidx = (uint32_t)ix->ncus;
+		ix->cus[ix->ncus].off = dwarf_dieoffset(&cudie);
+		ix->cus[ix->ncus++].name = dwarf_diename(&cudie);
+		Dwarf_Die die;
+		if (dwarf_child(&cudie, &die) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&die) != DW_TAG_subprogram)
+				continue;
+			die_attrs a = {0};
+			dwarf_getattrs(&die, attr_cb, &a, 0);
+			if (a.has_origin) {
+				if (cs_reserve((void **)&refs, &caprefs, nrefs + 1,
+					       sizeof(*refs))) {
+					rc = CRASHSIG_ENOMEM;
+					break;
+				}
+				refs[nrefs].origin = a.origin;
+				refs[nrefs++].code = a.code;
+			}
+			if (!a.name)
+				continue;
+			if (cs_reserve((void **)&ix->fns, &ix->capfns, ix->nfns + 1,
+				       sizeof(vx_fn))) {
+				rc = CRASHSIG_ENOMEM;
+				break;
+			}
+			vx_fn *f = &ix->fns[ix->nfns++];
+			f->name = a.name;
+			f->off = dwarf_dieoffset(&die);
+			f->cu = cuidx;
+			f->next = VX_NONE;
+			f->inl = (uint8_t)a.inl;
+			f->flags = (uint8_t)((a.code ? VX_FN_CODE : 0) | (a.decl ? VX_FN_DECL : 0) |
+					     (a.ext ? VX_FN_EXTERNAL : 0));
+		} while (dwarf_siblingof(&die, &die) == 0);
+	}
+	if (!rc) {
+		/* DIE offsets grow with the walk, so fns is already sorted;
+		 * keep the check cheap and robust anyway. */
+		for (size_t i = 1; i < ix->nfns; i++)
+			if (ix->fns[i - 1].off > ix->fns[i].off) {
+				qsort(ix->fns, ix->nfns, sizeof(vx_fn), cmp_fn_off);
+				break;
+			}
+		for (size_t i = 0; i < nrefs; i++) {
+			if (!refs[i].code)
+				continue;
+			vx_fn *f = fn_by_off(ix, refs[i].origin);
+			if (f)
+				f->flags |= VX_FN_OOL;
+		}
+		rc = map_init(&ix->fnmap, ix->nfns);
+		for (size_t i = 0; !rc && i < ix->nfns; i++) {
+			vx_fn *f = &ix->fns[i];
+			uint32_t h = vx_hash(f->name, strlen(f->name)) & ix->fnmap.mask;
+			f->next = ix->fnmap.heads[h];
+			ix->fnmap.heads[h] = (uint32_t)i;
+		}
+	}
+	free(refs);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* __bug_table                                                         */
+/* ------------------------------------------------------------------ */
+
+static int cmp_bug(const void *a, const void *b);
+
+/* The bytes at a vmlinux address (in an allocated PROGBITS section). */
+static const char *vm_bytes(crashsig_index *ix, uint64_t addr, size_t *avail)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ix->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
+		    sh.sh_type != SHT_PROGBITS)
+			continue;
+		if (addr < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || addr - sh.sh_addr >= d->d_size)
+			return NULL;
+		*avail = d->d_size - (addr - sh.sh_addr);
+		return (const char *)d->d_buf + (addr - sh.sh_addr);
+	}
+	return NULL;
+}
+
+/* The x86-64 6.1 layout with CONFIG_GENERIC_BUG_RELATIVE_POINTERS and
+ * CONFIG_DEBUG_BUGVERBOSE (include/asm-generic/bug.h, struct bug_entry):
+ *   s32 bug_addr_disp; s32 file_disp; u16 line; u16 flags;
+ * both displacements relative to the field's own address. BUGFLAG_WARNING
+ * is bit 0. */
+int vx_bugs_load(crashsig_index *ix)
+{
+	if (ix->bugs_loaded)
+		return 0;
+	ix->bugs_loaded = 1;
+	size_t shstrndx;
+	if (elf_getshdrstrndx(ix->elf, &shstrndx))
+		return 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(ix->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		const char *nm = elf_strptr(ix->elf, shstrndx, sh.sh_name);
+		if (!nm || strcmp(nm, "__bug_table") || sh.sh_type != SHT_PROGBITS)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return 0;
+		size_t n = d->d_size / 12;
+		ix->bugs = calloc(n ? n : 1, sizeof(vx_bug));
+		if (!ix->bugs)
+			return CRASHSIG_ENOMEM;
+		const unsigned char *p = d->d_buf;
+		for (size_t i = 0; i < n; i++, p += 12) {
+			int32_t adisp, fdisp;
+			uint16_t line, flags;
+			memcpy(&adisp, p, 4);
+			memcpy(&fdisp, p + 4, 4);
+			memcpy(&line, p + 8, 2);
+			memcpy(&flags, p + 10, 2);
+			uint64_t at = sh.sh_addr + i * 12;
+			vx_bug *b = &ix->bugs[ix->nbugs++];
+			b->addr = at + (uint64_t)(int64_t)adisp;
+			b->line = line;
+			b->flags = flags;
+			size_t avail = 0;
+			const char *f = vm_bytes(ix, at + 4 + (uint64_t)(int64_t)fdisp, &avail);
+			b->file = f && memchr(f, 0, avail < 4096 ? avail : 4096) ? f : NULL;
+		}
+		qsort(ix->bugs, ix->nbugs, sizeof(vx_bug), cmp_bug);
+		break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Inlined copies                                                      */
+/* ------------------------------------------------------------------ */
+
+static int cmp_bug(const void *a, const void *b)
+{
+	uint64_t x = ((const vx_bug *)a)->addr, y = ((const vx_bug *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int in_set(const uint64_t *set, size_t n, uint64_t v)
+{
+	return bsearch(&v, set, n, sizeof(*set), cmp_u64) != NULL;
+}
+
+/* Walk the code-bearing DIEs below die (subprograms, lexical blocks,
+ * inlined subroutines), calling cb for inlined copies of set members. */
+static void walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set,
+			 size_t nset, vx_holder_cb cb, void *arg, int depth)
+{
+	Dwarf_Die die;
+	if (depth > 64 || dwarf_child(parent, &die) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&die);
+		if (tag == DW_TAG_inlined_subroutine) {
+			Dwarf_Attribute at;
+			Dwarf_Die org;
+			if (dwarf_attr(&die, DW_AT_abstract_origin, &at) &&
+			    dwarf_formref_die(&at, &org) &&
+			    in_set(set, nset, dwarf_dieoffset(&org)))
+				cb(arg, top, &die);
+			walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
+		} else if (tag == DW_TAG_lexical_block) {
+			walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
+		}
+	} while (dwarf_siblingof(&die, &die) == 0);
+}
+
+int vx_holders(crashsig_index *ix, const char *name, vx_holder_cb cb, void *arg)
+{
+	if (!ix->dw)
+		return 0;
+	uint64_t *set = NULL;
+	size_t nset = 0, cap = 0;
+	uint32_t *cus = NULL;
+	size_t ncus = 0, capc = 0;
+	for (uint32_t i = vx_fn_first(ix, name, strlen(name)); i != VX_NONE;
+	     i = ix->fns[i].next) {
+		if (strcmp(ix->fns[i].name, name))
+			continue;
+		if (cs_reserve((void **)&set, &cap, nset + 1, sizeof(*set)) ||
+		    cs_reserve((void **)&cus, &capc, ncus + 1, sizeof(*cus))) {
+			free(set);
+			free(cus);
+			return CRASHSIG_ENOMEM;
+		}
+		set[nset++] = ix->fns[i].off;
+		if (!ncus || cus[ncus - 1] != ix->fns[i].cu)
+			cus[ncus++] = ix->fns[i].cu;
+	}
+	qsort(set, nset, sizeof(*set), cmp_u64);
+	for (size_t c = 0; c < ncus; c++) {
+		Dwarf_Die cudie, die;
+		if (!dwarf_offdie(ix->dw, ix->cus[cus[c]].off, &cudie) ||
+		    dwarf_child(&cudie, &die) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&die) != DW_TAG_subprogram || (!dwarf_hasattr(&die, DW_AT_low_pc) &&
+			    !dwarf_hasattr(&die, DW_AT_ranges)))
+				continue;
+			walk_inlines(&die, &die, set, nset, cb, arg, 0);
+		} while (dwarf_siblingof(&die, &die) == 0);
+	}
+	free(set);
+	free(cus);
+	return 0;
+}
+
+const char *vx_die_display_name(crashsig_index *ix, Dwarf_Die *die)
+{
+	Dwarf_Addr lo;
+	if (dwarf_lowpc(die, &lo) == 0) {
+		const vx_sym *s = vx_sym_at(ix, lo);
+		if (s && s->addr == lo)
+			return s->name;
+	} else {
+		Dwarf_Addr base, start, end;
+		if (dwarf_ranges(die, 0, &base, &start, &end) > 0) {
+			const vx_sym *s = vx_sym_at(ix, start);
+			if (s && s->addr == start)
+				return s->name;
+		}
+	}
+	Dwarf_Attribute at;
+	Dwarf_Die org;
+	const char *n = dwarf_diename(die);
+	if (!n && dwarf_attr_integrate(die, DW_AT_name, &at))
+		n = dwarf_formstring(&at);
+	if (!n && dwarf_attr(die, DW_AT_abstract_origin, &at) && dwarf_formref_die(&at, &org))
+		n = dwarf_diename(&org);
+	return n ? n : "??";
+}
+
+/* ------------------------------------------------------------------ */
+/* Build                                                               */
+/* ------------------------------------------------------------------ */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
+				 const crashsig_index_options *opts)
+{
+	if (!out)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	if (!opts || !opts->vmlinux)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL, "no vmlinux given");
+	if (opts->version != CRASHSIG_INDEX_OPTIONS_VERSION)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "index options version %u not supported", opts->version);
+	double t0 = now_s();
+	elf_version(EV_CURRENT);
+	crashsig_index *ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	ix->ctx = ctx;
+	ix->fd = open(opts->vmlinux, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+	if (ix->fd < 0) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->vmlinux, strerror(errno));
+		goto fail;
+	}
+	ix->elf = elf_begin(ix->fd, ELF_C_READ_MMAP, NULL);
+	if (!ix->elf || elf_kind(ix->elf) != ELF_K_ELF) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", opts->vmlinux);
+		goto fail;
+	}
+	if ((rc = add_symtab(ix, ix->elf, 0)))
+		goto nomem;
+	ix->nvmsyms = ix->nsyms;
+	if (!ix->nvmsyms) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: no symbol table", opts->vmlinux);
+		goto fail;
+	}
+	ix->dw = dwarf_begin_elf(ix->elf, DWARF_C_READ, NULL);
+	if (ix->dw && (rc = walk_dwarf(ix)))
+		goto nomem;
+
+	/* Modules. */
+	char *defdir = NULL;
+	const char *mdir = opts->modules_dir;
+	if (!mdir) {
+		const char *b = strrchr(opts->vmlinux, '/');
+		b = b ? b + 1 : opts->vmlinux;
+		if (!strncmp(b, "vmlinux-", 8) && b[8]) {
+			size_t n = strlen(b + 8);
+			defdir = malloc(n + 64);
+			if (!defdir)
+				goto nomem;
+			snprintf(defdir, n + 64, "/usr/lib/debug/lib/modules/%s", b + 8);
+			struct stat st;
+			if (!stat(defdir, &st) && S_ISDIR(st.st_mode))
+				mdir = defdir;
+		}
+	}
+	if (mdir && mdir[0])
+		rc = scan_modules(ix, mdir, 0);
+	free(defdir);
+	if (rc)
+		goto fail;
+	for (size_t i = 0; i < opts->nextra_modules; i++) {
+		if (access(opts->extra_modules[i], R_OK)) {
+			rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->extra_modules[i],
+					  strerror(errno));
+			goto fail;
+		}
+		if ((rc = add_module(ix, opts->extra_modules[i])))
+			goto nomem;
+	}
+
+	if ((rc = map_init(&ix->symmap, ix->nsyms)))
+		goto nomem;
+	/* Insert in reverse so that each chain lists vmlinux first. */
+	for (size_t i = ix->nsyms; i-- > 0;) {
+		vx_sym *s = &ix->syms[i];
+		uint32_t h = vx_hash(s->name, s->blen) & ix->symmap.mask;
+		s->next = ix->symmap.heads[h];
+		ix->symmap.heads[h] = (uint32_t)i;
+	}
+	ix->byaddr = malloc((ix->nvmsyms ? ix->nvmsyms : 1) * sizeof(uint32_t));
+	if (!ix->byaddr)
+		goto nomem;
+	for (size_t i = 0; i < ix->nvmsyms; i++)
+		ix->byaddr[i] = (uint32_t)i;
+	ix->nbyaddr = ix->nvmsyms;
+	qsort_r(ix->byaddr, ix->nbyaddr, sizeof(uint32_t), cmp_addr, ix->syms);
+	ix->build_seconds = now_s() - t0;
+	*out = ix;
+	return 0;
+nomem:
+	if (rc == CRASHSIG_ENOMEM || !rc)
+		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+fail:
+	crashsig_index_free(ix);
+	return rc;
+}
+
+CS_EXPORT void crashsig_index_free(crashsig_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->nmods; i++) {
+		vx_mod *m = &ix->mods[i];
+		if (m->dwfl)
+			dwfl_end(m->dwfl);
+		if (m->elf)
+			elf_end(m->elf);
+		free(m->name);
+		free(m->path);
+	}
+	free(ix->mods);
+	if (ix->dw)
+		dwarf_end(ix->dw);
+	if (ix->elf)
+		elf_end(ix->elf);
+	if (ix->fd >= 0)
+		close(ix->fd);
+	free(ix->syms);
+	free(ix->symmap.heads);
+	free(ix->byaddr);
+	free(ix->fns);
+	free(ix->fnmap.heads);
+	free(ix->cus);
+	free(ix->bugs);
+	free(ix->sorted_names);
+	free(ix);
+}
+
+CS_EXPORT void crashsig_index_stats_get(const crashsig_index *ix, crashsig_index_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!ix)
+		return;
+	st->vmlinux_symbols = ix->nvmsyms;
+	st->module_symbols = ix->nsyms - ix->nvmsyms;
+	st->modules = ix->nmods;
+	st->subprograms = ix->nfns;
+	st->units = ix->ncus;
+	st->bug_entries = ix->nbugs;
+	st->build_seconds = ix->build_seconds;
+}
+
+/* Holders of inlined copies of name inside one module (its DWARF is small
+ * enough to walk whole). */
+int vx_mod_holders(crashsig_index *ix, vx_mod *m, const char *name, vx_holder_cb cb,
+		   void *arg)
+{
+	Dwarf_Addr bias;
+	Dwarf *dw = vx_mod_dwarf(ix, m, &bias);
+	if (!dw)
+		return 0;
+	uint64_t *set = NULL;
+	size_t nset = 0, cap = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int rc = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		off = 0;
+		while (dwarf_next_unit(dw, off, &next, &hsize, NULL, NULL, NULL, NULL, NULL,
+				       NULL) == 0) {
+			Dwarf_Die cudie, die;
+			int ok = dwarf_offdie(dw, off + hsize, &cudie) != NULL;
+			off = next;
+			if (!ok || dwarf_child(&cudie, &die) != 0)
+				continue;
+			do {
+				if (dwarf_tag(&die) != DW_TAG_subprogram)
+					continue;
+				if (pass == 0) {
+					const char *n = dwarf_diename(&die);
+					if (!n || strcmp(n, name))
+						continue;
+					if (cs_reserve((void **)&set, &cap, nset + 1, sizeof(*set))) {
+						rc = CRASHSIG_ENOMEM;
+						break;
+					}
+					set[nset++] = dwarf_dieoffset(&die);
+				} else if (dwarf_hasattr(&die, DW_AT_low_pc) ||
+					   dwarf_hasattr(&die, DW_AT_ranges)) {
+					walk_inlines(&die, &die, set, nset, cb, arg, 0);
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		if (!nset)
+			break;
+		qsort(set, nset, sizeof(*set), cmp_u64);
+	}
+	free(set);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings of module DWARF                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *mod_debug_str(vx_mod *m, size_t *len)
+{
+	size_t shstrndx;
+	if (!m->elf || elf_getshdrstrndx(m->elf, &shstrndx))
+		return NULL;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(m->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_flags & SHF_COMPRESSED))
+			continue;
+		const char *nm = elf_strptr(m->elf, shstrndx, sh.sh_name);
+		if (!nm || strcmp(nm, ".debug_str"))
+			continue;
+		Elf_Data *d = elf_rawdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return NULL;
+		*len = d->d_size;
+		return d->d_buf;
+	}
+	return NULL;
+}
+
+static size_t prefix_len(const char *a, const char *b)
+{
+	size_t i = 0;
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i;
+}
+
+typedef struct mscore {
+	uint32_t mod;
+	size_t best, hits;
+} mscore;
+
+static int cmp_mscore(const void *a, const void *b)
+{
+	const mscore *x = a, *y = b;
+	if (x->best != y->best)
+		return x->best > y->best ? -1 : 1;
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	return x->mod < y->mod ? -1 : x->mod > y->mod;
+}
+
+/* A function only inlined inside a module has no symbol there, but the
+ * module's other functions usually share its prefix ("sctp_", "nfsd_").
+ * Rank modules by the longest prefix their symbols share with name (at
+ * least the first '_'-separated word), and confirm with the exact string
+ * in the module's .debug_str. No global string index: it would cost more
+ * than the whole title run. */
+size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *out, size_t max)
+{
+	size_t n = strlen(name), word = 0;
+	while (word < n && name[word] == '_')
+		word++;
+	while (word < n && name[word] != '_')
+		word++;
+	if (word < 2 || !ix->nmods || !max)
+		return 0;
+	mscore *sc = calloc(ix->nmods, sizeof(mscore));
+	if (!sc)
+		return 0;
+	for (size_t i = 0; i < ix->nmods; i++)
+		sc[i].mod = (uint32_t)i;
+	for (size_t i = ix->nvmsyms; i < ix->nsyms; i++) {
+		const vx_sym *s = &ix->syms[i];
+		if (s->name[0] != name[0])
+			continue;
+		size_t p = prefix_len(name, s->name);
+		if (p < word)
+			continue;
+		mscore *m = &sc[s->mod - 1];
+		if (p > m->best)
+			m->best = p;
+		m->hits++;
+	}
+	qsort(sc, ix->nmods, sizeof(mscore), cmp_mscore);
+	size_t k = 0;
+	for (size_t i = 0; i < ix->nmods && i < 6 && sc[i].best && k < max; i++) {
+		size_t len = 0;
+		const char *p = mod_debug_str(&ix->mods[sc[i].mod], &len);
+		for (const char *q = p; q && q < p + len &&
+		     (q = memmem(q, len - (size_t)(q - p), name, n + 1)); q++) {
+			if (q == p || q[-1] == 0) {
+				out[k++] = sc[i].mod;
+				break;
+			}
+		}
+	}
+	free(sc);
+	return k;
+}
