@@ -70,7 +70,13 @@ static const char *const skip_patterns[] = {
 };
 
 static const char line_skip_pattern[] =
-	"(hardirqs|softirqs)\\s+last\\s+(enabled|disabled)|^Register r\\d+ information";
+	"(hardirqs|softirqs)\\s+last\\s+(enabled|disabled)|^Register r\\d+ information"
+	/* lockdep's held-lock list (" #0: ffff... (lock){...}, at: f+0x1/0x2
+	 * path.c:12"): where a lock was taken, not where the bug is. Not in
+	 * the syzkaller source we could read; syzkaller's newer guilty test
+	 * data (corpus guilty/19 and /67, "sleeping function called from
+	 * invalid context") expects the file of the call trace below. */
+	"|^\\s*#\\d+:\\s.*\\bat:\\s";
 static const char file_pattern[] = "([a-zA-Z0-9_\\-\\./]*[a-zA-Z0-9_\\-]+\\.(c|h)):[0-9]+";
 static const char deeper_pattern[] = "^/[a-zA-Z0-9_\\-\\./]+/[a-zA-Z0-9_\\-]+\\.(c|h)$";
 
