@@ -421,6 +421,11 @@ int tool_cmd_validate(int argc, char **argv)
 		crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
 		so.vmlinux = vmlinux;
 		so.modules_dir = mods;
+		/* The symbolizer searches one place for modules: a single
+		 * --module file without --modules is that place (the
+		 * symbolizer accepts a file there). */
+		if (!mods && nextra == 1)
+			so.modules_dir = extra[0];
 		if (crashsig_symbolizer_new(&sym, ctx, &so)) {
 			fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;

@@ -83,6 +83,12 @@ static void print_json(FILE *out, const char *file, const crashsig_report *r)
 	size_t len;
 	const char *text = crashsig_report_text(r, &len);
 	json_str(out, text, len);
+	/* The file syzbot would blame; null unless the report carries
+	 * source paths (it was symbolized). */
+	char guilty[512];
+	fputs(",\"guilty_file\":", out);
+	json_cstr(out, crashsig_guilty_file(crashsig_report_title(r), text, len, guilty,
+					    sizeof(guilty)) ? guilty : NULL);
 	fputs(",\"code\":", out);
 	tool_decode_json(out, text, len);
 	fputs(",\"stacks\":[", out);
