@@ -15,8 +15,10 @@
  *    number of '/' in it, plus one when it does not end in '/', -1 when it
  *    starts with '*'; N: matches rank 0; deeper first (file order breaks
  *    ties, where get_maintainer.pl leaves the order to Perl's hash).
- * Without a source tree the "is a directory" test is answered by the path
- * looked up: a pattern p names a directory when the path starts with p/. */
+ * The "is a directory" test asks the source tree around the MAINTAINERS
+ * file when there is one (its Makefile exists); without a tree it is
+ * answered by the path looked up: p names a directory when the path starts
+ * with p/. */
 #include "validate/validate_int.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct mtag {
 	char type;
@@ -38,6 +41,7 @@ typedef struct msect {
 
 struct crashsig_maintainers {
 	crashsig_ctx *ctx;
+	char *root; /* directory of the MAINTAINERS file (the source tree), or NULL */
 	char *text;
 	mtag *tags;
 	size_t ntags, captags;
@@ -139,6 +143,16 @@ CS_EXPORT int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx
 	}
 	int rc = crashsig_maintainers_parse(out, ctx, b.data ? b.data : "", b.len);
 	cs_buf_free(&b);
+	if (!rc) {
+		const char *sl = strrchr(path, '/');
+		(*out)->root = sl ? cs_strndup(path, (size_t)(sl - path) + (sl == path))
+				  : cs_strndup(".", 1);
+		if (!(*out)->root) {
+			crashsig_maintainers_free(*out);
+			*out = NULL;
+			return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+		}
+	}
 	if (rc && rc != CRASHSIG_ENOMEM)
 		cs_ctx_error(ctx, rc, "%s: no MAINTAINERS section found", path);
 	return rc;
@@ -148,6 +162,7 @@ CS_EXPORT void crashsig_maintainers_free(crashsig_maintainers *m)
 {
 	if (!m)
 		return;
+	free(m->root);
 	free(m->text);
 	free(m->tags);
 	free(m->sects);
@@ -202,9 +217,27 @@ static int regex_search(const char *re, uint32_t opts, const char *s)
 	return r;
 }
 
+/* Is pat (no glob characters) a directory of the tree next to the
+ * MAINTAINERS file? -1 when there is no tree to ask. */
+static int tree_dir(const crashsig_maintainers *m, const char *pat, size_t pl)
+{
+	if (!m->root)
+		return -1;
+	char p[4096];
+	struct stat st;
+	if (snprintf(p, sizeof(p), "%s/%.*s", m->root, (int)pl, pat) >= (int)sizeof(p))
+		return -1;
+	if (!stat(p, &st))
+		return S_ISDIR(st.st_mode);
+	/* the tree must be there at all: its top-level Makefile */
+	snprintf(p, sizeof(p), "%s/Makefile", m->root);
+	return stat(p, &st) ? -1 : 0;
+}
+
 /* get_maintainer.pl's file_match_pattern, after the pattern got its
  * trailing '/' when it names a directory. *eff_dir reports that. */
-static int file_match(const char *file, const char *pat, int *eff_dir)
+static int file_match(const crashsig_maintainers *m, const char *file, const char *pat,
+		      int *eff_dir)
 {
 	size_t pl = strlen(pat);
 	*eff_dir = pl && pat[pl - 1] == '/';
@@ -214,8 +247,14 @@ static int file_match(const char *file, const char *pat, int *eff_dir)
 	if (strncmp(file, pat, lit < strlen(file) ? lit : strlen(file)) ||
 	    (lit > strlen(file)))
 		return 0;
-	if (!*eff_dir && lit == pl && !strncmp(file, pat, pl) && file[pl] == '/')
-		*eff_dir = 1; /* "F: dir" names a directory of the tree */
+	if (!*eff_dir && lit == pl) {
+		/* "F: dir" names a directory: asked of the source tree when the
+		 * MAINTAINERS file sits in one (as get_maintainer.pl does with
+		 * -d), else inferred from the path looked up */
+		int td = tree_dir(m, pat, pl);
+		if (td == 1 || (td < 0 && !strncmp(file, pat, pl) && file[pl] == '/'))
+			*eff_dir = 1;
+	}
 	cs_buf re = {0};
 	if (pattern_regex(pat, pl, &re) || (*eff_dir && pat[pl - 1] != '/' && cs_buf_addc(&re, '/'))) {
 		cs_buf_free(&re);
@@ -279,7 +318,7 @@ CS_EXPORT int crashsig_maintainers_lookup(const crashsig_maintainers *m, const c
 		int excluded = 0, dir;
 		for (size_t i = 0; i < s->count && !excluded; i++)
 			if (m->tags[s->first + i].type == 'X' &&
-			    file_match(path, m->tags[s->first + i].value, &dir))
+			    file_match(m, path, m->tags[s->first + i].value, &dir))
 				excluded = 1;
 		if (excluded)
 			continue;
@@ -287,7 +326,7 @@ CS_EXPORT int crashsig_maintainers_lookup(const crashsig_maintainers *m, const c
 		const char *pat = NULL;
 		for (size_t i = 0; i < s->count; i++) {
 			const mtag *t = &m->tags[s->first + i];
-			if (t->type == 'F' && file_match(path, t->value, &dir)) {
+			if (t->type == 'F' && file_match(m, path, t->value, &dir)) {
 				int pd = (int)count_slashes(t->value, strlen(t->value));
 				if (!dir)
 					pd++;
