@@ -344,6 +344,14 @@ static void validate_log(env *e, crashsig_symbolizer *sym, const char *path, int
 	} else if (strstr(path, "sysrq")) {
 		assert_string_equal(v->guilty_file, "drivers/tty/sysrq.c");
 	}
+	/* the WARN site, inside the inlined helper (module __bug_table) */
+	if (!strcmp(v->title, "WARNING in crashgen_warn")) {
+		assert_int_equal(v->nsites, 1);
+		assert_true(v->sites[0].warning);
+		assert_string_equal(v->sites[0].symbol, "crashgen:crashgen_warn");
+		assert_string_equal(v->sites[0].inlined_in, "crashgen_check_state");
+		assert_int_equal(v->sites[0].line, 71);
+	}
 	/* the always_inline helpers come back inline-only with their callers */
 	for (size_t i = 0; i < v->ninline_notes; i++) {
 		const char *note = v->inline_notes[i];
