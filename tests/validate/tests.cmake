@@ -32,3 +32,7 @@ endif()
 if(TARGET test_guilty)
   set_tests_properties(test_guilty PROPERTIES TIMEOUT 120)
 endif()
+
+# The CLI on the fixture kernel.
+add_test(NAME cli_validate COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/validate/cli_validate.sh
+  $<TARGET_FILE:crashsig> ${VFIX_OUT} ${CMAKE_SOURCE_DIR})
