@@ -575,7 +575,8 @@ int vx_holders(crashsig_index *ix, const char *name, vx_holder_cb cb, void *arg)
 		if (!ncus || cus[ncus - 1] != ix->fns[i].cu)
 			cus[ncus++] = ix->fns[i].cu;
 	}
-	qsort(set, nset, sizeof(*set), cmp_u64);
+	if (nset)
+		qsort(set, nset, sizeof(*set), cmp_u64);
 	for (size_t c = 0; c < ncus; c++) {
 		Dwarf_Die cudie, die;
 		if (!dwarf_offdie(ix->dw, ix->cus[cus[c]].off, &cudie) ||

@@ -354,7 +354,8 @@ CS_EXPORT int crashsig_maintainers_lookup(const crashsig_maintainers *m, const c
 		hits[nh].depth = depth;
 		hits[nh++].pattern = pat;
 	}
-	qsort(hits, nh, sizeof(hit), cmp_hit);
+	if (nh)
+		qsort(hits, nh, sizeof(hit), cmp_hit);
 	crashsig_maint_match *res = nh ? calloc(nh, sizeof(*res)) : NULL;
 	if (nh && !res) {
 		free(hits);
