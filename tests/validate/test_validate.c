@@ -206,6 +206,37 @@ static void test_fixture_verdicts(void **state)
 	assert_null(v->function);
 	crashsig_validation_free(v);
 
+	/* with a report, close names come from the file of the title's
+	 * frame: vfix_other (another file) is not suggested for vfix_othr */
+	char rep[2048];
+	snprintf(rep, sizeof(rep),
+		 "general protection fault, probably for non-canonical address "
+		 "0xdffffc0000000002: 0000 [#1] PREEMPT SMP KASAN\n"
+		 "CPU: 0 PID: 1 Comm: syz-executor Not tainted 6.1.0 #1\n"
+		 "RIP: 0010:vfix_othr+0x1/0x20 %s/fixtures/validate/vfix_main.c:12\n"
+		 "Call Trace:\n"
+		 " <TASK>\n"
+		 " vfix_othr+0x1/0x20 %s/fixtures/validate/vfix_main.c:12\n"
+		 " main+0x10/0x40 %s/fixtures/validate/vfix_main.c:60\n"
+		 " </TASK>\n",
+		 CRASHSIG_SOURCE_DIR, CRASHSIG_SOURCE_DIR, CRASHSIG_SOURCE_DIR);
+	crashsig_report **reps = NULL;
+	size_t nr = 0;
+	assert_int_equal(crashsig_parse_buffer(e.ctx, rep, strlen(rep), &reps, &nr), 0);
+	assert_int_equal(nr, 1);
+	assert_string_equal(crashsig_report_title(reps[0]), "general protection fault in vfix_othr");
+	assert_int_equal(crashsig_validate_report(e.ix, NULL, reps[0], &v), 0);
+	assert_int_equal(v->status, CRASHSIG_NAME_ABSENT);
+	assert_true(v->has_report);
+	assert_true(v->nitems > 0);
+	assert_false(has_item(v, "vfix_other"));
+	assert_true(ends_with(v->guilty_file, "fixtures/validate/vfix_main.c"));
+	crashsig_validation_free(v);
+	crashsig_reports_free(reps, nr);
+	v = check(&e, "general protection fault in vfix_othr", CRASHSIG_NAME_ABSENT);
+	assert_true(has_item(v, "vfix_other")); /* without a file: the whole build */
+	crashsig_validation_free(v);
+
 	crashsig_index_stats st;
 	crashsig_index_stats_get(e.ix, &st);
 	assert_true(st.vmlinux_symbols >= 10);
