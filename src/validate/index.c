@@ -247,12 +247,36 @@ static int scan_modules(crashsig_index *ix, const char *dir, int depth)
 	return rc;
 }
 
+/* At most this many modules keep their (relocated, hence copied) DWARF. */
+#define MAX_MOD_DWARF 8
+
+static void mod_dwarf_close(crashsig_index *ix, vx_mod *m)
+{
+	if (m->dwfl) {
+		dwfl_end(m->dwfl);
+		ix->nmod_dwarf--;
+	}
+	m->dwfl = NULL;
+	m->dm = NULL;
+	m->dw = NULL;
+	m->dwarf_tried = 0;
+}
+
 Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
 {
-	(void)ix;
+	m->used = ++ix->tick;
 	if (m->dwarf_tried) {
 		*bias = m->bias;
 		return m->dw;
+	}
+	if (ix->nmod_dwarf >= MAX_MOD_DWARF) {
+		vx_mod *old = NULL;
+		for (size_t i = 0; i < ix->nmods; i++)
+			if (ix->mods[i].dwfl && &ix->mods[i] != m &&
+			    (!old || ix->mods[i].used < old->used))
+				old = &ix->mods[i];
+		if (old)
+			mod_dwarf_close(ix, old);
 	}
 	m->dwarf_tried = 1;
 	static const Dwfl_Callbacks cb = {
@@ -263,6 +287,7 @@ Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
 	m->dwfl = dwfl_begin(&cb);
 	if (!m->dwfl)
 		return NULL;
+	ix->nmod_dwarf++;
 	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, -1);
 	dwfl_report_end(m->dwfl, NULL, NULL);
 	if (!dm)

@@ -61,6 +61,7 @@ typedef struct vx_mod {
 	Dwarf *dw;
 	Dwarf_Addr bias;
 	int dwarf_tried;
+	uint64_t used; /* ix->tick when the DWARF was last asked for */
 } vx_mod;
 
 typedef struct vx_map {
@@ -93,6 +94,8 @@ struct crashsig_index {
 	size_t nmods, capmods;
 	vx_bug *bugs;
 	size_t nbugs;
+	uint64_t tick;      /* for the module DWARF kept open (LRU) */
+	size_t nmod_dwarf;  /* modules with DWARF open */
 	int bugs_loaded;
 	const char **sorted_names; /* unique base names, sorted (lazily) */
 	size_t nsorted;
