@@ -69,9 +69,10 @@ typedef struct crashsig_maint_match {
 	size_t nreviewers;
 	const char *const *lists;       /* L: values */
 	size_t nlists;
-	/* How specific the best matching pattern is, as get_maintainer.pl
-	 * ranks sections: the number of '/' separated levels of the pattern
-	 * that matched (N: regex matches rank like a whole-path match). */
+	/* How specific the matching pattern is, as get_maintainer.pl ranks
+	 * sections: the number of '/' in the F: pattern, plus one when it
+	 * does not end in '/', -1 for a pattern starting with '*'; 0 for an
+	 * N: regex match. */
 	int depth;
 	const char *pattern; /* the F: or N: pattern that matched */
 } crashsig_maint_match;
@@ -229,7 +230,8 @@ int crashsig_validate_title(crashsig_index *ix, const char *title,
 /* Validate a report: its title, plus the symbolizer's mismatch check, the
  * title of the symbolized report, the inline chain at the crash site and
  * the guilty file. sym may be NULL (no symbolization: the report text is
- * used as it is). */
+ * used as it is). symbolized_title needs the index's context to have its
+ * rules (not CRASHSIG_CTX_NO_RULES); it is NULL otherwise. */
 int crashsig_validate_report(crashsig_index *ix, crashsig_symbolizer *sym,
 			     const crashsig_report *r, crashsig_validation **out);
 
