@@ -377,11 +377,9 @@ static int walk_dwarf(crashsig_index *ix)
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	Dwarf_Half ver;
-	uint8_t utype;
 	int rc = 0;
 	while (!rc && dwarf_next_unit(ix->dw, off, &next, &hsize, &ver, NULL, NULL,
 				      NULL, NULL, NULL) == 0) {
-		(void)utype;
 		Dwarf_Die cudie;
 		if (!dwarf_offdie(ix->dw, off + hsize, &cudie)) {
 			off = next;
@@ -781,6 +779,7 @@ CS_EXPORT void crashsig_index_free(crashsig_index *ix)
 	free(ix->cus);
 	free(ix->bugs);
 	free(ix->sorted_names);
+	free(ix->modsyms_sorted);
 	free(ix);
 }
 
@@ -902,6 +901,12 @@ static int cmp_mscore(const void *a, const void *b)
  * least the first '_'-separated word), and confirm with the exact string
  * in the module's .debug_str. No global string index: it would cost more
  * than the whole title run. */
+static int cmp_symname(const void *a, const void *b, void *arg)
+{
+	const vx_sym *s = arg;
+	return strcmp(s[*(const uint32_t *)a].name, s[*(const uint32_t *)b].name);
+}
+
 size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *out, size_t max)
 {
 	size_t n = strlen(name), word = 0;
@@ -909,28 +914,51 @@ size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *ou
 		word++;
 	while (word < n && name[word] != '_')
 		word++;
-	if (word < 2 || !ix->nmods || !max)
+	if (word < 2 || !ix->nmods || !max || ix->nsyms == ix->nvmsyms)
 		return 0;
-	mscore *sc = calloc(ix->nmods, sizeof(mscore));
-	if (!sc)
-		return 0;
-	for (size_t i = 0; i < ix->nmods; i++)
-		sc[i].mod = (uint32_t)i;
-	for (size_t i = ix->nvmsyms; i < ix->nsyms; i++) {
-		const vx_sym *s = &ix->syms[i];
-		if (s->name[0] != name[0])
-			continue;
-		size_t p = prefix_len(name, s->name);
-		if (p < word)
-			continue;
-		mscore *m = &sc[s->mod - 1];
-		if (p > m->best)
-			m->best = p;
-		m->hits++;
+	if (!ix->modsyms_sorted) {
+		ix->nmodsyms_sorted = ix->nsyms - ix->nvmsyms;
+		ix->modsyms_sorted = malloc(ix->nmodsyms_sorted * sizeof(uint32_t));
+		if (!ix->modsyms_sorted)
+			return 0;
+		for (size_t i = 0; i < ix->nmodsyms_sorted; i++)
+			ix->modsyms_sorted[i] = (uint32_t)(ix->nvmsyms + i);
+		qsort_r(ix->modsyms_sorted, ix->nmodsyms_sorted, sizeof(uint32_t), cmp_symname,
+			ix->syms);
 	}
-	qsort(sc, ix->nmods, sizeof(mscore), cmp_mscore);
+	/* the module symbols starting with the first word of name */
+	size_t lo = 0, hi = ix->nmodsyms_sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strncmp(ix->syms[ix->modsyms_sorted[mid]].name, name, word) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	mscore sc[64];
+	size_t nsc = 0;
+	for (size_t i = lo; i < ix->nmodsyms_sorted; i++) {
+		const vx_sym *s = &ix->syms[ix->modsyms_sorted[i]];
+		if (strncmp(s->name, name, word))
+			break;
+		size_t p = prefix_len(name, s->name), k = 0;
+		while (k < nsc && sc[k].mod != s->mod - 1)
+			k++;
+		if (k == nsc) {
+			if (nsc == sizeof(sc) / sizeof(sc[0]))
+				continue;
+			sc[nsc].mod = s->mod - 1;
+			sc[nsc].best = 0;
+			sc[nsc++].hits = 0;
+		}
+		if (p > sc[k].best)
+			sc[k].best = p;
+		sc[k].hits++;
+	}
+	if (nsc)
+		qsort(sc, nsc, sizeof(mscore), cmp_mscore);
 	size_t k = 0;
-	for (size_t i = 0; i < ix->nmods && i < 6 && sc[i].best && k < max; i++) {
+	for (size_t i = 0; i < nsc && i < 6 && k < max; i++) {
 		size_t len = 0;
 		const char *p = mod_debug_str(&ix->mods[sc[i].mod], &len);
 		for (const char *q = p; q && q < p + len &&
@@ -941,6 +969,5 @@ size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *ou
 			}
 		}
 	}
-	free(sc);
 	return k;
 }

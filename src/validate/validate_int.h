@@ -98,6 +98,8 @@ struct crashsig_index {
 	size_t nmod_dwarf;  /* modules with DWARF open */
 	int bugs_loaded;
 	const char **sorted_names; /* unique base names, sorted (lazily) */
+	uint32_t *modsyms_sorted;  /* module symbols by name (lazily) */
+	size_t nmodsyms_sorted;
 	size_t nsorted;
 	double build_seconds;
 };
