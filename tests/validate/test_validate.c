@@ -291,6 +291,30 @@ static void test_seeds_61(void **state)
 	assert_int_equal(env_open(&e, VMLINUX61, NULL, NULL, 0), 0);
 	crashsig_validation *v;
 
+	/* the table of fixtures/validate/seeds-6.1.txt */
+	size_t len;
+	char *tab = test_read_file(CRASHSIG_SOURCE_DIR "/fixtures/validate/seeds-6.1.txt", &len);
+	assert_non_null(tab);
+	int rows = 0;
+	for (char *line = strtok(tab, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		char *title = line, *st = strchr(title, '\t');
+		assert_non_null(st);
+		*st++ = 0;
+		char *prod = strchr(st, '\t');
+		assert_non_null(prod);
+		*prod++ = 0;
+		assert_int_equal(crashsig_validate_title(e.ix, title, &v), 0);
+		if (strcmp(crashsig_name_status_str(v->status), st) || v->producible != atoi(prod))
+			fail_msg("%s: %s producible=%d, expected %s producible=%d", title,
+				 crashsig_name_status_str(v->status), v->producible, st, atoi(prod));
+		crashsig_validation_free(v);
+		rows++;
+	}
+	assert_int_equal(rows, 5);
+	free(tab);
+
 	/* seed 000: xsk_poll is a plain function on 6.1 too */
 	v = check(&e, "general protection fault in xsk_poll", CRASHSIG_NAME_SYMBOL);
 	assert_string_equal(v->decl_file, "net/xdp/xsk.c");
