@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -454,6 +455,18 @@ static int walk_dwarf(crashsig_index *ix)
 	return rc;
 }
 
+typedef struct walk_job {
+	crashsig_index *ix;
+	int rc;
+} walk_job;
+
+static void *walk_thread(void *arg)
+{
+	walk_job *j = arg;
+	j->rc = walk_dwarf(j->ix);
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* __bug_table                                                         */
 /* ------------------------------------------------------------------ */
@@ -689,8 +702,18 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		goto fail;
 	}
 	ix->dw = dwarf_begin_elf(ix->elf, DWARF_C_READ, NULL);
-	if (ix->dw && (rc = walk_dwarf(ix)))
-		goto nomem;
+	/* The DIE walk of vmlinux (fns, cus) runs in a second thread while
+	 * this one reads the module symbol tables (syms, mods): the two touch
+	 * different members and different ELF handles. */
+	walk_job job = {ix, 0};
+	pthread_t th;
+	int threaded = 0;
+	if (ix->dw) {
+		if (!pthread_create(&th, NULL, walk_thread, &job))
+			threaded = 1;
+		else
+			job.rc = walk_dwarf(ix);
+	}
 
 	/* Modules. */
 	char *defdir = NULL;
@@ -701,28 +724,32 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		if (!strncmp(b, "vmlinux-", 8) && b[8]) {
 			size_t n = strlen(b + 8);
 			defdir = malloc(n + 64);
-			if (!defdir)
-				goto nomem;
-			snprintf(defdir, n + 64, "/usr/lib/debug/lib/modules/%s", b + 8);
-			struct stat st;
-			if (!stat(defdir, &st) && S_ISDIR(st.st_mode))
-				mdir = defdir;
+			if (defdir) {
+				snprintf(defdir, n + 64, "/usr/lib/debug/lib/modules/%s", b + 8);
+				struct stat st;
+				if (!stat(defdir, &st) && S_ISDIR(st.st_mode))
+					mdir = defdir;
+			} else {
+				rc = CRASHSIG_ENOMEM;
+			}
 		}
 	}
-	if (mdir && mdir[0])
+	if (!rc && mdir && mdir[0])
 		rc = scan_modules(ix, mdir, 0);
 	free(defdir);
-	if (rc)
-		goto fail;
-	for (size_t i = 0; i < opts->nextra_modules; i++) {
-		if (access(opts->extra_modules[i], R_OK)) {
+	for (size_t i = 0; !rc && i < opts->nextra_modules; i++) {
+		if (access(opts->extra_modules[i], R_OK))
 			rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->extra_modules[i],
 					  strerror(errno));
-			goto fail;
-		}
-		if ((rc = add_module(ix, opts->extra_modules[i])))
-			goto nomem;
+		else
+			rc = add_module(ix, opts->extra_modules[i]);
 	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if (rc == CRASHSIG_ENOMEM || job.rc)
+		goto nomem;
+	if (rc)
+		goto fail;
 
 	if ((rc = map_init(&ix->symmap, ix->nsyms)))
 		goto nomem;
