@@ -24,14 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
+#include "crashsig/classify.h"
+#include "crashsig/symbolize.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* From crashsig/symbolize.h (C11 allows the typedef twice). */
-typedef struct crashsig_symbolizer crashsig_symbolizer;
 
 /* ------------------------------------------------------------------ */
 /* Guilty file                                                         */
