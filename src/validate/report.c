@@ -68,6 +68,7 @@ static void inline_note(crashsig_index *ix, vres *r, slist *notes, const char *n
 		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s %s", k ? "," : "", h.names.v[k]);
 	vx_slist_add(r, notes, b, 1);
 	free(h.names.v);
+	free(h.all.v);
 	free(h.ranges);
 }
 

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void *vx_rmem(vres *r, size_t n)
 {
 	if (r->oom)
@@ -115,7 +114,6 @@ CS_EXPORT const char *crashsig_name_status_str(crashsig_name_status st)
 	return "?";
 }
 
-
 void vx_norm_path(vres *r, const char *path, const char **out)
 {
 	if (!path) {
@@ -127,15 +125,12 @@ void vx_norm_path(vres *r, const char *path, const char **out)
 	*out = vx_rstr(r, tmp);
 }
 
-/* Declaration of the DWARF function DIE at off. */
-
-
-
 void vx_holders_add(void *arg, Dwarf_Die *top, Dwarf_Die *inl)
 {
 	holders_acc *h = arg;
 	const char *n = vx_die_display_name(h->ix, top);
-	if (!vx_slist_has(&h->names, n)) {
+	if (!vx_slist_has(&h->all, n)) {
+		vx_slist_add(h->r, &h->all, n, 1);
 		h->total++;
 		if (h->names.n < MAX_ITEMS)
 			vx_slist_add(h->r, &h->names, n, 1);
@@ -153,17 +148,16 @@ void vx_holders_add(void *arg, Dwarf_Die *top, Dwarf_Die *inl)
 	}
 }
 
-/* The innermost inlined function at addr, when addr is inside an inlined
- * copy; else NULL. */
-
 int vx_collect_holders(crashsig_index *ix, vres *r, const char *name, holders_acc *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->ix = ix;
 	h->r = r;
 	int rc = vx_holders(ix, name, vx_holders_add, h);
-	if (h->oom || h->names.oom)
+	if (h->oom || h->names.oom || h->all.oom)
 		rc = CRASHSIG_ENOMEM;
+	free(h->all.v);
+	memset(&h->all, 0, sizeof(h->all));
 	return rc;
 }
 

@@ -44,7 +44,8 @@ typedef struct vx_range {
 typedef struct holders_acc {
 	crashsig_index *ix;
 	vres *r;
-	slist names;
+	slist names; /* the first MAX_ITEMS holders */
+	slist all;   /* every holder, to count them once */
 	size_t total;
 	vx_range *ranges;
 	size_t nranges, capranges;

@@ -344,6 +344,8 @@ static int classify_name(crashsig_index *ix, vres *r, const char *name, const ch
 			if (h.total)
 				hm = &ix->mods[cmods[k]];
 		}
+		free(h.all.v);
+		memset(&h.all, 0, sizeof(h.all));
 		if (h.oom || h.names.oom) {
 			free(h.ranges);
 			free(h.names.v);
