@@ -13,7 +13,8 @@ verdict is recomputed independently:
     address -> partly-inlined when llvm-dwarfdump shows a DW_TAG_subprogram
     of that name with DW_AT_inline DW_INL_inlined / DW_INL_declared_inlined,
     else symbol; only NAME.suffix pieces -> symbol-suffixed;
-  - nm on the modules: the name or its pieces -> module;
+  - nm on the modules: the name -> module, only its pieces ->
+    symbol-suffixed (of that module);
   - llvm-dwarfdump --name on vmlinux: a DW_TAG_inlined_subroutine whose
     abstract origin has the name -> inline-only;
   - a module inline-only verdict is checked with llvm-dwarfdump on that
@@ -187,8 +188,10 @@ def main():
                 want = "symbol"
         elif v and v["pieces"]:
             want = "symbol-suffixed"
-        elif n in md:
+        elif n in md and md[n]["exact"]:
             want = "module"
+        elif n in md:
+            want = "symbol-suffixed"
         elif dd[n]["instances"]:
             want = "inline-only"
         elif st == "inline-only" and d["module"] and dd_mod.get((d["module"], n), {}).get("instances"):

@@ -146,7 +146,8 @@ void crashsig_index_stats_get(const crashsig_index *ix, crashsig_index_stats *st
 
 typedef enum crashsig_name_status {
 	CRASHSIG_NAME_SYMBOL = 0,      /* a vmlinux function symbol */
-	CRASHSIG_NAME_SUFFIXED,        /* only .isra/.constprop/.part/.cold pieces */
+	CRASHSIG_NAME_SUFFIXED,        /* only .isra/.constprop/.part/.cold pieces
+					* (module set when they are a module's) */
 	CRASHSIG_NAME_MODULE,          /* a symbol of a module */
 	CRASHSIG_NAME_MULTIPLE_STATIC, /* several static functions of that name */
 	CRASHSIG_NAME_INLINE_ONLY,     /* no symbol; inlined copies only */
@@ -181,7 +182,9 @@ typedef struct crashsig_validation {
 	 * (MODULE), the syscall wrappers. */
 	const char *const *symbols;
 	size_t nsymbols;
-	const char *module;   /* MODULE: the module name */
+	/* The module: MODULE, and SUFFIXED / INLINE_ONLY when the pieces /
+	 * inlined copies are a module's; else NULL. */
+	const char *module;
 	/* sys_X / SyS_X / SYSC_X titles found through __x64_sys_X,
 	 * __do_sys_X, __se_sys_X: the wrapper that matched, else NULL. */
 	const char *syscall_wrapper;

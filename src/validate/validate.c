@@ -316,7 +316,15 @@ static int classify_name(crashsig_index *ix, vres *r, const char *name, const ch
 		}
 		v->symbols = vx_slist_take(r, &syms, &v->nsymbols);
 		v->producible = 1;
-		v->verdict = vx_rfmt(r, "%s is a function of module %s", name, m->name);
+		if (!ne) {
+			/* only compiler-made pieces, in a module */
+			v->status = CRASHSIG_NAME_SUFFIXED;
+			v->verdict = vx_rfmt(r, "%s exists only as compiler-made pieces in module "
+					     "%s (%s%s); titles drop the suffix, so the title holds",
+					     name, m->name, first->name, np > 1 ? ", ..." : "");
+		} else {
+			v->verdict = vx_rfmt(r, "%s is a function of module %s", name, m->name);
+		}
 		set_decl_module(ix, r, m, first->name);
 		if (sites_ok)
 			vx_module_sites(ix, r, m, name);
