@@ -985,7 +985,9 @@ size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *ou
 	if (nsc)
 		qsort(sc, nsc, sizeof(mscore), cmp_mscore);
 	size_t k = 0;
-	for (size_t i = 0; i < nsc && i < 6 && k < max; i++) {
+	/* a module must share the first word and its '_' ("sg_" of sg_io
+	 * for sg_scsi_ioctl; "fs" of fsnotify is not enough) */
+	for (size_t i = 0; i < nsc && i < 6 && k < max && sc[i].best > word; i++) {
 		size_t len = 0;
 		const char *p = mod_debug_str(&ix->mods[sc[i].mod], &len);
 		for (const char *q = p; q && q < p + len &&

@@ -119,55 +119,85 @@ void vx_module_sites(crashsig_index *ix, vres *r, vx_mod *m, const char *name)
 	size_t ns = 0, nl = strlen(name);
 	Dwarf_Addr bias = 0;
 	vx_mod_dwarf(ix, m, &bias);
-	for (size_t e = 0; e < nent && ns < MAX_SITES; e++) {
-		GElf_Sym asym = {0}, fsym = {0};
-		int64_t aadd = 0, fadd = 0;
-		int have_a = 0, have_f = 0;
-		for (size_t i = 0; i < nrel; i++) {
-			GElf_Rela rl;
-			if (!gelf_getrela(rd, (int)i, &rl) || rl.r_offset / 12 != e)
-				continue;
-			GElf_Sym sy;
-			if (!gelf_getsym(sd, (int)GELF_R_SYM(rl.r_info), &sy))
-				continue;
-			if (rl.r_offset % 12 == 0) {
-				asym = sy, aadd = rl.r_addend, have_a = 1;
-			} else if (rl.r_offset % 12 == 4) {
-				fsym = sy, fadd = rl.r_addend, have_f = 1;
-			}
-		}
-		if (!have_a)
-			continue;
-		uint64_t off = asym.st_value + (uint64_t)aadd;
-		/* the function (of that name) holding the site */
-		size_t nsyms = ssh.sh_size / (ssh.sh_entsize ? ssh.sh_entsize : 24);
-		const char *fname = NULL;
-		int fidx = -1;
+	/* the function symbols of that name (pieces included) */
+	struct fnr {
+		GElf_Sym sym;
+		int idx;
+		const char *name;
+	} fr[16];
+	size_t nfr = 0, nsyms = ssh.sh_size / (ssh.sh_entsize ? ssh.sh_entsize : 24);
+	for (size_t i = 1; i < nsyms && nfr < 16; i++) {
 		GElf_Sym fn;
-		for (size_t i = 1; i < nsyms; i++) {
-			if (!gelf_getsym(sd, (int)i, &fn) || GELF_ST_TYPE(fn.st_info) != STT_FUNC ||
-			    fn.st_shndx != asym.st_shndx || off < fn.st_value ||
-			    off >= fn.st_value + (fn.st_size ? fn.st_size : 1))
-				continue;
-			fname = elf_strptr(elf, ssh.sh_link, fn.st_name);
-			fidx = (int)i;
-			break;
-		}
+		if (!gelf_getsym(sd, (int)i, &fn) || GELF_ST_TYPE(fn.st_info) != STT_FUNC)
+			continue;
+		const char *fname = elf_strptr(elf, ssh.sh_link, fn.st_name);
 		if (!fname || strncmp(fname, name, nl) || (fname[nl] && fname[nl] != '.'))
 			continue;
+		fr[nfr].sym = fn;
+		fr[nfr].idx = (int)i;
+		fr[nfr++].name = fname;
+	}
+	if (!nfr) {
+		r->v.sites = sites;
+		return;
+	}
+	/* entries whose bug address (field 0, target = S + A) is in them */
+	struct bhit {
+		size_t entry, fn;
+		uint64_t off;
+		int have_file;
+		GElf_Sym fsym;
+		int64_t fadd;
+	} hits[MAX_SITES];
+	size_t nh = 0;
+	for (size_t i = 0; i < nrel && nh < MAX_SITES; i++) {
+		GElf_Rela rl;
+		GElf_Sym sy;
+		if (!gelf_getrela(rd, (int)i, &rl) || rl.r_offset % 12 != 0 ||
+		    rl.r_offset / 12 >= nent || !gelf_getsym(sd, (int)GELF_R_SYM(rl.r_info), &sy))
+			continue;
+		uint64_t off = sy.st_value + (uint64_t)rl.r_addend;
+		for (size_t f = 0; f < nfr; f++) {
+			const GElf_Sym *fn = &fr[f].sym;
+			if (fn->st_shndx != sy.st_shndx || off < fn->st_value ||
+			    off >= fn->st_value + (fn->st_size ? fn->st_size : 1))
+				continue;
+			memset(&hits[nh], 0, sizeof(hits[nh]));
+			hits[nh].entry = rl.r_offset / 12;
+			hits[nh].fn = f;
+			hits[nh++].off = off;
+			break;
+		}
+	}
+	/* their file strings (field 4) */
+	for (size_t i = 0; nh && i < nrel; i++) {
+		GElf_Rela rl;
+		GElf_Sym sy;
+		if (!gelf_getrela(rd, (int)i, &rl) || rl.r_offset % 12 != 4)
+			continue;
+		for (size_t k = 0; k < nh; k++)
+			if (hits[k].entry == rl.r_offset / 12 &&
+			    gelf_getsym(sd, (int)GELF_R_SYM(rl.r_info), &sy)) {
+				hits[k].fsym = sy;
+				hits[k].fadd = rl.r_addend;
+				hits[k].have_file = 1;
+			}
+	}
+	for (size_t k = 0; k < nh; k++) {
+		const struct fnr *f = &fr[hits[k].fn];
 		crashsig_bug_site *st = &sites[ns++];
-		const unsigned char *p = (const unsigned char *)bd->d_buf + e * 12;
+		const unsigned char *p = (const unsigned char *)bd->d_buf + hits[k].entry * 12;
 		uint16_t line, flags;
 		memcpy(&line, p + 8, 2);
 		memcpy(&flags, p + 10, 2);
 		st->line = line;
 		st->warning = (flags & 1) != 0;
-		st->symbol = vx_rfmt(r, "%s:%s", m->name, fname);
-		st->addr = off;
-		if (have_f) {
-			Elf_Scn *fs = elf_getscn(elf, fsym.st_shndx);
+		st->symbol = vx_rfmt(r, "%s:%s", m->name, f->name);
+		st->addr = hits[k].off;
+		if (hits[k].have_file) {
+			Elf_Scn *fs = elf_getscn(elf, hits[k].fsym.st_shndx);
 			Elf_Data *fdat = fs ? elf_getdata(fs, NULL) : NULL;
-			uint64_t fo = fsym.st_value + (uint64_t)fadd;
+			uint64_t fo = hits[k].fsym.st_value + (uint64_t)hits[k].fadd;
 			if (fdat && fdat->d_buf && fo < fdat->d_size &&
 			    memchr((const char *)fdat->d_buf + fo, 0, fdat->d_size - fo))
 				vx_norm_path(r, (const char *)fdat->d_buf + fo, &st->file);
@@ -175,9 +205,8 @@ void vx_module_sites(crashsig_index *ix, vres *r, vx_mod *m, const char *name)
 		/* inline chain at the site through libdwfl's layout */
 		GElf_Sym gs;
 		GElf_Addr faddr;
-		if (m->dm && fidx > 0 &&
-		    dwfl_module_getsym_info(m->dm, fidx, &gs, &faddr, NULL, NULL, NULL)) {
-			Dwarf_Addr b2, site = faddr + (off - fn.st_value);
+		if (m->dm && dwfl_module_getsym_info(m->dm, f->idx, &gs, &faddr, NULL, NULL, NULL)) {
+			Dwarf_Addr b2, site = faddr + (hits[k].off - f->sym.st_value);
 			Dwarf_Die *cu = dwfl_module_addrdie(m->dm, site, &b2);
 			Dwarf_Die *scopes = NULL;
 			int n = cu ? dwarf_getscopes(cu, site - b2, &scopes) : 0;
