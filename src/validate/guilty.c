@@ -16,11 +16,13 @@
  *    interrupt entry (apic_timer_interrupt+0x, el1h_64_irq+0x, "Exception
  *    stack").
  * The patterns below are syzkaller's list of files that never own a bug;
- * like Go's regexp.MatchString they match anywhere unless anchored. */
+ * like Go's regexp.MatchString they match anywhere unless anchored. They
+ * use only '^', '.', ".*" and "\." and are matched by a small matcher of
+ * that subset; the other expressions are written out as code, so a guilty
+ * file costs no regex compilation (crashsig --json asks for one per
+ * crash). */
 #include "validate/validate_int.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,66 +71,195 @@ static const char *const skip_patterns[] = {
 	NULL,
 };
 
-static const char line_skip_pattern[] =
-	"(hardirqs|softirqs)\\s+last\\s+(enabled|disabled)|^Register r\\d+ information"
-	/* lockdep's held-lock list (" #0: ffff... (lock){...}, at: f+0x1/0x2
-	 * path.c:12"): where a lock was taken, not where the bug is. Not in
-	 * the syzkaller source we could read; syzkaller's newer guilty test
-	 * data (corpus guilty/19 and /67, "sleeping function called from
-	 * invalid context") expects the file of the call trace below. */
-	"|^\\s*#\\d+:\\s.*\\bat:\\s";
-static const char file_pattern[] = "([a-zA-Z0-9_\\-\\./]*[a-zA-Z0-9_\\-]+\\.(c|h)):[0-9]+";
-static const char deeper_pattern[] = "^/[a-zA-Z0-9_\\-\\./]+/[a-zA-Z0-9_\\-]+\\.(c|h)$";
+/* The lines whose paths do not count (syzkaller's guiltyLineIgnore):
+ *   (hardirqs|softirqs)\s+last\s+(enabled|disabled)
+ *   ^Register r\d+ information
+ * and lockdep's held-lock list (" #0: ffff... (lock){...}, at: f+0x1/0x2
+ * path.c:12", ^\s*#\d+:\s.*\bat:\s): where a lock was taken, not where the
+ * bug is. That last one is not in the syzkaller source we could read;
+ * syzkaller's newer guilty test data (corpus guilty/19 and /67, "sleeping
+ * function called from invalid context") expects the file of the call
+ * trace below the list. */
 
-typedef struct gre {
-	pcre2_code *skip, *line_skip, *file, *deeper;
-	pcre2_match_data *md;
-} gre;
-
-static pcre2_code *re(const char *p)
+static int is_space(int c)
 {
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
-	if (c)
-		pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
 }
 
-static void gre_free(gre *g)
+static const char *find(const char *s, size_t n, const char *w)
 {
-	pcre2_code_free(g->skip);
-	pcre2_code_free(g->line_skip);
-	pcre2_code_free(g->file);
-	pcre2_code_free(g->deeper);
-	pcre2_match_data_free(g->md);
+	return memmem(s, n, w, strlen(w));
 }
 
-static int gre_init(gre *g)
+/* At p (end e): \s+WORD where WORD is one of words; returns the end. */
+static const char *spaces_then(const char *p, const char *e, const char *const *words)
 {
-	memset(g, 0, sizeof(*g));
-	cs_buf b = {0};
-	for (size_t i = 0; skip_patterns[i]; i++)
-		if (cs_buf_printf(&b, "%s(?:%s)", i ? "|" : "", skip_patterns[i])) {
-			cs_buf_free(&b);
-			return CRASHSIG_ENOMEM;
-		}
-	g->skip = re(b.data);
-	cs_buf_free(&b);
-	g->line_skip = re(line_skip_pattern);
-	g->file = re(file_pattern);
-	g->deeper = re(deeper_pattern);
-	g->md = pcre2_match_data_create(8, NULL);
-	if (!g->skip || !g->line_skip || !g->file || !g->deeper || !g->md) {
-		gre_free(g);
-		return CRASHSIG_ENOMEM;
+	const char *q = p;
+	while (q < e && is_space((unsigned char)*q))
+		q++;
+	if (q == p)
+		return NULL;
+	for (size_t i = 0; words[i]; i++) {
+		size_t wl = strlen(words[i]);
+		if ((size_t)(e - q) >= wl && !memcmp(q, words[i], wl))
+			return q + wl;
+	}
+	return NULL;
+}
+
+static int irq_state_line(const char *l, size_t n)
+{
+	static const char *const last[] = {"last", NULL};
+	static const char *const state[] = {"enabled", "disabled", NULL};
+	const char *e = l + n;
+	for (const char *p = l; p < e; p++) {
+		if ((size_t)(e - p) < 8 || (memcmp(p, "hardirqs", 8) && memcmp(p, "softirqs", 8)))
+			continue;
+		const char *q = spaces_then(p + 8, e, last);
+		if (q && spaces_then(q, e, state))
+			return 1;
 	}
 	return 0;
 }
 
-static int match(gre *g, pcre2_code *c, const char *s, size_t n)
+static int held_lock_line(const char *l, size_t n)
 {
-	return pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, g->md, NULL) >= 0;
+	const char *p = l, *e = l + n;
+	while (p < e && is_space((unsigned char)*p))
+		p++;
+	if (p == e || *p++ != '#' || p == e || !cs_isdigit((unsigned char)*p))
+		return 0;
+	while (p < e && cs_isdigit((unsigned char)*p))
+		p++;
+	if (p == e || *p++ != ':' || p == e || !is_space((unsigned char)*p))
+		return 0;
+	/* \bat:\s further on */
+	for (const char *q = p; (q = find(q, (size_t)(e - q), "at:")); q++)
+		if ((q == l || !(cs_isalnum((unsigned char)q[-1]) || q[-1] == '_')) && q + 3 < e &&
+		    is_space((unsigned char)q[3]))
+			return 1;
+	return 0;
+}
+
+static int line_skipped(const char *l, size_t n)
+{
+	if (n > 10 && !memcmp(l, "Register r", 10)) {
+		const char *p = l + 10, *e = l + n;
+		if (p < e && cs_isdigit((unsigned char)*p)) {
+			while (p < e && cs_isdigit((unsigned char)*p))
+				p++;
+			if ((size_t)(e - p) >= 12 && !memcmp(p, " information", 12))
+				return 1;
+		}
+	}
+	return irq_state_line(l, n) || held_lock_line(l, n);
+}
+
+/* The subset of regular expressions of the skip list: '^' (at the start),
+ * '.', "X*" and "\X" (a literal X); unanchored patterns match anywhere.
+ * After Pike and Kernighan's matcher (The Practice of Programming, 9.2). */
+static int match_here(const char *re, const char *s, const char *e);
+
+static int match_star(const char *atom, size_t alen, const char *re, const char *s,
+		      const char *e)
+{
+	do {
+		if (match_here(re, s, e))
+			return 1;
+	} while (s < e && (alen == 1 && atom[0] == '.' ? 1 : *s == atom[alen - 1]) && s++);
+	return 0;
+}
+
+static int match_here(const char *re, const char *s, const char *e)
+{
+	if (!re[0])
+		return 1;
+	size_t alen = re[0] == '\\' && re[1] ? 2 : 1;
+	if (re[alen] == '*')
+		return match_star(re, alen, re + alen + 1, s, e);
+	if (s < e && ((alen == 1 && re[0] == '.') || *s == re[alen - 1]))
+		return match_here(re + alen, s + 1, e);
+	return 0;
+}
+
+static int mini_match(const char *re, const char *s, size_t n)
+{
+	const char *e = s + n;
+	if (re[0] == '^')
+		return match_here(re + 1, s, e);
+	do {
+		if (match_here(re, s, e))
+			return 1;
+	} while (s++ < e);
+	return 0;
+}
+
+static int path_skipped(const char *f, size_t n)
+{
+	for (size_t i = 0; skip_patterns[i]; i++)
+		if (mini_match(skip_patterns[i], f, n))
+			return 1;
+	return 0;
+}
+
+static int path_char(int c)
+{
+	return cs_isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/';
+}
+
+static int name_char(int c)
+{
+	return cs_isalnum(c) || c == '_' || c == '-';
+}
+
+/* syzkaller's filenameRe, ([a-zA-Z0-9_\-\./]*[a-zA-Z0-9_\-]+\.(c|h)):[0-9]+,
+ * leftmost match: a run of path characters that ends in NAME.c or NAME.h
+ * and is followed by ':' and a digit (':' ends a run, so the match is the
+ * whole run). */
+static int line_file(const char *l, size_t n, const char **f, size_t *fl)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (!path_char((unsigned char)l[i])) {
+			i++;
+			continue;
+		}
+		size_t s = i;
+		while (i < n && path_char((unsigned char)l[i]))
+			i++;
+		size_t len = i - s;
+		if (i + 1 < n && l[i] == ':' && cs_isdigit((unsigned char)l[i + 1]) && len >= 3 &&
+		    l[i - 2] == '.' && (l[i - 1] == 'c' || l[i - 1] == 'h') &&
+		    name_char((unsigned char)l[i - 3])) {
+			*f = l + s;
+			*fl = len;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* syzkaller's deeperPathRe, ^/[a-zA-Z0-9_\-\./]+/[a-zA-Z0-9_\-]+\.(c|h)$ */
+static int deeper_suffix(const char *s, size_t n)
+{
+	if (n < 5 || s[0] != '/')
+		return 0;
+	const char *last = NULL;
+	for (size_t i = 1; i < n; i++) {
+		if (!path_char((unsigned char)s[i]))
+			return 0;
+		if (s[i] == '/')
+			last = s + i;
+	}
+	if (!last || last - s < 2)
+		return 0;
+	const char *y = last + 1, *e = s + n;
+	if (e - y < 3 || e[-2] != '.' || (e[-1] != 'c' && e[-1] != 'h'))
+		return 0;
+	for (const char *p = y; p < e - 2; p++)
+		if (!name_char((unsigned char)*p))
+			return 0;
+	return 1;
 }
 
 /* Go's filepath.Clean for a relative or absolute slash path. */
@@ -202,18 +333,7 @@ static int next_line(lineit *it, const char **l, size_t *n)
 	return 1;
 }
 
-/* The path of the first file:line match on a line. */
-static int line_file(gre *g, const char *l, size_t n, const char **f, size_t *fl)
-{
-	if (pcre2_match(g->file, (PCRE2_SPTR)l, n, 0, 0, g->md, NULL) < 0)
-		return 0;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(g->md);
-	*f = l + ov[2];
-	*fl = ov[3] - ov[2];
-	return 1;
-}
-
-static size_t guilty_impl(gre *g, const char *text, size_t len, char *buf, size_t cap)
+static size_t guilty_impl(const char *text, size_t len, char *buf, size_t cap)
 {
 	lineit it = {text, text + len};
 	const char *l, *f;
@@ -221,7 +341,7 @@ static size_t guilty_impl(gre *g, const char *text, size_t len, char *buf, size_
 	buf[0] = 0;
 	int have = 0;
 	while (next_line(&it, &l, &n)) {
-		if (!line_file(g, l, n, &f, &fl))
+		if (!line_file(l, n, &f, &fl))
 			continue;
 		if (!have) {
 			/* the fallback is the raw first path */
@@ -230,7 +350,7 @@ static size_t guilty_impl(gre *g, const char *text, size_t len, char *buf, size_
 			buf[glen] = 0;
 			have = 1;
 		}
-		if (match(g, g->skip, f, fl) || match(g, g->line_skip, l, n))
+		if (path_skipped(f, fl) || line_skipped(l, n))
 			continue;
 		glen = clean_path(f, fl, buf, cap);
 		break;
@@ -239,14 +359,14 @@ static size_t guilty_impl(gre *g, const char *text, size_t len, char *buf, size_
 	dir_of(buf, deepest, sizeof(deepest));
 	size_t dl = strlen(deepest);
 	while (next_line(&it, &l, &n)) {
-		if (!line_file(g, l, n, &f, &fl))
+		if (!line_file(l, n, &f, &fl))
 			continue;
-		if (match(g, g->skip, f, fl) || match(g, g->line_skip, l, n))
+		if (path_skipped(f, fl) || line_skipped(l, n))
 			continue;
 		char clean[1024];
 		size_t cl = clean_path(f, fl, clean, sizeof(clean));
 		if (cl >= dl && !memcmp(clean, deepest, dl) &&
-		    match(g, g->deeper, clean + dl, cl - dl)) {
+		    deeper_suffix(clean + dl, cl - dl)) {
 			glen = cl < cap - 1 ? cl : cap - 1;
 			memcpy(buf, clean, glen);
 			buf[glen] = 0;
@@ -263,9 +383,6 @@ CS_EXPORT size_t crashsig_guilty_file(const char *title, const char *text, size_
 	char local[1024];
 	if (!text)
 		return 0;
-	gre g;
-	if (gre_init(&g))
-		return 0;
 	size_t n = 0;
 	if (title && !strncmp(title, "INFO: rcu detected stall", 24)) {
 		static const char *const entries[] = {"apic_timer_interrupt+0x", "el1h_64_irq+0x",
@@ -273,12 +390,11 @@ CS_EXPORT size_t crashsig_guilty_file(const char *title, const char *text, size_
 		for (size_t i = 0; entries[i] && !n; i++) {
 			const char *p = memmem(text, len, entries[i], strlen(entries[i]));
 			if (p)
-				n = guilty_impl(&g, p, (size_t)(text + len - p), local, sizeof(local));
+				n = guilty_impl(p, (size_t)(text + len - p), local, sizeof(local));
 		}
 	}
 	if (!n)
-		n = guilty_impl(&g, text, len, local, sizeof(local));
-	gre_free(&g);
+		n = guilty_impl(text, len, local, sizeof(local));
 	if (buf && buflen) {
 		size_t k = n < buflen - 1 ? n : buflen - 1;
 		memcpy(buf, local, k);
@@ -289,12 +405,7 @@ CS_EXPORT size_t crashsig_guilty_file(const char *title, const char *text, size_
 
 int vx_guilty_skip(const char *path, size_t len)
 {
-	gre g;
-	if (gre_init(&g))
-		return 0;
-	int r = match(&g, g.skip, path, len);
-	gre_free(&g);
-	return r;
+	return path_skipped(path, len);
 }
 
 CS_EXPORT int crashsig_guilty_skipped(const char *path)

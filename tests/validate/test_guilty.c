@@ -16,6 +16,9 @@
 #include "crashsig/validate.h"
 #include "testutil.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 static void expect(const char *title, const char *text, const char *want)
 {
 	char buf[256];
@@ -106,6 +109,116 @@ static void test_rules(void **state)
 	assert_string_equal(small, "net/ipv");
 }
 
+/* The hand-written matchers of guilty.c against syzkaller's regular
+ * expressions themselves (PCRE2 here), on every line of the guilty corpus
+ * and on made-up paths: same skip answers, same path found per line. */
+static pcre2_code *compile(const char *re)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+	assert_non_null(c);
+	return c;
+}
+
+static int rx(pcre2_code *c, const char *s, size_t n, size_t *so, size_t *eo)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+	int r = pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+	if (r && so) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		*so = ov[2];
+		*eo = ov[3];
+	}
+	pcre2_match_data_free(md);
+	return r;
+}
+
+static void test_matchers_vs_regex(void **state)
+{
+	(void)state;
+	/* syzkaller pkg/report/linux.go guiltyFileIgnores */
+	pcre2_code *skip = compile(
+		"(?:.*\\.h)|(?:^lib/.*)|(?:^virt/lib/.*)|(?:^mm/kasan/.*)|(?:^mm/kmsan/.*)|"
+		"(?:^kernel/kcov.c)|(?:^mm/sl.b.c)|(?:^mm/filemap.c)|(?:^mm/folio-compat.c)|"
+		"(?:^mm/truncate.c)|(?:^mm/memory.c)|(?:^mm/percpu.*)|(?:^mm/vmalloc.c)|"
+		"(?:^mm/page_alloc.c)|(?:^mm/mempool.c)|(?:^mm/util.c)|(?:^kernel/rcu/.*)|"
+		"(?:^arch/.*/kernel/traps.c)|(?:^arch/.*/kernel/unwind.*.c)|(?:^arch/.*/mm/fault.c)|"
+		"(?:^arch/.*/mm/physaddr.c)|(?:^arch/.*/kernel/stacktrace.c)|"
+		"(?:^arch/.*/kernel/apic/apic.c)|(?:^arch/arm64/kernel/entry.*.c)|"
+		"(?:^arch/arm64/kernel/process\\.c)|(?:^kernel/locking/.*)|(?:^kernel/panic.c)|"
+		"(?:^kernel/printk/printk.*.c)|(?:^kernel/softirq.c)|(?:^kernel/kthread.c)|"
+		"(?:^kernel/sched/.*.c)|(?:^kernel/stacktrace.c)|(?:^kernel/time/timer.c)|"
+		"(?:^kernel/workqueue.c)|(?:^net/core/dev.c)|(?:^net/core/sock.c)|"
+		"(?:^net/core/skbuff.c)|(?:^fs/proc/generic.c)|(?:^trusty/)|"
+		"(?:^drivers/usb/core/urb.c)|(?:^arch/.*/lib/crc.*)");
+	pcre2_code *file = compile("([a-zA-Z0-9_\\-\\./]*[a-zA-Z0-9_\\-]+\\.(c|h)):[0-9]+");
+	const char *made_up[] = {"mm/slab.c", "mm/slub.c", "mm/slxbxc", "mm/sl.b.cc", "lib",
+				 "lib/x.c", "xlib/x.c", "arch/x86/kernel/traps.c",
+				 "arch/x86/kernel/trapsXc", "arch/kernel/traps.c",
+				 "arch/x/y/kernel/traps.c.orig", "kernel/sched/core.c",
+				 "kernel/sched/c", "kernel/schedx/core.c", "a.hx.c", "fs/x.h",
+				 "arch/arm64/kernel/processXc", "arch/arm64/kernel/process.c",
+				 "kernel/printk/printk_safe.c", "kernel/printk/printk.c",
+				 "trusty/x.c", "arch/arm/lib/crc32.c", "mm/percpu-vm.c", "", NULL};
+	for (size_t i = 0; made_up[i]; i++)
+		if (crashsig_guilty_skipped(made_up[i]) !=
+		    rx(skip, made_up[i], strlen(made_up[i]), NULL, NULL))
+			fail_msg("skip answer differs for '%s'", made_up[i]);
+	const char *dir = CRASHSIG_SHARED_DIR "/corpus/syzkaller/linux/guilty";
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "skipped: corpus %s is absent (made-up paths only)\n", dir);
+	} else {
+		struct dirent *de;
+		size_t lines = 0, paths = 0;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char path[1024];
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			size_t len = 0;
+			char *buf = test_read_file(path, &len);
+			assert_non_null(buf);
+			for (char *l = buf; l && *l;) {
+				char *nl = strchr(l, '\n');
+				size_t n = nl ? (size_t)(nl - l) : strlen(l);
+				size_t so = 0, eo = 0;
+				int want = rx(file, l, n, &so, &eo);
+				char got[512];
+				/* a one-line report: the first path of the line
+				 * (skipped or not, it is the fallback) */
+				char one[4096];
+				snprintf(one, sizeof(one), "%.*s\n", (int)n, l);
+				size_t k = crashsig_guilty_file(NULL, one, strlen(one), got, sizeof(got));
+				if (want && n < sizeof(one) - 2) {
+					char exp[512];
+					snprintf(exp, sizeof(exp), "%.*s", (int)(eo - so), l + so);
+					/* crashsig_guilty_file cleans a path that is not
+					 * skipped; compare the raw ones only */
+					if (rx(skip, exp, strlen(exp), NULL, NULL) && strcmp(got, exp))
+						fail_msg("%s: path '%s', expected '%s' in: %.*s", de->d_name,
+							 got, exp, (int)n, l);
+					assert_int_equal(crashsig_guilty_skipped(exp),
+							 rx(skip, exp, strlen(exp), NULL, NULL));
+					paths++;
+				} else if (!want && n < sizeof(one) - 2) {
+					assert_int_equal(k, 0);
+				}
+				lines++;
+				l = nl ? nl + 1 : NULL;
+			}
+			free(buf);
+		}
+		closedir(d);
+		fprintf(stderr, "matchers: %zu lines, %zu paths agree with the regexes\n", lines,
+			paths);
+		assert_true(paths > 100);
+	}
+	pcre2_code_free(skip);
+	pcre2_code_free(file);
+}
+
 /* Like syzkaller's testGuiltyFile (pkg/report/report_test.go): the report
  * found by the parser, or - when the parser cut it before the end of the
  * input (a second report follows) - the input from the report on. */
@@ -178,6 +291,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_skip_list),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_matchers_vs_regex),
 		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
