@@ -8,6 +8,7 @@
  *   <crashsig/decode.h>     Code: bytes disassembled and explained (capstone)
  *   <crashsig/validate.h>   titles against a kernel build, guilty file,
  *                           MAINTAINERS
+ *   <crashsig/bisect.h>     syz-ci bisection logs audited
  */
 #ifndef CRASHSIG_CRASHSIG_H
 #define CRASHSIG_CRASHSIG_H
@@ -17,5 +18,6 @@
 #include "crashsig/symbolize.h"
 #include "crashsig/decode.h"
 #include "crashsig/validate.h"
+#include "crashsig/bisect.h"
 
 #endif
