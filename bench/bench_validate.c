@@ -3,7 +3,8 @@
  * FILE, or TITLE: headers of annotated corpus files), and prints the time
  * of each phase and the peak RSS.
  *
- *   bench_validate --vmlinux V [--modules DIR] [--titles FILE] [CORPUS_FILE...]
+ *   bench_validate --vmlinux V [--modules DIR] [--titles FILE] [--libdw-only]
+ *                  [CORPUS_FILE...]
  *
  * CORPUS_FILE: annotated corpus reports; their TITLE: is used unless they
  * are marked CORRUPTED: Y (the 461 titles of the census). BENCH_SLOW=SECONDS
@@ -49,6 +50,7 @@ static int add_title(const char *t, size_t n)
 int main(int argc, char **argv)
 {
 	const char *vmlinux = NULL, *mods = NULL, *tfile = NULL;
+	unsigned flags = 0;
 	int first = 1;
 	for (; first < argc; first++) {
 		if (!strcmp(argv[first], "--vmlinux") && first + 1 < argc)
@@ -57,12 +59,14 @@ int main(int argc, char **argv)
 			mods = argv[++first];
 		else if (!strcmp(argv[first], "--titles") && first + 1 < argc)
 			tfile = argv[++first];
+		else if (!strcmp(argv[first], "--libdw-only"))
+			flags |= CRASHSIG_INDEX_LIBDW_ONLY;
 		else
 			break;
 	}
 	if (!vmlinux) {
 		fprintf(stderr, "usage: bench_validate --vmlinux V [--modules DIR] "
-				"[--titles FILE] [CORPUS_FILE...]\n");
+				"[--titles FILE] [--libdw-only] [CORPUS_FILE...]\n");
 		return 2;
 	}
 	char line[4096];
@@ -105,6 +109,7 @@ int main(int argc, char **argv)
 	crashsig_index_options io = CRASHSIG_INDEX_OPTIONS_INIT;
 	io.vmlinux = vmlinux;
 	io.modules_dir = mods;
+	io.flags = flags;
 	crashsig_index *ix;
 	if (crashsig_index_new(&ix, ctx, &io)) {
 		fprintf(stderr, "index: %s\n", crashsig_error_last(ctx));

@@ -118,8 +118,12 @@ typedef struct crashsig_index_options {
 	/* Extra module files (e.g. an out-of-tree crashgen.ko). */
 	const char *const *extra_modules;
 	size_t nextra_modules;
-	unsigned int flags; /* none defined yet: 0 */
+	unsigned int flags; /* CRASHSIG_INDEX_* */
 } crashsig_index_options;
+
+/* Walk vmlinux's DIEs with libdw only, not with the built-in reader of
+ * top-level DIEs: slower, same index; for cross-checking. */
+#define CRASHSIG_INDEX_LIBDW_ONLY 1u
 
 #define CRASHSIG_INDEX_OPTIONS_VERSION 1
 #define CRASHSIG_INDEX_OPTIONS_INIT \

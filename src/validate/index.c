@@ -6,7 +6,8 @@
  * on demand. Strings point into the mapped ELF files; nothing is copied. */
 #include "validate/validate_int.h"
 
-#include <dirent.h>
+#include <stdbool.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include <dwarf.h>
+
+#include "validate/dwarf_top.h"
 
 uint32_t vx_hash(const char *s, size_t n)
 {
@@ -77,7 +80,7 @@ uint32_t vx_fn_first(const crashsig_index *ix, const char *name, size_t n)
 /* ELF symbol tables                                                   */
 /* ------------------------------------------------------------------ */
 
-static int add_symtab(crashsig_index *ix, Elf *elf, uint32_t mod)
+int vx_add_symtab(crashsig_index *ix, Elf *elf, uint32_t mod)
 {
 	size_t shnum;
 	if (elf_getshdrnum(elf, &shnum))
@@ -166,140 +169,6 @@ const vx_sym *vx_sym_at(const crashsig_index *ix, uint64_t addr)
 }
 
 /* ------------------------------------------------------------------ */
-/* Modules                                                             */
-/* ------------------------------------------------------------------ */
-
-static int add_module(crashsig_index *ix, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t bl = strlen(base);
-	if (bl < 4 || strcmp(base + bl - 3, ".ko"))
-		return 0;
-	if (cs_reserve((void **)&ix->mods, &ix->capmods, ix->nmods + 1, sizeof(vx_mod)))
-		return CRASHSIG_ENOMEM;
-	vx_mod *m = &ix->mods[ix->nmods];
-	memset(m, 0, sizeof(*m));
-	m->fd = -1;
-	m->name = cs_strndup(base, bl - 3);
-	m->path = cs_strndup(path, strlen(path));
-	if (!m->name || !m->path) {
-		free(m->name);
-		free(m->path);
-		return CRASHSIG_ENOMEM;
-	}
-	for (char *p = m->name; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	ix->nmods++;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* unreadable module: listed, no symbols */
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return 0;
-	}
-	/* The symbol table stays mapped; the descriptor is not needed. */
-	elf_cntl(elf, ELF_C_FDREAD);
-	close(fd);
-	m->elf = elf;
-	return add_symtab(ix, elf, (uint32_t)ix->nmods);
-}
-
-static int scan_modules(crashsig_index *ix, const char *dir, int depth)
-{
-	if (depth > 8)
-		return 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return depth ? 0 : cs_ctx_error(ix->ctx, CRASHSIG_EIO, "%s: %s", dir,
-						strerror(errno));
-	struct dirent *e;
-	int rc = 0;
-	size_t dl = strlen(dir);
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		size_t nl = strlen(e->d_name);
-		char *p = malloc(dl + nl + 2);
-		if (!p) {
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		memcpy(p + dl + 1, e->d_name, nl + 1);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-			struct stat st;
-			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
-		}
-		/* vmlinux links and build-id trees are not modules */
-		if (isdir && strcmp(e->d_name, ".build-id"))
-			rc = scan_modules(ix, p, depth + 1);
-		else if (!isdir)
-			rc = add_module(ix, p);
-		free(p);
-	}
-	closedir(d);
-	return rc;
-}
-
-/* At most this many modules keep their (relocated, hence copied) DWARF. */
-#define MAX_MOD_DWARF 8
-
-static void mod_dwarf_close(crashsig_index *ix, vx_mod *m)
-{
-	if (m->dwfl) {
-		dwfl_end(m->dwfl);
-		ix->nmod_dwarf--;
-	}
-	m->dwfl = NULL;
-	m->dm = NULL;
-	m->dw = NULL;
-	m->dwarf_tried = 0;
-}
-
-Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
-{
-	m->used = ++ix->tick;
-	if (m->dwarf_tried) {
-		*bias = m->bias;
-		return m->dw;
-	}
-	if (ix->nmod_dwarf >= MAX_MOD_DWARF) {
-		vx_mod *old = NULL;
-		for (size_t i = 0; i < ix->nmods; i++)
-			if (ix->mods[i].dwfl && &ix->mods[i] != m &&
-			    (!old || ix->mods[i].used < old->used))
-				old = &ix->mods[i];
-		if (old)
-			mod_dwarf_close(ix, old);
-	}
-	m->dwarf_tried = 1;
-	static const Dwfl_Callbacks cb = {
-		.find_elf = dwfl_build_id_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
-		.section_address = dwfl_offline_section_address,
-	};
-	m->dwfl = dwfl_begin(&cb);
-	if (!m->dwfl)
-		return NULL;
-	ix->nmod_dwarf++;
-	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, -1);
-	dwfl_report_end(m->dwfl, NULL, NULL);
-	if (!dm)
-		return NULL;
-	m->dm = dm;
-	m->dw = dwfl_module_getdwarf(dm, &m->bias);
-	*bias = m->bias;
-	return m->dw;
-}
-
-/* ------------------------------------------------------------------ */
 /* DWARF                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -336,11 +205,16 @@ static int attr_cb(Dwarf_Attribute *a, void *arg)
 		st->code = 1;
 		break;
 	case DW_AT_declaration:
-		st->decl = 1;
+	case DW_AT_external: {
+		bool f = false;
+		if (!dwarf_formflag(a, &f)) {
+			if (dwarf_whatattr(a) == DW_AT_declaration)
+				st->decl = f;
+			else
+				st->ext = f;
+		}
 		break;
-	case DW_AT_external:
-		st->ext = 1;
-		break;
+	}
 	default:
 		break;
 	}
@@ -371,29 +245,65 @@ static vx_fn *fn_by_off(crashsig_index *ix, uint64_t off)
 	return lo < ix->nfns && ix->fns[lo].off == off ? &ix->fns[lo] : NULL;
 }
 
-static int walk_dwarf(crashsig_index *ix)
+typedef struct walk_state {
+	crashsig_index *ix;
+	origin_ref *refs;
+	size_t nrefs, caprefs;
+} walk_state;
+
+static int ws_unit(void *arg, uint64_t die_off, const char *name)
 {
-	origin_ref *refs = NULL;
-	size_t nrefs = 0, caprefs = 0;
+	walk_state *ws = arg;
+	crashsig_index *ix = ws->ix;
+	if (cs_reserve((void **)&ix->cus, &ix->capcus, ix->ncus + 1, sizeof(vx_cu)))
+		return CRASHSIG_ENOMEM;
+	ix->cus[ix->ncus].off = die_off;
+	ix->cus[ix->ncus++].name = name;
+	return 0;
+}
+
+static int ws_sub(void *arg, const vx_top_sub *a)
+{
+	walk_state *ws = arg;
+	crashsig_index *ix = ws->ix;
+	if (a->has_origin) {
+		if (cs_reserve((void **)&ws->refs, &ws->caprefs, ws->nrefs + 1, sizeof(origin_ref)))
+			return CRASHSIG_ENOMEM;
+		ws->refs[ws->nrefs].origin = a->origin;
+		ws->refs[ws->nrefs++].code = a->code;
+	}
+	if (!a->name)
+		return 0;
+	if (cs_reserve((void **)&ix->fns, &ix->capfns, ix->nfns + 1, sizeof(vx_fn)))
+		return CRASHSIG_ENOMEM;
+	vx_fn *f = &ix->fns[ix->nfns++];
+	f->name = a->name;
+	f->off = a->off;
+	f->cu = (uint32_t)(ix->ncus - 1);
+	f->next = VX_NONE;
+	f->inl = (uint8_t)a->inl;
+	f->flags = (uint8_t)((a->code ? VX_FN_CODE : 0) | (a->decl ? VX_FN_DECL : 0) |
+			     (a->ext ? VX_FN_EXTERNAL : 0));
+	return 0;
+}
+
+/* The same walk with libdw: the fallback and the reference. */
+static int walk_libdw(walk_state *ws)
+{
+	crashsig_index *ix = ws->ix;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
-	Dwarf_Half ver;
 	int rc = 0;
-	while (!rc && dwarf_next_unit(ix->dw, off, &next, &hsize, &ver, NULL, NULL,
-				      NULL, NULL, NULL) == 0) {
+	while (!rc && dwarf_next_unit(ix->dw, off, &next, &hsize, NULL, NULL, NULL, NULL, NULL,
+				      NULL) == 0) {
 		Dwarf_Die cudie;
 		if (!dwarf_offdie(ix->dw, off + hsize, &cudie)) {
 			off = next;
 			continue;
 		}
 		off = next;
-		if (cs_reserve((void **)&ix->cus, &ix->capcus, ix->ncus + 1, sizeof(vx_cu))) {
-			rc = CRASHSIG_ENOMEM;
+		if ((rc = ws_unit(ws, dwarf_dieoffset(&cudie), dwarf_diename(&cudie))))
 			break;
-		}
-		uint32_t cuidx = (uint32_t)ix->ncus;
-		ix->cus[ix->ncus].off = dwarf_dieoffset(&cudie);
-		ix->cus[ix->ncus++].name = dwarf_diename(&cudie);
 		Dwarf_Die die;
 		if (dwarf_child(&cudie, &die) != 0)
 			continue;
@@ -402,31 +312,23 @@ static int walk_dwarf(crashsig_index *ix)
 				continue;
 			die_attrs a = {0};
 			dwarf_getattrs(&die, attr_cb, &a, 0);
-			if (a.has_origin) {
-				if (cs_reserve((void **)&refs, &caprefs, nrefs + 1,
-					       sizeof(*refs))) {
-					rc = CRASHSIG_ENOMEM;
-					break;
-				}
-				refs[nrefs].origin = a.origin;
-				refs[nrefs++].code = a.code;
-			}
-			if (!a.name)
-				continue;
-			if (cs_reserve((void **)&ix->fns, &ix->capfns, ix->nfns + 1,
-				       sizeof(vx_fn))) {
-				rc = CRASHSIG_ENOMEM;
+			vx_top_sub t = {dwarf_dieoffset(&die), a.name, a.origin, a.has_origin,
+					a.inl, a.code, a.decl, a.ext};
+			if ((rc = ws_sub(ws, &t)))
 				break;
-			}
-			vx_fn *f = &ix->fns[ix->nfns++];
-			f->name = a.name;
-			f->off = dwarf_dieoffset(&die);
-			f->cu = cuidx;
-			f->next = VX_NONE;
-			f->inl = (uint8_t)a.inl;
-			f->flags = (uint8_t)((a.code ? VX_FN_CODE : 0) | (a.decl ? VX_FN_DECL : 0) |
-					     (a.ext ? VX_FN_EXTERNAL : 0));
 		} while (dwarf_siblingof(&die, &die) == 0);
+	}
+	return rc;
+}
+
+static int walk_dwarf(crashsig_index *ix, int libdw_only)
+{
+	walk_state ws = {ix, NULL, 0, 0};
+	int rc = libdw_only ? VX_TOP_UNSUPPORTED : vx_top_walk(ix->elf, ws_unit, ws_sub, &ws);
+	if (rc == VX_TOP_UNSUPPORTED) {
+		ix->nfns = ix->ncus = 0;
+		ws.nrefs = 0;
+		rc = walk_libdw(&ws);
 	}
 	if (!rc) {
 		/* DIE offsets grow with the walk, so fns is already sorted;
@@ -436,10 +338,10 @@ static int walk_dwarf(crashsig_index *ix)
 				qsort(ix->fns, ix->nfns, sizeof(vx_fn), cmp_fn_off);
 				break;
 			}
-		for (size_t i = 0; i < nrefs; i++) {
-			if (!refs[i].code)
+		for (size_t i = 0; i < ws.nrefs; i++) {
+			if (!ws.refs[i].code)
 				continue;
-			vx_fn *f = fn_by_off(ix, refs[i].origin);
+			vx_fn *f = fn_by_off(ix, ws.refs[i].origin);
 			if (f)
 				f->flags |= VX_FN_OOL;
 		}
@@ -451,19 +353,20 @@ static int walk_dwarf(crashsig_index *ix)
 			ix->fnmap.heads[h] = (uint32_t)i;
 		}
 	}
-	free(refs);
+	free(ws.refs);
 	return rc;
 }
 
 typedef struct walk_job {
 	crashsig_index *ix;
+	int libdw_only;
 	int rc;
 } walk_job;
 
 static void *walk_thread(void *arg)
 {
 	walk_job *j = arg;
-	j->rc = walk_dwarf(j->ix);
+	j->rc = walk_dwarf(j->ix, j->libdw_only);
 	return NULL;
 }
 
@@ -554,7 +457,7 @@ static int cmp_bug(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u64(const void *a, const void *b)
+int vx_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
@@ -562,12 +465,12 @@ static int cmp_u64(const void *a, const void *b)
 
 static int in_set(const uint64_t *set, size_t n, uint64_t v)
 {
-	return bsearch(&v, set, n, sizeof(*set), cmp_u64) != NULL;
+	return bsearch(&v, set, n, sizeof(*set), vx_cmp_u64) != NULL;
 }
 
 /* Walk the code-bearing DIEs below die (subprograms, lexical blocks,
  * inlined subroutines), calling cb for inlined copies of set members. */
-static void walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set,
+void vx_walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set,
 			 size_t nset, vx_holder_cb cb, void *arg, int depth)
 {
 	Dwarf_Die die;
@@ -582,9 +485,9 @@ static void walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set,
 			    dwarf_formref_die(&at, &org) &&
 			    in_set(set, nset, dwarf_dieoffset(&org)))
 				cb(arg, top, &die);
-			walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
+			vx_walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
 		} else if (tag == DW_TAG_lexical_block) {
-			walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
+			vx_walk_inlines(top, &die, set, nset, cb, arg, depth + 1);
 		}
 	} while (dwarf_siblingof(&die, &die) == 0);
 }
@@ -612,7 +515,7 @@ int vx_holders(crashsig_index *ix, const char *name, vx_holder_cb cb, void *arg)
 			cus[ncus++] = ix->fns[i].cu;
 	}
 	if (nset)
-		qsort(set, nset, sizeof(*set), cmp_u64);
+		qsort(set, nset, sizeof(*set), vx_cmp_u64);
 	for (size_t c = 0; c < ncus; c++) {
 		Dwarf_Die cudie, die;
 		if (!dwarf_offdie(ix->dw, ix->cus[cus[c]].off, &cudie) ||
@@ -622,7 +525,7 @@ int vx_holders(crashsig_index *ix, const char *name, vx_holder_cb cb, void *arg)
 			if (dwarf_tag(&die) != DW_TAG_subprogram || (!dwarf_hasattr(&die, DW_AT_low_pc) &&
 			    !dwarf_hasattr(&die, DW_AT_ranges)))
 				continue;
-			walk_inlines(&die, &die, set, nset, cb, arg, 0);
+			vx_walk_inlines(&die, &die, set, nset, cb, arg, 0);
 		} while (dwarf_siblingof(&die, &die) == 0);
 	}
 	free(set);
@@ -694,7 +597,7 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", opts->vmlinux);
 		goto fail;
 	}
-	if ((rc = add_symtab(ix, ix->elf, 0)))
+	if ((rc = vx_add_symtab(ix, ix->elf, 0)))
 		goto nomem;
 	ix->nvmsyms = ix->nsyms;
 	if (!ix->nvmsyms) {
@@ -705,14 +608,14 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 	/* The DIE walk of vmlinux (fns, cus) runs in a second thread while
 	 * this one reads the module symbol tables (syms, mods): the two touch
 	 * different members and different ELF handles. */
-	walk_job job = {ix, 0};
+	walk_job job = {ix, (opts->flags & CRASHSIG_INDEX_LIBDW_ONLY) != 0, 0};
 	pthread_t th;
 	int threaded = 0;
 	if (ix->dw) {
 		if (!pthread_create(&th, NULL, walk_thread, &job))
 			threaded = 1;
 		else
-			job.rc = walk_dwarf(ix);
+			job.rc = walk_dwarf(ix, job.libdw_only);
 	}
 
 	/* Modules. */
@@ -735,14 +638,14 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		}
 	}
 	if (!rc && mdir && mdir[0])
-		rc = scan_modules(ix, mdir, 0);
+		rc = vx_scan_modules(ix, mdir, 0);
 	free(defdir);
 	for (size_t i = 0; !rc && i < opts->nextra_modules; i++) {
 		if (access(opts->extra_modules[i], R_OK))
 			rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->extra_modules[i],
 					  strerror(errno));
 		else
-			rc = add_module(ix, opts->extra_modules[i]);
+			rc = vx_add_module(ix, opts->extra_modules[i]);
 	}
 	if (threaded)
 		pthread_join(th, NULL);
@@ -822,181 +725,4 @@ CS_EXPORT void crashsig_index_stats_get(const crashsig_index *ix, crashsig_index
 	st->units = ix->ncus;
 	st->bug_entries = ix->nbugs;
 	st->build_seconds = ix->build_seconds;
-}
-
-/* Holders of inlined copies of name inside one module (its DWARF is small
- * enough to walk whole). */
-int vx_mod_holders(crashsig_index *ix, vx_mod *m, const char *name, vx_holder_cb cb,
-		   void *arg)
-{
-	Dwarf_Addr bias;
-	Dwarf *dw = vx_mod_dwarf(ix, m, &bias);
-	if (!dw)
-		return 0;
-	uint64_t *set = NULL;
-	size_t nset = 0, cap = 0;
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	int rc = 0;
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		off = 0;
-		while (dwarf_next_unit(dw, off, &next, &hsize, NULL, NULL, NULL, NULL, NULL,
-				       NULL) == 0) {
-			Dwarf_Die cudie, die;
-			int ok = dwarf_offdie(dw, off + hsize, &cudie) != NULL;
-			off = next;
-			if (!ok || dwarf_child(&cudie, &die) != 0)
-				continue;
-			do {
-				if (dwarf_tag(&die) != DW_TAG_subprogram)
-					continue;
-				if (pass == 0) {
-					const char *n = dwarf_diename(&die);
-					if (!n || strcmp(n, name))
-						continue;
-					if (cs_reserve((void **)&set, &cap, nset + 1, sizeof(*set))) {
-						rc = CRASHSIG_ENOMEM;
-						break;
-					}
-					set[nset++] = dwarf_dieoffset(&die);
-				} else if (dwarf_hasattr(&die, DW_AT_low_pc) ||
-					   dwarf_hasattr(&die, DW_AT_ranges)) {
-					walk_inlines(&die, &die, set, nset, cb, arg, 0);
-				}
-			} while (dwarf_siblingof(&die, &die) == 0);
-		}
-		if (!nset)
-			break;
-		qsort(set, nset, sizeof(*set), cmp_u64);
-	}
-	free(set);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Strings of module DWARF                                             */
-/* ------------------------------------------------------------------ */
-
-static const char *mod_debug_str(vx_mod *m, size_t *len)
-{
-	size_t shstrndx;
-	if (!m->elf || elf_getshdrstrndx(m->elf, &shstrndx))
-		return NULL;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(m->elf, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_flags & SHF_COMPRESSED))
-			continue;
-		const char *nm = elf_strptr(m->elf, shstrndx, sh.sh_name);
-		if (!nm || strcmp(nm, ".debug_str"))
-			continue;
-		Elf_Data *d = elf_rawdata(scn, NULL);
-		if (!d || !d->d_buf)
-			return NULL;
-		*len = d->d_size;
-		return d->d_buf;
-	}
-	return NULL;
-}
-
-static size_t prefix_len(const char *a, const char *b)
-{
-	size_t i = 0;
-	while (a[i] && a[i] == b[i])
-		i++;
-	return i;
-}
-
-typedef struct mscore {
-	uint32_t mod;
-	size_t best, hits;
-} mscore;
-
-static int cmp_mscore(const void *a, const void *b)
-{
-	const mscore *x = a, *y = b;
-	if (x->best != y->best)
-		return x->best > y->best ? -1 : 1;
-	if (x->hits != y->hits)
-		return x->hits > y->hits ? -1 : 1;
-	return x->mod < y->mod ? -1 : x->mod > y->mod;
-}
-
-/* A function only inlined inside a module has no symbol there, but the
- * module's other functions usually share its prefix ("sctp_", "nfsd_").
- * Rank modules by the longest prefix their symbols share with name (at
- * least the first '_'-separated word), and confirm with the exact string
- * in the module's .debug_str. No global string index: it would cost more
- * than the whole title run. */
-static int cmp_symname(const void *a, const void *b, void *arg)
-{
-	const vx_sym *s = arg;
-	return strcmp(s[*(const uint32_t *)a].name, s[*(const uint32_t *)b].name);
-}
-
-size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *out, size_t max)
-{
-	size_t n = strlen(name), word = 0;
-	while (word < n && name[word] == '_')
-		word++;
-	while (word < n && name[word] != '_')
-		word++;
-	if (word < 2 || !ix->nmods || !max || ix->nsyms == ix->nvmsyms)
-		return 0;
-	if (!ix->modsyms_sorted) {
-		ix->nmodsyms_sorted = ix->nsyms - ix->nvmsyms;
-		ix->modsyms_sorted = malloc(ix->nmodsyms_sorted * sizeof(uint32_t));
-		if (!ix->modsyms_sorted)
-			return 0;
-		for (size_t i = 0; i < ix->nmodsyms_sorted; i++)
-			ix->modsyms_sorted[i] = (uint32_t)(ix->nvmsyms + i);
-		qsort_r(ix->modsyms_sorted, ix->nmodsyms_sorted, sizeof(uint32_t), cmp_symname,
-			ix->syms);
-	}
-	/* the module symbols starting with the first word of name */
-	size_t lo = 0, hi = ix->nmodsyms_sorted;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (strncmp(ix->syms[ix->modsyms_sorted[mid]].name, name, word) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	mscore sc[64];
-	size_t nsc = 0;
-	for (size_t i = lo; i < ix->nmodsyms_sorted; i++) {
-		const vx_sym *s = &ix->syms[ix->modsyms_sorted[i]];
-		if (strncmp(s->name, name, word))
-			break;
-		size_t p = prefix_len(name, s->name), k = 0;
-		while (k < nsc && sc[k].mod != s->mod - 1)
-			k++;
-		if (k == nsc) {
-			if (nsc == sizeof(sc) / sizeof(sc[0]))
-				continue;
-			sc[nsc].mod = s->mod - 1;
-			sc[nsc].best = 0;
-			sc[nsc++].hits = 0;
-		}
-		if (p > sc[k].best)
-			sc[k].best = p;
-		sc[k].hits++;
-	}
-	if (nsc)
-		qsort(sc, nsc, sizeof(mscore), cmp_mscore);
-	size_t k = 0;
-	/* a module must share the first word and its '_' ("sg_" of sg_io
-	 * for sg_scsi_ioctl; "fs" of fsnotify is not enough) */
-	for (size_t i = 0; i < nsc && i < 6 && k < max && sc[i].best > word; i++) {
-		size_t len = 0;
-		const char *p = mod_debug_str(&ix->mods[sc[i].mod], &len);
-		for (const char *q = p; q && q < p + len &&
-		     (q = memmem(q, len - (size_t)(q - p), name, n + 1)); q++) {
-			if (q == p || q[-1] == 0) {
-				out[k++] = sc[i].mod;
-				break;
-			}
-		}
-	}
-	return k;
 }

@@ -123,6 +123,16 @@ int vx_holders(crashsig_index *ix, const char *name, vx_holder_cb cb, void *arg)
 int vx_mod_holders(crashsig_index *ix, vx_mod *m, const char *name, vx_holder_cb cb,
 		   void *arg);
 
+/* index.c: one ELF symbol table into ix->syms (mod 0: vmlinux). */
+int vx_add_symtab(crashsig_index *ix, Elf *elf, uint32_t mod);
+/* index.c: calls cb for the inlined copies of set members below parent. */
+void vx_walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set, size_t nset,
+		     vx_holder_cb cb, void *arg, int depth);
+int vx_cmp_u64(const void *a, const void *b);
+/* modules.c: a module file; every *.ko below dir. */
+int vx_add_module(crashsig_index *ix, const char *path);
+int vx_scan_modules(crashsig_index *ix, const char *dir, int depth);
+
 /* The name to show for a top-level concrete DIE: the symbol at its low pc
  * (with its suffix), else its DWARF name (through the abstract origin). */
 const char *vx_die_display_name(crashsig_index *ix, Dwarf_Die *die);

@@ -21,6 +21,7 @@
 #include "crashsig/symbolize.h"
 #include "crashsig/validate.h"
 #include "testutil.h"
+#include "validate/validate_int.h"
 
 #ifndef VFIX_DIR
 #define VFIX_DIR "."
@@ -265,6 +266,50 @@ static void test_errors(void **state)
 	crashsig_index_free(NULL);
 	crashsig_validation_free(NULL);
 	crashsig_ctx_free(ctx);
+}
+
+/* The built-in reader of top-level DIEs and libdw give the same index. */
+static void same_walk(const char *vmlinux, const char *mods)
+{
+	crashsig_ctx *ctx;
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.flags = CRASHSIG_CTX_NO_RULES;
+	assert_int_equal(crashsig_ctx_new(&ctx, &o, NULL, 0), 0);
+	crashsig_index *a, *b;
+	crashsig_index_options io = CRASHSIG_INDEX_OPTIONS_INIT;
+	io.vmlinux = vmlinux;
+	io.modules_dir = mods;
+	assert_int_equal(crashsig_index_new(&a, ctx, &io), 0);
+	io.flags = CRASHSIG_INDEX_LIBDW_ONLY;
+	assert_int_equal(crashsig_index_new(&b, ctx, &io), 0);
+	assert_int_equal(a->ncus, b->ncus);
+	assert_true(a->nfns > 0);
+	assert_int_equal(a->nfns, b->nfns);
+	for (size_t i = 0; i < a->ncus; i++) {
+		assert_int_equal(a->cus[i].off, b->cus[i].off);
+		assert_true((!a->cus[i].name && !b->cus[i].name) ||
+			    (a->cus[i].name && b->cus[i].name &&
+			     !strcmp(a->cus[i].name, b->cus[i].name)));
+	}
+	for (size_t i = 0; i < a->nfns; i++) {
+		const vx_fn *x = &a->fns[i], *y = &b->fns[i];
+		if (x->off != y->off || strcmp(x->name, y->name) || x->cu != y->cu ||
+		    x->inl != y->inl || x->flags != y->flags)
+			fail_msg("DIE 0x%llx %s: fast (%s cu %u inl %u flags %u) vs libdw (%s cu %u "
+				 "inl %u flags %u)",
+				 (unsigned long long)x->off, vmlinux, x->name, x->cu, x->inl, x->flags,
+				 y->name, y->cu, y->inl, y->flags);
+	}
+	fprintf(stderr, "%s: %zu units, %zu subprograms alike\n", vmlinux, a->ncus, a->nfns);
+	crashsig_index_free(a);
+	crashsig_index_free(b);
+	crashsig_ctx_free(ctx);
+}
+
+static void test_fast_walk_fixture(void **state)
+{
+	(void)state;
+	same_walk(VFIX_DIR "/vfix", "");
 }
 
 /* ------------------------------------------------------------------ */
@@ -551,6 +596,14 @@ static char *census(env *e, const char *dir, size_t *count)
 	return out;
 }
 
+static void test_fast_walk_61(void **state)
+{
+	(void)state;
+	if (!have_vmlinux())
+		skip();
+	same_walk(VMLINUX61, "");
+}
+
 static void test_census_61(void **state)
 {
 	(void)state;
@@ -610,6 +663,8 @@ int main(void)
 		cmocka_unit_test(test_title_function),
 		cmocka_unit_test(test_fixture_verdicts),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fast_walk_fixture),
+		cmocka_unit_test(test_fast_walk_61),
 		cmocka_unit_test(test_seeds_61),
 		cmocka_unit_test(test_real_logs_61),
 		cmocka_unit_test(test_census_61),
