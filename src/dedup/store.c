@@ -49,7 +49,10 @@
 #include <time.h>
 
 #define SCHEMA_VERSION 2
-#define MAX_TITLE 1000 /* bytes; the dashboard limits titles too (limitLength) */
+/* Titles are cut at 200 bytes (at a UTF-8 boundary) and trimmed, as the
+ * dashboard's normalizeCrashTitle/limitLength do with maxTextLen
+ * (dashboard/app/api.go, entities.go). */
+#define MAX_TITLE 200
 
 /* Kinds of bug_titles rows. */
 enum { T_MERGED = 0, T_ALT = 1 };

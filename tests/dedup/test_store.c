@@ -308,6 +308,15 @@ static void test_title_normalization(void **st)
 	assert_int_equal(crashsig_store_get(s, b, &bug), 0);
 	assert_string_equal(bug->title, "WARNING in ?? bad");
 	crashsig_bug_free(bug);
+	/* the dashboard keeps 200 bytes of a title (maxTextLen) */
+	char longt[320];
+	memset(longt, 'x', sizeof(longt) - 1);
+	memcpy(longt, "WARNING in ", 11);
+	longt[sizeof(longt) - 1] = 0;
+	int64_t l = add(s, longt);
+	assert_int_equal(crashsig_store_get(s, l, &bug), 0);
+	assert_int_equal(strlen(bug->title), 200);
+	crashsig_bug_free(bug);
 	crashsig_store_free(s);
 }
 
