@@ -430,10 +430,9 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 		b->has_last_ts = 1;
 	}
 	/* "Rebooting in 86400 seconds..": nothing after it is the report's
-	 * (block-end lines begin with 'R' or '-': the regex runs on those) */
+	 * (anchored tables answer from their first bytes, rules.c) */
 	if (b->nlines >= p->ctx->opts.max_report_lines ||
-	    (ln->len && (ln->text[0] == 'R' || ln->text[0] == '-') &&
-	     re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len)))
+	    re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len))
 		return close_block(p, b);
 	return 0;
 }

@@ -193,6 +193,7 @@ typedef struct classify {
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
 	int frame_from_ip;   /* the frame came from the faulting pc line */
+	size_t group_line;   /* +1: line of the match group that gave the frame */
 	struct fcache_ent {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
 		unsigned char cls;   /* LINE_* bits, see line_is() */
@@ -201,7 +202,11 @@ typedef struct classify {
 		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
 	} *fcache;
 	cs_buf fnames;
-	cs_skip_memo *memo; /* the context's, see cs_skip_memo */
+	/* answers of the global skip table by function name: the context's
+	 * memo (see base/ctx.h), or this one when it could not be allocated */
+	struct cs_skip_memo *memo;
+	size_t memo_mask;
+	struct cs_skip_memo own_memo[256];
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
@@ -220,7 +225,7 @@ static int skipped(classify *c, const char *func)
 	for (size_t i = 0; i < n; i++)
 		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
 	key |= 1; /* never the empty slot */
-	cs_skip_memo *m = &c->memo[key & (CS_SKIP_MEMO - 1)];
+	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
 	if (m->key != key) {
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
@@ -638,8 +643,21 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 				if (cs_frame_parse(cs0, rest, &fr, c->fbuf, sizeof(c->fbuf)) &&
 				    (fr.flags & CRASHSIG_FRAME_INLINE))
 					break;
-				if (n && (st->verbatim || !skipped(c, out->data)))
+				if (n && (st->verbatim || !skipped(c, out->data))) {
+					/* the frame's own line, for the interleaving
+					 * check (a function of a lock line may come
+					 * again, lower, in another stack) */
+					size_t lo = 0, hi = c->b->nlines;
+					while (hi - lo > 1) {
+						size_t mid = (lo + hi) / 2;
+						if (c->b->lines[mid] <= c->ov[2 * st->group])
+							lo = mid;
+						else
+							hi = mid;
+					}
+					c->group_line = lo + 1;
 					return 1;
+				}
 			}
 			break;
 		case CS_STEP_IP: {
@@ -972,10 +990,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
-	if (!ctx->skip_memo &&
-	    !(ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo))))
-		goto out;
-	c.memo = ctx->skip_memo;
+	if (!ctx->skip_memo)
+		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
+	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
+	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)
@@ -1025,6 +1043,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		if (m <= 0)
 			continue;
 		c.f = f;
+		c.group_line = 0;
 		c.matched_groups = m;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md);
 		for (int g = 0; g < 20 && g < 2 * m; g++)
@@ -1040,9 +1059,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
 			fr = guilty_frame(&c, &frame);
-		if (fr > 0 && interleaved(&c, frame_line(&c, c.renamed_from.len
-								   ? c.renamed_from.data
-								   : frame.data))) {
+		if (fr > 0 && interleaved(&c, c.group_line ? c.group_line - 1
+							   : frame_line(&c, c.renamed_from.len
+									    ? c.renamed_from.data
+									    : frame.data))) {
 			/* the faulting pc is the CPU's own word; a frame taken from a
 			 * stack with foreign lines above it is not */
 			corrupt = "another task's output is interleaved into the report";

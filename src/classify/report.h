@@ -10,16 +10,6 @@
 
 #define CS_MAX_ABSORBED 8
 
-/* Answers of the global skip table by function name (64-bit FNV-1a of the
- * name; 0 = empty slot). Traces repeat the same functions from report to
- * report: the context keeps one table (a context is used by one thread at
- * a time, crashsig.h). */
-#define CS_SKIP_MEMO 4096
-typedef struct cs_skip_memo {
-	uint64_t key;
-	unsigned char skip;
-} cs_skip_memo;
-
 /* A crash block as cut out of the log by the extractor. */
 typedef struct cs_block {
 	const cs_crash *crash; /* kind whose start marker opened the block */
