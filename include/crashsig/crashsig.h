@@ -1,196 +1,25 @@
 /*
  * libcrashsig: turn Linux kernel console output into crash signatures.
  *
- * Ownership rules (apply to the whole API):
- *  - An object returned through an `out` pointer by a *_new / *_next /
- *    *_parse function belongs to the caller and is released with the matching
- *    *_free function. Every *_free function accepts NULL.
- *  - A `const char *` or `const struct *` returned by an accessor belongs to
- *    the object it was read from and stays valid until that object is freed.
- *  - The library never prints and never exits. Functions return
- *    CRASHSIG_OK (0) or a negative crashsig_error code; the message of the last
- *    failure on a context is available with crashsig_error_last().
- *  - There is no global mutable state. A context and everything created from
- *    it may be used from one thread at a time; distinct contexts are
- *    independent.
+ * The umbrella header: includes the header of every capability.
+ *   <crashsig/base.h>       errors, the context, the version (ownership rules)
+ *   <crashsig/classify.h>   crash blocks, frames and stacks, titles, parser
+ *   <crashsig/symbolize.h>  frames to function, file:line, inline chain (libdw)
+ *   <crashsig/decode.h>     Code: bytes disassembled and explained (capstone)
+ *   <crashsig/validate.h>   titles against a kernel build, guilty file,
+ *                           MAINTAINERS
+ *   <crashsig/bisect.h>     syz-ci bisection logs audited
+ *   <crashsig/dedup.h>      crashes grouped into bugs in a bug store (SQLite, PostgreSQL)
  */
 #ifndef CRASHSIG_CRASHSIG_H
 #define CRASHSIG_CRASHSIG_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-#define CRASHSIG_VERSION "0.1.0"
-
-typedef enum crashsig_error {
-	CRASHSIG_OK = 0,
-	CRASHSIG_ENOMEM = -1,  /* allocation failed */
-	CRASHSIG_EINVAL = -2,  /* bad argument */
-	CRASHSIG_EIO = -3,     /* reading a file failed */
-	CRASHSIG_ERULES = -4,  /* a rules file is malformed */
-	CRASHSIG_EFORMAT = -5, /* input is not in the expected format */
-	CRASHSIG_ENOTFOUND = -6,
-	CRASHSIG_EUNSUPPORTED = -7,
-} crashsig_error;
-
-/* ------------------------------------------------------------------ */
-/* Context                                                             */
-/* ------------------------------------------------------------------ */
-
-typedef struct crashsig_ctx crashsig_ctx;
-
-typedef struct crashsig_options {
-	unsigned int version; /* CRASHSIG_OPTIONS_VERSION */
-	/* Directory holding *.rules files that replace the built-in rules.
-	 * NULL: use the rules compiled into the library. */
-	const char *rules_dir;
-	/* Lines longer than this are cut (the rest of the line is dropped).
-	 * 0 selects the default (64 KiB). */
-	size_t max_line;
-	/* A crash block is closed after this many lines. 0: default (1000). */
-	size_t max_report_lines;
-	/* CRASHSIG_CTX_* flags. */
-	unsigned int flags;
-} crashsig_options;
-
-/* The context is used only for symbolization or decoding: the rules are not
- * compiled (saves ~10 ms), and crashsig_parser_new() fails on it. */
-#define CRASHSIG_CTX_NO_RULES 1u
-
-#define CRASHSIG_OPTIONS_VERSION 1
-#define CRASHSIG_OPTIONS_INIT {CRASHSIG_OPTIONS_VERSION, NULL, 0, 0, 0}
-
-/* Create a context. On failure *out is NULL; if a context could be allocated
- * but the rules failed to load, the error text is copied into errbuf (may be
- * NULL) of size errlen. */
-int crashsig_ctx_new(crashsig_ctx **out, const crashsig_options *opts,
-		     char *errbuf, size_t errlen);
-void crashsig_ctx_free(crashsig_ctx *ctx);
-
-/* Message describing the last error on ctx, or "" when there was none. */
-const char *crashsig_error_last(const crashsig_ctx *ctx);
-
-/* The version string of the library. */
-const char *crashsig_version(void);
-
-/* ------------------------------------------------------------------ */
-/* Frames and stacks                                                   */
-/* ------------------------------------------------------------------ */
-
-typedef enum crashsig_frame_flags {
-	CRASHSIG_FRAME_UNRELIABLE = 1 << 0, /* printed with a leading '?' */
-	CRASHSIG_FRAME_INLINE = 1 << 1,     /* "[inline]" frame */
-	CRASHSIG_FRAME_HAS_OFFSET = 1 << 2, /* offset (and size) are valid */
-	CRASHSIG_FRAME_HAS_SIZE = 1 << 3,
-	CRASHSIG_FRAME_HAS_ADDR = 1 << 4, /* raw address is valid */
-	CRASHSIG_FRAME_IP = 1 << 5,       /* RIP/PC line: the faulting pc */
-	CRASHSIG_FRAME_LR = 1 << 6,       /* LR/ra line: the return address */
-} crashsig_frame_flags;
-
-typedef struct crashsig_frame {
-	const char *func;     /* function name as printed ("" if unknown) */
-	uint64_t offset;      /* func+OFFSET */
-	uint64_t size;        /* func+off/SIZE */
-	uint64_t addr;        /* raw [<addr>] or pc value */
-	const char *module;   /* "[module]" or NULL for vmlinux */
-	const char *build_id; /* module build id, hex, or NULL */
-	const char *file;     /* source file, or NULL */
-	unsigned int line;    /* source line, 0 if unknown */
-	unsigned int flags;   /* crashsig_frame_flags */
-	unsigned int context; /* crashsig_stack_context at the frame */
-} crashsig_frame;
-
-typedef enum crashsig_stack_context {
-	CRASHSIG_CTX_TASK = 0,
-	CRASHSIG_CTX_IRQ = 1,
-	CRASHSIG_CTX_SOFTIRQ = 2,
-	CRASHSIG_CTX_NMI = 3,
-	CRASHSIG_CTX_EXCEPTION = 4,
-} crashsig_stack_context;
-
-typedef struct crashsig_stack {
-	/* What this stack is: "ip" (RIP/PC line), "call trace", "allocated",
-	 * "freed", "uninit created", "backtrace", ... */
-	const char *kind;
-	const crashsig_frame *frames;
-	size_t nframes;
-} crashsig_stack;
-
-/* Parse one line of a stack trace (after console prefix removal).
- * Returns 1 and fills *frame when the line is a frame, 0 otherwise.
- * Strings in *frame point into buf, a caller-provided scratch area of
- * buflen bytes (256 + line length is always enough). */
-int crashsig_frame_parse(const char *line, size_t len, crashsig_frame *frame,
-			 char *buf, size_t buflen);
-
-/* ------------------------------------------------------------------ */
-/* Reports                                                             */
-/* ------------------------------------------------------------------ */
-
-typedef struct crashsig_report crashsig_report;
-
-const char *crashsig_report_title(const crashsig_report *r);
-size_t crashsig_report_alt_title_count(const crashsig_report *r);
-/* Alternative titles, sorted. */
-const char *crashsig_report_alt_title(const crashsig_report *r, size_t i);
-/* syzkaller crash type name ("KASAN-READ", "WARNING", "HANG", ...), or "". */
-const char *crashsig_report_type(const crashsig_report *r);
-int crashsig_report_corrupted(const crashsig_report *r);
-/* Why the report is considered corrupted, or NULL. */
-const char *crashsig_report_corrupted_reason(const crashsig_report *r);
-int crashsig_report_suppressed(const crashsig_report *r);
-int crashsig_report_panicked(const crashsig_report *r);
-/* Function named by the title (the guilty frame), or NULL. */
-const char *crashsig_report_frame(const crashsig_report *r);
-/* "proc=N, id=M" of the syz-executor that caused it, or NULL. */
-const char *crashsig_report_executor(const crashsig_report *r);
-/* Name of the rule (crash kind) that matched. */
-const char *crashsig_report_kind(const crashsig_report *r);
-/* Where the title format that named the report is defined in the rules
- * ("30-bug.rules:90"), or NULL when no format matched (the start line is
- * the title). Owned by the context, like the kind. */
-const char *crashsig_report_rule(const crashsig_report *r);
-/* Byte offsets of the crash in the input (end is exclusive). */
-uint64_t crashsig_report_start(const crashsig_report *r);
-uint64_t crashsig_report_end(const crashsig_report *r);
-/* The crash text with console prefixes removed, '\n' separated. */
-const char *crashsig_report_text(const crashsig_report *r, size_t *len);
-size_t crashsig_report_stack_count(const crashsig_report *r);
-const crashsig_stack *crashsig_report_stack(const crashsig_report *r,
-					    size_t i);
-void crashsig_report_free(crashsig_report *r);
-
-/* ------------------------------------------------------------------ */
-/* Streaming parser                                                    */
-/* ------------------------------------------------------------------ */
-
-typedef struct crashsig_parser crashsig_parser;
-
-/* A parser reads one log, fed in pieces of any size, and hands out the crash
- * reports it finds, in order. Memory use is bounded by the longest crash
- * block, not by the length of the log. The parser borrows ctx, which must
- * outlive it. */
-int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx);
-int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len);
-/* Signal end of input: the last open crash block is closed. */
-int crashsig_parser_finish(crashsig_parser *p);
-/* Take the next finished report. Returns 1 and sets *out (owned by the
- * caller) when there is one, 0 when none is ready, < 0 on error. */
-int crashsig_parser_next(crashsig_parser *p, crashsig_report **out);
-void crashsig_parser_free(crashsig_parser *p);
-
-/* Convenience: parse a whole buffer. *out receives an array of *count
- * reports; release with crashsig_reports_free. */
-int crashsig_parse_buffer(crashsig_ctx *ctx, const void *data, size_t len,
-			  crashsig_report ***out, size_t *count);
-void crashsig_reports_free(crashsig_report **reports, size_t count);
-
-#ifdef __cplusplus
-}
-#endif
+#include "crashsig/base.h"
+#include "crashsig/classify.h"
+#include "crashsig/symbolize.h"
+#include "crashsig/decode.h"
+#include "crashsig/validate.h"
+#include "crashsig/bisect.h"
+#include "crashsig/dedup.h"
 
 #endif

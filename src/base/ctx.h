@@ -2,10 +2,10 @@
 #ifndef CRASHSIG_CTX_H
 #define CRASHSIG_CTX_H
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
 #include "base/util.h"
 
-struct cs_rules;
+struct cs_rules; /* classify/rules.h: opaque to base */
 
 /* Answers of the global skip table by function name, kept for the life of
  * the context (its rules never change): traces of different reports repeat

@@ -41,6 +41,8 @@ static const char usage_text[] =
 	"Sub-commands:\n"
 	"  symbolize          resolve frames to file:line with a vmlinux (libdw)\n"
 	"  decode             disassemble Code: lines and explain the fault\n"
+	"  bisect             audit syzbot bisection logs\n"
+	"  dedup              group crashes into bugs in a bug store (SQLite, PostgreSQL)\n"
 	"\n"
 	"Exit status: 0 a crash was found, 1 no crash was found, 2 an error occurred.\n";
 
@@ -83,6 +85,12 @@ static void print_json(FILE *out, const char *file, const crashsig_report *r)
 	size_t len;
 	const char *text = crashsig_report_text(r, &len);
 	json_str(out, text, len);
+	/* The file syzbot would blame; null unless the report carries
+	 * source paths (it was symbolized). */
+	char guilty[512];
+	fputs(",\"guilty_file\":", out);
+	json_cstr(out, crashsig_guilty_file(crashsig_report_title(r), text, len, guilty,
+					    sizeof(guilty)) ? guilty : NULL);
 	fputs(",\"code\":", out);
 	tool_decode_json(out, text, len);
 	fputs(",\"stacks\":[", out);
@@ -219,6 +227,12 @@ int main(int argc, char **argv)
 		return tool_cmd_symbolize(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return tool_cmd_decode(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "validate"))
+		return tool_cmd_validate(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "bisect"))
+		return tool_cmd_bisect(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "dedup"))
+		return tool_cmd_dedup(argc - 1, argv + 1);
 	opts o = {0};
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
