@@ -3,7 +3,8 @@
  * opened the block, the formats are tried in order; the first whose `match`
  * regex matches the block gives the title template, the guilty frame is
  * found by the format's `frame` sources, and the title is sanitized, typed
- * and given its alternative titles.
+ * and given its alternative titles. The report object's accessors and its
+ * stacks (parsed on first use) are in report_object.c.
  */
 #include "classify/report.h"
 
@@ -815,8 +816,6 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	cs_buf_free(&tmp);
 	return rc;
 }
-
-
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 {
 	*out = NULL;
