@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 			total[k]++;
 			if (bugs[i].no_stack || bugs[j].no_stack)
 				continue;
-			double d = crashsig_signature_distance(bugs[i].sig, bugs[j].sig);
+			double d = crashsig_signature_distance(ctx, bugs[i].sig, bugs[j].sig);
 			if (d >= 1.0)
 				continue;
 			if (npairs == cappairs) {

@@ -79,8 +79,11 @@ void crashsig_signature_free(crashsig_signature *sig);
 
 /* Is a frame name generic (library helper, list debugging, allocator,
  * locking, reporting machinery): one that says nothing about which bug it
- * is? Similarity never merges through such frames. */
-int crashsig_frame_is_generic(const char *func);
+ * is? Similarity never merges through such frames. The names are data: the
+ * `generic` table of the context's rules (rules/90-dedup.rules in the
+ * built-in rules). Returns 1 (generic; also an empty name), 0 (not), or
+ * CRASHSIG_EINVAL when ctx is NULL or has no rules. */
+int crashsig_frame_is_generic(crashsig_ctx *ctx, const char *func);
 
 /* Normalized Damerau-Levenshtein distance (optimal string alignment) between
  * two frame sequences: edits / max(len a, len b), in [0, 1]. Two empty
@@ -89,9 +92,12 @@ double crashsig_frames_distance(const char *const *a, size_t na,
 				const char *const *b, size_t nb);
 
 /* Distance used by the store: as crashsig_frames_distance(), over the
- * space-separated keys, after leading generic frames are dropped from both;
- * 1.0 when either side is left with fewer than 2 frames. */
-double crashsig_signature_distance(const char *key_a, const char *key_b);
+ * space-separated keys, after generic frames (by the rules of ctx; ctx NULL
+ * or without rules: none) are dropped from both; 1.0 when either side is
+ * left with fewer than 2 frames, when the keys' markers differ, or when
+ * they do not start at the same function. */
+double crashsig_signature_distance(crashsig_ctx *ctx, const char *key_a,
+				   const char *key_b);
 
 /* Default similarity threshold (chosen from the corpus; see README). */
 #define CRASHSIG_SIMILARITY_THRESHOLD 0.2
@@ -124,10 +130,16 @@ typedef struct crashsig_store_options {
 	 * Larger batches are much faster; crashsig_store_flush() (and
 	 * crashsig_store_free()) commit a partial batch. */
 	unsigned int batch;
+	/* (version 2) The context whose rules give the generic frames that
+	 * similarity ignores (their `generic` table). Borrowed: it must
+	 * outlive the store, and be used by the store's thread only. NULL (or
+	 * a context without rules): the store loads the built-in rules the
+	 * first time it compares signatures. */
+	crashsig_ctx *ctx;
 } crashsig_store_options;
 
-#define CRASHSIG_STORE_OPTIONS_VERSION 1
-#define CRASHSIG_STORE_OPTIONS_INIT {CRASHSIG_STORE_OPTIONS_VERSION, 0, 0, 0, 0}
+#define CRASHSIG_STORE_OPTIONS_VERSION 2
+#define CRASHSIG_STORE_OPTIONS_INIT {CRASHSIG_STORE_OPTIONS_VERSION, 0, 0, 0, 0, NULL}
 
 /* Open (and create, or migrate to the current schema) a bug store.
  * url: "sqlite:PATH", a plain PATH (SQLite), or "postgresql://..." /

@@ -72,6 +72,7 @@ static const struct global_re {
 	{"stack-start", offsetof(cs_rules, stack_start), TABLE_SPLIT},
 	{"corrupt-frame", offsetof(cs_rules, corrupt_frame), TABLE_SPLIT},
 	{"corrupt-line", offsetof(cs_rules, corrupt_line), TABLE_LINES},
+	{"generic", offsetof(cs_rules, generic), TABLE_SPLIT},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
@@ -233,6 +234,14 @@ int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 	if (!skip && pcre2_match(re->code, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0)
 		return 1;
 	return re->loose && pcre2_match(re->loose, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0;
+}
+
+int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
+			   pcre2_match_data *md)
+{
+	if (!func || !len)
+		return 1;
+	return r && cs_re_match(&r->generic, func, len, 0, md) > 0;
 }
 
 static int grow(void **v, size_t n, size_t sz)

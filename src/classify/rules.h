@@ -144,6 +144,7 @@ typedef struct cs_rules {
 	cs_re stack_start;   /* lines that start a stack: a stall's frame list ends there */
 	cs_re corrupt_frame; /* frames that show interleaved output */
 	cs_re corrupt_line;  /* lines that show interleaved output (multi-line) */
+	cs_re generic;       /* frames similarity ignores (dedup); see cs_rules_frame_generic */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;
@@ -167,5 +168,14 @@ void cs_rules_free(cs_rules *r);
 int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 		pcre2_match_data *md);
 static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
+
+/* Is the function name func (len bytes, compiler suffixes already removed)
+ * a generic frame by the `generic` table of the rules: one that says
+ * nothing about which bug a stack belongs to (library helpers, list
+ * debugging, allocators, ...; rules/90-dedup.rules)? An empty name is
+ * generic; without a `generic` table no other name is. md: match data of
+ * the caller. The accessor dedup's similarity goes through. */
+int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
+			   pcre2_match_data *md);
 
 #endif

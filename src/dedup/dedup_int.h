@@ -57,7 +57,9 @@ const char *cs_db_errmsg(const cs_db *db);
 int cs_signature_no_stack_title(const char *title);
 
 /* A signature key split once for many comparisons: its non-generic frames
- * and its markers (pointing into buf, owned). */
+ * (the `generic` table of rules; rules NULL: every frame is kept) and its
+ * markers (pointing into buf, owned). */
+struct cs_rules;
 #define CS_SIG_MAX 32
 typedef struct cs_sig {
 	char *buf;
@@ -65,7 +67,7 @@ typedef struct cs_sig {
 	size_t n;
 	const char *kind, *tkind;
 } cs_sig;
-int cs_sig_prepare(cs_sig *out, const char *key);
+int cs_sig_prepare(cs_sig *out, const char *key, const struct cs_rules *rules);
 void cs_sig_release(cs_sig *s);
 double cs_sig_distance(const cs_sig *a, const cs_sig *b);
 

@@ -14,8 +14,9 @@
  * between two frame sequences over the longer length, as ABRT compares
  * backtraces (its satyr library; FAF clusters at 0.3 with the same kind of
  * distance). Generic frames (library helpers, list debugging, allocators,
- * locking, reporting machinery) are removed first, so that two bugs are
- * never found similar through them.
+ * locking, reporting machinery: the `generic` table of the rules,
+ * rules/90-dedup.rules) are removed first, so that two bugs are never found
+ * similar through them.
  */
 #include "dedup/dedup_int.h"
 
@@ -72,73 +73,20 @@ int cs_signature_no_stack_title(const char *title)
 	return 0;
 }
 
-/* Generic frames, by name prefix (a trailing '$' means the whole name). */
-static const char *const generic[] = {
-	/* list debugging and lists */
-	"__list_add", "__list_del", "list_add", "list_del", "list_move",
-	"list_splice", "__list_", "hlist_", "__hlist_",
-	/* allocators and freeing */
-	"kmalloc", "__kmalloc", "kfree", "kvfree", "kvmalloc", "__kvmalloc",
-	"kzalloc", "kcalloc", "krealloc", "kmem_cache_", "slab_", "__slab_",
-	"___slab_", "kmemdup", "kstrdup", "kstrndup", "memdup_user", "vmalloc",
-	"__vmalloc", "vfree", "__vfree", "vzalloc", "alloc_pages", "__alloc_pages",
-	"alloc_page", "__get_free_pages", "free_pages", "__free_pages",
-	"free_unref_page", "__folio_alloc", "folio_alloc", "kfree_skb",
-	"__kfree_skb", "consume_skb", "skb_release_", "alloc_skb", "__alloc_skb",
-	"kmalloc_reserve", "kmalloc_trace", "kfree_rcu", "kvfree_call_rcu",
-	"call_rcu", "rcu_do_batch", "rcu_core", "rcu_process_callbacks",
-	"mempool_", "page_frag_", "dst_release", "put_page", "__put_page",
-	"folio_put", "__folio_put",
-	/* library helpers */
-	"memcpy", "memmove", "memset", "memcmp", "memchr", "strcpy", "strncpy",
-	"strscpy", "strlcpy", "strcmp", "strncmp", "strlen", "strnlen", "strchr",
-	"strrchr", "strstr", "strsep", "sprintf", "snprintf", "vsnprintf",
-	"scnprintf", "kasprintf", "kvasprintf", "printk", "_printk", "vprintk",
-	"__warn_printk", "copy_from_user", "copy_to_user", "_copy_from_user",
-	"_copy_to_user", "__copy_from_user", "__copy_to_user", "copy_user_",
-	"raw_copy_", "strncpy_from_user", "strndup_user", "get_user", "put_user",
-	"__get_user", "__put_user", "copy_page_", "copy_to_iter", "copy_from_iter",
-	"_copy_to_iter", "_copy_from_iter", "iov_iter_", "sort", "bsearch",
-	"bitmap_", "__bitmap_", "find_first_", "find_next_", "_find_", "rb_",
-	"__rb_", "idr_", "ida_", "xa_", "xas_", "radix_tree_", "refcount_",
-	"__refcount_", "kref_", "kobject_", "atomic_", "arch_atomic",
-	"percpu_ref_", "__percpu_ref", "debug_object", "__debug_object",
-	"debug_check", "fortify_", "__fortify", "warn_slowpath", "__warn$",
-	"report_bug", "dump_stack", "__dump_stack", "show_stack",
-	/* locking */
-	"_raw_", "__raw_", "do_raw_", "queued_", "native_queued", "spin_",
-	"_spin_", "mutex_", "__mutex_", "down_", "up_", "rwsem_", "__rwsem",
-	"lock_acquire", "lock_release", "__lock_acquire", "lockdep_",
-	"rt_mutex", "percpu_down_", "percpu_up_",
-	/* entry, scheduling, workqueues, interrupts */
-	"do_syscall_", "entry_SYSCALL", "__do_fast_syscall", "do_fast_syscall",
-	"ret_from_fork", "kthread$", "worker_thread", "process_one_work",
-	"process_scheduled_works", "schedule", "__schedule", "irq_exit",
-	"__irq_exit", "__do_softirq", "do_softirq", "handle_softirqs",
-	"run_ksoftirqd", "smpboot_thread_fn", "call_timer_fn", "run_timer_softirq",
-	"__run_timers", "expire_timers", "el0_svc", "el0t_", "invoke_syscall",
-	"do_el0_svc", "el0_svc_common",
-	/* sanitizers */
-	"kasan_", "__kasan_", "__asan_", "kmsan_", "__msan_", "kcsan_", "__tsan_",
-	"ubsan_", "__ubsan_", "kfence_", "__kfence_", "check_memory_region",
-	"__sanitizer_",
-};
-
-CS_EXPORT int crashsig_frame_is_generic(const char *func)
+/* Generic frames are data: the `generic` table of the rules
+ * (rules/90-dedup.rules), reached through cs_rules_frame_generic. */
+CS_EXPORT int crashsig_frame_is_generic(crashsig_ctx *ctx, const char *func)
 {
+	if (!ctx || !ctx->rules)
+		return CRASHSIG_EINVAL;
 	if (!func || !*func)
 		return 1;
-	for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++) {
-		const char *g = generic[i];
-		size_t n = strlen(g);
-		if (g[n - 1] == '$') {
-			if (strlen(func) == n - 1 && !strncmp(func, g, n - 1))
-				return 1;
-		} else if (!strncmp(func, g, n)) {
-			return 1;
-		}
-	}
-	return 0;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	if (!md)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	int g = cs_rules_frame_generic(ctx->rules, func, strlen(func), md);
+	pcre2_match_data_free(md);
+	return g;
 }
 
 /* Optimal string alignment distance between two sequences of strings. */
@@ -182,9 +130,11 @@ CS_EXPORT double crashsig_frames_distance(const char *const *a, size_t na,
 	return (double)osa(a, na, b, nb) / (double)m;
 }
 
-/* Split a key into at most max frames, generic ones dropped. */
+/* Split a key into at most max frames, generic ones (by the rules, which
+ * may be NULL: none) dropped. */
 static size_t split_key(const char *key, char *buf, size_t buflen, const char **out,
-			size_t max, const char **kind, const char **tkind)
+			size_t max, const char **kind, const char **tkind,
+			const cs_rules *rules, pcre2_match_data *md)
 {
 	size_t n = 0, len = strlen(key);
 	*kind = "";
@@ -209,7 +159,7 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 			*kind = p; /* the stack's kind marker, not a frame */
 		else if (*p == '#')
 			*tkind = p; /* the title's kind */
-		else if (!crashsig_frame_is_generic(p))
+		else if (!rules || !cs_rules_frame_generic(rules, p, (size_t)(e - p), md))
 			out[n++] = p;
 		if (last)
 			break;
@@ -218,16 +168,22 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 	return n;
 }
 
-int cs_sig_prepare(cs_sig *out, const char *key)
+int cs_sig_prepare(cs_sig *out, const char *key, const cs_rules *rules)
 {
 	memset(out, 0, sizeof(*out));
 	if (!key)
 		return 0;
-	out->buf = malloc(strlen(key) + 1);
-	if (!out->buf)
+	pcre2_match_data *md = NULL;
+	if (rules && !(md = pcre2_match_data_create(1, NULL)))
 		return CRASHSIG_ENOMEM;
+	out->buf = malloc(strlen(key) + 1);
+	if (!out->buf) {
+		pcre2_match_data_free(md);
+		return CRASHSIG_ENOMEM;
+	}
 	out->n = split_key(key, out->buf, strlen(key) + 1, out->f, CS_SIG_MAX, &out->kind,
-			   &out->tkind);
+			   &out->tkind, rules, md);
+	pcre2_match_data_free(md);
 	return 0;
 }
 
@@ -258,14 +214,16 @@ double cs_sig_distance(const cs_sig *a, const cs_sig *b)
 	return crashsig_frames_distance(a->f, a->n, b->f, b->n);
 }
 
-CS_EXPORT double crashsig_signature_distance(const char *key_a, const char *key_b)
+CS_EXPORT double crashsig_signature_distance(crashsig_ctx *ctx, const char *key_a,
+					     const char *key_b)
 {
 	if (!key_a || !key_b)
 		return 1.0;
+	const cs_rules *rules = ctx ? ctx->rules : NULL;
 	cs_sig a, b;
-	if (cs_sig_prepare(&a, key_a))
+	if (cs_sig_prepare(&a, key_a, rules))
 		return 1.0;
-	if (cs_sig_prepare(&b, key_b)) {
+	if (cs_sig_prepare(&b, key_b, rules)) {
 		cs_sig_release(&a);
 		return 1.0;
 	}

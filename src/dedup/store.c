@@ -43,6 +43,9 @@
  */
 #include "dedup/dedup_int.h"
 
+#include "base/ctx.h"
+#include "classify/rules.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +199,10 @@ struct crashsig_store {
 	/* title list -> bug */
 	cache_ent *cache;
 	size_t cache_cap, cache_len;
+	/* the rules whose `generic` table similarity uses: those of
+	 * opts.ctx (borrowed), else the built-in ones, loaded on first use
+	 * (owned) */
+	cs_rules *own_rules;
 	/* signatures of open bugs (for similarity) */
 	sig_ent *sigs;
 	size_t nsigs, sigs_cap;
@@ -590,10 +597,15 @@ CS_EXPORT int crashsig_store_open(crashsig_store **out, const char *url,
 	*out = s;
 	s->gen = -1;
 	crashsig_store_options def = CRASHSIG_STORE_OPTIONS_INIT;
-	if (opts && opts->version != CRASHSIG_STORE_OPTIONS_VERSION)
+	if (opts && (opts->version < 1 || opts->version > CRASHSIG_STORE_OPTIONS_VERSION))
 		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown store options version %u",
 				opts->version);
-	s->opts = opts ? *opts : def;
+	s->opts = def;
+	if (opts && opts->version == 1) /* the fields before ctx */
+		memcpy(&s->opts, opts, offsetof(crashsig_store_options, ctx));
+	else if (opts)
+		s->opts = *opts;
+	s->opts.version = CRASHSIG_STORE_OPTIONS_VERSION;
 	if (s->opts.similarity_threshold <= 0)
 		s->opts.similarity_threshold = CRASHSIG_SIMILARITY_THRESHOLD;
 	if (!url || !*url)
@@ -623,6 +635,7 @@ CS_EXPORT void crashsig_store_free(crashsig_store *s)
 	free(s->rows);
 	cs_db_close(s->db);
 	cache_clear(s);
+	cs_rules_free(s->own_rules);
 	free(s->pend);
 	free(s);
 }
@@ -865,12 +878,32 @@ static int add_title(crashsig_store *s, int64_t bug, int kind, const char *title
 
 /* ---------------- similarity ---------------- */
 
+/* The rules whose `generic` table similarity uses (see own_rules). */
+static int sim_rules(crashsig_store *s, const cs_rules **out)
+{
+	*out = NULL;
+	if (s->opts.ctx && s->opts.ctx->rules) {
+		*out = s->opts.ctx->rules;
+		return 0;
+	}
+	if (!s->own_rules) {
+		int rc = cs_rules_load_builtin(&s->own_rules, &s->err);
+		if (rc)
+			return rc;
+	}
+	*out = s->own_rules;
+	return 0;
+}
+
 static int load_sigs(crashsig_store *s)
 {
 	if (s->sigs_loaded)
 		return 0;
+	const cs_rules *rules;
+	int rc = sim_rules(s, &rules);
+	if (rc)
+		return rc;
 	cs_stmt *q = s->q[Q_SIGS];
-	int rc;
 	while ((rc = cs_stmt_step(q)) == 1) {
 		if (cs_reserve((void **)&s->sigs, &s->sigs_cap, s->nsigs + 1,
 			       sizeof(*s->sigs))) {
@@ -879,7 +912,7 @@ static int load_sigs(crashsig_store *s)
 		}
 		const char *sig = cs_stmt_text(q, 1, NULL);
 		s->sigs[s->nsigs].id = cs_stmt_int(q, 0);
-		if (cs_sig_prepare(&s->sigs[s->nsigs].sig, sig ? sig : "")) {
+		if (cs_sig_prepare(&s->sigs[s->nsigs].sig, sig ? sig : "", rules)) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
@@ -899,7 +932,8 @@ static void sigs_add(crashsig_store *s, int64_t id, const char *sig)
 		return;
 	if (cs_reserve((void **)&s->sigs, &s->sigs_cap, s->nsigs + 1, sizeof(*s->sigs)))
 		return;
-	if (cs_sig_prepare(&s->sigs[s->nsigs].sig, sig))
+	const cs_rules *rules;
+	if (sim_rules(s, &rules) || cs_sig_prepare(&s->sigs[s->nsigs].sig, sig, rules))
 		return;
 	s->sigs[s->nsigs++].id = id;
 }
@@ -911,10 +945,14 @@ static int most_similar(crashsig_store *s, const char *sig, int64_t *id, double 
 	*dist = 1.0;
 	if (!sig || !*sig)
 		return 0;
-	if (load_sigs(s))
-		return CRASHSIG_EDB;
+	int rc = load_sigs(s);
+	if (rc)
+		return rc;
+	const cs_rules *rules;
+	if ((rc = sim_rules(s, &rules)))
+		return rc;
 	cs_sig me;
-	if (cs_sig_prepare(&me, sig))
+	if (cs_sig_prepare(&me, sig, rules))
 		return cs_error(&s->err, CRASHSIG_ENOMEM, "out of memory");
 	for (size_t i = 0; i < s->nsigs; i++) {
 		double d = cs_sig_distance(&me, &s->sigs[i].sig);

@@ -419,14 +419,32 @@ int tool_cmd_dedup(int argc, char **argv)
 	int nfiles = argc - optind;
 	int read_stdin = !nfiles && !o.list && !nmarks;
 
+	run R = {0};
+	if (nfiles || read_stdin) {
+		/* The context parses, and its rules give the store the generic
+		 * frames of similarity. */
+		crashsig_options copts = CRASHSIG_OPTIONS_INIT;
+		copts.rules_dir = o.rules;
+		char err[512];
+		R.bufsz = 1 << 20;
+		R.buf = malloc(R.bufsz);
+		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
+			fprintf(stderr, "crashsig dedup: %s\n", R.buf ? err : "out of memory");
+			free(R.buf);
+			return 2;
+		}
+	}
 	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
 	so.flags = o.merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0;
 	so.similarity_threshold = o.threshold;
 	so.batch = o.batch;
+	so.ctx = R.ctx;
 	crashsig_store *store = NULL;
 	if (crashsig_store_open(&store, o.db, &so)) {
 		fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
 		crashsig_store_free(store);
+		crashsig_ctx_free(R.ctx);
+		free(R.buf);
 		return 2;
 	}
 	int status = 0;
@@ -437,20 +455,8 @@ int tool_cmd_dedup(int argc, char **argv)
 			status = 2;
 		}
 	}
-	run R = {0};
 	if (nfiles || read_stdin) {
-		crashsig_options copts = CRASHSIG_OPTIONS_INIT;
-		copts.rules_dir = o.rules;
-		char err[512];
 		R.store = store;
-		R.bufsz = 1 << 20;
-		R.buf = malloc(R.bufsz);
-		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			fprintf(stderr, "crashsig dedup: %s\n", R.buf ? err : "out of memory");
-			free(R.buf);
-			crashsig_store_free(store);
-			return 2;
-		}
 		if (read_stdin) {
 			if (add_path(&R, "-"))
 				status = 2;
@@ -464,14 +470,16 @@ int tool_cmd_dedup(int argc, char **argv)
 			fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
 			status = 2;
 		}
-		crashsig_ctx_free(R.ctx);
-		free(R.buf);
 	}
 	crashsig_bug **bugs = NULL;
 	size_t nbugs = 0;
-	if (crashsig_store_list(store, &bugs, &nbugs)) {
+	int lrc = crashsig_store_list(store, &bugs, &nbugs);
+	if (lrc)
 		fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
+	if (lrc) {
 		crashsig_store_free(store);
+		crashsig_ctx_free(R.ctx);
+		free(R.buf);
 		return 2;
 	}
 	if (!o.json && nbugs)
@@ -486,7 +494,9 @@ int tool_cmd_dedup(int argc, char **argv)
 			status = 2;
 	}
 	crashsig_bugs_free(bugs, nbugs);
-	crashsig_store_free(store);
+	crashsig_store_free(store); /* before the context it borrows */
+	crashsig_ctx_free(R.ctx);
+	free(R.buf);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "crashsig dedup: write error: %s\n", strerror(errno));
 		return 2;

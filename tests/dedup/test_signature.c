@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -77,29 +78,98 @@ static void test_distance(void **st)
 	assert_true(crashsig_frames_distance(a, 6, c, 6) < 0.17);
 	assert_true(crashsig_frames_distance(a, 0, b, 0) == 1.0);
 	/* generic frames never make two stacks similar */
-	assert_true(crashsig_signature_distance("kfree __list_del_entry_valid mutex_lock",
+	assert_true(crashsig_signature_distance(ctx, "kfree __list_del_entry_valid mutex_lock",
 						"kfree __list_del_entry_valid mutex_lock") == 1.0);
-	assert_true(crashsig_signature_distance("kfree foo_bar foo_baz foo_qux",
+	assert_true(crashsig_signature_distance(ctx, "kfree foo_bar foo_baz foo_qux",
 						"kmalloc foo_bar foo_baz foo_qux") == 0.0);
 	/* a different faulting function under the same callers: not similar */
-	assert_true(crashsig_signature_distance("#WARNING a caller1 caller2 caller3",
+	assert_true(crashsig_signature_distance(ctx, "#WARNING a caller1 caller2 caller3",
 						"#WARNING b caller1 caller2 caller3") == 1.0);
 	/* one call deeper, same kind of crash: an inlined function */
-	double d = crashsig_signature_distance("#WARNING inl outer c1 c2 c3",
+	double d = crashsig_signature_distance(ctx, "#WARNING inl outer c1 c2 c3",
 					       "#WARNING outer c1 c2 c3");
 	assert_true(d > 0.19 && d < 0.21);
 	/* ... but not across kinds */
-	assert_true(crashsig_signature_distance("#WARNING inl outer c1 c2 c3",
+	assert_true(crashsig_signature_distance(ctx, "#WARNING inl outer c1 c2 c3",
 						"#KASAN:_use-after-free_Read outer c1 c2 c3") == 1.0);
 	/* a hang and a fault, a leak and a fault: not comparable */
-	assert_true(crashsig_signature_distance("@hang #INFO:_task_hung f g h",
+	assert_true(crashsig_signature_distance(ctx, "@hang #INFO:_task_hung f g h",
 						"#INFO:_task_hung f g h") == 1.0);
-	assert_true(crashsig_signature_distance("@alloc #memory_leak f g h", "@alloc #memory_leak f g h") == 0.0);
-	assert_true(crashsig_frame_is_generic("__list_del_entry_valid"));
-	assert_true(crashsig_frame_is_generic("kmem_cache_alloc"));
-	assert_true(crashsig_frame_is_generic("kthread"));
-	assert_false(crashsig_frame_is_generic("kthread_worker_fn_for_foo"));
-	assert_false(crashsig_frame_is_generic("xsk_poll"));
+	assert_true(crashsig_signature_distance(ctx, "@alloc #memory_leak f g h", "@alloc #memory_leak f g h") == 0.0);
+	assert_true(crashsig_frame_is_generic(ctx, "__list_del_entry_valid"));
+	assert_true(crashsig_frame_is_generic(ctx, "kmem_cache_alloc"));
+	assert_true(crashsig_frame_is_generic(ctx, "kthread"));
+	assert_false(crashsig_frame_is_generic(ctx, "kthread_worker_fn_for_foo"));
+	assert_false(crashsig_frame_is_generic(ctx, "xsk_poll"));
+	/* whole names ('$') against prefixes */
+	assert_true(crashsig_frame_is_generic(ctx, "__warn"));
+	assert_false(crashsig_frame_is_generic(ctx, "__warn_foo"));
+	assert_true(crashsig_frame_is_generic(ctx, "__warn_printk"));
+	assert_true(crashsig_frame_is_generic(ctx, ""));
+	assert_int_equal(crashsig_frame_is_generic(NULL, "kfree"), CRASHSIG_EINVAL);
+	/* without rules nothing is generic: the table decides */
+	assert_true(crashsig_signature_distance(NULL, "kfree __list_del_entry_valid mutex_lock",
+						"kfree __list_del_entry_valid mutex_lock") == 0.0);
+}
+
+/* Generic frames are data: the `generic` table of the rules in use. */
+static void test_generic_from_rules(void **st)
+{
+	(void)st;
+	char dir[4096], path[4200];
+	snprintf(dir, sizeof(dir), "%s/rules-generic", tmp);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/90-test.rules", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# a table of our own\ngeneric ^foo_\ngeneric ^bar$\n", f);
+	assert_int_equal(fclose(f), 0);
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.rules_dir = dir;
+	crashsig_ctx *c2;
+	char err[256];
+	assert_int_equal(crashsig_ctx_new(&c2, &o, err, sizeof(err)), 0);
+	assert_true(crashsig_frame_is_generic(c2, "foo_helper"));
+	assert_true(crashsig_frame_is_generic(c2, "bar"));
+	assert_false(crashsig_frame_is_generic(c2, "barx"));
+	assert_false(crashsig_frame_is_generic(c2, "kfree")); /* not in this table */
+	assert_true(crashsig_signature_distance(c2, "foo_a foo_b x", "foo_a foo_b x") == 1.0);
+	assert_true(crashsig_signature_distance(c2, "kfree kmalloc x", "kfree kmalloc x") == 0.0);
+	/* a store given this context compares by its table */
+	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
+	so.ctx = c2;
+	char url[4200];
+	snprintf(url, sizeof(url), "sqlite:%s/generic.db", tmp);
+	crashsig_store *s;
+	assert_int_equal(crashsig_store_open(&s, url, &so), 0);
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	crashsig_add_result r1, r2, r3;
+	c.title = "WARNING in kfree";
+	c.signature = "#WARNING kfree kmalloc kvfree";
+	assert_int_equal(crashsig_store_add(s, &c, &r1), 0);
+	c.title = "WARNING in kfree2";
+	c.signature = "#WARNING kfree kmalloc kvfree";
+	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
+	/* the built-in table would leave nothing to compare */
+	assert_int_equal(r2.similar_to, r1.bug_id);
+	c.title = "WARNING in foo_a";
+	c.signature = "#WARNING foo_a foo_b baz";
+	assert_int_equal(crashsig_store_add(s, &c, &r3), 0);
+	c.title = "WARNING in foo_a2";
+	assert_int_equal(crashsig_store_add(s, &c, &r3), 0);
+	assert_int_equal(r3.similar_to, 0);
+	crashsig_store_free(s);
+	/* a store without a context uses the built-in rules */
+	snprintf(url, sizeof(url), "sqlite:%s/generic2.db", tmp);
+	assert_int_equal(crashsig_store_open(&s, url, NULL), 0);
+	c.title = "WARNING in kfree";
+	c.signature = "#WARNING kfree kmalloc kvfree";
+	assert_int_equal(crashsig_store_add(s, &c, &r1), 0);
+	c.title = "WARNING in kfree2";
+	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
+	assert_int_equal(r2.similar_to, 0);
+	crashsig_store_free(s);
+	crashsig_ctx_free(c2);
 }
 
 /* The same crash from different boots (other KASLR offsets, oops=panic) and
@@ -233,6 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_generic_from_rules),
 		cmocka_unit_test(test_independent_of_boot),
 		cmocka_unit_test(test_independent_of_symbolization),
 		cmocka_unit_test(test_no_stack_kinds),
