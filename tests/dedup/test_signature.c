@@ -169,6 +169,19 @@ static void test_generic_from_rules(void **st)
 	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
 	assert_int_equal(r2.similar_to, 0);
 	crashsig_store_free(s);
+	/* version 1 options have no ctx: it is not read */
+	so.version = 1;
+	snprintf(url, sizeof(url), "sqlite:%s/generic3.db", tmp);
+	assert_int_equal(crashsig_store_open(&s, url, &so), 0);
+	c.title = "WARNING in kfree";
+	assert_int_equal(crashsig_store_add(s, &c, &r1), 0);
+	c.title = "WARNING in kfree2";
+	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
+	assert_int_equal(r2.similar_to, 0);
+	crashsig_store_free(s);
+	so.version = 3;
+	assert_int_equal(crashsig_store_open(&s, url, &so), CRASHSIG_EINVAL);
+	crashsig_store_free(s);
 	crashsig_ctx_free(c2);
 }
 
