@@ -301,7 +301,7 @@ static void mod_free(struct mod *m)
 	for (size_t i = 0; i < m->cucap; i++) {
 		free(m->cus[i].r);
 		lines_free(&m->cus[i].lines);
-		abbrevs_free(m->cus[i].ab);
+		own_walk_free(&m->cus[i]);
 	}
 	free(m->cus);
 	free(m->syms);

@@ -228,7 +228,7 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 	int r = own_walk(m, &own, cu, UINT64_MAX, &out);
 	if (r == -2) {
 		free(own.r);
-		abbrevs_free(own.ab);
+		own_walk_free(&own);
 		free(ref.r);
 		return;
 	}
@@ -255,12 +255,12 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 		assert_int_equal(own_walk(m, &one, cu, pc, &out), 1);
 		assert_int_equal(dwarf_dieoffset(&out), dwarf_dieoffset(&ref.r[first].die));
 		free(one.r);
-		abbrevs_free(one.ab);
+		own_walk_free(&one);
 	}
 	free(a);
 	free(b);
 	free(own.r);
-	abbrevs_free(own.ab);
+	own_walk_free(&own);
 	free(ref.r);
 }
 
