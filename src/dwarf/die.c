@@ -113,6 +113,7 @@ void dwr_abbrevs_fini(dwr_abbrevs *t)
 		return;
 	free(t->by_code);
 	free(t->attr);
+	free(t->implicit);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -146,6 +147,7 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 		memset(t->by_code, 0, t->ncodes * sizeof(*t->by_code));
 	t->ncodes = 0;
 	t->nattr = 0;
+	t->nimplicit = 0;
 	if (!sec->d || off >= sec->n)
 		return DWR_UNSUPPORTED;
 	dwr_cur c = {sec->d + off, sec->d + sec->n, 0};
@@ -174,7 +176,10 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 		if (e->known)
 			return DWR_UNSUPPORTED; /* duplicate code */
 		e->known = 1;
-		e->tag = (uint32_t)dwr_uleb(&c);
+		uint64_t tag = dwr_uleb(&c);
+		if (tag > UINT16_MAX)
+			return DWR_UNSUPPORTED;
+		e->tag = (uint16_t)tag;
 		e->children = (uint8_t)dwr_fixed(&c, 1);
 		e->first = (uint32_t)t->nattr;
 		uint32_t fixed = 0; /* > 0xffff: variable */
@@ -184,9 +189,21 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 				return DWR_UNSUPPORTED;
 			if (name == 0 && form == 0)
 				break;
-			if (name > UINT32_MAX || form > UINT32_MAX)
+			if (name > UINT16_MAX || form > UINT16_MAX)
 				return DWR_UNSUPPORTED;
-			int64_t imp = form == DW_FORM_implicit_const ? dwr_sleb(&c) : 0;
+			uint32_t imp = 0;
+			if (form == DW_FORM_implicit_const) {
+				if (t->nimplicit == t->capimplicit) {
+					size_t ni = t->capimplicit ? t->capimplicit * 2 : 16;
+					int64_t *v = realloc(t->implicit, ni * sizeof(*v));
+					if (!v)
+						return CRASHSIG_ENOMEM;
+					t->implicit = v;
+					t->capimplicit = ni;
+				}
+				imp = (uint32_t)t->nimplicit;
+				t->implicit[t->nimplicit++] = dwr_sleb(&c);
+			}
 			if (t->nattr == t->capattr) {
 				size_t na = t->capattr ? t->capattr * 2 : 256;
 				dwr_attrspec *a = realloc(t->attr, na * sizeof(*a));
@@ -196,9 +213,9 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 				t->capattr = na;
 			}
 			dwr_attrspec *a = &t->attr[t->nattr++];
-			a->name = (uint32_t)name;
-			a->form = (uint32_t)form;
-			a->implicit = imp;
+			a->name = (uint16_t)name;
+			a->form = (uint16_t)form;
+			a->imp = imp;
 			if (e->nattr == UINT16_MAX)
 				return DWR_UNSUPPORTED;
 			e->nattr++;
@@ -207,10 +224,10 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 				e->has_pc = 1;
 			} else if (name == DW_AT_sibling) {
 				e->has_sibling = 1;
-				if (fixed < DWR_VARIABLE &&
+				if (fixed <= UINT8_MAX &&
 				    (form == DW_FORM_ref1 || form == DW_FORM_ref2 ||
 				     form == DW_FORM_ref4 || form == DW_FORM_ref8)) {
-					e->sib_at = (uint16_t)fixed;
+					e->sib_at = (uint8_t)fixed;
 					e->sib_size = (uint8_t)size;
 				}
 			}
@@ -218,6 +235,9 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 			if (fixed > DWR_VARIABLE)
 				fixed = DWR_VARIABLE;
 		}
+		/* a sibling it cannot find at a fixed place: the slow path */
+		if (e->has_sibling && !e->sib_size)
+			fixed = DWR_VARIABLE;
 		e->fixed = (uint16_t)fixed;
 		if (fixed == DWR_VARIABLE)
 			e->sib_size = 0;
@@ -239,6 +259,11 @@ enum {
 	FV_LINE_STRP, /* *raw: .debug_line_str offset */
 	FV_STRING,    /* *str: in .debug_info */
 };
+
+static inline int64_t implicit_of(const dwr_abbrevs *t, const dwr_attrspec *a)
+{
+	return a->form == DW_FORM_implicit_const ? t->implicit[a->imp] : 0;
+}
 
 /* Read (or skip) one attribute value of the given form: FV_*, or -1 for a
  * form this reader does not know or a value past the end of the unit. */
@@ -324,7 +349,7 @@ static inline int attrs_skip(const dwr_iter *it, dwr_cur *c, const dwr_abbrev *e
 	for (uint32_t i = 0; i < e->nattr; i++) {
 		uint64_t raw = 0;
 		const char *str;
-		int k = form_read(c, &it->u, a[i].form, a[i].implicit, &raw, &str);
+		int k = form_read(c, &it->u, a[i].form, implicit_of(&it->ab, &a[i]), &raw, &str);
 		if (k < 0)
 			return -1;
 		if (k == FV_REF && a[i].name == DW_AT_sibling && raw)
@@ -496,7 +521,7 @@ int dwr_iter_attrs(dwr_iter *it, dwr_attr_fn fn, void *arg)
 	for (uint32_t i = 0; i < e->nattr; i++) {
 		uint64_t raw = 0;
 		const char *str = NULL;
-		int k = form_read(&c, &it->u, a[i].form, a[i].implicit, &raw, &str);
+		int k = form_read(&c, &it->u, a[i].form, implicit_of(&it->ab, &a[i]), &raw, &str);
 		dwr_val v = {raw, NULL, 0, 1};
 		switch (k) {
 		case FV_NONE: v.u = 0; v.known = 0; break;

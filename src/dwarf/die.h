@@ -60,28 +60,29 @@ typedef struct dwr_unit {
  * outside .debug_abbrev). */
 int dwr_unit_read(const dwr_sections *s, uint64_t off, dwr_unit *u);
 
-/* One attribute specification of an abbreviation. */
+/* One attribute specification of an abbreviation (8 bytes: a symbolizer
+ * keeps the table of every unit it is walking). */
 typedef struct dwr_attrspec {
-	uint32_t name, form;
-	int64_t implicit; /* DW_FORM_implicit_const's value */
+	uint16_t name, form; /* larger ones: DWR_UNSUPPORTED */
+	uint32_t imp;        /* DW_FORM_implicit_const: the value is implicit[imp] */
 } dwr_attrspec;
 
-/* One abbreviation. */
+/* One abbreviation (16 bytes). */
 #define DWR_VARIABLE 0xffff
 typedef struct dwr_abbrev {
-	uint32_t tag;
+	uint16_t tag;
 	uint8_t known;       /* the code is defined */
 	uint8_t children;    /* DW_CHILDREN_yes */
 	uint8_t has_pc;      /* has DW_AT_low_pc or DW_AT_ranges (code) */
 	uint8_t has_sibling; /* has DW_AT_sibling */
+	/* For skipping: fixed is the size of all its attribute values when
+	 * every form has a fixed size in the unit, else DWR_VARIABLE; then
+	 * DW_AT_sibling's value is sib_size bytes at sib_at among them
+	 * (sib_size 0: none, or not a unit-relative reference of fixed size
+	 * in the first 255 bytes). */
+	uint8_t sib_size, sib_at;
 	uint32_t first;      /* its attributes: attr[first .. first+nattr) */
-	uint16_t nattr;
-	/* For skipping: the size of all its attribute values when every form
-	 * has a fixed size in the unit, else DWR_VARIABLE; then the offset
-	 * and size of DW_AT_sibling's value among them (sib_size 0: none,
-	 * or not a unit-relative reference of fixed size). */
-	uint16_t fixed, sib_at;
-	uint8_t sib_size;
+	uint16_t nattr, fixed;
 } dwr_abbrev;
 
 /* The abbreviation table of a unit, indexed by code (codes are small and
@@ -91,6 +92,8 @@ typedef struct dwr_abbrevs {
 	size_t ncodes, capcodes;
 	dwr_attrspec *attr; /* owned */
 	size_t nattr, capattr;
+	int64_t *implicit; /* owned: DW_FORM_implicit_const values */
+	size_t nimplicit, capimplicit;
 } dwr_abbrevs;
 
 /* Parse the table at off of sec into t (its arrays are reused), for unit u

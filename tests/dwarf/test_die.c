@@ -173,7 +173,7 @@ static void abbrevs_vs_libdw(const dwr_sections *sec, const dwr_unit *u, Dwarf_D
 			assert_int_equal(s->name, name);
 			assert_int_equal(s->form, form);
 			if (form == DW_FORM_implicit_const)
-				assert_true(s->implicit == data);
+				assert_true(t.implicit[s->imp] == data);
 			pc |= name == DW_AT_low_pc || name == DW_AT_ranges;
 			sib |= name == DW_AT_sibling;
 		}

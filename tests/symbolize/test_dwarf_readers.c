@@ -1,5 +1,5 @@
-/* The two fast DWARF readers of src/symbolize/ (line_table.c, die_walk.c)
- * against libdw: end to end (every lookup the same with
+/* The fast DWARF paths of src/symbolize/ (line_table.c, die_walk.c, on the
+ * shared reader of src/dwarf/, itself tested in tests/dwarf/) against libdw: end to end (every lookup the same with
  * CRASHSIG_SYMBOLIZE_LIBDW_ONLY) and each reader directly, over the
  * fixtures and, when installed, Debian's vmlinux (skipped visibly without
  * it). */
@@ -202,7 +202,7 @@ static struct fr3 *fr3_of(const struct cu_funcs *c)
 	return r;
 }
 
-/* The fast top-level DIE walker (die_walk.c) against dwarf_child /
+/* The fast top-level DIE walk (die_walk.c) against dwarf_child /
  * dwarf_siblingof: the same subprogram ranges (with the same DIEs) over
  * the whole CU, and the same function found for an address, or it declines
  * (-2) and libdw is used. */
