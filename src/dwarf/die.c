@@ -180,7 +180,7 @@ int dwr_abbrevs_load(dwr_abbrevs *t, const dwr_sec *sec, uint64_t off, const dwr
 		if (tag > UINT16_MAX)
 			return DWR_UNSUPPORTED;
 		e->tag = (uint16_t)tag;
-		e->children = (uint8_t)dwr_fixed(&c, 1);
+		e->children = dwr_fixed(&c, 1) == DW_CHILDREN_yes; /* as libdw reads it */
 		e->first = (uint32_t)t->nattr;
 		uint32_t fixed = 0; /* > 0xffff: variable */
 		for (;;) {

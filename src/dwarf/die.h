@@ -115,7 +115,8 @@ typedef struct dwr_val {
 			* supplementary and alternate-file forms) */
 } dwr_val;
 
-/* Called for each attribute of a DIE; a non-zero return stops
+/* Called for each attribute of a DIE (form as the abbreviation gives it:
+ * DW_FORM_indirect for an indirect one); a non-zero return stops
  * dwr_iter_attrs, which returns it. */
 typedef int (*dwr_attr_fn)(void *arg, uint32_t name, uint32_t form, const dwr_val *v);
 
