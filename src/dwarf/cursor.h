@@ -26,6 +26,8 @@ typedef struct dwr_sec {
 
 static inline uint64_t dwr_uleb(dwr_cur *c)
 {
+	if (c->p < c->end && !(*c->p & 0x80)) /* one byte: codes, names, forms */
+		return *c->p++;
 	uint64_t v = 0;
 	unsigned sh = 0;
 	while (c->p < c->end) {
