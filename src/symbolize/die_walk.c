@@ -34,6 +34,7 @@ static int walk_start(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie)
 	    (u.unit_type != DW_UT_compile && u.unit_type != DW_UT_partial) ||
 	    u.die_off != die_off)
 		return -2;
+	own_walk_free(c); /* a start that failed before */
 	c->walk = malloc(sizeof(*c->walk));
 	if (!c->walk)
 		return CRASHSIG_ENOMEM;
