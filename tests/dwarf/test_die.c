@@ -619,6 +619,7 @@ static void test_handmade(void **state)
 	assert_int_equal(dwr_iter_next(&it, &d), 1);
 	assert_int_equal(d.ab->tag, DW_TAG_variable);
 	assert_int_equal(dwr_iter_next(&it, &d), DWR_UNSUPPORTED);
+	dwr_iter_fini(&it);
 	open_unit(&u, &s, &it);
 	assert_int_equal(dwr_iter_next(&it, &d), 1);
 	g.n = 0;
