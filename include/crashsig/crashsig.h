@@ -189,6 +189,33 @@ int crashsig_parse_buffer(crashsig_ctx *ctx, const void *data, size_t len,
 			  crashsig_report ***out, size_t *count);
 void crashsig_reports_free(crashsig_report **reports, size_t count);
 
+/* ------------------------------------------------------------------ */
+/* Compressed input                                                    */
+/* ------------------------------------------------------------------ */
+
+/* The parser (crashsig_parser_feed) recognises gzip, xz and zstd input by
+ * its first bytes and decompresses it as it streams; report offsets are
+ * then offsets in the decompressed text. The same machinery is available to
+ * callers that need a whole decompressed buffer (for example to hand it to
+ * crashsig_symbolizer_report or crashsig_decoder_decode). */
+typedef struct crashsig_decompressor crashsig_decompressor;
+
+/* Receives output; a non-zero return stops the feed and is returned. */
+typedef int (*crashsig_write_fn)(void *arg, const void *data, size_t len);
+
+int crashsig_decompressor_new(crashsig_decompressor **out, crashsig_ctx *ctx);
+/* Feed input (compressed or not: plain text passes through unchanged);
+ * decompressed bytes are passed to fn as they are produced. Errors
+ * (CRASHSIG_EFORMAT for corrupt data) are recorded on ctx. */
+int crashsig_decompressor_feed(crashsig_decompressor *d, const void *data,
+			       size_t len, crashsig_write_fn fn, void *arg);
+/* End of input: CRASHSIG_EFORMAT when a compressed stream is truncated. */
+int crashsig_decompressor_finish(crashsig_decompressor *d, crashsig_write_fn fn,
+				 void *arg);
+/* "gzip", "xz", "zstd", "plain", or NULL before enough input was seen. */
+const char *crashsig_decompressor_format(const crashsig_decompressor *d);
+void crashsig_decompressor_free(crashsig_decompressor *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -400,6 +400,8 @@ CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t 
 	if (p->err)
 		return p->err;
 	int rc = cs_splitter_feed(&p->split, data, len);
+	if (rc && cs_splitter_error(&p->split))
+		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
 	if (rc)
 		p->err = rc;
 	return rc;
@@ -412,6 +414,8 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 	if (p->err)
 		return p->err;
 	int rc = cs_splitter_finish(&p->split);
+	if (rc && cs_splitter_error(&p->split))
+		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
 	if (!rc)
 		rc = close_block(p);
 	release_pending(p, (size_t)-1);

@@ -56,6 +56,80 @@ static int is_month(const char *s, size_t len)
 	return 0;
 }
 
+/* dmesg -T / --ctime: "[Tue Dec  1 15:39:35 2026]" (util-linux dmesg,
+ * ctime-like). Returns its length or 0. */
+static size_t ctime_len(const char *s, size_t len)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	if (len < 26 || s[0] != '[' || s[4] != ' ' || !is_month(s + 5, len - 5))
+		return 0;
+	int day = 0;
+	for (int d = 0; d < 7; d++)
+		if (memcmp(s + 1, days + 3 * d, 3) == 0)
+			day = 1;
+	if (!day)
+		return 0;
+	size_t lim = len < 40 ? len : 40;
+	for (size_t i = 9; i < lim; i++) {
+		if (s[i] == ']')
+			return i + 1;
+		if (!cs_isdigit((unsigned char)s[i]) && s[i] != ' ' && s[i] != ':')
+			return 0;
+	}
+	return 0;
+}
+
+/* /dev/kmsg record (Documentation/ABI/testing/dev-kmsg), also netconsole's
+ * extended format: "PRI,SEQ,USEC,FLAGS[,caller=T1][,...];TEXT". Returns the
+ * header length (through ';') or 0; copies the caller id. */
+static size_t kmsg_len(const char *s, size_t len, char *id, size_t idlen)
+{
+	size_t i = 0;
+	for (int field = 0; field < 3; field++) {
+		size_t d = i;
+		while (i < len && cs_isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d || i - d > 20 || i >= len || s[i] != ',')
+			return 0;
+		i++;
+	}
+	/* flags: '-' or 'c' (continuation, older kernels) */
+	if (i >= len || (s[i] != '-' && s[i] != 'c' && s[i] != '+'))
+		return 0;
+	i++;
+	size_t lim = len < i + 200 ? len : i + 200;
+	size_t fields = i;
+	while (i < lim && s[i] != ';')
+		i++;
+	if (i >= lim)
+		return 0;
+	for (size_t k = fields; k + 8 < i; k++) {
+		if (s[k] == ',' && memcmp(s + k + 1, "caller=", 7) == 0) {
+			size_t st = k + 8, e = st;
+			while (e < i && s[e] != ',')
+				e++;
+			if (e - st && e - st < idlen) {
+				memcpy(id, s + st, e - st);
+				id[e - st] = 0;
+			}
+		}
+	}
+	return i + 1;
+}
+
+/* journalctl -o short-monotonic: "[    2.701028] host kernel: " after the
+ * timestamp. Returns the length of "host kernel: " or 0. */
+static size_t journal_host_len(const char *s, size_t len)
+{
+	size_t lim = len < 80 ? len : 80;
+	size_t i = 0;
+	while (i < lim && s[i] != ' ' && s[i] != ':' && s[i] != '[')
+		i++;
+	if (!i || i + 9 > len || memcmp(s + i, " kernel: ", 9) != 0)
+		return 0;
+	return i + 9;
+}
+
 /* Syslog ("Mar  3 10:00:01 host kernel: ") or ISO journal
  * ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
 static size_t syslog_len(const char *s, size_t len)
@@ -105,6 +179,60 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		len = n;
 	}
 	size_t i = syslog_len(raw, len);
+	int kmsg = 0;
+	if (!i && len && cs_isdigit((unsigned char)raw[0])) {
+		i = kmsg_len(raw, len, out->caller, sizeof(out->caller));
+		kmsg = i != 0;
+		out->has_ts = kmsg;
+		/* /dev/kmsg escapes control bytes and '\\' as \xNN. */
+		if (kmsg && memmem(raw + i, len - i, "\\x", 2)) {
+			char *d = raw == scratch->data ? scratch->data : NULL;
+			if (!d) {
+				cs_buf_clear(scratch);
+				if (cs_buf_reserve(scratch, len))
+					return CRASHSIG_ENOMEM;
+				d = scratch->data;
+			}
+			size_t n = 0;
+			for (size_t k = i; k < len; k++) {
+				int h1, h2;
+				if (raw[k] == '\\' && k + 3 < len && raw[k + 1] == 'x' &&
+				    (h1 = cs_hexval((unsigned char)raw[k + 2])) >= 0 &&
+				    (h2 = cs_hexval((unsigned char)raw[k + 3])) >= 0) {
+					char c = (char)(h1 * 16 + h2);
+					k += 3;
+					if (c == '\r' || c == 0)
+						continue;
+					d[n++] = c == '\n' || c == '\t' ? ' ' : c;
+				} else {
+					d[n++] = raw[k];
+				}
+			}
+			d[n] = 0;
+			scratch->len = n;
+			out->text = d;
+			out->len = n;
+			return 0;
+		}
+		if (kmsg) {
+			out->text = raw + i;
+			out->len = len - i;
+			return 0;
+		}
+	}
+	if (!i) {
+		size_t c = ctime_len(raw, len);
+		if (c) {
+			/* The wall-clock stamp stands where the timestamp was. */
+			out->has_ts = 1;
+			i = c;
+			if (i < len && raw[i] == ' ')
+				i++;
+			out->text = raw + i;
+			out->len = len - i;
+			return 0;
+		}
+	}
 	/* "<4>" log level */
 	if (len - i >= 3 && raw[i] == '<' && cs_isdigit((unsigned char)raw[i + 1]) &&
 	    raw[i + 2] == '>')
@@ -130,6 +258,14 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		i += t;
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		i += c;
+		if (i < len && raw[i] == ' ') {
+			size_t h = journal_host_len(raw + i + 1, len - i - 1);
+			if (h) {
+				out->text = raw + i + 1 + h;
+				out->len = len - i - 1 - h;
+				return 0;
+			}
+		}
 	} else {
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		if (c) {
