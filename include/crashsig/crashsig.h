@@ -190,6 +190,45 @@ int crashsig_parse_buffer(crashsig_ctx *ctx, const void *data, size_t len,
 void crashsig_reports_free(crashsig_report **reports, size_t count);
 
 /* ------------------------------------------------------------------ */
+/* Kernel metadata                                                     */
+/* ------------------------------------------------------------------ */
+
+/* What a report (or a whole log) says about the kernel and the task: from
+ * the "CPU: N PID: N Comm: C Tainted: FLAGS RELEASE #VERSION" line, the
+ * "Hardware name:" line and the "Linux version" banner. Strings are ""
+ * and numbers -1 when the text does not say. Plain value, no ownership. */
+typedef struct crashsig_kernel_info {
+	unsigned int version; /* CRASHSIG_KERNEL_INFO_VERSION */
+	unsigned int flags;   /* CRASHSIG_KINFO_* */
+	char release[65];     /* "6.1.0-56-cloud-amd64" (uname -r) */
+	char build[128];      /* what follows the release: "#1  Debian 6.1.192-2" */
+	char taint[32];       /* taint letters as printed, blanks removed ("GOE") */
+	unsigned long tainted; /* bit N = kernel TAINT bit N (crashsig_taint_name) */
+	int cpu;
+	long pid;
+	char comm[64];        /* task name */
+	char hardware[160];   /* "QEMU Standard PC (i440FX + PIIX, 1996), BIOS ..." */
+	/* vmlinux build id (hex) that kernels with CONFIG_STACKTRACE_BUILD_ID
+	 * print at the end of the CPU: line, or "" */
+	char build_id[65];
+} crashsig_kernel_info;
+#define CRASHSIG_KINFO_CPU 1u   /* a CPU:/PID:/Comm: line was found */
+#define CRASHSIG_KINFO_TAINT 2u /* its taint state ("Not tainted" too) is known */
+#define CRASHSIG_KERNEL_INFO_VERSION 1
+#define CRASHSIG_KERNEL_INFO_INIT \
+	{CRASHSIG_KERNEL_INFO_VERSION, 0, "", "", "", 0, -1, -1, "", "", ""}
+
+/* Fill *ki from the report's text. */
+int crashsig_report_kernel_info(const crashsig_report *r, crashsig_kernel_info *ki);
+/* Fill *ki from any console log text (console prefixes allowed): the first
+ * CPU: line, Hardware name: line and Linux version banner. */
+int crashsig_kernel_info_parse(const char *text, size_t len, crashsig_kernel_info *ki);
+/* Kernel taint bit -> name without TAINT_ ("OOT_MODULE") and letter ('O');
+ * NULL / 0 past the last known bit. */
+const char *crashsig_taint_name(unsigned int bit);
+char crashsig_taint_letter(unsigned int bit);
+
+/* ------------------------------------------------------------------ */
 /* Compressed input                                                    */
 /* ------------------------------------------------------------------ */
 
