@@ -54,6 +54,16 @@ out=$("$bin" decode -jA x86_64 "$src/fixtures/decode/x86_64_ud2.txt"); rc=$?
 check decode-bundled-rc 0 "$rc"
 contains decode-bundled-json "$out" '"arch":"x86_64"'
 
+# the man page documents every JSON field and every command --help lists
+help=$("$bin" --help)
+for f in $(printf '%s\n' "$help" | sed -n '/^JSON fields/,/^$/p' | awk 'NR > 2 && NF { print $1 }'); do
+	if grep -q "$f" "$src/doc/crashsig.1"; then ok; else bad "man page lacks JSON field $f"; fi
+done
+for c in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
+	if grep -q "COMMAND: $c" "$src/doc/crashsig.1" || grep -q "crashsig\\-$c (1)" "$src/doc/crashsig.1"; then ok
+	else bad "man page lacks command $c"; fi
+done
+
 # --- exit status and messages -------------------------------------------
 for cmd in "" decode "symbolize --vmlinux $symfix/fix_prog"; do
 	# shellcheck disable=SC2086
