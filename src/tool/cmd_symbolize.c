@@ -408,8 +408,8 @@ int tool_cmd_symbolize(int argc, char **argv)
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);
 	if (!addresses && st.mismatched)
-		fprintf(stderr, PROG ": warning: report does not match %s (%zu of %zu frames "
-				"do not fit)\n",
+		fprintf(stderr, PROG ": warning: report does not match this vmlinux (%s: %zu of "
+				"%zu frames do not fit)\n",
 			so.vmlinux, st.mismatched, st.frames);
 	if (!addresses && st.unresolved)
 		fprintf(stderr, PROG ": note: %zu of %zu frames have no file:line\n",
