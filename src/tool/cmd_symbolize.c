@@ -419,7 +419,11 @@ int tool_cmd_symbolize(int argc, char **argv)
 	if (addresses)
 		status = all_found ? 0 : 1;
 	else
-		status = st.frames > st.mismatched + st.unresolved || st.resolved ? 0 : 1;
+		/* found: a frame got file:line, or (no DWARF) its symbol */
+		status = st.resolved || (!crashsig_symbolizer_has_dwarf(s) &&
+					 st.frames > st.mismatched)
+				 ? 0
+				 : 1;
 	if (errors)
 		status = 2;
 out:
