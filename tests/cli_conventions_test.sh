@@ -157,6 +157,12 @@ if command -v script >/dev/null && script -qc true /dev/null >/dev/null 2>&1; th
 	check no-summary-small-input "" "$out"
 	out=$(script -qc "'$bin' --progress --json -a '$gpf' >/dev/null" /dev/null | tr -d '\r')
 	check no-summary-json "" "$out"
+	# over 256 MiB (here a crash-free stream on stdin): progress, then summary
+	out=$(script -qc "yes '[    1.000000] console line' | head -c 300000000 | '$bin' >/dev/null" /dev/null | tr -d '\r')
+	contains progress-big-input "$out" "MiB, 0 crashes,"
+	contains summary-big-input "$out" "crashsig: 0 crashes, 0 distinct titles,"
+	out=$(yes '[    1.000000] console line' | head -c 300000000 | "$bin" 2>&1 >/dev/null)
+	check no-progress-in-pipe-big "" "$out"
 else
 	echo "skipped: terminal progress checks because script(1) is missing"
 fi

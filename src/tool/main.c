@@ -317,7 +317,8 @@ typedef struct opts {
 	unsigned char want[NFIELDS];
 	/* run state */
 	int tty;          /* stderr is a terminal and not JSON */
-	int shown;        /* a progress line was printed */
+	int shown;        /* a progress line is on the terminal */
+	int big;          /* an input was big enough for progress and summary */
 	double t0, last;
 	uint64_t crashes;
 	titleset titles;
@@ -333,7 +334,7 @@ static double now(void)
 static void progress(opts *o, const char *name, uint64_t done, uint64_t total)
 {
 	double t = now();
-	if (t - o->last < 0.5)
+	if (o->shown && t - o->last < 0.5)
 		return;
 	o->last = t;
 	o->shown = 1;
@@ -453,13 +454,16 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		}
 		if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
 			show = 1;
-		if (show)
+		if (show) {
+			o->big = 1;
 			progress(o, name, done, total);
+		}
 		if (n < bufsz)
 			break;
 	}
 	if (o->shown)
 		fputs("\r\033[K", stderr);
+	o->shown = 0;
 	free(buf);
 	crashsig_parser_free(p);
 	tool_close(fp);
@@ -587,7 +591,7 @@ int main(int argc, char **argv)
 		if (tool_stdout_failed())
 			break;
 	}
-	if (o.tty && (o.shown || o.progress == PROGRESS_ALWAYS))
+	if (o.tty && (o.big || o.progress == PROGRESS_ALWAYS))
 		fprintf(stderr, "crashsig: %llu crash%s, %zu distinct title%s, %.2f s\n",
 			(unsigned long long)o.crashes, o.crashes == 1 ? "" : "es", o.titles.n,
 			o.titles.n == 1 ? "" : "s", now() - o.t0);
