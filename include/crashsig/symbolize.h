@@ -52,6 +52,9 @@ typedef struct crashsig_symbolize_options {
  * dwarf_siblingof) instead of the built-in readers: slower, same answers;
  * for cross-checking. */
 #define CRASHSIG_SYMBOLIZE_LIBDW_ONLY 1u
+/* Never ask debuginfod for modules (by default modules not found locally
+ * are fetched by build id when DEBUGINFOD_URLS is set). */
+#define CRASHSIG_SYMBOLIZE_NO_DEBUGINFOD 2u
 
 #define CRASHSIG_SYMBOLIZE_OPTIONS_VERSION 1
 #define CRASHSIG_SYMBOLIZE_OPTIONS_INIT \
@@ -126,6 +129,17 @@ int crashsig_symbolizer_lookup(crashsig_symbolizer *s, const char *spec,
  * KASLR offset. */
 int crashsig_symbolizer_line(crashsig_symbolizer *s, const char *line,
 			     size_t len, const crashsig_symres **res);
+
+/* The module directory in use (the option, or the default found for a
+ * vmlinux-REL), or NULL. Owned by the symbolizer. */
+const char *crashsig_symbolizer_modules_dir(const crashsig_symbolizer *s);
+
+/* Names of the modules that frames referred to but that were not found
+ * (in the module directory, /usr/lib/debug/.build-id, or debuginfod), in
+ * the order they were first needed; NULL past the last. Owned by the
+ * symbolizer. */
+const char *crashsig_symbolizer_missing_module(const crashsig_symbolizer *s,
+						size_t i);
 
 /* Counters since the symbolizer was created. */
 typedef struct crashsig_symbolize_stats {

@@ -394,10 +394,49 @@ static int emit(opts *o, const char *name, const crashsig_report *r)
 	return o->all;
 }
 
+/* One input being read: decompressed pieces go to the parser, and the
+ * reports are taken out after each piece, so memory stays bounded even
+ * when a small compressed chunk expands to hundreds of megabytes. */
+typedef struct run {
+	opts *o;
+	crashsig_ctx *ctx;
+	crashsig_parser *p;
+	const char *name;
+	int found, more, failed;
+} run;
+
+#define STOP 1 /* sink return: enough (first crash, or a write error) */
+
+static int drain(run *rn)
+{
+	crashsig_report *r;
+	while (rn->more && crashsig_parser_next(rn->p, &r) == 1) {
+		rn->found = 1;
+		rn->more = emit(rn->o, rn->name, r);
+		crashsig_report_free(r);
+	}
+	if (tool_stdout_failed()) {
+		rn->failed = 1; /* reported once, by tool_finish_stdout */
+		return STOP;
+	}
+	return rn->more ? 0 : STOP;
+}
+
+static int sink(void *arg, const void *data, size_t len)
+{
+	run *rn = arg;
+	if (crashsig_parser_feed(rn->p, data, len)) {
+		fprintf(stderr, "crashsig: %s: %s\n", rn->name, crashsig_error_last(rn->ctx));
+		rn->failed = 1;
+		return STOP;
+	}
+	return drain(rn);
+}
+
 /* Returns 0 crash found, 1 none, 2 error. */
 static int process(crashsig_ctx *ctx, opts *o, const char *path)
 {
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	run rn = {o, ctx, NULL, strcmp(path, "-") ? path : "<stdin>", 0, 1, 0};
 	FILE *fp = tool_open("crashsig", path);
 	if (!fp)
 		return 2;
@@ -405,71 +444,68 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 	struct stat st;
 	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
 		total = (uint64_t)st.st_size;
-	crashsig_parser *p = NULL;
-	if (crashsig_parser_new(&p, ctx)) {
-		fprintf(stderr, "crashsig: %s: %s\n", name, crashsig_error_last(ctx));
+	crashsig_decompressor *dec = NULL;
+	if (crashsig_parser_new(&rn.p, ctx) || crashsig_decompressor_new(&dec, ctx)) {
+		fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+		crashsig_parser_free(rn.p);
 		tool_close(fp);
 		return 2;
 	}
 	size_t bufsz = 1 << 20;
 	char *buf = malloc(bufsz);
-	int found = 0, more = 1, rc = 0;
 	if (!buf) {
 		fprintf(stderr, "crashsig: out of memory\n");
-		rc = 2;
+		rn.failed = 1;
 	}
 	int show = o->tty && o->progress != PROGRESS_NEVER &&
 		   (o->progress == PROGRESS_ALWAYS || total > PROGRESS_MIN);
-	while (!rc && more) {
+	while (!rn.failed && rn.more) {
 		size_t n = fread(buf, 1, bufsz, fp);
 		done += n;
-		if (n && crashsig_parser_feed(p, buf, n)) {
-			fprintf(stderr, "crashsig: %s: %s\n", name, crashsig_error_last(ctx));
-			rc = 2;
-			break;
+		int rc = n ? crashsig_decompressor_feed(dec, buf, n, sink, &rn) : 0;
+		if (rc < 0) {
+			fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+			rn.failed = 1;
 		}
+		if (rc)
+			break;
 		if (n < bufsz) {
 			if (ferror(fp)) {
-				fprintf(stderr, "crashsig: %s: read error: %s\n", name,
+				fprintf(stderr, "crashsig: %s: read error: %s\n", rn.name,
 					strerror(errno));
-				rc = 2;
-				break;
-			}
-			if (crashsig_parser_finish(p)) {
-				fprintf(stderr, "crashsig: %s: %s\n", name,
+				rn.failed = 1;
+			} else if ((rc = crashsig_decompressor_finish(dec, sink, &rn)) < 0) {
+				fprintf(stderr, "crashsig: %s: %s\n", rn.name,
 					crashsig_error_last(ctx));
-				rc = 2;
-				break;
+				rn.failed = 1;
+			} else if (!rc) {
+				if (crashsig_parser_finish(rn.p)) {
+					fprintf(stderr, "crashsig: %s: %s\n", rn.name,
+						crashsig_error_last(ctx));
+					rn.failed = 1;
+				} else {
+					drain(&rn);
+				}
 			}
-		}
-		crashsig_report *r;
-		while (more && crashsig_parser_next(p, &r) == 1) {
-			found = 1;
-			more = emit(o, name, r);
-			crashsig_report_free(r);
-		}
-		if (tool_stdout_failed()) {
-			rc = 2; /* reported once, by tool_finish_stdout */
 			break;
 		}
 		if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
 			show = 1;
 		if (show) {
 			o->big = 1;
-			progress(o, name, done, total);
+			progress(o, rn.name, done, total);
 		}
-		if (n < bufsz)
-			break;
 	}
 	if (o->shown)
 		fputs("\r\033[K", stderr);
 	o->shown = 0;
 	free(buf);
-	crashsig_parser_free(p);
+	crashsig_decompressor_free(dec);
+	crashsig_parser_free(rn.p);
 	tool_close(fp);
-	if (rc)
-		return rc;
-	return found ? 0 : 1;
+	if (rn.failed)
+		return 2;
+	return rn.found ? 0 : 1;
 }
 
 static int parse_fields(opts *o, const char *list)
