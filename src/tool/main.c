@@ -512,6 +512,10 @@ static int parse_fields(opts *o, const char *list)
 {
 	memset(o->want, 0, sizeof(o->want));
 	const char *p = list;
+	if (!*p) {
+		fputs("crashsig: --fields: empty list (see crashsig --help)\n", stderr);
+		return -1;
+	}
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		size_t i;
