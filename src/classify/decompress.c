@@ -11,6 +11,7 @@
 
 #include "base/ctx.h"
 #include "base/util.h"
+#include "crashsig/classify.h"
 
 #define OUT_SIZE (64 * 1024)
 

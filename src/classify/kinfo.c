@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "crashsig/classify.h"
 #include "classify/normalize.h"
 
 /* include/linux/panic.h (taint_flags[] in kernel/panic.c): bit, letter. */

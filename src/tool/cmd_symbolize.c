@@ -1,7 +1,7 @@
 /* crashsig symbolize: resolve the frames of kernel reports with DWARF.
  *
  *   crashsig symbolize [--vmlinux PATH] [--modules DIR] [--strip-prefix P]
- *                      [--sysroot DIR] [--json] [FILE...]
+ *                      [--sysroot DIR] [--json] [--libdw-only] [FILE...]
  *   crashsig symbolize --vmlinux PATH [--modules DIR] --addresses [FILE...]
  *
  * Without --vmlinux, the kernel release is taken from the report and the
@@ -54,6 +54,9 @@ static void usage(FILE *f)
 	      "  -a, --addresses       input is ADDR, MODULE:ADDR, FUNC+0xOFF or\n"
 	      "                        MODULE:FUNC+0xOFF per line; output like addr2line -fi\n"
 	      "  -A, --print-address   with --addresses: echo each input line first (-a)\n"
+	      "      --libdw-only      read line tables and DIEs with libdw only instead of\n"
+	      "                        the built-in readers: same answers, about 1.7x slower\n"
+	      "                        (for cross-checking)\n"
 	      "  -h, --help            show this help\n"
 	      "\n"
 	      "Exit status: 0 at least one frame was found in the binaries, 1 no frame\n"
@@ -222,12 +225,20 @@ static int check_modules(const char *path)
 }
 
 /* Which modules had no binary, and where they were looked for. */
-static void explain_missing(const crashsig_symbolizer *s, const char *modules_dir)
+static void explain_missing(const crashsig_symbolizer *s)
 {
-	(void)s;
-	fprintf(stderr, PROG ": modules were looked for in %s%s\n",
-		modules_dir ? modules_dir : "(no module directory)",
-		getenv("DEBUGINFOD_URLS") ? " and on debuginfod" : "");
+	const char *m0 = crashsig_symbolizer_missing_module(s, 0);
+	if (!m0)
+		return;
+	fputs(PROG ": modules not found: ", stderr);
+	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+	const char *dir = crashsig_symbolizer_modules_dir(s);
+	fprintf(stderr, "\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+		dir ? dir : "", dir ? " (by name and build id), " : "",
+		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
+	if (!dir)
+		fputs("  no module directory: give --modules DIR\n", stderr);
 }
 
 typedef struct input {
@@ -284,7 +295,7 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 		if (kf->tried[0])
 			fprintf(stderr, "  looked in: %s\n", kf->tried);
 		if (ki.build_id[0])
-			fprintf(stderr, "  debuginfod: %s\n", crashsig_error_last(ctx));
+			fprintf(stderr, "  %s\n", crashsig_error_last(ctx));
 		fputs("  install the kernel's debug package or give --vmlinux PATH\n", stderr);
 		return 2;
 	}
@@ -303,6 +314,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"addresses", no_argument, NULL, 'a'},
 		{"print-address", no_argument, NULL, 'A'},
+		{"libdw-only", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -320,6 +332,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'a': addresses = 1; break;
 		case 'A': print_addr = 1; break;
+		case 'L': so.flags |= CRASHSIG_SYMBOLIZE_LIBDW_ONLY; break;
 		case 'h': usage(stdout); return tool_finish_stdout(PROG, 0);
 		default:
 			fputs("Try 'crashsig help symbolize'.\n", stderr);
@@ -415,7 +428,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		fprintf(stderr, PROG ": note: %zu of %zu frames have no file:line\n",
 			st.unresolved, st.frames);
 	if (!addresses && st.unresolved)
-		explain_missing(s, so.modules_dir);
+		explain_missing(s);
 	if (addresses)
 		status = all_found ? 0 : 1;
 	else
