@@ -60,7 +60,7 @@ for f in $(printf '%s\n' "$help" | sed -n '/^JSON fields/,/^$/p' | awk 'NR > 2 &
 	if grep -q "$f" "$src/doc/crashsig.1"; then ok; else bad "man page lacks JSON field $f"; fi
 done
 for c in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
-	if grep -q "COMMAND: $c" "$src/doc/crashsig.1" || grep -q "crashsig\\-$c (1)" "$src/doc/crashsig.1"; then ok
+	if grep -q "COMMAND: $c" "$src/doc/crashsig.1" || grep -qF 'crashsig\-'"$c"' (1)' "$src/doc/crashsig.1"; then ok
 	else bad "man page lacks command $c"; fi
 done
 

@@ -26,6 +26,7 @@ static const struct command {
 } commands[] = {
 	{"symbolize", tool_cmd_symbolize, "resolve stack frames to file:line (libdw, debuginfod)"},
 	{"decode", tool_cmd_decode, "disassemble Code: lines and explain the fault"},
+	{"bisect", tool_cmd_bisect, "audit syzbot bisection logs"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
