@@ -139,7 +139,10 @@ CS_EXPORT int crashsig_debuginfod_find(crashsig_ctx *ctx, const char *build_id, 
 	if (!urls || !urls[0])
 		return cs_ctx_error(ctx, CRASHSIG_EUNSUPPORTED,
 				    "debuginfod: DEBUGINFOD_URLS is not set");
-	void *h = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL);
+	/* RTLD_NODELETE: libdebuginfod initialises libcurl once per process
+	 * (a constructor); unloading it would drop that state, and each new
+	 * load would initialise it again. */
+	void *h = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!h)
 		return cs_ctx_error(ctx, CRASHSIG_EUNSUPPORTED,
 				    "debuginfod: cannot load libdebuginfod.so.1 (%s)", dlerror());
