@@ -56,27 +56,85 @@ static int is_month(const char *s, size_t len)
 	return 0;
 }
 
-/* dmesg -T / --ctime: "[Tue Dec  1 15:39:35 2026]" (util-linux dmesg,
- * ctime-like). Returns its length or 0. */
-static size_t ctime_len(const char *s, size_t len)
+static int is_weekday(const char *s, size_t len)
 {
 	static const char days[] = "SunMonTueWedThuFriSat";
-	if (len < 26 || s[0] != '[' || s[4] != ' ' || !is_month(s + 5, len - 5))
+	if (len < 4 || s[3] != ' ')
 		return 0;
-	int day = 0;
 	for (int d = 0; d < 7; d++)
-		if (memcmp(s + 1, days + 3 * d, 3) == 0)
-			day = 1;
-	if (!day)
-		return 0;
-	size_t lim = len < 40 ? len : 40;
-	for (size_t i = 9; i < lim; i++) {
-		if (s[i] == ']')
-			return i + 1;
-		if (!cs_isdigit((unsigned char)s[i]) && s[i] != ' ' && s[i] != ':')
-			return 0;
-	}
+		if (memcmp(s, days + 3 * d, 3) == 0)
+			return 1;
 	return 0;
+}
+
+/* "N.N" at s (digits '.' digits): returns its length or 0. */
+static size_t secs_len(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		i++;
+	if (!i || i >= len || s[i] != '.')
+		return 0;
+	size_t d = ++i;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		i++;
+	return i > d ? i : 0;
+}
+
+/* The other time stamps of util-linux dmesg. Returns the length or 0.
+ *  -T, --ctime          "[Tue Dec  1 15:39:35 2026]"
+ *  -e, --reltime        "[Dec 1 15:39]" then "[  +0.000123]"
+ *  -d, --show-delta     "[    2.701028 <    0.000929>]"
+ *  --time-format=delta  "[<    0.000929>]"
+ *  --time-format=iso    "2026-12-01T15:39:35,701028+00:00" */
+static size_t dmesg_len(const char *s, size_t len)
+{
+	size_t lim = len < 48 ? len : 48;
+	if (len > 26 && cs_isdigit((unsigned char)s[0]) && s[4] == '-' && s[7] == '-' &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == ',') {
+		for (size_t i = 20; i < lim; i++)
+			if (s[i] == ' ')
+				return i;
+		return 0;
+	}
+	if (len < 4 || s[0] != '[')
+		return 0;
+	size_t i = 1;
+	if (is_weekday(s + 1, len - 1) || is_month(s + 1, len - 1)) {
+		/* ctime / reltime: digits, blanks and ':' up to ']' */
+		i = is_weekday(s + 1, len - 1) ? 5 : 1;
+		if (!is_month(s + i, len - i))
+			return 0;
+		for (i += 4; i < lim; i++) {
+			if (s[i] == ']')
+				return i + 1;
+			if (!cs_isdigit((unsigned char)s[i]) && s[i] != ' ' && s[i] != ':')
+				return 0;
+		}
+		return 0;
+	}
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i < len && s[i] == '+') {
+		/* reltime delta "[  +0.000123]" */
+		size_t n = secs_len(s + i + 1, len - i - 1);
+		i += 1 + n;
+		return n && i < len && s[i] == ']' ? i + 1 : 0;
+	}
+	size_t n = secs_len(s + i, len - i);
+	if (n) {
+		i += n;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	if (i >= len || s[i] != '<')
+		return 0;
+	i++;
+	while (i < len && s[i] == ' ')
+		i++;
+	n = secs_len(s + i, len - i);
+	i += n;
+	return n && i + 1 < len && s[i] == '>' && s[i + 1] == ']' ? i + 2 : 0;
 }
 
 /* /dev/kmsg record (Documentation/ABI/testing/dev-kmsg), also netconsole's
@@ -134,6 +192,13 @@ static size_t journal_host_len(const char *s, size_t len)
  * ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
 static size_t syslog_len(const char *s, size_t len)
 {
+	/* journalctl -o short-full: "Tue 2026-12-01 15:39:35 UTC host kernel: " */
+	if (is_weekday(s, len) && len > 15) {
+		s += 4;
+		len -= 4;
+		size_t r = syslog_len(s, len);
+		return r ? r + 4 : 0;
+	}
 	int dated = is_month(s, len) ||
 		    (len > 11 && cs_isdigit((unsigned char)s[0]) &&
 		     cs_isdigit((unsigned char)s[3]) && s[4] == '-' && s[7] == '-');
@@ -221,7 +286,7 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		}
 	}
 	if (!i) {
-		size_t c = ctime_len(raw, len);
+		size_t c = dmesg_len(raw, len);
 		if (c) {
 			/* The wall-clock stamp stands where the timestamp was. */
 			out->has_ts = 1;

@@ -69,6 +69,16 @@ static void test_tool_prefixes(void **state)
 	/* dmesg -T */
 	EXPECT("[Tue Dec  1 15:39:35 2026] general protection fault", "general protection fault", "");
 	EXPECT("[Sat Nov 28 09:01:02 2026]  dump_stack_lvl+0x44/0x5c", " dump_stack_lvl+0x44/0x5c", "");
+	/* the other dmesg time formats: --reltime, --show-delta, delta, iso */
+	EXPECT("[Dec 1 15:39] BUG: x", "BUG: x", "");
+	EXPECT("[  +0.000123]  f+0x1/0x2", " f+0x1/0x2", "");
+	EXPECT("[    2.701028 <    0.000929>] RIP: 0010:f+0x1/0x2", "RIP: 0010:f+0x1/0x2", "");
+	EXPECT("[<    0.000929>] Call Trace:", "Call Trace:", "");
+	EXPECT("2026-12-01T15:39:35,701028+00:00 Oops", "Oops", "");
+	/* old frame lines are not time stamps */
+	EXPECT("[<ffffffff81000000>] f+0x1/0x2", "[<ffffffff81000000>] f+0x1/0x2", "");
+	/* journalctl -o short-full */
+	EXPECT("Tue 2026-12-01 15:39:35 UTC debian kernel: Oops", "Oops", "");
 	/* not a date: kept */
 	EXPECT("[Foo Dec  1 15:39:35 2026] x", "[Foo Dec  1 15:39:35 2026] x", "");
 	/* journalctl -k -o short, short-precise, short-iso, short-monotonic */
