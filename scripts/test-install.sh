@@ -77,3 +77,16 @@ cmake --build "$tmp/cmake" >/dev/null || fail "building against the CMake packag
 [ "$("$tmp/cmake/consumer_static")" = "$expected" ] || fail "CMake static program"
 if ldd "$tmp/cmake/consumer_static" | grep -q libcrashsig; then fail "static CMake program links the .so"; fi
 echo "test-install: CMake find_package (shared and static) ok"
+
+# RUNPATH only for non-system prefixes (Debian policy: none into /usr/lib).
+for p in /usr /opt/crashsig; do
+	cmake -S "$src" -B "$tmp/cfg" -DCMAKE_INSTALL_PREFIX="$p" -DCRASHSIG_TESTS=OFF >/dev/null ||
+		fail "configure with prefix $p"
+	if grep -q 'ORIGIN' "$tmp/cfg/cmake_install.cmake"; then has=yes; else has=no; fi
+	case "$p:$has" in
+	/usr:no | /opt/crashsig:yes) ;;
+	*) fail "prefix $p: \$ORIGIN RUNPATH in the install rules: $has" ;;
+	esac
+	rm -rf "$tmp/cfg"
+done
+echo "test-install: RUNPATH for /opt/crashsig, none for /usr"
