@@ -210,6 +210,11 @@ for layout in usr/lib/debug/boot/vmlinux-$rel usr/lib/debug/lib/modules/$rel/vml
 	contains "release-layout-resolved [$layout]" "$out" "fix_prog.c:"
 	contains "release-layout-says-file [$layout]" "$(cat "$tmp/sym.err")" "using $root/$layout"
 done
+# several inputs from different kernels: one vmlinux, and a warning
+sed "s/$rel/6.1.0-98-other/" "$tmp/rel.log" > "$tmp/rel2.log"
+"$bin" symbolize --sysroot "$root" "$tmp/rel.log" "$tmp/rel2.log" >/dev/null 2>"$tmp/sym.err"
+contains other-kernel-warning "$(cat "$tmp/sym.err")" "$tmp/rel2.log is from kernel 6.1.0-98-other"
+lacks same-kernel-no-warning "$(cat "$tmp/sym.err")" "$tmp/rel.log is from"
 mkdir -p "$tmp/empty-root"
 err=$("$bin" symbolize --sysroot "$tmp/empty-root" "$tmp/rel.log" 2>&1 >/dev/null); rc=$?
 check release-missing-rc 2 "$rc"

@@ -252,7 +252,7 @@ typedef struct input {
  * fetched) and says on stderr what was used. Returns 0 or 2. */
 static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysroot,
 		  crashsig_symbolize_options *so, crashsig_kernel_files *kf,
-		  char *fetched, size_t fetchedlen)
+		  char *fetched, size_t fetchedlen, char *used_release)
 {
 	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
 	const char *from = NULL;
@@ -301,6 +301,7 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	}
 	if (!so->modules_dir && kf->modules_dir[0])
 		so->modules_dir = kf->modules_dir;
+	memcpy(used_release, ki.release, sizeof(ki.release));
 	return 0;
 }
 
@@ -372,7 +373,8 @@ int tool_cmd_symbolize(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	if (!so.vmlinux && locate(ctx, in, nin, sysroot, &so, kf, fetched, 4096)) {
+	char release[sizeof(((crashsig_kernel_info *)0)->release)] = "";
+	if (!so.vmlinux && locate(ctx, in, nin, sysroot, &so, kf, fetched, 4096, release)) {
 		status = 2;
 		goto out;
 	}
@@ -399,6 +401,16 @@ int tool_cmd_symbolize(int argc, char **argv)
 		}
 		if (!in[i].data)
 			continue;
+		if (release[0]) {
+			/* one vmlinux for all inputs: say when an input is
+			 * from another kernel */
+			crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+			if (ki.release[0] && strcmp(ki.release, release))
+				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
+						"with %s (kernel %s)\n",
+					in[i].name, ki.release, so.vmlinux, release);
+		}
 		int rc;
 		if (json) {
 			rc = do_report_json(s, in[i].name, in[i].data, in[i].len);
