@@ -26,6 +26,7 @@ static const struct command {
 } commands[] = {
 	{"symbolize", tool_cmd_symbolize, "resolve stack frames to file:line (libdw, debuginfod)"},
 	{"decode", tool_cmd_decode, "disassemble Code: lines and explain the fault"},
+	{"validate", tool_cmd_validate, "check crash titles against a kernel's symbols"},
 	{"bisect", tool_cmd_bisect, "audit syzbot bisection logs"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -155,6 +156,18 @@ static void f_report(FILE *o, const jctx *c)
 	const char *text = crashsig_report_text(c->r, &len);
 	json_str(o, text, len);
 }
+/* The file syzbot would blame; null unless the report carries source paths
+ * (it was symbolized). */
+static void f_guilty_file(FILE *o, const jctx *c)
+{
+	size_t len;
+	const char *text = crashsig_report_text(c->r, &len);
+	char guilty[512];
+	json_cstr(o, crashsig_guilty_file(crashsig_report_title(c->r), text, len, guilty,
+					  sizeof(guilty))
+			     ? guilty
+			     : NULL);
+}
 static void f_code(FILE *o, const jctx *c)
 {
 	size_t len;
@@ -236,6 +249,7 @@ static const struct field {
 	{"comm", f_comm, "task name, or null"},
 	{"hardware", f_hardware, "\"Hardware name:\" line, or null"},
 	{"report", f_report, "the crash text, console prefixes removed"},
+	{"guilty_file", f_guilty_file, "the source file syzbot would blame (symbolized reports), or null"},
 	{"code", f_code, "decoded Code: dumps (as crashsig decode --json)"},
 	{"stacks", f_stacks, "parsed stacks: kind, frames (func, offset, size, addr, ...)"},
 };
