@@ -28,6 +28,7 @@ static const struct command {
 	{"decode", tool_cmd_decode, "disassemble Code: lines and explain the fault"},
 	{"validate", tool_cmd_validate, "check crash titles against a kernel's symbols"},
 	{"bisect", tool_cmd_bisect, "audit syzbot bisection logs"},
+	{"dedup", tool_cmd_dedup, "group crashes into bugs in a bug store (SQLite, PostgreSQL)"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
