@@ -97,6 +97,16 @@ static void test_tool_prefixes(void **state)
 	EXPECT("4,552,2701028,c;cont", "cont", "");
 	/* kmsg escapes: \x5c is a backslash, \x09 a tab */
 	EXPECT("4,1,2,-;path C:\\x5cdir\\x09end", "path C:\\dir end", "");
+	/* the record's time stamp (microseconds) is the line's */
+	{
+		cs_buf sc = {0};
+		cs_line l;
+		const char *k = "4,552,2701028,-;BUG: x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_true(l.has_ts);
+		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
+		cs_buf_free(&sc);
+	}
 	/* numbers with commas are not a record */
 	EXPECT("1,2,3 not kmsg", "1,2,3 not kmsg", "");
 	/* serial consoles: CR before the text */
