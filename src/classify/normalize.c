@@ -302,8 +302,27 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 	if (!i) {
 		size_t c = dmesg_len(raw, len);
 		if (c) {
-			/* The wall-clock stamp stands where the timestamp was. */
+			/* The wall-clock stamp stands where the timestamp was;
+			 * dmesg -d keeps the seconds since boot. */
 			out->has_ts = 1;
+			if (raw[0] == '[') {
+				size_t k = 1;
+				while (k < c && raw[k] == ' ')
+					k++;
+				size_t n = secs_len(raw + k, c - k);
+				double v = 0, sc = 1;
+				for (size_t q = k; n && q < k + n; q++) {
+					if (raw[q] == '.')
+						sc = 0.1;
+					else if (sc == 1)
+						v = v * 10 + (raw[q] - '0');
+					else {
+						v += (raw[q] - '0') * sc;
+						sc /= 10;
+					}
+				}
+				out->ts = v;
+			}
 			i = c;
 			if (i < len && raw[i] == ' ')
 				i++;

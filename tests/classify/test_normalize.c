@@ -107,6 +107,14 @@ static void test_tool_prefixes(void **state)
 		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
 		cs_buf_free(&sc);
 	}
+	{
+		cs_buf sc = {0};
+		cs_line l;
+		const char *k = "[    2.701028 <    0.000929>] BUG: x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
+		cs_buf_free(&sc);
+	}
 	/* numbers with commas are not a record */
 	EXPECT("1,2,3 not kmsg", "1,2,3 not kmsg", "");
 	/* serial consoles: CR before the text */
