@@ -14,6 +14,7 @@
 #include "crashsig/dedup.h"
 
 #include "commands.h"
+#include "io.h"
 #include "json.h"
 
 static const char usage_text[] =
@@ -117,10 +118,17 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Files are opened by the tool's input helper (tool_open: '-' is standard
+ * input, errors name the file); the parser recognises gzip, xz and zstd
+ * input by its first bytes and decompresses it as it streams, so a .gz, .xz
+ * or .zst log (or a directory of them, or compressed standard input) is read
+ * like the plain text, with memory flat whatever its size. */
 static int add_path(run *R, const char *path)
 {
 	if (!strcmp(path, "-")) {
-		int rc = add_stream(R, stdin, "<stdin>", 0);
+		FILE *in = tool_open("crashsig dedup", "-");
+		int rc = add_stream(R, in, "<stdin>", 0);
+		tool_close(in);
 		return rc;
 	}
 	struct stat st;
@@ -173,13 +181,11 @@ static int add_path(run *R, const char *path)
 		free(names);
 		return rc;
 	}
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", path, strerror(errno));
+	FILE *fp = tool_open("crashsig dedup", path);
+	if (!fp)
 		return 2;
-	}
 	int rc = add_stream(R, fp, path, (int64_t)st.st_mtime);
-	fclose(fp);
+	tool_close(fp);
 	return rc;
 }
 

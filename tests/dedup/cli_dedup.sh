@@ -92,6 +92,31 @@ has generic-builtin "kernel BUG in crashgen_run  [similar to bug 1 (distance 0.1
 out=$("$bin" dedup --rules "$tmp/rules" --db "sqlite:$tmp/sim2.db" "$tmp/sim")
 case "$out" in *"similar to"*) echo "FAIL generic-rules: $out"; fail=$((fail + 1));; *) pass=$((pass + 1));; esac
 check generic-rules-bugs 3 "$(echo "$out" | wc -l)"
+# compressed input (gzip, xz, zstd, recognised by content): files, a
+# directory of them, standard input; the bug keeps the decompressed report
+mkdir "$tmp/z"
+sed '1,/^$/d' "$src/fixtures/report/seed-000-xsk_poll" > "$tmp/z/plain.log"
+gzip -c "$tmp/z/plain.log" > "$tmp/z/a.log.gz"
+xz -c "$tmp/z/plain.log" > "$tmp/z/b.log.xz"
+zstd -q -c "$tmp/z/plain.log" > "$tmp/z/c.log.zst"
+out=$("$bin" dedup --db "sqlite:$tmp/z.db" --json "$tmp/z"); rc=$?
+check z-dir-exit 0 $rc
+check z-dir-bugs 1 "$(echo "$out" | wc -l)"
+has z-dir-count '"count":4' "$out"
+has z-dir-title '"title":"general protection fault in xsk_poll"' "$out"
+out=$("$bin" dedup --db "sqlite:$tmp/z.db" --json "$tmp/z/b.log.xz" "$tmp/z/c.log.zst"); rc=$?
+check z-files-exit 0 $rc
+has z-files-count '"count":6' "$out"
+out=$(gzip -c "$tmp/z/plain.log" | "$bin" dedup --db "sqlite:$tmp/z.db" --json -); rc=$?
+check z-stdin-exit 0 $rc
+has z-stdin-count '"count":7' "$out"
+"$bin" dedup --db "sqlite:$tmp/z.db" --list --outdir "$tmp/zout" >/dev/null
+grep -q "xsk_poll+0x" "$tmp/zout/1/report" && pass=$((pass + 1)) || { echo "FAIL z-outdir-report"; fail=$((fail + 1)); }
+# a truncated compressed file is an error naming the file (exit 2)
+head -c 200 "$tmp/z/a.log.gz" > "$tmp/trunc.log.gz"
+err=$("$bin" dedup --db "sqlite:$tmp/z.db" "$tmp/trunc.log.gz" 2>&1 >/dev/null); rc=$?
+check z-trunc-exit 2 $rc
+has z-trunc-msg "$tmp/trunc.log.gz: gzip: truncated input" "$err"
 # write errors are caught
 if [ -w /dev/full ]; then
 	"$bin" dedup --db "$db" --list >/dev/full 2>/dev/null; rc=$?
