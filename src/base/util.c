@@ -6,6 +6,8 @@
 
 int cs_buf_reserve(cs_buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX - 1 - b->len)
+		return CRASHSIG_ENOMEM;
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
@@ -17,6 +19,9 @@ int cs_buf_reserve(cs_buf *b, size_t extra)
 	char *p = realloc(b->data, cap);
 	if (!p)
 		return CRASHSIG_ENOMEM;
+	/* the buffer is always NUL terminated once it has memory, also when
+	 * only reserved (cs_buf_reserve(b, 0) on an empty buffer) */
+	p[b->len] = 0;
 	b->data = p;
 	b->cap = cap;
 	return 0;
