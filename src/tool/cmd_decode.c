@@ -11,36 +11,11 @@
 
 #include "commands.h"
 #include "decode_out.h"
+#include "json.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
-
-static void json_str(FILE *out, const char *s)
-{
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\b': fputs("\\b", out); break;
-		case '\f': fputs("\\f", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
 
 static const char *trap_kind_name(crashsig_trap_kind k)
 {
@@ -66,13 +41,13 @@ static const char *status_name(int st)
 static void json_code(FILE *out, const crashsig_code *c, int primary)
 {
 	fprintf(out, "{\"line\":%u,\"arch\":", c->line);
-	json_str(out, crashsig_arch_name(c->arch));
+	json_cstr(out, crashsig_arch_name(c->arch));
 	fprintf(out, ",\"user\":%s,\"thumb\":%s,\"primary\":%s,\"status\":",
 		c->user ? "true" : "false", c->thumb ? "true" : "false",
 		primary ? "true" : "false");
-	json_str(out, status_name(c->status));
+	json_cstr(out, status_name(c->status));
 	fputs(",\"message\":", out);
-	json_str(out, c->message);
+	json_cstr(out, c->message);
 	fputs(",\"bytes\":\"", out);
 	for (size_t i = 0; i < c->nbytes; i++)
 		fprintf(out, "%02x", c->bytes[i]);
@@ -82,9 +57,9 @@ static void json_code(FILE *out, const crashsig_code *c, int primary)
 	else
 		fputs(",\"trap_offset\":null", out);
 	fprintf(out, ",\"skipped\":%zu,\"trap_kind\":", c->skipped);
-	json_str(out, trap_kind_name(c->trap_kind));
+	json_cstr(out, trap_kind_name(c->trap_kind));
 	fputs(",\"explanation\":", out);
-	json_str(out, c->explanation);
+	json_cstr(out, c->explanation);
 	if (c->has_address)
 		fprintf(out, ",\"address\":\"0x%llx\",\"access\":\"%s\"",
 			(unsigned long long)c->address, c->is_write ? "write" : "read");
@@ -100,11 +75,11 @@ static void json_code(FILE *out, const crashsig_code *c, int primary)
 		for (size_t k = 0; k < in->size; k++)
 			fprintf(out, "%02x", c->bytes[in->offset + k]);
 		fputs("\",\"mnemonic\":", out);
-		json_str(out, in->mnemonic);
+		json_cstr(out, in->mnemonic);
 		fputs(",\"operands\":", out);
-		json_str(out, in->operands);
+		json_cstr(out, in->operands);
 		fputs(",\"text\":", out);
-		json_str(out, in->line);
+		json_cstr(out, in->line);
 		fprintf(out, ",\"trapping\":%s,\"invalid\":%s}",
 			in->trapping ? "true" : "false", in->invalid ? "true" : "false");
 	}
@@ -314,7 +289,7 @@ int tool_cmd_decode(int argc, char **argv)
 		const crashsig_code *prim = crashsig_decoded_primary(r);
 		if (json) {
 			fputs("{\"file\":", stdout);
-			json_str(stdout, name);
+			json_cstr(stdout, name);
 			fputs(",\"code\":[", stdout);
 		}
 		for (size_t k = 0; k < n; k++) {

@@ -14,6 +14,7 @@
 #include "crashsig/crashsig.h"
 #include "crashsig/symbolize.h"
 #include "commands.h"
+#include "json.h"
 
 static void usage(FILE *f)
 {
@@ -27,47 +28,6 @@ static void usage(FILE *f)
 	      "prints function and file:line like addr2line -fi (with\n"
 	      "--print-address, each answer is preceded by its input line, like -a).\n",
 	      f);
-}
-
-/* Tiny JSON string writer (the input may contain any bytes). */
-static void json_str(FILE *o, const char *s)
-{
-	if (!s) {
-		fputs("null", o);
-		return;
-	}
-	putc('"', o);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", o); break;
-		case '\\': fputs("\\\\", o); break;
-		case '\n': fputs("\\n", o); break;
-		case '\r': fputs("\\r", o); break;
-		case '\t': fputs("\\t", o); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(o, "\\u%04x", *p);
-			else
-				putc(*p, o);
-		}
-	}
-	putc('"', o);
-}
-
-static void json_strn(FILE *o, const char *s, size_t n)
-{
-	char *t = malloc(n + 1);
-	if (!t) {
-		fputs("null", o);
-		return;
-	}
-	memcpy(t, s, n);
-	t[n] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!t[i])
-			t[i] = ' ';
-	json_str(o, t);
-	free(t);
 }
 
 static const char *status_name(unsigned st)
@@ -88,25 +48,25 @@ static const char *status_name(unsigned st)
 static void json_res(FILE *o, const crashsig_symres *r)
 {
 	fputs("\"module\":", o);
-	json_str(o, r->module);
+	json_cstr(o, r->module);
 	fputs(",\"symbol\":", o);
-	json_str(o, r->symbol);
+	json_cstr(o, r->symbol);
 	fprintf(o, ",\"offset\":\"0x%llx\",\"size\":\"0x%llx\",\"addr\":\"0x%llx\"",
 		(unsigned long long)r->sym_offset, (unsigned long long)r->sym_size,
 		(unsigned long long)r->addr);
 	fputs(",\"status\":", o);
-	json_str(o, status_name(r->status));
+	json_cstr(o, status_name(r->status));
 	fputs(",\"mismatch\":", o);
-	json_str(o, (r->status & CRASHSIG_SYM_MISMATCH) ? r->note : NULL);
+	json_cstr(o, (r->status & CRASHSIG_SYM_MISMATCH) ? r->note : NULL);
 	fputs(",\"note\":", o);
-	json_str(o, r->note);
+	json_cstr(o, r->note);
 	fputs(",\"frames\":[", o);
 	for (size_t i = 0; i < r->nlocs; i++) {
 		const crashsig_symloc *l = &r->locs[i];
 		fputs(i ? ",{\"func\":" : "{\"func\":", o);
-		json_str(o, l->func);
+		json_cstr(o, l->func);
 		fputs(",\"file\":", o);
-		json_str(o, l->file);
+		json_cstr(o, l->file);
 		fprintf(o, ",\"line\":%u,\"inline\":%s}", l->line,
 			l->inlined ? "true" : "false");
 	}
@@ -173,9 +133,9 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 		if (k == 0 || !r)
 			continue;
 		fputs("{\"input\":", stdout);
-		json_str(stdout, name);
+		json_cstr(stdout, name);
 		fprintf(stdout, ",\"line\":%zu,\"text\":", lineno);
-		json_strn(stdout, line, ll);
+		json_str(stdout, line, ll);
 		putc(',', stdout);
 		json_res(stdout, r);
 		fputs("}\n", stdout);
@@ -234,7 +194,7 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
 				l--;
 			fputs("{\"input\":", stdout);
-			json_strn(stdout, line, l);
+			json_str(stdout, line, l);
 			putc(',', stdout);
 			json_res(stdout, r);
 			fputs("}\n", stdout);
