@@ -16,3 +16,4 @@ if [ "${CRASHSIG_SKIP_SANITIZE:-0}" != 1 ]; then
 		ctest --test-dir build-asan --output-on-failure
 fi
 ./scripts/test-fuzz.sh
+./scripts/test-tsan.sh
