@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,7 +98,7 @@ static void test_executor(void **state)
 	(void)state;
 	crashsig_ctx *ctx;
 	assert_int_equal(crashsig_ctx_new(&ctx, NULL, NULL, 0), 0);
-	size_t len, n;
+	size_t len = 0, n = 0;
 	char *t = slurp(REL "cli/exec_syz-executor.3.17.log", &len);
 	crashsig_report **v = parse_chunked(ctx, t, len, 0, &n);
 	assert_true(n >= 1);
@@ -147,7 +148,7 @@ static void load_or_reject(const char *text, size_t len, const char *want)
 	const char *logs[] = {REL "rules/xstart.log",
 			      CRASHSIG_SOURCE_DIR "/fixtures/realkernel/gpf.log"};
 	for (size_t i = 0; i < 2; i++) {
-		size_t l, n;
+		size_t l = 0, n = 0;
 		char *t = slurp(logs[i], &l);
 		crashsig_report **v = parse_chunked(ctx, t, l, 0, &n);
 		check_reports(v, n);
@@ -179,7 +180,7 @@ static void test_rules_files(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s%s", REL, cases[i].file);
-		size_t len;
+		size_t len = 0;
 		char *t = slurp(path, &len);
 		load_or_reject(t, len, cases[i].whole);
 		if (len)
@@ -198,7 +199,7 @@ static void test_group_title(void **state)
 	crashsig_ctx *ctx;
 	char err[256];
 	assert_int_equal(crashsig_ctx_new(&ctx, &o, err, sizeof(err)), 0);
-	size_t len, n;
+	size_t len = 0, n = 0;
 	char *t = slurp(REL "rules/xstart.log", &len);
 	crashsig_report **v = parse_chunked(ctx, t, len, 0, &n);
 	assert_int_equal(n, 1);
@@ -218,7 +219,7 @@ static void test_group_title(void **state)
  * naming the rule. */
 static void evil(const char *rules_file, const char *extra, const char *want)
 {
-	size_t len;
+	size_t len = 0;
 	char *t = slurp(rules_file, &len);
 	cs_buf rules = {0};
 	assert_int_equal(cs_buf_add(&rules, t, len), 0);
@@ -274,7 +275,7 @@ static void test_builtin_rules_within_limits(void **state)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s%s", REL, files[i]);
-		size_t len, n;
+		size_t len = 0, n = 0;
 		char *t = slurp(path, &len);
 		crashsig_report **v = parse_chunked(ctx, t, len, 0, &n);
 		crashsig_reports_free(v, n);
@@ -291,7 +292,7 @@ static void test_cr_only(void **state)
 	(void)state;
 	crashsig_ctx *ctx;
 	assert_int_equal(crashsig_ctx_new(&ctx, NULL, NULL, 0), 0);
-	size_t len, n;
+	size_t len = 0, n = 0;
 	char *t = slurp(REL "cli/cr_only.log", &len);
 	assert_null(memchr(t, '\n', len));
 	static const char *want[] = {"general protection fault in crashgen_gpf",
@@ -429,6 +430,83 @@ static void test_api_rejects(void **state)
 	crashsig_ctx_free(ctx);
 }
 
+static void add_dir(cs_buf *all, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		size_t len = 0;
+		char *t = test_read_file(path, &len);
+		if (t)
+			assert_int_equal(cs_buf_add(all, t, len), 0);
+		free(t);
+	}
+	closedir(d);
+}
+
+/* Nothing lost in bytes, at the library: the concatenated corpus fed in
+ * random piece sizes gives the same reports (titles, offsets, texts) as
+ * the whole buffer. */
+static void test_random_pieces(void **state)
+{
+	(void)state;
+	cs_buf all = {0};
+	add_dir(&all, CRASHSIG_SOURCE_DIR "/fixtures/report");
+	add_dir(&all, CRASHSIG_SOURCE_DIR "/fixtures/reliability/cli");
+	size_t own = all.len;
+	add_dir(&all, CRASHSIG_SHARED_DIR "/corpus/syzkaller/linux/report");
+	if (all.len == own)
+		printf("skipped: the shared corpus part because it is absent\n");
+	crashsig_ctx *ctx;
+	assert_int_equal(crashsig_ctx_new(&ctx, NULL, NULL, 0), 0);
+	size_t n1;
+	crashsig_report **ref = parse_chunked(ctx, all.data, all.len, 0, &n1);
+	assert_true(n1 > 100);
+	uint64_t seed = 88172645463325252ull;
+	size_t maxes[] = {3, 200, 70000};
+	for (size_t m = 0; m < 3; m++) {
+		crashsig_parser *p = NULL;
+		assert_int_equal(crashsig_parser_new(&p, ctx), 0);
+		for (size_t i = 0; i < all.len;) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			size_t k = 1 + (size_t)(seed % maxes[m]);
+			if (k > all.len - i)
+				k = all.len - i;
+			assert_int_equal(crashsig_parser_feed(p, all.data + i, k), 0);
+			i += k;
+		}
+		assert_int_equal(crashsig_parser_finish(p), 0);
+		crashsig_report *r;
+		size_t n = 0;
+		while (crashsig_parser_next(p, &r) == 1) {
+			assert_true(n < n1);
+			assert_string_equal(crashsig_report_title(r), crashsig_report_title(ref[n]));
+			assert_int_equal(crashsig_report_start(r), crashsig_report_start(ref[n]));
+			assert_int_equal(crashsig_report_end(r), crashsig_report_end(ref[n]));
+			size_t a, b;
+			const char *ta = crashsig_report_text(r, &a);
+			const char *tb = crashsig_report_text(ref[n], &b);
+			assert_int_equal(a, b);
+			assert_memory_equal(ta, tb, a);
+			crashsig_report_free(r);
+			n++;
+		}
+		assert_int_equal(n, n1);
+		crashsig_parser_free(p);
+	}
+	crashsig_reports_free(ref, n1);
+	crashsig_ctx_free(ctx);
+	cs_buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_max_line_extreme),
 		cmocka_unit_test(test_buf_reserve_terminates),
 		cmocka_unit_test(test_api_rejects),
+		cmocka_unit_test(test_random_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
