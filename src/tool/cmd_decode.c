@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "decode_out.h"
 #include "json.h"
+#include "lines.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
@@ -159,36 +160,6 @@ int tool_decode_append_text(FILE *out, const char *report_text, size_t len)
 /* The sub-command                                                     */
 /* ------------------------------------------------------------------ */
 
-static int read_all(FILE *f, char **buf, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *b = malloc(cap);
-	if (!b)
-		return -1;
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				return -1;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(b);
-		return -1;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static void usage(FILE *f)
 {
 	fputs("usage: crashsig decode [--arch ARCH] [--json] [FILE...]\n"
@@ -215,6 +186,164 @@ static void print_human(FILE *out, const char *name, const crashsig_code *c)
 		fputs(c->listing, out);
 	if (c->explanation)
 		fprintf(out, "%s\n", c->explanation);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming                                                           */
+/* ------------------------------------------------------------------ */
+
+/* The input is decoded in pieces of whole lines, so memory is bounded by a
+ * piece and not by the input. crashsig_decoder_decode reads a window around
+ * each dump: back to the previous dump (at most
+ * CRASHSIG_DECODE_WINDOW_BEFORE lines) and forward to the next one (at most
+ * CRASHSIG_DECODE_WINDOW_AFTER lines). A piece is cut where no window
+ * crosses the cut: right before a dump line, or once the last dump is more
+ * than WINDOW_AFTER lines back; the next piece starts with the lines after
+ * the last dump (at most WINDOW_BEFORE) as context. Pieces are cut once they
+ * reach PIECE_BYTES; a piece that cannot be cut exactly (dumps packed closer
+ * than the window) is cut anyway at PIECE_MAX_BYTES. */
+#define PIECE_BYTES (1u << 20)
+#define PIECE_MAX_BYTES (16u << 20)
+
+typedef struct dstream {
+	crashsig_decoder *d;
+	const char *name;
+	crashsig_arch arch;
+	int json;
+	int hang;        /* the input is a stall/hang report: no primary dump */
+	int decided;     /* the primary dump (or that there is none) is known */
+	size_t ncodes;
+	size_t base;     /* input line number of the piece's first line */
+	int found, status;
+} dstream;
+
+/* Decode the piece and print its dumps. */
+static int flush_piece(dstream *st, tool_piece *p)
+{
+	if (!p->len)
+		return 0;
+	crashsig_decoded *r = NULL;
+	int rc = crashsig_decoder_decode(st->d, p->text, p->len, st->arch, &r);
+	if (rc) {
+		fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", st->name, rc);
+		return rc;
+	}
+	size_t n = crashsig_decoded_count(r);
+	for (size_t k = 0; k < n; k++) {
+		crashsig_code c = *crashsig_decoded_code(r, k);
+		c.line = (unsigned)(st->base + c.line - 1);
+		/* crashsig_decoded_primary over the whole input: the first
+		 * kernel dump with a trapping instruction, unless it is a
+		 * BUG/WARN trap or the input is a hang report */
+		int primary = 0;
+		if (!st->decided && c.status == CRASHSIG_OK && !c.user && c.ninsns &&
+		    c.trap_offset != CRASHSIG_NO_TRAP) {
+			st->decided = 1;
+			primary = !st->hang && c.trap_kind != CRASHSIG_TRAP_BUG;
+		}
+		st->found = 1;
+		if (c.status != CRASHSIG_OK) {
+			fprintf(stderr, "crashsig decode: %s:%u: %s\n", st->name, c.line,
+				c.message ? c.message : "cannot decode");
+			if (st->status < 1)
+				st->status = 1;
+		} else if (c.message && !st->json) {
+			fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", st->name,
+				c.line, c.message);
+		}
+		if (st->json) {
+			if (st->ncodes)
+				fputc(',', stdout);
+			json_code(stdout, &c, primary);
+		} else if (c.status == CRASHSIG_OK) {
+			if (st->ncodes)
+				fputc('\n', stdout);
+			print_human(stdout, st->name, &c);
+		}
+		st->ncodes++;
+	}
+	crashsig_decoded_free(r);
+	return 0;
+}
+
+/* Decode one input; returns 0, or 2 on a read error. */
+static int decode_stream(dstream *st, FILE *in)
+{
+	tool_linereader lr;
+	tool_piece p = {0};
+	if (tool_lines_init(&lr, in)) {
+		fprintf(stderr, "crashsig decode: out of memory\n");
+		return 2;
+	}
+	size_t lineno = 0, last_dump = 0; /* last_dump: 1 + its index in p */
+	int head = 0, rc = 0, got;
+	tool_piece first = {0}; /* the first non-empty lines: hang report? */
+	/* the test of streaming (tests/stream_pieces.py) makes pieces small */
+	size_t piece = PIECE_BYTES, piece_max = PIECE_MAX_BYTES;
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES");
+	if (env && atol(env) > 0) {
+		piece = (size_t)atol(env);
+		piece_max = 16 * piece;
+	}
+	while ((got = tool_lines_next(&lr)) == 1) {
+		if (lr.cont) {
+			/* the rest of a line over TOOL_MAX_LINE: no dump is that
+			 * long, the part kept is reported as over the limit */
+			if (!lr.more)
+				fprintf(stderr, "crashsig decode: %s:%zu: line of %zu bytes: "
+					"only the first %d kept\n", st->name, lineno, lr.full,
+					TOOL_MAX_LINE);
+			continue;
+		}
+		lineno++;
+		if (head < 3 && lr.len) {
+			if (tool_piece_add(&first, lr.line, lr.len))
+				goto oom;
+			head++;
+			st->hang = crashsig_decode_text_is_hang(first.text, first.len);
+		}
+		int dump = crashsig_decode_line_is_dump(lr.line, lr.len);
+		size_t keep_from = (size_t)-1;
+		if (dump && p.len >= piece)
+			keep_from = last_dump; /* cut right before this dump */
+		else if (p.len >= piece &&
+			 (!last_dump || p.nlines - last_dump > CRASHSIG_DECODE_WINDOW_AFTER))
+			keep_from = last_dump; /* every window is complete */
+		else if (p.len >= piece_max)
+			keep_from = p.nlines; /* bounded, not exact */
+		if (keep_from != (size_t)-1) {
+			if (p.nlines - keep_from > CRASHSIG_DECODE_WINDOW_BEFORE)
+				keep_from = p.nlines - CRASHSIG_DECODE_WINDOW_BEFORE;
+			/* the context lines kept hold no dump: decoded once */
+			if ((rc = flush_piece(st, &p)))
+				break;
+			size_t before = p.nlines;
+			tool_piece_keep_from(&p, keep_from);
+			st->base += before - p.nlines;
+			last_dump = 0;
+		}
+		if (tool_piece_add(&p, lr.line, lr.len))
+			goto oom;
+		if (dump)
+			last_dump = p.nlines;
+	}
+	if (got < 0) {
+		fprintf(stderr, "crashsig decode: %s: read error: %s\n", st->name,
+			strerror(errno));
+		rc = 2;
+	} else if (!rc) {
+		rc = flush_piece(st, &p);
+	}
+	tool_piece_free(&p);
+	tool_piece_free(&first);
+	tool_lines_free(&lr);
+	return rc ? 2 : 0;
+oom:
+	fprintf(stderr, "crashsig decode: out of memory\n");
+	tool_piece_free(&p);
+	tool_piece_free(&first);
+	tool_lines_free(&lr);
+	return 2;
 }
 
 int tool_cmd_decode(int argc, char **argv)
@@ -266,58 +395,21 @@ int tool_cmd_decode(int argc, char **argv)
 			status = 2;
 			continue;
 		}
-		char *text = NULL;
-		size_t len = 0;
-		int rr = read_all(in, &text, &len);
-		if (in != stdin)
-			fclose(in);
-		if (rr) {
-			fprintf(stderr, "crashsig decode: %s: read error\n", name);
-			status = 2;
-			continue;
-		}
-		crashsig_decoded *r = NULL;
-		int rc = crashsig_decoder_decode(d, text, len, arch, &r);
-		if (rc) {
-			fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", name,
-				rc);
-			free(text);
-			status = 2;
-			continue;
-		}
-		size_t n = crashsig_decoded_count(r);
-		const crashsig_code *prim = crashsig_decoded_primary(r);
 		if (json) {
 			fputs("{\"file\":", stdout);
 			json_cstr(stdout, name);
 			fputs(",\"code\":[", stdout);
 		}
-		for (size_t k = 0; k < n; k++) {
-			const crashsig_code *c = crashsig_decoded_code(r, k);
-			found = 1;
-			if (c->status != CRASHSIG_OK) {
-				fprintf(stderr, "crashsig decode: %s:%u: %s\n", name, c->line,
-					c->message ? c->message : "cannot decode");
-				if (status < 1)
-					status = 1;
-			} else if (c->message && !json) {
-				fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", name,
-					c->line, c->message);
-			}
-			if (json) {
-				if (k)
-					fputc(',', stdout);
-				json_code(stdout, c, c == prim);
-			} else if (c->status == CRASHSIG_OK) {
-				if (k)
-					fputc('\n', stdout);
-				print_human(stdout, name, c);
-			}
-		}
+		dstream st = {d, name, arch, json, 0, 0, 0, 1, 0, 0};
+		int rc = decode_stream(&st, in);
+		if (in != stdin)
+			fclose(in);
 		if (json)
 			fputs("]}\n", stdout);
-		crashsig_decoded_free(r);
-		free(text);
+		if (st.found)
+			found = 1;
+		if (rc || st.status > status)
+			status = rc ? 2 : (status > st.status ? status : st.status);
 	}
 	crashsig_decoder_free(d);
 	if (!found && status == 0) {

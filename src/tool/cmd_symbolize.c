@@ -6,6 +6,7 @@
  *
  * Exit status: 0 done (mismatching frames are reported on stderr), 1 an
  * input or binary could not be used, 2 usage error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "crashsig/symbolize.h"
 #include "commands.h"
 #include "json.h"
+#include "lines.h"
 
 static void usage(FILE *f)
 {
@@ -73,51 +75,13 @@ static void json_res(FILE *o, const crashsig_symres *r)
 	fputs("]", o);
 }
 
-static int read_all(const char *path, char **out, size_t *len)
-{
-	FILE *f = (!path || strcmp(path, "-") == 0) ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "crashsig symbolize: %s: cannot open\n", path);
-		return -1;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (!b || err) {
-		free(b);
-		fprintf(stderr, "crashsig symbolize: %s: read error\n", path ? path : "-");
-		return -1;
-	}
-	*out = b;
-	*len = n;
-	return 0;
-}
-
 static int do_report_json(crashsig_symbolizer *s, const char *name,
-			  const char *d, size_t len)
+			  const char *d, size_t len, size_t *plineno)
 {
 	const char *ko = len ? memmem(d, len, "Kernel Offset: 0x", 17) : NULL;
 	if (ko)
 		crashsig_symbolizer_set_kaslr_offset(s, strtoull(ko + 15, NULL, 16));
-	size_t pos = 0, lineno = 0;
+	size_t pos = 0, lineno = *plineno;
 	while (pos < len) {
 		const char *nl = memchr(d + pos, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - (d + pos)) : len - pos;
@@ -140,7 +104,89 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 		json_res(stdout, r);
 		fputs("}\n", stdout);
 	}
+	*plineno = lineno;
 	return 0;
+}
+
+/* The input is symbolized in pieces of whole lines, so memory is bounded by
+ * a piece, not by the input. Raw [<addr>] frames use the "Kernel Offset:"
+ * line printed at the end of their report, so a piece ends right after such
+ * a line or an end-of-trace marker once it holds PIECE_BYTES, and anyway at
+ * PIECE_MAX_BYTES. A line longer than TOOL_MAX_LINE is no frame: it is
+ * copied through unchanged. */
+#define PIECE_BYTES (1u << 20)
+#define PIECE_MAX_BYTES (16u << 20)
+
+static int flush_piece(crashsig_symbolizer *s, const char *name, tool_piece *p,
+		       int json, int last_nl, size_t *lineno)
+{
+	if (!p->len)
+		return 0;
+	if (!last_nl)
+		p->text[--p->len] = 0; /* the input's last line had no newline */
+	int rc;
+	if (json) {
+		rc = do_report_json(s, name, p->text, p->len, lineno);
+	} else {
+		char *out = NULL;
+		size_t olen = 0;
+		rc = crashsig_symbolizer_report(s, p->text, p->len, &out, &olen);
+		if (rc == 0)
+			fwrite(out, 1, olen, stdout);
+		free(out);
+	}
+	tool_piece_keep_from(p, p->nlines);
+	return rc;
+}
+
+static int symbolize_stream(crashsig_symbolizer *s, const char *name, FILE *in,
+			    int json)
+{
+	tool_linereader lr;
+	tool_piece p = {0};
+	if (tool_lines_init(&lr, in)) {
+		fprintf(stderr, "crashsig symbolize: out of memory\n");
+		return -1;
+	}
+	size_t piece = PIECE_BYTES;
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES"); /* tests only */
+	if (env && atol(env) > 0)
+		piece = (size_t)atol(env);
+	size_t lineno = 0; /* lines already handed to do_report_json */
+	int rc = 0, got;
+	while (!rc && (got = tool_lines_next(&lr)) == 1) {
+		if (lr.more || lr.cont) {
+			/* a line too long to be a frame: passed through */
+			if (!lr.cont && (rc = flush_piece(s, name, &p, json, 1, &lineno)))
+				break;
+			if (!lr.cont)
+				lineno++;
+			if (!json) {
+				fwrite(lr.line, 1, lr.len, stdout);
+				if (lr.nl)
+					putchar('\n');
+			}
+			continue;
+		}
+		if (tool_piece_add(&p, lr.line, lr.len)) {
+			fprintf(stderr, "crashsig symbolize: out of memory\n");
+			rc = -1;
+			break;
+		}
+		int end = strstr(lr.line, "Kernel Offset:") || strstr(lr.line, "---[ end");
+		if (!lr.nl || (p.len >= piece && end) || p.len >= 16 * piece)
+			rc = flush_piece(s, name, &p, json, lr.nl, &lineno);
+	}
+	if (!rc && got < 0) {
+		fprintf(stderr, "crashsig symbolize: %s: read error: %s\n", name,
+			strerror(errno));
+		rc = -1;
+	}
+	if (!rc)
+		rc = flush_piece(s, name, &p, json, 1, &lineno);
+	tool_piece_free(&p);
+	tool_lines_free(&lr);
+	return rc;
 }
 
 static void print_addr2line(const crashsig_symres *r)
@@ -274,24 +320,15 @@ int tool_cmd_symbolize(int argc, char **argv)
 				fclose(in);
 			continue;
 		}
-		char *d = NULL;
-		size_t len = 0;
-		if (read_all(path, &d, &len) != 0) {
+		FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+		if (!in) {
+			fprintf(stderr, "crashsig symbolize: %s: %s\n", path, strerror(errno));
 			status = 1;
 			break;
 		}
-		int rc;
-		if (json) {
-			rc = do_report_json(s, path, d, len);
-		} else {
-			char *out = NULL;
-			size_t olen = 0;
-			rc = crashsig_symbolizer_report(s, d, len, &out, &olen);
-			if (rc == 0)
-				fwrite(out, 1, olen, stdout);
-			free(out);
-		}
-		free(d);
+		int rc = symbolize_stream(s, path, in, json);
+		if (in != stdin)
+			fclose(in);
 		if (rc < 0) {
 			fprintf(stderr, "crashsig symbolize: %s: %s\n", path,
 				crashsig_error_last(ctx));
