@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "classify/rules_builtin.h"
 
@@ -783,11 +784,21 @@ int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err)
 		cs_buf b = {0};
 		char chunk[8192];
 		size_t got;
+		struct stat st;
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* "x.rules/" is no rules file: never read as empty */
+			fclose(fp);
+			rc = cs_error(err, CRASHSIG_EIO, "%s: %s", path, strerror(EISDIR));
+			break;
+		}
 		while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 			if (cs_buf_add(&b, chunk, got)) {
 				rc = CRASHSIG_ENOMEM;
 				break;
 			}
+		if (!rc && ferror(fp))
+			rc = cs_error(err, CRASHSIG_EIO, "%s: read error: %s", path,
+				      strerror(errno));
 		fclose(fp);
 		lens[i] = b.len;
 		texts[i] = cs_buf_detach(&b);

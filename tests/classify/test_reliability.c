@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -507,6 +509,34 @@ static void test_random_pieces(void **state)
 	cs_buf_free(&all);
 }
 
+/* A directory named like a rules file is an error, not an empty file. */
+static void test_rules_dir_entry_is_dir(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/crashsig-rules-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char p[256];
+	snprintf(p, sizeof(p), "%s/a.rules", dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("crash x\nstart XSTART\nformat\nmatch XSTART\ntitle x\nno-frame-ok\nend\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/x.rules", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.rules_dir = dir;
+	crashsig_ctx *ctx;
+	char err[512];
+	assert_int_equal(crashsig_ctx_new(&ctx, &o, err, sizeof(err)), CRASHSIG_EIO);
+	assert_non_null(strstr(err, "x.rules: Is a directory"));
+	rmdir(p);
+	assert_int_equal(crashsig_ctx_new(&ctx, &o, err, sizeof(err)), 0);
+	crashsig_ctx_free(ctx);
+	snprintf(p, sizeof(p), "%s/a.rules", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_buf_reserve_terminates),
 		cmocka_unit_test(test_api_rejects),
 		cmocka_unit_test(test_random_pieces),
+		cmocka_unit_test(test_rules_dir_entry_is_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
