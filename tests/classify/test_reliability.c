@@ -21,6 +21,7 @@
 #include "classify/input.h"
 #include "classify/rules.h"
 #include "crashsig/crashsig.h"
+#include "crashsig/symbolize.h"
 #include "testutil.h"
 
 #define REL CRASHSIG_SOURCE_DIR "/fixtures/reliability/"
@@ -537,6 +538,39 @@ static void test_rules_dir_entry_is_dir(void **state)
 	rmdir(dir);
 }
 
+/* The symbolizer's report of empty input is a terminated empty string (was:
+ * an unterminated buffer, cs_buf_reserve(b, 0)); an unknown options version
+ * is rejected. */
+static void test_symbolizer_api(void **state)
+{
+	(void)state;
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.flags = CRASHSIG_CTX_NO_RULES;
+	crashsig_ctx *ctx;
+	assert_int_equal(crashsig_ctx_new(&ctx, &o, NULL, 0), 0);
+	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
+	so.vmlinux = SYMFIX_DIR "/fix_prog";
+	crashsig_symbolizer *s = NULL;
+	so.version = 99;
+	assert_int_not_equal(crashsig_symbolizer_new(&s, ctx, &so), 0);
+	assert_null(s);
+	so.version = CRASHSIG_SYMBOLIZE_OPTIONS_VERSION;
+	assert_int_equal(crashsig_symbolizer_new(&s, ctx, &so), 0);
+	char *out = NULL;
+	size_t len = 1;
+	assert_int_equal(crashsig_symbolizer_report(s, "", 0, &out, &len), 0);
+	assert_non_null(out);
+	assert_int_equal(len, 0);
+	assert_int_equal(out[0], 0);
+	free(out);
+	assert_int_equal(crashsig_symbolizer_report(s, "x", 1, &out, &len), 0);
+	assert_int_equal(len, 1);
+	assert_string_equal(out, "x");
+	free(out);
+	crashsig_symbolizer_free(s);
+	crashsig_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_api_rejects),
 		cmocka_unit_test(test_random_pieces),
 		cmocka_unit_test(test_rules_dir_entry_is_dir),
+		cmocka_unit_test(test_symbolizer_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
