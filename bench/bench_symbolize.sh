@@ -6,7 +6,10 @@
 #
 # Environment: VMLINUX (debug vmlinux), REPORTS (dir with uaf_write.log and
 # crashgen.ko), N (number of random addresses, default 10000), SEED (42),
-# RUNS (timed runs per tool and workload, best wall time kept; default 3).
+# RUNS (timed runs per tool and workload, best wall time kept; default 3),
+# RUNS_B (the same for workload (b); default 1), CRASHSIG_ARGS (extra
+# options for crashsig symbolize, e.g. --libdw-only to time it without the
+# built-in DWARF readers), PEERS (0: time crashsig only; default 1).
 #
 # Workloads, each tool run as one process:
 #  (a) the first Call Trace of uaf_write.log. crashsig reads the report text
@@ -29,6 +32,8 @@ N=${N:-10000}
 SEED=${SEED:-42}
 RUNS=${RUNS:-3}
 LLVM=${LLVM:-llvm-symbolizer-14}
+CRASHSIG_ARGS=${CRASHSIG_ARGS:-}
+PEERS=${PEERS:-1}
 
 for t in "$CRASHSIG" "$VMLINUX" "$REPORTS/uaf_write.log"; do
 	[ -e "$t" ] || { echo "bench_symbolize: missing $t" >&2; exit 2; }
@@ -115,24 +120,27 @@ run() {
 
 : > "$work/results"
 V=$VMLINUX
-run "a.crashsig(report)" "$work/a_cs_report.txt" "$CRASHSIG" symbolize --vmlinux "$V" --modules "$work/modules" "$work/report.log"
-run "a.crashsig" "$work/a_cs.txt" "$CRASHSIG" symbolize --vmlinux "$V" --addresses --print-address "$work/report_addrs.txt"
-run "a.addr2line" "$work/a_a2l.txt" sh -c "addr2line -fia -e '$V' < '$work/report_addrs.txt'"
-if command -v eu-addr2line >/dev/null; then
+# shellcheck disable=SC2086 # CRASHSIG_ARGS: words
+run "a.crashsig(report)" "$work/a_cs_report.txt" "$CRASHSIG" symbolize $CRASHSIG_ARGS --vmlinux "$V" --modules "$work/modules" "$work/report.log"
+# shellcheck disable=SC2086
+run "a.crashsig" "$work/a_cs.txt" "$CRASHSIG" symbolize $CRASHSIG_ARGS --vmlinux "$V" --addresses --print-address "$work/report_addrs.txt"
+[ "$PEERS" = 0 ] || run "a.addr2line" "$work/a_a2l.txt" sh -c "addr2line -fia -e '$V' < '$work/report_addrs.txt'"
+if [ "$PEERS" != 0 ] && command -v eu-addr2line >/dev/null; then
 	run "a.eu-addr2line" "$work/a_eu.txt" sh -c "eu-addr2line -fia -e '$V' < '$work/report_addrs.txt'"
 fi
-if command -v "$LLVM" >/dev/null; then
+if [ "$PEERS" != 0 ] && command -v "$LLVM" >/dev/null; then
 	run "a.llvm-symbolizer" "$work/a_llvm.txt" sh -c "$LLVM --obj='$V' --output-style=GNU -f -i -a < '$work/report_addrs.txt'"
 fi
 RUNS_B=${RUNS_B:-1}
 RUNS_SAVE=$RUNS
 RUNS=$RUNS_B
-run "b.crashsig" "$work/b_cs.txt" "$CRASHSIG" symbolize --vmlinux "$V" --addresses --print-address "$work/rand_addrs.txt"
-run "b.addr2line" "$work/b_a2l.txt" sh -c "addr2line -fia -e '$V' < '$work/rand_addrs.txt'"
-if command -v eu-addr2line >/dev/null; then
+# shellcheck disable=SC2086
+run "b.crashsig" "$work/b_cs.txt" "$CRASHSIG" symbolize $CRASHSIG_ARGS --vmlinux "$V" --addresses --print-address "$work/rand_addrs.txt"
+[ "$PEERS" = 0 ] || run "b.addr2line" "$work/b_a2l.txt" sh -c "addr2line -fia -e '$V' < '$work/rand_addrs.txt'"
+if [ "$PEERS" != 0 ] && command -v eu-addr2line >/dev/null; then
 	run "b.eu-addr2line" "$work/b_eu.txt" sh -c "eu-addr2line -fia -e '$V' < '$work/rand_addrs.txt'"
 fi
-if command -v "$LLVM" >/dev/null; then
+if [ "$PEERS" != 0 ] && command -v "$LLVM" >/dev/null; then
 	run "b.llvm-symbolizer" "$work/b_llvm.txt" sh -c "$LLVM --obj='$V' --output-style=GNU -f -i -a < '$work/rand_addrs.txt'"
 fi
 RUNS=$RUNS_SAVE

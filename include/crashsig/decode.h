@@ -14,7 +14,7 @@
  * touched (memory operand, registers, computed address, KASAN shadow range,
  * BUG/WARN trap, divisor of a divide error).
  *
- * Ownership follows crashsig.h: crashsig_decoder_new / crashsig_decode_text
+ * Ownership follows <crashsig/base.h>: crashsig_decoder_new / crashsig_decode_text
  * hand out objects owned by the caller, released with the matching *_free
  * (which accept NULL). Everything reachable from a crashsig_code (strings,
  * byte and instruction arrays) belongs to the crashsig_decoded it was read
@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -2,10 +2,10 @@
 #ifndef CRASHSIG_CTX_H
 #define CRASHSIG_CTX_H
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
 #include "base/util.h"
 
-struct cs_rules;
+struct cs_rules; /* classify/rules.h: opaque to base */
 
 struct crashsig_ctx {
 	crashsig_options opts; /* copy; rules_dir not kept */

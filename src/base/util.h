@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/base.h"
 
 /* Marks a symbol as part of the public ABI of the shared library. */
 #define CS_EXPORT __attribute__((visibility("default")))

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/classify.h"
 
 /* See crashsig_frame_parse(). */
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "crashsig/crashsig.h"
+#include "crashsig/classify.h"
 #include "classify/rules.h"
 #include "base/util.h"
 
@@ -52,6 +52,9 @@ struct crashsig_report {
 /* Classify a block. *out owned by the caller; NULL when the block is no
  * crash after all (a "strict" kind whose formats all failed). */
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out);
+
+/* Is line l ("<IRQ>", "<NMI>", " <TASK>", ...) a stack context marker? */
+int cs_is_stack_marker(const char *l, size_t len);
 
 /* Title post-processing exposed for tests. */
 int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out);

@@ -1,7 +1,7 @@
 /* Explaining the trapping instruction from the register dump: memory
  * operand, registers and computed address, KASAN shadow checks, BUG/WARN
  * traps, divide errors. */
-#include "decode/decode_int.h"
+#include "decode/decode_explain.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,11 @@
-/* Internal interfaces shared by decode.c, decode_disasm.c and
- * decode_explain.c. Not installed. */
+/* Internal structures of src/decode/ and the shared pieces every decode
+ * file uses (decode_core.c). Not installed. Layering, each file using only
+ * those below it:
+ *   decode.c          parsing dumps, architecture inference, register dump
+ *     decode_explain.c  the trapping instruction explained
+ *     decode_disasm.c   listing (objdump layout)
+ *       decode_x86.c, decode_arm.c  per-architecture spelling (decode_norm.h)
+ *         decode_core.c  capstone handles, messages, register access */
 #ifndef CRASHSIG_DECODE_INT_H
 #define CRASHSIG_DECODE_INT_H
 
@@ -72,14 +78,13 @@ typedef struct dec_line {
 	size_t n;
 } dec_line;
 
+/* decode_core.c: the pieces every decode file shares. */
+/* Open (once) the capstone handle for a mode. Returns 0 or < 0. */
 int dec_handle(crashsig_decoder *d, int mode, csh *h, cs_insn **scratch);
+/* Set the per-code message (replaces an earlier one). */
 int dec_message(dec_code *c, int status, const char *fmt, ...) CS_PRINTF(3, 4);
+/* Value of register name (case-insensitive) in r: 1 found, 0 not. */
 int dec_reg_get(const dec_regs *r, const char *name, uint64_t *v);
-/* Disassemble c->bytes; fills insns/listing or sets status/message.
- * Returns CRASHSIG_ENOMEM or 0. */
-int dec_disassemble(crashsig_decoder *d, dec_code *c);
-/* Fill trap_kind/explanation/address. Returns CRASHSIG_ENOMEM or 0. */
-int dec_explain(dec_code *c);
 /* Register name of a capstone register for the dump ("rax", "x19"...). */
 const char *dec_reg_name(dec_code *c, unsigned reg);
 

@@ -1,4 +1,4 @@
-# Fixtures for tests/symbolize/test_symbolize.c, built with the C compiler exactly as
+# Fixtures for the tests in tests/symbolize/, built with the C compiler exactly as
 # a kernel build would (gcc -g -O2), independent of the project's warning
 # and sanitizer flags:
 #   fix_prog          executable with DWARF (inline chain, cold split,
@@ -33,15 +33,18 @@ add_custom_target(symbolize_fixtures ALL DEPENDS
   ${SYMFIX_OUT}/fix_prog ${SYMFIX_OUT}/fix_prog_nodebug
   ${SYMFIX_OUT}/modules/extra/fixmod.ko)
 
-if(TARGET test_symbolize)
-  add_dependencies(test_symbolize symbolize_fixtures)
-  target_compile_definitions(test_symbolize PRIVATE
+# Every test program of tests/symbolize/ gets the fixtures.
+file(GLOB _symfix_tests CONFIGURE_DEPENDS ${SYMFIX_SRC}/test_*.c)
+foreach(_src ${_symfix_tests})
+  get_filename_component(_t ${_src} NAME_WE)
+  add_dependencies(${_t} symbolize_fixtures)
+  target_compile_definitions(${_t} PRIVATE
     SYMFIX_DIR="${SYMFIX_OUT}"
     SYMFIX_SRC_DIR="${SYMFIX_SRC}"
     SYMFIX_REALKERNEL_DIR="${CMAKE_SOURCE_DIR}/fixtures/realkernel"
     SYMFIX_VMLINUX="/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64"
     SYMFIX_CLI="$<TARGET_FILE:crashsig>")
-  add_dependencies(test_symbolize crashsig)
-  add_test(NAME test_symbolize COMMAND test_symbolize)
-  set_tests_properties(test_symbolize PROPERTIES TIMEOUT 300)
-endif()
+  add_dependencies(${_t} crashsig)
+  add_test(NAME ${_t} COMMAND ${_t})
+  set_tests_properties(${_t} PROPERTIES TIMEOUT 300)
+endforeach()

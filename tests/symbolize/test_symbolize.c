@@ -3,7 +3,8 @@
  * Fixtures are built by tests/symbolize/fixtures.cmake (gcc -g -O2). Results
  * are compared with addr2line and eu-addr2line, run at test time, when they
  * are installed; the real-kernel tests need the Debian debug vmlinux and are
- * skipped (visibly) without it. */
+ * skipped (visibly) without it. The fast DWARF readers are tested in
+ * test_dwarf_readers.c, the CLI in test_symbolize_cli.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,66 +26,17 @@
 
 #include "crashsig/crashsig.h"
 #include "crashsig/symbolize.h"
-
-#ifndef SYMFIX_DIR
-#error "SYMFIX_DIR must be defined by tests/symbolize/fixtures.cmake"
-#endif
-
-#define FIX_PROG SYMFIX_DIR "/fix_prog"
-#define FIX_NODEBUG SYMFIX_DIR "/fix_prog_nodebug"
-#define FIX_MODDIR SYMFIX_DIR "/modules"
-#define FIX_MOD SYMFIX_DIR "/modules/extra/fixmod.ko"
-#define RK_DIR SYMFIX_REALKERNEL_DIR
+#include "symbolize/symfix.h"
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-struct env {
-	crashsig_ctx *ctx;
-	crashsig_symbolizer *s;
-};
-
-static crashsig_ctx *new_ctx(void)
-{
-	crashsig_options o = CRASHSIG_OPTIONS_INIT;
-	crashsig_ctx *ctx = NULL;
-	char eb[256];
-	int rc = crashsig_ctx_new(&ctx, &o, eb, sizeof(eb));
-	assert_int_equal(rc, 0);
-	assert_non_null(ctx);
-	return ctx;
-}
-
-static int open_sym(struct env *e, const char *vmlinux, const char *mods)
-{
-	e->ctx = new_ctx();
-	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
-	so.vmlinux = vmlinux;
-	so.modules_dir = mods;
-	e->s = NULL;
-	return crashsig_symbolizer_new(&e->s, e->ctx, &so);
-}
-
-static void close_sym(struct env *e)
-{
-	crashsig_symbolizer_free(e->s);
-	crashsig_ctx_free(e->ctx);
-	e->s = NULL;
-	e->ctx = NULL;
-}
 
 static int have_tool(const char *name)
 {
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
 	return system(cmd) == 0;
-}
-
-static int file_exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -225,54 +177,6 @@ static int matches_oracle(const crashsig_symres *r, const struct oans *o,
 		fprintf(stderr, "\n");
 	}
 	return ok;
-}
-
-struct fsym {
-	char name[128];
-	char sec[64];
-	uint64_t value, size;
-};
-
-/* FUNC symbols (with size) of an ELF file, read with libelf. */
-static size_t elf_funcs(const char *path, struct fsym *out, size_t max)
-{
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	assert_non_null(e);
-	size_t shstr, n = 0;
-	assert_int_equal(elf_getshdrstrndx(e, &shstr), 0);
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		gelf_getshdr(scn, &sh);
-		if (sh.sh_type != SHT_SYMTAB)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		size_t cnt = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 0; i < cnt && n < max; i++) {
-			GElf_Sym sym;
-			gelf_getsym(d, (int)i, &sym);
-			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_size ||
-			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
-				continue;
-			const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!nm || strncmp(nm, "fix", 3) != 0)
-				continue;
-			GElf_Shdr ts;
-			gelf_getshdr(elf_getscn(e, sym.st_shndx), &ts);
-			snprintf(out[n].name, sizeof(out[n].name), "%s", nm);
-			snprintf(out[n].sec, sizeof(out[n].sec), "%s",
-				 elf_strptr(e, shstr, ts.sh_name));
-			out[n].value = sym.st_value;
-			out[n].size = sym.st_size;
-			n++;
-		}
-	}
-	elf_end(e);
-	close(fd);
-	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -765,7 +669,7 @@ static void test_module_build_id(void **state)
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p '%s/bid/.build-id/8c' && cp '%s/crashgen.ko' "
 		 "'%s/bid/.build-id/8c/%s.debug'",
-		 SYMFIX_DIR, RK_DIR, SYMFIX_DIR, CRASHGEN_BUILD_ID + 2);
+		 SYMFIX_DIR, RK_DIR, SYMFIX_DIR, &CRASHGEN_BUILD_ID[2]);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(open_sym(&e, FIX_PROG, SYMFIX_DIR "/bid"), 0);
 	assert_int_equal(crashsig_symbolizer_line(e.s, ok, strlen(ok), &r), 1);
@@ -1081,175 +985,6 @@ static void test_real_titles_unchanged(void **state)
 	close_sym(&e);
 }
 
-/* The built-in line-table reader and DIE walker give exactly what libdw's
- * dwarf_getsrclines / dwarf_siblingof give. */
-static void compare_modes(const char *bin, const char *mods, const char *const *specs,
-			  size_t n, size_t *compared)
-{
-	struct env a, b;
-	assert_int_equal(open_sym(&a, bin, mods), 0);
-	b.ctx = new_ctx();
-	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
-	so.vmlinux = bin;
-	so.modules_dir = mods;
-	so.flags = CRASHSIG_SYMBOLIZE_LIBDW_ONLY;
-	assert_int_equal(crashsig_symbolizer_new(&b.s, b.ctx, &so), 0);
-	for (size_t i = 0; i < n; i++) {
-		const crashsig_symres *r1, *r2;
-		int k1 = crashsig_symbolizer_lookup(a.s, specs[i], strlen(specs[i]), &r1);
-		/* copy r1 before the next lookup on a (different symbolizer: ok) */
-		int k2 = crashsig_symbolizer_lookup(b.s, specs[i], strlen(specs[i]), &r2);
-		assert_int_equal(k1, k2);
-		if (k1 != 1)
-			continue;
-		assert_int_equal(r1->status, r2->status);
-		assert_int_equal(r1->nlocs, r2->nlocs);
-		for (size_t j = 0; j < r1->nlocs; j++) {
-			assert_string_equal(r1->locs[j].func, r2->locs[j].func);
-			assert_true((r1->locs[j].file == NULL) == (r2->locs[j].file == NULL));
-			if (r1->locs[j].file)
-				assert_string_equal(r1->locs[j].file, r2->locs[j].file);
-			assert_int_equal(r1->locs[j].line, r2->locs[j].line);
-			assert_int_equal(r1->locs[j].column, r2->locs[j].column);
-		}
-		(*compared)++;
-	}
-	close_sym(&a);
-	close_sym(&b);
-}
-
-static void test_own_readers_equal_libdw(void **state)
-{
-	(void)state;
-	size_t compared = 0;
-	char **specs = calloc(8192, sizeof(*specs));
-	size_t n = 0;
-	struct fsym fs[64];
-	size_t nf = elf_funcs(FIX_PROG, fs, 64);
-	for (size_t i = 0; i < nf; i++)
-		for (uint64_t o = 0; o < fs[i].size && n < 8192; o++) {
-			specs[n] = malloc(32);
-			snprintf(specs[n++], 32, "0x%llx", (unsigned long long)(fs[i].value + o));
-		}
-	compare_modes(FIX_PROG, NULL, (const char *const *)specs, n, &compared);
-	for (size_t i = 0; i < n; i++)
-		free(specs[i]);
-	n = 0;
-	nf = elf_funcs(FIX_MOD, fs, 64);
-	for (size_t i = 0; i < nf; i++)
-		for (uint64_t o = 0; o < fs[i].size && n < 8192; o++) {
-			specs[n] = malloc(192);
-			snprintf(specs[n++], 192, "fixmod:%.127s+0x%llx", fs[i].name,
-				 (unsigned long long)o);
-		}
-	compare_modes(FIX_PROG, FIX_MODDIR, (const char *const *)specs, n, &compared);
-	for (size_t i = 0; i < n; i++)
-		free(specs[i]);
-	n = 0;
-	if (file_exists(SYMFIX_VMLINUX)) {
-		/* 3000 addresses spread over the kernel's .text */
-		for (uint64_t a = 0xffffffff81000000ull; n < 3000; a += 0xe01ef2 / 3000 + 7) {
-			specs[n] = malloc(32);
-			snprintf(specs[n++], 32, "0x%llx", (unsigned long long)a);
-		}
-		compare_modes(SYMFIX_VMLINUX, RK_DIR, (const char *const *)specs, n, &compared);
-		for (size_t i = 0; i < n; i++)
-			free(specs[i]);
-	} else {
-		fprintf(stderr, "SKIP part: %s not installed\n", SYMFIX_VMLINUX);
-	}
-	free(specs);
-	fprintf(stderr, "own readers vs libdw: %zu lookups identical\n", compared);
-	assert_true(compared > 300);
-}
-
-/* ------------------------------------------------------------------ */
-/* the CLI                                                             */
-/* ------------------------------------------------------------------ */
-
-/* Run a shell command; capture stdout and stderr; return the exit code. */
-static int sh(const char *cmd, char **out, char **err)
-{
-	char full[4096];
-	const char *o = SYMFIX_DIR "/cli.out", *e = SYMFIX_DIR "/cli.err";
-	snprintf(full, sizeof(full), "%s > '%s' 2> '%s'", cmd, o, e);
-	int st = system(full);
-	size_t n;
-	*out = read_file(o, &n);
-	*err = read_file(e, &n);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void test_cli(void **state)
-{
-	(void)state;
-#ifndef SYMFIX_CLI
-	skip();
-#else
-	char *out, *err;
-	char cmd[2048];
-	/* usage error */
-	assert_int_equal(sh("'" SYMFIX_CLI "' symbolize", &out, &err), 2);
-	assert_non_null(strstr(err, "--vmlinux"));
-	free(out);
-	free(err);
-	/* bad binary */
-	assert_int_equal(sh("'" SYMFIX_CLI "' symbolize --vmlinux /nonexistent-vmlinux -", &out, &err),
-			 1);
-	assert_non_null(strstr(err, "nonexistent-vmlinux"));
-	free(out);
-	free(err);
-	/* report from stdin, CRLF, one frame resolved, one mismatch */
-	snprintf(cmd, sizeof(cmd),
-		 "printf '[ 1.0] hello\r\n[ 1.0]  fix_use_inlines+0x1/0x999\r\n"
-		 "[ 1.0]  fix_split+0x3\r\n' | '%s' symbolize --vmlinux '%s'",
-		 SYMFIX_CLI, FIX_PROG);
-	assert_int_equal(sh(cmd, &out, &err), 0);
-	assert_null(strchr(out, '\r'));
-	assert_true(strncmp(out, "[ 1.0] hello\n", 13) == 0);
-	assert_non_null(strstr(out, "fix_use_inlines+0x1/0x999 [mismatch: size 0x999 != "));
-	assert_non_null(strstr(out, "fix_split+0x3 "));
-	assert_non_null(strstr(out, "fix_prog.c:"));
-	assert_non_null(strstr(err, "report does not match this vmlinux"));
-	free(out);
-	free(err);
-	/* --json: one object per frame */
-	snprintf(cmd, sizeof(cmd),
-		 "printf ' fix_split+0x3\n not a frame\n' | '%s' symbolize --json --vmlinux '%s'",
-		 SYMFIX_CLI, FIX_PROG);
-	assert_int_equal(sh(cmd, &out, &err), 0);
-	assert_true(out[0] == '{');
-	assert_non_null(strstr(out, "\"symbol\":\"fix_split\""));
-	assert_non_null(strstr(out, "\"status\":\"ok\""));
-	assert_non_null(strstr(out, "\"frames\":[{\"func\":"));
-	assert_null(strstr(out, "not a frame"));
-	assert_non_null(strchr(out, '\n'));
-	assert_null(strchr(strchr(out, '\n') + 1, '{')); /* exactly one line */
-	free(out);
-	free(err);
-	/* --addresses like addr2line -fi, module addresses too */
-	snprintf(cmd, sizeof(cmd),
-		 "printf 'fix_use_inlines+0x0\nfixmod:fixmod_slowpath+0x0\n' | '%s' symbolize "
-		 "--vmlinux '%s' --modules '%s' --addresses --print-address",
-		 SYMFIX_CLI, FIX_PROG, FIX_MODDIR);
-	assert_int_equal(sh(cmd, &out, &err), 0);
-	assert_true(strncmp(out, "fix_use_inlines+0x0\n", 20) == 0);
-	assert_non_null(strstr(out, "fixmod:fixmod_slowpath+0x0\nfixmod_slowpath\n"));
-	assert_non_null(strstr(out, "fixmod.c:"));
-	free(out);
-	free(err);
-	/* no DWARF: warning, names kept */
-	snprintf(cmd, sizeof(cmd),
-		 "printf ' fix_split+0x3\n' | '%s' symbolize --vmlinux '%s'", SYMFIX_CLI,
-		 FIX_NODEBUG);
-	assert_int_equal(sh(cmd, &out, &err), 0);
-	assert_string_equal(out, " fix_split+0x3\n");
-	assert_non_null(strstr(err, "no DWARF"));
-	free(out);
-	free(err);
-#endif
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1270,8 +1005,6 @@ int main(void)
 		cmocka_unit_test(test_module_missing),
 		cmocka_unit_test(test_module_build_id),
 		cmocka_unit_test(test_truncated_dwarf),
-		cmocka_unit_test(test_cli),
-		cmocka_unit_test(test_own_readers_equal_libdw),
 		cmocka_unit_test(test_real_uaf_write),
 		cmocka_unit_test(test_real_rip_and_offset_eq_size),
 		cmocka_unit_test(test_real_kaslr),

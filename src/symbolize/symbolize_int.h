@@ -1,0 +1,181 @@
+/* Private to src/symbolize/: the symbolizer object and the structures its
+ * pieces share. One file per section of the work:
+ *   path.c        kernel source paths (crashsig_symbolize_path)
+ *   symtab.c      kallsyms-like symbol table of one binary
+ *   cu_funcs.c    per-CU top-level function ranges, the inline chain
+ *   line_table.c  fast .debug_line reader (libdw fallback)
+ *   die_walk.c    fast top-level DIE walker (libdw fallback)
+ *   dwarf_cursor.h  byte cursor shared by the two fast readers
+ *   modules.c     finding and loading modules (.ko, .ko.xz/.gz/.zst, build id)
+ *   symbolizer.c  open/close, lookups (the public entry points)
+ *   rewrite.c     symbolizing console lines and whole reports
+ * The fast readers are off with CRASHSIG_SYMBOLIZE_LIBDW_ONLY. */
+#ifndef CRASHSIG_SYMBOLIZE_INT_H
+#define CRASHSIG_SYMBOLIZE_INT_H
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/ctx.h"
+#include "base/util.h"
+#include "crashsig/symbolize.h"
+
+struct abbrevs; /* die_walk.c */
+
+struct sym {
+	uint64_t addr;
+	uint64_t size; /* kallsyms-style */
+	const char *name; /* points into the ELF string table (dwfl owned) */
+	uint32_t next_same; /* next index with the same name, UINT32_MAX */
+	uint32_t hash;      /* hash_str(name) */
+	uint8_t rank;       /* preference among aliases: lower is better */
+};
+
+struct frange {
+	uint64_t lo, hi; /* DWARF addresses (unbiased) */
+	Dwarf_Die die;
+};
+
+struct lrow {
+	uint64_t addr;
+	uint32_t line;
+	uint16_t file;
+	uint16_t col_end; /* column << 1 | end_sequence */
+};
+
+/* Decoded line table of one CU (see lines_parse); lrow is one row. */
+struct cu_lines {
+	struct lrow *rows; /* sorted as libdw sorts them */
+	size_t n;
+	char **files; /* indexed like DW_AT_call_file / the file register */
+	size_t nfiles;
+};
+
+/* Top-level subprogram ranges of one CU, collected lazily: the walk over
+ * the CU's top-level DIEs stops at the function that contains the address
+ * asked for and resumes from there on the next miss; once complete, the
+ * table is sorted and searched by bisection. */
+struct cu_funcs {
+	Dwarf_Off off;
+	struct frange *r;
+	size_t n, cap;
+	Dwarf_Die next; /* next top-level DIE to visit (state 1) */
+	int state;      /* 0: not started, 1: walking, 2: complete, sorted */
+	int lines_state; /* 0: not parsed, 1: ok, -1: use libdw */
+	struct cu_lines lines;
+	int walker;        /* 0: undecided, 1: own DIE walker, -1: libdw */
+	uint64_t next_pos; /* own walker: .debug_info offset of next DIE */
+	struct abbrevs *ab; /* own walker: the CU's abbreviations (owned) */
+};
+
+struct secdata {
+	const unsigned char *d;
+	size_t n;
+};
+
+struct mod {
+	char *name; /* NULL for vmlinux; owned */
+	Dwfl_Module *dm;
+	Dwarf *dw;   /* owned by dwfl; NULL when no DWARF */
+	Dwarf_Addr dwbias;
+	int is_rel;
+	uint64_t text_base; /* address of .text (module-relative addresses) */
+	struct sym *syms;   /* owned, sorted by addr */
+	size_t nsyms;
+	uint32_t *htab; /* owned; name hash -> first sym index */
+	size_t hcap;
+	struct cu_funcs *cus; /* owned; open addressing by CU offset */
+	size_t cucap, cun;
+	/* raw .debug_line / .debug_line_str / .debug_str (dwfl owned; for
+	 * ET_REL already relocated by libdwfl); own_lines == 0: use libdw */
+	struct secdata dl, dls, ds;
+	int own_lines;
+	/* raw .debug_info / .debug_abbrev for the top-level DIE walker */
+	struct secdata di, da;
+	int own_walk;
+};
+
+struct modfile {
+	char *name; /* normalized ('-' -> '_'), owned */
+	char *path; /* owned */
+};
+
+struct locoff {
+	size_t func, file; /* offsets in s->strs, SIZE_MAX: none */
+};
+
+struct crashsig_symbolizer {
+	crashsig_ctx *ctx; /* borrowed */
+	Dwfl *dwfl;        /* owned */
+	Dwfl_Callbacks cb;
+	char *debuginfo_path; /* owned (cb points at it) */
+	struct mod vmlinux;
+	struct mod **mods; /* owned, loaded modules */
+	size_t nmods;
+	char **missing; /* owned names of modules not found */
+	size_t nmissing;
+	char *modules_dir;  /* owned */
+	char *strip_prefix; /* owned */
+	struct modfile *files; /* index of modules_dir, built lazily */
+	size_t nfiles;
+	int files_indexed;
+	uint64_t kaslr;
+	uint64_t kaslr_default; /* from the options */
+	unsigned int flags;     /* from the options */
+	int has_dwarf;
+	crashsig_symbolize_stats stats;
+	/* Result storage (valid until the next lookup). */
+	crashsig_symres res;
+	crashsig_symloc *locs;
+	struct locoff *lo; /* string offsets of locs while building */
+	size_t nlocs, caplocs;
+	cs_buf strs;       /* string arena for the current result */
+	char note[160];
+	char *scratch;     /* frame parse buffer */
+	size_t scratchlen;
+};
+
+/* symtab.c */
+int mod_load_syms(crashsig_symbolizer *s, struct mod *m);
+/* Index of the first symbol named name (chain: next_same), UINT32_MAX. */
+uint32_t sym_by_name(const struct mod *m, const char *name);
+/* Symbol containing addr (last one starting at or before it). */
+const struct sym *sym_by_addr(const struct mod *m, uint64_t addr);
+
+/* cu_funcs.c */
+int frange_cmp(const void *a, const void *b);
+/* Add the ranges of subprogram die to c; *hit = 1 when one contains pc. */
+int cu_add(struct cu_funcs *c, Dwarf_Die *die, Dwarf_Addr pc, int *hit);
+/* Copy str into the result arena; *off gets its offset there. */
+const char *res_str(crashsig_symbolizer *s, const char *str, size_t *off);
+/* Fill s->locs for address a (dwfl address) in m. Returns 1 when DWARF
+ * information was found, 0 when not, < 0 on error. */
+int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
+		const char *fallback_name);
+
+/* line_table.c: the fast line-table reader. */
+/* Decode the line table of cudie into out: 0, or -1 (use libdw). */
+int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out);
+/* The row for pc, like dwarf_getsrc_die; NULL when none. */
+const struct lrow *lines_find(const struct cu_lines *l, uint64_t pc);
+const char *lines_file(const struct cu_lines *l, uint64_t idx);
+void lines_free(struct cu_lines *l);
+
+/* die_walk.c: the fast top-level DIE walker. Find the top-level subprogram
+ * of the CU containing pc, resuming c's walk: 1 (*out set), 0 (none), -2
+ * (something it does not know: redo the CU with libdw), CRASHSIG_ENOMEM. */
+int own_walk(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
+	     Dwarf_Addr pc, Dwarf_Die *out);
+void abbrevs_free(struct abbrevs *a);
+
+/* modules.c */
+/* Point m->dl/dls/ds (and di/da) at the raw sections the fast readers
+ * can read. */
+void mod_init_lines(struct mod *m);
+/* The module named name (or with build_id), loaded on first use; NULL
+ * when not found (noted in s->missing). */
+struct mod *find_module(crashsig_symbolizer *s, const char *name, const char *build_id);
+
+#endif

@@ -1,0 +1,54 @@
+#!/bin/sh
+# scripts/check-layering.sh passes on the tree and fails on trees that break
+# each of its rules.  usage: layering_test.sh SOURCE_DIR
+src=$1
+check=$src/scripts/check-layering.sh
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$check" "$src" || { echo "FAIL: the source tree breaks the layering"; fail=1; }
+
+# tree NAME: a minimal good tree in $tmp/NAME
+tree() {
+	t=$tmp/$1
+	mkdir -p "$t/src/base" "$t/src/classify" "$t/src/symbolize" "$t/src/tool" "$t/include/crashsig"
+	printf '#include "crashsig/base.h"\n' > "$t/src/base/util.h"
+	printf '#include "base/util.h"\n#include "crashsig/classify.h"\n' > "$t/src/classify/a.c"
+	printf '#include "classify/a.h"\n#include "base/util.h"\n' > "$t/src/symbolize/s.c"
+	printf '#include "crashsig/symbolize.h"\n' > "$t/src/tool/main.c"
+	printf '#include "crashsig/base.h"\n' > "$t/include/crashsig/classify.h"
+	echo "$t"
+}
+# expect NAME PATTERN: the check fails on tree NAME and says PATTERN
+expect() {
+	out=$("$check" "$tmp/$1" 2>&1) && { echo "FAIL $1: check passed"; fail=1; return; }
+	echo "$out" | grep -q "$2" || { echo "FAIL $1: no '$2' in: $out"; fail=1; }
+}
+
+t=$(tree good)
+"$check" "$t" > /dev/null || { echo "FAIL good: a good tree fails"; fail=1; }
+
+t=$(tree base_up)
+printf '#include "classify/a.h"\n' >> "$t/src/base/util.h"
+expect base_up "base must not depend on classify"
+
+t=$(tree cycle)
+printf '#include "symbolize/s.h"\n' >> "$t/src/classify/a.c"
+expect cycle "include cycle between capabilities"
+
+t=$(tree modcycle)
+printf '#include "symbolize/y.h"\n' > "$t/src/symbolize/x.c"
+printf '#include "symbolize/x.h"\n' > "$t/src/symbolize/y.c"
+expect modcycle "include cycle between the modules of src/symbolize"
+
+t=$(tree umbrella)
+printf '#include "crashsig/crashsig.h"\n' >> "$t/src/classify/a.c"
+expect umbrella "umbrella"
+
+t=$(tree tool)
+printf '#include "base/util.h"\n' >> "$t/src/tool/main.c"
+expect tool "the CLI uses only"
+
+[ $fail = 0 ] && echo "layering_test: ok"
+exit $fail

@@ -1,0 +1,117 @@
+/* Helpers shared by the symbolizer tests (test_symbolize.c,
+ * test_dwarf_readers.c, test_symbolize_cli.c): fixture paths (built by
+ * tests/symbolize/fixtures.cmake), opening a symbolizer, the FUNC symbols of
+ * an ELF file. */
+#ifndef CRASHSIG_SYMFIX_H
+#define CRASHSIG_SYMFIX_H
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crashsig/crashsig.h"
+
+#ifndef SYMFIX_DIR
+#error "SYMFIX_DIR must be defined by tests/symbolize/fixtures.cmake"
+#endif
+
+#define FIX_PROG SYMFIX_DIR "/fix_prog"
+#define FIX_NODEBUG SYMFIX_DIR "/fix_prog_nodebug"
+#define FIX_MODDIR SYMFIX_DIR "/modules"
+#define FIX_MOD SYMFIX_DIR "/modules/extra/fixmod.ko"
+#define RK_DIR SYMFIX_REALKERNEL_DIR
+
+struct env {
+	crashsig_ctx *ctx;
+	crashsig_symbolizer *s;
+};
+
+static inline crashsig_ctx *new_ctx(void)
+{
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	crashsig_ctx *ctx = NULL;
+	char eb[256];
+	int rc = crashsig_ctx_new(&ctx, &o, eb, sizeof(eb));
+	assert_int_equal(rc, 0);
+	assert_non_null(ctx);
+	return ctx;
+}
+
+static inline int open_sym(struct env *e, const char *vmlinux, const char *mods)
+{
+	e->ctx = new_ctx();
+	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
+	so.vmlinux = vmlinux;
+	so.modules_dir = mods;
+	e->s = NULL;
+	return crashsig_symbolizer_new(&e->s, e->ctx, &so);
+}
+
+static inline void close_sym(struct env *e)
+{
+	crashsig_symbolizer_free(e->s);
+	crashsig_ctx_free(e->ctx);
+	e->s = NULL;
+	e->ctx = NULL;
+}
+
+static inline int file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+struct fsym {
+	char name[128];
+	char sec[64];
+	uint64_t value, size;
+};
+
+/* FUNC symbols (with size) of an ELF file, read with libelf. */
+static inline size_t elf_funcs(const char *path, struct fsym *out, size_t max)
+{
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(e);
+	size_t shstr, n = 0;
+	assert_int_equal(elf_getshdrstrndx(e, &shstr), 0);
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type != SHT_SYMTAB)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t cnt = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < cnt && n < max; i++) {
+			GElf_Sym sym;
+			gelf_getsym(d, (int)i, &sym);
+			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_size ||
+			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
+				continue;
+			const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (!nm || strncmp(nm, "fix", 3) != 0)
+				continue;
+			GElf_Shdr ts;
+			gelf_getshdr(elf_getscn(e, sym.st_shndx), &ts);
+			snprintf(out[n].name, sizeof(out[n].name), "%s", nm);
+			snprintf(out[n].sec, sizeof(out[n].sec), "%s",
+				 elf_strptr(e, shstr, ts.sh_name));
+			out[n].value = sym.st_value;
+			out[n].size = sym.st_size;
+			n++;
+		}
+	}
+	elf_end(e);
+	close(fd);
+	return n;
+}
+
+#endif
