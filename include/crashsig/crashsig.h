@@ -6,6 +6,7 @@
  *   <crashsig/classify.h>   crash blocks, frames and stacks, titles, parser
  *   <crashsig/symbolize.h>  frames to function, file:line, inline chain (libdw)
  *   <crashsig/decode.h>     Code: bytes disassembled and explained (capstone)
+ *   <crashsig/bisect.h>     syz-ci bisection logs audited
  */
 #ifndef CRASHSIG_CRASHSIG_H
 #define CRASHSIG_CRASHSIG_H
@@ -14,5 +15,6 @@
 #include "crashsig/classify.h"
 #include "crashsig/symbolize.h"
 #include "crashsig/decode.h"
+#include "crashsig/bisect.h"
 
 #endif

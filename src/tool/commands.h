@@ -4,4 +4,5 @@
 #define CRASHSIG_TOOL_COMMANDS_H
 int tool_cmd_symbolize(int argc, char **argv);
 int tool_cmd_decode(int argc, char **argv);
+int tool_cmd_bisect(int argc, char **argv);
 #endif

@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"Sub-commands:\n"
 	"  symbolize          resolve frames to file:line with a vmlinux (libdw)\n"
 	"  decode             disassemble Code: lines and explain the fault\n"
+	"  bisect             audit syzbot bisection logs\n"
 	"\n"
 	"Exit status: 0 a crash was found, 1 no crash was found, 2 an error occurred.\n";
 
@@ -219,6 +220,8 @@ int main(int argc, char **argv)
 		return tool_cmd_symbolize(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return tool_cmd_decode(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "bisect"))
+		return tool_cmd_bisect(argc - 1, argv + 1);
 	opts o = {0};
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
