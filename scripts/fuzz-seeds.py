@@ -75,6 +75,12 @@ def main():
     elf += [p for p in files(os.path.join(fx, "realkernel")) if p.endswith(".ko")]
     for p in elf:
         put(out, "fuzz_elf", open(p, "rb").read(), 1 << 19)
+    bis = []
+    if shared:
+        bis += files(os.path.join(shared, "seeds"))
+    bis += [p for p in files(os.path.join(fx, "bisect"))]
+    for p in bis:
+        put(out, "fuzz_bisect", open(p, "rb").read(), 262144)
     for t in sorted(os.listdir(out)):
         print(f"fuzz-seeds: {t}: {len(os.listdir(os.path.join(out, t)))} seeds")
 

@@ -68,8 +68,8 @@ def main():
     exe, src, elf = sys.argv[1:4]
     shared = sys.argv[4] if len(sys.argv) > 4 else None
     inputs = []
-    for d in ("fixtures/report", "fixtures/decode", "fixtures/realkernel",
-              "fixtures/reliability/parser", "fixtures/reliability/cli",
+    for d in ("fixtures/report", "fixtures/decode", "fixtures/realkernel", "fixtures/bisect",
+              "fixtures/reliability/parser", "fixtures/reliability/cli", "fixtures/reliability/bisect",
               "fixtures/reliability/rules"):
         inputs += files_under(os.path.join(src, d))
     inputs = [f for f in inputs if not f.endswith((".ko", ".rules", ".md"))]
@@ -89,6 +89,7 @@ def main():
         "decode": run([exe, "decode", "--json"], allin, "crashsig decode --json"),
         "symbolize": run([exe, "symbolize", "--json", "--vmlinux", elf], allin,
                          "crashsig symbolize --json"),
+        "bisect": run([exe, "bisect", "--json"], allin, "crashsig bisect --json"),
         "addresses": run([exe, "symbolize", "--json", "--addresses", "--vmlinux", elf],
                          [os.path.join(src, "fixtures/reliability/cli/addr_bad.txt")],
                          "crashsig symbolize --json --addresses"),
