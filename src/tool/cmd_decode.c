@@ -215,6 +215,13 @@ typedef struct dstream {
 	size_t ncodes;
 	size_t base;     /* input line number of the piece's first line */
 	int found, status;
+	/* the piece being assembled */
+	tool_piece p;
+	tool_piece first; /* the first non-empty lines: hang report? */
+	int head;
+	size_t lineno;
+	size_t last_dump; /* 1 + index in p of the last dump line, 0: none */
+	size_t piece, piece_max;
 } dstream;
 
 /* Decode the piece and print its dumps. */
@@ -226,7 +233,7 @@ static int flush_piece(dstream *st, tool_piece *p)
 	int rc = crashsig_decoder_decode(st->d, p->text, p->len, st->arch, &r);
 	if (rc) {
 		fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", st->name, rc);
-		return rc;
+		return 2;
 	}
 	size_t n = crashsig_decoded_count(r);
 	for (size_t k = 0; k < n; k++) {
@@ -266,84 +273,85 @@ static int flush_piece(dstream *st, tool_piece *p)
 	return 0;
 }
 
-/* Decode one input; returns 0, or 2 on a read error. */
+static int on_line(void *arg, const tool_line *l)
+{
+	dstream *st = arg;
+	if (l->cont) {
+		/* the rest of a line over TOOL_MAX_LINE: no dump is that long,
+		 * the part kept is reported as over the limit */
+		if (!l->more)
+			fprintf(stderr, "crashsig decode: %s:%zu: line of %zu bytes: "
+				"only the first %d kept\n", st->name, st->lineno, l->full,
+				TOOL_MAX_LINE);
+		return 0;
+	}
+	st->lineno++;
+	tool_piece *p = &st->p;
+	if (st->head < 3 && l->len) {
+		if (tool_piece_add(&st->first, l->s, l->len))
+			goto oom;
+		st->head++;
+		st->hang = crashsig_decode_text_is_hang(st->first.text, st->first.len);
+	}
+	int dump = crashsig_decode_line_is_dump(l->s, l->len);
+	size_t keep_from = (size_t)-1;
+	if (dump && p->len >= st->piece)
+		keep_from = st->last_dump; /* cut right before this dump */
+	else if (p->len >= st->piece &&
+		 (!st->last_dump || p->nlines - st->last_dump > CRASHSIG_DECODE_WINDOW_AFTER))
+		keep_from = st->last_dump; /* every window is complete */
+	else if (p->len >= st->piece_max)
+		keep_from = p->nlines; /* bounded, not exact */
+	if (keep_from != (size_t)-1) {
+		if (p->nlines - keep_from > CRASHSIG_DECODE_WINDOW_BEFORE)
+			keep_from = p->nlines - CRASHSIG_DECODE_WINDOW_BEFORE;
+		/* the context lines kept hold no dump: decoded once */
+		int rc = flush_piece(st, p);
+		if (rc)
+			return rc;
+		size_t before = p->nlines;
+		tool_piece_keep_from(p, keep_from);
+		st->base += before - p->nlines;
+		st->last_dump = 0;
+	}
+	if (tool_piece_add(p, l->s, l->len))
+		goto oom;
+	if (dump)
+		st->last_dump = p->nlines;
+	return 0;
+oom:
+	fprintf(stderr, "crashsig decode: out of memory\n");
+	return 2;
+}
+
+/* Decode one input; returns 0, or 2 on an error (reported). */
 static int decode_stream(dstream *st, FILE *in)
 {
-	tool_linereader lr;
-	tool_piece p = {0};
-	if (tool_lines_init(&lr, in)) {
+	tool_lines a;
+	if (tool_lines_init(&a, on_line, st)) {
 		fprintf(stderr, "crashsig decode: out of memory\n");
 		return 2;
 	}
-	size_t lineno = 0, last_dump = 0; /* last_dump: 1 + its index in p */
-	int head = 0, rc = 0, got;
-	tool_piece first = {0}; /* the first non-empty lines: hang report? */
 	/* the test of streaming (tests/stream_pieces.py) makes pieces small */
-	size_t piece = PIECE_BYTES, piece_max = PIECE_MAX_BYTES;
+	st->piece = PIECE_BYTES;
+	st->piece_max = PIECE_MAX_BYTES;
 	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES");
 	if (env && atol(env) > 0) {
-		piece = (size_t)atol(env);
-		piece_max = 16 * piece;
+		st->piece = (size_t)atol(env);
+		st->piece_max = 16 * st->piece;
 	}
-	while ((got = tool_lines_next(&lr)) == 1) {
-		if (lr.cont) {
-			/* the rest of a line over TOOL_MAX_LINE: no dump is that
-			 * long, the part kept is reported as over the limit */
-			if (!lr.more)
-				fprintf(stderr, "crashsig decode: %s:%zu: line of %zu bytes: "
-					"only the first %d kept\n", st->name, lineno, lr.full,
-					TOOL_MAX_LINE);
-			continue;
-		}
-		lineno++;
-		if (head < 3 && lr.len) {
-			if (tool_piece_add(&first, lr.line, lr.len))
-				goto oom;
-			head++;
-			st->hang = crashsig_decode_text_is_hang(first.text, first.len);
-		}
-		int dump = crashsig_decode_line_is_dump(lr.line, lr.len);
-		size_t keep_from = (size_t)-1;
-		if (dump && p.len >= piece)
-			keep_from = last_dump; /* cut right before this dump */
-		else if (p.len >= piece &&
-			 (!last_dump || p.nlines - last_dump > CRASHSIG_DECODE_WINDOW_AFTER))
-			keep_from = last_dump; /* every window is complete */
-		else if (p.len >= piece_max)
-			keep_from = p.nlines; /* bounded, not exact */
-		if (keep_from != (size_t)-1) {
-			if (p.nlines - keep_from > CRASHSIG_DECODE_WINDOW_BEFORE)
-				keep_from = p.nlines - CRASHSIG_DECODE_WINDOW_BEFORE;
-			/* the context lines kept hold no dump: decoded once */
-			if ((rc = flush_piece(st, &p)))
-				break;
-			size_t before = p.nlines;
-			tool_piece_keep_from(&p, keep_from);
-			st->base += before - p.nlines;
-			last_dump = 0;
-		}
-		if (tool_piece_add(&p, lr.line, lr.len))
-			goto oom;
-		if (dump)
-			last_dump = p.nlines;
-	}
-	if (got < 0) {
+	int rc = tool_lines_read(&a, in);
+	if (rc < 0)
 		fprintf(stderr, "crashsig decode: %s: read error: %s\n", st->name,
 			strerror(errno));
-		rc = 2;
-	} else if (!rc) {
-		rc = flush_piece(st, &p);
-	}
-	tool_piece_free(&p);
-	tool_piece_free(&first);
-	tool_lines_free(&lr);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = flush_piece(st, &st->p);
+	tool_piece_free(&st->p);
+	tool_piece_free(&st->first);
+	tool_lines_free(&a);
 	return rc ? 2 : 0;
-oom:
-	fprintf(stderr, "crashsig decode: out of memory\n");
-	tool_piece_free(&p);
-	tool_piece_free(&first);
-	tool_lines_free(&lr);
-	return 2;
 }
 
 int tool_cmd_decode(int argc, char **argv)
@@ -400,7 +408,12 @@ int tool_cmd_decode(int argc, char **argv)
 			json_cstr(stdout, name);
 			fputs(",\"code\":[", stdout);
 		}
-		dstream st = {d, name, arch, json, 0, 0, 0, 1, 0, 0};
+		dstream st = {0};
+		st.d = d;
+		st.name = name;
+		st.arch = arch;
+		st.json = json;
+		st.base = 1;
 		int rc = decode_stream(&st, in);
 		if (in != stdin)
 			fclose(in);

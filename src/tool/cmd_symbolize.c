@@ -119,76 +119,88 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 #define PIECE_BYTES (1u << 20)
 #define PIECE_MAX_BYTES (16u << 20)
 
-static int flush_piece(crashsig_symbolizer *s, const char *name, tool_piece *p,
-		       int json, int last_nl, size_t *lineno)
+typedef struct sstream {
+	crashsig_symbolizer *s;
+	const char *name;
+	int json;
+	tool_piece p;
+	size_t lineno; /* lines already handed to do_report_json */
+	size_t piece;
+} sstream;
+
+static int flush_piece(sstream *st, int last_nl)
 {
+	tool_piece *p = &st->p;
 	if (!p->len)
 		return 0;
 	if (!last_nl)
 		p->text[--p->len] = 0; /* the input's last line had no newline */
 	int rc;
-	if (json) {
-		rc = do_report_json(s, name, p->text, p->len, lineno);
+	if (st->json) {
+		rc = do_report_json(st->s, st->name, p->text, p->len, &st->lineno);
 	} else {
 		char *out = NULL;
 		size_t olen = 0;
-		rc = crashsig_symbolizer_report(s, p->text, p->len, &out, &olen);
+		rc = crashsig_symbolizer_report(st->s, p->text, p->len, &out, &olen);
 		if (rc == 0)
 			fwrite(out, 1, olen, stdout);
 		free(out);
 	}
 	tool_piece_keep_from(p, p->nlines);
-	return rc;
+	return rc < 0 ? 3 : 0;
 }
 
+static int on_line(void *arg, const tool_line *l)
+{
+	sstream *st = arg;
+	int rc;
+	if (l->more || l->cont) {
+		/* a line too long to be a frame: passed through */
+		if (!l->cont && (rc = flush_piece(st, 1)))
+			return rc;
+		if (!l->cont)
+			st->lineno++;
+		if (!st->json) {
+			fwrite(l->s, 1, l->len, stdout);
+			if (l->nl)
+				putchar('\n');
+		}
+		return 0;
+	}
+	if (tool_piece_add(&st->p, l->s, l->len)) {
+		fprintf(stderr, "crashsig symbolize: out of memory\n");
+		return 2;
+	}
+	int end = strstr(l->s, "Kernel Offset:") || strstr(l->s, "---[ end");
+	if (!l->nl || (st->p.len >= st->piece && end) || st->p.len >= 16 * st->piece)
+		return flush_piece(st, l->nl);
+	return 0;
+}
+
+/* Returns 0, or < 0 on an error (a library error is on the context). */
 static int symbolize_stream(crashsig_symbolizer *s, const char *name, FILE *in,
 			    int json)
 {
-	tool_linereader lr;
-	tool_piece p = {0};
-	if (tool_lines_init(&lr, in)) {
+	sstream st = {s, name, json, {0}, 0, PIECE_BYTES};
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES"); /* tests only */
+	if (env && atol(env) > 0)
+		st.piece = (size_t)atol(env);
+	tool_lines a;
+	if (tool_lines_init(&a, on_line, &st)) {
 		fprintf(stderr, "crashsig symbolize: out of memory\n");
 		return -1;
 	}
-	size_t piece = PIECE_BYTES;
-	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES"); /* tests only */
-	if (env && atol(env) > 0)
-		piece = (size_t)atol(env);
-	size_t lineno = 0; /* lines already handed to do_report_json */
-	int rc = 0, got;
-	while (!rc && (got = tool_lines_next(&lr)) == 1) {
-		if (lr.more || lr.cont) {
-			/* a line too long to be a frame: passed through */
-			if (!lr.cont && (rc = flush_piece(s, name, &p, json, 1, &lineno)))
-				break;
-			if (!lr.cont)
-				lineno++;
-			if (!json) {
-				fwrite(lr.line, 1, lr.len, stdout);
-				if (lr.nl)
-					putchar('\n');
-			}
-			continue;
-		}
-		if (tool_piece_add(&p, lr.line, lr.len)) {
-			fprintf(stderr, "crashsig symbolize: out of memory\n");
-			rc = -1;
-			break;
-		}
-		int end = strstr(lr.line, "Kernel Offset:") || strstr(lr.line, "---[ end");
-		if (!lr.nl || (p.len >= piece && end) || p.len >= 16 * piece)
-			rc = flush_piece(s, name, &p, json, lr.nl, &lineno);
-	}
-	if (!rc && got < 0) {
+	int rc = tool_lines_read(&a, in);
+	if (rc < 0)
 		fprintf(stderr, "crashsig symbolize: %s: read error: %s\n", name,
 			strerror(errno));
-		rc = -1;
-	}
 	if (!rc)
-		rc = flush_piece(s, name, &p, json, 1, &lineno);
-	tool_piece_free(&p);
-	tool_lines_free(&lr);
-	return rc;
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = flush_piece(&st, 1);
+	tool_piece_free(&st.p);
+	tool_lines_free(&a);
+	return rc ? -1 : 0;
 }
 
 static void print_addr2line(const crashsig_symres *r)

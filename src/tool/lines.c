@@ -6,74 +6,94 @@
 
 #define READ_CHUNK (256 * 1024)
 
-int tool_lines_init(tool_linereader *r, FILE *in)
+int tool_lines_init(tool_lines *a, tool_line_fn fn, void *arg)
 {
-	memset(r, 0, sizeof(*r));
-	r->in = in;
-	r->buf = malloc(READ_CHUNK);
-	r->line = malloc(TOOL_MAX_LINE + 1);
-	if (!r->buf || !r->line) {
-		tool_lines_free(r);
+	memset(a, 0, sizeof(*a));
+	a->fn = fn;
+	a->arg = arg;
+	a->buf = malloc(TOOL_MAX_LINE + 1);
+	if (!a->buf) {
 		errno = ENOMEM;
 		return -1;
 	}
 	return 0;
 }
 
-int tool_lines_next(tool_linereader *r)
+static int emit(tool_lines *a, int nl, int more)
 {
-	r->cont = r->more;
-	r->more = 0;
-	r->len = 0;
-	r->nl = 0;
-	if (!r->cont)
-		r->full = 0;
-	for (;;) {
-		if (r->pos == r->end) {
-			if (r->eof)
-				break;
-			r->pos = 0;
-			r->end = fread(r->buf, 1, READ_CHUNK, r->in);
-			if (r->end < READ_CHUNK) {
-				if (ferror(r->in))
-					return -1;
-				r->eof = 1;
-			}
-			if (!r->end)
-				break;
-		}
-		const char *p = r->buf + r->pos;
-		size_t avail = r->end - r->pos;
-		const char *nl = memchr(p, '\n', avail);
-		size_t n = nl ? (size_t)(nl - p) : avail;
-		size_t room = TOOL_MAX_LINE - r->len;
-		if (n > room) {
-			/* the line goes on: hand out this segment */
-			memcpy(r->line + r->len, p, room);
-			r->len += room;
-			r->full += room;
-			r->pos += room;
-			r->more = 1;
-			break;
-		}
-		memcpy(r->line + r->len, p, n);
-		r->len += n;
-		r->full += n;
-		r->pos += n + (nl ? 1 : 0);
-		if (nl) {
-			r->nl = 1;
-			break;
-		}
-	}
-	r->line[r->len] = 0;
-	return r->len || r->nl || r->more ? 1 : 0;
+	a->buf[a->len] = 0;
+	tool_line l = {a->buf, a->len, a->full, nl, more, a->cont};
+	int rc = a->fn(a->arg, &l);
+	a->len = 0;
+	a->cont = more;
+	if (!more)
+		a->full = 0;
+	return rc;
 }
 
-void tool_lines_free(tool_linereader *r)
+int tool_lines_write(void *arg, const void *data, size_t n)
 {
-	free(r->buf);
-	free(r->line);
-	r->buf = r->line = NULL;
+	tool_lines *a = arg;
+	const char *d = data;
+	while (n) {
+		const char *nl = memchr(d, '\n', n);
+		size_t k = nl ? (size_t)(nl - d) : n;
+		size_t room = TOOL_MAX_LINE - a->len;
+		int rc;
+		if (k > room) {
+			/* the line goes on: hand out this segment */
+			memcpy(a->buf + a->len, d, room);
+			a->len += room;
+			a->full += room;
+			d += room;
+			n -= room;
+			if ((rc = emit(a, 0, 1)))
+				return rc;
+			continue;
+		}
+		memcpy(a->buf + a->len, d, k);
+		a->len += k;
+		a->full += k;
+		d += k;
+		n -= k;
+		if (nl) {
+			d++;
+			n--;
+			if ((rc = emit(a, 1, 0)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int tool_lines_finish(tool_lines *a)
+{
+	if (a->len || a->cont)
+		return emit(a, 0, 0);
+	return 0;
+}
+
+void tool_lines_free(tool_lines *a)
+{
+	free(a->buf);
+	a->buf = NULL;
+}
+
+int tool_lines_read(tool_lines *a, FILE *f)
+{
+	char *chunk = malloc(READ_CHUNK);
+	if (!chunk) {
+		errno = ENOMEM;
+		return -1;
+	}
+	int rc = 0;
+	size_t n;
+	while (!rc && (n = fread(chunk, 1, READ_CHUNK, f)) > 0)
+		rc = tool_lines_write(a, chunk, n);
+	if (!rc && ferror(f))
+		rc = -1;
+	free(chunk);
+	return rc;
 }
 
 int tool_piece_add(tool_piece *p, const char *line, size_t len)

@@ -1,6 +1,7 @@
 /* Bounded reading of a log for the commands that work on windows of lines
- * (decode, symbolize): memory is bounded by the piece being worked on, never
- * by the input. */
+ * (decode, symbolize): bytes are pushed in (read from a file, or produced by
+ * a decompressor) and come out as lines; memory is bounded by the piece being
+ * worked on, never by the input. */
 #ifndef CRASHSIG_TOOL_LINES_H
 #define CRASHSIG_TOOL_LINES_H
 
@@ -11,25 +12,37 @@
  * size (more/cont). No kernel line comes near it. */
 #define TOOL_MAX_LINE (64 * 1024)
 
-typedef struct tool_linereader {
-	FILE *in;
-	char *buf;      /* read buffer (owned) */
-	size_t pos, end;
-	char *line;     /* current segment without '\n', NUL terminated (owned) */
-	size_t len;     /* bytes in line (<= TOOL_MAX_LINE) */
-	size_t full;    /* bytes of the input line so far (all segments) */
-	int nl;         /* the line ended in '\n' here */
-	int more;       /* the line goes on in the next segment */
-	int cont;       /* this segment continues the previous one */
-	int eof;
-} tool_linereader;
+/* A line, or one segment of a line longer than TOOL_MAX_LINE. */
+typedef struct tool_line {
+	const char *s; /* without '\n', NUL terminated */
+	size_t len;
+	size_t full;   /* bytes of the input line so far (all segments) */
+	int nl;        /* the line ended in '\n' here */
+	int more;      /* the line goes on in the next segment */
+	int cont;      /* this segment continues the previous one */
+} tool_line;
+
+/* Receives each line; a non-zero return stops and is returned. */
+typedef int (*tool_line_fn)(void *arg, const tool_line *l);
+
+typedef struct tool_lines {
+	char *buf; /* owned */
+	size_t len, full;
+	int cont;
+	tool_line_fn fn;
+	void *arg;
+} tool_lines;
 
 /* Owner: the caller; release with tool_lines_free. Returns 0 or -1 (ENOMEM). */
-int tool_lines_init(tool_linereader *r, FILE *in);
-/* Next line or segment of a long line: 1 with r->line/len set, 0 at the
- * end of input, -1 on a read error (errno set). */
-int tool_lines_next(tool_linereader *r);
-void tool_lines_free(tool_linereader *r);
+int tool_lines_init(tool_lines *a, tool_line_fn fn, void *arg);
+/* Push bytes (the signature of crashsig_write_fn: arg is the tool_lines). */
+int tool_lines_write(void *a, const void *data, size_t n);
+/* End of input: hands out a last line without '\n'. */
+int tool_lines_finish(tool_lines *a);
+void tool_lines_free(tool_lines *a);
+/* Push all of f. Returns 0, the callback's non-zero, or -1 on a read error
+ * (errno set). */
+int tool_lines_read(tool_lines *a, FILE *f);
 
 /* A growable text piece (whole lines) with the offset of each line. */
 typedef struct tool_piece {
