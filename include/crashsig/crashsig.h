@@ -6,6 +6,8 @@
  *   <crashsig/classify.h>   crash blocks, frames and stacks, titles, parser
  *   <crashsig/symbolize.h>  frames to function, file:line, inline chain (libdw)
  *   <crashsig/decode.h>     Code: bytes disassembled and explained (capstone)
+ *   <crashsig/validate.h>   titles against a kernel build, guilty file,
+ *                           MAINTAINERS
  *   <crashsig/bisect.h>     syz-ci bisection logs audited
  */
 #ifndef CRASHSIG_CRASHSIG_H
@@ -15,6 +17,7 @@
 #include "crashsig/classify.h"
 #include "crashsig/symbolize.h"
 #include "crashsig/decode.h"
+#include "crashsig/validate.h"
 #include "crashsig/bisect.h"
 
 #endif

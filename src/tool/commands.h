@@ -4,5 +4,6 @@
 #define CRASHSIG_TOOL_COMMANDS_H
 int tool_cmd_symbolize(int argc, char **argv);
 int tool_cmd_decode(int argc, char **argv);
+int tool_cmd_validate(int argc, char **argv);
 int tool_cmd_bisect(int argc, char **argv);
 #endif

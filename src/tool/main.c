@@ -84,6 +84,12 @@ static void print_json(FILE *out, const char *file, const crashsig_report *r)
 	size_t len;
 	const char *text = crashsig_report_text(r, &len);
 	json_str(out, text, len);
+	/* The file syzbot would blame; null unless the report carries
+	 * source paths (it was symbolized). */
+	char guilty[512];
+	fputs(",\"guilty_file\":", out);
+	json_cstr(out, crashsig_guilty_file(crashsig_report_title(r), text, len, guilty,
+					    sizeof(guilty)) ? guilty : NULL);
 	fputs(",\"code\":", out);
 	tool_decode_json(out, text, len);
 	fputs(",\"stacks\":[", out);
@@ -220,6 +226,8 @@ int main(int argc, char **argv)
 		return tool_cmd_symbolize(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return tool_cmd_decode(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "validate"))
+		return tool_cmd_validate(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "bisect"))
 		return tool_cmd_bisect(argc - 1, argv + 1);
 	opts o = {0};

@@ -1,0 +1,328 @@
+/* Modules of the name index: finding and reading their symbol tables,
+ * their DWARF on demand through libdwfl (ET_REL needs relocations; at most
+ * MAX_MOD_DWARF kept open), the holders of inlined copies inside one module
+ * and the modules that may hold a function only inlined there. */
+#include "validate/validate_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dwarf.h>
+
+/* ------------------------------------------------------------------ */
+/* Modules                                                             */
+/* ------------------------------------------------------------------ */
+
+int vx_add_module(crashsig_index *ix, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t bl = strlen(base);
+	if (bl < 4 || strcmp(base + bl - 3, ".ko"))
+		return 0;
+	if (cs_reserve((void **)&ix->mods, &ix->capmods, ix->nmods + 1, sizeof(vx_mod)))
+		return CRASHSIG_ENOMEM;
+	vx_mod *m = &ix->mods[ix->nmods];
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	m->name = cs_strndup(base, bl - 3);
+	m->path = cs_strndup(path, strlen(path));
+	if (!m->name || !m->path) {
+		free(m->name);
+		free(m->path);
+		return CRASHSIG_ENOMEM;
+	}
+	for (char *p = m->name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	ix->nmods++;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* unreadable module: listed, no symbols */
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return 0;
+	}
+	/* The symbol table stays mapped; the descriptor is not needed. */
+	elf_cntl(elf, ELF_C_FDREAD);
+	close(fd);
+	m->elf = elf;
+	return vx_add_symtab(ix, elf, (uint32_t)ix->nmods);
+}
+
+int vx_scan_modules(crashsig_index *ix, const char *dir, int depth)
+{
+	if (depth > 8)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return depth ? 0 : cs_ctx_error(ix->ctx, CRASHSIG_EIO, "%s: %s", dir,
+						strerror(errno));
+	struct dirent *e;
+	int rc = 0;
+	size_t dl = strlen(dir);
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(e->d_name);
+		char *p = malloc(dl + nl + 2);
+		if (!p) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, e->d_name, nl + 1);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+			struct stat st;
+			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
+		}
+		/* vmlinux links and build-id trees are not modules */
+		if (isdir && strcmp(e->d_name, ".build-id"))
+			rc = vx_scan_modules(ix, p, depth + 1);
+		else if (!isdir)
+			rc = vx_add_module(ix, p);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* At most this many modules keep their (relocated, hence copied) DWARF. */
+#define MAX_MOD_DWARF 8
+
+static void mod_dwarf_close(crashsig_index *ix, vx_mod *m)
+{
+	if (m->dwfl) {
+		dwfl_end(m->dwfl);
+		ix->nmod_dwarf--;
+	}
+	m->dwfl = NULL;
+	m->dm = NULL;
+	m->dw = NULL;
+	m->dwarf_tried = 0;
+}
+
+Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
+{
+	m->used = ++ix->tick;
+	if (m->dwarf_tried) {
+		*bias = m->bias;
+		return m->dw;
+	}
+	if (ix->nmod_dwarf >= MAX_MOD_DWARF) {
+		vx_mod *old = NULL;
+		for (size_t i = 0; i < ix->nmods; i++)
+			if (ix->mods[i].dwfl && &ix->mods[i] != m &&
+			    (!old || ix->mods[i].used < old->used))
+				old = &ix->mods[i];
+		if (old)
+			mod_dwarf_close(ix, old);
+	}
+	m->dwarf_tried = 1;
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	m->dwfl = dwfl_begin(&cb);
+	if (!m->dwfl)
+		return NULL;
+	ix->nmod_dwarf++;
+	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, -1);
+	dwfl_report_end(m->dwfl, NULL, NULL);
+	if (!dm)
+		return NULL;
+	m->dm = dm;
+	m->dw = dwfl_module_getdwarf(dm, &m->bias);
+	*bias = m->bias;
+	return m->dw;
+}
+
+
+/* Holders of inlined copies of name inside one module (its DWARF is small
+ * enough to walk whole). */
+int vx_mod_holders(crashsig_index *ix, vx_mod *m, const char *name, vx_holder_cb cb,
+		   void *arg)
+{
+	Dwarf_Addr bias;
+	Dwarf *dw = vx_mod_dwarf(ix, m, &bias);
+	if (!dw)
+		return 0;
+	uint64_t *set = NULL;
+	size_t nset = 0, cap = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int rc = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		off = 0;
+		while (dwarf_next_unit(dw, off, &next, &hsize, NULL, NULL, NULL, NULL, NULL,
+				       NULL) == 0) {
+			Dwarf_Die cudie, die;
+			int ok = dwarf_offdie(dw, off + hsize, &cudie) != NULL;
+			off = next;
+			if (!ok || dwarf_child(&cudie, &die) != 0)
+				continue;
+			do {
+				if (dwarf_tag(&die) != DW_TAG_subprogram)
+					continue;
+				if (pass == 0) {
+					const char *n = dwarf_diename(&die);
+					if (!n || strcmp(n, name))
+						continue;
+					if (cs_reserve((void **)&set, &cap, nset + 1, sizeof(*set))) {
+						rc = CRASHSIG_ENOMEM;
+						break;
+					}
+					set[nset++] = dwarf_dieoffset(&die);
+				} else if (dwarf_hasattr(&die, DW_AT_low_pc) ||
+					   dwarf_hasattr(&die, DW_AT_ranges)) {
+					vx_walk_inlines(&die, &die, set, nset, cb, arg, 0);
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		if (!nset)
+			break;
+		qsort(set, nset, sizeof(*set), vx_cmp_u64);
+	}
+	free(set);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings of module DWARF                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *mod_debug_str(vx_mod *m, size_t *len)
+{
+	size_t shstrndx;
+	if (!m->elf || elf_getshdrstrndx(m->elf, &shstrndx))
+		return NULL;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(m->elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_flags & SHF_COMPRESSED))
+			continue;
+		const char *nm = elf_strptr(m->elf, shstrndx, sh.sh_name);
+		if (!nm || strcmp(nm, ".debug_str"))
+			continue;
+		Elf_Data *d = elf_rawdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return NULL;
+		*len = d->d_size;
+		return d->d_buf;
+	}
+	return NULL;
+}
+
+static size_t prefix_len(const char *a, const char *b)
+{
+	size_t i = 0;
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i;
+}
+
+typedef struct mscore {
+	uint32_t mod;
+	size_t best, hits;
+} mscore;
+
+static int cmp_mscore(const void *a, const void *b)
+{
+	const mscore *x = a, *y = b;
+	if (x->best != y->best)
+		return x->best > y->best ? -1 : 1;
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	return x->mod < y->mod ? -1 : x->mod > y->mod;
+}
+
+/* A function only inlined inside a module has no symbol there, but the
+ * module's other functions usually share its prefix ("sctp_", "nfsd_").
+ * Rank modules by the longest prefix their symbols share with name (at
+ * least the first '_'-separated word), and confirm with the exact string
+ * in the module's .debug_str. No global string index: it would cost more
+ * than the whole title run. */
+static int cmp_symname(const void *a, const void *b, void *arg)
+{
+	const vx_sym *s = arg;
+	return strcmp(s[*(const uint32_t *)a].name, s[*(const uint32_t *)b].name);
+}
+
+size_t vx_modules_with_string(crashsig_index *ix, const char *name, uint32_t *out, size_t max)
+{
+	size_t n = strlen(name), word = 0;
+	while (word < n && name[word] == '_')
+		word++;
+	while (word < n && name[word] != '_')
+		word++;
+	if (word < 2 || !ix->nmods || !max || ix->nsyms == ix->nvmsyms)
+		return 0;
+	if (!ix->modsyms_sorted) {
+		ix->nmodsyms_sorted = ix->nsyms - ix->nvmsyms;
+		ix->modsyms_sorted = malloc(ix->nmodsyms_sorted * sizeof(uint32_t));
+		if (!ix->modsyms_sorted)
+			return 0;
+		for (size_t i = 0; i < ix->nmodsyms_sorted; i++)
+			ix->modsyms_sorted[i] = (uint32_t)(ix->nvmsyms + i);
+		qsort_r(ix->modsyms_sorted, ix->nmodsyms_sorted, sizeof(uint32_t), cmp_symname,
+			ix->syms);
+	}
+	/* the module symbols starting with the first word of name */
+	size_t lo = 0, hi = ix->nmodsyms_sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strncmp(ix->syms[ix->modsyms_sorted[mid]].name, name, word) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	mscore sc[64];
+	size_t nsc = 0;
+	for (size_t i = lo; i < ix->nmodsyms_sorted; i++) {
+		const vx_sym *s = &ix->syms[ix->modsyms_sorted[i]];
+		if (strncmp(s->name, name, word))
+			break;
+		size_t p = prefix_len(name, s->name), k = 0;
+		while (k < nsc && sc[k].mod != s->mod - 1)
+			k++;
+		if (k == nsc) {
+			if (nsc == sizeof(sc) / sizeof(sc[0]))
+				continue;
+			sc[nsc].mod = s->mod - 1;
+			sc[nsc].best = 0;
+			sc[nsc++].hits = 0;
+		}
+		if (p > sc[k].best)
+			sc[k].best = p;
+		sc[k].hits++;
+	}
+	if (nsc)
+		qsort(sc, nsc, sizeof(mscore), cmp_mscore);
+	size_t k = 0;
+	/* a module must share the first word and its '_' ("sg_" of sg_io
+	 * for sg_scsi_ioctl; "fs" of fsnotify is not enough) */
+	for (size_t i = 0; i < nsc && i < 6 && k < max && sc[i].best > word; i++) {
+		size_t len = 0;
+		const char *p = mod_debug_str(&ix->mods[sc[i].mod], &len);
+		for (const char *q = p; q && q < p + len &&
+		     (q = memmem(q, len - (size_t)(q - p), name, n + 1)); q++) {
+			if (q == p || q[-1] == 0) {
+				out[k++] = sc[i].mod;
+				break;
+			}
+		}
+	}
+	return k;
+}
+
