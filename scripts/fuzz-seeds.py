@@ -81,6 +81,19 @@ def main():
     bis += [p for p in files(os.path.join(fx, "bisect"))]
     for p in bis:
         put(out, "fuzz_bisect", open(p, "rb").read(), 262144)
+    # validate: a title line, then report text / MAINTAINERS excerpts
+    val = files(os.path.join(fx, "validate"), (".c",))
+    for p in val + sym[:100]:
+        data = open(p, "rb").read()
+        title = b"general protection fault in fix_dup\n"
+        for line in data.splitlines():
+            if line.startswith((b"BUG:", b"WARNING:", b"general protection", b"KASAN:")):
+                title = line + b"\n"
+                break
+        put(out, "fuzz_validate", title + data, 16384)
+    for t in ("WARNING in fix_dup", "KASAN: use-after-free Read in main",
+              "KCSAN: data-race in fix_dup / main", "INFO: task hung in fix_other_entry"):
+        put(out, "fuzz_validate", t.encode() + b"\n", 16384)
     for t in sorted(os.listdir(out)):
         print(f"fuzz-seeds: {t}: {len(os.listdir(os.path.join(out, t)))} seeds")
 
