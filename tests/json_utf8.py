@@ -90,6 +90,8 @@ def main():
         "symbolize": run([exe, "symbolize", "--json", "--vmlinux", elf], allin,
                          "crashsig symbolize --json"),
         "bisect": run([exe, "bisect", "--json"], allin, "crashsig bisect --json"),
+        "validate": run([exe, "validate", "--json", "--vmlinux", elf, "--modules", ""],
+                        inputs, "crashsig validate --json"),
         "addresses": run([exe, "symbolize", "--json", "--addresses", "--vmlinux", elf],
                          [os.path.join(src, "fixtures/reliability/cli/addr_bad.txt")],
                          "crashsig symbolize --json --addresses"),
