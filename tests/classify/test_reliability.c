@@ -22,6 +22,7 @@
 #include "classify/rules.h"
 #include "crashsig/crashsig.h"
 #include "crashsig/symbolize.h"
+#include "crashsig/validate.h"
 #include "testutil.h"
 
 #define REL CRASHSIG_SOURCE_DIR "/fixtures/reliability/"
@@ -571,6 +572,60 @@ static void test_symbolizer_api(void **state)
 	crashsig_ctx_free(ctx);
 }
 
+/* fuzz_validate: an empty "F:" pattern and a path starting with '/' read
+ * before the pattern (pointer overflow in file_match); the reproducer and a
+ * minimal MAINTAINERS. */
+static void test_maintainers_empty_pattern(void **state)
+{
+	(void)state;
+	crashsig_options o = CRASHSIG_OPTIONS_INIT;
+	o.flags = CRASHSIG_CTX_NO_RULES;
+	crashsig_ctx *ctx;
+	assert_int_equal(crashsig_ctx_new(&ctx, &o, NULL, 0), 0);
+	size_t len = 0;
+	char *t = slurp(REL "validate/empty-F-pattern", &len);
+	const char *mini = "EMPTY\nM:\tA <a@example.org>\nF:\t\n\nMM\nF:\tmm/\n";
+	const char *texts[] = {t, mini};
+	size_t lens[] = {len, strlen(mini)};
+	/* as tests/fuzz/fuzz_validate.c: the guilty file of the text, with
+	 * the first line as the title */
+	char title[256], guilty[512];
+	const char *nl = memchr(t, '\n', len);
+	snprintf(title, sizeof(title), "%.*s", (int)(nl ? (size_t)(nl - t) : len), t);
+	if (!crashsig_guilty_file(title, t, len, guilty, sizeof(guilty)))
+		snprintf(guilty, sizeof(guilty), "mm/slub.c");
+	const char *paths[] = {guilty, "/abs/x.c", "mm/slub.c", "/", ""};
+	for (int k = 0; k < 2; k++) {
+		crashsig_maintainers *m = NULL;
+		if (crashsig_maintainers_parse(&m, ctx, texts[k], lens[k]))
+			continue;
+		for (size_t i = 0; i < 5; i++) {
+			crashsig_maint_match *v = NULL;
+			size_t n = 0;
+			assert_int_equal(crashsig_maintainers_lookup(m, paths[i], &v, &n), 0);
+			for (size_t j = 0; j < n; j++)
+				assert_non_null(v[j].section);
+			crashsig_maint_matches_free(v, n);
+		}
+		crashsig_maintainers_free(m);
+	}
+	/* the empty pattern covers nothing; "mm/" covers mm/slub.c */
+	crashsig_maintainers *m = NULL;
+	assert_int_equal(crashsig_maintainers_parse(&m, ctx, mini, strlen(mini)), 0);
+	crashsig_maint_match *v = NULL;
+	size_t n = 9;
+	assert_int_equal(crashsig_maintainers_lookup(m, "/abs/x.c", &v, &n), 0);
+	assert_int_equal(n, 0);
+	crashsig_maint_matches_free(v, n);
+	assert_int_equal(crashsig_maintainers_lookup(m, "mm/slub.c", &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].section, "MM");
+	crashsig_maint_matches_free(v, n);
+	crashsig_maintainers_free(m);
+	free(t);
+	crashsig_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_random_pieces),
 		cmocka_unit_test(test_rules_dir_entry_is_dir),
 		cmocka_unit_test(test_symbolizer_api),
+		cmocka_unit_test(test_maintainers_empty_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
