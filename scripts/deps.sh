@@ -3,7 +3,7 @@
 set -e
 PKGS="build-essential cmake pkg-config libdw-dev libelf-dev libpcre2-dev \
 libcapstone-dev libiberty-dev libzstd-dev liblzma-dev zlib1g-dev libcmocka-dev python3 \
-binutils elfutils clang-14 libclang-rt-14-dev"
+binutils elfutils libsqlite3-dev sqlite3 libpq-dev postgresql clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

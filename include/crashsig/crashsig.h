@@ -9,6 +9,7 @@
  *   <crashsig/validate.h>   titles against a kernel build, guilty file,
  *                           MAINTAINERS
  *   <crashsig/bisect.h>     syz-ci bisection logs audited
+ *   <crashsig/dedup.h>      crashes grouped into bugs in a bug store (SQLite, PostgreSQL)
  */
 #ifndef CRASHSIG_CRASHSIG_H
 #define CRASHSIG_CRASHSIG_H
@@ -19,5 +20,6 @@
 #include "crashsig/decode.h"
 #include "crashsig/validate.h"
 #include "crashsig/bisect.h"
+#include "crashsig/dedup.h"
 
 #endif

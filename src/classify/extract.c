@@ -58,6 +58,7 @@ static void block_reset(cs_block *b)
 	b->panicked = 0;
 	b->nabsorbed = 0;
 	b->only_starts = 1;
+	b->inline_head = NULL;
 	b->seen = 0;
 }
 
@@ -293,6 +294,8 @@ static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
 	p->blk.end = off + raw_len;
 	memcpy(p->blk.caller, ln->caller, sizeof(p->blk.caller));
 	p->blk.panicked = panic;
+	if (ln->len >= 9 && !memcmp(ln->text + ln->len - 9, " [inline]", 9))
+		p->blk.inline_head = c;
 	return block_add(&p->blk, ln->text, ln->len);
 }
 
@@ -346,8 +349,11 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return 0;
 	}
 	/* Symbolization repeats the header once per inline frame:
-	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2". */
-	int repeat = c == b->crash && b->only_starts;
+	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2",
+	 * also when the header is one the block absorbed (a WARNING after a
+	 * "refcount_t:" or "ODEBUG:" message line). */
+	int repeat = c && ((c == b->crash && b->only_starts) || c == b->inline_head);
+	b->inline_head = c && ln.len >= 9 && !memcmp(ln.text + ln.len - 9, " [inline]", 9) ? c : NULL;
 	if (c && !other && !repeat && !absorbs(b, c)) {
 		if ((rc = close_block(p)))
 			return rc;

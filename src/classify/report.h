@@ -21,6 +21,9 @@ typedef struct cs_block {
 	char caller[16];
 	int panicked;
 	int only_starts;       /* every line so far was a start line */
+	/* the kind of the last line when it was a start line ending in
+	 * "[inline]" (a symbolized header, repeated for its outer frame) */
+	const cs_crash *inline_head;
 	size_t seen;           /* lines seen since the block opened */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
 	const cs_crash *absorbed_kinds[CS_MAX_ABSORBED];

@@ -6,4 +6,5 @@ int tool_cmd_symbolize(int argc, char **argv);
 int tool_cmd_decode(int argc, char **argv);
 int tool_cmd_validate(int argc, char **argv);
 int tool_cmd_bisect(int argc, char **argv);
+int tool_cmd_dedup(int argc, char **argv);
 #endif

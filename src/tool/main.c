@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"  symbolize          resolve frames to file:line with a vmlinux (libdw)\n"
 	"  decode             disassemble Code: lines and explain the fault\n"
 	"  bisect             audit syzbot bisection logs\n"
+	"  dedup              group crashes into bugs in a bug store (SQLite, PostgreSQL)\n"
 	"\n"
 	"Exit status: 0 a crash was found, 1 no crash was found, 2 an error occurred.\n";
 
@@ -230,6 +231,8 @@ int main(int argc, char **argv)
 		return tool_cmd_validate(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "bisect"))
 		return tool_cmd_bisect(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "dedup"))
+		return tool_cmd_dedup(argc - 1, argv + 1);
 	opts o = {0};
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)

@@ -1,0 +1,88 @@
+#!/bin/sh
+# crashsig dedup: store growth across runs, table, JSON Lines, --outdir,
+# marking bugs fixed/closed, exit codes, errors.
+# usage: cli_dedup.sh CRASHSIG_BINARY SOURCE_DIR
+bin=$1
+src=$2
+fail=0
+pass=0
+check() { # name expected actual
+	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
+		echo "FAIL $1: want [$2] got [$3]"; fail=$((fail + 1)); fi
+}
+has() { # name needle haystack
+	case "$3" in *"$2"*) pass=$((pass + 1));; *) echo "FAIL $1: no [$2] in [$3]"; fail=$((fail + 1));; esac
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db="sqlite:$tmp/bugs.db"
+mkdir -p "$tmp/in/sub"
+sed '1,/^$/d' "$src/fixtures/report/seed-000-xsk_poll" > "$tmp/in/a.log"
+sed '1,/^$/d' "$src/fixtures/report/seed-004-bpf_check" > "$tmp/in/sub/b.log"
+cp "$src/fixtures/realkernel/gpf.log" "$tmp/in/sub/gpf.log"
+
+# first run: a directory, read recursively
+out=$("$bin" dedup --db "$db" "$tmp/in"); rc=$?
+check first-exit 0 $rc
+check first-bugs 4 "$(echo "$out" | wc -l)" # header + 3 bugs
+has first-title "general protection fault in xsk_poll" "$out"
+has first-header "FIRST SEEN" "$out"
+# second run adds to the same store: counts grow
+"$bin" dedup --db "$db" "$tmp/in/a.log" >/dev/null
+out=$("$bin" dedup --db "$db" --json --list)
+check json-lines 3 "$(echo "$out" | wc -l)"
+count=$(echo "$out" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    assert isinstance(o["count"], int) and isinstance(o["id"], int)
+    assert isinstance(o["first_seen"], int)
+    if o["title"] == "general protection fault in xsk_poll":
+        print(o["count"])')
+check count-grows 2 "$count"
+# standard input
+out=$(cat "$tmp/in/sub/b.log" | "$bin" dedup --db "$db" --json); rc=$?
+check stdin-exit 0 $rc
+id=$(echo "$out" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o["title"] == "WARNING in bpf_check":
+        assert o["count"] == 2, o
+        print(o["id"])')
+test -n "$id" && pass=$((pass + 1)) || { echo "FAIL stdin-count"; fail=$((fail + 1)); }
+# a fixed bug attracts nothing: the next crash opens "title (2)"
+"$bin" dedup --db "$db" --fix "$id" >/dev/null; rc=$?
+check fix-exit 0 $rc
+out=$("$bin" dedup --db "$db" "$tmp/in/sub/b.log")
+has fixed-status "fixed" "$out"
+has seq2 "WARNING in bpf_check (2)" "$out"
+# --outdir: one directory per bug with its report
+"$bin" dedup --db "$db" --list --outdir "$tmp/out" >/dev/null; rc=$?
+check outdir-exit 0 $rc
+check outdir-dirs 4 "$(ls "$tmp/out" | wc -l)"
+check outdir-desc "general protection fault in xsk_poll" "$(cat "$tmp/out/1/description")"
+grep -q "xsk_poll" "$tmp/out/1/report" && pass=$((pass + 1)) || { echo "FAIL outdir-report"; fail=$((fail + 1)); }
+# no crash: exit 1
+out=$(printf 'hello\n' | "$bin" dedup --db "$db" --json); rc=$?
+check none-exit 1 $rc
+# errors: exit 2, the file and the reason
+err=$("$bin" dedup --db "$db" /nonexistent/x.log 2>&1 >/dev/null); rc=$?
+check missing-exit 2 $rc
+has missing-msg "/nonexistent/x.log: No such file or directory" "$err"
+err=$("$bin" dedup --db "sqlite:/nonexistent/dir/b.db" "$tmp/in/a.log" 2>&1 >/dev/null); rc=$?
+check baddb-exit 2 $rc
+has baddb-msg "/nonexistent/dir/b.db" "$err"
+err=$("$bin" dedup --db "$db" --fix 999 2>&1 >/dev/null); rc=$?
+check fix-missing 2 $rc
+has fix-missing-msg "no bug 999" "$err"
+"$bin" dedup --bogus >/dev/null 2>&1; rc=$?
+check bad-option 2 $rc
+"$bin" dedup --help | grep -q "merge-similar" && pass=$((pass + 1)) || { echo "FAIL help"; fail=$((fail + 1)); }
+# write errors are caught
+if [ -w /dev/full ]; then
+	"$bin" dedup --db "$db" --list >/dev/full 2>/dev/null; rc=$?
+	check write-error 2 $rc
+fi
+echo "cli_dedup: $pass passed, $fail failed"
+[ $fail -eq 0 ]

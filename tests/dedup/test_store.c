@@ -1,0 +1,336 @@
+/* The bug store: the dashboard's grouping rules (including the arrival-order
+ * priority rule), closed bugs and "title (2)", corrupted/suppressed bins,
+ * persistence across opens, schema migration, errors; on SQLite, and on
+ * PostgreSQL when CRASHSIG_TEST_PG names a server. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "dedup_testutil.h"
+
+static char *tmp;
+
+static int setup(void **state)
+{
+	(void)state;
+	tmp = dt_tmpdir();
+	return tmp ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	dt_rmrf(tmp);
+	free(tmp);
+	return 0;
+}
+
+static crashsig_store *open_fresh(int pg, const char *name, unsigned flags)
+{
+	char *url = dt_fresh_url(pg, tmp, name);
+	assert_non_null(url);
+	crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+	o.flags = flags;
+	crashsig_store *s = NULL;
+	int rc = crashsig_store_open(&s, url, &o);
+	if (rc)
+		fprintf(stderr, "%s: %s\n", url, crashsig_store_error(s));
+	assert_int_equal(rc, 0);
+	free(url);
+	return s;
+}
+
+/* Add a crash "title|alt1|alt2" and return its bug id. */
+static int64_t add(crashsig_store *s, const char *spec)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	const char *alts[8];
+	size_t n = 0;
+	char *save, *t = strtok_r(buf, "|", &save), *a;
+	while ((a = strtok_r(NULL, "|", &save)) && n < 8)
+		alts[n++] = a;
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	c.title = t;
+	c.alt_titles = alts;
+	c.nalt_titles = n;
+	c.time = 1000;
+	crashsig_add_result r;
+	int rc = crashsig_store_add(s, &c, &r);
+	if (rc)
+		fprintf(stderr, "%s\n", crashsig_store_error(s));
+	assert_int_equal(rc, 0);
+	assert_true(r.bug_id > 0);
+	return r.bug_id;
+}
+
+static int want_pg(const char *what)
+{
+	if (dt_pg_url())
+		return 1;
+	dt_pg_skip_note(what);
+	return 0;
+}
+
+/* The priority rule of findBugForCrash: among candidate bugs found through
+ * alternative titles, one whose alternative titles (past its own title)
+ * contain the crash's title wins over one that only shares an alternative
+ * title, even when the latter sorts first. And arrival order matters: the
+ * same crashes in another order group differently, as on the dashboard. */
+static void priority(int pg)
+{
+	crashsig_store *s = open_fresh(pg, "prio1", 0);
+	int64_t a = add(s, "A in f|Y");
+	int64_t c = add(s, "C in f|N in f");
+	assert_int_not_equal(a, c);
+	/* titles [N in f, Y]: bug A shares Y (priority 0) and sorts first; bug
+	 * C has "N in f" among its alternative titles (priority 1). */
+	assert_int_equal(add(s, "N in f|Y"), c);
+	crashsig_store_free(s);
+
+	/* The other order: N arrives before C exists, joins A; C then finds A
+	 * through N (A's alternative titles now hold it). */
+	s = open_fresh(pg, "prio2", 0);
+	a = add(s, "A in f|Y");
+	assert_int_equal(add(s, "N in f|Y"), a);
+	assert_int_equal(add(s, "C in f|N in f"), a);
+	crashsig_bug *b = NULL;
+	assert_int_equal(crashsig_store_get(s, a, &b), 0);
+	assert_int_equal(b->count, 3);
+	assert_int_equal(b->nmerged_titles, 2); /* N in f, C in f */
+	assert_string_equal(b->alt_titles[0], "A in f");
+	crashsig_bug_free(b);
+	crashsig_store_free(s);
+}
+
+static void test_priority_sqlite(void **st) { (void)st; priority(0); }
+static void test_priority_pg(void **st)
+{
+	(void)st;
+	if (!want_pg("the priority rule"))
+		skip();
+	priority(1);
+}
+
+/* Order of findBugForCrash: merged titles, then bug titles, then alt
+ * titles; a closed bug attracts nothing and the next crash opens "(2)". */
+static void rules(int pg)
+{
+	crashsig_store *s = open_fresh(pg, "rules", 0);
+	int64_t b1 = add(s, "KASAN: use-after-free Read in f|bad-access in f");
+	/* joins through the shared alternative title */
+	assert_int_equal(add(s, "KASAN: use-after-free Write in f|bad-access in f"), b1);
+	/* a different bug */
+	int64_t b2 = add(s, "WARNING in g");
+	assert_int_not_equal(b1, b2);
+	/* a crash whose alternative title is a bug's title joins it */
+	assert_int_equal(add(s, "BUG: something in g|WARNING in g"), b2);
+	/* merged titles win from now on */
+	assert_int_equal(add(s, "BUG: something in g"), b2);
+
+	crashsig_bug *b = NULL;
+	assert_int_equal(crashsig_store_lookup(s, "KASAN: use-after-free Write in f", NULL, 0, &b), 0);
+	assert_int_equal(b->id, b1);
+	assert_string_equal(b->title, "KASAN: use-after-free Read in f");
+	crashsig_bug_free(b);
+
+	/* closing */
+	assert_int_equal(crashsig_store_set_status(s, b2, CRASHSIG_BUG_FIXED), 0);
+	int64_t b3 = add(s, "WARNING in g");
+	assert_int_not_equal(b3, b2);
+	assert_int_equal(crashsig_store_get(s, b3, &b), 0);
+	assert_string_equal(b->title, "WARNING in g (2)");
+	assert_string_equal(b->base_title, "WARNING in g");
+	assert_int_equal(b->seq, 1);
+	assert_int_equal(b->count, 1);
+	crashsig_bug_free(b);
+	/* the merged title of the fixed bug does not lead back to it */
+	assert_int_not_equal(add(s, "BUG: something in g"), b2);
+	assert_int_equal(crashsig_store_set_status(s, b3, CRASHSIG_BUG_CLOSED), 0);
+	int64_t b4 = add(s, "WARNING in g");
+	assert_int_equal(crashsig_store_get(s, b4, &b), 0);
+	assert_string_equal(b->title, "WARNING in g (3)");
+	crashsig_bug_free(b);
+	assert_int_equal(crashsig_store_set_status(s, 99999, CRASHSIG_BUG_FIXED),
+			 CRASHSIG_ENOTFOUND);
+	assert_true(strstr(crashsig_store_error(s), "99999") != NULL);
+	assert_int_equal(crashsig_store_lookup(s, "never seen", NULL, 0, &b), CRASHSIG_ENOTFOUND);
+	assert_null(b);
+
+	/* corrupted and suppressed reports: one bin each */
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	crashsig_add_result r1, r2, r3;
+	c.title = "KASAN: use-after-free Read in corrupted";
+	c.corrupted = 1;
+	assert_int_equal(crashsig_store_add(s, &c, &r1), 0);
+	c.title = "WARNING in corrupted";
+	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
+	assert_int_equal(r1.bug_id, r2.bug_id);
+	c.corrupted = 0;
+	c.suppressed = 1;
+	c.title = "INFO: lockdep is turned off";
+	assert_int_equal(crashsig_store_add(s, &c, &r3), 0);
+	assert_int_not_equal(r3.bug_id, r1.bug_id);
+	assert_int_equal(crashsig_store_get(s, r1.bug_id, &b), 0);
+	assert_string_equal(b->title, CRASHSIG_CORRUPTED_TITLE);
+	assert_int_equal(b->count, 2);
+	crashsig_bug_free(b);
+	assert_int_equal(crashsig_store_get(s, r3.bug_id, &b), 0);
+	assert_string_equal(b->title, CRASHSIG_SUPPRESSED_TITLE);
+	crashsig_bug_free(b);
+	crashsig_store_free(s);
+}
+
+static void test_rules_sqlite(void **st) { (void)st; rules(0); }
+static void test_rules_pg(void **st)
+{
+	(void)st;
+	if (!want_pg("the grouping rules"))
+		skip();
+	rules(1);
+}
+
+/* Running again adds to the same store: counts and last seen grow. */
+static void test_persistence(void **st)
+{
+	(void)st;
+	char url[512];
+	snprintf(url, sizeof(url), "%s/persist.db", tmp); /* a plain path */
+	crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+	o.batch = 100;
+	crashsig_store *s = NULL;
+	assert_int_equal(crashsig_store_open(&s, url, &o), 0);
+	assert_string_equal(crashsig_store_backend(s), "sqlite");
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	c.title = "WARNING in h";
+	c.time = 100;
+	crashsig_add_result r;
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_true(r.new_bug);
+	crashsig_store_free(s); /* commits the partial batch */
+	assert_int_equal(crashsig_store_open(&s, url, &o), 0);
+	c.time = 50;
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_false(r.new_bug);
+	c.time = 300;
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_int_equal(crashsig_store_flush(s), 0);
+	crashsig_bug **bugs;
+	size_t n;
+	assert_int_equal(crashsig_store_list(s, &bugs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(bugs[0]->count, 3);
+	assert_int_equal(bugs[0]->first_seen, 50);
+	assert_int_equal(bugs[0]->last_seen, 300);
+	crashsig_bugs_free(bugs, n);
+	crashsig_store_free(s);
+}
+
+/* A version 1 store (as the first release wrote it) is migrated. */
+static void test_migration(void **st)
+{
+	(void)st;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/v1.db", tmp);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	const char *v1 =
+		"CREATE TABLE crashsig_schema (version INTEGER NOT NULL);"
+		"INSERT INTO crashsig_schema VALUES (1);"
+		"CREATE TABLE bugs (id INTEGER PRIMARY KEY, title TEXT NOT NULL, seq INTEGER NOT NULL,"
+		" status INTEGER NOT NULL DEFAULT 0, count BIGINT NOT NULL DEFAULT 0,"
+		" first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, signature TEXT, report BLOB,"
+		" report_source TEXT, similar_to BIGINT, similar_distance REAL,"
+		" no_stack INTEGER NOT NULL DEFAULT 0, UNIQUE (title, seq));"
+		"CREATE TABLE bug_titles (bug_id BIGINT NOT NULL REFERENCES bugs(id), kind INTEGER NOT NULL,"
+		" title TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (bug_id, kind, title));"
+		"CREATE INDEX bug_titles_by_title ON bug_titles (title, kind);"
+		"CREATE TABLE crashes (id INTEGER PRIMARY KEY, bug_id BIGINT NOT NULL REFERENCES bugs(id),"
+		" time BIGINT NOT NULL, title TEXT NOT NULL, source TEXT);"
+		"CREATE TABLE crashsig_state (generation BIGINT NOT NULL);"
+		"INSERT INTO crashsig_state VALUES (0);"
+		"INSERT INTO bugs (title, seq, count, first_seen, last_seen) VALUES ('WARNING in old', 0, 7, 1, 2);"
+		"INSERT INTO bug_titles VALUES (1, 0, 'WARNING in old', 0);"
+		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);";
+	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	crashsig_store *s = NULL;
+	assert_int_equal(crashsig_store_open(&s, path, NULL), 0);
+	assert_int_equal(crashsig_store_schema_version(s), 2);
+	assert_int_equal(add(s, "WARNING in old"), 1);
+	crashsig_bug *b;
+	assert_int_equal(crashsig_store_get(s, 1, &b), 0);
+	assert_int_equal(b->count, 8);
+	crashsig_bug_free(b);
+	crashsig_store_free(s);
+	/* a newer store than this library knows is refused */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE crashsig_schema SET version = 99", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(crashsig_store_open(&s, path, NULL), CRASHSIG_EUNSUPPORTED);
+	assert_true(strstr(crashsig_store_error(s), "99") != NULL);
+	crashsig_store_free(s);
+}
+
+static void test_open_errors(void **st)
+{
+	(void)st;
+	crashsig_store *s = NULL;
+	crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+	o.flags = CRASHSIG_STORE_NO_CREATE;
+	assert_int_not_equal(crashsig_store_open(&s, "sqlite:/nonexistent/dir/x.db", &o), 0);
+	assert_true(strlen(crashsig_store_error(s)) > 0);
+	crashsig_store_free(s);
+	s = NULL;
+	assert_int_not_equal(crashsig_store_open(&s, "postgresql://127.0.0.1:1/none?connect_timeout=2", NULL), 0);
+	assert_true(strstr(crashsig_store_error(s), "postgresql") != NULL);
+	crashsig_store_free(s);
+	crashsig_store_free(NULL);
+	crashsig_bug_free(NULL);
+	crashsig_bugs_free(NULL, 0);
+}
+
+/* Titles are trimmed and made valid UTF-8 the same way on every backend. */
+static void test_title_normalization(void **st)
+{
+	(void)st;
+	crashsig_store *s = open_fresh(0, "norm", 0);
+	int64_t a = add(s, "  WARNING in x  ");
+	assert_int_equal(add(s, "WARNING in x"), a);
+	int64_t b = add(s, "WARNING in \xff\xfe bad");
+	crashsig_bug *bug;
+	assert_int_equal(crashsig_store_get(s, b, &bug), 0);
+	assert_string_equal(bug->title, "WARNING in ?? bad");
+	crashsig_bug_free(bug);
+	/* the dashboard keeps 200 bytes of a title (maxTextLen) */
+	char longt[320];
+	memset(longt, 'x', sizeof(longt) - 1);
+	memcpy(longt, "WARNING in ", 11);
+	longt[sizeof(longt) - 1] = 0;
+	int64_t l = add(s, longt);
+	assert_int_equal(crashsig_store_get(s, l, &bug), 0);
+	assert_int_equal(strlen(bug->title), 200);
+	crashsig_bug_free(bug);
+	crashsig_store_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_priority_sqlite),
+		cmocka_unit_test(test_priority_pg),
+		cmocka_unit_test(test_rules_sqlite),
+		cmocka_unit_test(test_rules_pg),
+		cmocka_unit_test(test_persistence),
+		cmocka_unit_test(test_migration),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_title_normalization),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
