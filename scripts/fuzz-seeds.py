@@ -51,6 +51,7 @@ def main():
     for p in logs:
         data = open(p, "rb").read()
         put(out, "fuzz_parser", data, 65536)
+        put(out, "fuzz_dedup", data, 32768)
         if b"Code: " in data or b"Instruction dump" in data:
             decode.append(p)
         for line in data.splitlines():

@@ -13,7 +13,7 @@ if [ -z "$CC" ]; then
 fi
 secs=${CRASHSIG_FUZZ_SECONDS:-60}
 B=${CRASHSIG_FUZZ_BUILD:-build-fuzz}
-targets="fuzz_parser fuzz_frame fuzz_decode fuzz_rules fuzz_symbolize fuzz_elf fuzz_bisect fuzz_validate"
+targets="fuzz_parser fuzz_frame fuzz_decode fuzz_rules fuzz_symbolize fuzz_elf fuzz_bisect fuzz_validate fuzz_dedup"
 cmake -S . -B "$B" -DCMAKE_C_COMPILER="$CC" -DCRASHSIG_FUZZ=ON -DCRASHSIG_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # shellcheck disable=SC2086
@@ -31,6 +31,7 @@ for t in $targets; do
 	fuzz_decode | fuzz_symbolize | fuzz_validate) max=16384 ;;
 	fuzz_elf) max=524288 ;;
 	fuzz_bisect) max=262144 ;;
+	fuzz_dedup) max=32768 ;;
 	*) max=65536 ;;
 	esac
 	mkdir -p "$B/fuzz-corpus/$t"
