@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 
 def files_under(d):
@@ -84,12 +85,15 @@ def main():
     if not corpus:
         print("skipped: the shared corpus part because ../shared is absent")
     allin = inputs + corpus
+    tmp = tempfile.mkdtemp()
     counts = {
         "classify": run([exe, "--all", "--json"], allin, "crashsig --all --json"),
         "decode": run([exe, "decode", "--json"], allin, "crashsig decode --json"),
         "symbolize": run([exe, "symbolize", "--json", "--vmlinux", elf], allin,
                          "crashsig symbolize --json"),
         "bisect": run([exe, "bisect", "--json"], allin, "crashsig bisect --json"),
+        "dedup": run([exe, "dedup", "--json", "--db", "sqlite:" + os.path.join(tmp, "bugs.db")],
+                     allin, "crashsig dedup --json"),
         "validate": run([exe, "validate", "--json", "--vmlinux", elf, "--modules", ""],
                         inputs, "crashsig validate --json"),
         "addresses": run([exe, "symbolize", "--json", "--addresses", "--vmlinux", elf],
@@ -101,6 +105,8 @@ def main():
         if not v:
             raise SystemExit(f"FAIL {k}: no JSON output at all")
     print(f"{len(allin)} inputs")
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
