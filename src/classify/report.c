@@ -52,12 +52,18 @@ static int append_repl(cs_buf *out, const char *repl, const char *subject,
 	return 0;
 }
 
+/* A sanitized title never grows past this (or its input's length, when
+ * longer): replacements that grow the title, repeated until stable and
+ * rule after rule, would otherwise grow it exponentially (fuzz_rules). */
+#define CS_TITLE_GROW_MAX 4096
+
 /* Replace every match of re in in by repl ($0..$9); result in out. */
 static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 		     pcre2_match_data *md, cs_buf *out)
 {
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
+	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
 	while (pos <= inlen) {
 		int rc = cs_re_exec(&s->re, s->re.code, in, inlen, pos, md);
 		if (rc <= 0)
@@ -68,8 +74,15 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 			return CRASHSIG_ENOMEM;
 		copied = ov[1];
 		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+		if (out->len > cap) {
+			out->data[out->len = cap] = 0;
+			copied = inlen;
+			break;
+		}
 	}
-	if (copied < inlen && cs_buf_add(out, in + copied, inlen - copied))
+	if (copied < inlen && cs_buf_add(out, in + copied,
+					 inlen - copied < cap - out->len ? inlen - copied
+									 : cap - out->len))
 		return CRASHSIG_ENOMEM;
 	if (!out->data && cs_buf_reserve(out, 0))
 		return CRASHSIG_ENOMEM;

@@ -297,7 +297,8 @@ static int grow(void **v, size_t n, size_t sz)
 }
 
 /* "REGEX => REPLACEMENT" */
-static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n)
+static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
+		       int replace_all)
 {
 	const char *arrow = strstr(val, " => ");
 	if (!arrow)
@@ -312,8 +313,12 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n)
 	free(pat);
 	if (rc)
 		return rc;
+	(*n)++; /* owned by the rules from here on */
+	/* a replace-all pattern that matches "" inserts its replacement at
+	 * every position of every title */
+	if (replace_all && !s->re.minlen)
+		return fail(L, "sanitize pattern can match the empty string: %s", val);
 	s->repl = strdup(arrow + 4);
-	(*n)++;
 	return s->repl ? 0 : CRASHSIG_ENOMEM;
 }
 
@@ -355,11 +360,11 @@ static int directive(loader *L, const char *key, const char *val)
 		return 0;
 	}
 	if (!strcmp(key, "sanitize"))
-		return parse_subst(L, val, &r->sanitize, &r->nsanitize);
+		return parse_subst(L, val, &r->sanitize, &r->nsanitize, 1);
 	if (!strcmp(key, "alt"))
-		return parse_subst(L, val, &r->alts, &r->nalts);
+		return parse_subst(L, val, &r->alts, &r->nalts, 0);
 	if (!strcmp(key, "type-of"))
-		return parse_subst(L, val, &r->types, &r->ntypes);
+		return parse_subst(L, val, &r->types, &r->ntypes, 0);
 	cs_crash *c = L->crash;
 	if (c) {
 		cs_format *f = L->format;

@@ -180,6 +180,7 @@ static void test_rules_files(void **state)
 		{"rules/empty-title/a.rules", "a.rules:5: empty 'title'", NULL},
 		{"cli/rules-dup-requires/a.rules", "a.rules:6: 'requires' given twice", NULL},
 		{"cli/macro-doubling.rules", "a.rules:17: macro expansion longer than", NULL},
+		{"rules/timeout-sanitize-growth.rules", "can match the empty string", NULL},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char path[512];
@@ -626,6 +627,35 @@ static void test_maintainers_empty_pattern(void **state)
 	crashsig_ctx_free(ctx);
 }
 
+/* fuzz_rules: sanitize replacements that grow the title, repeated until
+ * stable and rule after rule, grew it exponentially (a 20 s timeout). The
+ * title is bounded by 4096 bytes (or its own length). */
+static void test_sanitize_growth(void **state)
+{
+	(void)state;
+	cs_buf rules = {0};
+	for (int i = 0; i < 12; i++)
+		assert_int_equal(cs_buf_adds(&rules, "sanitize b => bbbbbbbb\n"), 0);
+	assert_int_equal(cs_buf_adds(&rules, "crash x\nstart XSTART\nformat\nmatch XSTART (\\w+)\n"
+					     "title x $1\nno-frame-ok\nend\n"), 0);
+	cs_err err;
+	int rc;
+	crashsig_ctx *ctx = ctx_with_rules(rules.data, rules.len, &err, &rc);
+	if (!ctx)
+		fail_msg("%s", err.msg);
+	const char *log = "[ 1.0] XSTART abbbbbbbbbbbbbbbbbbbbbbbbbbbbbc\n";
+	size_t n;
+	crashsig_report **v = parse_chunked(ctx, log, strlen(log), 0, &n);
+	assert_int_equal(n, 1);
+	const char *t = crashsig_report_title(v[0]);
+	assert_true(strlen(t) <= 4096);
+	assert_true(strlen(t) > 1000);
+	assert_int_equal(strncmp(t, "x abbbb", 7), 0);
+	crashsig_reports_free(v, n);
+	crashsig_ctx_free(ctx);
+	cs_buf_free(&rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_rules_dir_entry_is_dir),
 		cmocka_unit_test(test_symbolizer_api),
 		cmocka_unit_test(test_maintainers_empty_pattern),
+		cmocka_unit_test(test_sanitize_growth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
