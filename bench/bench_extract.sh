@@ -3,7 +3,8 @@
 # usage: bench/bench_extract.sh [BUILD_DIR] [SIZE_MB]
 #  1. A log of SIZE_MB (default 1024) made of the shared corpus logs,
 #     concatenated again and again: crashsig --all must find exactly
-#     copies x (crashes in one copy), whatever the 1 MiB read boundaries cut.
+#     copies x (the sum of the crashes of the corpus logs parsed one by one,
+#     tests/concat_corpus.py), whatever the 1 MiB read boundaries cut.
 #  2. A crash-free console log of the same size (the boot output of the real
 #     Debian logs before their crash): scan speed.
 # Peak RSS comes from /usr/bin/time.
@@ -20,10 +21,11 @@ repeat() { # src dst: concatenate src until dst has mb MiB
 	while [ $i -lt $n ]; do cat "$1" >> "$2"; i=$((i+1)); done
 	echo $n
 }
-for f in "$shared"/corpus/syzkaller/linux/report/*; do sed '1,/^$/d' "$f"; echo; done > "$tmp/one.log"
-one=$("$b/crashsig" --all "$tmp/one.log" | wc -l)
+# the corpus logs one after another, and the sum over the parts
+one=$(python3 "$here/../tests/concat_corpus.py" "$b/crashsig" \
+	"$shared/corpus/syzkaller/linux/report" --write "$tmp/one.log")
 copies=$(repeat "$tmp/one.log" "$tmp/big.log")
-echo "crash log: $(stat -c %s "$tmp/big.log") bytes = $copies copies of $one crashes"
+echo "crash log: $(stat -c %s "$tmp/big.log") bytes = $copies copies of the corpus logs, $one crashes each (parsed one by one)"
 cat "$tmp/big.log" > /dev/null
 /usr/bin/time -f "  wall %e s, user %U s, peak RSS %M KB" "$b/crashsig" --all "$tmp/big.log" > "$tmp/out" 2> "$tmp/time"
 cat "$tmp/time"

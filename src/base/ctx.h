@@ -7,9 +7,19 @@
 
 struct cs_rules; /* classify/rules.h: opaque to base */
 
+/* Answers of the global skip table by function name, kept for the life of
+ * the context (its rules never change): traces of different reports repeat
+ * the same functions. key is a 64-bit FNV-1a hash of the name, 0 = empty. */
+#define CS_SKIP_MEMO 4096
+struct cs_skip_memo {
+	uint64_t key;
+	unsigned char skip;
+};
+
 struct crashsig_ctx {
 	crashsig_options opts; /* copy; rules_dir not kept */
 	struct cs_rules *rules; /* owned */
+	struct cs_skip_memo *skip_memo; /* owned, CS_SKIP_MEMO entries, or NULL */
 	cs_err err;
 };
 

@@ -60,6 +60,7 @@ CS_EXPORT void crashsig_ctx_free(crashsig_ctx *ctx)
 	if (!ctx)
 		return;
 	cs_rules_free(ctx->rules);
+	free(ctx->skip_memo);
 	free(ctx);
 }
 

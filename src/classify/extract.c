@@ -2,18 +2,40 @@
  * Crash-block extraction: a streaming state machine over normalized lines.
  *
  * A line that holds a crash kind's start marker (and none of its `not`
- * patterns, nor the global `not-crash` patterns) opens a block. The block
- * takes the following lines of the same caller (with caller ids on, lines
- * of other tasks/CPUs and user-space output are left out) until
- *   - a line matches `block-stop` (not kept),
- *   - another crash starts, unless its kind `follows` (panic lines), is
- *     `nested` (periodic messages), is absorbed by the open block's kinds
- *     (`absorbs`: "kernel BUG at" then "invalid opcode"), or repeats the
- *     header (symbolized headers repeat once per inline frame),
- *   - max_report_lines lines were taken,
- *   - the input ends.
- * Finished blocks are classified into reports and queued in order; a report
- * waits in a short queue so that a later kernel panic still marks it.
+ * patterns, nor the global `not-crash` patterns) opens a block. Where a
+ * block ends follows syzkaller (pkg/report/linux.go, findReport):
+ *   - A report is made of the lines of its caller. With caller ids on
+ *     ("[ T123]", "[  C1]"), lines of other callers or without one (user
+ *     space writing to the console) are not part of it; a crash start of
+ *     another caller is another crash, with a block of its own (blocks of
+ *     several callers are open at once; ParseAll reports each header).
+ *     (syzkaller also adds CPU contexts' lines after "Sending NMI from
+ *     CPU"; we do not: see rules/README.md, "Where a report ends".)
+ *   - With caller ids, a second header of the same caller stays in the
+ *     block: syzkaller keeps such a report whole (reportEnd only stops at a
+ *     second header without caller ids), e.g. a WARNING raised while an RCU
+ *     stall is dumped, or a fault inside a lockdep report. (Not so without
+ *     caller ids, and not in input without timestamps: a mailed report
+ *     would need it, but raw logs without timestamps are cut as syzkaller
+ *     cuts them, and a report must not depend on the logs around it.)
+ *   - Without caller ids another crash start ends the block, unless its
+ *     kind `follows` (panic lines), is `nested` (periodic messages), is
+ *     absorbed by the open block's kinds (`absorbs`: "kernel BUG at" then
+ *     "invalid opcode"), or repeats the header (symbolized headers repeat
+ *     once per inline frame).
+ *   - Once the block has its report (22 lines, 16 for KMSAN), a kernel panic
+ *     or a circular-locking report ends it (syzkaller's skipText: the panic
+ *     stack of panic_on_warn, and lockdep reports induced by the oops).
+ *   - A report is a burst of output: a line of its caller more than
+ *     CS_GAP_SECONDS after its previous one ends it; so does a timestamp
+ *     more than CS_BACK_SECONDS before its own (a new log or boot: console
+ *     logs concatenated), a line matching `block-stop` (the machine
+ *     rebooted; not kept) or `block-end` (the last line of a report: kept),
+ *     max_report_lines lines, 4 x max_report_lines lines seen
+ *     since it opened, and the end of the input.
+ * Finished blocks are classified into reports and queued in order of their
+ * start; a report waits in a short queue so that a later kernel panic still
+ * marks it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +53,26 @@ typedef struct rq_node {
 	struct rq_node *next;
 } rq_node;
 
+/* Open blocks at once (one per caller): more close the oldest. */
+#define CS_MAX_OPEN 8
+/* A report's lines come in one burst (see the top of the file). */
+#define CS_GAP_SECONDS 5.0
+/* One task's lines are in time order; lines of several CPUs (no caller
+ * ids) may be out of order a little. */
+#define CS_BACK_SECONDS 1.0
+#define CS_BACK_SECONDS_CALLER 0.01
+
 struct crashsig_parser {
 	crashsig_ctx *ctx;
 	cs_splitter split;
 	cs_buf scratch;
 	const cs_start_index *ix; /* borrowed from the rules */
 	pcre2_match_data *md;
-	int open;
-	cs_block blk;
+	cs_block blk[CS_MAX_OPEN]; /* slots; blk[i].open when in use */
+	size_t nopen;
+	uint64_t seq;
 	rq_node *head, *tail;   /* reports ready for crashsig_parser_next */
-	rq_node *phead, *ptail; /* finished, but a later panic may still mark them */
+	rq_node *phead, *ptail; /* finished, sorted by start; a later panic may still mark them */
 	size_t npending;
 	uint64_t nlines;        /* lines seen so far */
 	int booting;            /* the log began with a boot, no kernel line yet */
@@ -58,8 +90,12 @@ static void block_reset(cs_block *b)
 	b->panicked = 0;
 	b->nabsorbed = 0;
 	b->only_starts = 1;
-	b->inline_head = NULL;
+	b->last_start = NULL;
 	b->seen = 0;
+	b->last_ts = 0;
+	b->has_last_ts = 0;
+	b->cpu_traceback = 0;
+	b->open = 0;
 }
 
 static int block_add(cs_block *b, const char *s, size_t n)
@@ -72,6 +108,16 @@ static int block_add(cs_block *b, const char *s, size_t n)
 	if (cs_buf_add(&b->text, s, n) || cs_buf_addc(&b->text, '\n'))
 		return CRASHSIG_ENOMEM;
 	return 0;
+}
+
+/* Drop the block's last line (a symbolized header repeated for an inline
+ * frame, replaced by the next one). */
+static void block_drop_last(cs_block *b)
+{
+	if (b->nlines > 1) {
+		b->text.len = b->lines[--b->nlines];
+		b->text.data[b->text.len] = 0;
+	}
 }
 
 static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
@@ -230,9 +276,21 @@ static int absorbs(const cs_block *b, const cs_crash *c)
  * reports wait in a short queue where later panic lines still mark them. */
 #define MAX_PENDING 16
 
-static void release_pending(crashsig_parser *p, size_t n)
+/* Does an open block start before byte offset off? Its report comes first. */
+static int open_before(const crashsig_parser *p, uint64_t off)
 {
-	while (n-- && p->phead) {
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		if (p->blk[i].open && p->blk[i].start < off)
+			return 1;
+	return 0;
+}
+
+/* Move finished reports to the ready queue: all of them with force, else
+ * those beyond MAX_PENDING; never one that an open block precedes. */
+static void release_pending(crashsig_parser *p, int force)
+{
+	while (p->phead && (force || p->npending > MAX_PENDING) &&
+	       !open_before(p, p->phead->rep->start)) {
 		rq_node *x = p->phead;
 		p->phead = x->next;
 		if (!p->phead)
@@ -251,52 +309,133 @@ static void mark_panicked(crashsig_parser *p)
 {
 	for (rq_node *x = p->phead; x; x = x->next)
 		x->rep->panicked = 1;
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		if (p->blk[i].open)
+			p->blk[i].panicked = 1;
 }
 
-static int close_block(crashsig_parser *p)
+static int close_block(crashsig_parser *p, cs_block *b)
 {
-	if (!p->open)
+	if (!b->open)
 		return 0;
-	p->open = 0;
+	b->open = 0;
+	p->nopen--;
 	crashsig_report *rep = NULL;
-	int rc = cs_report_build(p->ctx, &p->blk, &rep);
+	int rc = cs_report_build(p->ctx, b, &rep);
+	block_reset(b);
 	if (rc)
 		return rc;
-	if (!rep) { /* the block turned out not to be a crash */
-		block_reset(&p->blk);
+	if (!rep) /* the block turned out not to be a crash */
 		return 0;
-	}
 	rq_node *n = calloc(1, sizeof(*n));
 	if (!n) {
 		crashsig_report_free(rep);
 		return cs_ctx_error(p->ctx, CRASHSIG_ENOMEM, "out of memory");
 	}
 	n->rep = rep;
-	if (p->ptail)
-		p->ptail->next = n;
-	else
-		p->phead = n;
-	p->ptail = n;
-	if (++p->npending > MAX_PENDING)
-		release_pending(p, 1);
-	block_reset(&p->blk);
+	/* in order of start: blocks of several callers close out of order */
+	rq_node **at = &p->phead;
+	while (*at && (*at)->rep->start <= rep->start)
+		at = &(*at)->next;
+	n->next = *at;
+	*at = n;
+	if (!n->next)
+		p->ptail = n;
+	p->npending++;
+	release_pending(p, 0);
 	return 0;
+}
+
+static int close_all(crashsig_parser *p, const cs_block *except)
+{
+	int rc = 0;
+	for (size_t i = 0; i < CS_MAX_OPEN && !rc; i++)
+		if (&p->blk[i] != except)
+			rc = close_block(p, &p->blk[i]);
+	return rc;
 }
 
 static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
 		      const cs_line *ln, int panic, uint64_t off, uint64_t raw_len)
 {
-	block_reset(&p->blk);
-	p->open = 1;
-	p->blk.crash = c;
-	p->blk.header_col = col;
-	p->blk.start = off;
-	p->blk.end = off + raw_len;
-	memcpy(p->blk.caller, ln->caller, sizeof(p->blk.caller));
-	p->blk.panicked = panic;
-	if (ln->len >= 9 && !memcmp(ln->text + ln->len - 9, " [inline]", 9))
-		p->blk.inline_head = c;
-	return block_add(&p->blk, ln->text, ln->len);
+	cs_block *b = NULL, *oldest = NULL;
+	for (size_t i = 0; i < CS_MAX_OPEN && !b; i++) {
+		if (!p->blk[i].open)
+			b = &p->blk[i];
+		else if (!oldest || p->blk[i].seq < oldest->seq)
+			oldest = &p->blk[i];
+	}
+	if (!b) {
+		int rc = close_block(p, oldest);
+		if (rc)
+			return rc;
+		b = oldest;
+	}
+	block_reset(b);
+	b->open = 1;
+	b->seq = ++p->seq;
+	p->nopen++;
+	b->crash = c;
+	b->last_start = c;
+	b->header_col = col;
+	b->start = off;
+	b->end = off + raw_len;
+	memcpy(b->caller, ln->caller, sizeof(b->caller));
+	b->panicked = panic;
+	b->ctx_ts = ln->has_ts;
+	b->last_ts = ln->ts;
+	return block_add(b, ln->text, ln->len);
+}
+
+/* Is the line of the block's context? syzkaller's contexts (linux.go,
+ * extractContext): the caller id; without one, "console" for lines with a
+ * timestamp and none for lines without (user space writing to the console). */
+static int own(const cs_block *b, const cs_line *ln)
+{
+	return !strcmp(b->caller, ln->caller) && (b->caller[0] || b->ctx_ts == ln->has_ts);
+}
+
+/* The open block of the line's context. */
+static cs_block *owner(crashsig_parser *p, const cs_line *ln)
+{
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		if (p->blk[i].open && own(&p->blk[i], ln))
+			return &p->blk[i];
+	return NULL;
+}
+
+/* syzkaller's findReport stops a report that already has its lines at
+ * these (reportMinLines: 16 for KMSAN reports, which print less, else 22). */
+static size_t min_lines(const cs_block *b)
+{
+	size_t hl = b->nlines > 1 ? b->lines[1] : b->text.len;
+	return memmem(b->text.data, hl, "BUG: KMSAN:", 11) ? 16 : 22;
+}
+
+static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int panic,
+		    uint64_t off, uint64_t raw_len)
+{
+	int rc;
+	/* lockdep's notice when an oops taints the kernel is no report line */
+	if (ln->len >= 44 && ln->text[0] == 'D' &&
+	    !memcmp(ln->text, "Disabling lock debugging due to kernel taint", 44))
+		return 0;
+	if (ln->len >= 20 && ln->text[0] == 'S' && !memcmp(ln->text, "Sending NMI from CPU", 20))
+		b->cpu_traceback = 1;
+	b->panicked |= panic;
+	if ((rc = block_add(b, ln->text, ln->len)))
+		return rc;
+	b->end = off + raw_len;
+	if (ln->has_ts && own(b, ln)) {
+		b->last_ts = ln->ts;
+		b->has_last_ts = 1;
+	}
+	/* "Rebooting in 86400 seconds..": nothing after it is the report's
+	 * (anchored tables answer from their first bytes, rules.c) */
+	if (b->nlines >= p->ctx->opts.max_report_lines ||
+	    re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len))
+		return close_block(p, b);
+	return 0;
 }
 
 static int on_line(void *arg, const char *data, size_t len, uint64_t off,
@@ -306,72 +445,132 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	const cs_rules *r = p->ctx->rules;
 	cs_line ln;
 	size_t col = 0;
+	int rc;
 	/* Outside a crash block, a line without any start marker (in its raw
 	 * form: console prefixes do not hide markers) needs no normalization. */
 	p->nlines++;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
-	if (!p->open && !find_start(p, data, len, &col, 1))
+	if (!p->nopen && !find_start(p, data, len, &col, 1))
 		return 0;
-	int rc = cs_normalize(data, len, &ln, &p->scratch);
-	if (rc)
+	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 		return rc;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
 	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
+	/* the kernel panicked after every report so far that is not out */
 	int panic = re_hit(p, &r->panic, ln.text, ln.len);
-	if (panic && p->phead)
+	if (panic)
 		mark_panicked(p);
-	if (!p->open) {
+	if (!p->nopen) {
 		if (c)
 			return open_block(p, c, col, &ln, panic, off, raw_len);
 		return 0;
 	}
-	cs_block *b = &p->blk;
-	/* With caller ids on, a line of another caller or without one (user
-	 * space writing to the console) is not part of this report. A crash
-	 * start on a kernel line without caller id comes from another log
-	 * (concatenated input) and begins a new report. */
-	int other = b->caller[0] && strcmp(b->caller, ln.caller);
-	if (other && c && !ln.caller[0] && ln.has_ts && !c->follows) {
-		if ((rc = close_block(p)))
+	/* Blocks end: a report is a burst of output, it does not outlast many
+	 * foreign lines, and a timestamp before its own is a new log. */
+	for (size_t i = 0; i < CS_MAX_OPEN; i++) {
+		cs_block *b = &p->blk[i];
+		if (!b->open)
+			continue;
+		int end = ++b->seen > 4 * p->ctx->opts.max_report_lines;
+		if (ln.has_ts && b->ctx_ts && own(b, &ln)) {
+			/* (a header's own timestamp may be stale: only a crash
+			 * start is compared with it) */
+			double back = b->caller[0] ? CS_BACK_SECONDS_CALLER : CS_BACK_SECONDS;
+			/* (a CPU stuck with interrupts off prints its NMI
+			 * backtrace with a clock that stood still: without
+			 * caller ids those lines are the block's own) */
+			end |= (b->has_last_ts || c || b->caller[0]) &&
+			       !(b->cpu_traceback && !b->caller[0]) && ln.ts + back < b->last_ts;
+			end |= ln.ts > b->last_ts + CS_GAP_SECONDS;
+		}
+		if (end && (rc = close_block(p, b)))
 			return rc;
-		return open_block(p, c, col, &ln, panic, off, raw_len);
 	}
-	/* a report is a burst of output: it does not outlast many foreign lines */
-	if (++b->seen > 4 * p->ctx->opts.max_report_lines) {
-		if ((rc = close_block(p)))
-			return rc;
-		if (c)
-			return open_block(p, c, col, &ln, panic, off, raw_len);
-		return 0;
-	}
-	/* Symbolization repeats the header once per inline frame:
-	 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2",
-	 * also when the header is one the block absorbed (a WARNING after a
-	 * "refcount_t:" or "ODEBUG:" message line). */
-	int repeat = c && ((c == b->crash && b->only_starts) || c == b->inline_head);
-	b->inline_head = c && ln.len >= 9 && !memcmp(ln.text + ln.len - 9, " [inline]", 9) ? c : NULL;
-	if (c && !other && !repeat && !absorbs(b, c)) {
-		if ((rc = close_block(p)))
-			return rc;
-		return open_block(p, c, col, &ln, panic, off, raw_len);
-	}
-	if (re_hit(p, &r->block_stop, ln.text, ln.len))
-		return close_block(p);
-	if (other && !(c && c->follows))
-		return 0;
-	b->only_starts = repeat;
-	if (c && !c->follows && !c->nested && !repeat && b->nabsorbed < CS_MAX_ABSORBED)
-		b->absorbed_kinds[b->nabsorbed++] = c;
-	b->panicked |= panic;
-	if ((rc = block_add(b, ln.text, ln.len)))
+	cs_block *b = owner(p, &ln);
+	/* the machine rebooted: every report before it is over */
+	int stop = re_hit(p, &r->block_stop, ln.text, ln.len);
+	if (stop && (rc = close_all(p, b)))
 		return rc;
-	b->end = off + raw_len;
-	if (b->nlines >= p->ctx->opts.max_report_lines)
-		return close_block(p);
+	b = owner(p, &ln);
+	if (c && c->follows) {
+		/* a panic ends the reports before it; one that has its lines
+		 * already stops here (the panic stack is not part of it) */
+		cs_block *t = b;
+		if (!t)
+			return open_block(p, c, col, &ln, panic, off, raw_len);
+		if (t->nlines >= min_lines(t)) {
+			t->panicked |= panic;
+			return close_block(p, t);
+		}
+		return add_line(p, t, &ln, panic, off, raw_len);
+	}
+	if (c && b) {
+		/* a second header of the block's caller: the report goes on with
+		 * caller ids; without them a new crash starts unless the block
+		 * takes it */
+		int whole = b->caller[0] != 0;
+		/* symbolization repeats a header once per inline frame:
+		 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2"
+		 * (6.16+: "WARNING: file.c:1 at f file.c:1 [inline], CPU#0: ...") */
+		size_t pl = b->text.len - b->lines[b->nlines - 1];
+		const char *prev = b->text.data + b->lines[b->nlines - 1];
+		int inl = c == b->last_start && memmem(prev, pl, " [inline]", 9) != NULL;
+		/* a header of several start lines ("BUG: memory leak" then
+		 * "unreferenced object ..."); the same header again is another
+		 * report */
+		int repeat = inl || (c == b->crash && b->only_starts &&
+				     !(ln.len >= 12 && b->text.len >= 12 &&
+				       !memcmp(ln.text, b->text.data, 12)));
+		int lockdep = memmem(ln.text, ln.len,
+					"WARNING: possible circular locking dependency detected",
+					54) != NULL;
+		if (lockdep && b->nlines >= min_lines(b)) {
+			/* oops reporting takes locks: the lockdep report it
+			 * induces is not part of the oops (skipText) */
+			if ((rc = close_block(p, b)))
+				return rc;
+			return open_block(p, c, col, &ln, panic, off, raw_len);
+		}
+		if (!whole && !repeat && !absorbs(b, c)) {
+			if ((rc = close_block(p, b)))
+				return rc;
+			return open_block(p, c, col, &ln, panic, off, raw_len);
+		}
+		if (inl) {
+			/* the last of the repeated headers is the report's header */
+			if (b->nlines == 1) {
+				b->text.len = 0;
+				b->nlines = 0;
+				b->header_col = col;
+				b->start = off;
+			} else {
+				block_drop_last(b);
+			}
+		} else if (!whole && !c->follows && !c->nested &&
+			   b->nabsorbed < CS_MAX_ABSORBED) {
+			b->absorbed_kinds[b->nabsorbed++] = c;
+		}
+		b->only_starts &= repeat;
+		if (stop)
+			return close_block(p, b);
+		if ((rc = add_line(p, b, &ln, panic, off, raw_len)))
+			return rc;
+		b->last_start = c;
+		return 0;
+	}
+	if (c)
+		return open_block(p, c, col, &ln, panic, off, raw_len);
+	if (b) {
+		b->only_starts = 0;
+		b->last_start = NULL;
+		if (stop)
+			return close_block(p, b);
+		return add_line(p, b, &ln, panic, off, raw_len);
+	}
 	return 0;
 }
 
@@ -426,9 +625,15 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 				    "crashsig_parser_finish called twice");
 	p->finished = 1;
 	int rc = cs_splitter_finish(&p->split);
-	if (!rc)
-		rc = close_block(p);
-	release_pending(p, (size_t)-1);
+	/* blocks close in the order they opened */
+	while (!rc && p->nopen) {
+		cs_block *o = NULL;
+		for (size_t i = 0; i < CS_MAX_OPEN; i++)
+			if (p->blk[i].open && (!o || p->blk[i].seq < o->seq))
+				o = &p->blk[i];
+		rc = close_block(p, o);
+	}
+	release_pending(p, 1);
 	if (rc)
 		p->err = rc;
 	return rc;
@@ -454,7 +659,9 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 {
 	if (!p)
 		return;
-	release_pending(p, (size_t)-1);
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		p->blk[i].open = 0;
+	release_pending(p, 1);
 	while (p->head) {
 		rq_node *n = p->head;
 		p->head = n->next;
@@ -463,8 +670,10 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 	}
 	cs_splitter_free(&p->split);
 	cs_buf_free(&p->scratch);
-	cs_buf_free(&p->blk.text);
-	free(p->blk.lines);
+	for (size_t i = 0; i < CS_MAX_OPEN; i++) {
+		cs_buf_free(&p->blk[i].text);
+		free(p->blk[i].lines);
+	}
 	pcre2_match_data_free(p->md);
 	free(p);
 }

@@ -140,7 +140,8 @@ static const char *stash(char **buf, size_t *left, const char *s, size_t n)
 	return p;
 }
 
-/* " path/to/file.c:123" — returns 1 and sets file/line. */
+/* " path/to/file.c:123" (or ":-1", line unknown: 0) — returns 1 and sets
+ * file/line. */
 static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 {
 	size_t i = c->i;
@@ -161,10 +162,15 @@ static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 		return 0;
 	i++;
 	unsigned line = 0;
+	/* "file.c:-1": the symbolizer knew the file, not the line */
+	int unknown = i + 1 < c->len && c->s[i] == '-' && c->s[i + 1] == '1' &&
+		      (i + 2 == c->len || !cs_isdigit((unsigned char)c->s[i + 2]));
+	if (unknown)
+		i += 2;
 	size_t d = i;
-	while (i < c->len && cs_isdigit((unsigned char)c->s[i]) && line < 100000000u)
+	while (!unknown && i < c->len && cs_isdigit((unsigned char)c->s[i]) && line < 100000000u)
 		line = line * 10 + (unsigned)(c->s[i++] - '0');
-	if (i == d)
+	if (i == d && !unknown)
 		return 0;
 	/* optional ":col" */
 	if (i < c->len && c->s[i] == ':') {
@@ -231,6 +237,22 @@ static int parse_symbol(cur *c, crashsig_frame *f, char **buf, size_t *left,
 		}
 		if (f->flags & CRASHSIG_FRAME_HAS_OFFSET)
 			evidence = 1;
+		/* a report symbolized twice repeats the suffix ("skb_put+0x24/0x24
+		 * net/core/skbuff.c:1986 net/core/skbuff.c:1986"): the first counts */
+		for (;;) {
+			crashsig_frame again = {0};
+			size_t b = c->i;
+			if (!parse_source(c, &again, buf, left)) {
+				c->i = b;
+				break;
+			}
+			save = c->i;
+			skip_spaces(c);
+			if (at(c, "[inline]")) {
+				c->i += 8;
+				save = c->i;
+			}
+		}
 	} else {
 		c->i = before_src;
 	}
@@ -257,6 +279,14 @@ static const struct ip_prefix {
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		   size_t buflen)
 {
+	return cs_frame_parse_ex(line, len, f, NULL, buf, buflen);
+}
+
+int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
+		      crashsig_frame *callee, char *buf, size_t buflen)
+{
+	if (callee)
+		memset(callee, 0, sizeof(*callee));
 	memset(f, 0, sizeof(*f));
 	cur c = {line, len, 0};
 	size_t left = buflen;
@@ -383,6 +413,13 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 						cf.addr = lr;
 						cf.flags |= CRASHSIG_FRAME_HAS_ADDR |
 							    (f->flags & CRASHSIG_FRAME_UNRELIABLE);
+						/* the callee A is a frame of its own
+						 * (syzkaller pkg/report/linux.go: the arm
+						 * frame regex captures both) */
+						if (callee && !(f->flags & CRASHSIG_FRAME_HAS_OFFSET)) {
+							*callee = *f;
+							callee->flags |= CRASHSIG_FRAME_HAS_ADDR;
+						}
 						*f = cf;
 						return 1;
 					}
@@ -395,6 +432,11 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 	size_t j = c.i;
 	while (j < c.len && c.s[j] == ' ')
 		j++;
+	/* powerpc marks stale stack words with "(unreliable)", as x86 does
+	 * with "? " (syzkaller pkg/report/linux.go: stripLinePrefix treats
+	 * both as questionable frames) */
+	if (c.len - j >= 12 && memcmp(c.s + j, "(unreliable)", 12) == 0)
+		f->flags |= CRASHSIG_FRAME_UNRELIABLE;
 	if (j < c.len && !arm && !have_addr) {
 		const char *rest = c.s + j;
 		size_t rl = c.len - j;

@@ -10,6 +10,14 @@
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		   size_t buflen);
 
+/* The same; for an arm "[<pc>] (A) from [<lr>] (B+off/size)" line, f is the
+ * call in B and, when callee is not NULL, *callee is A at pc, the function
+ * the line shows running (callee->func is NULL when there is none, or when A
+ * is printed with an offset: syzkaller's arm frame regex reads A only
+ * without one). Strings live in buf. */
+int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
+		      crashsig_frame *callee, char *buf, size_t buflen);
+
 /* Length of the function name without compiler suffixes
  * (".isra.0", ".constprop.3", ".part.1", ".cold", ...). */
 size_t cs_func_base_len(const char *func, size_t len);

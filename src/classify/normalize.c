@@ -1,26 +1,30 @@
 #include "classify/normalize.h"
 
+#include <stdint.h>
 #include <string.h>
 
-/* "[  123.456789]" at s: returns its length or 0. */
-static size_t timestamp_len(const char *s, size_t len)
+/* "[  123.456789]" at s: returns its length or 0 and sets *val. */
+static size_t timestamp_len(const char *s, size_t len, double *val)
 {
+	static const double scale[] = {1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
 	if (len < 4 || s[0] != '[')
 		return 0;
 	size_t i = 1;
 	while (i < len && s[i] == ' ')
 		i++;
 	size_t d = i;
+	uint64_t sec = 0, frac = 0;
 	while (i < len && cs_isdigit((unsigned char)s[i]))
-		i++;
+		sec = sec * 10 + (uint64_t)(s[i++] - '0');
 	if (i == d || i >= len || s[i] != '.')
 		return 0;
 	i++;
 	d = i;
 	while (i < len && cs_isdigit((unsigned char)s[i]))
-		i++;
+		frac = frac * 10 + (uint64_t)(s[i++] - '0');
 	if (i == d || i >= len || s[i] != ']')
 		return 0;
+	*val = (double)sec + (i - d < 10 ? (double)frac * scale[i - d] : 0);
 	return i + 1;
 }
 
@@ -76,6 +80,7 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 {
 	out->caller[0] = 0;
 	out->has_ts = 0;
+	out->ts = 0;
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
 	if (memchr(raw, 0x1b, len) || memchr(raw, 0, len) || memchr(raw, '\r', len)) {
 		cs_buf_clear(scratch);
@@ -109,14 +114,14 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 	if (len - i >= 3 && raw[i] == '<' && cs_isdigit((unsigned char)raw[i + 1]) &&
 	    raw[i + 2] == '>')
 		i += 3;
-	size_t t = timestamp_len(raw + i, len - i);
+	size_t t = timestamp_len(raw + i, len - i, &out->ts);
 	if (!t) {
 		/* Text glued before the timestamp ("syzkaller login: [  1.2] ..."). */
 		size_t lim = len - i < 128 ? len - i : 128;
 		const char *p = raw + i;
 		for (size_t k = 1; k + 4 < lim; k++) {
 			if (p[k] == '[' && (p[k + 1] == ' ' || cs_isdigit((unsigned char)p[k + 1]))) {
-				size_t tl = timestamp_len(p + k, len - i - k);
+				size_t tl = timestamp_len(p + k, len - i - k, &out->ts);
 				if (tl) {
 					i += k;
 					t = tl;

@@ -13,6 +13,7 @@ typedef struct cs_line {
 	size_t len;
 	char caller[16];  /* caller id without brackets, or "" */
 	int has_ts;       /* a [ sec.usec] timestamp was removed */
+	double ts;        /* its value in seconds (0 without one) */
 } cs_line;
 
 /* Normalize raw (len bytes). scratch is used when bytes must be removed

@@ -89,6 +89,34 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 	return 0;
 }
 
+/* The last step of every title (syzkaller pkg/report/report.go:
+ * sanitizeTitle): of its first 120 bytes (interleaved lines can be very
+ * long), tabs become blanks, other control bytes and non-ASCII bytes are
+ * dropped, runs of blanks collapse to one, and the ends are trimmed. */
+static int clean_title(cs_buf *out, const char *s, size_t n)
+{
+	char prev = ' ';
+	if (n > 120)
+		n = 120;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '\t')
+			ch = ' ';
+		else if ((unsigned char)ch < 0x20 || (unsigned char)ch >= 0x7f)
+			continue;
+		if (ch == ' ' && prev == ' ')
+			continue;
+		if (cs_buf_addc(out, ch))
+			return CRASHSIG_ENOMEM;
+		prev = ch;
+	}
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = 0;
+	if (!out->data && cs_buf_reserve(out, 0))
+		return CRASHSIG_ENOMEM;
+	return 0;
+}
+
 int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 {
 	pcre2_match_data *md = pcre2_match_data_create(10, NULL);
@@ -117,7 +145,7 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 		return rc;
 	}
 	cs_buf_clear(out);
-	rc = cs_buf_add(out, cur.data, cur.len);
+	rc = clean_title(out, cur.data, cur.len);
 	cs_buf_free(&cur);
 	return rc;
 }
@@ -179,19 +207,20 @@ typedef struct classify {
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
 	int frame_from_ip;   /* the frame came from the faulting pc line */
+	size_t group_line;   /* +1: line of the match group that gave the frame */
 	struct fcache_ent {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
 		unsigned char cls;   /* LINE_* bits, see line_is() */
 		unsigned flags;
 		size_t off;          /* function name in fnames */
+		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
 	} *fcache;
 	cs_buf fnames;
-	/* answers of the global skip table by function name (64-bit FNV-1a of
-	 * the name; 0 = empty slot): traces repeat the same functions */
-	struct skip_memo {
-		uint64_t key;
-		unsigned char skip;
-	} skip_memo[256];
+	/* answers of the global skip table by function name: the context's
+	 * memo (see base/ctx.h), or this one when it could not be allocated */
+	struct cs_skip_memo *memo;
+	size_t memo_mask;
+	struct cs_skip_memo own_memo[256];
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
@@ -210,10 +239,15 @@ static int skipped(classify *c, const char *func)
 	for (size_t i = 0; i < n; i++)
 		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
 	key |= 1; /* never the empty slot */
-	struct skip_memo *m = &c->skip_memo[key & 255];
+	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
 	if (m->key != key) {
 		m->key = key;
-		m->skip = (unsigned char)hit(c, &c->r->skip, func, n);
+		/* corrupt-frame functions (fault injection's own stack dump)
+		 * never name a crash either: syzkaller stops reading a stack
+		 * at them (pkg/report/linux.go: linuxStackParams.corruptedLines) */
+		m->skip = (unsigned char)(hit(c, &c->r->skip, func, n) ||
+					  (c->r->corrupt_frame.code &&
+					   hit(c, &c->r->corrupt_frame, func, n)));
 	}
 	if (m->skip)
 		return 1;
@@ -224,23 +258,31 @@ static int skipped(classify *c, const char *func)
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
-enum { LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8 };
+enum {
+	LINE_TRACE_KNOWN = 1, LINE_TRACE = 2, LINE_END_KNOWN = 4, LINE_END = 8,
+	LINE_START_KNOWN = 16, LINE_START = 32,
+};
 
 static int ensure_fcache(classify *c);
 
 
-/* Does line i open a call trace (LINE_TRACE) or end one (LINE_END)? The
+/* Does line i open a call trace (LINE_TRACE), end one (LINE_END) or start
+ * a stack in syzbot's sense (LINE_START, the stack-start table)? The
  * answers are cached: the frame sources ask about the same lines often. */
 static int line_is(classify *c, size_t i, unsigned what)
 {
 	if (ensure_fcache(c))
 		return 0;
 	struct fcache_ent *e = &c->fcache[i];
-	unsigned known = what == LINE_TRACE ? LINE_TRACE_KNOWN : LINE_END_KNOWN;
+	unsigned known = what == LINE_TRACE ? LINE_TRACE_KNOWN
+			 : what == LINE_END ? LINE_END_KNOWN
+					    : LINE_START_KNOWN;
 	if (!(e->cls & known)) {
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
-		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace : &c->r->stack_end;
+		const cs_re *re = what == LINE_TRACE ? &c->r->call_trace
+				  : what == LINE_END ? &c->r->stack_end
+						     : &c->r->stack_start;
 		e->cls |= (unsigned char)(known | (hit(c, re, l, len) ? what : 0));
 	}
 	return (e->cls & what) != 0;
@@ -267,8 +309,15 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		size_t len;
 		const char *l = line_at(c->b, i, &len);
 		crashsig_frame f;
+		crashsig_frame callee;
 		e->state = 1;
-		if (cs_frame_parse(l, len, &f, c->fbuf, sizeof(c->fbuf))) {
+		e->coff = SIZE_MAX;
+		if (cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf))) {
+			if (callee.func) {
+				e->coff = c->fnames.len;
+				if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
+					return NULL;
+			}
 			/* skip patterns see demangled names */
 			char *dm = demangle(f.func);
 			const char *name = dm ? dm : f.func;
@@ -286,6 +335,17 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 		return NULL;
 	*flags = e->flags;
 	return c->fnames.data + e->off;
+}
+
+/* The arm callee of line i ("[<pc>] (A) from [<lr>] (B+...)": A), which
+ * comes before the line's frame B; NULL for other lines. */
+static const char *frame_callee(classify *c, size_t i)
+{
+	unsigned fl;
+	if (!frame_func(c, i, &fl) || c->fcache[i].coff == SIZE_MAX ||
+	    (fl & CRASHSIG_FRAME_UNRELIABLE))
+		return NULL;
+	return c->fnames.data + c->fcache[i].coff;
 }
 
 int cs_is_stack_marker(const char *l, size_t len)
@@ -322,6 +382,11 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 			continue;
 		}
 		seen = 1;
+		const char *ce = frame_callee(c, i);
+		if (ce && !skipped(c, ce)) {
+			cs_buf_clear(out);
+			return cs_buf_adds(out, ce) ? CRASHSIG_ENOMEM : 1;
+		}
 		/* "? func" frames are stale stack contents, not calls */
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
@@ -361,140 +426,111 @@ static int find_line(classify *c, const cs_re *re, size_t *at)
 	return 0;
 }
 
-/* Pick the representative frame of one trace (fr[0] is the top). */
-static const char *stall_pick(classify *c, char **fr, size_t n, int *anchored)
+/* The function of a frame slot of stall_frame(). */
+static const char *slot_func(classify *c, size_t slot)
 {
-	size_t anchor = (size_t)-1;
-	for (size_t j = 0; j < n && anchor == (size_t)-1; j++)
-		if (hit(c, &c->r->stall_anchor, fr[j], strlen(fr[j])))
-			anchor = j;
-	*anchored = anchor != (size_t)-1;
-	if (!*anchored) {
-		for (size_t j = 0; j < n; j++)
-			if (!skipped(c, fr[j]))
-				return fr[j];
-		return NULL;
-	}
-	for (size_t k = anchor; k-- > 0;)
-		if (!skipped(c, fr[k]) &&
-		    !hit(c, &c->r->stall_pass, fr[k], strlen(fr[k])))
-			return fr[k];
-	return NULL;
+	unsigned fl;
+	return slot & 1 ? frame_callee(c, slot / 2) : frame_func(c, slot / 2, &fl);
 }
 
-/* Stalls loop somewhere below a function that names what the CPU was
- * doing. For each trace of the report (skipping traces of the RCU machinery
- * itself, stall-ignore) walk from the top, after the interrupt that
- * reported the stall (stall-reset), to the first dispatcher (stall-anchor:
- * softirq, timers, workqueues, syscall entry, netif_receive, ...); its
- * nearest callee that is not generic plumbing (stall-pass) nor skipped
- * names the stall. Without any dispatcher, the first usable frame of the
- * first trace does. */
+/* Is name (after frame-norm) a stall dispatcher? */
+static int stall_anchor(classify *c, const char *name, cs_buf *canon)
+{
+	if (cs_title_func(c->r, name, canon))
+		return -1;
+	return hit(c, &c->r->stall_anchor, canon->data, canon->len);
+}
+
+/* Stalls (RCU stalls, soft lockups, stack overflows) loop somewhere below a
+ * dispatcher, and the CPU is caught at a random point of the loop; a frame
+ * near the dispatcher names the stall instead (syzkaller
+ * pkg/report/linux.go: linuxStallFrameExtractor and the stack parts of the
+ * stall formats). The frame list is read as syzbot reads it: the parts of
+ * st (advance past a line, the instruction pointer line as a frame, advance
+ * past a call-trace line), then the frames up to the next stack-start line,
+ * without skipped, "? " and [inline] frames. The frame just above the first
+ * dispatcher (stall-anchor, matched on the normalized name) names the stall;
+ * the dispatcher itself when it is the first frame, and any
+ * smp_call_function* dispatcher as "smp_call_function". No dispatcher: no
+ * frame (syzbot says corrupted). */
 static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 {
-	size_t at = 0;
-	first_trace(c, &at);
-	char **fr = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, ignore = 0, done = 0;
-	size_t reset_at = 0; /* frames before this index are above an interrupt */
-	int reset_locked = 0;
-	int irq_seen = 0;
-	/* the trace is a stalled CPU's own snapshot ("NMI backtrace for cpu
-	 * N", stall-cpu): cpu_dump for the current trace, cpu_dump_next for
-	 * the one whose header was seen before the current one ended */
-	int cpu_dump = 0, cpu_dump_next = 0;
-	for (size_t i = 0; i < at && !cpu_dump; i++)
-		cpu_dump = line_hit(c, &c->r->stall_cpu, i);
-	cs_buf fallback = {0};
-	int have_fallback = 0;
-	for (size_t i = at; i <= c->b->nlines && !rc && !done; i++) {
-		int end_of_trace = i == c->b->nlines;
-		unsigned fl = 0;
-		const char *fn = end_of_trace ? NULL : frame_func(c, i, &fl);
-		if (!fn && !end_of_trace && line_hit(c, &c->r->stall_cpu, i))
-			cpu_dump_next = 1;
-		/* the instruction pointer printed right after the interrupt is
-		 * the top of the interrupted code */
-		int ip_after_irq = fn && *fn && (fl & CRASHSIG_FRAME_IP) && reset_at &&
-				   reset_at == n && !reset_locked;
-		if (!end_of_trace && !ip_after_irq &&
-		    (!fn || !*fn || (fl & CRASHSIG_FRAME_IP))) {
-			/* the trace goes on after an interrupt's register dump; it
-			 * ends where the next task's trace begins */
-			if (i > at && line_is(c, i, LINE_TRACE))
-				end_of_trace = 1;
-			else
+	size_t n = c->b->nlines, i = 0;
+	size_t *fr = NULL; /* frames, top first: 2 * line, + 1 for an arm callee */
+	size_t nfr = 0, cap = 0;
+	int rc = 0;
+	/* the parts read before the frame list */
+	for (size_t p = 0; p < st->nparts && i < n && !rc; p++, i++) {
+		for (; i < n; i++) {
+			if (st->parts[p] == CS_PART_FROM) {
+				/* "? " frames are not in the report syzbot reads
+				 * (pkg/report/linux.go: stripLinePrefix) */
+				unsigned fl = 0;
+				const char *fn = frame_func(c, i, &fl);
+				if (!(fn && (fl & CRASHSIG_FRAME_UNRELIABLE)) &&
+				    line_hit(c, &st->re, i))
+					break;
 				continue;
-		}
-		if (end_of_trace) {
-			/* "stall irq": only the trace of a CPU caught looping
-			 * counts: one the timer interrupt stopped, or one
-			 * dumping its own state */
-			if (!ignore && n && (st->stall != CS_STALL_IRQ || irq_seen || cpu_dump)) {
-				int anchored;
-				const char *pick = stall_pick(c, fr + reset_at, n - reset_at,
-							      &anchored);
-				if ((!anchored || !pick) && reset_at)
-					pick = stall_pick(c, fr, n, &anchored);
-				if (pick && anchored) {
-					cs_buf_clear(out);
-					rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
-					done = 1;
-				} else if (pick && !have_fallback) {
-					have_fallback = 1;
-					if (cs_buf_adds(&fallback, pick))
-						rc = CRASHSIG_ENOMEM;
-				}
 			}
-			for (size_t k = 0; k < n; k++)
-				free(fr[k]);
-			n = 0;
-			reset_at = 0;
-			reset_locked = 0;
-			ignore = 0;
-			irq_seen = 0;
-			cpu_dump = cpu_dump_next;
-			cpu_dump_next = 0;
-			continue;
-		}
-		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
-			continue;
-		/* dispatchers are matched without compiler suffixes
-		 * (tasklet_action_common.constprop.0) */
-		size_t fnl = cs_func_base_len(fn, strlen(fn));
-		if (!fnl)
-			continue;
-		if (hit(c, &c->r->stall_ignore, fn, fnl))
-			ignore = 1;
-		if (hit(c, &c->r->stall_reset, fn, fnl)) {
-			irq_seen = 1;
-			if (st->stall == CS_STALL_TOP)
+			if (st->parts[p] == CS_PART_TRACE) {
+				if (line_is(c, i, LINE_TRACE))
+					break;
 				continue;
-			/* frames above the interrupt are kept aside: when nothing
-			 * below it is a dispatcher, the interrupted code itself
-			 * (a softirq handler, say) is what looped */
-			if (!reset_locked)
-				reset_at = n;
-			continue;
+			}
+			unsigned fl = 0;
+			const char *fn = frame_func(c, i, &fl);
+			if (fn && (fl & CRASHSIG_FRAME_IP) && !(fl & CRASHSIG_FRAME_INLINE)) {
+				if (*fn && !skipped(c, fn)) {
+					if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+						break;
+					fr[nfr++] = 2 * i;
+				}
+				break;
+			}
 		}
-		if (reset_at)
-			reset_locked = 1;
-		if ((rc = cs_reserve((void **)&fr, &cap, n + 2, sizeof(*fr))))
+	}
+	/* the frames up to the next stack start */
+	for (; i < n && !rc; i++) {
+		if (line_is(c, i, LINE_START))
 			break;
-		if (!(fr[n++] = cs_strndup(fn, fnl))) {
+		unsigned fl = 0;
+		const char *fn = frame_func(c, i, &fl);
+		const char *ce = frame_callee(c, i);
+		if (ce && !skipped(c, ce)) {
+			if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+				break;
+			fr[nfr++] = 2 * i + 1;
+		}
+		if (!fn || !*fn ||
+		    (fl & (CRASHSIG_FRAME_IP | CRASHSIG_FRAME_LR | CRASHSIG_FRAME_INLINE |
+			   CRASHSIG_FRAME_UNRELIABLE)) ||
+		    skipped(c, fn))
+			continue;
+		if ((rc = cs_reserve((void **)&fr, &cap, nfr + 1, sizeof(*fr))))
+			break;
+		fr[nfr++] = 2 * i;
+	}
+	cs_buf canon = {0};
+	for (size_t j = 0; j < nfr && !rc; j++) {
+		int a = stall_anchor(c, slot_func(c, fr[j]), &canon);
+		if (a < 0) {
 			rc = CRASHSIG_ENOMEM;
 			break;
 		}
-	}
-	if (!rc && have_fallback) {
+		if (!a)
+			continue;
+		int smp = strstr(canon.data, "smp_call_function") != NULL;
+		const char *pick = smp ? "smp_call_function" : slot_func(c, fr[j ? j - 1 : 0]);
+		cs_buf_clear(&c->renamed_from);
+		if (smp && cs_buf_adds(&c->renamed_from, slot_func(c, fr[j]))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
 		cs_buf_clear(out);
-		rc = cs_buf_add(out, fallback.data, fallback.len) ? CRASHSIG_ENOMEM : 1;
+		rc = cs_buf_adds(out, pick) ? CRASHSIG_ENOMEM : 1;
 	}
-	for (size_t k = 0; k < n; k++)
-		free(fr[k]);
+	cs_buf_free(&canon);
 	free(fr);
-	cs_buf_free(&fallback);
 	return rc;
 }
 
@@ -517,6 +553,14 @@ static int first_frame(classify *c, const cs_step *st, cs_buf *out)
 				break;
 			}
 			continue;
+		}
+		const char *ce = frame_callee(c, i);
+		if (ce && hit(c, &st->re, ce, strlen(ce))) {
+			cs_buf_clear(out);
+			cs_buf_clear(&c->renamed_from);
+			if (st->name && cs_buf_adds(&c->renamed_from, ce))
+				return CRASHSIG_ENOMEM;
+			return cs_buf_adds(out, st->name ? st->name : ce) ? CRASHSIG_ENOMEM : 1;
 		}
 		if (fl & (CRASHSIG_FRAME_INLINE | CRASHSIG_FRAME_UNRELIABLE))
 			continue;
@@ -583,6 +627,9 @@ static size_t frame_line(classify *c, const char *func)
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && !(fl & CRASHSIG_FRAME_INLINE) && !strcmp(fn, func))
 			return i;
+		const char *ce = frame_callee(c, i);
+		if (ce && !strcmp(ce, func))
+			return i;
 	}
 	return 0; /* from the header line */
 }
@@ -610,8 +657,21 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 				if (cs_frame_parse(cs0, rest, &fr, c->fbuf, sizeof(c->fbuf)) &&
 				    (fr.flags & CRASHSIG_FRAME_INLINE))
 					break;
-				if (n && !skipped(c, out->data))
+				if (n && (st->verbatim || !skipped(c, out->data))) {
+					/* the frame's own line, for the interleaving
+					 * check (a function of a lock line may come
+					 * again, lower, in another stack) */
+					size_t lo = 0, hi = c->b->nlines;
+					while (hi - lo > 1) {
+						size_t mid = (lo + hi) / 2;
+						if (c->b->lines[mid] <= c->ov[2 * st->group])
+							lo = mid;
+						else
+							hi = mid;
+					}
+					c->group_line = lo + 1;
 					return 1;
+				}
 			}
 			break;
 		case CS_STEP_IP: {
@@ -782,6 +842,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
+	if (!ctx->skip_memo)
+		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
+	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
+	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)
@@ -831,6 +895,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		if (m <= 0)
 			continue;
 		c.f = f;
+		c.group_line = 0;
 		c.matched_groups = m;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md);
 		for (int g = 0; g < 20 && g < 2 * m; g++)
@@ -846,9 +911,10 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			corrupt = "the report has no call trace";
 		if (!no_trace || !f->needs_trace)
 			fr = guilty_frame(&c, &frame);
-		if (fr > 0 && interleaved(&c, frame_line(&c, c.renamed_from.len
-								   ? c.renamed_from.data
-								   : frame.data))) {
+		if (fr > 0 && interleaved(&c, c.group_line ? c.group_line - 1
+							   : frame_line(&c, c.renamed_from.len
+									    ? c.renamed_from.data
+									    : frame.data))) {
 			/* the faulting pc is the CPU's own word; a frame taken from a
 			 * stack with foreign lines above it is not */
 			corrupt = "another task's output is interleaved into the report";
@@ -897,13 +963,12 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		cs_buf_clear(&title);
 		if (cs_buf_add(&title, l + col, len - col))
 			goto out;
-		corrupt = "no title format matched";
+		/* syzkaller pkg/report/report.go: extractDescription titles
+		 * the report with its header line when no format's title
+		 * matches, and does not call it corrupted */
 	}
 	if ((rc = cs_title_sanitize(r, title.data ? title.data : "", &stitle)))
 		goto out;
-	/* trim, collapse */
-	while (stitle.len && stitle.data[stitle.len - 1] == ' ')
-		stitle.data[--stitle.len] = 0;
 	if (!stitle.len) {
 		/* the format's template gave nothing (e.g. "title $1" with an
 		 * optional group that did not match): the start line names

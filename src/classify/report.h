@@ -21,10 +21,14 @@ typedef struct cs_block {
 	char caller[16];
 	int panicked;
 	int only_starts;       /* every line so far was a start line */
-	/* the kind of the last line when it was a start line ending in
-	 * "[inline]" (a symbolized header, repeated for its outer frame) */
-	const cs_crash *inline_head;
+	const cs_crash *last_start; /* kind of the last line if it was a start */
 	size_t seen;           /* lines seen since the block opened */
+	int ctx_ts;            /* the header had a timestamp (its context) */
+	double last_ts;        /* timestamp of its latest own line */
+	int has_last_ts;       /* ...after the header (a header may be stale) */
+	int cpu_traceback;     /* "Sending NMI from CPU": backtraces of other CPUs follow */
+	int open;              /* the extractor's slot is in use */
+	uint64_t seq;          /* order in which blocks were opened */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
 	const cs_crash *absorbed_kinds[CS_MAX_ABSORBED];
 	size_t nabsorbed;

@@ -73,8 +73,8 @@ static int build_stacks(crashsig_report *rep)
 		if (!nl)
 			nl = end;
 		size_t len = (size_t)(nl - l);
-		crashsig_frame f;
-		if (!cs_frame_parse(l, len, &f, fbuf, sizeof(fbuf))) {
+		crashsig_frame f, callee;
+		if (!cs_frame_parse_ex(l, len, &f, &callee, fbuf, sizeof(fbuf))) {
 			const char *t = l;
 			size_t tl = len;
 			while (tl && *t == ' ') {
@@ -108,20 +108,36 @@ static int build_stacks(crashsig_report *rep)
 			nst++;
 			in_stack = 1;
 		}
-		if ((rc = cs_reserve((void **)&fr, &capfr, nfr + 1, sizeof(*fr))))
-			break;
-		f.context = ctxt;
-		const char **fields[4] = {&f.func, &f.module, &f.build_id, &f.file};
-		for (int q = 0; q < 4 && !rc; q++) {
-			if (!*fields[q])
-				continue;
-			size_t at = strs.len;
-			if (cs_buf_add(&strs, *fields[q], strlen(*fields[q]) + 1))
-				rc = CRASHSIG_ENOMEM;
-			*fields[q] = (const char *)(uintptr_t)(at + 1);
+		/* an arm line is two frames: the callee A, then the call in B;
+		 * A is the previous line's B but on the stack's first line */
+		int first_line = !st[nst - 1].n;
+		if (!first_line && callee.func) {
+			const crashsig_frame *pf = &fr[nfr - 1];
+			if (pf->func && !strcmp(strs.data + ((uintptr_t)pf->func - 1), callee.func))
+				callee.func = NULL;
 		}
-		fr[nfr++] = f;
-		st[nst - 1].n++;
+		crashsig_frame *line_fr[2] = {callee.func ? &callee : NULL, &f};
+		for (int w = 0; w < 2 && !rc; w++) {
+			crashsig_frame *g = line_fr[w];
+			if (!g)
+				continue;
+			if ((rc = cs_reserve((void **)&fr, &capfr, nfr + 1, sizeof(*fr))))
+				break;
+			g->context = ctxt;
+			const char **fields[4] = {&g->func, &g->module, &g->build_id, &g->file};
+			for (int q = 0; q < 4 && !rc; q++) {
+				if (!*fields[q])
+					continue;
+				size_t at = strs.len;
+				if (cs_buf_add(&strs, *fields[q], strlen(*fields[q]) + 1))
+					rc = CRASHSIG_ENOMEM;
+				*fields[q] = (const char *)(uintptr_t)(at + 1);
+			}
+			fr[nfr++] = *g;
+			st[nst - 1].n++;
+		}
+		if (rc)
+			break;
 		if ((f.flags & CRASHSIG_FRAME_IP) && !(f.flags & CRASHSIG_FRAME_INLINE))
 			in_stack = 0;
 	}

@@ -69,13 +69,10 @@ static const struct global_re {
 	{"frame-norm", offsetof(cs_rules, frame_norm), 0},
 	{"executor", offsetof(cs_rules, executor), 0},
 	{"panic", offsetof(cs_rules, panic), TABLE_SPLIT},
-	{"stall-pass", offsetof(cs_rules, stall_pass), TABLE_SPLIT},
 	{"stall-anchor", offsetof(cs_rules, stall_anchor), TABLE_SPLIT},
-	{"stall-reset", offsetof(cs_rules, stall_reset), TABLE_SPLIT},
-	{"stall-ignore", offsetof(cs_rules, stall_ignore), TABLE_SPLIT},
+	{"stack-start", offsetof(cs_rules, stack_start), TABLE_SPLIT},
 	{"corrupt-frame", offsetof(cs_rules, corrupt_frame), TABLE_SPLIT},
 	{"corrupt-line", offsetof(cs_rules, corrupt_line), TABLE_LINES},
-	{"stall-cpu", offsetof(cs_rules, stall_cpu), TABLE_SPLIT},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
@@ -457,9 +454,10 @@ static int directive(loader *L, const char *key, const char *val)
 			if (grow((void **)arr, *n, sizeof(cs_step)))
 				return CRASHSIG_ENOMEM;
 			cs_step *s = &(*arr)[(*n)++];
-			if (!strncmp(val, "group ", 6)) {
+			if (!strncmp(val, "group ", 6) || !strncmp(val, "arg ", 4)) {
 				s->kind = CS_STEP_GROUP;
-				s->group = atoi(val + 6);
+				s->verbatim = val[0] == 'a';
+				s->group = atoi(val + (s->verbatim ? 4 : 6));
 				if (s->group < 1 || s->group > 9)
 					return fail(L, "bad group number: %s", val);
 			} else if (!strcmp(val, "ip")) {
@@ -480,12 +478,44 @@ static int directive(loader *L, const char *key, const char *val)
 				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
-			} else if (!strcmp(val, "stall") || !strcmp(val, "stall top") ||
-				   !strcmp(val, "stall irq")) {
+			} else if (!strncmp(val, "stall", 5) && (!val[5] || val[5] == ' ')) {
+				/* "stall [from REGEX] [ip] [trace]...": what is read
+				 * before the frame list, in order */
 				s->kind = CS_STEP_STALL;
-				s->stall = !val[5]	   ? CS_STALL_SPLIT
-					   : val[6] == 't' ? CS_STALL_TOP
-							   : CS_STALL_IRQ;
+				const char *t = val + 5;
+				while (*t) {
+					while (*t == ' ')
+						t++;
+					if (!*t)
+						break;
+					size_t tl = strcspn(t, " ");
+					if (s->nparts == CS_STALL_PARTS)
+						return fail(L, "too many stall parts: %s", val);
+					if (tl == 2 && !strncmp(t, "ip", 2)) {
+						s->parts[s->nparts++] = CS_PART_IP;
+					} else if (tl == 5 && !strncmp(t, "trace", 5)) {
+						s->parts[s->nparts++] = CS_PART_TRACE;
+					} else if (tl == 4 && !strncmp(t, "from", 4) && !s->re.code) {
+						t += tl;
+						while (*t == ' ')
+							t++;
+						size_t rl = strcspn(t, " ");
+						if (!rl)
+							return fail(L, "stall from: no regex: %s", val);
+						char *pat = cs_strndup(t, rl);
+						if (!pat)
+							return CRASHSIG_ENOMEM;
+						int rc = re_compile(L, &s->re, pat, 0);
+						free(pat);
+						if (rc)
+							return rc;
+						s->parts[s->nparts++] = CS_PART_FROM;
+						tl = rl;
+					} else {
+						return fail(L, "unknown stall part: %s", val);
+					}
+					t += tl;
+				}
 			} else if (!strcmp(val, "any")) {
 				s->kind = CS_STEP_ANY;
 			} else if (!strncmp(val, "after ", 6)) {

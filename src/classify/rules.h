@@ -63,17 +63,21 @@ typedef enum cs_step_kind {
 	CS_STEP_FIRST, /* first frame of the trace matching re (renamed to name) */
 } cs_step_kind;
 
-/* CS_STEP_STALL: which traces name a stall and how they are read */
-typedef enum cs_stall_mode {
-	CS_STALL_SPLIT, /* "stall": the first interrupt entry splits a trace */
-	CS_STALL_TOP,   /* "stall top": read from the top across interrupts */
-	CS_STALL_IRQ,   /* "stall irq": as SPLIT, only CPUs caught looping */
-} cs_stall_mode;
+/* CS_STEP_STALL: what is read before the frame list (syzkaller's stack
+ * "parts"): up to CS_STALL_PARTS of these, in order */
+typedef enum cs_stall_part {
+	CS_PART_FROM,  /* advance past the first line matching re */
+	CS_PART_IP,    /* the next instruction pointer line is a frame */
+	CS_PART_TRACE, /* advance past the next call-trace line */
+} cs_stall_part;
+#define CS_STALL_PARTS 4
 
 typedef struct cs_step {
 	cs_step_kind kind;
 	int group;
-	cs_stall_mode stall;
+	int verbatim; /* CS_STEP_GROUP: skip patterns do not apply ("frame arg N") */
+	unsigned char parts[CS_STALL_PARTS]; /* CS_STEP_STALL */
+	size_t nparts;
 	cs_re re;   /* for CS_STEP_AFTER and CS_STEP_FIRST */
 	char *name; /* for CS_STEP_FIRST: replacement name, or NULL */
 } cs_step;
@@ -163,13 +167,10 @@ typedef struct cs_rules {
 	cs_re frame_norm;    /* function name normalization: group 1 is dropped */
 	cs_re executor;      /* groups 1, 2: syz-executor proc and id */
 	cs_re panic;         /* lines that mean the kernel panicked */
-	cs_re stall_pass;   /* generic frames passed over when naming a stall */
-	cs_re stall_anchor;  /* frames whose callee names a stall */
-	cs_re stall_reset;   /* interrupt entries: frames above them are noise */
-	cs_re stall_ignore;  /* traces with these frames never name a stall */
+	cs_re stall_anchor;  /* dispatchers: the frame above the first one names a stall */
+	cs_re stack_start;   /* lines that start a stack: a stall's frame list ends there */
 	cs_re corrupt_frame; /* frames that show interleaved output */
 	cs_re corrupt_line;  /* lines that show interleaved output (multi-line) */
-	cs_re stall_cpu;     /* lines that open a CPU's own backtrace */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;

@@ -45,6 +45,20 @@ static void test_symbolized(void **state)
 	assert_string_equal(F.func, "__dump_stack");
 	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
 	assert_false(F.flags & CRASHSIG_FRAME_HAS_OFFSET);
+	/* the symbolizer knew the file but not the line */
+	assert_true(parse(" sock_sendmsg+0x1f/0x80 net/socket.c:-1"));
+	assert_string_equal(F.func, "sock_sendmsg");
+	assert_string_equal(F.file, "net/socket.c");
+	assert_int_equal(F.line, 0);
+	assert_true(parse(" sock_sendmsg_nosec net/socket.c:-1 [inline]"));
+	assert_string_equal(F.func, "sock_sendmsg_nosec");
+	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
+	/* symbolized twice */
+	assert_true(parse(" skb_put.cold+0x24/0x24 net/core/skbuff.c:1986 net/core/skbuff.c:1986"));
+	assert_string_equal(F.func, "skb_put.cold");
+	assert_int_equal(F.line, 1986);
+	assert_true(parse(" napi_poll net/core/dev.c:6431 [inline] net/core/dev.c:6518"));
+	assert_true(F.flags & CRASHSIG_FRAME_INLINE);
 }
 
 static void test_ip_lines(void **state)
@@ -78,6 +92,24 @@ static void test_other_arches(void **state)
 	assert_int_equal(F.addr, 0x8018de80);
 	assert_true(parse("[<818e9a30>] (__fortify_panic) from [<8062a3b0>] (ext4_fileattr_get+0x0/0x78)"));
 	assert_string_equal(F.func, "ext4_fileattr_get");
+	/* ...and the callee A, which runs at pc, is a frame of its own */
+	{
+		crashsig_frame b, a;
+		char abuf[256];
+		const char *l = "[<81620a3c>] (tipc_conn_recv_work) from [<802712a8>] (process_one_work+0x1f8/0x5b0)";
+		assert_int_equal(cs_frame_parse_ex(l, strlen(l), &b, &a, abuf, sizeof(abuf)), 1);
+		assert_string_equal(b.func, "process_one_work");
+		assert_string_equal(a.func, "tipc_conn_recv_work");
+		assert_int_equal(a.addr, 0x81620a3c);
+		/* printed with an offset, A is not read (as syzkaller's regex) */
+		l = "[<81620a3c>] (tipc_conn_recv_work+0x10/0x40) from [<802712a8>] (process_one_work+0x1f8/0x5b0)";
+		assert_int_equal(cs_frame_parse_ex(l, strlen(l), &b, &a, abuf, sizeof(abuf)), 1);
+		assert_string_equal(b.func, "process_one_work");
+		assert_null(a.func);
+	}
+	/* powerpc "(unreliable)" frames are stale stack words, as x86 "? " */
+	assert_true(parse("[c000000001bb3530] [c000000001bb35a0] __rela_dyn_start+0x308828/0x345288 (unreliable)"));
+	assert_true(F.flags & CRASHSIG_FRAME_UNRELIABLE);
 	assert_true(parse("[c000000000e0fd20] [c0000000000207a4] show_stack+0x94/0x1e0 (unreliable)"));
 	assert_string_equal(F.func, "show_stack");
 	assert_int_equal(F.addr, 0xc0000000000207a4ULL);

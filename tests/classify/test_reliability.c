@@ -649,7 +649,7 @@ static void test_sanitize_growth(void **state)
 	assert_int_equal(n, 1);
 	const char *t = crashsig_report_title(v[0]);
 	assert_true(strlen(t) <= 4096);
-	assert_true(strlen(t) > 1000);
+	assert_true(strlen(t) > 100); /* titles end at 120 bytes (clean_title) */
 	assert_int_equal(strncmp(t, "x abbbb", 7), 0);
 	crashsig_reports_free(v, n);
 	crashsig_ctx_free(ctx);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -44,6 +45,17 @@ static void test_sanitize(void **state)
 	sanitize("x in 1,2,3 and cfg80211_x", "x in NUM,NUM,NUM and cfg80211_x");
 	sanitize("WARNING at net/core/dev.c:1234", "WARNING at net/core/dev.c:LINE");
 	sanitize("route to 10.1.2.3", "route to IP");
+	/* syzbot's last step (report.go: sanitizeTitle): tabs are blanks,
+	 * control and non-ASCII bytes go, runs of blanks collapse, ends are
+	 * trimmed, and only the first 120 bytes count */
+	sanitize("  BUG: Bad\tpage  state \x01in\xc3\xa9 x  ", "BUG: Bad page state in x");
+	char longt[200];
+	memset(longt, 'a', sizeof(longt) - 1);
+	longt[sizeof(longt) - 1] = 0;
+	cs_buf out = {0};
+	assert_int_equal(cs_title_sanitize(ctx->rules, longt, &out), 0);
+	assert_int_equal(out.len, 120);
+	cs_buf_free(&out);
 }
 
 static void test_func_norm(void **state)
@@ -147,8 +159,9 @@ static void test_stacks(void **state)
 static void test_callers(void **state)
 {
 	(void)state;
-	/* other callers and user-space output stay out of a report; a crash
-	 * of a log without caller ids (concatenated input) starts a new one */
+	/* other callers and user-space output stay out of a report; a crash of
+	 * another caller, of user space (SYZFAIL) or of a log without caller
+	 * ids (concatenated input) is a report of its own, in order of start */
 	const char log[] =
 		"[   10.1][ T100] BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
 		"[   10.1][ T200] WARNING: CPU: 1 PID: 200 at kernel/other.c:1 other_fn+0x1/0x2\n"
@@ -156,19 +169,72 @@ static void test_callers(void **state)
 		"[   10.1][ T100] RIP: 0010:first_fn+0xc/0x20\n"
 		"[   10.1][ T100] Call Trace:\n"
 		"[   10.1][ T100]  caller_fn+0x1/0x2\n"
+		"[   10.1][ T200] RIP: 0010:other_fn+0x1/0x2\n"
+		"[   10.1][ T200] Call Trace:\n"
+		"[   10.1][ T200]  other_caller+0x1/0x2\n"
 		"[   20.0] general protection fault: 0000 [#1] SMP\n"
 		"[   20.0] RIP: 0010:second_fn+0x1/0x2\n";
 	crashsig_report **r;
 	size_t n;
 	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 4);
 	assert_string_equal(crashsig_report_title(r[0]),
 			    "BUG: unable to handle kernel NULL pointer dereference in first_fn");
 	size_t len;
 	const char *text = crashsig_report_text(r[0], &len);
 	assert_null(strstr(text, "other_fn"));
 	assert_null(strstr(text, "SYZFAIL"));
-	assert_string_equal(crashsig_report_title(r[1]), "general protection fault in second_fn");
+	assert_string_equal(crashsig_report_title(r[1]), "WARNING in other_fn");
+	assert_string_equal(crashsig_report_title(r[2]), "SYZFAIL: failed to recv rpc");
+	assert_string_equal(crashsig_report_title(r[3]), "general protection fault in second_fn");
+	crashsig_reports_free(r, n);
+}
+
+/* A second header of the same caller stays in the report (syzkaller keeps
+ * it whole); without caller ids it starts a new one. Timestamps behind a
+ * report's own, or a long pause, end it. */
+static void test_report_ends(void **state)
+{
+	(void)state;
+	const char whole[] =
+		"[   10.1][ T100] WARNING: CPU: 0 PID: 100 at kernel/a.c:1 warn_fn+0x1/0x2\n"
+		"[   10.1][ T100] BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
+		"[   10.1][ T100] RIP: 0010:warn_fn+0x1/0x2\n"
+		"[   10.1][ T100] Call Trace:\n"
+		"[   10.1][ T100]  caller_fn+0x1/0x2\n";
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, whole, strlen(whole), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in warn_fn");
+	crashsig_reports_free(r, n);
+	/* another log after it: timestamps go back, a new log begins */
+	char twice[sizeof(whole) * 2];
+	snprintf(twice, sizeof(twice), "%s%s", whole, whole);
+	for (char *t = twice; (t = strstr(t, "[   10.1]")) && t < twice + strlen(whole); t++)
+		t[4] = '6'; /* the first copy at 60.1 s */
+	assert_int_equal(crashsig_parse_buffer(ctx, twice, strlen(twice), &r, &n), 0);
+	assert_int_equal(n, 2);
+	crashsig_reports_free(r, n);
+	const char pause[] =
+		"[   10.1][ T100] WARNING: CPU: 0 PID: 100 at kernel/a.c:1 warn_fn+0x1/0x2\n"
+		"[   10.1][ T100] RIP: 0010:warn_fn+0x1/0x2\n"
+		"[   10.1][ T100] Call Trace:\n"
+		"[   10.1][ T100]  caller_fn+0x1/0x2\n"
+		"[   90.1][ T100] WARNING: CPU: 0 PID: 100 at kernel/b.c:1 later_fn+0x1/0x2\n"
+		"[   90.1][ T100] RIP: 0010:later_fn+0x1/0x2\n"
+		"[   90.1][ T100] Call Trace:\n"
+		"[   90.1][ T100]  caller_fn+0x1/0x2\n";
+	assert_int_equal(crashsig_parse_buffer(ctx, pause, strlen(pause), &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(crashsig_report_title(r[1]), "WARNING in later_fn");
+	crashsig_reports_free(r, n);
+	const char console[] =
+		"[   10.1] WARNING: CPU: 0 PID: 100 at kernel/a.c:1 warn_fn+0x1/0x2\n"
+		"[   10.1] BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
+		"[   10.1] RIP: 0010:null_fn+0x1/0x2\n";
+	assert_int_equal(crashsig_parse_buffer(ctx, console, strlen(console), &r, &n), 0);
+	assert_int_equal(n, 2);
 	crashsig_reports_free(r, n);
 }
 
@@ -198,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_stacks),
 		cmocka_unit_test(test_no_rules_context),
 		cmocka_unit_test(test_callers),
+		cmocka_unit_test(test_report_ends),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Titles do not depend on symbolization, on real symbolized reports.
+
+syzbot mails its reports symbolized ("file:line" after each frame, and a
+line per inlined function marked "[inline]"), but titles them from the raw
+console output. For every annotated log of the given directories (the
+syzbot emails, the syzkaller corpus), strip what a symbolizer adds --
+lines with "[inline]" and the " file:line" after a frame's +off/size --
+and check that crashsig gives both versions the same titles, in order.
+
+usage: stripped_titles.py CRASHSIG DIR...
+A directory that does not exist is skipped, visibly.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from annotated import logs
+
+# " path/file.c:123" (or ":123:45", or ":-1"; sometimes twice) right after
+# "+0xoff/0xsize" and an optional " [module]"
+SRC = re.compile(r'(\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[[^\]]+\])?)'
+                 r'(?: [A-Za-z0-9_.\-/]+\.[A-Za-z]+:(?:-1|\d+)(?::\d+)?)+')
+
+
+def strip(log):
+    out = []
+    for line in log.split('\n'):
+        if ' [inline]' in line:
+            continue
+        out.append(SRC.sub(r'\1', line))
+    return '\n'.join(out)
+
+
+def titles(crashsig, path):
+    r = subprocess.run([crashsig, '--all', path], capture_output=True, text=True,
+                       errors='replace')
+    if r.returncode not in (0, 1):
+        raise SystemExit(f'{crashsig} {path}: exit {r.returncode}: {r.stderr}')
+    return r.stdout.splitlines()
+
+
+def main():
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__)
+    crashsig = sys.argv[1]
+    checked = changed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in sys.argv[2:]:
+            if not os.path.isdir(d):
+                print(f'skipped: {d} because it does not exist')
+                continue
+            for name, log in logs(d):
+                stripped = strip(log)
+                if stripped == log:
+                    continue
+                sym = os.path.join(tmp, 'sym')
+                raw = os.path.join(tmp, 'raw')
+                with open(sym, 'w') as f:
+                    f.write(log)
+                with open(raw, 'w') as f:
+                    f.write(stripped)
+                a, b = titles(crashsig, sym), titles(crashsig, raw)
+                checked += 1
+                if a != b:
+                    changed += 1
+                    print(f'{d}/{name}: symbolized {a} stripped {b}')
+    print(f'{checked} symbolized logs, {changed} with titles that change when stripped')
+    return 1 if changed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
