@@ -15,10 +15,11 @@
  * collect the inline chain, innermost first, with the call sites
  * (DW_AT_call_file/line) as the locations of the outer levels.
  *
- * Speed: two hot paths have small built-in readers that give exactly what
- * libdw gives (checked CU by CU against the Debian vmlinux, and by a test):
- * the line-table decoder (lines_parse) and the top-level DIE walker
- * (own_walk). Both fall back to libdw for anything they do not know, and
+ * Speed: two hot paths use crashsig's own DWARF reader (src/dwarf/), which
+ * gives exactly what libdw gives (checked CU by CU against the Debian
+ * vmlinux, and by tests): the line-table decoder (lines_parse, on its
+ * cursor) and the top-level DIE walk (own_walk, on its DIE iterator). Both
+ * fall back to libdw for anything they do not know, and
  * the option flag CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize
  * --libdw-only) turns them off. libdw interns every CU
  * header on first use; prefault_cu_headers keeps that from mapping ~100 MB
@@ -301,7 +302,7 @@ static void mod_free(struct mod *m)
 	for (size_t i = 0; i < m->cucap; i++) {
 		free(m->cus[i].r);
 		lines_free(&m->cus[i].lines);
-		abbrevs_free(m->cus[i].ab);
+		own_walk_free(&m->cus[i]);
 	}
 	free(m->cus);
 	free(m->syms);

@@ -29,8 +29,9 @@ static void usage(FILE *f)
 	      "one ADDR, MODULE:ADDR, FUNC+0xOFF or MODULE:FUNC+0xOFF per line and\n"
 	      "prints function and file:line like addr2line -fi (with\n"
 	      "--print-address, each answer is preceded by its input line, like -a).\n"
-	      "--libdw-only reads line tables and DIEs with libdw only instead of the\n"
-	      "built-in readers: same answers, about 1.7x slower (for cross-checking).\n",
+	      "--libdw-only reads line tables and DIEs with libdw only instead of\n"
+	      "crashsig's own DWARF reader: same answers, about 1.8x the CPU time (for\n"
+	      "cross-checking).\n",
 	      f);
 }
 
