@@ -567,6 +567,14 @@ struct mod *find_module(crashsig_symbolizer *s, const char *name,
 				break;
 			}
 	}
+	/* Not on this system: ask the debuginfod servers of DEBUGINFOD_URLS
+	 * by the frame's build id (the module with its DWARF). */
+	char dpath[4096];
+	if (!path && build_id && getenv("DEBUGINFOD_URLS") &&
+	    !(s->flags & CRASHSIG_SYMBOLIZE_NO_DEBUGINFOD) &&
+	    crashsig_debuginfod_find(NULL, build_id, CRASHSIG_DEBUGINFOD_DEBUGINFO, dpath,
+				     sizeof(dpath)) == 0)
+		path = dpath;
 	struct mod *m = NULL;
 	char why[sizeof(s->ctx->err.msg)] = "";
 	if (path && report_module(s, nn, path, &m) && s->ctx)
