@@ -22,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	crashsig_store *st = NULL;
 	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
 	so.flags = CRASHSIG_STORE_MERGE_SIMILAR;
+	so.ctx = ctx; /* its rules' generic table (no rules load per input) */
 	if (crashsig_store_open(&st, "sqlite::memory:", &so))
 		abort();
 	char *keys[16];
@@ -43,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t i = 0; i < nk; i++)
 		for (size_t j = 0; j < nk; j++) {
-			double d = crashsig_signature_distance(keys[i], keys[j]);
+			double d = crashsig_signature_distance(ctx, keys[i], keys[j]);
 			if (!(d >= 0 && d <= 1))
 				abort();
 		}
