@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "io.h"
 #include "json.h"
+#include "lines.h"
 
 #define PROG "crashsig symbolize"
 
@@ -111,12 +112,12 @@ static void json_res(FILE *o, const crashsig_symres *r)
 }
 
 static int do_report_json(crashsig_symbolizer *s, const char *name,
-			  const char *d, size_t len)
+			  const char *d, size_t len, size_t *plineno)
 {
 	const char *ko = len ? memmem(d, len, "Kernel Offset: 0x", 17) : NULL;
 	if (ko)
 		crashsig_symbolizer_set_kaslr_offset(s, strtoull(ko + 15, NULL, 16));
-	size_t pos = 0, lineno = 0;
+	size_t pos = 0, lineno = *plineno;
 	while (pos < len) {
 		const char *nl = memchr(d + pos, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - (d + pos)) : len - pos;
@@ -139,8 +140,9 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 		json_res(stdout, r);
 		fputs("}\n", stdout);
 		if (tool_stdout_failed())
-			return 0;
+			break;
 	}
+	*plineno = lineno;
 	return 0;
 }
 
@@ -209,6 +211,199 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 	return all;
 }
 
+/* ------------------------------------------------------------------ */
+/* Streaming                                                           */
+/* ------------------------------------------------------------------ */
+
+/* A report input is symbolized in pieces of whole lines as it is read (and
+ * decompressed), so memory is bounded by a piece, not by the input. Raw
+ * [<addr>] frames use the "Kernel Offset:" line printed at the end of their
+ * report, so a piece ends right after such a line or an end-of-trace marker
+ * once it holds PIECE_BYTES, and anyway at PIECE_MAX_BYTES (16 pieces). A
+ * line longer than TOOL_MAX_LINE is no frame: it is copied through
+ * unchanged. CRASHSIG_TEST_PIECE_BYTES sets the piece size (the test of
+ * streaming, tests/stream_pieces.py). */
+#define PIECE_BYTES (1u << 20)
+
+static size_t piece_bytes(void)
+{
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES"); /* tests only */
+	unsigned long long v = env ? strtoull(env, NULL, 10) : 0;
+	if (!v)
+		return PIECE_BYTES;
+	return v > SIZE_MAX / 16 ? SIZE_MAX / 16 : (size_t)v;
+}
+
+#define STREAM_LIBERR 3 /* a library error, on the context */
+
+typedef struct sstream {
+	crashsig_symbolizer *s;
+	const char *name;
+	int json;
+	tool_piece p;
+	size_t lineno; /* lines already handed to do_report_json */
+	size_t piece;
+	int header, sep; /* "==> FILE <==" still to print before output; after
+			  * a blank line */
+	int need_release;   /* the input's release is not known yet */
+	const char *release, *vmlinux; /* the vmlinux used and its release */
+} sstream;
+
+static void put_header(sstream *st)
+{
+	if (st->header && !st->json)
+		printf("%s==> %s <==\n", st->sep ? "\n" : "", st->name);
+	st->header = 0;
+}
+
+static int flush_piece(sstream *st, int last_nl)
+{
+	tool_piece *p = &st->p;
+	if (!p->len)
+		return 0;
+	if (!last_nl)
+		p->text[--p->len] = 0; /* the input's last line had no newline */
+	if (st->need_release) {
+		/* one vmlinux for all inputs: say when an input is from
+		 * another kernel (its first piece naming a release) */
+		crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+		crashsig_kernel_info_parse(p->text, p->len, &ki);
+		if (ki.release[0]) {
+			st->need_release = 0;
+			if (strcmp(ki.release, st->release))
+				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
+						"with %s (kernel %s)\n",
+					st->name, ki.release, st->vmlinux, st->release);
+		}
+	}
+	int rc;
+	if (st->json) {
+		rc = do_report_json(st->s, st->name, p->text, p->len, &st->lineno);
+	} else {
+		char *out = NULL;
+		size_t olen = 0;
+		rc = crashsig_symbolizer_report(st->s, p->text, p->len, &out, &olen);
+		if (rc == 0) {
+			put_header(st);
+			fwrite(out, 1, olen, stdout);
+		}
+		free(out);
+	}
+	tool_piece_keep_from(p, p->nlines);
+	if (rc < 0)
+		return STREAM_LIBERR;
+	return tool_stdout_failed() ? TOOL_EXIT_ERROR : 0;
+}
+
+static int on_line(void *arg, const tool_line *l)
+{
+	sstream *st = arg;
+	int rc;
+	if (l->more || l->cont) {
+		/* a line too long to be a frame: passed through */
+		if (!l->cont && (rc = flush_piece(st, 1)))
+			return rc;
+		if (!l->cont)
+			st->lineno++;
+		if (!st->json) {
+			put_header(st);
+			fwrite(l->s, 1, l->len, stdout);
+			if (l->nl)
+				putchar('\n');
+		}
+		return 0;
+	}
+	if (tool_piece_add(&st->p, l->s, l->len)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int end = strstr(l->s, "Kernel Offset:") || strstr(l->s, "---[ end");
+	if (!l->nl || (st->p.len >= st->piece && end) || st->p.len >= 16 * st->piece)
+		return flush_piece(st, l->nl);
+	return 0;
+}
+
+/* Symbolize one input: DATA when it was read already, else streamed from
+ * PATH. Returns 0, or 2 (reported). */
+static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
+			    const char *data, size_t len)
+{
+	st->piece = piece_bytes();
+	tool_lines a;
+	if (tool_lines_init(&a, on_line, st)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = data ? tool_lines_write(&a, data, len)
+		      : tool_stream_input(PROG, path, tool_lines_write, &a);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = flush_piece(st, 1);
+	if (!rc)
+		put_header(st); /* an empty input still gets its header */
+	if (rc == STREAM_LIBERR) {
+		fprintf(stderr, PROG ": %s: %s\n", st->name, crashsig_error_last(ctx));
+		rc = TOOL_EXIT_ERROR;
+	}
+	tool_piece_free(&st->p);
+	tool_lines_free(&a);
+	return rc ? TOOL_EXIT_ERROR : 0;
+}
+
+/* The kernel info of an input not read yet: its pieces are parsed as they
+ * are read, until one names a release or build id; memory stays bounded by
+ * a piece. Returns 0 (found or not) or 2 (reported). */
+typedef struct scan {
+	tool_piece p;
+	size_t piece;
+	crashsig_kernel_info *ki;
+} scan;
+
+#define SCAN_FOUND 4
+
+static int scan_piece(scan *sc)
+{
+	if (!sc->p.len)
+		return 0;
+	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+	crashsig_kernel_info_parse(sc->p.text, sc->p.len, &ki);
+	tool_piece_keep_from(&sc->p, sc->p.nlines);
+	if (ki.release[0] || ki.build_id[0]) {
+		*sc->ki = ki;
+		return SCAN_FOUND;
+	}
+	return 0;
+}
+
+static int scan_line(void *arg, const tool_line *l)
+{
+	scan *sc = arg;
+	if (l->cont)
+		return 0;
+	if (tool_piece_add(&sc->p, l->s, l->len))
+		return -1;
+	return sc->p.len >= sc->piece ? scan_piece(sc) : 0;
+}
+
+static int scan_info(const char *path, crashsig_kernel_info *ki)
+{
+	scan sc = {{0}, piece_bytes(), ki};
+	tool_lines a;
+	if (tool_lines_init(&a, scan_line, &sc)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = tool_stream_input(PROG, path, tool_lines_write, &a);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = scan_piece(&sc);
+	tool_piece_free(&sc.p);
+	tool_lines_free(&a);
+	return rc == SCAN_FOUND ? 0 : rc;
+}
+
 /* --modules must name something that exists: a tree or one module file. */
 static int check_modules(const char *path)
 {
@@ -243,8 +438,9 @@ static void explain_missing(const crashsig_symbolizer *s)
 
 typedef struct input {
 	const char *path, *name;
-	char *data;
+	char *data; /* stdin, read whole to look for the release (no --vmlinux) */
 	size_t len;
+	int failed;
 } input;
 
 /* No --vmlinux: find it from the release (or build id) of the first input
@@ -257,9 +453,10 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
 	const char *from = NULL;
 	for (int i = 0; i < nin && !from; i++) {
-		if (!in[i].data)
-			continue;
-		crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+		if (in[i].data)
+			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+		else if (in[i].failed || scan_info(in[i].path, &ki))
+			continue; /* unreadable: reported, and again when symbolized */
 		if (ki.release[0] || ki.build_id[0])
 			from = in[i].name;
 	}
@@ -357,9 +554,14 @@ int tool_cmd_symbolize(int argc, char **argv)
 	for (int i = 0; i < nin; i++) {
 		in[i].path = nfiles ? argv[optind + i] : "-";
 		in[i].name = strcmp(in[i].path, "-") ? in[i].path : "<stdin>";
-		/* --addresses streams; reports are read whole (and decompressed). */
-		if (!addresses && tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len))
+		/* inputs are streamed; only stdin is read whole, when the
+		 * vmlinux is to be found from the release it names (it is read
+		 * twice then) */
+		if (!addresses && !so.vmlinux && !strcmp(in[i].path, "-") &&
+		    tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len)) {
 			errors = 1;
+			in[i].failed = 1;
+		}
 	}
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
 	co.flags = CRASHSIG_CTX_NO_RULES; /* symbolization only */
@@ -399,36 +601,19 @@ int tool_cmd_symbolize(int argc, char **argv)
 			tool_close(f);
 			continue;
 		}
-		if (!in[i].data)
+		if (in[i].failed)
 			continue;
-		if (release[0]) {
-			/* one vmlinux for all inputs: say when an input is
-			 * from another kernel */
-			crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
-			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
-			if (ki.release[0] && strcmp(ki.release, release))
-				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
-						"with %s (kernel %s)\n",
-					in[i].name, ki.release, so.vmlinux, release);
-		}
-		int rc;
-		if (json) {
-			rc = do_report_json(s, in[i].name, in[i].data, in[i].len);
-		} else {
-			char *out = NULL;
-			size_t olen = 0;
-			rc = crashsig_symbolizer_report(s, in[i].data, in[i].len, &out, &olen);
-			if (rc == 0) {
-				if (nin > 1)
-					printf("%s==> %s <==\n", i ? "\n" : "", in[i].name);
-				fwrite(out, 1, olen, stdout);
-			}
-			free(out);
-		}
-		if (rc < 0) {
-			fprintf(stderr, PROG ": %s: %s\n", in[i].name, crashsig_error_last(ctx));
+		sstream sst = {0};
+		sst.s = s;
+		sst.name = in[i].name;
+		sst.json = json;
+		sst.header = nin > 1;
+		sst.sep = i > 0;
+		sst.need_release = release[0] != 0;
+		sst.release = release;
+		sst.vmlinux = so.vmlinux;
+		if (symbolize_stream(&sst, ctx, in[i].path, in[i].data, in[i].len))
 			errors = 1;
-		}
 	}
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);

@@ -46,7 +46,23 @@ static int sink_write(void *arg, const void *data, size_t len)
 	return 0;
 }
 
-int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
+typedef struct relay {
+	int (*fn)(void *arg, const void *data, size_t len);
+	void *arg;
+	int rc; /* FN's non-zero return */
+} relay;
+
+static int relay_write(void *arg, const void *data, size_t len)
+{
+	relay *r = arg;
+	int rc = r->fn(r->arg, data, len);
+	if (rc)
+		r->rc = rc;
+	return rc;
+}
+
+int tool_stream_input(const char *prog, const char *path,
+		      int (*fn)(void *arg, const void *data, size_t len), void *arg)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	FILE *f = tool_open(prog, path);
@@ -56,7 +72,7 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 	co.flags = CRASHSIG_CTX_NO_RULES;
 	crashsig_ctx *ctx = NULL;
 	crashsig_decompressor *d = NULL;
-	sink s = {0};
+	relay r = {fn, arg, 0};
 	int rc = crashsig_ctx_new(&ctx, &co, NULL, 0);
 	if (!rc)
 		rc = crashsig_decompressor_new(&d, ctx);
@@ -68,12 +84,19 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 	}
 	char *chunk = malloc(1 << 16);
 	int status = chunk ? 0 : TOOL_EXIT_ERROR;
+	if (!chunk)
+		fprintf(stderr, "%s: out of memory\n", prog);
 	while (!status) {
 		size_t n = fread(chunk, 1, 1 << 16, f);
-		if (n && (rc = crashsig_decompressor_feed(d, chunk, n, sink_write, &s))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, name,
-				rc == CRASHSIG_ENOMEM ? "out of memory" : crashsig_error_last(ctx));
-			status = TOOL_EXIT_ERROR;
+		if (n && (rc = crashsig_decompressor_feed(d, chunk, n, relay_write, &r))) {
+			if (r.rc)
+				status = r.rc;
+			else {
+				fprintf(stderr, "%s: %s: %s\n", prog, name,
+					rc == CRASHSIG_ENOMEM ? "out of memory"
+							      : crashsig_error_last(ctx));
+				status = TOOL_EXIT_ERROR;
+			}
 			break;
 		}
 		if (n < (1 << 16)) {
@@ -81,11 +104,15 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 				fprintf(stderr, "%s: %s: read error: %s\n", prog, name,
 					strerror(errno));
 				status = TOOL_EXIT_ERROR;
-			} else if ((rc = crashsig_decompressor_finish(d, sink_write, &s))) {
-				fprintf(stderr, "%s: %s: %s\n", prog, name,
-					rc == CRASHSIG_ENOMEM ? "out of memory"
-							      : crashsig_error_last(ctx));
-				status = TOOL_EXIT_ERROR;
+			} else if ((rc = crashsig_decompressor_finish(d, relay_write, &r))) {
+				if (r.rc)
+					status = r.rc;
+				else {
+					fprintf(stderr, "%s: %s: %s\n", prog, name,
+						rc == CRASHSIG_ENOMEM ? "out of memory"
+								      : crashsig_error_last(ctx));
+					status = TOOL_EXIT_ERROR;
+				}
 			}
 			break;
 		}
@@ -94,6 +121,17 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 	crashsig_decompressor_free(d);
 	crashsig_ctx_free(ctx);
 	tool_close(f);
+	if (status < 0) { /* FN ran out of memory */
+		fprintf(stderr, "%s: %s: out of memory\n", prog, name);
+		status = TOOL_EXIT_ERROR;
+	}
+	return status;
+}
+
+int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
+{
+	sink s = {0};
+	int status = tool_stream_input(prog, path, sink_write, &s);
 	if (!status && !s.buf && sink_write(&s, "", 0))
 		status = TOOL_EXIT_ERROR;
 	if (status) {

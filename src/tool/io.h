@@ -22,6 +22,16 @@ void tool_close(FILE *f);
  * decompressed. On failure prints "PROG: PATH: reason" and returns 2. */
 int tool_read_input(const char *prog, const char *path, char **buf, size_t *len);
 
+/* Stream PATH ('-' is stdin): raw bytes are read in 64 KiB chunks,
+ * decompressed when gzip, xz or zstd, and pushed to FN(ARG, data, len) (the
+ * shape of crashsig_write_fn), so memory is bounded by what FN keeps. A
+ * non-zero return of FN stops the stream and is returned as it is (FN has
+ * reported it). Read and decompression errors print "PROG: PATH: reason"
+ * and return 2 (a negative return of FN is
+ * reported as out of memory and returned as 2). */
+int tool_stream_input(const char *prog, const char *path,
+		      int (*fn)(void *arg, const void *data, size_t len), void *arg);
+
 /* 1 when writing to stdout has failed (the caller should stop producing
  * output and finish with tool_finish_stdout). */
 int tool_stdout_failed(void);
