@@ -234,7 +234,7 @@ static int flush_piece(dstream *st, tool_piece *p)
 	crashsig_decoded *r = NULL;
 	int rc = crashsig_decoder_decode(st->d, p->text, p->len, st->arch, &r);
 	if (rc) {
-		fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", st->name, rc);
+		tool_err("crashsig decode: %s: decoding failed (%d)\n", st->name, rc);
 		return 2;
 	}
 	size_t n = crashsig_decoded_count(r);
@@ -252,12 +252,12 @@ static int flush_piece(dstream *st, tool_piece *p)
 		}
 		st->found = 1;
 		if (c.status != CRASHSIG_OK) {
-			fprintf(stderr, "crashsig decode: %s:%u: %s\n", st->name, c.line,
+			tool_err("crashsig decode: %s:%u: %s\n", st->name, c.line,
 				c.message ? c.message : "cannot decode");
 			if (st->status < 1)
 				st->status = 1;
 		} else if (c.message && !st->json) {
-			fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", st->name,
+			tool_err("crashsig decode: %s:%u: warning: %s\n", st->name,
 				c.line, c.message);
 		}
 		if (st->json) {
@@ -282,7 +282,7 @@ static int on_line(void *arg, const tool_line *l)
 		/* the rest of a line over TOOL_MAX_LINE: no dump is that long,
 		 * the part kept is reported as over the limit */
 		if (!l->more)
-			fprintf(stderr, "crashsig decode: %s:%zu: line of %zu bytes: "
+			tool_err("crashsig decode: %s:%zu: line of %zu bytes: "
 				"only the first %d kept\n", st->name, st->lineno, l->full,
 				TOOL_MAX_LINE);
 		return 0;
@@ -322,7 +322,7 @@ static int on_line(void *arg, const tool_line *l)
 		st->last_dump = p->nlines;
 	return 0;
 oom:
-	fprintf(stderr, "crashsig decode: out of memory\n");
+	tool_err("crashsig decode: out of memory\n");
 	return 2;
 }
 
@@ -332,7 +332,7 @@ static int decode_stream(dstream *st, const char *path)
 {
 	tool_lines a;
 	if (tool_lines_init(&a, on_line, st)) {
-		fprintf(stderr, "crashsig decode: out of memory\n");
+		tool_err("crashsig decode: out of memory\n");
 		return 2;
 	}
 	/* the test of streaming (tests/stream_pieces.py) sets the piece size */
@@ -370,7 +370,7 @@ int tool_cmd_decode(int argc, char **argv)
 		switch (opt) {
 		case 'A':
 			if (crashsig_arch_parse(optarg, &arch)) {
-				fprintf(stderr, "crashsig decode: unknown architecture '%s'\n",
+				tool_err("crashsig decode: unknown architecture '%s'\n",
 					optarg);
 				usage(stderr);
 				return 2;
@@ -387,7 +387,7 @@ int tool_cmd_decode(int argc, char **argv)
 	nfiles = argc - first_file;
 	crashsig_decoder *d = NULL;
 	if (crashsig_decoder_new(&d, NULL)) {
-		fprintf(stderr, "crashsig decode: out of memory\n");
+		tool_err("crashsig decode: out of memory\n");
 		return 2;
 	}
 	int status = 0, found = 0;
@@ -421,7 +421,7 @@ int tool_cmd_decode(int argc, char **argv)
 	}
 	crashsig_decoder_free(d);
 	if (!found && status == 0) {
-		fprintf(stderr, "crashsig decode: no Code: dump found\n");
+		tool_err("crashsig decode: no Code: dump found\n");
 		status = 1;
 	}
 	return tool_finish_stdout("crashsig decode", status);

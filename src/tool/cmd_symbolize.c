@@ -177,7 +177,7 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		if (print_addr && !json)
 			printf("%.*s\n", (int)l, line);
 		if (k < 0) {
-			fprintf(stderr, PROG ": %s: %.*s: %s\n", name, (int)l, line,
+			tool_err(PROG ": %s: %.*s: %s\n", name, (int)l, line,
 				crashsig_error_last(ctx));
 			if (json) {
 				fputs("{\"file\":", stdout);
@@ -194,7 +194,7 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		if (!(r->status & CRASHSIG_SYM_RESOLVED))
 			all = 0;
 		if (r->note && !json)
-			fprintf(stderr, PROG ": %.*s: %s\n", (int)l, line, r->note);
+			tool_err(PROG ": %.*s: %s\n", (int)l, line, r->note);
 		if (json) {
 			fputs("{\"file\":", stdout);
 			json_cstr(stdout, name);
@@ -271,7 +271,7 @@ static int flush_piece(sstream *st, int last_nl)
 		if (ki.release[0]) {
 			st->need_release = 0;
 			if (strcmp(ki.release, st->release))
-				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
+				tool_err(PROG ": warning: %s is from kernel %s, symbolized "
 						"with %s (kernel %s)\n",
 					st->name, ki.release, st->vmlinux, st->release);
 		}
@@ -314,7 +314,7 @@ static int on_line(void *arg, const tool_line *l)
 		return 0;
 	}
 	if (tool_piece_add(&st->p, l->s, l->len)) {
-		fprintf(stderr, PROG ": out of memory\n");
+		tool_err(PROG ": out of memory\n");
 		return TOOL_EXIT_ERROR;
 	}
 	int end = strstr(l->s, "Kernel Offset:") || strstr(l->s, "---[ end");
@@ -331,7 +331,7 @@ static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
 	st->piece = piece_bytes();
 	tool_lines a;
 	if (tool_lines_init(&a, on_line, st)) {
-		fprintf(stderr, PROG ": out of memory\n");
+		tool_err(PROG ": out of memory\n");
 		return TOOL_EXIT_ERROR;
 	}
 	int rc = data ? tool_lines_write(&a, data, len)
@@ -343,7 +343,7 @@ static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
 	if (!rc)
 		put_header(st); /* an empty input still gets its header */
 	if (rc == STREAM_LIBERR) {
-		fprintf(stderr, PROG ": %s: %s\n", st->name, crashsig_error_last(ctx));
+		tool_err(PROG ": %s: %s\n", st->name, crashsig_error_last(ctx));
 		rc = TOOL_EXIT_ERROR;
 	}
 	tool_piece_free(&st->p);
@@ -391,7 +391,7 @@ static int scan_info(const char *path, crashsig_kernel_info *ki)
 	scan sc = {{0}, piece_bytes(), ki};
 	tool_lines a;
 	if (tool_lines_init(&a, scan_line, &sc)) {
-		fprintf(stderr, PROG ": out of memory\n");
+		tool_err(PROG ": out of memory\n");
 		return TOOL_EXIT_ERROR;
 	}
 	int rc = tool_stream_input(PROG, path, tool_lines_write, &a);
@@ -409,11 +409,11 @@ static int check_modules(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		fprintf(stderr, PROG ": --modules %s: %s\n", path, strerror(errno));
+		tool_err(PROG ": --modules %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-		fprintf(stderr, PROG ": --modules %s: not a directory or module file\n", path);
+		tool_err(PROG ": --modules %s: not a directory or module file\n", path);
 		return -1;
 	}
 	return 0;
@@ -427,9 +427,9 @@ static void explain_missing(const crashsig_symbolizer *s)
 		return;
 	fputs(PROG ": modules not found: ", stderr);
 	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
-		fprintf(stderr, "%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+		tool_err("%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
 	const char *dir = crashsig_symbolizer_modules_dir(s);
-	fprintf(stderr, "\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+	tool_err("\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
 		dir ? dir : "", dir ? " (by name and build id), " : "",
 		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
 	if (!dir)
@@ -470,7 +470,7 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	if (ki.release[0]) {
 		int rc = crashsig_symbolize_find_kernel(sysroot, ki.release, kf);
 		if (rc < 0) {
-			fprintf(stderr, PROG ": %s: kernel release '%s' is not a plain name\n",
+			tool_err(PROG ": %s: kernel release '%s' is not a plain name\n",
 				from, ki.release);
 			return 2;
 		}
@@ -478,21 +478,21 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	}
 	if (found) {
 		so->vmlinux = kf->vmlinux;
-		fprintf(stderr, PROG ": using %s (kernel %s, from %s)\n", kf->vmlinux,
+		tool_err(PROG ": using %s (kernel %s, from %s)\n", kf->vmlinux,
 			ki.release, from);
 	} else if (ki.build_id[0] &&
 		   crashsig_debuginfod_find(ctx, ki.build_id, CRASHSIG_DEBUGINFOD_DEBUGINFO,
 					    fetched, fetchedlen) == 0) {
 		so->vmlinux = fetched;
-		fprintf(stderr, PROG ": using %s (debuginfod, build id %s)\n", fetched,
+		tool_err(PROG ": using %s (debuginfod, build id %s)\n", fetched,
 			ki.build_id);
 	} else {
-		fprintf(stderr, PROG ": no vmlinux for kernel %s (from %s)\n",
+		tool_err(PROG ": no vmlinux for kernel %s (from %s)\n",
 			ki.release[0] ? ki.release : "with unknown release", from);
 		if (kf->tried[0])
-			fprintf(stderr, "  looked in: %s\n", kf->tried);
+			tool_err("  looked in: %s\n", kf->tried);
 		if (ki.build_id[0])
-			fprintf(stderr, "  %s\n", crashsig_error_last(ctx));
+			tool_err("  %s\n", crashsig_error_last(ctx));
 		fputs("  install the kernel's debug package or give --vmlinux PATH\n", stderr);
 		return 2;
 	}
@@ -571,7 +571,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 	crashsig_kernel_files *kf = calloc(1, sizeof(*kf));
 	char *fetched = malloc(4096);
 	if (!kf || !fetched || crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
-		fprintf(stderr, PROG ": %s\n", eb[0] ? eb : "out of memory");
+		tool_err(PROG ": %s\n", eb[0] ? eb : "out of memory");
 		status = 2;
 		goto out;
 	}
@@ -581,12 +581,12 @@ int tool_cmd_symbolize(int argc, char **argv)
 		goto out;
 	}
 	if (crashsig_symbolizer_new(&s, ctx, &so) != 0) {
-		fprintf(stderr, PROG ": %s\n", crashsig_error_last(ctx));
+		tool_err(PROG ": %s\n", crashsig_error_last(ctx));
 		status = 2;
 		goto out;
 	}
 	if (!crashsig_symbolizer_has_dwarf(s))
-		fprintf(stderr, PROG ": warning: %s has no DWARF: printing symbol names only\n",
+		tool_err(PROG ": warning: %s has no DWARF: printing symbol names only\n",
 			so.vmlinux);
 	int all_found = 1;
 	for (int i = 0; i < nin && !tool_stdout_failed(); i++) {
@@ -618,11 +618,11 @@ int tool_cmd_symbolize(int argc, char **argv)
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);
 	if (!addresses && st.mismatched)
-		fprintf(stderr, PROG ": warning: report does not match this vmlinux (%s: %zu of "
+		tool_err(PROG ": warning: report does not match this vmlinux (%s: %zu of "
 				"%zu frames do not fit)\n",
 			so.vmlinux, st.mismatched, st.frames);
 	if (!addresses && st.unresolved)
-		fprintf(stderr, PROG ": note: %zu of %zu frames have no file:line\n",
+		tool_err(PROG ": note: %zu of %zu frames have no file:line\n",
 			st.unresolved, st.frames);
 	if (!addresses && st.unresolved)
 		explain_missing(s);

@@ -12,8 +12,16 @@
 #define TOOL_EXIT_NONE 1
 #define TOOL_EXIT_ERROR 2
 
+/* fprintf(stderr, FMT, ...) for messages, which often echo input (file
+ * names, rule text, report lines): control characters other than newline
+ * and tab (C0, DEL, and C1 as UTF-8 U+0080..U+009F or as lone bytes
+ * 0x80..0x9f) are printed as \xNN, so that input cannot drive the
+ * terminal. */
+void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Open PATH for reading ('-' is stdin). On failure prints
- * "PROG: PATH: strerror" and returns NULL. */
+ * "PROG: PATH: strerror" and returns NULL; a directory is a failure
+ * ("Is a directory"), not an empty input. */
 FILE *tool_open(const char *prog, const char *path);
 void tool_close(FILE *f);
 
