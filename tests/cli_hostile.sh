@@ -2,10 +2,6 @@
 # CLI reproducers of issue 15 (fixtures/reliability): write errors, a
 # directory where a file is expected, control characters in messages.
 # usage: cli_hostile.sh CRASHSIG SOURCE_DIR ELF
-# Not yet in tests/CMakeLists.txt: write errors, --addresses DIR and
-# escaping are fixed on branch cli; add it there (add_test with
-# $<TARGET_FILE:crashsig>, the source dir and symbolize-fixtures/fix_prog)
-# when that branch lands.
 set -u
 exe=$1
 src=$2

@@ -7,6 +7,7 @@ usage: stream_pieces.py CRASHSIG SOURCE_DIR ELF [SHARED_DIR]
 CRASHSIG_TEST_PIECE_BYTES makes the pieces small (a test knob of the CLI).
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,17 @@ def run(cmd, piece=None, stdin=None):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                        input=stdin, timeout=600)
     return p.returncode, p.stdout, p.stderr
+
+
+def peak_rss_kb(cmd, piece):
+    """Peak RSS of one run of cmd (output thrown away), in KB."""
+    env = dict(os.environ)
+    if piece:
+        env["CRASHSIG_TEST_PIECE_BYTES"] = str(piece)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
+    return ru.ru_maxrss
 
 
 def main():
@@ -38,6 +50,26 @@ def main():
         path = os.path.join(tmp, "all.log")
         with open(path, "wb") as f:
             f.write(data)
+        del data  # a forked child starts with this process's memory
+        # the knob is honoured and memory is bounded by a piece: on 64 MB of
+        # input, one piece of everything holds all of it, pieces of the
+        # default size do not (relative, so that it holds under ASan too)
+        many = os.path.join(tmp, "many.log")
+        with open(many, "wb") as f:
+            while f.tell() < 64 * 1048576:
+                with open(path, "rb") as g:
+                    shutil.copyfileobj(g, f)
+        for name, cmd in (("decode", [exe, "decode", many]),
+                          ("symbolize", [exe, "symbolize", "--vmlinux", elf, many])):
+            whole, streamed = peak_rss_kb(cmd, 1 << 40), peak_rss_kb(cmd, None)
+            if whole - streamed < 48 * 1024:
+                raise SystemExit(f"FAIL {name}: peak RSS {streamed} KB in pieces vs {whole} KB "
+                                 "in one piece of 64 MB: not streamed, or the piece size "
+                                 "knob is ignored")
+            print(f"{name}: peak RSS {streamed} KB in pieces (at most: the forked test "
+                  f"process counts), {whole} KB in one piece "
+                  "(64 MB of input)")
+        os.unlink(many)
         cases = [("decode --json", [exe, "decode", "--json", path]),
                  ("decode", [exe, "decode", path]),
                  ("symbolize", [exe, "symbolize", "--vmlinux", elf, path]),

@@ -10,6 +10,7 @@
 #include "crashsig/bisect.h"
 
 #include "commands.h"
+#include "io.h"
 
 static const char bisect_usage[] =
 	"usage: crashsig bisect [--json] [--rules DIR] [LOG...]\n"
@@ -65,7 +66,7 @@ static int audit_one(crashsig_ctx *ctx, const char *path, int json)
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!fp) {
-		fprintf(stderr, "crashsig bisect: %s: %s\n", path, strerror(errno));
+		tool_err("crashsig bisect: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
 	char *data = NULL;
@@ -74,18 +75,18 @@ static int audit_one(crashsig_ctx *ctx, const char *path, int json)
 	if (fp != stdin)
 		fclose(fp);
 	if (e) {
-		fprintf(stderr, "crashsig bisect: %s: %s\n", name, strerror(e));
+		tool_err("crashsig bisect: %s: %s\n", name, strerror(e));
 		return 2;
 	}
 	crashsig_bisect *b = NULL;
 	int rc = crashsig_bisect_parse(ctx, data, len, NULL, &b);
 	free(data);
 	if (rc == CRASHSIG_ENOTFOUND) {
-		fprintf(stderr, "crashsig bisect: %s: no bisection log found\n", name);
+		tool_err("crashsig bisect: %s: no bisection log found\n", name);
 		return 1;
 	}
 	if (rc) {
-		fprintf(stderr, "crashsig bisect: %s: %s\n", name, crashsig_error_last(ctx));
+		tool_err("crashsig bisect: %s: %s\n", name, crashsig_error_last(ctx));
 		return 2;
 	}
 	char *text = NULL;
@@ -94,13 +95,13 @@ static int audit_one(crashsig_ctx *ctx, const char *path, int json)
 				    name, &text, &tlen);
 	crashsig_bisect_free(b);
 	if (rc) {
-		fprintf(stderr, "crashsig bisect: %s: out of memory\n", name);
+		tool_err("crashsig bisect: %s: out of memory\n", name);
 		return 2;
 	}
 	size_t w = fwrite(text, 1, tlen, stdout);
 	free(text);
 	if (w != tlen || fflush(stdout)) {
-		fprintf(stderr, "crashsig bisect: write error: %s\n", strerror(errno));
+		tool_err("crashsig bisect: write error: %s\n", strerror(errno));
 		return 2;
 	}
 	return 0;
@@ -130,7 +131,7 @@ int tool_cmd_bisect(int argc, char **argv)
 	crashsig_ctx *ctx;
 	char err[512];
 	if (crashsig_ctx_new(&ctx, &copts, err, sizeof(err))) {
-		fprintf(stderr, "crashsig bisect: %s\n", err);
+		tool_err("crashsig bisect: %s\n", err);
 		return 2;
 	}
 	int status = 0, none = 0;

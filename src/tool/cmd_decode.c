@@ -2,6 +2,7 @@
  * of kernel crash output and explain the trapping instruction. Uses only the
  * public API (include/crashsig). */
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "decode_out.h"
 #include "io.h"
 #include "json.h"
+#include "lines.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
@@ -191,6 +193,168 @@ static void print_human(FILE *out, const char *name, const crashsig_code *c)
 		fprintf(out, "%s\n", c->explanation);
 }
 
+/* ------------------------------------------------------------------ */
+/* The input is decoded in pieces of whole lines, so memory is bounded by a
+ * piece and not by the input. crashsig_decoder_decode reads a window around
+ * each dump: back to the previous dump (at most
+ * CRASHSIG_DECODE_WINDOW_BEFORE lines) and forward to the next one (at most
+ * CRASHSIG_DECODE_WINDOW_AFTER lines). A piece is cut where no window
+ * crosses the cut: right before a dump line, or once the last dump is more
+ * than WINDOW_AFTER lines back; the next piece starts with the lines after
+ * the last dump (at most WINDOW_BEFORE) as context. Pieces are cut once they
+ * reach PIECE_BYTES; a piece that cannot be cut exactly (dumps packed closer
+ * than the window) is cut anyway at PIECE_MAX_BYTES. */
+#define PIECE_BYTES (1u << 20)
+#define PIECE_MAX_BYTES (16u << 20)
+
+typedef struct dstream {
+	crashsig_decoder *d;
+	const char *name;
+	crashsig_arch arch;
+	int json;
+	int hang;        /* the input is a stall/hang report: no primary dump */
+	int decided;     /* the primary dump (or that there is none) is known */
+	size_t ncodes;
+	size_t base;     /* input line number of the piece's first line */
+	int found, status;
+	/* the piece being assembled */
+	tool_piece p;
+	tool_piece first; /* the first non-empty lines: hang report? */
+	int head;
+	size_t lineno;
+	size_t last_dump; /* 1 + index in p of the last dump line, 0: none */
+	size_t piece, piece_max;
+} dstream;
+
+/* Decode the piece and print its dumps. */
+static int flush_piece(dstream *st, tool_piece *p)
+{
+	if (!p->len)
+		return 0;
+	crashsig_decoded *r = NULL;
+	int rc = crashsig_decoder_decode(st->d, p->text, p->len, st->arch, &r);
+	if (rc) {
+		tool_err("crashsig decode: %s: decoding failed (%d)\n", st->name, rc);
+		return 2;
+	}
+	size_t n = crashsig_decoded_count(r);
+	for (size_t k = 0; k < n; k++) {
+		crashsig_code c = *crashsig_decoded_code(r, k);
+		c.line = (unsigned)(st->base + c.line - 1);
+		/* crashsig_decoded_primary over the whole input: the first
+		 * kernel dump with a trapping instruction, unless it is a
+		 * BUG/WARN trap or the input is a hang report */
+		int primary = 0;
+		if (!st->decided && c.status == CRASHSIG_OK && !c.user && c.ninsns &&
+		    c.trap_offset != CRASHSIG_NO_TRAP) {
+			st->decided = 1;
+			primary = !st->hang && c.trap_kind != CRASHSIG_TRAP_BUG;
+		}
+		st->found = 1;
+		if (c.status != CRASHSIG_OK) {
+			tool_err("crashsig decode: %s:%u: %s\n", st->name, c.line,
+				c.message ? c.message : "cannot decode");
+			if (st->status < 1)
+				st->status = 1;
+		} else if (c.message && !st->json) {
+			tool_err("crashsig decode: %s:%u: warning: %s\n", st->name,
+				c.line, c.message);
+		}
+		if (st->json) {
+			if (st->ncodes)
+				fputc(',', stdout);
+			json_code(stdout, &c, primary);
+		} else if (c.status == CRASHSIG_OK) {
+			if (st->ncodes)
+				fputc('\n', stdout);
+			print_human(stdout, st->name, &c);
+		}
+		st->ncodes++;
+	}
+	crashsig_decoded_free(r);
+	return 0;
+}
+
+static int on_line(void *arg, const tool_line *l)
+{
+	dstream *st = arg;
+	if (l->cont) {
+		/* the rest of a line over TOOL_MAX_LINE: no dump is that long,
+		 * the part kept is reported as over the limit */
+		if (!l->more)
+			tool_err("crashsig decode: %s:%zu: line of %zu bytes: "
+				"only the first %d kept\n", st->name, st->lineno, l->full,
+				TOOL_MAX_LINE);
+		return 0;
+	}
+	st->lineno++;
+	tool_piece *p = &st->p;
+	if (st->head < 3 && l->len) {
+		if (tool_piece_add(&st->first, l->s, l->len))
+			goto oom;
+		st->head++;
+		st->hang = crashsig_decode_text_is_hang(st->first.text, st->first.len);
+	}
+	int dump = crashsig_decode_line_is_dump(l->s, l->len);
+	size_t keep_from = (size_t)-1;
+	if (dump && p->len >= st->piece)
+		keep_from = st->last_dump; /* cut right before this dump */
+	else if (p->len >= st->piece &&
+		 (!st->last_dump || p->nlines - st->last_dump > CRASHSIG_DECODE_WINDOW_AFTER))
+		keep_from = st->last_dump; /* every window is complete */
+	else if (p->len >= st->piece_max)
+		keep_from = p->nlines; /* bounded, not exact */
+	if (keep_from != (size_t)-1) {
+		if (p->nlines - keep_from > CRASHSIG_DECODE_WINDOW_BEFORE)
+			keep_from = p->nlines - CRASHSIG_DECODE_WINDOW_BEFORE;
+		/* the context lines kept hold no dump: decoded once */
+		int rc = flush_piece(st, p);
+		if (rc)
+			return rc;
+		size_t before = p->nlines;
+		tool_piece_keep_from(p, keep_from);
+		st->base += before - p->nlines;
+		st->last_dump = 0;
+	}
+	if (tool_piece_add(p, l->s, l->len))
+		goto oom;
+	if (dump)
+		st->last_dump = p->nlines;
+	return 0;
+oom:
+	tool_err("crashsig decode: out of memory\n");
+	return 2;
+}
+
+/* Decode one input (decompressed as it is read); returns 0, or 2 on an
+ * error (reported). */
+static int decode_stream(dstream *st, const char *path)
+{
+	tool_lines a;
+	if (tool_lines_init(&a, on_line, st)) {
+		tool_err("crashsig decode: out of memory\n");
+		return 2;
+	}
+	/* the test of streaming (tests/stream_pieces.py) sets the piece size */
+	st->piece = PIECE_BYTES;
+	st->piece_max = PIECE_MAX_BYTES;
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES");
+	if (env && strtoull(env, NULL, 10) > 0) {
+		unsigned long long v = strtoull(env, NULL, 10);
+		st->piece = v > SIZE_MAX / 16 ? SIZE_MAX / 16 : (size_t)v;
+		st->piece_max = 16 * st->piece;
+	}
+	int rc = tool_stream_input("crashsig decode", path, tool_lines_write, &a);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = flush_piece(st, &st->p);
+	tool_piece_free(&st->p);
+	tool_piece_free(&st->first);
+	tool_lines_free(&a);
+	return rc ? 2 : 0;
+}
+
 int tool_cmd_decode(int argc, char **argv)
 {
 	crashsig_arch arch = CRASHSIG_ARCH_UNKNOWN;
@@ -206,7 +370,7 @@ int tool_cmd_decode(int argc, char **argv)
 		switch (opt) {
 		case 'A':
 			if (crashsig_arch_parse(optarg, &arch)) {
-				fprintf(stderr, "crashsig decode: unknown architecture '%s'\n",
+				tool_err("crashsig decode: unknown architecture '%s'\n",
 					optarg);
 				usage(stderr);
 				return 2;
@@ -223,61 +387,33 @@ int tool_cmd_decode(int argc, char **argv)
 	nfiles = argc - first_file;
 	crashsig_decoder *d = NULL;
 	if (crashsig_decoder_new(&d, NULL)) {
-		fprintf(stderr, "crashsig decode: out of memory\n");
+		tool_err("crashsig decode: out of memory\n");
 		return 2;
 	}
 	int status = 0, found = 0;
 	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
 		const char *name = nfiles ? argv[first_file + f] : "-";
-		char *text = NULL;
-		size_t len = 0;
-		if (tool_read_input("crashsig decode", name, &text, &len)) {
-			status = 2;
-			continue;
-		}
 		const char *disp = strcmp(name, "-") ? name : "<stdin>";
-		crashsig_decoded *r = NULL;
-		int rc = crashsig_decoder_decode(d, text, len, arch, &r);
-		if (rc) {
-			fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", disp,
-				rc);
-			free(text);
-			status = 2;
-			continue;
-		}
-		size_t n = crashsig_decoded_count(r);
-		const crashsig_code *prim = crashsig_decoded_primary(r);
 		if (json) {
 			fputs("{\"file\":", stdout);
 			json_cstr(stdout, disp);
 			fputs(",\"code\":[", stdout);
 		}
-		for (size_t k = 0; k < n; k++) {
-			const crashsig_code *c = crashsig_decoded_code(r, k);
-			found = 1;
-			if (c->status != CRASHSIG_OK) {
-				fprintf(stderr, "crashsig decode: %s:%u: %s\n", disp, c->line,
-					c->message ? c->message : "cannot decode");
-				if (status < 1)
-					status = 1;
-			} else if (c->message && !json) {
-				fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", disp,
-					c->line, c->message);
-			}
-			if (json) {
-				if (k)
-					fputc(',', stdout);
-				json_code(stdout, c, c == prim);
-			} else if (c->status == CRASHSIG_OK) {
-				if (k)
-					fputc('\n', stdout);
-				print_human(stdout, disp, c);
-			}
-		}
+		dstream st = {0};
+		st.d = d;
+		st.name = disp;
+		st.arch = arch;
+		st.json = json;
+		st.base = 1;
+		int rc = decode_stream(&st, name);
 		if (json)
 			fputs("]}\n", stdout);
-		crashsig_decoded_free(r);
-		free(text);
+		if (st.found)
+			found = 1;
+		if (rc)
+			status = 2;
+		else if (st.status > status)
+			status = st.status;
 		if (tool_stdout_failed()) {
 			status = 2;
 			break;
@@ -285,7 +421,7 @@ int tool_cmd_decode(int argc, char **argv)
 	}
 	crashsig_decoder_free(d);
 	if (!found && status == 0) {
-		fprintf(stderr, "crashsig decode: no Code: dump found\n");
+		tool_err("crashsig decode: no Code: dump found\n");
 		status = 1;
 	}
 	return tool_finish_stdout("crashsig decode", status);

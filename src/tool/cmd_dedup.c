@@ -73,25 +73,25 @@ static int add_stream(run *R, FILE *fp, const char *name, int64_t when)
 {
 	crashsig_parser *p = NULL;
 	if (crashsig_parser_new(&p, R->ctx)) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
+		tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
 		return 2;
 	}
 	int rc = 0;
 	for (;;) {
 		size_t n = fread(R->buf, 1, R->bufsz, fp);
 		if (n && crashsig_parser_feed(p, R->buf, n)) {
-			fprintf(stderr, "crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
+			tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
 			rc = 2;
 			break;
 		}
 		int last = n < R->bufsz;
 		if (last && ferror(fp)) {
-			fprintf(stderr, "crashsig dedup: %s: read error: %s\n", name, strerror(errno));
+			tool_err("crashsig dedup: %s: read error: %s\n", name, strerror(errno));
 			rc = 2;
 			break;
 		}
 		if (last && crashsig_parser_finish(p)) {
-			fprintf(stderr, "crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
+			tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
 			rc = 2;
 			break;
 		}
@@ -99,7 +99,7 @@ static int add_stream(run *R, FILE *fp, const char *name, int64_t when)
 		while (!rc && crashsig_parser_next(p, &r) == 1) {
 			crashsig_add_result res;
 			if (crashsig_store_add_report(R->store, R->ctx, r, when, name, &res)) {
-				fprintf(stderr, "crashsig dedup: %s: %s\n", name,
+				tool_err("crashsig dedup: %s: %s\n", name,
 					crashsig_store_error(R->store));
 				rc = 2;
 			}
@@ -133,13 +133,13 @@ static int add_path(run *R, const char *path)
 	}
 	struct stat st;
 	if (stat(path, &st)) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", path, strerror(errno));
+		tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		DIR *d = opendir(path);
 		if (!d) {
-			fprintf(stderr, "crashsig dedup: %s: %s\n", path, strerror(errno));
+			tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
 			return 2;
 		}
 		char **names = NULL;
@@ -168,7 +168,7 @@ static int add_path(run *R, const char *path)
 		}
 		closedir(d);
 		if (rc)
-			fprintf(stderr, "crashsig dedup: out of memory\n");
+			tool_err("crashsig dedup: out of memory\n");
 		qsort(names, n, sizeof(*names), entry_cmp);
 		for (size_t i = 0; i < n; i++) {
 			if (!rc) {
@@ -289,12 +289,12 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *fp = fopen(path, "wb");
 	if (!fp) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", path, strerror(errno));
+		tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
 		return 2;
 	}
 	int bad = len && fwrite(data, 1, len, fp) != len;
 	if (fclose(fp) || bad) {
-		fprintf(stderr, "crashsig dedup: %s: write error: %s\n", path, strerror(errno));
+		tool_err("crashsig dedup: %s: write error: %s\n", path, strerror(errno));
 		return 2;
 	}
 	return 0;
@@ -304,12 +304,12 @@ static int write_outdir(const char *outdir, const crashsig_bug *b)
 {
 	char dir[4096];
 	if (mkdir(outdir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", outdir, strerror(errno));
+		tool_err("crashsig dedup: %s: %s\n", outdir, strerror(errno));
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s/%lld", outdir, (long long)b->id);
 	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", dir, strerror(errno));
+		tool_err("crashsig dedup: %s: %s\n", dir, strerror(errno));
 		return 2;
 	}
 	char desc[2048];
@@ -390,7 +390,7 @@ int tool_cmd_dedup(int argc, char **argv)
 			char *end;
 			o.threshold = strtod(optarg, &end);
 			if (*end || end == optarg || o.threshold <= 0 || o.threshold > 1) {
-				fprintf(stderr, "crashsig dedup: --threshold: '%s' is not in (0, 1]\n",
+				tool_err("crashsig dedup: --threshold: '%s' is not in (0, 1]\n",
 					optarg);
 				return 2;
 			}
@@ -400,7 +400,7 @@ int tool_cmd_dedup(int argc, char **argv)
 		case O_CLOSE:
 		case O_REOPEN:
 			if (nmarks == 64 || parse_id(optarg, &marks[nmarks])) {
-				fprintf(stderr, "crashsig dedup: '%s' is not a bug id\n", optarg);
+				tool_err("crashsig dedup: '%s' is not a bug id\n", optarg);
 				return 2;
 			}
 			mark_st[nmarks++] = c == O_FIX ? CRASHSIG_BUG_FIXED
@@ -411,7 +411,7 @@ int tool_cmd_dedup(int argc, char **argv)
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < 1 || v > 10000000) {
-				fprintf(stderr, "crashsig dedup: --batch: '%s' is not a count\n", optarg);
+				tool_err("crashsig dedup: --batch: '%s' is not a count\n", optarg);
 				return 2;
 			}
 			o.batch = (unsigned)v;
@@ -435,7 +435,7 @@ int tool_cmd_dedup(int argc, char **argv)
 		R.bufsz = 1 << 20;
 		R.buf = malloc(R.bufsz);
 		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			fprintf(stderr, "crashsig dedup: %s\n", R.buf ? err : "out of memory");
+			tool_err("crashsig dedup: %s\n", R.buf ? err : "out of memory");
 			free(R.buf);
 			return 2;
 		}
@@ -447,7 +447,7 @@ int tool_cmd_dedup(int argc, char **argv)
 	so.ctx = R.ctx;
 	crashsig_store *store = NULL;
 	if (crashsig_store_open(&store, o.db, &so)) {
-		fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
+		tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
 		crashsig_store_free(store);
 		crashsig_ctx_free(R.ctx);
 		free(R.buf);
@@ -456,7 +456,7 @@ int tool_cmd_dedup(int argc, char **argv)
 	int status = 0;
 	for (size_t i = 0; i < nmarks; i++) {
 		if (crashsig_store_set_status(store, marks[i], mark_st[i])) {
-			fprintf(stderr, "crashsig dedup: %s: bug %lld: %s\n", o.db,
+			tool_err("crashsig dedup: %s: bug %lld: %s\n", o.db,
 				(long long)marks[i], crashsig_store_error(store));
 			status = 2;
 		}
@@ -473,7 +473,7 @@ int tool_cmd_dedup(int argc, char **argv)
 		if (R.error)
 			status = 2;
 		if (crashsig_store_flush(store)) {
-			fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
+			tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
 			status = 2;
 		}
 	}
@@ -481,7 +481,7 @@ int tool_cmd_dedup(int argc, char **argv)
 	size_t nbugs = 0;
 	int lrc = crashsig_store_list(store, &bugs, &nbugs);
 	if (lrc)
-		fprintf(stderr, "crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
+		tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
 	if (lrc) {
 		crashsig_store_free(store);
 		crashsig_ctx_free(R.ctx);
@@ -504,7 +504,7 @@ int tool_cmd_dedup(int argc, char **argv)
 	crashsig_ctx_free(R.ctx);
 	free(R.buf);
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "crashsig dedup: write error: %s\n", strerror(errno));
+		tool_err("crashsig dedup: write error: %s\n", strerror(errno));
 		return 2;
 	}
 	if (status)

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "io.h"
 #include "json.h"
+#include "lines.h"
 
 #define PROG "crashsig symbolize"
 
@@ -111,12 +112,12 @@ static void json_res(FILE *o, const crashsig_symres *r)
 }
 
 static int do_report_json(crashsig_symbolizer *s, const char *name,
-			  const char *d, size_t len)
+			  const char *d, size_t len, size_t *plineno)
 {
 	const char *ko = len ? memmem(d, len, "Kernel Offset: 0x", 17) : NULL;
 	if (ko)
 		crashsig_symbolizer_set_kaslr_offset(s, strtoull(ko + 15, NULL, 16));
-	size_t pos = 0, lineno = 0;
+	size_t pos = 0, lineno = *plineno;
 	while (pos < len) {
 		const char *nl = memchr(d + pos, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - (d + pos)) : len - pos;
@@ -139,8 +140,9 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 		json_res(stdout, r);
 		fputs("}\n", stdout);
 		if (tool_stdout_failed())
-			return 0;
+			break;
 	}
+	*plineno = lineno;
 	return 0;
 }
 
@@ -175,7 +177,7 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		if (print_addr && !json)
 			printf("%.*s\n", (int)l, line);
 		if (k < 0) {
-			fprintf(stderr, PROG ": %s: %.*s: %s\n", name, (int)l, line,
+			tool_err(PROG ": %s: %.*s: %s\n", name, (int)l, line,
 				crashsig_error_last(ctx));
 			if (json) {
 				fputs("{\"file\":", stdout);
@@ -192,7 +194,7 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		if (!(r->status & CRASHSIG_SYM_RESOLVED))
 			all = 0;
 		if (r->note && !json)
-			fprintf(stderr, PROG ": %.*s: %s\n", (int)l, line, r->note);
+			tool_err(PROG ": %.*s: %s\n", (int)l, line, r->note);
 		if (json) {
 			fputs("{\"file\":", stdout);
 			json_cstr(stdout, name);
@@ -209,16 +211,209 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 	return all;
 }
 
+/* ------------------------------------------------------------------ */
+/* Streaming                                                           */
+/* ------------------------------------------------------------------ */
+
+/* A report input is symbolized in pieces of whole lines as it is read (and
+ * decompressed), so memory is bounded by a piece, not by the input. Raw
+ * [<addr>] frames use the "Kernel Offset:" line printed at the end of their
+ * report, so a piece ends right after such a line or an end-of-trace marker
+ * once it holds PIECE_BYTES, and anyway at PIECE_MAX_BYTES (16 pieces). A
+ * line longer than TOOL_MAX_LINE is no frame: it is copied through
+ * unchanged. CRASHSIG_TEST_PIECE_BYTES sets the piece size (the test of
+ * streaming, tests/stream_pieces.py). */
+#define PIECE_BYTES (1u << 20)
+
+static size_t piece_bytes(void)
+{
+	const char *env = getenv("CRASHSIG_TEST_PIECE_BYTES"); /* tests only */
+	unsigned long long v = env ? strtoull(env, NULL, 10) : 0;
+	if (!v)
+		return PIECE_BYTES;
+	return v > SIZE_MAX / 16 ? SIZE_MAX / 16 : (size_t)v;
+}
+
+#define STREAM_LIBERR 3 /* a library error, on the context */
+
+typedef struct sstream {
+	crashsig_symbolizer *s;
+	const char *name;
+	int json;
+	tool_piece p;
+	size_t lineno; /* lines already handed to do_report_json */
+	size_t piece;
+	int header, sep; /* "==> FILE <==" still to print before output; after
+			  * a blank line */
+	int need_release;   /* the input's release is not known yet */
+	const char *release, *vmlinux; /* the vmlinux used and its release */
+} sstream;
+
+static void put_header(sstream *st)
+{
+	if (st->header && !st->json)
+		printf("%s==> %s <==\n", st->sep ? "\n" : "", st->name);
+	st->header = 0;
+}
+
+static int flush_piece(sstream *st, int last_nl)
+{
+	tool_piece *p = &st->p;
+	if (!p->len)
+		return 0;
+	if (!last_nl)
+		p->text[--p->len] = 0; /* the input's last line had no newline */
+	if (st->need_release) {
+		/* one vmlinux for all inputs: say when an input is from
+		 * another kernel (its first piece naming a release) */
+		crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+		crashsig_kernel_info_parse(p->text, p->len, &ki);
+		if (ki.release[0]) {
+			st->need_release = 0;
+			if (strcmp(ki.release, st->release))
+				tool_err(PROG ": warning: %s is from kernel %s, symbolized "
+						"with %s (kernel %s)\n",
+					st->name, ki.release, st->vmlinux, st->release);
+		}
+	}
+	int rc;
+	if (st->json) {
+		rc = do_report_json(st->s, st->name, p->text, p->len, &st->lineno);
+	} else {
+		char *out = NULL;
+		size_t olen = 0;
+		rc = crashsig_symbolizer_report(st->s, p->text, p->len, &out, &olen);
+		if (rc == 0) {
+			put_header(st);
+			fwrite(out, 1, olen, stdout);
+		}
+		free(out);
+	}
+	tool_piece_keep_from(p, p->nlines);
+	if (rc < 0)
+		return STREAM_LIBERR;
+	return tool_stdout_failed() ? TOOL_EXIT_ERROR : 0;
+}
+
+static int on_line(void *arg, const tool_line *l)
+{
+	sstream *st = arg;
+	int rc;
+	if (l->more || l->cont) {
+		/* a line too long to be a frame: passed through */
+		if (!l->cont && (rc = flush_piece(st, 1)))
+			return rc;
+		if (!l->cont)
+			st->lineno++;
+		if (!st->json) {
+			put_header(st);
+			fwrite(l->s, 1, l->len, stdout);
+			if (l->nl)
+				putchar('\n');
+		}
+		return 0;
+	}
+	if (tool_piece_add(&st->p, l->s, l->len)) {
+		tool_err(PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int end = strstr(l->s, "Kernel Offset:") || strstr(l->s, "---[ end");
+	if (!l->nl || (st->p.len >= st->piece && end) || st->p.len >= 16 * st->piece)
+		return flush_piece(st, l->nl);
+	return 0;
+}
+
+/* Symbolize one input: DATA when it was read already, else streamed from
+ * PATH. Returns 0, or 2 (reported). */
+static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
+			    const char *data, size_t len)
+{
+	st->piece = piece_bytes();
+	tool_lines a;
+	if (tool_lines_init(&a, on_line, st)) {
+		tool_err(PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = data ? tool_lines_write(&a, data, len)
+		      : tool_stream_input(PROG, path, tool_lines_write, &a);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = flush_piece(st, 1);
+	if (!rc)
+		put_header(st); /* an empty input still gets its header */
+	if (rc == STREAM_LIBERR) {
+		tool_err(PROG ": %s: %s\n", st->name, crashsig_error_last(ctx));
+		rc = TOOL_EXIT_ERROR;
+	}
+	tool_piece_free(&st->p);
+	tool_lines_free(&a);
+	return rc ? TOOL_EXIT_ERROR : 0;
+}
+
+/* The kernel info of an input not read yet: its pieces are parsed as they
+ * are read, until one names a release or build id; memory stays bounded by
+ * a piece. Returns 0 (found or not) or 2 (reported). */
+typedef struct scan {
+	tool_piece p;
+	size_t piece;
+	crashsig_kernel_info *ki;
+} scan;
+
+#define SCAN_FOUND 4
+
+static int scan_piece(scan *sc)
+{
+	if (!sc->p.len)
+		return 0;
+	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+	crashsig_kernel_info_parse(sc->p.text, sc->p.len, &ki);
+	tool_piece_keep_from(&sc->p, sc->p.nlines);
+	if (ki.release[0] || ki.build_id[0]) {
+		*sc->ki = ki;
+		return SCAN_FOUND;
+	}
+	return 0;
+}
+
+static int scan_line(void *arg, const tool_line *l)
+{
+	scan *sc = arg;
+	if (l->cont)
+		return 0;
+	if (tool_piece_add(&sc->p, l->s, l->len))
+		return -1;
+	return sc->p.len >= sc->piece ? scan_piece(sc) : 0;
+}
+
+static int scan_info(const char *path, crashsig_kernel_info *ki)
+{
+	scan sc = {{0}, piece_bytes(), ki};
+	tool_lines a;
+	if (tool_lines_init(&a, scan_line, &sc)) {
+		tool_err(PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = tool_stream_input(PROG, path, tool_lines_write, &a);
+	if (!rc)
+		rc = tool_lines_finish(&a);
+	if (!rc)
+		rc = scan_piece(&sc);
+	tool_piece_free(&sc.p);
+	tool_lines_free(&a);
+	return rc == SCAN_FOUND ? 0 : rc;
+}
+
 /* --modules must name something that exists: a tree or one module file. */
 static int check_modules(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		fprintf(stderr, PROG ": --modules %s: %s\n", path, strerror(errno));
+		tool_err(PROG ": --modules %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-		fprintf(stderr, PROG ": --modules %s: not a directory or module file\n", path);
+		tool_err(PROG ": --modules %s: not a directory or module file\n", path);
 		return -1;
 	}
 	return 0;
@@ -232,9 +427,9 @@ static void explain_missing(const crashsig_symbolizer *s)
 		return;
 	fputs(PROG ": modules not found: ", stderr);
 	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
-		fprintf(stderr, "%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+		tool_err("%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
 	const char *dir = crashsig_symbolizer_modules_dir(s);
-	fprintf(stderr, "\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+	tool_err("\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
 		dir ? dir : "", dir ? " (by name and build id), " : "",
 		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
 	if (!dir)
@@ -243,8 +438,9 @@ static void explain_missing(const crashsig_symbolizer *s)
 
 typedef struct input {
 	const char *path, *name;
-	char *data;
+	char *data; /* stdin, read whole to look for the release (no --vmlinux) */
 	size_t len;
+	int failed;
 } input;
 
 /* No --vmlinux: find it from the release (or build id) of the first input
@@ -257,9 +453,10 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
 	const char *from = NULL;
 	for (int i = 0; i < nin && !from; i++) {
-		if (!in[i].data)
-			continue;
-		crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+		if (in[i].data)
+			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+		else if (in[i].failed || scan_info(in[i].path, &ki))
+			continue; /* unreadable: reported, and again when symbolized */
 		if (ki.release[0] || ki.build_id[0])
 			from = in[i].name;
 	}
@@ -273,7 +470,7 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	if (ki.release[0]) {
 		int rc = crashsig_symbolize_find_kernel(sysroot, ki.release, kf);
 		if (rc < 0) {
-			fprintf(stderr, PROG ": %s: kernel release '%s' is not a plain name\n",
+			tool_err(PROG ": %s: kernel release '%s' is not a plain name\n",
 				from, ki.release);
 			return 2;
 		}
@@ -281,21 +478,21 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	}
 	if (found) {
 		so->vmlinux = kf->vmlinux;
-		fprintf(stderr, PROG ": using %s (kernel %s, from %s)\n", kf->vmlinux,
+		tool_err(PROG ": using %s (kernel %s, from %s)\n", kf->vmlinux,
 			ki.release, from);
 	} else if (ki.build_id[0] &&
 		   crashsig_debuginfod_find(ctx, ki.build_id, CRASHSIG_DEBUGINFOD_DEBUGINFO,
 					    fetched, fetchedlen) == 0) {
 		so->vmlinux = fetched;
-		fprintf(stderr, PROG ": using %s (debuginfod, build id %s)\n", fetched,
+		tool_err(PROG ": using %s (debuginfod, build id %s)\n", fetched,
 			ki.build_id);
 	} else {
-		fprintf(stderr, PROG ": no vmlinux for kernel %s (from %s)\n",
+		tool_err(PROG ": no vmlinux for kernel %s (from %s)\n",
 			ki.release[0] ? ki.release : "with unknown release", from);
 		if (kf->tried[0])
-			fprintf(stderr, "  looked in: %s\n", kf->tried);
+			tool_err("  looked in: %s\n", kf->tried);
 		if (ki.build_id[0])
-			fprintf(stderr, "  %s\n", crashsig_error_last(ctx));
+			tool_err("  %s\n", crashsig_error_last(ctx));
 		fputs("  install the kernel's debug package or give --vmlinux PATH\n", stderr);
 		return 2;
 	}
@@ -357,9 +554,14 @@ int tool_cmd_symbolize(int argc, char **argv)
 	for (int i = 0; i < nin; i++) {
 		in[i].path = nfiles ? argv[optind + i] : "-";
 		in[i].name = strcmp(in[i].path, "-") ? in[i].path : "<stdin>";
-		/* --addresses streams; reports are read whole (and decompressed). */
-		if (!addresses && tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len))
+		/* inputs are streamed; only stdin is read whole, when the
+		 * vmlinux is to be found from the release it names (it is read
+		 * twice then) */
+		if (!addresses && !so.vmlinux && !strcmp(in[i].path, "-") &&
+		    tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len)) {
 			errors = 1;
+			in[i].failed = 1;
+		}
 	}
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
 	co.flags = CRASHSIG_CTX_NO_RULES; /* symbolization only */
@@ -369,7 +571,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 	crashsig_kernel_files *kf = calloc(1, sizeof(*kf));
 	char *fetched = malloc(4096);
 	if (!kf || !fetched || crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
-		fprintf(stderr, PROG ": %s\n", eb[0] ? eb : "out of memory");
+		tool_err(PROG ": %s\n", eb[0] ? eb : "out of memory");
 		status = 2;
 		goto out;
 	}
@@ -379,12 +581,12 @@ int tool_cmd_symbolize(int argc, char **argv)
 		goto out;
 	}
 	if (crashsig_symbolizer_new(&s, ctx, &so) != 0) {
-		fprintf(stderr, PROG ": %s\n", crashsig_error_last(ctx));
+		tool_err(PROG ": %s\n", crashsig_error_last(ctx));
 		status = 2;
 		goto out;
 	}
 	if (!crashsig_symbolizer_has_dwarf(s))
-		fprintf(stderr, PROG ": warning: %s has no DWARF: printing symbol names only\n",
+		tool_err(PROG ": warning: %s has no DWARF: printing symbol names only\n",
 			so.vmlinux);
 	int all_found = 1;
 	for (int i = 0; i < nin && !tool_stdout_failed(); i++) {
@@ -399,45 +601,28 @@ int tool_cmd_symbolize(int argc, char **argv)
 			tool_close(f);
 			continue;
 		}
-		if (!in[i].data)
+		if (in[i].failed)
 			continue;
-		if (release[0]) {
-			/* one vmlinux for all inputs: say when an input is
-			 * from another kernel */
-			crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
-			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
-			if (ki.release[0] && strcmp(ki.release, release))
-				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
-						"with %s (kernel %s)\n",
-					in[i].name, ki.release, so.vmlinux, release);
-		}
-		int rc;
-		if (json) {
-			rc = do_report_json(s, in[i].name, in[i].data, in[i].len);
-		} else {
-			char *out = NULL;
-			size_t olen = 0;
-			rc = crashsig_symbolizer_report(s, in[i].data, in[i].len, &out, &olen);
-			if (rc == 0) {
-				if (nin > 1)
-					printf("%s==> %s <==\n", i ? "\n" : "", in[i].name);
-				fwrite(out, 1, olen, stdout);
-			}
-			free(out);
-		}
-		if (rc < 0) {
-			fprintf(stderr, PROG ": %s: %s\n", in[i].name, crashsig_error_last(ctx));
+		sstream sst = {0};
+		sst.s = s;
+		sst.name = in[i].name;
+		sst.json = json;
+		sst.header = nin > 1;
+		sst.sep = i > 0;
+		sst.need_release = release[0] != 0;
+		sst.release = release;
+		sst.vmlinux = so.vmlinux;
+		if (symbolize_stream(&sst, ctx, in[i].path, in[i].data, in[i].len))
 			errors = 1;
-		}
 	}
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);
 	if (!addresses && st.mismatched)
-		fprintf(stderr, PROG ": warning: report does not match this vmlinux (%s: %zu of "
+		tool_err(PROG ": warning: report does not match this vmlinux (%s: %zu of "
 				"%zu frames do not fit)\n",
 			so.vmlinux, st.mismatched, st.frames);
 	if (!addresses && st.unresolved)
-		fprintf(stderr, PROG ": note: %zu of %zu frames have no file:line\n",
+		tool_err(PROG ": note: %zu of %zu frames have no file:line\n",
 			st.unresolved, st.frames);
 	if (!addresses && st.unresolved)
 		explain_missing(s);

@@ -16,6 +16,7 @@
 #include "crashsig/symbolize.h"
 #include "crashsig/validate.h"
 #include "commands.h"
+#include "io.h"
 #include "json.h"
 
 static const char usage_text[] =
@@ -252,7 +253,7 @@ static int read_file(const char *path, char **out, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f) {
-		fprintf(stderr, "crashsig validate: %s: %s\n", path, strerror(errno));
+		tool_err("crashsig validate: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	size_t cap = 1 << 16, n = 0;
@@ -277,7 +278,7 @@ static int read_file(const char *path, char **out, size_t *len)
 	if (f != stdin)
 		fclose(f);
 	if (!b || err) {
-		fprintf(stderr, "crashsig validate: %s: %s\n", path,
+		tool_err("crashsig validate: %s: %s\n", path,
 			b ? "read error" : "out of memory");
 		free(b);
 		return -1;
@@ -311,7 +312,7 @@ int tool_cmd_validate(int argc, char **argv)
 	vopts op = {0};
 	int c, status = 0, libdw_only = 0;
 	if (!titles || !extra) {
-		fprintf(stderr, "crashsig validate: out of memory\n");
+		tool_err("crashsig validate: out of memory\n");
 		free(titles);
 		free(extra);
 		return 2;
@@ -343,7 +344,7 @@ int tool_cmd_validate(int argc, char **argv)
 		}
 	}
 	if (!vmlinux || (!ntitles && !title_file && optind >= argc)) {
-		fprintf(stderr, "crashsig validate: %s\n%s",
+		tool_err("crashsig validate: %s\n%s",
 			!vmlinux ? "--vmlinux is required" : "no --title and no REPORT given",
 			usage_text);
 		free(titles);
@@ -357,7 +358,7 @@ int tool_cmd_validate(int argc, char **argv)
 	char err[512];
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
 	if (crashsig_ctx_new(&ctx, &co, err, sizeof(err))) {
-		fprintf(stderr, "crashsig validate: %s\n", err);
+		tool_err("crashsig validate: %s\n", err);
 		status = 2;
 		goto out;
 	}
@@ -369,13 +370,13 @@ int tool_cmd_validate(int argc, char **argv)
 	if (libdw_only)
 		io.flags |= CRASHSIG_INDEX_LIBDW_ONLY;
 	if (crashsig_index_new(&ix, ctx, &io)) {
-		fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
+		tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 		status = 2;
 		goto out;
 	}
 	if (maint_path) {
 		if (crashsig_maintainers_load(&maint, ctx, maint_path)) {
-			fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
+			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;
 			goto out;
 		}
@@ -384,7 +385,7 @@ int tool_cmd_validate(int argc, char **argv)
 	for (size_t i = 0; i < ntitles; i++) {
 		crashsig_validation *v;
 		if (crashsig_validate_title(ix, titles[i], &v)) {
-			fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
+			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;
 			continue;
 		}
@@ -409,7 +410,7 @@ int tool_cmd_validate(int argc, char **argv)
 				char *t = strndup(p, (size_t)(e - p));
 				crashsig_validation *v;
 				if (!t || crashsig_validate_title(ix, t, &v)) {
-					fprintf(stderr, "crashsig validate: %s: %s\n", title_file,
+					tool_err("crashsig validate: %s: %s\n", title_file,
 						t ? crashsig_error_last(ctx) : "out of memory");
 					status = 2;
 				} else {
@@ -435,7 +436,7 @@ int tool_cmd_validate(int argc, char **argv)
 		if (!mods && nextra == 1)
 			so.modules_dir = extra[0];
 		if (crashsig_symbolizer_new(&sym, ctx, &so)) {
-			fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
+			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;
 			goto out;
 		}
@@ -450,17 +451,17 @@ int tool_cmd_validate(int argc, char **argv)
 		crashsig_report **reps = NULL;
 		size_t n = 0;
 		if (crashsig_parse_buffer(ctx, data, len, &reps, &n)) {
-			fprintf(stderr, "crashsig validate: %s: %s\n", argv[i],
+			tool_err("crashsig validate: %s: %s\n", argv[i],
 				crashsig_error_last(ctx));
 			status = 2;
 		} else if (!n) {
-			fprintf(stderr, "crashsig validate: %s: no crash found\n", argv[i]);
+			tool_err("crashsig validate: %s: no crash found\n", argv[i]);
 			status = 2;
 		}
 		for (size_t k = 0; k < n && (k == 0 || op.all); k++) {
 			crashsig_validation *v;
 			if (crashsig_validate_report(ix, sym, reps[k], &v)) {
-				fprintf(stderr, "crashsig validate: %s: %s\n", argv[i],
+				tool_err("crashsig validate: %s: %s\n", argv[i],
 					crashsig_error_last(ctx));
 				status = 2;
 				continue;
@@ -474,7 +475,7 @@ int tool_cmd_validate(int argc, char **argv)
 	}
 out:
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "crashsig validate: write error: %s\n", strerror(errno));
+		tool_err("crashsig validate: write error: %s\n", strerror(errno));
 		status = 2;
 	}
 	crashsig_maintainers_free(maint);

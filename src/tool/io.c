@@ -1,18 +1,67 @@
 #include "io.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <crashsig/crashsig.h>
+
+void tool_err(const char *fmt, ...)
+{
+	char small[1024], *buf = small;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		buf = malloc((size_t)n + 1);
+		if (!buf) {
+			buf = small; /* truncated rather than lost */
+			n = (int)sizeof(small) - 1;
+		} else {
+			va_start(ap, fmt);
+			vsnprintf(buf, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		}
+	}
+	const unsigned char *s = (const unsigned char *)buf;
+	for (int i = 0; i < n; i++) {
+		unsigned c = s[i];
+		if (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
+			fprintf(stderr, "\\x%02x\\x%02x", c, s[i + 1]); /* C1 in UTF-8 */
+			i++;
+		} else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ||
+			   (c >= 0x80 && c <= 0x9f && (i == 0 || s[i - 1] < 0x80))) {
+			/* C0, DEL, and a byte 0x80..0x9f after ASCII (no
+			 * UTF-8 sequence: a C1 control on 8-bit terminals) */
+			fprintf(stderr, "\\x%02x", c);
+		} else {
+			fputc((int)c, stderr);
+		}
+	}
+	if (buf != small)
+		free(buf);
+}
 
 FILE *tool_open(const char *prog, const char *path)
 {
 	if (!strcmp(path, "-"))
 		return stdin;
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+	if (!f) {
+		tool_err("%s: %s: %s\n", prog, path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		tool_err("%s: %s: %s\n", prog, path, strerror(EISDIR));
+		fclose(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -46,7 +95,23 @@ static int sink_write(void *arg, const void *data, size_t len)
 	return 0;
 }
 
-int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
+typedef struct relay {
+	int (*fn)(void *arg, const void *data, size_t len);
+	void *arg;
+	int rc; /* FN's non-zero return */
+} relay;
+
+static int relay_write(void *arg, const void *data, size_t len)
+{
+	relay *r = arg;
+	int rc = r->fn(r->arg, data, len);
+	if (rc)
+		r->rc = rc;
+	return rc;
+}
+
+int tool_stream_input(const char *prog, const char *path,
+		      int (*fn)(void *arg, const void *data, size_t len), void *arg)
 {
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	FILE *f = tool_open(prog, path);
@@ -56,36 +121,47 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 	co.flags = CRASHSIG_CTX_NO_RULES;
 	crashsig_ctx *ctx = NULL;
 	crashsig_decompressor *d = NULL;
-	sink s = {0};
+	relay r = {fn, arg, 0};
 	int rc = crashsig_ctx_new(&ctx, &co, NULL, 0);
 	if (!rc)
 		rc = crashsig_decompressor_new(&d, ctx);
 	if (rc) {
-		fprintf(stderr, "%s: out of memory\n", prog);
+		tool_err("%s: out of memory\n", prog);
 		crashsig_ctx_free(ctx);
 		tool_close(f);
 		return TOOL_EXIT_ERROR;
 	}
 	char *chunk = malloc(1 << 16);
 	int status = chunk ? 0 : TOOL_EXIT_ERROR;
+	if (!chunk)
+		tool_err("%s: out of memory\n", prog);
 	while (!status) {
 		size_t n = fread(chunk, 1, 1 << 16, f);
-		if (n && (rc = crashsig_decompressor_feed(d, chunk, n, sink_write, &s))) {
-			fprintf(stderr, "%s: %s: %s\n", prog, name,
-				rc == CRASHSIG_ENOMEM ? "out of memory" : crashsig_error_last(ctx));
-			status = TOOL_EXIT_ERROR;
+		if (n && (rc = crashsig_decompressor_feed(d, chunk, n, relay_write, &r))) {
+			if (r.rc)
+				status = r.rc;
+			else {
+				tool_err("%s: %s: %s\n", prog, name,
+					rc == CRASHSIG_ENOMEM ? "out of memory"
+							      : crashsig_error_last(ctx));
+				status = TOOL_EXIT_ERROR;
+			}
 			break;
 		}
 		if (n < (1 << 16)) {
 			if (ferror(f)) {
-				fprintf(stderr, "%s: %s: read error: %s\n", prog, name,
+				tool_err("%s: %s: read error: %s\n", prog, name,
 					strerror(errno));
 				status = TOOL_EXIT_ERROR;
-			} else if ((rc = crashsig_decompressor_finish(d, sink_write, &s))) {
-				fprintf(stderr, "%s: %s: %s\n", prog, name,
-					rc == CRASHSIG_ENOMEM ? "out of memory"
-							      : crashsig_error_last(ctx));
-				status = TOOL_EXIT_ERROR;
+			} else if ((rc = crashsig_decompressor_finish(d, relay_write, &r))) {
+				if (r.rc)
+					status = r.rc;
+				else {
+					tool_err("%s: %s: %s\n", prog, name,
+						rc == CRASHSIG_ENOMEM ? "out of memory"
+								      : crashsig_error_last(ctx));
+					status = TOOL_EXIT_ERROR;
+				}
 			}
 			break;
 		}
@@ -94,6 +170,17 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
 	crashsig_decompressor_free(d);
 	crashsig_ctx_free(ctx);
 	tool_close(f);
+	if (status < 0) { /* FN ran out of memory */
+		tool_err("%s: %s: out of memory\n", prog, name);
+		status = TOOL_EXIT_ERROR;
+	}
+	return status;
+}
+
+int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
+{
+	sink s = {0};
+	int status = tool_stream_input(prog, path, sink_write, &s);
 	if (!status && !s.buf && sink_write(&s, "", 0))
 		status = TOOL_EXIT_ERROR;
 	if (status) {
@@ -132,6 +219,6 @@ int tool_finish_stdout(const char *prog, int status)
 	if (!failed && !write_errno)
 		return status;
 	if (write_errno != EPIPE)
-		fprintf(stderr, "%s: write error: %s\n", prog, strerror(write_errno));
+		tool_err("%s: write error: %s\n", prog, strerror(write_errno));
 	return TOOL_EXIT_ERROR;
 }

@@ -12,8 +12,16 @@
 #define TOOL_EXIT_NONE 1
 #define TOOL_EXIT_ERROR 2
 
+/* fprintf(stderr, FMT, ...) for messages, which often echo input (file
+ * names, rule text, report lines): control characters other than newline
+ * and tab (C0, DEL, and C1 as UTF-8 U+0080..U+009F or as lone bytes
+ * 0x80..0x9f) are printed as \xNN, so that input cannot drive the
+ * terminal. */
+void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Open PATH for reading ('-' is stdin). On failure prints
- * "PROG: PATH: strerror" and returns NULL. */
+ * "PROG: PATH: strerror" and returns NULL; a directory is a failure
+ * ("Is a directory"), not an empty input. */
 FILE *tool_open(const char *prog, const char *path);
 void tool_close(FILE *f);
 
@@ -21,6 +29,16 @@ void tool_close(FILE *f);
  * owned by the caller; gzip, xz and zstd input (recognised by content) is
  * decompressed. On failure prints "PROG: PATH: reason" and returns 2. */
 int tool_read_input(const char *prog, const char *path, char **buf, size_t *len);
+
+/* Stream PATH ('-' is stdin): raw bytes are read in 64 KiB chunks,
+ * decompressed when gzip, xz or zstd, and pushed to FN(ARG, data, len) (the
+ * shape of crashsig_write_fn), so memory is bounded by what FN keeps. A
+ * non-zero return of FN stops the stream and is returned as it is (FN has
+ * reported it). Read and decompression errors print "PROG: PATH: reason"
+ * and return 2 (a negative return of FN is
+ * reported as out of memory and returned as 2). */
+int tool_stream_input(const char *prog, const char *path,
+		      int (*fn)(void *arg, const void *data, size_t len), void *arg);
 
 /* 1 when writing to stdout has failed (the caller should stop producing
  * output and finish with tool_finish_stdout). */

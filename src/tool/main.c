@@ -356,12 +356,13 @@ static void progress(opts *o, const char *name, uint64_t done, uint64_t total)
 	o->shown = 1;
 	double mb = (double)done / (1 << 20);
 	double rate = t > o->t0 ? mb / (t - o->t0) : 0;
+	fputs("\r\033[K", stderr);
 	if (total)
-		fprintf(stderr, "\r\033[Kcrashsig: %s: %.0f/%.0f MiB (%.0f%%), %llu crashes, %.0f MiB/s",
+		tool_err("crashsig: %s: %.0f/%.0f MiB (%.0f%%), %llu crashes, %.0f MiB/s",
 			name, mb, (double)total / (1 << 20), 100.0 * (double)done / (double)total,
 			(unsigned long long)o->crashes, rate);
 	else
-		fprintf(stderr, "\r\033[Kcrashsig: %s: %.0f MiB, %llu crashes, %.0f MiB/s", name, mb,
+		tool_err("crashsig: %s: %.0f MiB, %llu crashes, %.0f MiB/s", name, mb,
 			(unsigned long long)o->crashes, rate);
 }
 
@@ -442,7 +443,7 @@ static int sink(void *arg, const void *data, size_t len)
 {
 	run *rn = arg;
 	if (crashsig_parser_feed(rn->p, data, len)) {
-		fprintf(stderr, "crashsig: %s: %s\n", rn->name, crashsig_error_last(rn->ctx));
+		tool_err("crashsig: %s: %s\n", rn->name, crashsig_error_last(rn->ctx));
 		rn->failed = 1;
 		return STOP;
 	}
@@ -462,7 +463,7 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		total = (uint64_t)st.st_size;
 	crashsig_decompressor *dec = NULL;
 	if (crashsig_parser_new(&rn.p, ctx) || crashsig_decompressor_new(&dec, ctx)) {
-		fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+		tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
 		crashsig_parser_free(rn.p);
 		tool_close(fp);
 		return 2;
@@ -470,7 +471,7 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 	size_t bufsz = 1 << 20;
 	char *buf = malloc(bufsz);
 	if (!buf) {
-		fprintf(stderr, "crashsig: out of memory\n");
+		tool_err("crashsig: out of memory\n");
 		rn.failed = 1;
 	}
 	int show = o->tty && o->progress != PROGRESS_NEVER &&
@@ -480,23 +481,23 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		done += n;
 		int rc = n ? crashsig_decompressor_feed(dec, buf, n, sink, &rn) : 0;
 		if (rc < 0) {
-			fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+			tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
 			rn.failed = 1;
 		}
 		if (rc)
 			break;
 		if (n < bufsz) {
 			if (ferror(fp)) {
-				fprintf(stderr, "crashsig: %s: read error: %s\n", rn.name,
+				tool_err("crashsig: %s: read error: %s\n", rn.name,
 					strerror(errno));
 				rn.failed = 1;
 			} else if ((rc = crashsig_decompressor_finish(dec, sink, &rn)) < 0) {
-				fprintf(stderr, "crashsig: %s: %s\n", rn.name,
+				tool_err("crashsig: %s: %s\n", rn.name,
 					crashsig_error_last(ctx));
 				rn.failed = 1;
 			} else if (!rc) {
 				if (crashsig_parser_finish(rn.p)) {
-					fprintf(stderr, "crashsig: %s: %s\n", rn.name,
+					tool_err("crashsig: %s: %s\n", rn.name,
 						crashsig_error_last(ctx));
 					rn.failed = 1;
 				} else {
@@ -539,7 +540,7 @@ static int parse_fields(opts *o, const char *list)
 			if (strlen(fields[i].name) == n && !memcmp(fields[i].name, p, n))
 				break;
 		if (i == NFIELDS) {
-			fprintf(stderr, "crashsig: --fields: unknown field '%.*s' (see crashsig --help)\n",
+			tool_err("crashsig: --fields: unknown field '%.*s' (see crashsig --help)\n",
 				(int)n, p);
 			return -1;
 		}
@@ -567,7 +568,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	const struct command *c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "crashsig: help: no command '%s'\n", argv[1]);
+		tool_err("crashsig: help: no command '%s'\n", argv[1]);
 		return 2;
 	}
 	char *av[] = {argv[1], "--help", NULL};
@@ -634,7 +635,7 @@ int main(int argc, char **argv)
 	crashsig_ctx *ctx;
 	char err[512];
 	if (crashsig_ctx_new(&ctx, &copts, err, sizeof(err))) {
-		fprintf(stderr, "crashsig: %s\n", err);
+		tool_err("crashsig: %s\n", err);
 		return 2;
 	}
 	int status = 1;
@@ -643,7 +644,7 @@ int main(int argc, char **argv)
 		int rc = process(ctx, &o, files[i]);
 		/* rules that hit the regex limits, each once */
 		for (; warned < crashsig_warning_count(ctx); warned++)
-			fprintf(stderr, "crashsig: warning: %s\n", crashsig_warning(ctx, warned));
+			tool_err("crashsig: warning: %s\n", crashsig_warning(ctx, warned));
 		if (rc == 2)
 			status = 2;
 		else if (rc == 0 && status != 2)
@@ -652,7 +653,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (o.tty && (o.big || o.progress == PROGRESS_ALWAYS))
-		fprintf(stderr, "crashsig: %llu crash%s, %zu distinct title%s, %.2f s\n",
+		tool_err("crashsig: %llu crash%s, %zu distinct title%s, %.2f s\n",
 			(unsigned long long)o.crashes, o.crashes == 1 ? "" : "es", o.titles.n,
 			o.titles.n == 1 ? "" : "s", now() - o.t0);
 	titles_free(&o.titles);
