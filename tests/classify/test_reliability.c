@@ -132,6 +132,42 @@ static void test_executor(void **state)
 	crashsig_ctx_free(ctx);
 }
 
+/* Feed data in pieces of `chunk` bytes (0: at once) and finish; returns 0, or
+ * the first error of feed or finish. */
+static int feed_all(crashsig_ctx *ctx, const char *data, size_t len, size_t chunk)
+{
+	crashsig_parser *p = NULL;
+	assert_int_equal(crashsig_parser_new(&p, ctx), 0);
+	int rc = 0;
+	for (size_t off = 0; off < len && !rc;) {
+		size_t k = chunk && chunk < len - off ? chunk : len - off;
+		rc = crashsig_parser_feed(p, data + off, k);
+		off += k;
+	}
+	if (!rc)
+		rc = crashsig_parser_finish(p);
+	crashsig_parser_free(p);
+	return rc;
+}
+
+/* Found by tests/fuzz/fuzz_parser: a log that starts with the zstd magic but
+ * is no zstd frame. The parser takes it as compressed input (by content) and
+ * must fail with an error, whole or in pieces of any size, without leaking
+ * (ASan). */
+static void test_corrupt_compressed(void **state)
+{
+	(void)state;
+	crashsig_ctx *ctx = NULL;
+	assert_int_equal(crashsig_ctx_new(&ctx, NULL, NULL, 0), 0);
+	size_t len = 0;
+	char *t = slurp(REL "parser/fuzz-parser-zstd-magic-corrupt", &len);
+	assert_true(feed_all(ctx, t, len, 0) < 0);
+	for (size_t chunk = 1; chunk <= 17; chunk++)
+		assert_true(feed_all(ctx, t, len, chunk) < 0);
+	free(t);
+	crashsig_ctx_free(ctx);
+}
+
 /* Rules files from the fuzzer and by hand: each is rejected with a message
  * naming a.rules:LINE, or loads and classifies sane titles. */
 static void load_or_reject(const char *text, size_t len, const char *want)
@@ -660,6 +696,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_executor),
+		cmocka_unit_test(test_corrupt_compressed),
 		cmocka_unit_test(test_rules_files),
 		cmocka_unit_test(test_group_title),
 		cmocka_unit_test(test_regex_limits),
