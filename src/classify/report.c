@@ -662,22 +662,17 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			}
 			break;
 		case CS_STEP_IP: {
-			/* when the pc is a bare address (a jump to NULL), the
-			 * link register right after it names the caller */
-			size_t bare_pc = (size_t)-1;
+			/* the pc line's function (syzkaller linuxRipFrame); a bare
+			 * address there (a jump to NULL, a user RIP) names
+			 * nothing, and the link register is no frame for syzkaller
+			 * either: the call trace names it */
 			for (size_t i = 0; i < c->b->nlines; i++) {
 				unsigned fl = 0;
 				const char *fn = frame_func(c, i, &fl);
-				if (!fn)
+				if (!fn || !(fl & CRASHSIG_FRAME_IP))
 					continue;
-				int lr = (fl & CRASHSIG_FRAME_LR) && bare_pc != (size_t)-1 &&
-					 i <= bare_pc + 2 && *fn;
-				if (!(fl & CRASHSIG_FRAME_IP) && !lr)
-					continue;
-				if (!*fn) {
-					bare_pc = i;
+				if (!*fn)
 					continue; /* user RIP, or a bare address */
-				}
 				if (fl & CRASHSIG_FRAME_INLINE)
 					continue; /* inline part */
 				if (skipped(c, fn))
