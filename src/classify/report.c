@@ -238,10 +238,20 @@ static int skipped(classify *c, const char *func)
 	}
 	if (m->skip)
 		return 1;
-	for (size_t i = 0; i < c->f->nskip; i++)
-		if (hit(c, &c->f->skip[i], func, n))
-			return 1;
-	return 0;
+	if (!c->f->nskip)
+		return 0;
+	/* the format's own skip patterns, memoized the same way under a key
+	 * of the name and the format (formats live as long as the context) */
+	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
+	struct cs_skip_memo *fm = &c->memo[(fkey ^ (fkey >> 29)) & c->memo_mask];
+	if (fm->key != fkey) {
+		unsigned char sk = 0;
+		for (size_t i = 0; i < c->f->nskip && !sk; i++)
+			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
+		fm->key = fkey;
+		fm->skip = sk;
+	}
+	return fm->skip;
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
