@@ -8,6 +8,11 @@
 # from a file of capability A is an edge A -> <cap>. It fails (exit 1) when:
 #  - src/base/ or include/crashsig/base.h includes another capability
 #    (base is the bottom: everything may use it, it uses nothing);
+#  - an internal layer (a folder of the library without a public header,
+#    shared by the capabilities above it: src/dwarf/, the DWARF reader of
+#    symbolize and validate) includes anything but base: it sits right
+#    above base, below everything that uses it;
+#  - a public header includes a private one ("<cap>/x.h");
 #  - the capabilities' include graph has a cycle;
 #  - inside one folder, the modules (x.c with its x.h) include each other in
 #    a cycle;
@@ -29,6 +34,8 @@ problem() {
 }
 
 caps=$(for d in src/*/; do basename "$d"; done | grep -vx tool || true)
+# internal layers: only base below them
+internal="dwarf"
 
 # includes FILE: the quoted "dir/name.h" includes of FILE, one per line.
 includes() {
@@ -62,6 +69,15 @@ for f in src/*/*.[ch] include/crashsig/*.h; do
 		if [ "$from" = base ]; then
 			problem "$f (base) includes $inc: base must not depend on $to"
 		fi
+		if echo "$internal" | grep -qx "$from" && [ "$to" != base ]; then
+			problem "$f ($from) includes $inc: $from is an internal layer, it may depend only on base"
+		fi
+		case $f in
+		include/*)
+			[ "$dir" = crashsig ] ||
+				problem "$f (a public header) includes the private $inc"
+			;;
+		esac
 		echo "$from $to $f" >> "$tmp/caps"
 	done
 done

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 cmake -S . -B build -DCRASHSIG_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure
+./scripts/test-install.sh build
+./scripts/test-debuginfod.sh build
 ./scripts/test-pg.sh build
 if [ "${CRASHSIG_SKIP_SANITIZE:-0}" != 1 ]; then
 	cmake -S . -B build-asan -DCRASHSIG_WERROR=ON -DCRASHSIG_SANITIZE=ON \

@@ -42,6 +42,22 @@ printf '#include "symbolize/y.h"\n' > "$t/src/symbolize/x.c"
 printf '#include "symbolize/x.h"\n' > "$t/src/symbolize/y.c"
 expect modcycle "include cycle between the modules of src/symbolize"
 
+# the internal DWARF layer: above base, below its users
+t=$(tree dwarf_ok)
+mkdir -p "$t/src/dwarf"
+printf '#include "crashsig/base.h"\n#include "dwarf/cursor.h"\n' > "$t/src/dwarf/die.h"
+printf '#include "dwarf/die.h"\n' >> "$t/src/symbolize/s.c"
+"$check" "$t" > /dev/null || { echo "FAIL dwarf_ok: a good tree with src/dwarf fails"; fail=1; }
+t=$(tree dwarf_up)
+mkdir -p "$t/src/dwarf"
+printf '#include "classify/a.h"\n' > "$t/src/dwarf/die.h"
+expect dwarf_up "dwarf is an internal layer"
+t=$(tree public_private)
+mkdir -p "$t/src/dwarf"
+printf '#include "base/util.h"\n' > "$t/src/dwarf/die.h"
+printf '#include "dwarf/die.h"\n' >> "$t/include/crashsig/classify.h"
+expect public_private "a public header) includes the private dwarf/die.h"
+
 t=$(tree umbrella)
 printf '#include "crashsig/crashsig.h"\n' >> "$t/src/classify/a.c"
 expect umbrella "umbrella"

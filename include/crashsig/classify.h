@@ -127,6 +127,72 @@ int crashsig_parse_buffer(crashsig_ctx *ctx, const void *data, size_t len,
 			  crashsig_report ***out, size_t *count);
 void crashsig_reports_free(crashsig_report **reports, size_t count);
 
+/* ------------------------------------------------------------------ */
+/* Kernel metadata                                                     */
+/* ------------------------------------------------------------------ */
+
+/* What a report (or a whole log) says about the kernel and the task: from
+ * the "CPU: N PID: N Comm: C Tainted: FLAGS RELEASE #VERSION" line, the
+ * "Hardware name:" line and the "Linux version" banner. Strings are ""
+ * and numbers -1 when the text does not say. Plain value, no ownership. */
+typedef struct crashsig_kernel_info {
+	unsigned int version; /* CRASHSIG_KERNEL_INFO_VERSION */
+	unsigned int flags;   /* CRASHSIG_KINFO_* */
+	char release[65];     /* "6.1.0-56-cloud-amd64" (uname -r) */
+	char build[128];      /* what follows the release: "#1  Debian 6.1.192-2" */
+	char taint[32];       /* taint letters as printed, blanks removed ("GOE") */
+	unsigned long tainted; /* bit N = kernel TAINT bit N (crashsig_taint_name) */
+	int cpu;
+	long pid;
+	char comm[64];        /* task name */
+	char hardware[160];   /* "QEMU Standard PC (i440FX + PIIX, 1996), BIOS ..." */
+	/* vmlinux build id (hex) that kernels with CONFIG_STACKTRACE_BUILD_ID
+	 * print at the end of the CPU: line, or "" */
+	char build_id[65];
+} crashsig_kernel_info;
+#define CRASHSIG_KINFO_CPU 1u   /* a CPU:/PID:/Comm: line was found */
+#define CRASHSIG_KINFO_TAINT 2u /* its taint state ("Not tainted" too) is known */
+#define CRASHSIG_KERNEL_INFO_VERSION 1
+#define CRASHSIG_KERNEL_INFO_INIT \
+	{CRASHSIG_KERNEL_INFO_VERSION, 0, "", "", "", 0, -1, -1, "", "", ""}
+
+/* Fill *ki from the report's text. */
+int crashsig_report_kernel_info(const crashsig_report *r, crashsig_kernel_info *ki);
+/* Fill *ki from any console log text (console prefixes allowed): the first
+ * CPU: line, Hardware name: line and Linux version banner. */
+int crashsig_kernel_info_parse(const char *text, size_t len, crashsig_kernel_info *ki);
+/* Kernel taint bit -> name without TAINT_ ("OOT_MODULE") and letter ('O');
+ * NULL / 0 past the last known bit. */
+const char *crashsig_taint_name(unsigned int bit);
+char crashsig_taint_letter(unsigned int bit);
+
+/* ------------------------------------------------------------------ */
+/* Compressed input                                                    */
+/* ------------------------------------------------------------------ */
+
+/* The parser (crashsig_parser_feed) recognises gzip, xz and zstd input by
+ * its first bytes and decompresses it as it streams; report offsets are
+ * then offsets in the decompressed text. The same machinery is available to
+ * callers that need a whole decompressed buffer (for example to hand it to
+ * crashsig_symbolizer_report or crashsig_decoder_decode). */
+typedef struct crashsig_decompressor crashsig_decompressor;
+
+/* Receives output; a non-zero return stops the feed and is returned. */
+typedef int (*crashsig_write_fn)(void *arg, const void *data, size_t len);
+
+int crashsig_decompressor_new(crashsig_decompressor **out, crashsig_ctx *ctx);
+/* Feed input (compressed or not: plain text passes through unchanged);
+ * decompressed bytes are passed to fn as they are produced. Errors
+ * (CRASHSIG_EFORMAT for corrupt data) are recorded on ctx. */
+int crashsig_decompressor_feed(crashsig_decompressor *d, const void *data,
+			       size_t len, crashsig_write_fn fn, void *arg);
+/* End of input: CRASHSIG_EFORMAT when a compressed stream is truncated. */
+int crashsig_decompressor_finish(crashsig_decompressor *d, crashsig_write_fn fn,
+				 void *arg);
+/* "gzip", "xz", "zstd", "plain", or NULL before enough input was seen. */
+const char *crashsig_decompressor_format(const crashsig_decompressor *d);
+void crashsig_decompressor_free(crashsig_decompressor *d);
+
 #ifdef __cplusplus
 }
 #endif

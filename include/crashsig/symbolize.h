@@ -50,11 +50,15 @@ typedef struct crashsig_symbolize_options {
 } crashsig_symbolize_options;
 
 /* Read line tables and walk top-level DIEs with libdw only
- * (dwarf_getsrclines, dwarf_siblingof) instead of the built-in readers
- * (src/symbolize/line_table.c, die_walk.c): same answers, about 1.7x slower
+ * (dwarf_getsrclines, dwarf_siblingof) instead of crashsig's own DWARF
+ * reader (src/dwarf/; src/symbolize/line_table.c, die_walk.c): same
+ * answers, about 1.8x the CPU time
  * on 10,000 vmlinux addresses; for cross-checking, or to rule the built-in
  * readers out. CLI: crashsig symbolize --libdw-only. */
 #define CRASHSIG_SYMBOLIZE_LIBDW_ONLY 1u
+/* Never ask debuginfod for modules (by default modules not found locally
+ * are fetched by build id when DEBUGINFOD_URLS is set). */
+#define CRASHSIG_SYMBOLIZE_NO_DEBUGINFOD 2u
 
 #define CRASHSIG_SYMBOLIZE_OPTIONS_VERSION 1
 #define CRASHSIG_SYMBOLIZE_OPTIONS_INIT \
@@ -130,6 +134,17 @@ int crashsig_symbolizer_lookup(crashsig_symbolizer *s, const char *spec,
 int crashsig_symbolizer_line(crashsig_symbolizer *s, const char *line,
 			     size_t len, const crashsig_symres **res);
 
+/* The module directory in use (the option, or the default found for a
+ * vmlinux-REL), or NULL. Owned by the symbolizer. */
+const char *crashsig_symbolizer_modules_dir(const crashsig_symbolizer *s);
+
+/* Names of the modules that frames referred to but that were not found
+ * (in the module directory, /usr/lib/debug/.build-id, or debuginfod), in
+ * the order they were first needed; NULL past the last. Owned by the
+ * symbolizer. */
+const char *crashsig_symbolizer_missing_module(const crashsig_symbolizer *s,
+						size_t i);
+
 /* Counters since the symbolizer was created. */
 typedef struct crashsig_symbolize_stats {
 	size_t frames;     /* frames looked up */
@@ -154,6 +169,47 @@ int crashsig_symbolizer_report(crashsig_symbolizer *s, const void *data,
  * buf; returns the length of the result. */
 size_t crashsig_symbolize_path(const char *path, const char *strip_prefix,
 			       char *buf, size_t buflen);
+
+/* ------------------------------------------------------------------ */
+/* Finding the binaries                                                */
+/* ------------------------------------------------------------------ */
+
+/* Debug binaries of a kernel release, as found on this system. */
+typedef struct crashsig_kernel_files {
+	unsigned int version;    /* CRASHSIG_KERNEL_FILES_VERSION */
+	char vmlinux[4096];      /* vmlinux with symbols, or "" */
+	char modules_dir[4096];  /* module tree, or "" */
+	char tried[4096];        /* vmlinux places looked at, ", " separated */
+} crashsig_kernel_files;
+#define CRASHSIG_KERNEL_FILES_VERSION 1
+
+/* Look for the vmlinux and modules of kernel `release` (uname -r, as in the
+ * report's "CPU: ... 6.1.0-56-cloud-amd64 #1" line; see
+ * crashsig_kernel_info_parse) where distributions install them:
+ * /usr/lib/debug/boot/vmlinux-R (Debian, Ubuntu),
+ * /usr/lib/debug/lib/modules/R/vmlinux (Fedora, RHEL, Ubuntu),
+ * /lib/modules/R/build/vmlinux and /usr/lib/modules/R/build/vmlinux (built
+ * from a tree), /boot/vmlinux-R (openSUSE); modules under
+ * /usr/lib/debug/lib/modules/R, /lib/modules/R, /usr/lib/modules/R.
+ * sysroot (NULL or "/" for none) is prepended to every place (an unpacked
+ * debug package). Returns 1 when a vmlinux was found, 0 when not (out->tried
+ * lists where it was looked for), EINVAL for a release that is not a plain
+ * name. */
+int crashsig_symbolize_find_kernel(const char *sysroot, const char *release,
+				   crashsig_kernel_files *out);
+
+#define CRASHSIG_DEBUGINFOD_DEBUGINFO 0  /* ELF with DWARF (-dbg) */
+#define CRASHSIG_DEBUGINFOD_EXECUTABLE 1 /* the binary itself */
+
+/* Fetch a binary by build id (lower-case hex) from the debuginfod servers
+ * of DEBUGINFOD_URLS with elfutils' client (libdebuginfod.so.1, loaded at
+ * run time; cache in DEBUGINFOD_CACHE_PATH or ~/.cache/debuginfod_client).
+ * Writes the local path of the cached file to path. Returns 0,
+ * CRASHSIG_ENOTFOUND (no server has it), CRASHSIG_EUNSUPPORTED
+ * (DEBUGINFOD_URLS unset or libdebuginfod missing), EIO, EINVAL; the
+ * message is on ctx. */
+int crashsig_debuginfod_find(crashsig_ctx *ctx, const char *build_id, int kind,
+			     char *path, size_t pathlen);
 
 #ifdef __cplusplus
 }

@@ -121,8 +121,9 @@ typedef struct crashsig_index_options {
 	unsigned int flags; /* CRASHSIG_INDEX_* */
 } crashsig_index_options;
 
-/* Walk vmlinux's DIEs with libdw only, not with the built-in reader of
- * top-level DIEs: slower, same index; for cross-checking. */
+/* Walk vmlinux's DIEs with libdw only, not with crashsig's own DWARF reader
+ * (src/dwarf/): slower, same index; for cross-checking. CLI: crashsig
+ * validate --libdw-only (which turns it off in the symbolizer too). */
 #define CRASHSIG_INDEX_LIBDW_ONLY 1u
 
 #define CRASHSIG_INDEX_OPTIONS_VERSION 1

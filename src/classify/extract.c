@@ -642,6 +642,8 @@ CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t 
 	if (p->err)
 		return p->err;
 	int rc = cs_splitter_feed(&p->split, data, len);
+	if (rc && cs_splitter_error(&p->split))
+		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
 	if (rc)
 		p->err = rc;
 	return rc;
@@ -654,6 +656,8 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 	if (p->err)
 		return p->err;
 	int rc = cs_splitter_finish(&p->split);
+	if (rc && cs_splitter_error(&p->split))
+		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
 	/* blocks close in the order they opened */
 	while (!rc && p->nopen) {
 		cs_block *o = NULL;

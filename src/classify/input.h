@@ -1,4 +1,6 @@
-/* Input stage: split a byte stream, fed in pieces, into lines.
+/* Input stage: split a byte stream, fed in pieces, into lines. Compressed
+ * streams (gzip, xz, zstd) are recognised by content and decompressed first;
+ * offsets are offsets in the decompressed text.
  * Memory is bounded by max_line: longer lines are cut (their tail is
  * dropped, their byte offsets still count). */
 #ifndef CRASHSIG_INPUT_H
@@ -8,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/util.h"
+#include "classify/decompress.h"
 
 /* Called for each complete line: data excludes the '\n' (and a trailing
  * '\r'), off is the byte offset of the line start in the stream, raw_len
@@ -22,11 +25,15 @@ typedef struct cs_splitter {
 	size_t max_line;
 	cs_line_fn fn;
 	void *arg;
+	cs_decomp dec;    /* decompression in front of the splitting */
+	int kmsg;         /* the stream holds /dev/kmsg records */
 } cs_splitter;
 
 void cs_splitter_init(cs_splitter *s, size_t max_line, cs_line_fn fn, void *arg);
 int cs_splitter_feed(cs_splitter *s, const char *data, size_t len);
 int cs_splitter_finish(cs_splitter *s);
 void cs_splitter_free(cs_splitter *s);
+/* Why the last feed/finish failed in decompression, or NULL. */
+const char *cs_splitter_error(const cs_splitter *s);
 
 #endif

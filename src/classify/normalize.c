@@ -60,10 +60,149 @@ static int is_month(const char *s, size_t len)
 	return 0;
 }
 
+static int is_weekday(const char *s, size_t len)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	if (len < 4 || s[3] != ' ')
+		return 0;
+	for (int d = 0; d < 7; d++)
+		if (memcmp(s, days + 3 * d, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* "N.N" at s (digits '.' digits): returns its length or 0. */
+static size_t secs_len(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		i++;
+	if (!i || i >= len || s[i] != '.')
+		return 0;
+	size_t d = ++i;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		i++;
+	return i > d ? i : 0;
+}
+
+/* The other time stamps of util-linux dmesg. Returns the length or 0.
+ *  -T, --ctime          "[Tue Dec  1 15:39:35 2026]"
+ *  -e, --reltime        "[Dec 1 15:39]" then "[  +0.000123]"
+ *  -d, --show-delta     "[    2.701028 <    0.000929>]"
+ *  --time-format=delta  "[<    0.000929>]"
+ *  --time-format=iso    "2026-12-01T15:39:35,701028+00:00" */
+static size_t dmesg_len(const char *s, size_t len)
+{
+	size_t lim = len < 48 ? len : 48;
+	if (len > 26 && cs_isdigit((unsigned char)s[0]) && s[4] == '-' && s[7] == '-' &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == ',') {
+		for (size_t i = 20; i < lim; i++)
+			if (s[i] == ' ')
+				return i;
+		return 0;
+	}
+	if (len < 4 || s[0] != '[')
+		return 0;
+	size_t i = 1;
+	if (is_weekday(s + 1, len - 1) || is_month(s + 1, len - 1)) {
+		/* ctime / reltime: digits, blanks and ':' up to ']' */
+		i = is_weekday(s + 1, len - 1) ? 5 : 1;
+		if (!is_month(s + i, len - i))
+			return 0;
+		for (i += 4; i < lim; i++) {
+			if (s[i] == ']')
+				return i + 1;
+			if (!cs_isdigit((unsigned char)s[i]) && s[i] != ' ' && s[i] != ':')
+				return 0;
+		}
+		return 0;
+	}
+	while (i < len && s[i] == ' ')
+		i++;
+	if (i < len && s[i] == '+') {
+		/* reltime delta "[  +0.000123]" */
+		size_t n = secs_len(s + i + 1, len - i - 1);
+		i += 1 + n;
+		return n && i < len && s[i] == ']' ? i + 1 : 0;
+	}
+	size_t n = secs_len(s + i, len - i);
+	if (n) {
+		i += n;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	if (i >= len || s[i] != '<')
+		return 0;
+	i++;
+	while (i < len && s[i] == ' ')
+		i++;
+	n = secs_len(s + i, len - i);
+	i += n;
+	return n && i + 1 < len && s[i] == '>' && s[i + 1] == ']' ? i + 2 : 0;
+}
+
+/* /dev/kmsg record (Documentation/ABI/testing/dev-kmsg), also netconsole's
+ * extended format: "PRI,SEQ,USEC,FLAGS[,caller=T1][,...];TEXT". Returns the
+ * header length (through ';') or 0; copies the caller id. */
+static size_t kmsg_len(const char *s, size_t len, char *id, size_t idlen)
+{
+	size_t i = 0;
+	for (int field = 0; field < 3; field++) {
+		size_t d = i;
+		while (i < len && cs_isdigit((unsigned char)s[i]))
+			i++;
+		if (i == d || i - d > 20 || i >= len || s[i] != ',')
+			return 0;
+		i++;
+	}
+	/* flags: '-' or 'c' (continuation, older kernels) */
+	if (i >= len || (s[i] != '-' && s[i] != 'c' && s[i] != '+'))
+		return 0;
+	i++;
+	size_t lim = len < i + 200 ? len : i + 200;
+	size_t fields = i;
+	while (i < lim && s[i] != ';')
+		i++;
+	if (i >= lim)
+		return 0;
+	for (size_t k = fields; k + 8 < i; k++) {
+		if (s[k] == ',' && memcmp(s + k + 1, "caller=", 7) == 0) {
+			size_t st = k + 8, e = st;
+			while (e < i && s[e] != ',')
+				e++;
+			if (e - st && e - st < idlen) {
+				memcpy(id, s + st, e - st);
+				id[e - st] = 0;
+			}
+		}
+	}
+	return i + 1;
+}
+
+/* journalctl -o short-monotonic: "[    2.701028] host kernel: " after the
+ * timestamp. Returns the length of "host kernel: " or 0. */
+static size_t journal_host_len(const char *s, size_t len)
+{
+	size_t lim = len < 80 ? len : 80;
+	size_t i = 0;
+	while (i < lim && s[i] != ' ' && s[i] != ':' && s[i] != '[')
+		i++;
+	if (!i || i + 9 > len || memcmp(s + i, " kernel: ", 9) != 0)
+		return 0;
+	return i + 9;
+}
+
 /* Syslog ("Mar  3 10:00:01 host kernel: ") or ISO journal
  * ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
 static size_t syslog_len(const char *s, size_t len)
 {
+	/* journalctl -o short-full: "Tue 2026-12-01 15:39:35 UTC host kernel: " */
+	if (is_weekday(s, len) && len > 15) {
+		s += 4;
+		len -= 4;
+		size_t r = syslog_len(s, len);
+		return r ? r + 4 : 0;
+	}
 	int dated = is_month(s, len) ||
 		    (len > 11 && cs_isdigit((unsigned char)s[0]) &&
 		     cs_isdigit((unsigned char)s[3]) && s[4] == '-' && s[7] == '-');
@@ -110,6 +249,88 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		len = n;
 	}
 	size_t i = syslog_len(raw, len);
+	int kmsg = 0;
+	if (!i && len && cs_isdigit((unsigned char)raw[0])) {
+		i = kmsg_len(raw, len, out->caller, sizeof(out->caller));
+		kmsg = i != 0;
+		out->has_ts = kmsg;
+		if (kmsg) {
+			/* the third field is the time stamp in microseconds */
+			const char *f = memchr(raw, ',', i);
+			f = f ? memchr(f + 1, ',', i - (size_t)(f + 1 - raw)) : NULL;
+			uint64_t us = 0;
+			for (f = f ? f + 1 : raw + i; f < raw + i && cs_isdigit((unsigned char)*f); f++)
+				us = us * 10 + (uint64_t)(*f - '0');
+			out->ts = (double)us / 1e6;
+		}
+		/* /dev/kmsg escapes control bytes and '\\' as \xNN. */
+		if (kmsg && memmem(raw + i, len - i, "\\x", 2)) {
+			char *d = raw == scratch->data ? scratch->data : NULL;
+			if (!d) {
+				cs_buf_clear(scratch);
+				if (cs_buf_reserve(scratch, len))
+					return CRASHSIG_ENOMEM;
+				d = scratch->data;
+			}
+			size_t n = 0;
+			for (size_t k = i; k < len; k++) {
+				int h1, h2;
+				if (raw[k] == '\\' && k + 3 < len && raw[k + 1] == 'x' &&
+				    (h1 = cs_hexval((unsigned char)raw[k + 2])) >= 0 &&
+				    (h2 = cs_hexval((unsigned char)raw[k + 3])) >= 0) {
+					char c = (char)(h1 * 16 + h2);
+					k += 3;
+					if (c == '\r' || c == 0)
+						continue;
+					d[n++] = c == '\n' || c == '\t' ? ' ' : c;
+				} else {
+					d[n++] = raw[k];
+				}
+			}
+			d[n] = 0;
+			scratch->len = n;
+			out->text = d;
+			out->len = n;
+			return 0;
+		}
+		if (kmsg) {
+			out->text = raw + i;
+			out->len = len - i;
+			return 0;
+		}
+	}
+	if (!i) {
+		size_t c = dmesg_len(raw, len);
+		if (c) {
+			/* The wall-clock stamp stands where the timestamp was;
+			 * dmesg -d keeps the seconds since boot. */
+			out->has_ts = 1;
+			if (raw[0] == '[') {
+				size_t k = 1;
+				while (k < c && raw[k] == ' ')
+					k++;
+				size_t n = secs_len(raw + k, c - k);
+				double v = 0, sc = 1;
+				for (size_t q = k; n && q < k + n; q++) {
+					if (raw[q] == '.')
+						sc = 0.1;
+					else if (sc == 1)
+						v = v * 10 + (raw[q] - '0');
+					else {
+						v += (raw[q] - '0') * sc;
+						sc /= 10;
+					}
+				}
+				out->ts = v;
+			}
+			i = c;
+			if (i < len && raw[i] == ' ')
+				i++;
+			out->text = raw + i;
+			out->len = len - i;
+			return 0;
+		}
+	}
 	/* "<4>" log level */
 	if (len - i >= 3 && raw[i] == '<' && cs_isdigit((unsigned char)raw[i + 1]) &&
 	    raw[i + 2] == '>')
@@ -135,6 +356,14 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		i += t;
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		i += c;
+		if (i < len && raw[i] == ' ') {
+			size_t h = journal_host_len(raw + i + 1, len - i - 1);
+			if (h) {
+				out->text = raw + i + 1 + h;
+				out->len = len - i - 1 - h;
+				return 0;
+			}
+		}
 	} else {
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		if (c) {

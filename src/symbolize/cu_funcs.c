@@ -76,8 +76,7 @@ static int cu_find(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
 		c->walker = -1;
 		c->state = 0;
 		c->n = 0;
-		abbrevs_free(c->ab);
-		c->ab = NULL;
+		own_walk_free(c);
 	}
 	Dwarf_Die child;
 	int more;

@@ -1,9 +1,10 @@
-/* The fast line-table reader (why: README, "Why there are two DWARF readers"). */
+/* The fast line-table reader (why: README, "Why crashsig has its own DWARF reader").
+ * Its byte cursor is the shared one of src/dwarf/cursor.h. */
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbolize/dwarf_cursor.h"
+#include "dwarf/cursor.h"
 #include "symbolize/symbolize_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -21,24 +22,26 @@
  * unexpected it returns -1 and the caller falls back to libdw. */
 
 /* Read one attribute value of a v5 entry format. */
-static int rd_form(struct lcur *c, const struct mod *m, uint64_t form, int off64,
+static int rd_form(dwr_cur *c, const struct mod *m, uint64_t form, int off64,
 		   const char **str, uint64_t *num)
 {
 	*str = NULL;
 	*num = 0;
 	switch (form) {
-	case DW_FORM_string: *str = rd_cstr(c); break;
-	case DW_FORM_line_strp: *str = sec_str(&m->dls, rd_n(c, off64 ? 8 : 4)); break;
-	case DW_FORM_strp: *str = sec_str(&m->ds, rd_n(c, off64 ? 8 : 4)); break;
-	case DW_FORM_udata: *num = rd_uleb(c); break;
-	case DW_FORM_sdata: *num = (uint64_t)rd_sleb(c); break;
-	case DW_FORM_data1: *num = rd_n(c, 1); break;
-	case DW_FORM_data2: *num = rd_n(c, 2); break;
-	case DW_FORM_data4: *num = rd_n(c, 4); break;
-	case DW_FORM_data8: *num = rd_n(c, 8); break;
-	case DW_FORM_data16: rd_n(c, 8); rd_n(c, 8); break;
+	case DW_FORM_string: *str = dwr_cstr(c); break;
+	case DW_FORM_line_strp:
+		*str = dwr_sec_str(&m->sec.line_str, dwr_fixed(c, off64 ? 8 : 4));
+		break;
+	case DW_FORM_strp: *str = dwr_sec_str(&m->sec.str, dwr_fixed(c, off64 ? 8 : 4)); break;
+	case DW_FORM_udata: *num = dwr_uleb(c); break;
+	case DW_FORM_sdata: *num = (uint64_t)dwr_sleb(c); break;
+	case DW_FORM_data1: *num = dwr_fixed(c, 1); break;
+	case DW_FORM_data2: *num = dwr_fixed(c, 2); break;
+	case DW_FORM_data4: *num = dwr_fixed(c, 4); break;
+	case DW_FORM_data8: *num = dwr_fixed(c, 8); break;
+	case DW_FORM_data16: dwr_fixed(c, 8); dwr_fixed(c, 8); break;
 	case DW_FORM_block: {
-		uint64_t l = rd_uleb(c);
+		uint64_t l = dwr_uleb(c);
 		if (l > (uint64_t)(c->end - c->p))
 			return -1;
 		c->p += l;
@@ -148,18 +151,18 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 	memset(out, 0, sizeof(*out));
 	if (!m->own_lines ||
 	    dwarf_formudata(dwarf_attr(cudie, DW_AT_stmt_list, &at), &stmt) != 0 ||
-	    stmt >= m->dl.n)
+	    stmt >= m->sec.line.n)
 		return -1;
 	const char *comp_dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &at));
 	uint8_t cu_asize = 8, osz = 4;
 	Dwarf_Die tmp;
 	if (!dwarf_diecu(cudie, &tmp, &cu_asize, &osz))
 		return -1;
-	struct lcur c = {m->dl.d + stmt, m->dl.d + m->dl.n, 0};
-	uint64_t unit_len = rd_n(&c, 4);
+	dwr_cur c = {m->sec.line.d + stmt, m->sec.line.d + m->sec.line.n, 0};
+	uint64_t unit_len = dwr_fixed(&c, 4);
 	int off64 = 0;
 	if (unit_len == 0xffffffffu) {
-		unit_len = rd_n(&c, 8);
+		unit_len = dwr_fixed(&c, 8);
 		off64 = 1;
 	} else if (unit_len >= 0xfffffff0u) {
 		return -1;
@@ -167,26 +170,26 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 	if (c.bad || unit_len > (uint64_t)(c.end - c.p))
 		return -1;
 	c.end = c.p + unit_len;
-	unsigned version = (unsigned)rd_n(&c, 2);
+	unsigned version = (unsigned)dwr_fixed(&c, 2);
 	if (version < 2 || version > 5)
 		return -1;
 	unsigned asize = cu_asize;
 	if (version >= 5) {
-		asize = (unsigned)rd_n(&c, 1);
-		if (rd_n(&c, 1) != 0) /* segment selector size */
+		asize = (unsigned)dwr_fixed(&c, 1);
+		if (dwr_fixed(&c, 1) != 0) /* segment selector size */
 			return -1;
 	}
-	uint64_t hlen = rd_n(&c, off64 ? 8 : 4);
+	uint64_t hlen = dwr_fixed(&c, off64 ? 8 : 4);
 	if (c.bad || hlen > (uint64_t)(c.end - c.p))
 		return -1;
 	const unsigned char *prog = c.p + hlen;
-	unsigned min_inst = (unsigned)rd_n(&c, 1);
-	unsigned max_ops = version >= 4 ? (unsigned)rd_n(&c, 1) : 1;
-	int default_stmt = (int)rd_n(&c, 1);
+	unsigned min_inst = (unsigned)dwr_fixed(&c, 1);
+	unsigned max_ops = version >= 4 ? (unsigned)dwr_fixed(&c, 1) : 1;
+	int default_stmt = (int)dwr_fixed(&c, 1);
 	(void)default_stmt;
-	int line_base = (int8_t)rd_n(&c, 1);
-	unsigned line_range = (unsigned)rd_n(&c, 1);
-	unsigned opcode_base = (unsigned)rd_n(&c, 1);
+	int line_base = (int8_t)dwr_fixed(&c, 1);
+	unsigned line_range = (unsigned)dwr_fixed(&c, 1);
+	unsigned opcode_base = (unsigned)dwr_fixed(&c, 1);
 	if (c.bad || !line_range || !opcode_base || max_ops != 1 || (asize != 4 && asize != 8))
 		return -1;
 	const unsigned char *std_len = c.p;
@@ -223,7 +226,7 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 	if (version < 5) {
 		PUSH_DIR(comp_dir); /* index 0: the compilation directory */
 		for (;;) {
-			const char *d = rd_cstr(&c);
+			const char *d = dwr_cstr(&c);
 			if (c.bad)
 				goto out;
 			if (!*d)
@@ -232,14 +235,14 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 		}
 		PUSH_FILE(NULL); /* file numbers start at 1 */
 		for (;;) {
-			const char *f = rd_cstr(&c);
+			const char *f = dwr_cstr(&c);
 			if (c.bad)
 				goto out;
 			if (!*f)
 				break;
-			uint64_t di = rd_uleb(&c);
-			rd_uleb(&c);
-			rd_uleb(&c);
+			uint64_t di = dwr_uleb(&c);
+			dwr_uleb(&c);
+			dwr_uleb(&c);
 			if (c.bad)
 				goto out;
 			char *path = join_path(di < ndirs ? dirs[di] : NULL, f);
@@ -251,14 +254,14 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 		uint64_t fmt[2][16][2];
 		unsigned nfmt[2];
 		for (int pass = 0; pass < 2; pass++) {
-			nfmt[pass] = (unsigned)rd_n(&c, 1);
+			nfmt[pass] = (unsigned)dwr_fixed(&c, 1);
 			if (nfmt[pass] > 16)
 				goto out;
 			for (unsigned i = 0; i < nfmt[pass]; i++) {
-				fmt[pass][i][0] = rd_uleb(&c);
-				fmt[pass][i][1] = rd_uleb(&c);
+				fmt[pass][i][0] = dwr_uleb(&c);
+				fmt[pass][i][1] = dwr_uleb(&c);
 			}
-			uint64_t cnt = rd_uleb(&c);
+			uint64_t cnt = dwr_uleb(&c);
 			if (c.bad || cnt > (uint64_t)(c.end - c.p))
 				goto out;
 			for (uint64_t k = 0; k < cnt; k++) {
@@ -306,7 +309,7 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			line += (uint64_t)(int64_t)(line_base + (int)(adj % line_range));
 			emit = 1;
 		} else if (op == 0) {
-			uint64_t len = rd_uleb(&c);
+			uint64_t len = dwr_uleb(&c);
 			if (c.bad || len == 0 || len > (uint64_t)(c.end - c.p))
 				goto out_seq;
 			const unsigned char *next = c.p + len;
@@ -316,7 +319,7 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			case DW_LNE_set_address:
 				if (len - 1 != asize)
 					goto out_seq;
-				addr = rd_n(&c, asize);
+				addr = dwr_fixed(&c, asize);
 				break;
 			default: break; /* define_file, set_discriminator, ... */
 			}
@@ -324,10 +327,10 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 		} else {
 			switch (op) {
 			case DW_LNS_copy: emit = 1; break;
-			case DW_LNS_advance_pc: addr += rd_uleb(&c) * min_inst; break;
-			case DW_LNS_advance_line: line += (uint64_t)rd_sleb(&c); break;
-			case DW_LNS_set_file: file = rd_uleb(&c); break;
-			case DW_LNS_set_column: col = rd_uleb(&c); break;
+			case DW_LNS_advance_pc: addr += dwr_uleb(&c) * min_inst; break;
+			case DW_LNS_advance_line: line += (uint64_t)dwr_sleb(&c); break;
+			case DW_LNS_set_file: file = dwr_uleb(&c); break;
+			case DW_LNS_set_column: col = dwr_uleb(&c); break;
 			case DW_LNS_negate_stmt:
 			case DW_LNS_set_basic_block:
 			case DW_LNS_set_prologue_end:
@@ -335,11 +338,11 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			case DW_LNS_const_add_pc:
 				addr += (uint64_t)((255 - opcode_base) / line_range) * min_inst;
 				break;
-			case DW_LNS_fixed_advance_pc: addr += rd_n(&c, 2); break;
-			case DW_LNS_set_isa: rd_uleb(&c); break;
+			case DW_LNS_fixed_advance_pc: addr += dwr_fixed(&c, 2); break;
+			case DW_LNS_set_isa: dwr_uleb(&c); break;
 			default:
 				for (unsigned k = 0; k < std_len[op - 1]; k++)
-					rd_uleb(&c);
+					dwr_uleb(&c);
 			}
 		}
 		if (c.bad)

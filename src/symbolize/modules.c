@@ -144,54 +144,16 @@ done:
 	return out;
 }
 
-/* Point m->dl/dls/ds at the raw line sections when the own decoder can
- * read them (little-endian host and file, not SHF_COMPRESSED). */
+/* Point m->sec at the raw debug sections when the fast readers can read
+ * them (little-endian host and file, not SHF_COMPRESSED): src/dwarf/. */
 void mod_init_lines(struct mod *m)
 {
 	m->own_lines = 0;
-	if (!m->dw)
+	m->own_walk = 0;
+	if (!m->dw || dwr_sections_init(&m->sec, dwarf_getelf(m->dw)) != 0)
 		return;
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-	return;
-#else
-	Elf *elf = dwarf_getelf(m->dw);
-	GElf_Ehdr eh;
-	size_t shstr;
-	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    elf_getshdrstrndx(elf, &shstr) != 0)
-		return;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh))
-			return;
-		const char *n = elf_strptr(elf, shstr, sh.sh_name);
-		struct secdata *sd = NULL;
-		if (!n)
-			continue;
-		if (strcmp(n, ".debug_line") == 0)
-			sd = &m->dl;
-		else if (strcmp(n, ".debug_line_str") == 0)
-			sd = &m->dls;
-		else if (strcmp(n, ".debug_str") == 0)
-			sd = &m->ds;
-		else if (strcmp(n, ".debug_info") == 0)
-			sd = &m->di;
-		else if (strcmp(n, ".debug_abbrev") == 0)
-			sd = &m->da;
-		else
-			continue;
-		if ((sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS)
-			return;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf)
-			return;
-		sd->d = d->d_buf;
-		sd->n = d->d_size;
-	}
-	m->own_lines = m->dl.d != NULL;
-	m->own_walk = m->di.d != NULL && m->da.d != NULL;
-#endif
+	m->own_lines = m->sec.line.d != NULL;
+	m->own_walk = m->sec.info.d != NULL && m->sec.abbrev.d != NULL;
 }
 
 static int report_module(crashsig_symbolizer *s, const char *name,
@@ -309,6 +271,14 @@ struct mod *find_module(crashsig_symbolizer *s, const char *name,
 				break;
 			}
 	}
+	/* Not on this system: ask the debuginfod servers of DEBUGINFOD_URLS
+	 * by the frame's build id (the module with its DWARF). */
+	char dpath[4096];
+	if (!path && build_id && getenv("DEBUGINFOD_URLS") &&
+	    !(s->flags & CRASHSIG_SYMBOLIZE_NO_DEBUGINFOD) &&
+	    crashsig_debuginfod_find(NULL, build_id, CRASHSIG_DEBUGINFOD_DEBUGINFO, dpath,
+				     sizeof(dpath)) == 0)
+		path = dpath;
 	struct mod *m = NULL;
 	if (path)
 		report_module(s, nn, path, &m);

@@ -4,8 +4,8 @@
  *   symtab.c      kallsyms-like symbol table of one binary
  *   cu_funcs.c    per-CU top-level function ranges, the inline chain
  *   line_table.c  fast .debug_line reader (libdw fallback)
- *   die_walk.c    fast top-level DIE walker (libdw fallback)
- *   dwarf_cursor.h  byte cursor shared by the two fast readers
+ *   die_walk.c    the top-level function of an address with the shared
+ *                 DIE reader of src/dwarf/ (libdw fallback)
  *   modules.c     finding and loading modules (.ko, .ko.xz/.gz/.zst, build id)
  *   symbolizer.c  open/close, lookups (the public entry points)
  *   rewrite.c     symbolizing console lines and whole reports
@@ -21,8 +21,7 @@
 #include "base/ctx.h"
 #include "base/util.h"
 #include "crashsig/symbolize.h"
-
-struct abbrevs; /* die_walk.c */
+#include "dwarf/die.h"
 
 struct sym {
 	uint64_t addr;
@@ -66,13 +65,7 @@ struct cu_funcs {
 	int lines_state; /* 0: not parsed, 1: ok, -1: use libdw */
 	struct cu_lines lines;
 	int walker;        /* 0: undecided, 1: own DIE walker, -1: libdw */
-	uint64_t next_pos; /* own walker: .debug_info offset of next DIE */
-	struct abbrevs *ab; /* own walker: the CU's abbreviations (owned) */
-};
-
-struct secdata {
-	const unsigned char *d;
-	size_t n;
+	dwr_iter *walk;    /* own walker (state 1): where it is (owned) */
 };
 
 struct mod {
@@ -88,12 +81,11 @@ struct mod {
 	size_t hcap;
 	struct cu_funcs *cus; /* owned; open addressing by CU offset */
 	size_t cucap, cun;
-	/* raw .debug_line / .debug_line_str / .debug_str (dwfl owned; for
-	 * ET_REL already relocated by libdwfl); own_lines == 0: use libdw */
-	struct secdata dl, dls, ds;
+	/* raw debug sections (dwfl owned; for ET_REL already relocated by
+	 * libdwfl) for the fast readers; own_lines (.debug_line) and
+	 * own_walk (.debug_info, .debug_abbrev) == 0: use libdw */
+	dwr_sections sec;
 	int own_lines;
-	/* raw .debug_info / .debug_abbrev for the top-level DIE walker */
-	struct secdata di, da;
 	int own_walk;
 };
 
@@ -168,11 +160,11 @@ void lines_free(struct cu_lines *l);
  * (something it does not know: redo the CU with libdw), CRASHSIG_ENOMEM. */
 int own_walk(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
 	     Dwarf_Addr pc, Dwarf_Die *out);
-void abbrevs_free(struct abbrevs *a);
+/* Free c's walk state (c->walk; NULL allowed). */
+void own_walk_free(struct cu_funcs *c);
 
 /* modules.c */
-/* Point m->dl/dls/ds (and di/da) at the raw sections the fast readers
- * can read. */
+/* Point m->sec at the raw sections the fast readers can read. */
 void mod_init_lines(struct mod *m);
 /* The module named name (or with build_id), loaded on first use; NULL
  * when not found (noted in s->missing). */

@@ -15,10 +15,11 @@
  * collect the inline chain, innermost first, with the call sites
  * (DW_AT_call_file/line) as the locations of the outer levels.
  *
- * Speed: two hot paths have small built-in readers that give exactly what
- * libdw gives (checked CU by CU against the Debian vmlinux, and by a test):
- * the line-table decoder (lines_parse) and the top-level DIE walker
- * (own_walk). Both fall back to libdw for anything they do not know, and
+ * Speed: two hot paths use crashsig's own DWARF reader (src/dwarf/), which
+ * gives exactly what libdw gives (checked CU by CU against the Debian
+ * vmlinux, and by tests): the line-table decoder (lines_parse, on its
+ * cursor) and the top-level DIE walk (own_walk, on its DIE iterator). Both
+ * fall back to libdw for anything they do not know, and
  * the option flag CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize
  * --libdw-only) turns them off. libdw interns every CU
  * header on first use; prefault_cu_headers keeps that from mapping ~100 MB
@@ -162,6 +163,43 @@ static int check_elf_file(crashsig_symbolizer *s, const char *path)
 	return rc;
 }
 
+/* A vmlinux is an ELF executable (ET_EXEC; ET_REL for a relocatable kernel
+ * object) with a symbol table: a shared object or PIE program (ET_DYN, such
+ * as /bin/ls) or a stripped file is not one. */
+static int check_kernel_image(crashsig_symbolizer *s, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	GElf_Ehdr eh;
+	int rc = 0, symtab = 0;
+	if (!e || !gelf_getehdr(e, &eh)) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", path);
+	} else if (eh.e_type != ET_EXEC && eh.e_type != ET_REL) {
+		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+				  "%s: not a kernel image (ELF type %s: a shared library or "
+				  "position-independent program); give the vmlinux with symbols",
+				  path, eh.e_type == ET_DYN ? "DYN" : "other");
+	} else {
+		Elf_Scn *scn = NULL;
+		while (!symtab && (scn = elf_nextscn(e, scn)) != NULL) {
+			GElf_Shdr sh;
+			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size)
+				symtab = 1;
+		}
+		if (!symtab)
+			rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
+					  "%s: no symbol table (stripped): not a vmlinux with "
+					  "kernel symbols",
+					  path);
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
+	return rc;
+}
+
 static int elf_has_section(Dwfl_Module *dm, const char *name)
 {
 	GElf_Addr bias;
@@ -203,7 +241,8 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((rc = check_elf_file(s, opts->vmlinux)) != 0)
+	if ((rc = check_elf_file(s, opts->vmlinux)) != 0 ||
+	    (rc = check_kernel_image(s, opts->vmlinux)) != 0)
 		goto fail;
 	if (!s->modules_dir) {
 		/* Debian layout: /usr/lib/debug/boot/vmlinux-REL ->
@@ -301,7 +340,7 @@ static void mod_free(struct mod *m)
 	for (size_t i = 0; i < m->cucap; i++) {
 		free(m->cus[i].r);
 		lines_free(&m->cus[i].lines);
-		abbrevs_free(m->cus[i].ab);
+		own_walk_free(&m->cus[i]);
 	}
 	free(m->cus);
 	free(m->syms);
@@ -349,6 +388,17 @@ CS_EXPORT void crashsig_symbolizer_set_kaslr_offset(crashsig_symbolizer *s,
 {
 	if (s)
 		s->kaslr = offset;
+}
+
+CS_EXPORT const char *crashsig_symbolizer_modules_dir(const crashsig_symbolizer *s)
+{
+	return s ? s->modules_dir : NULL;
+}
+
+CS_EXPORT const char *crashsig_symbolizer_missing_module(const crashsig_symbolizer *s,
+							  size_t i)
+{
+	return s && i < s->nmissing ? s->missing[i] : NULL;
 }
 
 CS_EXPORT void crashsig_symbolizer_stats(const crashsig_symbolizer *s,

@@ -2,6 +2,7 @@
  * of kernel crash output and explain the trapping instruction. Uses only the
  * public API (include/crashsig). */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,36 +12,12 @@
 
 #include "commands.h"
 #include "decode_out.h"
+#include "io.h"
+#include "json.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
-
-static void json_str(FILE *out, const char *s)
-{
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\b': fputs("\\b", out); break;
-		case '\f': fputs("\\f", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
 
 static const char *trap_kind_name(crashsig_trap_kind k)
 {
@@ -66,13 +43,13 @@ static const char *status_name(int st)
 static void json_code(FILE *out, const crashsig_code *c, int primary)
 {
 	fprintf(out, "{\"line\":%u,\"arch\":", c->line);
-	json_str(out, crashsig_arch_name(c->arch));
+	json_cstr(out, crashsig_arch_name(c->arch));
 	fprintf(out, ",\"user\":%s,\"thumb\":%s,\"primary\":%s,\"status\":",
 		c->user ? "true" : "false", c->thumb ? "true" : "false",
 		primary ? "true" : "false");
-	json_str(out, status_name(c->status));
+	json_cstr(out, status_name(c->status));
 	fputs(",\"message\":", out);
-	json_str(out, c->message);
+	json_cstr(out, c->message);
 	fputs(",\"bytes\":\"", out);
 	for (size_t i = 0; i < c->nbytes; i++)
 		fprintf(out, "%02x", c->bytes[i]);
@@ -82,9 +59,9 @@ static void json_code(FILE *out, const crashsig_code *c, int primary)
 	else
 		fputs(",\"trap_offset\":null", out);
 	fprintf(out, ",\"skipped\":%zu,\"trap_kind\":", c->skipped);
-	json_str(out, trap_kind_name(c->trap_kind));
+	json_cstr(out, trap_kind_name(c->trap_kind));
 	fputs(",\"explanation\":", out);
-	json_str(out, c->explanation);
+	json_cstr(out, c->explanation);
 	if (c->has_address)
 		fprintf(out, ",\"address\":\"0x%llx\",\"access\":\"%s\"",
 			(unsigned long long)c->address, c->is_write ? "write" : "read");
@@ -100,11 +77,11 @@ static void json_code(FILE *out, const crashsig_code *c, int primary)
 		for (size_t k = 0; k < in->size; k++)
 			fprintf(out, "%02x", c->bytes[in->offset + k]);
 		fputs("\",\"mnemonic\":", out);
-		json_str(out, in->mnemonic);
+		json_cstr(out, in->mnemonic);
 		fputs(",\"operands\":", out);
-		json_str(out, in->operands);
+		json_cstr(out, in->operands);
 		fputs(",\"text\":", out);
-		json_str(out, in->line);
+		json_cstr(out, in->line);
 		fprintf(out, ",\"trapping\":%s,\"invalid\":%s}",
 			in->trapping ? "true" : "false", in->invalid ? "true" : "false");
 	}
@@ -184,46 +161,18 @@ int tool_decode_append_text(FILE *out, const char *report_text, size_t len)
 /* The sub-command                                                     */
 /* ------------------------------------------------------------------ */
 
-static int read_all(FILE *f, char **buf, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *b = malloc(cap);
-	if (!b)
-		return -1;
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				return -1;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(b);
-		return -1;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static void usage(FILE *f)
 {
 	fputs("usage: crashsig decode [--arch ARCH] [--json] [FILE...]\n"
-	      "Disassemble the Code: dumps of kernel crash output (files or stdin)\n"
-	      "in objdump's syntax, mark the trapping instruction and explain it.\n"
-	      "  --arch ARCH  x86_64, i386, arm64, arm, riscv, powerpc, s390\n"
-	      "               (default: inferred from the register dump)\n"
-	      "  --json       one JSON object per input: {\"file\":..,\"code\":[..]}\n"
-	      "Exit status: 0 all dumps decoded, 1 some dump could not be decoded\n"
-	      "or no dump was found, 2 usage or I/O error.\n",
+	      "Disassemble the Code: dumps of kernel crash output (files or stdin,\n"
+	      "gzip/xz/zstd recognised by content) in objdump's syntax, mark the\n"
+	      "trapping instruction and explain it.\n"
+	      "  -A, --arch ARCH  x86_64, i386, arm64, arm, riscv, powerpc, s390\n"
+	      "                   (default: inferred from the register dump)\n"
+	      "  -j, --json       one JSON object per input: {\"file\":..,\"code\":[..]}\n"
+	      "  -h, --help       show this help\n"
+	      "Exit status: 0 every dump decoded, 1 no dump found or some dump could\n"
+	      "not be decoded, 2 error (unreadable input, bad option, write error).\n",
 	      f);
 }
 
@@ -245,37 +194,32 @@ static void print_human(FILE *out, const char *name, const crashsig_code *c)
 int tool_cmd_decode(int argc, char **argv)
 {
 	crashsig_arch arch = CRASHSIG_ARCH_UNKNOWN;
-	int json = 0, nfiles = 0;
-	int i;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--json")) {
-			json = 1;
-		} else if (!strcmp(a, "--arch") || !strncmp(a, "--arch=", 7)) {
-			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v || crashsig_arch_parse(v, &arch)) {
+	int json = 0, nfiles = 0, opt;
+	static const struct option lopts[] = {
+		{"arch", required_argument, NULL, 'A'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "A:jh", lopts, NULL)) != -1) {
+		switch (opt) {
+		case 'A':
+			if (crashsig_arch_parse(optarg, &arch)) {
 				fprintf(stderr, "crashsig decode: unknown architecture '%s'\n",
-					v ? v : "");
+					optarg);
 				usage(stderr);
 				return 2;
 			}
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "crashsig decode: unknown option '%s'\n", a);
-			usage(stderr);
-			return 2;
-		} else {
 			break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return tool_finish_stdout("crashsig decode", 0);
+		default:
+			fputs("Try 'crashsig help decode'.\n", stderr);
+			return 2;
 		}
 	}
-	int first_file = i;
+	int first_file = optind;
 	nfiles = argc - first_file;
 	crashsig_decoder *d = NULL;
 	if (crashsig_decoder_new(&d, NULL)) {
@@ -285,26 +229,17 @@ int tool_cmd_decode(int argc, char **argv)
 	int status = 0, found = 0;
 	for (int f = 0; f < (nfiles ? nfiles : 1); f++) {
 		const char *name = nfiles ? argv[first_file + f] : "-";
-		FILE *in = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-		if (!in) {
-			fprintf(stderr, "crashsig decode: %s: %s\n", name, strerror(errno));
-			status = 2;
-			continue;
-		}
 		char *text = NULL;
 		size_t len = 0;
-		int rr = read_all(in, &text, &len);
-		if (in != stdin)
-			fclose(in);
-		if (rr) {
-			fprintf(stderr, "crashsig decode: %s: read error\n", name);
+		if (tool_read_input("crashsig decode", name, &text, &len)) {
 			status = 2;
 			continue;
 		}
+		const char *disp = strcmp(name, "-") ? name : "<stdin>";
 		crashsig_decoded *r = NULL;
 		int rc = crashsig_decoder_decode(d, text, len, arch, &r);
 		if (rc) {
-			fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", name,
+			fprintf(stderr, "crashsig decode: %s: decoding failed (%d)\n", disp,
 				rc);
 			free(text);
 			status = 2;
@@ -314,19 +249,19 @@ int tool_cmd_decode(int argc, char **argv)
 		const crashsig_code *prim = crashsig_decoded_primary(r);
 		if (json) {
 			fputs("{\"file\":", stdout);
-			json_str(stdout, name);
+			json_cstr(stdout, disp);
 			fputs(",\"code\":[", stdout);
 		}
 		for (size_t k = 0; k < n; k++) {
 			const crashsig_code *c = crashsig_decoded_code(r, k);
 			found = 1;
 			if (c->status != CRASHSIG_OK) {
-				fprintf(stderr, "crashsig decode: %s:%u: %s\n", name, c->line,
+				fprintf(stderr, "crashsig decode: %s:%u: %s\n", disp, c->line,
 					c->message ? c->message : "cannot decode");
 				if (status < 1)
 					status = 1;
 			} else if (c->message && !json) {
-				fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", name,
+				fprintf(stderr, "crashsig decode: %s:%u: warning: %s\n", disp,
 					c->line, c->message);
 			}
 			if (json) {
@@ -336,18 +271,22 @@ int tool_cmd_decode(int argc, char **argv)
 			} else if (c->status == CRASHSIG_OK) {
 				if (k)
 					fputc('\n', stdout);
-				print_human(stdout, name, c);
+				print_human(stdout, disp, c);
 			}
 		}
 		if (json)
 			fputs("]}\n", stdout);
 		crashsig_decoded_free(r);
 		free(text);
+		if (tool_stdout_failed()) {
+			status = 2;
+			break;
+		}
 	}
 	crashsig_decoder_free(d);
 	if (!found && status == 0) {
 		fprintf(stderr, "crashsig decode: no Code: dump found\n");
 		status = 1;
 	}
-	return status;
+	return tool_finish_stdout("crashsig decode", status);
 }

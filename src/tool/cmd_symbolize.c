@@ -1,75 +1,68 @@
 /* crashsig symbolize: resolve the frames of kernel reports with DWARF.
  *
- *   crashsig symbolize --vmlinux PATH [--modules DIR] [--strip-prefix P]
- *                      [--json] [--libdw-only] [FILE...]
+ *   crashsig symbolize [--vmlinux PATH] [--modules DIR] [--strip-prefix P]
+ *                      [--sysroot DIR] [--json] [--libdw-only] [FILE...]
  *   crashsig symbolize --vmlinux PATH [--modules DIR] --addresses [FILE...]
  *
- * Exit status: 0 done (mismatching frames are reported on stderr), 1 an
- * input or binary could not be used, 2 usage error. */
+ * Without --vmlinux, the kernel release is taken from the report and the
+ * vmlinux looked for where distributions install it (or fetched from
+ * debuginfod by the build id on the CPU: line).
+ * Exit status: 0 at least one frame was found in the binaries, 1 none was
+ * (no frame in the input, or none fits), 2 error. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crashsig/crashsig.h"
 #include "crashsig/symbolize.h"
 #include "commands.h"
+#include "io.h"
+#include "json.h"
+
+#define PROG "crashsig symbolize"
 
 static void usage(FILE *f)
 {
-	fputs("usage: crashsig symbolize --vmlinux PATH [--modules DIR] "
-	      "[--strip-prefix P] [--json] [--libdw-only] [FILE...]\n"
-	      "       crashsig symbolize --vmlinux PATH [--modules DIR] "
-	      "--addresses [--print-address] [--libdw-only] [FILE...]\n"
-	      "Reads kernel logs (or '-' / stdin) and prints them with every stack\n"
-	      "frame resolved to file:line, inline frames first. --addresses reads\n"
-	      "one ADDR, MODULE:ADDR, FUNC+0xOFF or MODULE:FUNC+0xOFF per line and\n"
-	      "prints function and file:line like addr2line -fi (with\n"
-	      "--print-address, each answer is preceded by its input line, like -a).\n"
-	      "--libdw-only reads line tables and DIEs with libdw only instead of the\n"
-	      "built-in readers: same answers, about 1.7x slower (for cross-checking).\n",
+	fputs("usage: crashsig symbolize [--vmlinux PATH] [--modules DIR] [--sysroot DIR]\n"
+	      "                          [--strip-prefix P] [--json] [FILE...]\n"
+	      "       crashsig symbolize --vmlinux PATH [--modules DIR] --addresses\n"
+	      "                          [--print-address] [FILE...]\n"
+	      "Reads kernel logs (files, '-' or stdin; gzip/xz/zstd recognised by content)\n"
+	      "and prints them with every stack frame resolved to file:line, inline\n"
+	      "frames first. With several files, each file's output starts with a\n"
+	      "'==> FILE <==' line (in JSON, every object has \"file\").\n"
+	      "\n"
+	      "  -v, --vmlinux PATH    vmlinux with symbols (and DWARF). Default: found\n"
+	      "                        from the kernel release in the report, in\n"
+	      "                        /usr/lib/debug/boot/vmlinux-REL,\n"
+	      "                        /usr/lib/debug/lib/modules/REL/vmlinux,\n"
+	      "                        /lib/modules/REL/build/vmlinux, /boot/vmlinux-REL,\n"
+	      "                        else fetched from debuginfod (DEBUGINFOD_URLS) by the\n"
+	      "                        build id of the CPU: line\n"
+	      "  -m, --modules DIR     module tree searched by name and build id (default:\n"
+	      "                        /usr/lib/debug/lib/modules/REL or /lib/modules/REL);\n"
+	      "                        modules not found there are fetched from debuginfod\n"
+	      "                        by the build id of their frames when DEBUGINFOD_URLS\n"
+	      "                        is set\n"
+	      "  -s, --sysroot DIR     prefix for the default places (an unpacked debug\n"
+	      "                        package)\n"
+	      "  -p, --strip-prefix P  remove P from source paths\n"
+	      "  -j, --json            one JSON object per frame\n"
+	      "  -a, --addresses       input is ADDR, MODULE:ADDR, FUNC+0xOFF or\n"
+	      "                        MODULE:FUNC+0xOFF per line; output like addr2line -fi\n"
+	      "  -A, --print-address   with --addresses: echo each input line first (-a)\n"
+	      "      --libdw-only      read line tables and DIEs with libdw only instead of\n"
+	      "                        crashsig's own DWARF reader: same answers, about\n"
+	      "                        1.8x the CPU time (for cross-checking)\n"
+	      "  -h, --help            show this help\n"
+	      "\n"
+	      "Exit status: 0 at least one frame was found in the binaries, 1 no frame\n"
+	      "was (none in the input, or none fits this vmlinux), 2 error (unreadable\n"
+	      "input, missing or unusable vmlinux, bad --modules, write error).\n",
 	      f);
-}
-
-/* Tiny JSON string writer (the input may contain any bytes). */
-static void json_str(FILE *o, const char *s)
-{
-	if (!s) {
-		fputs("null", o);
-		return;
-	}
-	putc('"', o);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", o); break;
-		case '\\': fputs("\\\\", o); break;
-		case '\n': fputs("\\n", o); break;
-		case '\r': fputs("\\r", o); break;
-		case '\t': fputs("\\t", o); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(o, "\\u%04x", *p);
-			else
-				putc(*p, o);
-		}
-	}
-	putc('"', o);
-}
-
-static void json_strn(FILE *o, const char *s, size_t n)
-{
-	char *t = malloc(n + 1);
-	if (!t) {
-		fputs("null", o);
-		return;
-	}
-	memcpy(t, s, n);
-	t[n] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!t[i])
-			t[i] = ' ';
-	json_str(o, t);
-	free(t);
 }
 
 static const char *status_name(unsigned st)
@@ -87,70 +80,34 @@ static const char *status_name(unsigned st)
 	return "no_line";
 }
 
+/* Same types as the main command's stacks: offset and size are numbers,
+ * addresses "0x..." strings (64-bit values do not fit a JSON double). */
 static void json_res(FILE *o, const crashsig_symres *r)
 {
 	fputs("\"module\":", o);
-	json_str(o, r->module);
+	json_cstr(o, r->module);
 	fputs(",\"symbol\":", o);
-	json_str(o, r->symbol);
-	fprintf(o, ",\"offset\":\"0x%llx\",\"size\":\"0x%llx\",\"addr\":\"0x%llx\"",
+	json_cstr(o, r->symbol);
+	fprintf(o, ",\"offset\":%llu,\"size\":%llu,\"addr\":\"0x%llx\"",
 		(unsigned long long)r->sym_offset, (unsigned long long)r->sym_size,
 		(unsigned long long)r->addr);
 	fputs(",\"status\":", o);
-	json_str(o, status_name(r->status));
+	json_cstr(o, status_name(r->status));
 	fputs(",\"mismatch\":", o);
-	json_str(o, (r->status & CRASHSIG_SYM_MISMATCH) ? r->note : NULL);
+	json_cstr(o, (r->status & CRASHSIG_SYM_MISMATCH) ? r->note : NULL);
 	fputs(",\"note\":", o);
-	json_str(o, r->note);
+	json_cstr(o, r->note);
 	fputs(",\"frames\":[", o);
 	for (size_t i = 0; i < r->nlocs; i++) {
 		const crashsig_symloc *l = &r->locs[i];
 		fputs(i ? ",{\"func\":" : "{\"func\":", o);
-		json_str(o, l->func);
+		json_cstr(o, l->func);
 		fputs(",\"file\":", o);
-		json_str(o, l->file);
+		json_cstr(o, l->file);
 		fprintf(o, ",\"line\":%u,\"inline\":%s}", l->line,
 			l->inlined ? "true" : "false");
 	}
 	fputs("]", o);
-}
-
-static int read_all(const char *path, char **out, size_t *len)
-{
-	FILE *f = (!path || strcmp(path, "-") == 0) ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "crashsig symbolize: %s: cannot open\n", path);
-		return -1;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (!b || err) {
-		free(b);
-		fprintf(stderr, "crashsig symbolize: %s: read error\n", path ? path : "-");
-		return -1;
-	}
-	*out = b;
-	*len = n;
-	return 0;
 }
 
 static int do_report_json(crashsig_symbolizer *s, const char *name,
@@ -174,13 +131,15 @@ static int do_report_json(crashsig_symbolizer *s, const char *name,
 			return k;
 		if (k == 0 || !r)
 			continue;
-		fputs("{\"input\":", stdout);
-		json_str(stdout, name);
+		fputs("{\"file\":", stdout);
+		json_cstr(stdout, name);
 		fprintf(stdout, ",\"line\":%zu,\"text\":", lineno);
-		json_strn(stdout, line, ll);
+		json_str(stdout, line, ll);
 		putc(',', stdout);
 		json_res(stdout, r);
 		fputs("}\n", stdout);
+		if (tool_stdout_failed())
+			return 0;
 	}
 	return 0;
 }
@@ -197,46 +156,48 @@ static void print_addr2line(const crashsig_symres *r)
 	}
 }
 
+/* Returns 1 when every address was found, 0 otherwise. */
 static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
-			int json, int print_addr)
+			const char *name, int json, int print_addr)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int bad = 0;
-	while ((n = getline(&line, &cap, in)) > 0) {
+	int all = 1;
+	while ((n = getline(&line, &cap, in)) > 0 && !tool_stdout_failed()) {
+		size_t l = (size_t)n;
+		while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+			l--;
 		const crashsig_symres *r;
 		int k = crashsig_symbolizer_lookup(s, line, (size_t)n, &r);
 		if (k == 0)
 			continue;
-		if (print_addr && !json) {
-			size_t l = (size_t)n;
-			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
-				l--;
+		if (print_addr && !json)
 			printf("%.*s\n", (int)l, line);
-		}
 		if (k < 0) {
-			fprintf(stderr, "crashsig symbolize: %s\n", crashsig_error_last(ctx));
-			if (json)
-				fputs("{\"error\":\"bad address\"}\n", stdout);
-			else
+			fprintf(stderr, PROG ": %s: %.*s: %s\n", name, (int)l, line,
+				crashsig_error_last(ctx));
+			if (json) {
+				fputs("{\"file\":", stdout);
+				json_cstr(stdout, name);
+				fputs(",\"input\":", stdout);
+				json_str(stdout, line, l);
+				fputs(",\"error\":\"bad address\"}\n", stdout);
+			} else {
 				fputs("??\n??:0\n", stdout);
-			bad = 1;
+			}
+			all = 0;
 			continue;
 		}
-		if (r->note && !json) {
-			size_t l = (size_t)n;
-			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
-				l--;
-			fprintf(stderr, "crashsig symbolize: %.*s: %s\n", (int)l, line,
-				r->note);
-		}
+		if (!(r->status & CRASHSIG_SYM_RESOLVED))
+			all = 0;
+		if (r->note && !json)
+			fprintf(stderr, PROG ": %.*s: %s\n", (int)l, line, r->note);
 		if (json) {
-			size_t l = (size_t)n;
-			while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
-				l--;
-			fputs("{\"input\":", stdout);
-			json_strn(stdout, line, l);
+			fputs("{\"file\":", stdout);
+			json_cstr(stdout, name);
+			fputs(",\"input\":", stdout);
+			json_str(stdout, line, l);
 			putc(',', stdout);
 			json_res(stdout, r);
 			fputs("}\n", stdout);
@@ -245,7 +206,103 @@ static int do_addresses(crashsig_symbolizer *s, crashsig_ctx *ctx, FILE *in,
 		}
 	}
 	free(line);
-	return bad;
+	return all;
+}
+
+/* --modules must name something that exists: a tree or one module file. */
+static int check_modules(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, PROG ": --modules %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, PROG ": --modules %s: not a directory or module file\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Which modules had no binary, and where they were looked for. */
+static void explain_missing(const crashsig_symbolizer *s)
+{
+	const char *m0 = crashsig_symbolizer_missing_module(s, 0);
+	if (!m0)
+		return;
+	fputs(PROG ": modules not found: ", stderr);
+	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+	const char *dir = crashsig_symbolizer_modules_dir(s);
+	fprintf(stderr, "\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+		dir ? dir : "", dir ? " (by name and build id), " : "",
+		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
+	if (!dir)
+		fputs("  no module directory: give --modules DIR\n", stderr);
+}
+
+typedef struct input {
+	const char *path, *name;
+	char *data;
+	size_t len;
+} input;
+
+/* No --vmlinux: find it from the release (or build id) of the first input
+ * that names one. Fills so->vmlinux / so->modules_dir (pointing into kf or
+ * fetched) and says on stderr what was used. Returns 0 or 2. */
+static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysroot,
+		  crashsig_symbolize_options *so, crashsig_kernel_files *kf,
+		  char *fetched, size_t fetchedlen, char *used_release)
+{
+	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+	const char *from = NULL;
+	for (int i = 0; i < nin && !from; i++) {
+		if (!in[i].data)
+			continue;
+		crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+		if (ki.release[0] || ki.build_id[0])
+			from = in[i].name;
+	}
+	if (!from) {
+		fputs(PROG ": no --vmlinux given and the input names no kernel release\n"
+		      "  (no 'CPU: ... RELEASE #N' or 'Linux version' line): give --vmlinux PATH\n",
+		      stderr);
+		return 2;
+	}
+	int found = 0;
+	if (ki.release[0]) {
+		int rc = crashsig_symbolize_find_kernel(sysroot, ki.release, kf);
+		if (rc < 0) {
+			fprintf(stderr, PROG ": %s: kernel release '%s' is not a plain name\n",
+				from, ki.release);
+			return 2;
+		}
+		found = rc == 1;
+	}
+	if (found) {
+		so->vmlinux = kf->vmlinux;
+		fprintf(stderr, PROG ": using %s (kernel %s, from %s)\n", kf->vmlinux,
+			ki.release, from);
+	} else if (ki.build_id[0] &&
+		   crashsig_debuginfod_find(ctx, ki.build_id, CRASHSIG_DEBUGINFOD_DEBUGINFO,
+					    fetched, fetchedlen) == 0) {
+		so->vmlinux = fetched;
+		fprintf(stderr, PROG ": using %s (debuginfod, build id %s)\n", fetched,
+			ki.build_id);
+	} else {
+		fprintf(stderr, PROG ": no vmlinux for kernel %s (from %s)\n",
+			ki.release[0] ? ki.release : "with unknown release", from);
+		if (kf->tried[0])
+			fprintf(stderr, "  looked in: %s\n", kf->tried);
+		if (ki.build_id[0])
+			fprintf(stderr, "  %s\n", crashsig_error_last(ctx));
+		fputs("  install the kernel's debug package or give --vmlinux PATH\n", stderr);
+		return 2;
+	}
+	if (!so->modules_dir && kf->modules_dir[0])
+		so->modules_dir = kf->modules_dir;
+	memcpy(used_release, ki.release, sizeof(ki.release));
+	return 0;
 }
 
 int tool_cmd_symbolize(int argc, char **argv)
@@ -253,6 +310,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 	static const struct option lopts[] = {
 		{"vmlinux", required_argument, NULL, 'v'},
 		{"modules", required_argument, NULL, 'm'},
+		{"sysroot", required_argument, NULL, 's'},
 		{"strip-prefix", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
 		{"addresses", no_argument, NULL, 'a'},
@@ -263,98 +321,143 @@ int tool_cmd_symbolize(int argc, char **argv)
 	};
 	crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
 	int json = 0, addresses = 0, print_addr = 0, c;
+	const char *sysroot = NULL;
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "v:m:p:jah", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v:m:s:p:jaAh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': so.vmlinux = optarg; break;
 		case 'm': so.modules_dir = optarg; break;
+		case 's': sysroot = optarg; break;
 		case 'p': so.strip_prefix = optarg; break;
 		case 'j': json = 1; break;
 		case 'a': addresses = 1; break;
 		case 'A': print_addr = 1; break;
 		case 'L': so.flags |= CRASHSIG_SYMBOLIZE_LIBDW_ONLY; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h': usage(stdout); return tool_finish_stdout(PROG, 0);
+		default:
+			fputs("Try 'crashsig help symbolize'.\n", stderr);
+			return 2;
 		}
 	}
-	if (!so.vmlinux) {
-		fputs("crashsig symbolize: --vmlinux PATH is required\n", stderr);
-		usage(stderr);
+	if (so.modules_dir && check_modules(so.modules_dir))
 		return 2;
+	if (addresses && !so.vmlinux) {
+		fputs(PROG ": --addresses needs --vmlinux PATH\n", stderr);
+		return 2;
+	}
+	int nfiles = argc - optind;
+	int nin = nfiles ? nfiles : 1;
+	input *in = calloc((size_t)nin, sizeof(*in));
+	if (!in) {
+		fputs(PROG ": out of memory\n", stderr);
+		return 2;
+	}
+	int status = 1, errors = 0;
+	for (int i = 0; i < nin; i++) {
+		in[i].path = nfiles ? argv[optind + i] : "-";
+		in[i].name = strcmp(in[i].path, "-") ? in[i].path : "<stdin>";
+		/* --addresses streams; reports are read whole (and decompressed). */
+		if (!addresses && tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len))
+			errors = 1;
 	}
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
 	co.flags = CRASHSIG_CTX_NO_RULES; /* symbolization only */
 	crashsig_ctx *ctx = NULL;
 	char eb[256] = "";
-	if (crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
-		fprintf(stderr, "crashsig symbolize: %s\n", eb[0] ? eb : "cannot create context");
-		crashsig_ctx_free(ctx);
-		return 1;
-	}
 	crashsig_symbolizer *s = NULL;
+	crashsig_kernel_files *kf = calloc(1, sizeof(*kf));
+	char *fetched = malloc(4096);
+	if (!kf || !fetched || crashsig_ctx_new(&ctx, &co, eb, sizeof(eb)) != 0 || !ctx) {
+		fprintf(stderr, PROG ": %s\n", eb[0] ? eb : "out of memory");
+		status = 2;
+		goto out;
+	}
+	char release[sizeof(((crashsig_kernel_info *)0)->release)] = "";
+	if (!so.vmlinux && locate(ctx, in, nin, sysroot, &so, kf, fetched, 4096, release)) {
+		status = 2;
+		goto out;
+	}
 	if (crashsig_symbolizer_new(&s, ctx, &so) != 0) {
-		fprintf(stderr, "crashsig symbolize: %s\n", crashsig_error_last(ctx));
-		crashsig_ctx_free(ctx);
-		return 1;
+		fprintf(stderr, PROG ": %s\n", crashsig_error_last(ctx));
+		status = 2;
+		goto out;
 	}
 	if (!crashsig_symbolizer_has_dwarf(s))
-		fprintf(stderr, "crashsig symbolize: warning: %s has no DWARF: "
-				"printing symbol names only\n", so.vmlinux);
-	int status = 0;
-	int nfiles = argc - optind;
-	for (int i = 0; i < (nfiles ? nfiles : 1) && status == 0; i++) {
-		const char *path = nfiles ? argv[optind + i] : "-";
+		fprintf(stderr, PROG ": warning: %s has no DWARF: printing symbol names only\n",
+			so.vmlinux);
+	int all_found = 1;
+	for (int i = 0; i < nin && !tool_stdout_failed(); i++) {
 		if (addresses) {
-			FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-			if (!in) {
-				fprintf(stderr, "crashsig symbolize: %s: cannot open\n", path);
-				status = 1;
-				break;
+			FILE *f = tool_open(PROG, in[i].path);
+			if (!f) {
+				errors = 1;
+				continue;
 			}
-			if (do_addresses(s, ctx, in, json, print_addr))
-				status = 1;
-			if (in != stdin)
-				fclose(in);
+			if (!do_addresses(s, ctx, f, in[i].name, json, print_addr))
+				all_found = 0;
+			tool_close(f);
 			continue;
 		}
-		char *d = NULL;
-		size_t len = 0;
-		if (read_all(path, &d, &len) != 0) {
-			status = 1;
-			break;
+		if (!in[i].data)
+			continue;
+		if (release[0]) {
+			/* one vmlinux for all inputs: say when an input is
+			 * from another kernel */
+			crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
+			if (ki.release[0] && strcmp(ki.release, release))
+				fprintf(stderr, PROG ": warning: %s is from kernel %s, symbolized "
+						"with %s (kernel %s)\n",
+					in[i].name, ki.release, so.vmlinux, release);
 		}
 		int rc;
 		if (json) {
-			rc = do_report_json(s, path, d, len);
+			rc = do_report_json(s, in[i].name, in[i].data, in[i].len);
 		} else {
 			char *out = NULL;
 			size_t olen = 0;
-			rc = crashsig_symbolizer_report(s, d, len, &out, &olen);
-			if (rc == 0)
+			rc = crashsig_symbolizer_report(s, in[i].data, in[i].len, &out, &olen);
+			if (rc == 0) {
+				if (nin > 1)
+					printf("%s==> %s <==\n", i ? "\n" : "", in[i].name);
 				fwrite(out, 1, olen, stdout);
+			}
 			free(out);
 		}
-		free(d);
 		if (rc < 0) {
-			fprintf(stderr, "crashsig symbolize: %s: %s\n", path,
-				crashsig_error_last(ctx));
-			status = 1;
+			fprintf(stderr, PROG ": %s: %s\n", in[i].name, crashsig_error_last(ctx));
+			errors = 1;
 		}
 	}
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);
 	if (!addresses && st.mismatched)
-		fprintf(stderr, "crashsig symbolize: warning: report does not match this "
-				"vmlinux (%zu of %zu frames do not fit)\n",
-			st.mismatched, st.frames);
+		fprintf(stderr, PROG ": warning: report does not match this vmlinux (%s: %zu of "
+				"%zu frames do not fit)\n",
+			so.vmlinux, st.mismatched, st.frames);
 	if (!addresses && st.unresolved)
-		fprintf(stderr, "crashsig symbolize: note: %zu of %zu frames have no "
-				"file:line (module not found or no debug info)\n",
+		fprintf(stderr, PROG ": note: %zu of %zu frames have no file:line\n",
 			st.unresolved, st.frames);
-	if (fflush(stdout) != 0)
-		status = 1;
+	if (!addresses && st.unresolved)
+		explain_missing(s);
+	if (addresses)
+		status = all_found ? 0 : 1;
+	else
+		/* found: a frame got file:line, or (no DWARF) its symbol */
+		status = st.resolved || (!crashsig_symbolizer_has_dwarf(s) &&
+					 st.frames > st.mismatched)
+				 ? 0
+				 : 1;
+	if (errors)
+		status = 2;
+out:
 	crashsig_symbolizer_free(s);
 	crashsig_ctx_free(ctx);
-	return status;
+	for (int i = 0; i < nin; i++)
+		free(in[i].data);
+	free(in);
+	free(kf);
+	free(fetched);
+	return tool_finish_stdout(PROG, status);
 }

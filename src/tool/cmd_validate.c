@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"usage: crashsig validate --vmlinux PATH [--modules DIR] [--module KO]...\n"
 	"                         [--maintainers FILE] [--title TITLE]...\n"
 	"                         [--title-file FILE] [--json]\n"
-	"                         [-v] [--no-symbolize] [REPORT...]\n"
+	"                         [-v] [--no-symbolize] [--libdw-only] [REPORT...]\n"
 	"\n"
 	"For each title (given with --title, or of the first crash of each REPORT;\n"
 	"'-' reads standard input) say what this kernel build has under the\n"
@@ -46,6 +46,8 @@ static const char usage_text[] =
 	"  -j, --json             one JSON object per title (JSON Lines)\n"
 	"  -v, --verbose          details under each line (sites, chain, ...)\n"
 	"      --no-symbolize     use the report text as it is\n"
+	"      --libdw-only       read DWARF with libdw only, not with crashsig's\n"
+	"                         own reader (slower, same output; cross-check)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 all titles hold, 1 some title names an inline-only or\n"
@@ -298,6 +300,7 @@ int tool_cmd_validate(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"no-symbolize", no_argument, NULL, 'S'},
+		{"libdw-only", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -306,7 +309,7 @@ int tool_cmd_validate(int argc, char **argv)
 	const char **extra = calloc((size_t)argc + 1, sizeof(char *));
 	size_t ntitles = 0, nextra = 0;
 	vopts op = {0};
-	int c, status = 0;
+	int c, status = 0, libdw_only = 0;
 	if (!titles || !extra) {
 		fprintf(stderr, "crashsig validate: out of memory\n");
 		free(titles);
@@ -326,6 +329,7 @@ int tool_cmd_validate(int argc, char **argv)
 		case 'j': op.json = 1; break;
 		case 'v': op.verbose = 1; break;
 		case 'S': op.no_sym = 1; break;
+		case 'L': libdw_only = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			free(titles);
@@ -362,6 +366,8 @@ int tool_cmd_validate(int argc, char **argv)
 	io.modules_dir = mods;
 	io.extra_modules = extra;
 	io.nextra_modules = nextra;
+	if (libdw_only)
+		io.flags |= CRASHSIG_INDEX_LIBDW_ONLY;
 	if (crashsig_index_new(&ix, ctx, &io)) {
 		fprintf(stderr, "crashsig validate: %s\n", crashsig_error_last(ctx));
 		status = 2;
@@ -421,6 +427,8 @@ int tool_cmd_validate(int argc, char **argv)
 		crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
 		so.vmlinux = vmlinux;
 		so.modules_dir = mods;
+		if (libdw_only)
+			so.flags |= CRASHSIG_SYMBOLIZE_LIBDW_ONLY;
 		/* The symbolizer searches one place for modules: a single
 		 * --module file without --modules is that place (the
 		 * symbolizer accepts a file there). */

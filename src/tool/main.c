@@ -2,25 +2,47 @@
  * crashsig: the command-line tool. Uses only the public libcrashsig API.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <crashsig/crashsig.h>
 
 #include "commands.h"
 #include "decode_out.h"
+#include "io.h"
 #include "json.h"
 
-static const char usage_text[] =
+/* Sub-commands: one line each. run() gets argv[0] = the sub-command name
+ * and returns the exit status (0 ok/found, 1 nothing/negative, 2 error). */
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"symbolize", tool_cmd_symbolize, "resolve stack frames to file:line (libdw, debuginfod)"},
+	{"decode", tool_cmd_decode, "disassemble Code: lines and explain the fault"},
+	{"validate", tool_cmd_validate, "check crash titles against a kernel's symbols"},
+	{"bisect", tool_cmd_bisect, "audit syzbot bisection logs"},
+	{"dedup", tool_cmd_dedup, "group crashes into bugs in a bug store (SQLite, PostgreSQL)"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char usage_head[] =
 	"usage: crashsig [OPTIONS] [FILE...]\n"
-	"       crashsig symbolize --vmlinux PATH [--modules DIR] [FILE...]\n"
-	"       crashsig decode [--arch ARCH] [FILE...]\n"
+	"       crashsig COMMAND [OPTIONS] [FILE...]\n"
+	"       crashsig help [COMMAND]\n"
 	"\n"
 	"Find Linux kernel crashes in console logs and crash reports and name them\n"
 	"the way syzbot does. FILE '-' or no FILE reads standard input. Input of any\n"
-	"size is streamed; CRLF, NUL bytes, ANSI escapes and console prefixes\n"
-	"(timestamps, caller ids, log levels, syslog) are handled.\n"
+	"size is streamed; gzip, xz and zstd input is recognised by content and\n"
+	"decompressed; CRLF, NUL bytes, ANSI escapes and console prefixes (timestamps,\n"
+	"caller ids, log levels, syslog, dmesg -T, journalctl -k, /dev/kmsg,\n"
+	"netconsole) are handled.\n"
 	"\n"
 	"Output (default): the title of the first crash of each file, one per line;\n"
 	"with several files each line is 'FILE: title'.\n"
@@ -29,119 +51,348 @@ static const char usage_text[] =
 	"  -a, --all          every crash, not only the first\n"
 	"  -r, --report       print the extracted crash text after the title, with\n"
 	"                     the disassembly of its Code: line\n"
-	"  -j, --json         one JSON object per crash (JSON Lines) with the fields\n"
-	"                     file, title, alt_titles, type, corrupted,\n"
-	"                     corrupted_reason, suppressed, panicked, frame, executor,\n"
-	"                     kind, start, end, report, code (decoded Code: lines),\n"
-	"                     stacks (parsed frames)\n"
+	"  -j, --json         one JSON object per crash (JSON Lines); fields below\n"
+	"  -f, --fields LIST  with --json (implied): only these comma-separated fields\n"
 	"      --rules DIR    use the *.rules files in DIR instead of the built-in rules\n"
+	"      --progress     progress line and summary on a terminal even for small\n"
+	"                     input (default: for input over 256 MiB)\n"
+	"      --no-progress  never\n"
 	"  -h, --help         show this help\n"
 	"  -V, --version      show the version\n"
-	"\n"
-	"Sub-commands:\n"
-	"  symbolize          resolve frames to file:line with a vmlinux (libdw)\n"
-	"  decode             disassemble Code: lines and explain the fault\n"
-	"  bisect             audit syzbot bisection logs\n"
-	"  dedup              group crashes into bugs in a bug store (SQLite, PostgreSQL)\n"
-	"\n"
-	"Exit status: 0 a crash was found, 1 no crash was found, 2 an error occurred.\n";
+	"\n";
 
-typedef struct opts {
-	int all, report, json;
-	const char *rules;
-	int nfiles;
-} opts;
+static const char usage_tail[] =
+	"\n"
+	"Exit status (every command): 0 a crash was found / the command succeeded,\n"
+	"1 no crash was found / nothing could be resolved or decoded, 2 an error\n"
+	"(unreadable input, bad option or argument, write error).\n"
+	"See crashsig(1) and 'crashsig help COMMAND'.\n";
 
-static void print_json(FILE *out, const char *file, const crashsig_report *r)
+/* ------------------------------------------------------------------ */
+/* JSON fields                                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct jctx {
+	const char *file;
+	const crashsig_report *r;
+	const crashsig_kernel_info *ki;
+} jctx;
+
+static void jb(FILE *o, int v) { fputs(v ? "true" : "false", o); }
+
+/* Empty string -> null. */
+static void jstr_or_null(FILE *o, const char *s)
 {
-	fputs("{\"file\":", out);
-	json_cstr(out, file);
-	fputs(",\"title\":", out);
-	json_cstr(out, crashsig_report_title(r));
-	fputs(",\"alt_titles\":[", out);
-	for (size_t i = 0; i < crashsig_report_alt_title_count(r); i++) {
+	json_cstr(o, s && s[0] ? s : NULL);
+}
+
+static void f_file(FILE *o, const jctx *c) { json_cstr(o, c->file); }
+static void f_title(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_title(c->r)); }
+static void f_alt(FILE *o, const jctx *c)
+{
+	fputc('[', o);
+	for (size_t i = 0; i < crashsig_report_alt_title_count(c->r); i++) {
 		if (i)
-			fputc(',', out);
-		json_cstr(out, crashsig_report_alt_title(r, i));
+			fputc(',', o);
+		json_cstr(o, crashsig_report_alt_title(c->r, i));
 	}
-	fputs("],\"type\":", out);
-	json_cstr(out, crashsig_report_type(r));
-	fprintf(out, ",\"corrupted\":%s,\"corrupted_reason\":",
-		crashsig_report_corrupted(r) ? "true" : "false");
-	json_cstr(out, crashsig_report_corrupted_reason(r));
-	fprintf(out, ",\"suppressed\":%s,\"panicked\":%s,\"frame\":",
-		crashsig_report_suppressed(r) ? "true" : "false",
-		crashsig_report_panicked(r) ? "true" : "false");
-	json_cstr(out, crashsig_report_frame(r));
-	fputs(",\"executor\":", out);
-	json_cstr(out, crashsig_report_executor(r));
-	fputs(",\"kind\":", out);
-	json_cstr(out, crashsig_report_kind(r));
-	fputs(",\"rule\":", out);
-	json_cstr(out, crashsig_report_rule(r));
-	fprintf(out, ",\"start\":%llu,\"end\":%llu,\"report\":",
-		(unsigned long long)crashsig_report_start(r),
-		(unsigned long long)crashsig_report_end(r));
+	fputc(']', o);
+}
+static void f_type(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_type(c->r)); }
+static void f_corrupted(FILE *o, const jctx *c) { jb(o, crashsig_report_corrupted(c->r)); }
+static void f_creason(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_corrupted_reason(c->r)); }
+static void f_suppressed(FILE *o, const jctx *c) { jb(o, crashsig_report_suppressed(c->r)); }
+static void f_panicked(FILE *o, const jctx *c) { jb(o, crashsig_report_panicked(c->r)); }
+static void f_frame(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_frame(c->r)); }
+static void f_executor(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_executor(c->r)); }
+static void f_kind(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_kind(c->r)); }
+static void f_rule(FILE *o, const jctx *c) { json_cstr(o, crashsig_report_rule(c->r)); }
+static void f_start(FILE *o, const jctx *c)
+{
+	fprintf(o, "%llu", (unsigned long long)crashsig_report_start(c->r));
+}
+static void f_end(FILE *o, const jctx *c)
+{
+	fprintf(o, "%llu", (unsigned long long)crashsig_report_end(c->r));
+}
+static void f_release(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->release); }
+static void f_build(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->build); }
+static void f_build_id(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->build_id); }
+static void f_taint(FILE *o, const jctx *c)
+{
+	if (!(c->ki->flags & CRASHSIG_KINFO_TAINT)) {
+		fputs("null", o);
+		return;
+	}
+	fputc('[', o);
+	int n = 0;
+	for (unsigned b = 0; crashsig_taint_name(b); b++) {
+		if (!(c->ki->tainted & (1ul << b)))
+			continue;
+		if (n++)
+			fputc(',', o);
+		json_cstr(o, crashsig_taint_name(b));
+	}
+	fputc(']', o);
+}
+static void f_cpu(FILE *o, const jctx *c)
+{
+	if (c->ki->cpu < 0)
+		fputs("null", o);
+	else
+		fprintf(o, "%d", c->ki->cpu);
+}
+static void f_pid(FILE *o, const jctx *c)
+{
+	if (c->ki->pid < 0)
+		fputs("null", o);
+	else
+		fprintf(o, "%ld", c->ki->pid);
+}
+static void f_comm(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->comm); }
+static void f_hardware(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->hardware); }
+static void f_report(FILE *o, const jctx *c)
+{
 	size_t len;
-	const char *text = crashsig_report_text(r, &len);
-	json_str(out, text, len);
-	/* The file syzbot would blame; null unless the report carries
-	 * source paths (it was symbolized). */
+	const char *text = crashsig_report_text(c->r, &len);
+	json_str(o, text, len);
+}
+/* The file syzbot would blame; null unless the report carries source paths
+ * (it was symbolized). */
+static void f_guilty_file(FILE *o, const jctx *c)
+{
+	size_t len;
+	const char *text = crashsig_report_text(c->r, &len);
 	char guilty[512];
-	fputs(",\"guilty_file\":", out);
-	json_cstr(out, crashsig_guilty_file(crashsig_report_title(r), text, len, guilty,
-					    sizeof(guilty)) ? guilty : NULL);
-	fputs(",\"code\":", out);
-	tool_decode_json(out, text, len);
-	fputs(",\"stacks\":[", out);
-	for (size_t i = 0; i < crashsig_report_stack_count(r); i++) {
-		const crashsig_stack *s = crashsig_report_stack(r, i);
-		fprintf(out, "%s{\"kind\":", i ? "," : "");
-		json_cstr(out, s->kind);
-		fputs(",\"frames\":[", out);
+	json_cstr(o, crashsig_guilty_file(crashsig_report_title(c->r), text, len, guilty,
+					  sizeof(guilty))
+			     ? guilty
+			     : NULL);
+}
+static void f_code(FILE *o, const jctx *c)
+{
+	size_t len;
+	const char *text = crashsig_report_text(c->r, &len);
+	tool_decode_json(o, text, len);
+}
+static void f_stacks(FILE *o, const jctx *c)
+{
+	static const char *const ctxn[] = {"task", "irq", "softirq", "nmi", "exception"};
+	fputc('[', o);
+	for (size_t i = 0; i < crashsig_report_stack_count(c->r); i++) {
+		const crashsig_stack *s = crashsig_report_stack(c->r, i);
+		fprintf(o, "%s{\"kind\":", i ? "," : "");
+		json_cstr(o, s->kind);
+		fputs(",\"frames\":[", o);
 		for (size_t j = 0; j < s->nframes; j++) {
 			const crashsig_frame *f = &s->frames[j];
-			fprintf(out, "%s{\"func\":", j ? "," : "");
-			json_cstr(out, f->func);
+			fprintf(o, "%s{\"func\":", j ? "," : "");
+			json_cstr(o, f->func);
 			if (f->flags & CRASHSIG_FRAME_HAS_OFFSET)
-				fprintf(out, ",\"offset\":%llu", (unsigned long long)f->offset);
+				fprintf(o, ",\"offset\":%llu", (unsigned long long)f->offset);
 			if (f->flags & CRASHSIG_FRAME_HAS_SIZE)
-				fprintf(out, ",\"size\":%llu", (unsigned long long)f->size);
+				fprintf(o, ",\"size\":%llu", (unsigned long long)f->size);
 			if (f->flags & CRASHSIG_FRAME_HAS_ADDR)
-				fprintf(out, ",\"addr\":\"0x%llx\"", (unsigned long long)f->addr);
+				fprintf(o, ",\"addr\":\"0x%llx\"", (unsigned long long)f->addr);
 			if (f->module) {
-				fputs(",\"module\":", out);
-				json_cstr(out, f->module);
+				fputs(",\"module\":", o);
+				json_cstr(o, f->module);
 			}
 			if (f->build_id) {
-				fputs(",\"build_id\":", out);
-				json_cstr(out, f->build_id);
+				fputs(",\"build_id\":", o);
+				json_cstr(o, f->build_id);
 			}
 			if (f->file) {
-				fputs(",\"file\":", out);
-				json_cstr(out, f->file);
-				fprintf(out, ",\"line\":%u", f->line);
+				fputs(",\"file\":", o);
+				json_cstr(o, f->file);
+				fprintf(o, ",\"line\":%u", f->line);
 			}
-			fprintf(out, ",\"inline\":%s,\"unreliable\":%s,\"ip\":%s",
-				f->flags & CRASHSIG_FRAME_INLINE ? "true" : "false",
-				f->flags & CRASHSIG_FRAME_UNRELIABLE ? "true" : "false",
-				f->flags & CRASHSIG_FRAME_IP ? "true" : "false");
-			static const char *const ctxn[] = {"task", "irq", "softirq", "nmi",
-							   "exception"};
+			fputs(",\"inline\":", o);
+			jb(o, f->flags & CRASHSIG_FRAME_INLINE);
+			fputs(",\"unreliable\":", o);
+			jb(o, f->flags & CRASHSIG_FRAME_UNRELIABLE);
+			fputs(",\"ip\":", o);
+			jb(o, f->flags & CRASHSIG_FRAME_IP);
 			if (f->context && f->context < 5)
-				fprintf(out, ",\"context\":\"%s\"", ctxn[f->context]);
-			fputc('}', out);
+				fprintf(o, ",\"context\":\"%s\"", ctxn[f->context]);
+			fputc('}', o);
 		}
-		fputs("]}", out);
+		fputs("]}", o);
 	}
-	fputs("]}\n", out);
+	fputc(']', o);
+}
+
+static const struct field {
+	const char *name;
+	void (*write)(FILE *o, const jctx *c);
+	const char *help;
+} fields[] = {
+	{"file", f_file, "input file name (\"<stdin>\")"},
+	{"title", f_title, "syzbot-style title"},
+	{"alt_titles", f_alt, "alternative titles, sorted"},
+	{"type", f_type, "syzkaller crash type (\"DoS\", \"KASAN-READ\", ...)"},
+	{"corrupted", f_corrupted, "true when no frame names the report"},
+	{"corrupted_reason", f_creason, "why, or null"},
+	{"suppressed", f_suppressed, "syzkaller would not report it"},
+	{"panicked", f_panicked, "a kernel panic followed"},
+	{"frame", f_frame, "the function the title names, or null"},
+	{"executor", f_executor, "\"proc=N, id=M\" of syz-executor, or null"},
+	{"kind", f_kind, "the crash kind (rule) that matched"},
+	{"rule", f_rule, "FILE:LINE of the title format, or null"},
+	{"start", f_start, "byte offset of the crash in the (decompressed) input"},
+	{"end", f_end, "byte offset after the crash"},
+	{"release", f_release, "kernel release (uname -r), or null"},
+	{"build", f_build, "text after the release on the CPU: line (\"#1 ...\")"},
+	{"build_id", f_build_id, "vmlinux build id from the CPU: line, or null"},
+	{"taint", f_taint, "taint flags by kernel name ([] not tainted, null unknown)"},
+	{"cpu", f_cpu, "CPU number, or null"},
+	{"pid", f_pid, "PID, or null"},
+	{"comm", f_comm, "task name, or null"},
+	{"hardware", f_hardware, "\"Hardware name:\" line, or null"},
+	{"report", f_report, "the crash text, console prefixes removed"},
+	{"guilty_file", f_guilty_file, "the source file syzbot would blame (symbolized reports), or null"},
+	{"code", f_code, "decoded Code: dumps (as crashsig decode --json)"},
+	{"stacks", f_stacks, "parsed stacks: kind, frames (func, offset, size, addr, ...)"},
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static void usage(FILE *f)
+{
+	fputs(usage_head, f);
+	fputs("JSON fields (default: all, in this order; numbers are JSON numbers,\n"
+	      "addresses are \"0x...\" strings):\n", f);
+	for (size_t i = 0; i < NFIELDS; i++)
+		fprintf(f, "  %-17s %s\n", fields[i].name, fields[i].help);
+	fputs("\nCommands:\n", f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-17s %s\n", commands[i].name, commands[i].summary);
+	fputs(usage_tail, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Progress and summary (stderr is a terminal, not JSON)               */
+/* ------------------------------------------------------------------ */
+
+#define PROGRESS_MIN (256ull << 20)
+
+typedef struct titleset {
+	char **v;
+	size_t cap, n;
+} titleset;
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void titles_add(titleset *t, const char *s)
+{
+	if (t->n * 2 >= t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		char **nv = calloc(cap, sizeof(*nv));
+		if (!nv)
+			return;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->v[i])
+				continue;
+			size_t k = hash(t->v[i]) & (cap - 1);
+			while (nv[k])
+				k = (k + 1) & (cap - 1);
+			nv[k] = t->v[i];
+		}
+		free(t->v);
+		t->v = nv;
+		t->cap = cap;
+	}
+	size_t k = hash(s) & (t->cap - 1);
+	while (t->v[k]) {
+		if (!strcmp(t->v[k], s))
+			return;
+		k = (k + 1) & (t->cap - 1);
+	}
+	if ((t->v[k] = strdup(s)))
+		t->n++;
+}
+
+static void titles_free(titleset *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->v[i]);
+	free(t->v);
+}
+
+enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+typedef struct opts {
+	int all, report, json, progress;
+	const char *rules;
+	int nfiles;
+	unsigned char want[NFIELDS];
+	/* run state */
+	int tty;          /* stderr is a terminal and not JSON */
+	int shown;        /* a progress line is on the terminal */
+	int big;          /* an input was big enough for progress and summary */
+	double t0, last;
+	uint64_t crashes;
+	titleset titles;
+} opts;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(opts *o, const char *name, uint64_t done, uint64_t total)
+{
+	double t = now();
+	if (o->shown && t - o->last < 0.5)
+		return;
+	o->last = t;
+	o->shown = 1;
+	double mb = (double)done / (1 << 20);
+	double rate = t > o->t0 ? mb / (t - o->t0) : 0;
+	if (total)
+		fprintf(stderr, "\r\033[Kcrashsig: %s: %.0f/%.0f MiB (%.0f%%), %llu crashes, %.0f MiB/s",
+			name, mb, (double)total / (1 << 20), 100.0 * (double)done / (double)total,
+			(unsigned long long)o->crashes, rate);
+	else
+		fprintf(stderr, "\r\033[Kcrashsig: %s: %.0f MiB, %llu crashes, %.0f MiB/s", name, mb,
+			(unsigned long long)o->crashes, rate);
+}
+
+/* ------------------------------------------------------------------ */
+/* Processing                                                          */
+/* ------------------------------------------------------------------ */
+
+static void print_json(const opts *o, const char *file, const crashsig_report *r)
+{
+	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+	crashsig_report_kernel_info(r, &ki);
+	jctx c = {file, r, &ki};
+	int n = 0;
+	fputc('{', stdout);
+	for (size_t i = 0; i < NFIELDS; i++) {
+		if (!o->want[i])
+			continue;
+		fprintf(stdout, "%s\"%s\":", n++ ? "," : "", fields[i].name);
+		fields[i].write(stdout, &c);
+	}
+	fputs("}\n", stdout);
 }
 
 /* Print one report; returns 1 if more reports of this file are wanted. */
-static int emit(const opts *o, const char *name, const crashsig_report *r)
+static int emit(opts *o, const char *name, const crashsig_report *r)
 {
+	o->crashes++;
+	if (o->tty)
+		titles_add(&o->titles, crashsig_report_title(r));
 	if (o->json) {
-		print_json(stdout, name, r);
+		print_json(o, name, r);
 		return 1;
 	}
 	if (o->nfiles > 1)
@@ -159,125 +410,231 @@ static int emit(const opts *o, const char *name, const crashsig_report *r)
 	return o->all;
 }
 
-/* Returns 0 crash found, 1 none, 2 error. */
-static int process(crashsig_ctx *ctx, const opts *o, const char *path)
+/* One input being read: decompressed pieces go to the parser, and the
+ * reports are taken out after each piece, so memory stays bounded even
+ * when a small compressed chunk expands to hundreds of megabytes. */
+typedef struct run {
+	opts *o;
+	crashsig_ctx *ctx;
+	crashsig_parser *p;
+	const char *name;
+	int found, more, failed;
+} run;
+
+#define STOP 1 /* sink return: enough (first crash, or a write error) */
+
+static int drain(run *rn)
 {
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!fp) {
-		fprintf(stderr, "crashsig: %s: %s\n", path, strerror(errno));
-		return 2;
+	crashsig_report *r;
+	while (rn->more && crashsig_parser_next(rn->p, &r) == 1) {
+		rn->found = 1;
+		rn->more = emit(rn->o, rn->name, r);
+		crashsig_report_free(r);
 	}
-	crashsig_parser *p = NULL;
-	if (crashsig_parser_new(&p, ctx)) {
-		fprintf(stderr, "crashsig: %s: %s\n", name, crashsig_error_last(ctx));
-		if (fp != stdin)
-			fclose(fp);
+	if (tool_stdout_failed()) {
+		rn->failed = 1; /* reported once, by tool_finish_stdout */
+		return STOP;
+	}
+	return rn->more ? 0 : STOP;
+}
+
+static int sink(void *arg, const void *data, size_t len)
+{
+	run *rn = arg;
+	if (crashsig_parser_feed(rn->p, data, len)) {
+		fprintf(stderr, "crashsig: %s: %s\n", rn->name, crashsig_error_last(rn->ctx));
+		rn->failed = 1;
+		return STOP;
+	}
+	return drain(rn);
+}
+
+/* Returns 0 crash found, 1 none, 2 error. */
+static int process(crashsig_ctx *ctx, opts *o, const char *path)
+{
+	run rn = {o, ctx, NULL, strcmp(path, "-") ? path : "<stdin>", 0, 1, 0};
+	FILE *fp = tool_open("crashsig", path);
+	if (!fp)
+		return 2;
+	uint64_t total = 0, done = 0;
+	struct stat st;
+	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
+		total = (uint64_t)st.st_size;
+	crashsig_decompressor *dec = NULL;
+	if (crashsig_parser_new(&rn.p, ctx) || crashsig_decompressor_new(&dec, ctx)) {
+		fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+		crashsig_parser_free(rn.p);
+		tool_close(fp);
 		return 2;
 	}
 	size_t bufsz = 1 << 20;
 	char *buf = malloc(bufsz);
-	int found = 0, more = 1, rc = 0;
 	if (!buf) {
 		fprintf(stderr, "crashsig: out of memory\n");
-		rc = 2;
+		rn.failed = 1;
 	}
-	while (!rc && more) {
+	int show = o->tty && o->progress != PROGRESS_NEVER &&
+		   (o->progress == PROGRESS_ALWAYS || total > PROGRESS_MIN);
+	while (!rn.failed && rn.more) {
 		size_t n = fread(buf, 1, bufsz, fp);
-		if (n && crashsig_parser_feed(p, buf, n)) {
-			fprintf(stderr, "crashsig: %s: %s\n", name, crashsig_error_last(ctx));
-			rc = 2;
-			break;
+		done += n;
+		int rc = n ? crashsig_decompressor_feed(dec, buf, n, sink, &rn) : 0;
+		if (rc < 0) {
+			fprintf(stderr, "crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+			rn.failed = 1;
 		}
+		if (rc)
+			break;
 		if (n < bufsz) {
 			if (ferror(fp)) {
-				fprintf(stderr, "crashsig: %s: read error: %s\n", name,
+				fprintf(stderr, "crashsig: %s: read error: %s\n", rn.name,
 					strerror(errno));
-				rc = 2;
-				break;
-			}
-			if (crashsig_parser_finish(p)) {
-				fprintf(stderr, "crashsig: %s: %s\n", name,
+				rn.failed = 1;
+			} else if ((rc = crashsig_decompressor_finish(dec, sink, &rn)) < 0) {
+				fprintf(stderr, "crashsig: %s: %s\n", rn.name,
 					crashsig_error_last(ctx));
-				rc = 2;
-				break;
+				rn.failed = 1;
+			} else if (!rc) {
+				if (crashsig_parser_finish(rn.p)) {
+					fprintf(stderr, "crashsig: %s: %s\n", rn.name,
+						crashsig_error_last(ctx));
+					rn.failed = 1;
+				} else {
+					drain(&rn);
+				}
 			}
-		}
-		crashsig_report *r;
-		while (more && crashsig_parser_next(p, &r) == 1) {
-			found = 1;
-			more = emit(o, name, r);
-			crashsig_report_free(r);
-		}
-		if (n < bufsz)
 			break;
+		}
+		if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
+			show = 1;
+		if (show) {
+			o->big = 1;
+			progress(o, rn.name, done, total);
+		}
 	}
+	if (o->shown)
+		fputs("\r\033[K", stderr);
+	o->shown = 0;
 	free(buf);
-	crashsig_parser_free(p);
-	if (fp != stdin)
-		fclose(fp);
-	if (rc)
-		return rc;
-	return found ? 0 : 1;
+	crashsig_decompressor_free(dec);
+	crashsig_parser_free(rn.p);
+	tool_close(fp);
+	if (rn.failed)
+		return 2;
+	return rn.found ? 0 : 1;
+}
+
+static int parse_fields(opts *o, const char *list)
+{
+	memset(o->want, 0, sizeof(o->want));
+	const char *p = list;
+	if (!*p) {
+		fputs("crashsig: --fields: empty list (see crashsig --help)\n", stderr);
+		return -1;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < NFIELDS; i++)
+			if (strlen(fields[i].name) == n && !memcmp(fields[i].name, p, n))
+				break;
+		if (i == NFIELDS) {
+			fprintf(stderr, "crashsig: --fields: unknown field '%.*s' (see crashsig --help)\n",
+				(int)n, p);
+			return -1;
+		}
+		o->want[i] = 1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return tool_finish_stdout("crashsig", 0);
+	}
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "crashsig: help: no command '%s'\n", argv[1]);
+		return 2;
+	}
+	char *av[] = {argv[1], "--help", NULL};
+	return c->run(2, av);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "symbolize"))
-		return tool_cmd_symbolize(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "decode"))
-		return tool_cmd_decode(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "validate"))
-		return tool_cmd_validate(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "bisect"))
-		return tool_cmd_bisect(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "dedup"))
-		return tool_cmd_dedup(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (argc > 1) {
+		const struct command *c = find_command(argv[1]);
+		if (c)
+			return c->run(argc - 1, argv + 1);
+	}
+	enum { OPT_RULES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+	static const struct option lopts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"report", no_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"fields", required_argument, NULL, 'f'},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"progress", no_argument, NULL, OPT_PROGRESS},
+		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
 	opts o = {0};
-	char **files = calloc((size_t)argc + 1, sizeof(char *));
-	if (!files)
-		return 2;
-	int nf = 0, only_files = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-			files[nf++] = argv[i];
-		} else if (!strcmp(a, "--")) {
-			only_files = 1;
-		} else if (!strcmp(a, "-a") || !strcmp(a, "--all")) {
-			o.all = 1;
-		} else if (!strcmp(a, "-r") || !strcmp(a, "--report")) {
-			o.report = 1;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+	memset(o.want, 1, sizeof(o.want));
+	int c;
+	while ((c = getopt_long(argc, argv, "arjf:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.all = 1; break;
+		case 'r': o.report = 1; break;
+		case 'j': o.json = 1; break;
+		case 'f':
 			o.json = 1;
-		} else if (!strcmp(a, "--rules") && i + 1 < argc) {
-			o.rules = argv[++i];
-		} else if (!strncmp(a, "--rules=", 8)) {
-			o.rules = a + 8;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage_text, stdout);
-			free(files);
-			return 0;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			if (parse_fields(&o, optarg))
+				return 2;
+			break;
+		case OPT_RULES: o.rules = optarg; break;
+		case OPT_PROGRESS: o.progress = PROGRESS_ALWAYS; break;
+		case OPT_NO_PROGRESS: o.progress = PROGRESS_NEVER; break;
+		case 'h':
+			usage(stdout);
+			return tool_finish_stdout("crashsig", 0);
+		case 'V':
 			printf("crashsig %s\n", crashsig_version());
-			free(files);
-			return 0;
-		} else {
-			fprintf(stderr, "crashsig: unknown option '%s'\n%s", a, usage_text);
-			free(files);
+			return tool_finish_stdout("crashsig", 0);
+		default:
+			fputs("Try 'crashsig --help'.\n", stderr);
 			return 2;
 		}
 	}
-	if (!nf)
-		files[nf++] = "-";
+	char *stdin_only[] = {"-"};
+	char **files = optind < argc ? argv + optind : stdin_only;
+	int nf = optind < argc ? argc - optind : 1;
 	o.nfiles = nf;
+	o.tty = !o.json && isatty(STDERR_FILENO);
+	o.t0 = o.last = now();
 	crashsig_options copts = CRASHSIG_OPTIONS_INIT;
 	copts.rules_dir = o.rules;
 	crashsig_ctx *ctx;
 	char err[512];
 	if (crashsig_ctx_new(&ctx, &copts, err, sizeof(err))) {
 		fprintf(stderr, "crashsig: %s\n", err);
-		free(files);
 		return 2;
 	}
 	int status = 1;
@@ -287,9 +644,14 @@ int main(int argc, char **argv)
 			status = 2;
 		else if (rc == 0 && status != 2)
 			status = 0;
-		fflush(stdout);
+		if (tool_stdout_failed())
+			break;
 	}
+	if (o.tty && (o.big || o.progress == PROGRESS_ALWAYS))
+		fprintf(stderr, "crashsig: %llu crash%s, %zu distinct title%s, %.2f s\n",
+			(unsigned long long)o.crashes, o.crashes == 1 ? "" : "es", o.titles.n,
+			o.titles.n == 1 ? "" : "s", now() - o.t0);
+	titles_free(&o.titles);
 	crashsig_ctx_free(ctx);
-	free(files);
-	return status;
+	return tool_finish_stdout("crashsig", status);
 }

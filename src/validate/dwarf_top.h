@@ -1,6 +1,6 @@
-/* Private to src/validate: a fast reader of the top-level DIEs of
- * .debug_info (dwarf_top.c); index.c falls back to libdw when it answers
- * VX_TOP_UNSUPPORTED. */
+/* Private to src/validate: the top-level DIEs of .debug_info the name index
+ * wants, read with the shared DIE reader of src/dwarf/ (dwarf_top.c);
+ * index.c falls back to libdw when it answers VX_TOP_UNSUPPORTED. */
 #ifndef CRASHSIG_VALIDATE_DWARF_TOP_H
 #define CRASHSIG_VALIDATE_DWARF_TOP_H
 

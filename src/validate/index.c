@@ -325,6 +325,7 @@ static int walk_dwarf(crashsig_index *ix, int libdw_only)
 {
 	walk_state ws = {ix, NULL, 0, 0};
 	int rc = libdw_only ? VX_TOP_UNSUPPORTED : vx_top_walk(ix->elf, ws_unit, ws_sub, &ws);
+	ix->dies_own = rc != VX_TOP_UNSUPPORTED;
 	if (rc == VX_TOP_UNSUPPORTED) {
 		ix->nfns = ix->ncus = 0;
 		ws.nrefs = 0;

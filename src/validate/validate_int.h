@@ -102,6 +102,8 @@ struct crashsig_index {
 	size_t nmodsyms_sorted;
 	size_t nsorted;
 	double build_seconds;
+	int dies_own; /* fns/cus came from the shared DIE reader (src/dwarf/),
+		       * 0: from libdw (CRASHSIG_INDEX_LIBDW_ONLY or fallback) */
 };
 
 uint32_t vx_hash(const char *s, size_t n);

@@ -62,12 +62,72 @@ static void test_escapes_and_nul(void **state)
 	cs_buf_free(&scratch);
 }
 
+/* The prefixes triagers get from their tools (fixtures/input/ has whole logs). */
+static void test_tool_prefixes(void **state)
+{
+	(void)state;
+	/* dmesg -T */
+	EXPECT("[Tue Dec  1 15:39:35 2026] general protection fault", "general protection fault", "");
+	EXPECT("[Sat Nov 28 09:01:02 2026]  dump_stack_lvl+0x44/0x5c", " dump_stack_lvl+0x44/0x5c", "");
+	/* the other dmesg time formats: --reltime, --show-delta, delta, iso */
+	EXPECT("[Dec 1 15:39] BUG: x", "BUG: x", "");
+	EXPECT("[  +0.000123]  f+0x1/0x2", " f+0x1/0x2", "");
+	EXPECT("[    2.701028 <    0.000929>] RIP: 0010:f+0x1/0x2", "RIP: 0010:f+0x1/0x2", "");
+	EXPECT("[<    0.000929>] Call Trace:", "Call Trace:", "");
+	EXPECT("2026-12-01T15:39:35,701028+00:00 Oops", "Oops", "");
+	/* old frame lines are not time stamps */
+	EXPECT("[<ffffffff81000000>] f+0x1/0x2", "[<ffffffff81000000>] f+0x1/0x2", "");
+	/* journalctl -o short-full */
+	EXPECT("Tue 2026-12-01 15:39:35 UTC debian kernel: Oops", "Oops", "");
+	/* not a date: kept */
+	EXPECT("[Foo Dec  1 15:39:35 2026] x", "[Foo Dec  1 15:39:35 2026] x", "");
+	/* journalctl -k -o short, short-precise, short-iso, short-monotonic */
+	EXPECT("Dec 01 15:39:35 debian kernel: RIP: 0010:f+0x1/0x2", "RIP: 0010:f+0x1/0x2", "");
+	EXPECT("Dec 01 15:39:35.701028 debian kernel:  <TASK>", " <TASK>", "");
+	EXPECT("2026-12-01T15:39:35+00:00 debian kernel: Oops", "Oops", "");
+	EXPECT("2026-12-01T15:39:35+0000 debian kernel: Oops", "Oops", "");
+	EXPECT("[    2.701028] debian kernel:  vfs_write+0xc7/0x3f0", " vfs_write+0xc7/0x3f0", "");
+	/* a kernel message that merely contains "kernel: " is not a journal prefix */
+	EXPECT("[    2.7] Booting paravirtualized kernel: on KVM", "Booting paravirtualized kernel: on KVM", "");
+	/* /dev/kmsg and netconsole extended records */
+	EXPECT("4,552,2701028,-;general protection fault", "general protection fault", "");
+	EXPECT("4,553,2701029,-; crashgen_write+0x86/0xc0 [crashgen]",
+	       " crashgen_write+0x86/0xc0 [crashgen]", "");
+	EXPECT("4,552,2701028,-,caller=T94;BUG: x", "BUG: x", "T94");
+	EXPECT("4,552,2701028,c;cont", "cont", "");
+	/* kmsg escapes: \x5c is a backslash, \x09 a tab */
+	EXPECT("4,1,2,-;path C:\\x5cdir\\x09end", "path C:\\dir end", "");
+	/* the record's time stamp (microseconds) is the line's */
+	{
+		cs_buf sc = {0};
+		cs_line l;
+		const char *k = "4,552,2701028,-;BUG: x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_true(l.has_ts);
+		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
+		cs_buf_free(&sc);
+	}
+	{
+		cs_buf sc = {0};
+		cs_line l;
+		const char *k = "[    2.701028 <    0.000929>] BUG: x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
+		cs_buf_free(&sc);
+	}
+	/* numbers with commas are not a record */
+	EXPECT("1,2,3 not kmsg", "1,2,3 not kmsg", "");
+	/* serial consoles: CR before the text */
+	EXPECT("\r[    2.7] BUG: x", "BUG: x", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_glued_text_and_syslog),
 		cmocka_unit_test(test_escapes_and_nul),
+		cmocka_unit_test(test_tool_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

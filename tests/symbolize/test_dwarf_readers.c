@@ -1,5 +1,5 @@
-/* The two fast DWARF readers of src/symbolize/ (line_table.c, die_walk.c)
- * against libdw: end to end (every lookup the same with
+/* The fast DWARF paths of src/symbolize/ (line_table.c, die_walk.c, on the
+ * shared reader of src/dwarf/, itself tested in tests/dwarf/) against libdw: end to end (every lookup the same with
  * CRASHSIG_SYMBOLIZE_LIBDW_ONLY) and each reader directly, over the
  * fixtures and, when installed, Debian's vmlinux (skipped visibly without
  * it). */
@@ -202,7 +202,7 @@ static struct fr3 *fr3_of(const struct cu_funcs *c)
 	return r;
 }
 
-/* The fast top-level DIE walker (die_walk.c) against dwarf_child /
+/* The fast top-level DIE walk (die_walk.c) against dwarf_child /
  * dwarf_siblingof: the same subprogram ranges (with the same DIEs) over
  * the whole CU, and the same function found for an address, or it declines
  * (-2) and libdw is used. */
@@ -228,7 +228,7 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 	int r = own_walk(m, &own, cu, UINT64_MAX, &out);
 	if (r == -2) {
 		free(own.r);
-		abbrevs_free(own.ab);
+		own_walk_free(&own);
 		free(ref.r);
 		return;
 	}
@@ -255,12 +255,12 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 		assert_int_equal(own_walk(m, &one, cu, pc, &out), 1);
 		assert_int_equal(dwarf_dieoffset(&out), dwarf_dieoffset(&ref.r[first].die));
 		free(one.r);
-		abbrevs_free(one.ab);
+		own_walk_free(&one);
 	}
 	free(a);
 	free(b);
 	free(own.r);
-	abbrevs_free(own.ab);
+	own_walk_free(&own);
 	free(ref.r);
 }
 

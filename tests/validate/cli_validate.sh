@@ -45,6 +45,12 @@ assert isinstance(a["holders_total"], int) and isinstance(a["decl_line"], int), 
 assert b["status"] == "multiple-static" and len(b["items"]) == 2, b
 assert c["status"] == "symbol" and c["syscall_wrapper"] == "__x64_sys_vfixcall", c
 PY
+# --libdw-only: the same answers without crashsig's own DWARF reader
+a=$($v --json -t "WARNING in vfix_helper" -t "x in vfix_dup" -t "y in sys_vfixcall" \
+	-t "WARNING in vfix_holder_a")
+b=$($v --json --libdw-only -t "WARNING in vfix_helper" -t "x in vfix_dup" \
+	-t "y in sys_vfixcall" -t "WARNING in vfix_holder_a")
+[ -n "$a" ] && [ "$a" = "$b" ] || { echo "FAIL: --libdw-only differs: $a / $b"; fail=1; }
 rm -f /tmp/cli_validate.$$
 [ $fail = 0 ] && echo "cli_validate: ok"
 exit $fail
