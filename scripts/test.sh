@@ -18,3 +18,5 @@ if [ "${CRASHSIG_SKIP_SANITIZE:-0}" != 1 ]; then
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --test-dir build-asan --output-on-failure
 fi
+./scripts/test-fuzz.sh
+./scripts/test-tsan.sh

@@ -272,6 +272,10 @@ int main(int argc, char **argv)
 	verbose = verbose || getenv("CORPUS_VERBOSE");
 	for (; i < argc; i++)
 		walk(ctx, argv[i]);
+	/* the rules must stay far from the regex limits on real reports */
+	size_t nwarn = crashsig_warning_count(ctx);
+	for (size_t w = 0; w < nwarn; w++)
+		printf("rules warning: %s\n", crashsig_warning(ctx, w));
 	crashsig_ctx_free(ctx);
 	double pt = nfiles ? 100.0 * ntitle / nfiles : 0;
 	double pa = nfiles ? 100.0 * nall / nfiles : 0;
@@ -281,5 +285,5 @@ int main(int argc, char **argv)
 		printf("no files checked\n");
 		return 1;
 	}
-	return (pt + 1e-9 < min_title || pa + 1e-9 < min_all) ? 1 : 0;
+	return (pt + 1e-9 < min_title || pa + 1e-9 < min_all || nwarn) ? 1 : 0;
 }

@@ -75,6 +75,13 @@ void crashsig_ctx_free(crashsig_ctx *ctx);
 /* Message describing the last error on ctx, or "" when there was none. */
 const char *crashsig_error_last(const crashsig_ctx *ctx);
 
+/* Warnings recorded on ctx while it worked, oldest first; each problem is
+ * recorded once. Today: a rule whose regex hit the PCRE2 match, depth or
+ * heap limit (the match counted as no match), as "FILE:LINE: regex hit the
+ * PCRE2 match limit; treated as no match". Owned by ctx. */
+size_t crashsig_warning_count(const crashsig_ctx *ctx);
+const char *crashsig_warning(const crashsig_ctx *ctx, size_t i);
+
 /* The version string of the library. */
 const char *crashsig_version(void);
 

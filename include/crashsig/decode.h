@@ -136,6 +136,24 @@ void crashsig_decoded_free(crashsig_decoded *r);
  * merely where the CPU was interrupted). NULL when there is none. */
 const crashsig_code *crashsig_decoded_primary(const crashsig_decoded *r);
 
+/* Streaming. The decoder reads a window of lines around each code dump:
+ * back to the previous dump, at most CRASHSIG_DECODE_WINDOW_BEFORE lines, and
+ * forward to the next dump, at most CRASHSIG_DECODE_WINDOW_AFTER lines. Text
+ * cut where no window crosses the cut decodes piece by piece exactly as in
+ * one piece (crashsig decode streams its input this way). */
+#define CRASHSIG_DECODE_WINDOW_BEFORE 200
+#define CRASHSIG_DECODE_WINDOW_AFTER 25
+/* A dump longer than this many bytes (a "Code:" line, or the lines of a
+ * powerpc/s390 dump) is not decoded: its code gets status
+ * CRASHSIG_EFORMAT and a message. Kernel dumps are under 300 bytes. */
+#define CRASHSIG_DECODE_MAX_DUMP 8192
+/* 1 when line (console prefix allowed) begins a code dump ("Code:",
+ * "Instruction dump:", "Krnl Code:", "User Code:"), else 0. */
+int crashsig_decode_line_is_dump(const char *line, size_t len);
+/* 1 when text is a stall, lockup or hang report (its first three non-empty
+ * lines say so): crashsig_decoded_primary gives no dump for it. */
+int crashsig_decode_text_is_hang(const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,8 @@
 
 int cs_buf_reserve(cs_buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX - 1 - b->len)
+		return CRASHSIG_ENOMEM;
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
@@ -17,6 +19,9 @@ int cs_buf_reserve(cs_buf *b, size_t extra)
 	char *p = realloc(b->data, cap);
 	if (!p)
 		return CRASHSIG_ENOMEM;
+	/* the buffer is always NUL terminated once it has memory, also when
+	 * only reserved (cs_buf_reserve(b, 0) on an empty buffer) */
+	p[b->len] = 0;
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -132,4 +137,37 @@ size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
 		return 0;
 	*out = v;
 	return i;
+}
+
+size_t cs_utf8_len(const unsigned char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	size_t k;
+	unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		k = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		k = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		k = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (k > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return k;
 }

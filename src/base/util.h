@@ -37,6 +37,12 @@ char *cs_buf_detach(cs_buf *b);
 
 char *cs_strndup(const char *s, size_t n);
 
+/* Length of the well-formed UTF-8 sequence at s (n bytes available):
+ * 1..4, or 0 when s does not start one (invalid byte, overlong form,
+ * surrogate, above U+10FFFF, truncated). Writers of JSON escape the bytes
+ * for which it is 0. */
+size_t cs_utf8_len(const unsigned char *s, size_t n);
+
 /* Make room for at least `need` elements of `elem` bytes in the array *p of
  * capacity *cap (doubling). Returns 0 or CRASHSIG_ENOMEM (*p unchanged). */
 int cs_reserve(void **p, size_t *cap, size_t need, size_t elem);

@@ -196,12 +196,10 @@ static int jstr(cs_buf *o, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p && !rc) {
 		unsigned c = *p;
-		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-					  : (c >> 3) == 30 ? 4 : 0;
-		int valid = n > 0;
-		for (size_t k = 1; k < n && valid; k++)
-			valid = (p[k] & 0xc0) == 0x80;
-		if (n > 1 && valid) {
+		/* well-formed sequences only (no overlongs, surrogates, ...):
+		 * the output must pass a strict UTF-8 decoder */
+		size_t n = cs_utf8_len(p, strnlen((const char *)p, 4));
+		if (n > 1) {
 			rc = cs_buf_add(o, p, n);
 			p += n;
 			continue;

@@ -17,6 +17,13 @@ CS_EXPORT int crashsig_ctx_new(crashsig_ctx **out, const crashsig_options *opts,
 	if (!out)
 		return CRASHSIG_EINVAL;
 	*out = NULL;
+	if (opts && opts->version != CRASHSIG_OPTIONS_VERSION) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen,
+				 "unsupported crashsig_options version %u (this library: %u)",
+				 opts->version, (unsigned)CRASHSIG_OPTIONS_VERSION);
+		return CRASHSIG_EINVAL;
+	}
 	crashsig_ctx *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
 		if (errbuf && errlen)
@@ -55,4 +62,15 @@ CS_EXPORT void crashsig_ctx_free(crashsig_ctx *ctx)
 	cs_rules_free(ctx->rules);
 	free(ctx->skip_memo);
 	free(ctx);
+}
+
+/* The warnings of a context are the rules' regex-limit log (classify/rules.h). */
+CS_EXPORT size_t crashsig_warning_count(const crashsig_ctx *ctx)
+{
+	return ctx && ctx->rules ? ctx->rules->log.n : 0;
+}
+
+CS_EXPORT const char *crashsig_warning(const crashsig_ctx *ctx, size_t i)
+{
+	return i < crashsig_warning_count(ctx) ? ctx->rules->log.msgs[i] : NULL;
 }

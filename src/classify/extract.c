@@ -78,6 +78,7 @@ struct crashsig_parser {
 	int booting;            /* the log began with a boot, no kernel line yet */
 	int any_ts;             /* a console timestamp was seen */
 	int err;
+	int finished; /* crashsig_parser_finish was called */
 };
 
 static void block_reset(cs_block *b)
@@ -641,6 +642,9 @@ CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t 
 		return CRASHSIG_EINVAL;
 	if (p->err)
 		return p->err;
+	if (p->finished)
+		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
+				    "crashsig_parser_feed after crashsig_parser_finish");
 	int rc = cs_splitter_feed(&p->split, data, len);
 	if (rc && cs_splitter_error(&p->split))
 		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
@@ -655,6 +659,10 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 		return CRASHSIG_EINVAL;
 	if (p->err)
 		return p->err;
+	if (p->finished)
+		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
+				    "crashsig_parser_finish called twice");
+	p->finished = 1;
 	int rc = cs_splitter_finish(&p->split);
 	if (rc && cs_splitter_error(&p->split))
 		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));

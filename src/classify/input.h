@@ -12,9 +12,11 @@
 #include "base/util.h"
 #include "classify/decompress.h"
 
-/* Called for each complete line: data excludes the '\n' (and a trailing
- * '\r'), off is the byte offset of the line start in the stream, raw_len
- * the number of stream bytes the line took including its '\n'. */
+/* A line ends at "\n", at "\r\n", or at a bare "\r" (a run of "\r" before
+ * "\n", or alone, is one line end: consoles write "\r\r\n").
+ * Called for each complete line: data excludes the line end, off is the
+ * byte offset of the line start in the stream, raw_len the number of stream
+ * bytes the line took including its line end. */
 typedef int (*cs_line_fn)(void *arg, const char *data, size_t len,
 			  uint64_t off, uint64_t raw_len);
 
@@ -22,6 +24,8 @@ typedef struct cs_splitter {
 	cs_buf partial;   /* pending incomplete line (owned) */
 	uint64_t off;     /* stream offset of the pending line */
 	uint64_t pending; /* stream bytes of the pending line seen so far */
+	int in_cr;        /* the pending line ended in '\r' at the end of the
+			   * last piece: a '\n' may still follow */
 	size_t max_line;
 	cs_line_fn fn;
 	void *arg;

@@ -52,14 +52,20 @@ static int append_repl(cs_buf *out, const char *repl, const char *subject,
 	return 0;
 }
 
+/* A sanitized title never grows past this (or its input's length, when
+ * longer): replacements that grow the title, repeated until stable and
+ * rule after rule, would otherwise grow it exponentially (fuzz_rules). */
+#define CS_TITLE_GROW_MAX 4096
+
 /* Replace every match of re in in by repl ($0..$9); result in out. */
 static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 		     pcre2_match_data *md, cs_buf *out)
 {
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
+	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
 	while (pos <= inlen) {
-		int rc = pcre2_match(s->re.code, (PCRE2_SPTR)in, inlen, pos, 0, md, NULL);
+		int rc = cs_re_exec(&s->re, s->re.code, in, inlen, pos, md);
 		if (rc <= 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -68,8 +74,15 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 			return CRASHSIG_ENOMEM;
 		copied = ov[1];
 		pos = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+		if (out->len > cap) {
+			out->data[out->len = cap] = 0;
+			copied = inlen;
+			break;
+		}
 	}
-	if (copied < inlen && cs_buf_add(out, in + copied, inlen - copied))
+	if (copied < inlen && cs_buf_add(out, in + copied,
+					 inlen - copied < cap - out->len ? inlen - copied
+									 : cap - out->len))
 		return CRASHSIG_ENOMEM;
 	if (!out->data && cs_buf_reserve(out, 0))
 		return CRASHSIG_ENOMEM;
@@ -164,7 +177,7 @@ int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 		if (!md)
 			return CRASHSIG_ENOMEM;
-		int rc = pcre2_match(r->frame_norm.code, (PCRE2_SPTR)func, n, 0, 0, md, NULL);
+		int rc = cs_re_exec(&r->frame_norm, r->frame_norm.code, func, n, 0, md);
 		if (rc > 1) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			int g = 1;
@@ -810,7 +823,7 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
 		const cs_subst *s = &c->r->alts[i];
 		size_t n = strlen(t);
-		int m = pcre2_match(s->re.code, (PCRE2_SPTR)t, n, 0, 0, c->md, NULL);
+		int m = cs_re_exec(&s->re, s->re.code, t, n, 0, c->md);
 		if (m <= 0)
 			continue;
 		cs_buf_clear(&tmp);
@@ -865,8 +878,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		size_t hend = (size_t)(h - b->text.data) + hlen;
 		for (size_t i = 0; i < b->crash->nformats; i++) {
 			const cs_format *f = &b->crash->formats[i];
-			int m = pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data,
-					    b->text.len, 0, 0, c.md, NULL);
+			int m = cs_re_exec(&f->match, f->match.code, b->text.data,
+					   b->text.len, 0, c.md);
 			if (m <= 0)
 				continue;
 			if (pcre2_get_ovector_pointer(c.md)[0] <= hend) {
@@ -882,8 +895,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		const cs_format *f = &b->crash->formats[i];
 		int m = i == first && first_matched
 				? first_matched
-				: pcre2_match(f->match.code, (PCRE2_SPTR)b->text.data,
-					      b->text.len, 0, 0, c.md, NULL);
+				: cs_re_exec(&f->match, f->match.code, b->text.data,
+					     b->text.len, 0, c.md);
 		if (m <= 0)
 			continue;
 		c.f = f;
@@ -959,8 +972,21 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		 * the report with its header line when no format's title
 		 * matches, and does not call it corrupted */
 	}
-	if ((rc = cs_title_sanitize(r, title.data, &stitle)))
+	if ((rc = cs_title_sanitize(r, title.data ? title.data : "", &stitle)))
 		goto out;
+	if (!stitle.len) {
+		/* the format's template gave nothing (e.g. "title $1" with an
+		 * optional group that did not match): the start line names
+		 * the report, as when no format matched */
+		size_t len;
+		const char *l = line_at(b, 0, &len);
+		size_t col = b->header_col < len ? b->header_col : 0;
+		cs_buf_clear(&stitle);
+		if ((rc = cs_buf_add(&stitle, l + col, len - col)) ||
+		    (!stitle.data && (rc = cs_buf_reserve(&stitle, 0))))
+			goto out;
+		corrupt = "the title format gave an empty title";
+	}
 	rc = CRASHSIG_ENOMEM;
 	if (!(rep->title = strdup(stitle.data)))
 		goto out;
@@ -994,9 +1020,13 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			  hit(&c, &r->suppress, b->text.data, b->text.len);
 
 	/* executor */
+	/* the table is one branch reset group: groups 1 and 2 of the piece
+	 * that matched (rules.c, finish) */
 	if (r->executor.code &&
-	    pcre2_match(r->executor.code, (PCRE2_SPTR)b->text.data, b->text.len, 0, 0,
-			c.md2, NULL) > 2) {
+	    cs_re_exec(&r->executor, r->executor.code, b->text.data, b->text.len, 0,
+		       c.md2) > 2 &&
+	    pcre2_get_ovector_pointer(c.md2)[2] != PCRE2_UNSET &&
+	    pcre2_get_ovector_pointer(c.md2)[4] != PCRE2_UNSET) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c.md2);
 		cs_buf_clear(&tmp);
 		if (cs_buf_printf(&tmp, "proc=%.*s, id=%.*s", (int)(ov[3] - ov[2]),

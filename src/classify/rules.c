@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "classify/rules_builtin.h"
 
@@ -135,40 +136,46 @@ static const char *macro_lookup(const cs_rules *r, const char *name, size_t n)
 	return NULL;
 }
 
-/* Expand {{NAME}} macros. Returns malloc'd string or NULL (error set). */
+/* Expand {{NAME}} macros. Returns malloc'd string or NULL (error set).
+ * Macro values are expanded when they are defined, so this is one level; a
+ * result longer than CS_RE_MAX_EXPANDED is an error (31 defines that each
+ * double the previous one would otherwise ask for gigabytes). */
 static char *expand(loader *L, const char *src)
 {
 	cs_buf b = {0};
 	const char *p = src;
-	int depth = 0;
 	for (;;) {
 		const char *m = strstr(p, "{{");
-		if (!m) {
-			if (cs_buf_adds(&b, p))
-				goto oom;
-			break;
+		const char *e = m ? strstr(m + 2, "}}") : NULL;
+		const char *val = NULL;
+		if (e) {
+			val = macro_lookup(L->r, m + 2, (size_t)(e - m - 2));
+			if (!val) {
+				char name[64];
+				snprintf(name, sizeof(name), "%.*s", (int)(e - m - 2), m + 2);
+				fail(L, "unknown macro {{%s}}", name);
+				cs_buf_free(&b);
+				return NULL;
+			}
 		}
-		const char *e = strstr(m + 2, "}}");
-		if (!e) {
-			if (cs_buf_adds(&b, p))
-				goto oom;
-			break;
-		}
-		const char *val = macro_lookup(L->r, m + 2, (size_t)(e - m - 2));
-		if (!val) {
-			char name[64];
-			snprintf(name, sizeof(name), "%.*s", (int)(e - m - 2), m + 2);
-			fail(L, "unknown macro {{%s}}", name);
+		size_t lit = e ? (size_t)(m - p) : strlen(p);
+		size_t add = lit + (val ? strlen(val) : 0);
+		if (add > CS_RE_MAX_EXPANDED - b.len) {
 			cs_buf_free(&b);
+			fail(L, "macro expansion longer than %s bytes",
+			     CS_STR(CS_RE_MAX_EXPANDED_N));
 			return NULL;
 		}
-		if (cs_buf_add(&b, p, (size_t)(m - p)) || cs_buf_adds(&b, val))
+		if (cs_buf_add(&b, p, lit) || (val && cs_buf_adds(&b, val)))
 			goto oom;
-		p = e + 2;
-		if (++depth > 1000)
+		if (!e)
 			break;
+		p = e + 2;
 	}
-	return cs_buf_detach(&b);
+	char *out = cs_buf_detach(&b);
+	if (!out)
+		cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
+	return out;
 oom:
 	cs_buf_free(&b);
 	cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
@@ -177,6 +184,8 @@ oom:
 
 static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 {
+	if (re->code)
+		return fail(L, "%s", "a second regex for the same directive");
 	char *src = expand(L, pattern);
 	if (!src)
 		return CRASHSIG_ERULES;
@@ -204,9 +213,12 @@ static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 		re->has_first = 1;
 	}
 	re->src = src;
+	re->mctx = L->r->mctx;
+	re->log = &L->r->log;
 	char where[300];
 	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-	re->where = strdup(where);
+	if (!(re->where = strdup(where)))
+		return CRASHSIG_ENOMEM;
 	return 0;
 }
 
@@ -220,6 +232,42 @@ static void re_free(cs_re *re)
 	re->src = re->where = NULL;
 }
 
+/* Record once that re hit a match limit. */
+static void limit_hit(const cs_re *re, int rc)
+{
+	/* the rules belong to one context, used from one thread at a time:
+	 * the log is the only state written while matching (see cs_re_log) */
+	cs_re *w = (cs_re *)re;
+	if (w->limit_hit || !w->log)
+		return;
+	w->limit_hit = 1;
+	char msg[400];
+	snprintf(msg, sizeof(msg),
+		 "%s: regex hit the PCRE2 %s limit; treated as no match",
+		 re->where ? re->where : "(rules)",
+		 rc == PCRE2_ERROR_DEPTHLIMIT ? "depth"
+		 : rc == PCRE2_ERROR_HEAPLIMIT ? "heap"
+					       : "match");
+	char **v = realloc(w->log->msgs, (w->log->n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	w->log->msgs = v;
+	if ((v[w->log->n] = strdup(msg)))
+		w->log->n++;
+}
+
+int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+	       size_t start, pcre2_match_data *md)
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, re->mctx);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT) {
+		limit_hit(re, rc);
+		return PCRE2_ERROR_NOMATCH;
+	}
+	return rc;
+}
+
 int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 		pcre2_match_data *md)
 {
@@ -230,9 +278,9 @@ int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 				  (re->has_first && len &&
 				   !(re->first[(unsigned char)s[0] >> 3] &
 				     (1u << ((unsigned char)s[0] & 7)))));
-	if (!skip && pcre2_match(re->code, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0)
+	if (!skip && cs_re_exec(re, re->code, s, len, start, md) > 0)
 		return 1;
-	return re->loose && pcre2_match(re->loose, (PCRE2_SPTR)s, len, start, 0, md, NULL) > 0;
+	return re->loose && cs_re_exec(re, re->loose, s, len, start, md) > 0;
 }
 
 static int grow(void **v, size_t n, size_t sz)
@@ -246,7 +294,8 @@ static int grow(void **v, size_t n, size_t sz)
 }
 
 /* "REGEX => REPLACEMENT" */
-static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n)
+static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
+		       int replace_all)
 {
 	const char *arrow = strstr(val, " => ");
 	if (!arrow)
@@ -261,8 +310,12 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n)
 	free(pat);
 	if (rc)
 		return rc;
+	(*n)++; /* owned by the rules from here on */
+	/* a replace-all pattern that matches "" inserts its replacement at
+	 * every position of every title */
+	if (replace_all && !s->re.minlen)
+		return fail(L, "sanitize pattern can match the empty string: %s", val);
 	s->repl = strdup(arrow + 4);
-	(*n)++;
 	return s->repl ? 0 : CRASHSIG_ENOMEM;
 }
 
@@ -277,6 +330,8 @@ static int directive(loader *L, const char *key, const char *val)
 		    grow((void **)&r->macro_vals, r->nmacros, sizeof(char *)))
 			return CRASHSIG_ENOMEM;
 		r->macro_names[r->nmacros] = cs_strndup(val, (size_t)(sp - val));
+		if (!r->macro_names[r->nmacros])
+			return CRASHSIG_ENOMEM;
 		while (*sp == ' ' || *sp == '\t')
 			sp++;
 		r->macro_vals[r->nmacros] = expand(L, sp);
@@ -289,8 +344,11 @@ static int directive(loader *L, const char *key, const char *val)
 		if (grow((void **)&r->crashes, r->ncrashes, sizeof(cs_crash)))
 			return CRASHSIG_ENOMEM;
 		L->crash = &r->crashes[r->ncrashes++];
-		L->crash->name = strdup(val);
 		L->format = NULL;
+		char where[300];
+		snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+		if (!(L->crash->name = strdup(val)) || !(L->crash->where = strdup(where)))
+			return CRASHSIG_ENOMEM;
 		return 0;
 	}
 	if (!strcmp(key, "end")) {
@@ -299,20 +357,24 @@ static int directive(loader *L, const char *key, const char *val)
 		return 0;
 	}
 	if (!strcmp(key, "sanitize"))
-		return parse_subst(L, val, &r->sanitize, &r->nsanitize);
+		return parse_subst(L, val, &r->sanitize, &r->nsanitize, 1);
 	if (!strcmp(key, "alt"))
-		return parse_subst(L, val, &r->alts, &r->nalts);
+		return parse_subst(L, val, &r->alts, &r->nalts, 0);
 	if (!strcmp(key, "type-of"))
-		return parse_subst(L, val, &r->types, &r->ntypes);
+		return parse_subst(L, val, &r->types, &r->ntypes, 0);
 	cs_crash *c = L->crash;
 	if (c) {
 		cs_format *f = L->format;
 		if (!strcmp(key, "start")) {
+			if (!*val)
+				return fail(L, "start needs a literal%s", "");
 			char **v = realloc(c->starts, (c->nstarts + 1) * sizeof(*v));
 			if (!v)
 				return CRASHSIG_ENOMEM;
 			c->starts = v;
-			v[c->nstarts++] = strdup(val);
+			if (!(v[c->nstarts] = strdup(val)))
+				return CRASHSIG_ENOMEM;
+			c->nstarts++;
 			return 0;
 		}
 		if (!strcmp(key, "not")) {
@@ -342,7 +404,7 @@ static int directive(loader *L, const char *key, const char *val)
 			char **dst = f ? &f->type : &c->type;
 			free(*dst);
 			*dst = strdup(val);
-			return 0;
+			return *dst ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (!strcmp(key, "format")) {
 			if (grow((void **)&c->formats, c->nformats, sizeof(cs_format)))
@@ -356,12 +418,17 @@ static int directive(loader *L, const char *key, const char *val)
 		}
 		if (!f)
 			return fail(L, "'%s' must follow 'format'", key);
+		if ((!strcmp(key, "match") && f->match.code) ||
+		    (!strcmp(key, "requires") && f->requires.code))
+			return fail(L, "'%s' given twice in one format", key);
 		if (!strcmp(key, "match"))
 			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
+		if ((!strcmp(key, "title") || !strcmp(key, "alt-title")) && !*val)
+			return fail(L, "empty '%s'", key);
 		if (!strcmp(key, "title")) {
 			free(f->title);
 			f->title = strdup(val);
-			return 0;
+			return f->title ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (!strcmp(key, "alt-title")) {
 			free(f->alt_title);
@@ -406,6 +473,8 @@ static int directive(loader *L, const char *key, const char *val)
 					return CRASHSIG_ENOMEM;
 				int rc = re_compile(L, &s->re, pat, 0);
 				free(pat);
+				if (!rc && arrow && !arrow[4])
+					rc = fail(L, "empty name after '=>': %s", val);
 				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
@@ -484,6 +553,10 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		L->line++;
+		if (memchr(p, 0, (size_t)(le - p))) {
+			rc = fail(L, "%s", "NUL byte in the line");
+			break;
+		}
 		const char *s = p;
 		while (s < le && (*s == ' ' || *s == '\t'))
 			s++;
@@ -570,11 +643,25 @@ static int finish(loader *L)
 		}
 		int split = globals[g].how & TABLE_SPLIT;
 		cs_buf b = {0}, loose = {0};
+		/* Tables whose groups are read (executor: proc and id) are
+		 * joined in a branch reset group "(?|...)": every piece numbers
+		 * its groups from 1, so $1 is group 1 of whichever piece
+		 * matched, never an unset group of another piece. */
+		if (!split && cs_buf_adds(&b, "(?|"))
+			return CRASHSIG_ENOMEM;
 		for (size_t i = 0; i < l->n; i++) {
 			cs_buf *to = split && l->v[i][0] != '^' ? &loose : &b;
-			if (cs_buf_adds(to, to->len ? "|(?:" : "(?:") ||
-			    cs_buf_adds(to, l->v[i]) || cs_buf_adds(to, ")"))
+			int first = split ? !to->len : i == 0;
+			if (cs_buf_adds(to, first ? "(?:" : "|(?:") ||
+			    cs_buf_adds(to, l->v[i]) || cs_buf_adds(to, ")")) {
+				cs_buf_free(&b);
+				cs_buf_free(&loose);
 				return CRASHSIG_ENOMEM;
+			}
+		}
+		if (!split && cs_buf_adds(&b, ")")) {
+			cs_buf_free(&b);
+			return CRASHSIG_ENOMEM;
 		}
 		L->file = globals[g].name;
 		cs_re *dst = global_re(r, g);
@@ -591,12 +678,22 @@ static int finish(loader *L)
 		cs_buf_free(&loose);
 		if (rc)
 			return rc;
+		/* messages about the joined table name where its pieces are */
+		char where[400];
+		if (l->n == 1)
+			snprintf(where, sizeof(where), "%s", L->global_where[g].v[0]);
+		else
+			snprintf(where, sizeof(where), "%s table (%s and %zu more)",
+				 globals[g].name, L->global_where[g].v[0], l->n - 1);
+		free(dst->where);
+		if (!(dst->where = strdup(where)))
+			return CRASHSIG_ENOMEM;
 	}
 	for (size_t i = 0; i < r->ncrashes; i++) {
 		cs_crash *c = &r->crashes[i];
 		if (!c->nstarts)
 			return cs_error(L->err, CRASHSIG_ERULES,
-					"crash '%s' has no 'start'", c->name);
+					"%s: crash '%s' has no 'start'", c->where, c->name);
 		for (size_t j = 0; j < c->nstarts; j++)
 			if (index_add(&r->start_index, c->starts[j], c))
 				return CRASHSIG_ENOMEM;
@@ -630,6 +727,13 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	L.r = r;
 	L.err = err;
 	int rc = 0;
+	if (!(r->mctx = pcre2_match_context_create(NULL))) {
+		cs_rules_free(r);
+		return cs_error(err, CRASHSIG_ENOMEM, "out of memory");
+	}
+	pcre2_set_match_limit(r->mctx, CS_RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(r->mctx, CS_RE_DEPTH_LIMIT);
+	pcre2_set_heap_limit(r->mctx, CS_RE_HEAP_LIMIT_KIB);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = load_text(&L, names[i], texts[i], lens[i]);
 	if (!rc)
@@ -715,11 +819,21 @@ int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err)
 		cs_buf b = {0};
 		char chunk[8192];
 		size_t got;
+		struct stat st;
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* "x.rules/" is no rules file: never read as empty */
+			fclose(fp);
+			rc = cs_error(err, CRASHSIG_EIO, "%s: %s", path, strerror(EISDIR));
+			break;
+		}
 		while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 			if (cs_buf_add(&b, chunk, got)) {
 				rc = CRASHSIG_ENOMEM;
 				break;
 			}
+		if (!rc && ferror(fp))
+			rc = cs_error(err, CRASHSIG_EIO, "%s: read error: %s", path,
+				      strerror(errno));
 		fclose(fp);
 		lens[i] = b.len;
 		texts[i] = cs_buf_detach(&b);
@@ -747,6 +861,7 @@ void cs_rules_free(cs_rules *r)
 	for (size_t i = 0; i < r->ncrashes; i++) {
 		cs_crash *c = &r->crashes[i];
 		free(c->name);
+		free(c->where);
 		for (size_t j = 0; j < c->nstarts; j++)
 			free(c->starts[j]);
 		free(c->starts);
@@ -799,5 +914,9 @@ void cs_rules_free(cs_rules *r)
 	}
 	free(r->macro_names);
 	free(r->macro_vals);
+	for (size_t i = 0; i < r->log.n; i++)
+		free(r->log.msgs[i]);
+	free(r->log.msgs);
+	pcre2_match_context_free(r->mctx);
 	free(r);
 }

@@ -11,6 +11,29 @@
 
 #include "base/util.h"
 
+/* Rules whose regex hit the PCRE2 limits while matching: each is recorded
+ * once ("FILE:LINE: ..."), for crashsig_warning(). Owned by cs_rules; it is
+ * the only part of the rules written while matching, which is safe because
+ * the rules belong to one context and a context is used from one thread at
+ * a time. */
+typedef struct cs_re_log {
+	char **msgs;
+	size_t n;
+} cs_re_log;
+
+/* Bounds on the cost of one match of a rules regex (pcre2_match_context):
+ * a pattern with catastrophic backtracking gives up after this much work and
+ * counts as no match. The built-in rules stay far below them on the corpus
+ * (tests/classify/test_limits.c). */
+#define CS_RE_MATCH_LIMIT 200000u
+#define CS_RE_DEPTH_LIMIT 20000u
+#define CS_RE_HEAP_LIMIT_KIB 65536u
+/* Longest pattern a macro expansion may produce. */
+#define CS_RE_MAX_EXPANDED_N 262144
+#define CS_RE_MAX_EXPANDED ((size_t)CS_RE_MAX_EXPANDED_N)
+#define CS_STR_(x) #x
+#define CS_STR(x) CS_STR_(x)
+
 typedef struct cs_re {
 	pcre2_code *code; /* owned */
 	/* owned, may be NULL: for global tables, the pieces not anchored at
@@ -25,6 +48,9 @@ typedef struct cs_re {
 	uint32_t minlen;
 	char *src;        /* owned: pattern after macro expansion */
 	char *where;      /* owned: "file:line" for messages */
+	pcre2_match_context *mctx; /* borrowed from cs_rules: the limits */
+	cs_re_log *log;   /* borrowed from cs_rules */
+	unsigned char limit_hit; /* already recorded in log */
 } cs_re;
 
 typedef enum cs_step_kind {
@@ -78,6 +104,7 @@ typedef struct cs_format {
 
 typedef struct cs_crash {
 	char *name;
+	char *where;   /* "file:line" of the crash directive */
 	char **starts; /* literal start markers */
 	size_t nstarts;
 	cs_re *nots;   /* a start line matching one of these is no crash */
@@ -154,6 +181,8 @@ typedef struct cs_rules {
 	char **macro_names;
 	char **macro_vals;
 	size_t nmacros;
+	pcre2_match_context *mctx; /* owned: match limits of every regex */
+	cs_re_log log;             /* regexes that hit the limits */
 } cs_rules;
 
 int cs_rules_load_builtin(cs_rules **out, cs_err *err);
@@ -166,6 +195,11 @@ void cs_rules_free(cs_rules *r);
 /* Regex helpers (match data allocated by the caller). */
 int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 		pcre2_match_data *md);
+/* pcre2_match of code (re->code or re->loose) under the limits of the rules;
+ * a match that hits a limit is recorded once per rule and returns
+ * PCRE2_ERROR_NOMATCH. */
+int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+	       size_t start, pcre2_match_data *md);
 static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
 
 #endif

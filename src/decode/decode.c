@@ -291,13 +291,13 @@ static void dump_window(const dec_line *lines, size_t n, size_t i, size_t *lo,
 			size_t *hi)
 {
 	size_t a = i;
-	while (a > 0 && i - a < 200) {
+	while (a > 0 && i - a < CRASHSIG_DECODE_WINDOW_BEFORE) {
 		if (line_kind(&lines[a - 1]) != K_NONE)
 			break;
 		a--;
 	}
 	size_t b = i + 1;
-	while (b < n && b - i < 25) {
+	while (b < n && b - i < CRASHSIG_DECODE_WINDOW_AFTER) {
 		if (line_kind(&lines[b]) != K_NONE)
 			break;
 		b++;
@@ -600,6 +600,11 @@ static int parse_s390(const dec_line *lines, size_t n, size_t i, units *u,
 	for (; k < n && k - i < 12; k++) {
 		const char *s = lines[k].s;
 		size_t l = lines[k].n;
+		if (l > CRASHSIG_DECODE_MAX_DUMP) {
+			snprintf(msg, msglen, "code dump line of %zu bytes is over the %d-byte limit",
+				 l, CRASHSIG_DECODE_MAX_DUMP);
+			return CRASHSIG_EFORMAT;
+		}
 		if (k == i) {
 			const char *c = memchr(s, ':', l);
 			if (!c)
@@ -695,6 +700,28 @@ static int is_hang_report(const dec_line *lines, size_t n)
 	return 0;
 }
 
+CS_EXPORT int crashsig_decode_line_is_dump(const char *line, size_t len)
+{
+	dec_line *lines = NULL;
+	size_t n = 0;
+	if (!line || split_lines(line, len, &lines, &n))
+		return 0;
+	int dump = n && line_kind(&lines[0]) != K_NONE;
+	free(lines);
+	return dump;
+}
+
+CS_EXPORT int crashsig_decode_text_is_hang(const char *text, size_t len)
+{
+	dec_line *lines = NULL;
+	size_t n = 0;
+	if (!text || split_lines(text, len, &lines, &n))
+		return 0;
+	int hang = is_hang_report(lines, n);
+	free(lines);
+	return hang;
+}
+
 static int add_code(crashsig_decoded *r, dec_code **out)
 {
 	if (r->count == r->cap) {
@@ -743,9 +770,19 @@ static int decode_one(crashsig_decoder *d, const dec_line *lines, size_t n,
 			(*skip_lines)--;
 	} else if (kind == K_PPC) {
 		rc = ppc_dump_text(lines, n, i, &tmp, skip_lines);
-		if (!rc)
+		if (!rc && tmp.len > CRASHSIG_DECODE_MAX_DUMP) {
+			snprintf(msg, sizeof(msg), "code dump of %zu bytes is over the %d-byte limit",
+				 tmp.len, CRASHSIG_DECODE_MAX_DUMP);
+			rc = CRASHSIG_EFORMAT;
+		} else if (!rc) {
 			rc = parse_units(tmp.data ? tmp.data : "", tmp.len, &u, msg,
 					 sizeof(msg));
+		}
+	} else if (lines[i].n > CRASHSIG_DECODE_MAX_DUMP) {
+		/* one Code: line of 90 MB asked for gigabytes of instructions */
+		snprintf(msg, sizeof(msg), "code dump of %zu bytes is over the %d-byte limit",
+			 lines[i].n, CRASHSIG_DECODE_MAX_DUMP);
+		rc = CRASHSIG_EFORMAT;
 	} else {
 		const dec_line *l = &lines[i];
 		rc = parse_units(l->s + 5, l->n - 5, &u, msg, sizeof(msg));

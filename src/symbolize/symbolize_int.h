@@ -107,6 +107,7 @@ struct crashsig_symbolizer {
 	struct mod **mods; /* owned, loaded modules */
 	size_t nmods;
 	char **missing; /* owned names of modules not found */
+	char **missing_why; /* owned: why its file could not be used, or NULL */
 	size_t nmissing;
 	char *modules_dir;  /* owned */
 	char *strip_prefix; /* owned */
@@ -169,5 +170,8 @@ void mod_init_lines(struct mod *m);
 /* The module named name (or with build_id), loaded on first use; NULL
  * when not found (noted in s->missing). */
 struct mod *find_module(crashsig_symbolizer *s, const char *name, const char *build_id);
+/* Why module name's file could not be used ("PATH: not an ELF file"), or
+ * NULL when no file was found. */
+const char *module_problem(const crashsig_symbolizer *s, const char *name);
 
 #endif

@@ -358,8 +358,11 @@ CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
 		free(s->mods[i]);
 	}
 	free(s->mods);
-	for (size_t i = 0; i < s->nmissing; i++)
+	for (size_t i = 0; i < s->nmissing; i++) {
 		free(s->missing[i]);
+		free(s->missing_why[i]);
+	}
+	free(s->missing_why);
 	free(s->missing);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		free(s->files[i].name);
@@ -459,7 +462,11 @@ static int resolve(crashsig_symbolizer *s, const char *modname, struct mod *m,
 		return CRASHSIG_ENOMEM;
 	if (!m) {
 		s->res.status = CRASHSIG_SYM_NO_MODULE;
-		snprintf(s->note, sizeof(s->note), "module %s not found", modname);
+		const char *why = module_problem(s, modname);
+		if (why)
+			snprintf(s->note, sizeof(s->note), "module %s: %s", modname, why);
+		else
+			snprintf(s->note, sizeof(s->note), "module %s not found", modname);
 		*out = &s->res;
 		return res_finish(s, modoff, symoff);
 	}

@@ -2,23 +2,35 @@
 
 #include <string.h>
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
+/* Length of a well-formed UTF-8 sequence at s (Unicode 15, table 3-7:
+ * no overlong forms, no surrogates U+D800..DFFF, nothing above U+10FFFF),
+ * or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
 	if (s[0] < 0x80)
 		return 1;
 	size_t k;
-	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+	unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		k = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		k = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+		if (s[0] == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f; /* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		k = 4;
-	else
+		if (s[0] == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
 		return 0;
-	if (k > n)
+	}
+	if (k > n || s[1] < lo || s[1] > hi)
 		return 0;
-	for (size_t i = 1; i < k; i++)
+	for (size_t i = 2; i < k; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return k;

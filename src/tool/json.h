@@ -4,8 +4,11 @@
 
 #include <stdio.h>
 
-/* Write s (len bytes) as a JSON string literal; invalid UTF-8 bytes are
- * written as \u00XX escapes of their Latin-1 value. */
+/* Write s (len bytes) as a JSON string literal. The output is always valid
+ * UTF-8: well-formed UTF-8 sequences are copied; every byte that is not part
+ * of one (invalid, overlong, surrogate, above U+10FFFF, truncated) is written
+ * as the escape \u00XX of its Latin-1 value, so the byte's value is kept;
+ * control characters and DEL are \u00XX too. */
 void json_str(FILE *out, const char *s, size_t len);
 /* Same for a NUL-terminated string; NULL prints null. */
 void json_cstr(FILE *out, const char *s);

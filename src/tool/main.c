@@ -638,8 +638,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int status = 1;
+	size_t warned = 0;
 	for (int i = 0; i < nf; i++) {
 		int rc = process(ctx, &o, files[i]);
+		/* rules that hit the regex limits, each once */
+		for (; warned < crashsig_warning_count(ctx); warned++)
+			fprintf(stderr, "crashsig: warning: %s\n", crashsig_warning(ctx, warned));
 		if (rc == 2)
 			status = 2;
 		else if (rc == 0 && status != 2)

@@ -240,7 +240,10 @@ static int file_match(const crashsig_maintainers *m, const char *file, const cha
 		      int *eff_dir)
 {
 	size_t pl = strlen(pat);
-	*eff_dir = pl && pat[pl - 1] == '/';
+	*eff_dir = 0;
+	if (!pl)
+		return 0; /* an empty "F:" matches nothing (fuzz_validate) */
+	*eff_dir = pat[pl - 1] == '/';
 	/* The literal part before the first regex character must be a prefix
 	 * of the path: a cheap filter before compiling anything. */
 	size_t lit = strcspn(pat, "*?[]()+^$|{}\\");

@@ -1,0 +1,118 @@
+/* libFuzzer target: the streaming parser. The input is a console log; it is
+ * parsed in one piece and again in pieces of pseudo-random sizes (chosen from
+ * a hash of the input, so a finding reproduces from the file alone). Titles,
+ * offsets and report counts must not depend on where the input was split:
+ * any difference aborts. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashsig/crashsig.h"
+
+static crashsig_ctx *ctx;
+
+typedef struct result {
+	size_t n;
+	char **titles;
+	uint64_t *start, *end;
+} result;
+
+static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchunk,
+		  result *out)
+{
+	memset(out, 0, sizeof(*out));
+	crashsig_parser *p = NULL;
+	if (crashsig_parser_new(&p, ctx))
+		abort();
+	size_t off = 0;
+	while (off < size) {
+		size_t k = size - off;
+		if (maxchunk) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			size_t c = 1 + (size_t)(seed % maxchunk);
+			if (c < k)
+				k = c;
+		}
+		if (crashsig_parser_feed(p, data + off, k))
+			abort();
+		off += k;
+	}
+	if (crashsig_parser_finish(p))
+		abort();
+	crashsig_report *r;
+	while (crashsig_parser_next(p, &r) == 1) {
+		out->titles = realloc(out->titles, (out->n + 1) * sizeof(char *));
+		out->start = realloc(out->start, (out->n + 1) * sizeof(uint64_t));
+		out->end = realloc(out->end, (out->n + 1) * sizeof(uint64_t));
+		if (!out->titles || !out->start || !out->end)
+			abort();
+		const char *t = crashsig_report_title(r);
+		if (!t || !*t)
+			abort(); /* every report has a title */
+		out->titles[out->n] = strdup(t);
+		out->start[out->n] = crashsig_report_start(r);
+		out->end[out->n] = crashsig_report_end(r);
+		if (out->end[out->n] > size || out->start[out->n] > out->end[out->n])
+			abort();
+		/* exercise the lazily built parts */
+		size_t ns = crashsig_report_stack_count(r);
+		for (size_t i = 0; i < ns; i++)
+			(void)crashsig_report_stack(r, i);
+		out->n++;
+		crashsig_report_free(r);
+	}
+	crashsig_parser_free(p);
+}
+
+static void result_free(result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->titles[i]);
+	free(r->titles);
+	free(r->start);
+	free(r->end);
+}
+
+static void same(const result *a, const result *b, size_t maxchunk)
+{
+	int bad = a->n != b->n;
+	for (size_t i = 0; !bad && i < a->n; i++)
+		bad = strcmp(a->titles[i], b->titles[i]) || a->start[i] != b->start[i] ||
+		      a->end[i] != b->end[i];
+	if (!bad)
+		return;
+	fprintf(stderr, "fuzz_parser: result depends on chunking (pieces <= %zu)\n", maxchunk);
+	for (size_t i = 0; i < a->n || i < b->n; i++)
+		fprintf(stderr, "  [%zu] '%s' %llu..%llu  vs  '%s' %llu..%llu\n", i,
+			i < a->n ? a->titles[i] : "-",
+			i < a->n ? (unsigned long long)a->start[i] : 0ull,
+			i < a->n ? (unsigned long long)a->end[i] : 0ull,
+			i < b->n ? b->titles[i] : "-",
+			i < b->n ? (unsigned long long)b->start[i] : 0ull,
+			i < b->n ? (unsigned long long)b->end[i] : 0ull);
+	abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!ctx && crashsig_ctx_new(&ctx, NULL, NULL, 0))
+		abort();
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 1099511628211ull;
+	h |= 1;
+	result one, small, big;
+	parse(data, size, 0, 0, &one);
+	parse(data, size, h, 16, &small);
+	same(&one, &small, 16);
+	parse(data, size, h * 3, 4096, &big);
+	same(&one, &big, 4096);
+	result_free(&one);
+	result_free(&small);
+	result_free(&big);
+	return 0;
+}
