@@ -7,10 +7,13 @@
 
 struct cs_rules; /* classify/rules.h: opaque to base */
 
-/* Answers of the global skip table by function name, kept for the life of
- * the context (its rules never change): traces of different reports repeat
- * the same functions. key is a 64-bit FNV-1a hash of the name, 0 = empty. */
-#define CS_SKIP_MEMO 4096
+/* Answers of the global skip table by function name, and of a format's own
+ * skip patterns by name and format, kept for the life of the context (its
+ * rules never change): traces of different reports repeat the same
+ * functions. key is a 64-bit FNV-1a hash of the name (mixed with the format
+ * for a format's answer), 0 = empty. Direct-mapped; 16384 entries (256 KiB
+ * per context) hold the names of the whole syzkaller corpus. */
+#define CS_SKIP_MEMO 16384
 struct cs_skip_memo {
 	uint64_t key;
 	unsigned char skip;

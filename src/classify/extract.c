@@ -15,9 +15,9 @@
  *     block: syzkaller keeps such a report whole (reportEnd only stops at a
  *     second header without caller ids), e.g. a WARNING raised while an RCU
  *     stall is dumped, or a fault inside a lockdep report. (Not so without
- *     caller ids, and not in input without timestamps: a mailed report
- *     would need it, but raw logs without timestamps are cut as syzkaller
- *     cuts them, and a report must not depend on the logs around it.)
+ *     caller ids; in input with no console prefix at all, a report already
+ *     cut out of a log such as a syzbot mail, a nested header of another
+ *     kind after the first line stays too: see on_line.)
  *   - Without caller ids another crash start ends the block, unless its
  *     kind `follows` (panic lines), is `nested` (periodic messages), is
  *     absorbed by the open block's kinds (`absorbs`: "kernel BUG at" then
@@ -76,6 +76,7 @@ struct crashsig_parser {
 	size_t npending;
 	uint64_t nlines;        /* lines seen so far */
 	int booting;            /* the log began with a boot, no kernel line yet */
+	int any_ts;             /* a console timestamp was seen */
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -95,6 +96,8 @@ static void block_reset(cs_block *b)
 	b->last_ts = 0;
 	b->has_last_ts = 0;
 	b->cpu_traceback = 0;
+	b->end_marker = 0;
+	b->ninline = 0;
 	b->open = 0;
 }
 
@@ -422,6 +425,14 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 		return 0;
 	if (ln->len >= 20 && ln->text[0] == 'S' && !memcmp(ln->text, "Sending NMI from CPU", 20))
 		b->cpu_traceback = 1;
+	/* the oops was printed to its end (kernel/panic.c:
+	 * print_oops_end_marker) */
+	if (ln->len >= 14 && ln->text[0] == '-' && !memcmp(ln->text, "---[ end trace", 14))
+		b->end_marker = 1;
+	/* lines as the kernel printed them: symbolization's "[inline]"
+	 * lines do not count (input without prefixes, see on_line) */
+	if (!b->ctx_ts && !b->caller[0] && memmem(ln->text, ln->len, " [inline]", 9))
+		b->ninline++;
 	b->panicked |= panic;
 	if ((rc = block_add(b, ln->text, ln->len)))
 		return rc;
@@ -455,6 +466,7 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		return 0;
 	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 		return rc;
+	p->any_ts |= ln.has_ts;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
 	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
 		p->booting = 1; /* a log that starts with a boot is no reboot */
@@ -513,6 +525,31 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		 * caller ids; without them a new crash starts unless the block
 		 * takes it */
 		int whole = b->caller[0] != 0;
+		/* Ours: input with no console prefix at all (no caller id, no
+		 * timestamp so far) is a report already cut out of a console
+		 * log: a syzbot mail is syzkaller's rep.Report, one context's
+		 * lines with their prefixes stripped (pkg/report/linux.go:
+		 * findReport, stripLinePrefix), so it is kept whole as
+		 * syzkaller kept it in the log with caller ids. A header of
+		 * another kind nested in it (a fault, lockdep, RCU or UBSAN
+		 * report raised while it prints: after its first line, before
+		 * its end marker and while it has fewer lines than syzkaller's
+		 * reportMinLines) stays in it. Not so: a header after the
+		 * report (ended, or long enough to have its lines: a log that
+		 * goes on), the same kind again (a burst: kmemleak's reports,
+		 * SYZFAIL lines), a header right on the next line (the same
+		 * fault's next message: arm's "Alignment trap:" then
+		 * do_DataAbort's "Unhandled fault:", arch/arm/mm/fault.c), or
+		 * a message kind that is only a report with its own follow-up
+		 * (`strict`: ODEBUG before a lockdep report). Raw console logs
+		 * without prefixes (syzkaller testdata linux/report/242, 151,
+		 * 601) keep their cuts; fixture
+		 * mailed-report-nested-header-kept-whole. */
+		if (!whole && !b->ctx_ts && !p->any_ts && c != b->crash &&
+		    !b->crash->strict && b->nlines >= 2 &&
+		    b->nlines - b->ninline < min_lines(b) &&
+		    !b->end_marker)
+			whole = 1;
 		/* symbolization repeats a header once per inline frame:
 		 * "WARNING: ... at f file.c:1 [inline]" then "... at g+0x1/0x2"
 		 * (6.16+: "WARNING: file.c:1 at f file.c:1 [inline], CPU#0: ...") */

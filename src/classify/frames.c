@@ -88,6 +88,9 @@ static size_t sym_len(const char *s, size_t len)
 			i++;
 		} else if (ch == ' ' && depth > 0) {
 			/* "<X as Y>" */
+		} else if (ch == '-' && depth == 0 && i + 2 < len && s[i + 1] == '0' &&
+			   s[i + 2] == 'x') {
+			break; /* "name.cold-0x5/0x1f": a negative offset */
 		} else if (!is_sym_char(ch) && !(depth > 0 && (ch == ',' || ch == '&' || ch == '*' || ch == '[' || ch == ']' || ch == ';'))) {
 			break;
 		}
@@ -101,19 +104,26 @@ static size_t sym_len(const char *s, size_t len)
 	return i;
 }
 
-/* "+0xoff/0xsize" or "+0xoff" */
+/* "+0xoff/0xsize" or "+0xoff"; also "-0xoff/0xsize", which syzbot's
+ * reports show for the .cold part of a function ("extHint.cold-0x5/0x1f"):
+ * a frame all the same (syzkaller pkg/report/report.go: compile's {{FUNC}}
+ * is a name followed by '.' or '+', so linuxStackParams.frameRes take it as
+ * extHint), but its offset is no offset into the symbol (not HAS_OFFSET). */
 static int parse_offset(cur *c, crashsig_frame *f)
 {
-	if (c->i >= c->len || c->s[c->i] != '+')
+	if (c->i >= c->len || (c->s[c->i] != '+' && c->s[c->i] != '-'))
 		return 0;
+	int negative = c->s[c->i] == '-';
 	size_t i = c->i + 1;
 	uint64_t off;
 	size_t n = cs_parse_hex(c->s + i, c->len - i, &off);
-	if (!n)
+	if (!n || (negative && (n < 3 || c->s[i] != '0' || c->s[i + 1] != 'x')))
 		return 0;
 	i += n;
-	f->offset = off;
-	f->flags |= CRASHSIG_FRAME_HAS_OFFSET;
+	if (!negative) {
+		f->offset = off;
+		f->flags |= CRASHSIG_FRAME_HAS_OFFSET;
+	}
 	if (i < c->len && c->s[i] == '/') {
 		uint64_t size;
 		size_t m = cs_parse_hex(c->s + i + 1, c->len - i - 1, &size);

@@ -251,10 +251,20 @@ static int skipped(classify *c, const char *func)
 	}
 	if (m->skip)
 		return 1;
-	for (size_t i = 0; i < c->f->nskip; i++)
-		if (hit(c, &c->f->skip[i], func, n))
-			return 1;
-	return 0;
+	if (!c->f->nskip)
+		return 0;
+	/* the format's own skip patterns, memoized the same way under a key
+	 * of the name and the format (formats live as long as the context) */
+	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
+	struct cs_skip_memo *fm = &c->memo[(fkey ^ (fkey >> 29)) & c->memo_mask];
+	if (fm->key != fkey) {
+		unsigned char sk = 0;
+		for (size_t i = 0; i < c->f->nskip && !sk; i++)
+			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
+		fm->key = fkey;
+		fm->skip = sk;
+	}
+	return fm->skip;
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
@@ -675,22 +685,17 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			}
 			break;
 		case CS_STEP_IP: {
-			/* when the pc is a bare address (a jump to NULL), the
-			 * link register right after it names the caller */
-			size_t bare_pc = (size_t)-1;
+			/* the pc line's function (syzkaller linuxRipFrame); a bare
+			 * address there (a jump to NULL, a user RIP) names
+			 * nothing, and the link register is no frame for syzkaller
+			 * either: the call trace names it */
 			for (size_t i = 0; i < c->b->nlines; i++) {
 				unsigned fl = 0;
 				const char *fn = frame_func(c, i, &fl);
-				if (!fn)
+				if (!fn || !(fl & CRASHSIG_FRAME_IP))
 					continue;
-				int lr = (fl & CRASHSIG_FRAME_LR) && bare_pc != (size_t)-1 &&
-					 i <= bare_pc + 2 && *fn;
-				if (!(fl & CRASHSIG_FRAME_IP) && !lr)
-					continue;
-				if (!*fn) {
-					bare_pc = i;
+				if (!*fn)
 					continue; /* user RIP, or a bare address */
-				}
 				if (fl & CRASHSIG_FRAME_INLINE)
 					continue; /* inline part */
 				if (skipped(c, fn))

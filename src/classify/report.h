@@ -27,6 +27,8 @@ typedef struct cs_block {
 	double last_ts;        /* timestamp of its latest own line */
 	int has_last_ts;       /* ...after the header (a header may be stale) */
 	int cpu_traceback;     /* "Sending NMI from CPU": backtraces of other CPUs follow */
+	int end_marker;        /* "---[ end trace": the oops was printed to its end */
+	size_t ninline;        /* "[inline]" lines (symbolization added them), counted without prefixes */
 	int open;              /* the extractor's slot is in use */
 	uint64_t seq;          /* order in which blocks were opened */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
