@@ -13,11 +13,10 @@ A directory that does not exist is skipped, visibly.
 """
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-from annotated import logs
+from annotated import logs, titles
 
 # " path/file.c:123" (or ":123:45", or ":-1"; sometimes twice) right after
 # "+0xoff/0xsize" and an optional " [module]"
@@ -32,14 +31,6 @@ def strip(log):
             continue
         out.append(SRC.sub(r'\1', line))
     return '\n'.join(out)
-
-
-def titles(crashsig, path):
-    r = subprocess.run([crashsig, '--all', path], capture_output=True, text=True,
-                       errors='replace')
-    if r.returncode not in (0, 1):
-        raise SystemExit(f'{crashsig} {path}: exit {r.returncode}: {r.stderr}')
-    return r.stdout.splitlines()
 
 
 def main():

@@ -11,11 +11,10 @@ usage: symbolized_titles.py CRASHSIG DIR...
 """
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-from annotated import logs
+from annotated import logs, titles
 
 PREFIX = r'(?P<pre>(?:\[[^\]]*\])*\s*)'
 FRAME = re.compile(PREFIX + r'(?P<func>[A-Za-z_][A-Za-z0-9_.]*)\+(?P<off>0x[0-9a-f]+)/'
@@ -41,13 +40,6 @@ def symbolize(log):
             continue
         out.append(line)
     return '\n'.join(out)
-
-
-def titles(crashsig, path):
-    r = subprocess.run([crashsig, '--all', path], capture_output=True, text=True)
-    if r.returncode not in (0, 1):
-        raise SystemExit(f'{crashsig} {path}: exit {r.returncode}: {r.stderr}')
-    return r.stdout.splitlines()
 
 
 def main():
