@@ -19,6 +19,8 @@
 #include "crashsig/crashsig.h"
 #include "crashsig/dedup.h"
 
+#include "bench_dir.h"
+
 typedef struct logbuf {
 	char *data;
 	size_t len;
@@ -62,34 +64,10 @@ static void load_file(const char *path)
 	logs[nlogs++].len = ll;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void load_dir(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		perror(dir);
-		exit(2);
-	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			names = realloc(names, cap * sizeof(*names));
-		}
-		size_t l = strlen(dir) + strlen(e->d_name) + 2;
-		names[n] = malloc(l);
-		snprintf(names[n++], l, "%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp);
+	size_t n = 0;
+	char **names = bench_dir_list(dir, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (!stat(names[i], &st) && S_ISREG(st.st_mode))
