@@ -1,8 +1,10 @@
 #include "base/util.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cs_buf_reserve(cs_buf *b, size_t extra)
 {
@@ -170,4 +172,46 @@ size_t cs_utf8_len(const unsigned char *s, size_t n)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return k;
+}
+
+static int dir_walk(const char *dir, int depth, int max_depth, int follow_links,
+		    int (*fn)(void *, const char *, const char *), void *arg)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return depth ? 0 : CRASHSIG_EIO;
+	size_t dl = strlen(dir);
+	struct dirent *e;
+	int rc = 0;
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(e->d_name);
+		char *p = malloc(dl + nl + 2);
+		if (!p) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+		memcpy(p, dir, dl);
+		p[dl] = '/';
+		memcpy(p + dl + 1, e->d_name, nl + 1);
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN || (e->d_type == DT_LNK && follow_links)) {
+			struct stat st;
+			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
+		}
+		if (!isdir)
+			rc = fn(arg, p, e->d_name);
+		else if (depth < max_depth)
+			rc = dir_walk(p, depth + 1, max_depth, follow_links, fn, arg);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+int cs_dir_walk(const char *dir, int max_depth, int follow_links,
+		int (*fn)(void *arg, const char *path, const char *name), void *arg)
+{
+	return dir_walk(dir, 0, max_depth, follow_links, fn, arg);
 }

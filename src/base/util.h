@@ -55,6 +55,16 @@ typedef struct cs_err {
 /* Store a formatted message in e (if non-NULL) and return code. */
 int cs_error(cs_err *e, int code, const char *fmt, ...) CS_PRINTF(3, 4);
 
+/* Calls fn(arg, path, name) for every file below dir: entries whose name
+ * starts with '.' are left out, directories are descended into at most
+ * max_depth levels deep, symbolic links to directories only with
+ * follow_links. path ("dir/.../name") and name are valid during the call.
+ * Returns 0, fn's first non-zero result, CRASHSIG_ENOMEM, or CRASHSIG_EIO
+ * (errno set) when dir itself cannot be opened; subdirectories that cannot
+ * be opened are passed over. */
+int cs_dir_walk(const char *dir, int max_depth, int follow_links,
+		int (*fn)(void *arg, const char *path, const char *name), void *arg);
+
 static inline int cs_isspace(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||

@@ -31,69 +31,44 @@ static void norm_name(char *n)
 static const char *const ko_exts[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz",
 				      ".ko.debug", NULL};
 
-static int index_dir(crashsig_symbolizer *s, const char *dir, int depth)
+/* cs_dir_walk callback: a file whose name ends in a module extension is a
+ * module named by the rest of its name ('-' read as '_'). */
+static int index_file(void *arg, const char *path, const char *name)
 {
-	if (depth > 16)
-		return 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	struct dirent *e;
-	int rc = 0;
-	while ((e = readdir(d)) != NULL && rc == 0) {
-		if (e->d_name[0] == '.')
-			continue; /* also skips .build-id (handled separately) */
-		size_t dl = strlen(dir), nl = strlen(e->d_name);
-		char *p = malloc(dl + nl + 2);
-		if (!p) {
-			rc = CRASHSIG_ENOMEM;
+	crashsig_symbolizer *s = arg;
+	size_t nl = strlen(name), base = 0;
+	for (size_t i = 0; ko_exts[i]; i++) {
+		size_t el = strlen(ko_exts[i]);
+		if (nl > el && strcmp(name + nl - el, ko_exts[i]) == 0) {
+			base = nl - el;
 			break;
 		}
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		memcpy(p + dl + 1, e->d_name, nl + 1);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-			struct stat st;
-			isdir = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-				e->d_type != DT_LNK;
-		}
-		if (isdir) {
-			rc = index_dir(s, p, depth + 1);
-			free(p);
-			continue;
-		}
-		size_t base = 0;
-		for (size_t i = 0; ko_exts[i]; i++) {
-			size_t el = strlen(ko_exts[i]);
-			if (nl > el && strcmp(e->d_name + nl - el, ko_exts[i]) == 0) {
-				base = nl - el;
-				break;
-			}
-		}
-		if (!base) {
-			free(p);
-			continue;
-		}
-		struct modfile *f = realloc(s->files, (s->nfiles + 1) * sizeof(*f));
-		if (!f) {
-			free(p);
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		s->files = f;
-		f[s->nfiles].path = p;
-		f[s->nfiles].name = cs_strndup(e->d_name, base);
-		if (!f[s->nfiles].name) {
-			free(p);
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		norm_name(f[s->nfiles].name);
-		s->nfiles++;
 	}
-	closedir(d);
-	return rc;
+	if (!base)
+		return 0;
+	struct modfile *f = realloc(s->files, (s->nfiles + 1) * sizeof(*f));
+	if (!f)
+		return CRASHSIG_ENOMEM;
+	s->files = f;
+	f[s->nfiles].path = cs_strndup(path, strlen(path));
+	f[s->nfiles].name = cs_strndup(name, base);
+	if (!f[s->nfiles].path || !f[s->nfiles].name) {
+		free(f[s->nfiles].path);
+		free(f[s->nfiles].name);
+		return CRASHSIG_ENOMEM;
+	}
+	norm_name(f[s->nfiles].name);
+	s->nfiles++;
+	return 0;
+}
+
+/* Module files below dir (16 levels; links to directories are not followed,
+ * .build-id is left out with the other dot entries and handled separately).
+ * A directory that cannot be read holds no modules. */
+static int index_dir(crashsig_symbolizer *s, const char *dir)
+{
+	int rc = cs_dir_walk(dir, 16, 0, index_file, s);
+	return rc == CRASHSIG_EIO ? 0 : rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -558,7 +533,7 @@ struct mod *find_module(crashsig_symbolizer *s, const char *name,
 					}
 				}
 			} else {
-				index_dir(s, s->modules_dir, 0);
+				index_dir(s, s->modules_dir);
 			}
 		}
 		for (size_t i = 0; i < s->nfiles; i++)

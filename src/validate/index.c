@@ -639,7 +639,7 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		}
 	}
 	if (!rc && mdir && mdir[0])
-		rc = vx_scan_modules(ix, mdir, 0);
+		rc = vx_scan_modules(ix, mdir);
 	free(defdir);
 	for (size_t i = 0; !rc && i < opts->nextra_modules; i++) {
 		if (access(opts->extra_modules[i], R_OK))

@@ -58,42 +58,19 @@ int vx_add_module(crashsig_index *ix, const char *path)
 	return vx_add_symtab(ix, elf, (uint32_t)ix->nmods);
 }
 
-int vx_scan_modules(crashsig_index *ix, const char *dir, int depth)
+static int scan_file(void *arg, const char *path, const char *name)
 {
-	if (depth > 8)
-		return 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return depth ? 0 : cs_ctx_error(ix->ctx, CRASHSIG_EIO, "%s: %s", dir,
-						strerror(errno));
-	struct dirent *e;
-	int rc = 0;
-	size_t dl = strlen(dir);
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		size_t nl = strlen(e->d_name);
-		char *p = malloc(dl + nl + 2);
-		if (!p) {
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		memcpy(p + dl + 1, e->d_name, nl + 1);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-			struct stat st;
-			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
-		}
-		/* vmlinux links and build-id trees are not modules */
-		if (isdir && strcmp(e->d_name, ".build-id"))
-			rc = vx_scan_modules(ix, p, depth + 1);
-		else if (!isdir)
-			rc = vx_add_module(ix, p);
-		free(p);
-	}
-	closedir(d);
+	(void)name;
+	return vx_add_module(arg, path);
+}
+
+int vx_scan_modules(crashsig_index *ix, const char *dir)
+{
+	/* 8 levels, links to directories followed; dot entries (.build-id
+	 * trees) are no modules. */
+	int rc = cs_dir_walk(dir, 8, 1, scan_file, ix);
+	if (rc == CRASHSIG_EIO)
+		return cs_ctx_error(ix->ctx, CRASHSIG_EIO, "%s: %s", dir, strerror(errno));
 	return rc;
 }
 

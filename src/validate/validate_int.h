@@ -133,7 +133,7 @@ void vx_walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set, siz
 int vx_cmp_u64(const void *a, const void *b);
 /* modules.c: a module file; every *.ko below dir. */
 int vx_add_module(crashsig_index *ix, const char *path);
-int vx_scan_modules(crashsig_index *ix, const char *dir, int depth);
+int vx_scan_modules(crashsig_index *ix, const char *dir);
 
 /* The name to show for a top-level concrete DIE: the symbol at its low pc
  * (with its suffix), else its DWARF name (through the abstract origin). */
