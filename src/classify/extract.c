@@ -77,6 +77,8 @@ struct crashsig_parser {
 	uint64_t nlines;        /* lines seen so far */
 	int booting;            /* the log began with a boot, no kernel line yet */
 	int any_ts;             /* a console timestamp was seen */
+	int run_suppressed;     /* a suppression line since the last boot */
+	int suppress_cand;      /* the line has a suppression literal (test_start) */
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -89,6 +91,7 @@ static void block_reset(cs_block *b)
 	b->header_col = 0;
 	b->caller[0] = 0;
 	b->panicked = 0;
+	b->suppressed = 0;
 	b->nabsorbed = 0;
 	b->only_starts = 1;
 	b->last_start = NULL;
@@ -138,6 +141,10 @@ static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
 		const cs_start_ref *sr = &p->ix->starts[ch][k];
 		if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
 			continue;
+		if (!sr->crash) { /* a suppression's literal, no crash marker */
+			p->suppress_cand = 1;
+			continue;
+		}
 		if (*best && (*best)->len >= sr->len)
 			continue;
 		if (prefilter) {
@@ -317,6 +324,22 @@ static void mark_panicked(crashsig_parser *p)
 			p->blk[i].panicked = 1;
 }
 
+/* syzkaller matches its suppressions against the whole console output of
+ * a test run (pkg/report/report.go, ParseFrom: rep.Suppressed =
+ * matchesAny(rep.Output, suppressions)). So a suppression line marks the
+ * reports before it that are still pending, the open blocks, and every
+ * report after it until the machine boots again (a log of several boots
+ * is several runs). */
+static void mark_suppressed(crashsig_parser *p)
+{
+	p->run_suppressed = 1;
+	for (rq_node *x = p->phead; x; x = x->next)
+		x->rep->suppressed = 1;
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		if (p->blk[i].open)
+			p->blk[i].suppressed = 1;
+}
+
 static int close_block(crashsig_parser *p, cs_block *b)
 {
 	if (!b->open)
@@ -385,6 +408,7 @@ static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
 	b->end = off + raw_len;
 	memcpy(b->caller, ln->caller, sizeof(b->caller));
 	b->panicked = panic;
+	b->suppressed = p->run_suppressed;
 	b->ctx_ts = ln->has_ts;
 	b->last_ts = ln->ts;
 	return block_add(b, ln->text, ln->len);
@@ -462,16 +486,32 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	p->nlines++;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
-	if (!p->nopen && !find_start(p, data, len, &col, 1))
+	p->suppress_cand = 0;
+	if (!p->nopen && !find_start(p, data, len, &col, 1)) {
+		/* no crash marker: only a suppression can matter */
+		if (!p->suppress_cand && !r->suppress_any_line)
+			return 0;
+		if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
+			return rc;
+		if (re_hit(p, &r->suppress, ln.text, ln.len))
+			mark_suppressed(p);
 		return 0;
+	}
 	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 		return rc;
 	p->any_ts |= ln.has_ts;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
+	/* (the scan for markers stops at a crash marker: such lines are
+	 * matched against the suppressions whole) */
+	if ((p->suppress_cand || c || r->suppress_any_line) &&
+	    re_hit(p, &r->suppress, ln.text, ln.len))
+		mark_suppressed(p);
 	if (c && c->not_first && (p->nlines == 1 || p->booting)) {
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
+	if (c && c->not_first)
+		p->run_suppressed = 0; /* the machine boots again: a new run */
 	/* the kernel panicked after every report so far that is not out */
 	int panic = re_hit(p, &r->panic, ln.text, ln.len);
 	if (panic)

@@ -1016,8 +1016,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	if (corrupt && !(rep->corrupted_reason = strdup(corrupt)))
 		goto out;
 
-	rep->suppressed = b->crash->suppressed ||
-			  hit(&c, &r->suppress, b->text.data, b->text.len);
+	/* (the suppress table was matched line by line: extract.c) */
+	rep->suppressed = b->crash->suppressed || b->suppressed;
 
 	/* executor */
 	/* the table is one branch reset group: groups 1 and 2 of the piece

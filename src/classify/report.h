@@ -20,6 +20,7 @@ typedef struct cs_block {
 	uint64_t start, end;   /* byte range in the input */
 	char caller[16];
 	int panicked;
+	int suppressed;        /* a suppression line in its run (extract.c) */
 	int only_starts;       /* every line so far was a start line */
 	const cs_crash *last_start; /* kind of the last line if it was a start */
 	size_t seen;           /* lines seen since the block opened */

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <stddef.h>
 #include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,6 +630,62 @@ static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c)
 	return 0;
 }
 
+/* The text every match of regex re begins with (after a leading ^): its
+ * characters up to the first metacharacter; an escaped punctuation
+ * character is literal; a character made optional by ?, * or {} is not
+ * part of it. Writes at most cap - 1 bytes and a terminator to out. */
+static size_t literal_prefix(const char *re, char *out, size_t cap)
+{
+	size_t n = 0;
+	const char *s = re[0] == '^' ? re + 1 : re;
+	while (*s && n + 1 < cap) {
+		char ch;
+		const char *next;
+		if (*s == '\\') {
+			if (!s[1] || isalnum((unsigned char)s[1]))
+				break; /* a class (\d, \s) or an escape sequence */
+			ch = s[1];
+			next = s + 2;
+		} else if (strchr(".^$*+?()[]{}|", *s)) {
+			break;
+		} else {
+			ch = *s;
+			next = s + 1;
+		}
+		if (*next == '*' || *next == '?' || *next == '{')
+			break;
+		out[n++] = ch;
+		if (*next == '+')
+			break;
+		s = next;
+	}
+	out[n] = 0;
+	return n;
+}
+
+/* Put the literal prefixes of the suppress pieces into the start index. */
+static int index_suppress(loader *L, const strlist *pieces)
+{
+	cs_rules *r = L->r;
+	for (size_t i = 0; i < pieces->n; i++) {
+		char lit[128];
+		if (literal_prefix(pieces->v[i], lit, sizeof(lit)) < 4) {
+			r->suppress_any_line = 1;
+			continue;
+		}
+		char **v = realloc(r->suppress_lits, (r->nsuppress_lits + 1) * sizeof(*v));
+		if (!v)
+			return CRASHSIG_ENOMEM;
+		r->suppress_lits = v;
+		if (!(v[r->nsuppress_lits] = strdup(lit)))
+			return CRASHSIG_ENOMEM;
+		r->nsuppress_lits++;
+		if (index_add(&r->start_index, v[r->nsuppress_lits - 1], NULL))
+			return CRASHSIG_ENOMEM;
+	}
+	return 0;
+}
+
 static int finish(loader *L)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -697,6 +754,8 @@ static int finish(loader *L)
 		free(dst->where);
 		if (!(dst->where = strdup(where)))
 			return CRASHSIG_ENOMEM;
+		if (dst == &r->suppress && (rc = index_suppress(L, l)))
+			return rc;
 	}
 	for (size_t i = 0; i < r->ncrashes; i++) {
 		cs_crash *c = &r->crashes[i];
@@ -906,6 +965,9 @@ void cs_rules_free(cs_rules *r)
 	free(r->crashes);
 	for (int i = 0; i < 256; i++)
 		free(r->start_index.starts[i]);
+	for (size_t i = 0; i < r->nsuppress_lits; i++)
+		free(r->suppress_lits[i]);
+	free(r->suppress_lits);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};

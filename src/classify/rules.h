@@ -179,6 +179,13 @@ typedef struct cs_rules {
 	cs_subst *types;     /* title regex => type, when the format has none */
 	size_t ntypes;
 	cs_start_index start_index; /* all start markers, for the scan */
+	/* The literal prefixes of the suppress pieces, in the start index as
+	 * markers of no crash (crash NULL): a line without one cannot match
+	 * the table. suppress_any_line: a piece has no usable prefix, so
+	 * every line is matched against the table. */
+	char **suppress_lits;
+	size_t nsuppress_lits;
+	int suppress_any_line;
 	char **macro_names;
 	char **macro_vals;
 	size_t nmacros;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -102,6 +103,38 @@ static void test_table_split_and_prefilter(void **state)
 	cs_rules_free(r);
 }
 
+/* Suppress pieces give the line scan their literal prefixes (escaped
+ * punctuation literal, an optional last character dropped); a piece
+ * without one of 4 bytes makes every line go through the table. */
+static void test_suppress_literals(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	const char *kind = "crash oops\nstart \"Oops: \"\ntype DoS\n"
+			   "format\nmatch Oops:\ntitle oops\nno-frame-ok\nend\n";
+	char text[512];
+	snprintf(text, sizeof(text),
+		 "suppress \\*\\*\\* stack smashing\n"
+		 "suppress ^Killed process .* \\(sshd\\)\n"
+		 "suppress colou?r\n%s", kind);
+	assert_int_equal(load(text, &r, &err), 0);
+	assert_int_equal(r->nsuppress_lits, 3);
+	assert_string_equal(r->suppress_lits[0], "*** stack smashing");
+	assert_string_equal(r->suppress_lits[1], "Killed process ");
+	assert_string_equal(r->suppress_lits[2], "colo");
+	assert_false(r->suppress_any_line);
+	assert_int_equal(r->start_index.nstarts['*'], 1);
+	assert_null(r->start_index.starts['*'][0].crash);
+	cs_rules_free(r);
+
+	snprintf(text, sizeof(text), "suppress \\d+ oops\nsuppress (?i)sshd killed\n%s", kind);
+	assert_int_equal(load(text, &r, &err), 0);
+	assert_int_equal(r->nsuppress_lits, 0);
+	assert_true(r->suppress_any_line);
+	cs_rules_free(r);
+}
+
 static void test_missing_dir(void **state)
 {
 	(void)state;
@@ -119,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_loads),
 		cmocka_unit_test(test_minimal_kind),
 		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_suppress_literals),
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_table_split_and_prefilter),
 	};

@@ -126,6 +126,59 @@ static void test_several_in_order(void **state)
 	crashsig_reports_free(r, n);
 }
 
+/* Suppressions cover a whole run, as syzkaller matches them against the
+ * whole console output (pkg/report/report.go ParseFrom): a line before the
+ * report, or after it while it is pending, suppresses it; a reboot starts a
+ * new run. */
+static void test_suppressed_run(void **state)
+{
+	(void)state;
+	static const char warn[] =
+		"[   50.100000] WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 foo_bar+0x1/0x2\n"
+		"[   50.100001] RIP: 0010:foo_bar+0x1/0x2\n"
+		"[   50.100002] Call Trace:\n"
+		"[   50.100003]  foo_caller+0x1/0x2\n"
+		"[   50.100004] ---[ end trace 0000 ]---\n";
+	char log[4096];
+	crashsig_report **r;
+	size_t n;
+
+	/* no suppression line */
+	assert_int_equal(crashsig_parse_buffer(ctx, warn, strlen(warn), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_false(crashsig_report_suppressed(r[0]));
+	crashsig_reports_free(r, n);
+
+	/* a user program's line before the kernel's report */
+	snprintf(log, sizeof(log), "*** stack smashing detected ***: terminated\n%s", warn);
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in foo_bar");
+	assert_true(crashsig_report_suppressed(r[0]));
+	crashsig_reports_free(r, n);
+
+	/* the executor killed for memory after the report */
+	snprintf(log, sizeof(log),
+		 "%s[   51.000000] lowmemorykiller: Killing 'syz-executor' (1234), adj 0\n", warn);
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(crashsig_report_suppressed(r[0]));
+	crashsig_reports_free(r, n);
+
+	/* the machine booted again: the next run is not suppressed */
+	snprintf(log, sizeof(log),
+		 "[   10.000000] Out of memory: Kill process 77 (sshd) score 1 or sacrifice child\n"
+		 "SeaBIOS (version 1.16.2-debian-1.16.2-1)\n"
+		 "Booting the kernel.\n"
+		 "%s", warn);
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(crashsig_report_title(r[0]), "unexpected kernel reboot");
+	assert_string_equal(crashsig_report_title(r[1]), "WARNING in foo_bar");
+	assert_false(crashsig_report_suppressed(r[1]));
+	crashsig_reports_free(r, n);
+}
+
 static void test_no_crash(void **state)
 {
 	(void)state;
@@ -261,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_symbolization_independent),
 		cmocka_unit_test(test_several_in_order),
 		cmocka_unit_test(test_no_crash),
+		cmocka_unit_test(test_suppressed_run),
 		cmocka_unit_test(test_stacks),
 		cmocka_unit_test(test_no_rules_context),
 		cmocka_unit_test(test_callers),
