@@ -66,8 +66,11 @@ typedef struct crashsig_signature {
 	/* "f1 f2 f3 ..." (space separated), the key stored with a bug. Before
 	 * the frames come markers: "@alloc" for a memory leak (an allocation
 	 * stack) and "@hang" for a hang, stall or locking report (keys are
-	 * only compared with keys of the same marker), and "#" with the
-	 * title's kind (the title before " in ", spaces as '_'). */
+	 * only compared with keys of the same marker), "=" with the base name
+	 * of the source file of a failed assertion ("=slub.c" for "kernel BUG
+	 * at mm/slub.c:435!"; keys of two different files are never similar;
+	 * the rules' assert-site table), and "#" with the title's kind (the
+	 * title before " in ", spaces as '_'). */
 	const char *key;
 	const char *inline_key;
 } crashsig_signature;

@@ -75,6 +75,7 @@ static const struct global_re {
 	{"corrupt-frame", offsetof(cs_rules, corrupt_frame), TABLE_SPLIT},
 	{"corrupt-line", offsetof(cs_rules, corrupt_line), TABLE_LINES},
 	{"generic", offsetof(cs_rules, generic), TABLE_SPLIT},
+	{"assert-site", offsetof(cs_rules, assert_site), 0},
 };
 #define G_COUNT (sizeof(globals) / sizeof(globals[0]))
 
@@ -291,6 +292,32 @@ int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
 	if (!func || !len)
 		return 1;
 	return r && cs_re_match(&r->generic, func, len, 0, md) > 0;
+}
+
+int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
+			 pcre2_match_data *md, const char **site, size_t *site_len)
+{
+	if (!r || !text || !r->assert_site.code)
+		return 0;
+	size_t end = 0;
+	for (int l = 0; l < 3 && end < len; l++) {
+		const char *nl = memchr(text + end, '\n', len - end);
+		end = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	if (cs_re_exec(&r->assert_site, r->assert_site.code, text, end, 0, md) < 2)
+		return 0;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	if (ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
+		return 0;
+	const char *s = text + ov[2], *e = text + ov[3];
+	for (const char *q = s; q < e; q++)
+		if (*q == '/')
+			s = q + 1; /* the base name: module builds print absolute paths */
+	if (s == e)
+		return 0;
+	*site = s;
+	*site_len = (size_t)(e - s);
+	return 1;
 }
 
 static int grow(void **v, size_t n, size_t sz)

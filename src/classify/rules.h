@@ -172,6 +172,7 @@ typedef struct cs_rules {
 	cs_re corrupt_frame; /* frames that show interleaved output */
 	cs_re corrupt_line;  /* lines that show interleaved output (multi-line) */
 	cs_re generic;       /* frames similarity ignores (dedup); see cs_rules_frame_generic */
+	cs_re assert_site;   /* group 1: the source file of a failed assertion (dedup) */
 	cs_subst *sanitize;
 	size_t nsanitize;
 	cs_subst *alts;
@@ -218,5 +219,13 @@ static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
  * the caller. The accessor dedup's similarity goes through. */
 int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
 			   pcre2_match_data *md);
+/* The source file named by a report's header as the place of a failed
+ * assertion ("kernel BUG at mm/slub.c:435!", "WARNING: CPU: 0 PID: 1 at
+ * lib/refcount.c:25 ..."; the `assert-site` table of the rules), searched
+ * in the first 3 lines of text: *site points at its base name inside text
+ * (*len bytes). Returns 1 when found, else 0. md: match data of the caller
+ * with at least 2 pairs. */
+int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
+			 pcre2_match_data *md, const char **site, size_t *site_len);
 
 #endif

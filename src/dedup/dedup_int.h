@@ -66,6 +66,7 @@ typedef struct cs_sig {
 	const char *f[CS_SIG_MAX];
 	size_t n;
 	const char *kind, *tkind;
+	const char *site; /* "=FILE": the assertion's source file, or "" */
 } cs_sig;
 int cs_sig_prepare(cs_sig *out, const char *key, const struct cs_rules *rules);
 void cs_sig_release(cs_sig *s);

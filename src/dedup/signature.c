@@ -134,11 +134,12 @@ CS_EXPORT double crashsig_frames_distance(const char *const *a, size_t na,
  * may be NULL: none) dropped. */
 static size_t split_key(const char *key, char *buf, size_t buflen, const char **out,
 			size_t max, const char **kind, const char **tkind,
-			const cs_rules *rules, pcre2_match_data *md)
+			const char **site, const cs_rules *rules, pcre2_match_data *md)
 {
 	size_t n = 0, len = strlen(key);
 	*kind = "";
 	*tkind = "";
+	*site = "";
 	if (!buflen)
 		return 0;
 	if (len >= buflen)
@@ -159,6 +160,8 @@ static size_t split_key(const char *key, char *buf, size_t buflen, const char **
 			*kind = p; /* the stack's kind marker, not a frame */
 		else if (*p == '#')
 			*tkind = p; /* the title's kind */
+		else if (*p == '=')
+			*site = p; /* the assertion's source file */
 		else if (!rules || !cs_rules_frame_generic(rules, p, (size_t)(e - p), md))
 			out[n++] = p;
 		if (last)
@@ -182,7 +185,7 @@ int cs_sig_prepare(cs_sig *out, const char *key, const cs_rules *rules)
 		return CRASHSIG_ENOMEM;
 	}
 	out->n = split_key(key, out->buf, strlen(key) + 1, out->f, CS_SIG_MAX, &out->kind,
-			   &out->tkind, rules, md);
+			   &out->tkind, &out->site, rules, md);
 	pcre2_match_data_free(md);
 	return 0;
 }
@@ -200,6 +203,10 @@ double cs_sig_distance(const cs_sig *a, const cs_sig *b)
 	/* An allocation stack (a memory leak) is not comparable with the
 	 * stack of a crash, nor a hang's with a fault's. */
 	if (strcmp(a->kind, b->kind))
+		return 1.0;
+	/* Two failed assertions in different source files are two checks
+	 * (rules/90-dedup.rules, assert-site). */
+	if (*a->site && *b->site && strcmp(a->site, b->site))
 		return 1.0;
 	/* The frame that names the crash says most about where the bug is:
 	 * two stacks are comparable only if they start at the same function,
@@ -252,10 +259,17 @@ static int seq_push(seq *s, const char *f)
 	return 0;
 }
 
-static char *join(char **v, size_t n, const char *kind, const char *title)
+static char *join(char **v, size_t n, const char *kind, const char *title,
+		  const char *site, size_t site_len)
 {
 	cs_buf b = {0};
 	if (n && kind && (cs_buf_adds(&b, kind) || cs_buf_addc(&b, ' '))) {
+		cs_buf_free(&b);
+		return NULL;
+	}
+	/* "=" and the assertion's source file */
+	if (n && site_len &&
+	    (cs_buf_addc(&b, '=') || cs_buf_add(&b, site, site_len) || cs_buf_addc(&b, ' '))) {
 		cs_buf_free(&b);
 		return NULL;
 	}
@@ -391,6 +405,10 @@ CS_EXPORT int crashsig_signature_new(crashsig_signature **out, crashsig_ctx *ctx
 		if (strcmp(st->kind, "ip"))
 			break;
 	}
+	size_t tlen = 0, site_len = 0;
+	const char *text = crashsig_report_text(r, &tlen), *site = NULL;
+	if (!w.md || !cs_rules_assert_site(ctx->rules, text, tlen, w.md, &site, &site_len))
+		site_len = 0;
 	cs_buf_free(&w.name);
 	if (w.md)
 		pcre2_match_data_free(w.md);
@@ -399,8 +417,8 @@ CS_EXPORT int crashsig_signature_new(crashsig_signature **out, crashsig_ctx *ctx
 	p->inl = inl.v;
 	p->pub.ninline_frames = inl.n;
 	if (!rc) {
-		p->key = join(base.v, base.n, kind, title);
-		p->inline_key = join(inl.v, inl.n, kind, title);
+		p->key = join(base.v, base.n, kind, title, site, site_len);
+		p->inline_key = join(inl.v, inl.n, kind, title, site, site_len);
 		if (!p->key || !p->inline_key)
 			rc = CRASHSIG_ENOMEM;
 	}

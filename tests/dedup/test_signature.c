@@ -96,6 +96,14 @@ static void test_distance(void **st)
 	assert_true(crashsig_signature_distance(ctx, "@hang #INFO:_task_hung f g h",
 						"#INFO:_task_hung f g h") == 1.0);
 	assert_true(crashsig_signature_distance(ctx, "@alloc #memory_leak f g h", "@alloc #memory_leak f g h") == 0.0);
+	/* failed assertions in different files: two checks, whatever the
+	 * stack; the same file, or a crash without a site, compare stacks */
+	assert_true(crashsig_signature_distance(ctx, "=slub.c #kernel_BUG f g h i",
+						"=refcount.c #WARNING:_refcount_bug f g h i") == 1.0);
+	assert_true(crashsig_signature_distance(ctx, "=slub.c #kernel_BUG f g h i",
+						"=slub.c #kernel_BUG f g h i") == 0.0);
+	assert_true(crashsig_signature_distance(ctx, "=refcount.c #WARNING:_refcount_bug f g h i",
+						"#KASAN:_use-after-free_Read f g h i") == 0.0);
 	assert_true(crashsig_frame_is_generic(ctx, "__list_del_entry_valid"));
 	assert_true(crashsig_frame_is_generic(ctx, "kmem_cache_alloc"));
 	assert_true(crashsig_frame_is_generic(ctx, "kthread"));
@@ -202,6 +210,24 @@ static void test_independent_of_boot(void **st)
 	free(a);
 	free(b);
 	free(c);
+}
+
+/* Real assertions carry their source file: a double free caught in
+ * mm/slub.c and a refcount underflow warned in lib/refcount.c share all
+ * their frames (crashgen_run, crashgen_write, ...) and are not similar. */
+static void test_assert_site(void **st)
+{
+	(void)st;
+	char *df = key_of_file(CRASHSIG_SOURCE_DIR "/fixtures/report/kernel-bug-real-debian61-slub-doublefree", 1);
+	char *rc = key_of_file(CRASHSIG_SOURCE_DIR "/fixtures/report/refcount-real-debian61-underflow", 1);
+	char *gpf = key_of_file(CRASHSIG_SOURCE_DIR "/fixtures/realkernel/gpf.log", 0);
+	assert_int_equal(strncmp(df, "=slub.c ", 8), 0);
+	assert_int_equal(strncmp(rc, "=refcount.c ", 12), 0);
+	assert_null(strchr(gpf, '='));
+	assert_true(crashsig_signature_distance(ctx, df, rc) == 1.0);
+	free(df);
+	free(rc);
+	free(gpf);
 }
 
 /* Symbolization changes nothing in the key; the inline-aware key has the
@@ -316,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_assert_site),
 		cmocka_unit_test(test_generic_from_rules),
 		cmocka_unit_test(test_independent_of_boot),
 		cmocka_unit_test(test_independent_of_symbolization),
