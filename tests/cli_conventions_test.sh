@@ -210,6 +210,25 @@ for layout in usr/lib/debug/boot/vmlinux-$rel usr/lib/debug/lib/modules/$rel/vml
 	contains "release-layout-resolved [$layout]" "$out" "fix_prog.c:"
 	contains "release-layout-says-file [$layout]" "$(cat "$tmp/sym.err")" "using $root/$layout"
 done
+# standard input (spooled to a temporary file and read twice), plain and
+# gzip'ed: the same output as the file; a large one keeps memory bounded
+out_file=$("$bin" symbolize --sysroot "$root" "$tmp/rel.log" 2>/dev/null)
+check stdin-release-same "$out_file" "$("$bin" symbolize --sysroot "$root" < "$tmp/rel.log" 2>/dev/null)"
+check stdin-release-gzip "$out_file" "$(gzip -c "$tmp/rel.log" | "$bin" symbolize --sysroot "$root" 2>/dev/null)"
+contains stdin-release-says-stdin "$("$bin" symbolize --sysroot "$root" < "$tmp/rel.log" 2>&1 >/dev/null)" "from <stdin>"
+i=0; : > "$tmp/rel-big.log"
+while [ $i -lt 16 ]; do cat "$tmp/rel.log" "$tmp/rel.log" "$tmp/rel.log" "$tmp/rel.log" >> "$tmp/rel-big.log"; i=$((i + 1)); done
+i=0; while [ $i -lt 12 ]; do cat "$tmp/rel-big.log" "$tmp/rel-big.log" > "$tmp/rel-big2.log"; mv "$tmp/rel-big2.log" "$tmp/rel-big.log"; i=$((i + 1)); done
+if command -v /usr/bin/time >/dev/null 2>&1; then
+	# 22 MB of input: read from stdin it costs what the file costs (held
+	# whole, as before the spool, it cost 22 MB more)
+	/usr/bin/time -f '%M' -o "$tmp/rss" "$bin" symbolize --sysroot "$root" < "$tmp/rel-big.log" > "$tmp/big.out" 2>/dev/null
+	/usr/bin/time -f '%M' -o "$tmp/rss-file" "$bin" symbolize --sysroot "$root" "$tmp/rel-big.log" > /dev/null 2>/dev/null
+	check stdin-release-big-lines "$(($(wc -l < "$tmp/rel-big.log") + 0))" "$(($(wc -l < "$tmp/big.out") + 0))"
+	rss=$(tail -1 "$tmp/rss"); rss_file=$(tail -1 "$tmp/rss-file")
+	if [ "$rss" -lt $((rss_file + 8000)) ]; then pass=$((pass + 1)); else
+		echo "FAIL stdin-release-big-rss: $rss KB from stdin, $rss_file KB from the file"; fail=$((fail + 1)); fi
+fi
 # several inputs from different kernels: one vmlinux, and a warning
 sed "s/$rel/6.1.0-98-other/" "$tmp/rel.log" > "$tmp/rel2.log"
 "$bin" symbolize --sysroot "$root" "$tmp/rel.log" "$tmp/rel2.log" >/dev/null 2>"$tmp/sym.err"

@@ -323,10 +323,9 @@ static int on_line(void *arg, const tool_line *l)
 	return 0;
 }
 
-/* Symbolize one input: DATA when it was read already, else streamed from
- * PATH. Returns 0, or 2 (reported). */
-static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
-			    const char *data, size_t len)
+/* Symbolize one input: from SPOOL when stdin was spooled, else streamed
+ * from PATH. Returns 0, or 2 (reported). */
+static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path, FILE *spool)
 {
 	st->piece = piece_bytes();
 	tool_lines a;
@@ -334,8 +333,8 @@ static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path,
 		tool_err(PROG ": out of memory\n");
 		return TOOL_EXIT_ERROR;
 	}
-	int rc = data ? tool_lines_write(&a, data, len)
-		      : tool_stream_input(PROG, path, tool_lines_write, &a);
+	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, &a)
+		       : tool_stream_input(PROG, path, tool_lines_write, &a);
 	if (!rc)
 		rc = tool_lines_finish(&a);
 	if (!rc)
@@ -386,7 +385,7 @@ static int scan_line(void *arg, const tool_line *l)
 	return sc->p.len >= sc->piece ? scan_piece(sc) : 0;
 }
 
-static int scan_info(const char *path, crashsig_kernel_info *ki)
+static int scan_info(const char *path, FILE *spool, crashsig_kernel_info *ki)
 {
 	scan sc = {{0}, piece_bytes(), ki};
 	tool_lines a;
@@ -394,7 +393,8 @@ static int scan_info(const char *path, crashsig_kernel_info *ki)
 		tool_err(PROG ": out of memory\n");
 		return TOOL_EXIT_ERROR;
 	}
-	int rc = tool_stream_input(PROG, path, tool_lines_write, &a);
+	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, &a)
+		       : tool_stream_input(PROG, path, tool_lines_write, &a);
 	if (!rc)
 		rc = tool_lines_finish(&a);
 	if (!rc)
@@ -438,8 +438,9 @@ static void explain_missing(const crashsig_symbolizer *s)
 
 typedef struct input {
 	const char *path, *name;
-	char *data; /* stdin, read whole to look for the release (no --vmlinux) */
-	size_t len;
+	/* stdin spooled to a temporary file, to be read twice: once for the
+	 * release that names the vmlinux (no --vmlinux), once to symbolize */
+	FILE *spool;
 	int failed;
 } input;
 
@@ -453,10 +454,13 @@ static int locate(crashsig_ctx *ctx, const input *in, int nin, const char *sysro
 	crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
 	const char *from = NULL;
 	for (int i = 0; i < nin && !from; i++) {
-		if (in[i].data)
-			crashsig_kernel_info_parse(in[i].data, in[i].len, &ki);
-		else if (in[i].failed || scan_info(in[i].path, &ki))
+		if (in[i].failed || scan_info(in[i].path, in[i].spool, &ki))
 			continue; /* unreadable: reported, and again when symbolized */
+		if (in[i].spool && fseek(in[i].spool, 0, SEEK_SET) != 0) {
+			tool_err(PROG ": <stdin>: rewinding the temporary file: %s\n",
+				 strerror(errno));
+			return 2;
+		}
 		if (ki.release[0] || ki.build_id[0])
 			from = in[i].name;
 	}
@@ -554,11 +558,11 @@ int tool_cmd_symbolize(int argc, char **argv)
 	for (int i = 0; i < nin; i++) {
 		in[i].path = nfiles ? argv[optind + i] : "-";
 		in[i].name = strcmp(in[i].path, "-") ? in[i].path : "<stdin>";
-		/* inputs are streamed; only stdin is read whole, when the
-		 * vmlinux is to be found from the release it names (it is read
-		 * twice then) */
+		/* inputs are streamed; stdin is spooled to a temporary file
+		 * when the vmlinux is to be found from the release it names
+		 * (it is read twice then) */
 		if (!addresses && !so.vmlinux && !strcmp(in[i].path, "-") &&
-		    tool_read_input(PROG, in[i].path, &in[i].data, &in[i].len)) {
+		    !(in[i].spool = tool_spool_stdin(PROG))) {
 			errors = 1;
 			in[i].failed = 1;
 		}
@@ -612,7 +616,7 @@ int tool_cmd_symbolize(int argc, char **argv)
 		sst.need_release = release[0] != 0;
 		sst.release = release;
 		sst.vmlinux = so.vmlinux;
-		if (symbolize_stream(&sst, ctx, in[i].path, in[i].data, in[i].len))
+		if (symbolize_stream(&sst, ctx, in[i].path, in[i].spool))
 			errors = 1;
 	}
 	crashsig_symbolize_stats st;
@@ -640,7 +644,8 @@ out:
 	crashsig_symbolizer_free(s);
 	crashsig_ctx_free(ctx);
 	for (int i = 0; i < nin; i++)
-		free(in[i].data);
+		if (in[i].spool)
+			fclose(in[i].spool);
 	free(in);
 	free(kf);
 	free(fetched);

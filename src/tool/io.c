@@ -71,30 +71,6 @@ void tool_close(FILE *f)
 		fclose(f);
 }
 
-typedef struct sink {
-	char *buf;
-	size_t len, cap;
-} sink;
-
-static int sink_write(void *arg, const void *data, size_t len)
-{
-	sink *s = arg;
-	if (s->len + len + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 65536;
-		while (cap < s->len + len + 1)
-			cap *= 2;
-		char *nb = realloc(s->buf, cap);
-		if (!nb)
-			return CRASHSIG_ENOMEM;
-		s->buf = nb;
-		s->cap = cap;
-	}
-	memcpy(s->buf + s->len, data, len);
-	s->len += len;
-	s->buf[s->len] = 0;
-	return 0;
-}
-
 typedef struct relay {
 	int (*fn)(void *arg, const void *data, size_t len);
 	void *arg;
@@ -117,6 +93,14 @@ int tool_stream_input(const char *prog, const char *path,
 	FILE *f = tool_open(prog, path);
 	if (!f)
 		return TOOL_EXIT_ERROR;
+	int status = tool_stream_file(prog, name, f, fn, arg);
+	tool_close(f);
+	return status;
+}
+
+int tool_stream_file(const char *prog, const char *name, FILE *f,
+		     int (*fn)(void *arg, const void *data, size_t len), void *arg)
+{
 	crashsig_options co = CRASHSIG_OPTIONS_INIT;
 	co.flags = CRASHSIG_CTX_NO_RULES;
 	crashsig_ctx *ctx = NULL;
@@ -128,7 +112,6 @@ int tool_stream_input(const char *prog, const char *path,
 	if (rc) {
 		tool_err("%s: out of memory\n", prog);
 		crashsig_ctx_free(ctx);
-		tool_close(f);
 		return TOOL_EXIT_ERROR;
 	}
 	char *chunk = malloc(1 << 16);
@@ -169,7 +152,6 @@ int tool_stream_input(const char *prog, const char *path,
 	free(chunk);
 	crashsig_decompressor_free(d);
 	crashsig_ctx_free(ctx);
-	tool_close(f);
 	if (status < 0) { /* FN ran out of memory */
 		tool_err("%s: %s: out of memory\n", prog, name);
 		status = TOOL_EXIT_ERROR;
@@ -177,19 +159,43 @@ int tool_stream_input(const char *prog, const char *path,
 	return status;
 }
 
-int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
+FILE *tool_spool_stdin(const char *prog)
 {
-	sink s = {0};
-	int status = tool_stream_input(prog, path, sink_write, &s);
-	if (!status && !s.buf && sink_write(&s, "", 0))
-		status = TOOL_EXIT_ERROR;
-	if (status) {
-		free(s.buf);
-		return status;
+	FILE *t = tmpfile();
+	if (!t) {
+		tool_err("%s: <stdin>: cannot create a temporary file: %s\n", prog,
+			 strerror(errno));
+		return NULL;
 	}
-	*buf = s.buf;
-	*len = s.len;
-	return 0;
+	char *chunk = malloc(1 << 16);
+	if (!chunk) {
+		tool_err("%s: out of memory\n", prog);
+		fclose(t);
+		return NULL;
+	}
+	size_t n;
+	int ok = 1;
+	while (ok && (n = fread(chunk, 1, 1 << 16, stdin)) > 0)
+		if (fwrite(chunk, 1, n, t) != n) {
+			tool_err("%s: <stdin>: writing the temporary file: %s\n", prog,
+				 strerror(errno));
+			ok = 0;
+		}
+	if (ok && ferror(stdin)) {
+		tool_err("%s: <stdin>: read error: %s\n", prog, strerror(errno));
+		ok = 0;
+	}
+	if (ok && (fflush(t) != 0 || fseek(t, 0, SEEK_SET) != 0)) {
+		tool_err("%s: <stdin>: writing the temporary file: %s\n", prog,
+			 strerror(errno));
+		ok = 0;
+	}
+	free(chunk);
+	if (!ok) {
+		fclose(t);
+		return NULL;
+	}
+	return t;
 }
 
 static int write_errno;

@@ -25,10 +25,11 @@ void tool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *tool_open(const char *prog, const char *path);
 void tool_close(FILE *f);
 
-/* Read all of PATH ('-' is stdin) into a malloc'ed, NUL-terminated buffer
- * owned by the caller; gzip, xz and zstd input (recognised by content) is
- * decompressed. On failure prints "PROG: PATH: reason" and returns 2. */
-int tool_read_input(const char *prog, const char *path, char **buf, size_t *len);
+/* Copy standard input, raw, into an anonymous temporary file (tmpfile(),
+ * gone when closed) and return it rewound, so that it can be read more than
+ * once with memory bounded; the caller fcloses it. On failure prints
+ * "PROG: <stdin>: reason" and returns NULL. */
+FILE *tool_spool_stdin(const char *prog);
 
 /* Stream PATH ('-' is stdin): raw bytes are read in 64 KiB chunks,
  * decompressed when gzip, xz or zstd, and pushed to FN(ARG, data, len) (the
@@ -39,6 +40,10 @@ int tool_read_input(const char *prog, const char *path, char **buf, size_t *len)
  * reported as out of memory and returned as 2). */
 int tool_stream_input(const char *prog, const char *path,
 		      int (*fn)(void *arg, const void *data, size_t len), void *arg);
+/* The same from an open stream F, read from where it stands (not closed);
+ * NAME is the input's name in messages. */
+int tool_stream_file(const char *prog, const char *name, FILE *f,
+		     int (*fn)(void *arg, const void *data, size_t len), void *arg);
 
 /* 1 when writing to stdout has failed (the caller should stop producing
  * output and finish with tool_finish_stdout). */
