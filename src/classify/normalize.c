@@ -192,8 +192,43 @@ static size_t journal_host_len(const char *s, size_t len)
 	return i + 9;
 }
 
-/* Syslog ("Mar  3 10:00:01 host kernel: ") or ISO journal
- * ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
+/* A syslog date in any locale: strftime "%b %e %H:%M:%S", where %b is the
+ * month as the locale abbreviates it ("Jul", "июл", "juil.", "7月"): 1-16
+ * bytes of letters, digits, '.' or UTF-8, not all digits, then blanks, a
+ * day of 1-2 digits, a blank and HH:MM:SS and a blank. Returns its length
+ * or 0. */
+static size_t local_date_len(const char *s, size_t len)
+{
+	size_t i = 0;
+	int alpha = 0;
+	while (i < len && i < 16) {
+		unsigned char c = (unsigned char)s[i];
+		if (cs_isdigit(c) || c == '.')
+			;
+		else if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			alpha = 1;
+		else
+			break;
+		i++;
+	}
+	if (!alpha || i >= len || s[i] != ' ')
+		return 0;
+	while (i < len && s[i] == ' ')
+		i++;
+	size_t d = i;
+	while (i < len && i - d < 3 && cs_isdigit((unsigned char)s[i]))
+		i++;
+	if (i == d || i - d > 2 || i + 10 > len || s[i] != ' ')
+		return 0;
+	const char *t = s + i + 1; /* HH:MM:SS */
+	for (int k = 0; k < 8; k++)
+		if ((k == 2 || k == 5) ? t[k] != ':' : !cs_isdigit((unsigned char)t[k]))
+			return 0;
+	return t[8] == ' ' ? i + 10 : 0;
+}
+
+/* Syslog ("Mar  3 10:00:01 host kernel: ", the month in any locale) or ISO
+ * journal ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
 static size_t syslog_len(const char *s, size_t len)
 {
 	/* journalctl -o short-full: "Tue 2026-12-01 15:39:35 UTC host kernel: " */
@@ -203,13 +238,14 @@ static size_t syslog_len(const char *s, size_t len)
 		size_t r = syslog_len(s, len);
 		return r ? r + 4 : 0;
 	}
+	size_t from = 10;
 	int dated = is_month(s, len) ||
 		    (len > 11 && cs_isdigit((unsigned char)s[0]) &&
 		     cs_isdigit((unsigned char)s[3]) && s[4] == '-' && s[7] == '-');
-	if (!dated)
+	if (!dated && (from = local_date_len(s, len)) == 0)
 		return 0;
 	size_t lim = len < 120 ? len : 120;
-	for (size_t i = 10; i + 8 <= lim; i++)
+	for (size_t i = from; i + 8 <= lim; i++)
 		if (s[i] == 'k' && memcmp(s + i, "kernel: ", 8) == 0)
 			return i + 8;
 	return 0;

@@ -87,6 +87,13 @@ static void test_tool_prefixes(void **state)
 	EXPECT("2026-12-01T15:39:35+00:00 debian kernel: Oops", "Oops", "");
 	EXPECT("2026-12-01T15:39:35+0000 debian kernel: Oops", "Oops", "");
 	EXPECT("[    2.701028] debian kernel:  vfs_write+0xc7/0x3f0", " vfs_write+0xc7/0x3f0", "");
+	/* journalctl under other locales: %b as LC_TIME abbreviates the month */
+	EXPECT("июл 27 14:08:04 laptop kernel: Call Trace:", "Call Trace:", "");
+	EXPECT("déc.  1 15:39:35 debian kernel:  vfs_write+0xc7/0x3f0", " vfs_write+0xc7/0x3f0", "");
+	EXPECT("12月 01 15:39:35 debian kernel: Oops", "Oops", "");
+	/* ... but not a message whose words look like a date without "kernel: " */
+	EXPECT("CPU 12 10:00:00 stall", "CPU 12 10:00:00 stall", "");
+	EXPECT("12 01 15:39:35 host kernel: Oops", "12 01 15:39:35 host kernel: Oops", "");
 	/* a kernel message that merely contains "kernel: " is not a journal prefix */
 	EXPECT("[    2.7] Booting paravirtualized kernel: on KVM", "Booting paravirtualized kernel: on KVM", "");
 	/* /dev/kmsg and netconsole extended records */
