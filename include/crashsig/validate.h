@@ -228,6 +228,13 @@ typedef struct crashsig_validation {
 	const char *const *inline_notes;
 	size_t ninline_notes;
 	const char *guilty_file; /* guilty file of the symbolized report */
+
+	/* "KCSAN: data-race in A / B": B, validated as the title's function
+	 * is (status2, verdict2); producible above covers both. NULL (and
+	 * status2 CRASHSIG_NAME_NO_FUNCTION, verdict2 NULL) for other titles. */
+	const char *function2;
+	crashsig_name_status status2;
+	const char *verdict2;
 } crashsig_validation;
 
 /* Validate a title ("general protection fault in xsk_poll"). */
@@ -246,7 +253,8 @@ void crashsig_validation_free(crashsig_validation *v);
 
 /* The function a title names and its kind, without a binary: writes the
  * function (or "" for none) to func and returns 1 when there is one. For
- * "KCSAN: data-race in A / B" the first function is returned. */
+ * "KCSAN: data-race in A / B" the first function is returned (validation
+ * checks both: crashsig_validation.function2). */
 int crashsig_title_function(const char *title, char *func, size_t funclen);
 
 #ifdef __cplusplus

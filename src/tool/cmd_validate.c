@@ -121,6 +121,12 @@ static void print_json(FILE *o, const vopts *op, const char *input, const crashs
 	fprintf(o, ",\"decl_line\":%u,\"producible\":%s,\"verdict\":", v->decl_line,
 		v->producible ? "true" : "false");
 	json_cstr(o, v->verdict);
+	fputs(",\"function2\":", o);
+	json_cstr(o, v->function2);
+	fputs(",\"status2\":", o);
+	json_cstr(o, v->function2 ? crashsig_name_status_str(v->status2) : NULL);
+	fputs(",\"verdict2\":", o);
+	json_cstr(o, v->verdict2);
 	fputs(",\"sites\":[", o);
 	for (size_t i = 0; i < v->nsites; i++) {
 		const crashsig_bug_site *s = &v->sites[i];
@@ -195,6 +201,9 @@ static void print_text(FILE *o, const vopts *op, const char *input, const crashs
 	}
 	if (v->syscall_wrapper)
 		fprintf(o, "; via %s", v->syscall_wrapper);
+	if (v->function2)
+		fprintf(o, "; second function %s: %s", v->function2,
+			crashsig_name_status_str(v->status2));
 	if (v->has_report) {
 		if (v->mismatch)
 			fprintf(o, "; MISMATCH: %d frame(s) do not fit this binary%s%s", v->mismatch,
@@ -246,7 +255,9 @@ static int emit(const vopts *op, const char *input, const crashsig_validation *v
 		print_json(stdout, op, input, v);
 	else
 		print_text(stdout, op, input, v);
-	return v->status == CRASHSIG_NAME_INLINE_ONLY || v->status == CRASHSIG_NAME_ABSENT;
+	return v->status == CRASHSIG_NAME_INLINE_ONLY || v->status == CRASHSIG_NAME_ABSENT ||
+	       (v->function2 && (v->status2 == CRASHSIG_NAME_INLINE_ONLY ||
+				 v->status2 == CRASHSIG_NAME_ABSENT));
 }
 
 static int read_file(const char *path, char **out, size_t *len)

@@ -409,6 +409,41 @@ static int classify_name(crashsig_index *ix, vres *r, const char *name, const ch
 	return r->oom ? CRASHSIG_ENOMEM : 0;
 }
 
+/* "KCSAN: data-race in A / B": after A (at rest, compiler suffixes
+ * allowed) comes " / B"; B is validated as "KIND in B" and its status and
+ * verdict are copied into r. Returns 0 or an error code. */
+static int second_function(crashsig_index *ix, vres *r, const char *title, size_t kind_len,
+			   const char *rest)
+{
+	crashsig_validation *v = &r->v;
+	v->status2 = CRASHSIG_NAME_NO_FUNCTION;
+	while (*rest == '.' || vx_ident_char((unsigned char)*rest))
+		rest++;
+	if (strncmp(rest, " / ", 3) || !ident_start((unsigned char)rest[3]))
+		return 0;
+	const char *b = rest + 3, *e = b;
+	while (vx_ident_char((unsigned char)*e) || (*e == '.' && vx_ident_char((unsigned char)e[1])))
+		e++;
+	if (*e && *e != ' ')
+		return 0;
+	const char *t2 = vx_rfmt(r, "%.*s in %.*s", (int)kind_len, title, (int)(e - b), b);
+	if (!t2)
+		return CRASHSIG_ENOMEM;
+	vres *r2 = NULL;
+	int rc = vx_validate_title(ix, t2, NULL, &r2);
+	if (rc)
+		return rc;
+	v->function2 = r2->v.function ? vx_rstr(r, r2->v.function) : NULL;
+	v->status2 = r2->v.status;
+	v->verdict2 = vx_rstr(r, r2->v.verdict);
+	if (!r2->v.producible) {
+		v->producible = 0;
+		v->verdict = vx_rfmt(r, "%s; and the second function: %s", v->verdict, v->verdict2);
+	}
+	crashsig_validation_free(&r2->v);
+	return 0;
+}
+
 int vx_validate_title(crashsig_index *ix, const char *title, const char *file_hint,
 			  vres **out)
 {
@@ -433,6 +468,8 @@ int vx_validate_title(crashsig_index *ix, const char *title, const char *file_hi
 		v->function = vx_rstrn(r, fn, fl);
 		if (v->function && v->kind)
 			rc = classify_name(ix, r, v->function, file_hint);
+		if (!rc)
+			rc = second_function(ix, r, title, kl, fn + fl);
 	}
 	if (!rc && r->oom)
 		rc = CRASHSIG_ENOMEM;

@@ -187,6 +187,30 @@ static void test_fixture_verdicts(void **state)
 	assert_string_equal(v->syscall_wrapper, "__x64_sys_vfixcall");
 	crashsig_validation_free(v);
 
+	/* KCSAN names two functions: both are validated */
+	v = check(&e, "KCSAN: data-race in vfix_holder_a / vfix_partly", CRASHSIG_NAME_SYMBOL);
+	assert_string_equal(v->function, "vfix_holder_a");
+	assert_string_equal(v->function2, "vfix_partly");
+	assert_int_equal(v->status2, CRASHSIG_NAME_PARTLY_INLINED);
+	assert_non_null(v->verdict2);
+	assert_true(v->producible);
+	crashsig_validation_free(v);
+	v = check(&e, "KCSAN: data-race in vfix_holder_a / vfix_no_such_function", CRASHSIG_NAME_SYMBOL);
+	assert_string_equal(v->function2, "vfix_no_such_function");
+	assert_int_equal(v->status2, CRASHSIG_NAME_ABSENT);
+	assert_false(v->producible);
+	assert_non_null(strstr(v->verdict, "second function"));
+	crashsig_validation_free(v);
+	v = check(&e, "KCSAN: data-race in vfix_holder_a.constprop.0 / vfix_holder_b", CRASHSIG_NAME_SYMBOL);
+	assert_string_equal(v->function2, "vfix_holder_b");
+	crashsig_validation_free(v);
+	/* other titles have no second function */
+	v = check(&e, "WARNING in vfix_holder_a", CRASHSIG_NAME_SYMBOL);
+	assert_null(v->function2);
+	assert_null(v->verdict2);
+	assert_int_equal(v->status2, CRASHSIG_NAME_NO_FUNCTION);
+	crashsig_validation_free(v);
+
 	v = check(&e, "WARNING in vfixmod_entry", CRASHSIG_NAME_MODULE);
 	assert_string_equal(v->module, "vfixmod");
 	assert_true(has_symbol(v, "vfixmod:vfixmod_entry"));
