@@ -3,25 +3,19 @@
 # SECONDS each, PAR at a time, at nice 19, continuing the corpus in
 # build-fuzz/long/corpus-<target>. Prints one summary line per target:
 # wall seconds, CPU seconds, execs, exec/s, final cov/ft/corpus, result.
-# Usage: bench/fuzz_long.sh SECONDS PAR target...
+# Usage: bench/fuzz_long.sh SECONDS PAR [target...]   (default: every target)
 #   (./scripts/test-fuzz.sh first: it builds build-fuzz and the seeds)
 set -u
 cd "$(dirname "$0")/.."
 secs=$1 par=$2
 shift 2
+. scripts/fuzz-targets.sh
 B=${CRASHSIG_FUZZ_BUILD:-build-fuzz}
 L=$B/long
 mkdir -p "$L/bin"
 run_one() {
 	t=$1
-	case $t in
-	fuzz_frame) max=512 ;;
-	fuzz_decode | fuzz_symbolize | fuzz_validate) max=16384 ;;
-	fuzz_elf) max=524288 ;;
-	fuzz_bisect) max=262144 ;;
-	fuzz_dedup) max=32768 ;;
-	*) max=65536 ;;
-	esac
+	max=$(fuzz_max_len "$t")
 	cp "$B/fuzz/$t" "$L/bin/$t" # a rebuild of build-fuzz cannot swap it mid-run
 	mkdir -p "$L/corpus-$t"
 	log=$L/$t.log
@@ -44,6 +38,7 @@ run_one() {
 	if [ $rc -eq 0 ]; then res=clean; else res="FINDING rc=$rc (see $log)"; fi
 	echo "$t wall=$((end - start))s cpu=${cpu}s execs=$execs exec/s=$eps $done_line $res"
 }
+[ $# -gt 0 ] || set -- $fuzz_targets
 n=0
 for t in "$@"; do
 	run_one "$t" >>"$L/summary.txt" &

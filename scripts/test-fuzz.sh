@@ -13,7 +13,8 @@ if [ -z "$CC" ]; then
 fi
 secs=${CRASHSIG_FUZZ_SECONDS:-60}
 B=${CRASHSIG_FUZZ_BUILD:-build-fuzz}
-targets="fuzz_parser fuzz_frame fuzz_decode fuzz_rules fuzz_symbolize fuzz_elf fuzz_bisect fuzz_validate fuzz_dedup"
+. scripts/fuzz-targets.sh
+targets=$fuzz_targets
 cmake -S . -B "$B" -DCMAKE_C_COMPILER="$CC" -DCRASHSIG_FUZZ=ON -DCRASHSIG_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # shellcheck disable=SC2086
@@ -26,14 +27,7 @@ python3 scripts/fuzz-seeds.py "$B/fuzz-seeds" "$B/tests/symbolize-fixtures" $sha
 mkdir -p "$B/fuzz-findings"
 fail=0
 for t in $targets; do
-	case $t in
-	fuzz_frame) max=512 ;;
-	fuzz_decode | fuzz_symbolize | fuzz_validate) max=16384 ;;
-	fuzz_elf) max=524288 ;;
-	fuzz_bisect) max=262144 ;;
-	fuzz_dedup) max=32768 ;;
-	*) max=65536 ;;
-	esac
+	max=$(fuzz_max_len "$t")
 	mkdir -p "$B/fuzz-corpus/$t"
 	log="$B/fuzz-findings/$t.log"
 	if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
