@@ -1,7 +1,8 @@
 /* libFuzzer target: the streaming parser. The input is a console log; it is
  * parsed in one piece and again in pieces of pseudo-random sizes (chosen from
  * a hash of the input, so a finding reproduces from the file alone). Titles,
- * offsets and report counts must not depend on where the input was split:
+ * offsets, corrupted/suppressed/panicked flags and report counts must not
+ * depend on where the input was split:
  * any difference aborts. Input that starts like a compressed stream is
  * decompressed by the parser; when it is corrupt, feed or finish fails with
  * an error, and then it must fail however the input was split (the reports
@@ -21,6 +22,7 @@ typedef struct result {
 	size_t n;
 	char **titles;
 	uint64_t *start, *end;
+	int *flags; /* corrupted | suppressed << 1 | panicked << 2 */
 } result;
 
 static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchunk,
@@ -58,7 +60,8 @@ static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchu
 		out->titles = realloc(out->titles, (out->n + 1) * sizeof(char *));
 		out->start = realloc(out->start, (out->n + 1) * sizeof(uint64_t));
 		out->end = realloc(out->end, (out->n + 1) * sizeof(uint64_t));
-		if (!out->titles || !out->start || !out->end)
+		out->flags = realloc(out->flags, (out->n + 1) * sizeof(int));
+		if (!out->titles || !out->start || !out->end || !out->flags)
 			abort();
 		const char *t = crashsig_report_title(r);
 		if (!t || !*t)
@@ -66,6 +69,9 @@ static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchu
 		out->titles[out->n] = strdup(t);
 		out->start[out->n] = crashsig_report_start(r);
 		out->end[out->n] = crashsig_report_end(r);
+		out->flags[out->n] = !!crashsig_report_corrupted(r) |
+				     !!crashsig_report_suppressed(r) << 1 |
+				     !!crashsig_report_panicked(r) << 2;
 		if (out->end[out->n] > size || out->start[out->n] > out->end[out->n])
 			abort();
 		/* exercise the lazily built parts */
@@ -85,6 +91,7 @@ static void result_free(result *r)
 	free(r->titles);
 	free(r->start);
 	free(r->end);
+	free(r->flags);
 }
 
 static void same(const result *a, const result *b, size_t maxchunk)
@@ -99,18 +106,20 @@ static void same(const result *a, const result *b, size_t maxchunk)
 	int bad = a->n != b->n;
 	for (size_t i = 0; !bad && i < a->n; i++)
 		bad = strcmp(a->titles[i], b->titles[i]) || a->start[i] != b->start[i] ||
-		      a->end[i] != b->end[i];
+		      a->end[i] != b->end[i] || a->flags[i] != b->flags[i];
 	if (!bad)
 		return;
 	fprintf(stderr, "fuzz_parser: result depends on chunking (pieces <= %zu)\n", maxchunk);
 	for (size_t i = 0; i < a->n || i < b->n; i++)
-		fprintf(stderr, "  [%zu] '%s' %llu..%llu  vs  '%s' %llu..%llu\n", i,
+		fprintf(stderr, "  [%zu] '%s' %llu..%llu flags %d  vs  '%s' %llu..%llu flags %d\n", i,
 			i < a->n ? a->titles[i] : "-",
 			i < a->n ? (unsigned long long)a->start[i] : 0ull,
 			i < a->n ? (unsigned long long)a->end[i] : 0ull,
+			i < a->n ? a->flags[i] : -1,
 			i < b->n ? b->titles[i] : "-",
 			i < b->n ? (unsigned long long)b->start[i] : 0ull,
-			i < b->n ? (unsigned long long)b->end[i] : 0ull);
+			i < b->n ? (unsigned long long)b->end[i] : 0ull,
+			i < b->n ? b->flags[i] : -1);
 	abort();
 }
 
