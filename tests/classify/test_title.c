@@ -179,6 +179,38 @@ static void test_suppressed_run(void **state)
 	crashsig_reports_free(r, n);
 }
 
+/* A WARNING whose panic (panic_on_warn, 5.x) printed its call trace above
+ * the pc line: with the pc's function skipped, the frames after the pc line
+ * name it (syzkaller's warningStackFmt), not the trap handler. */
+static void test_warning_panic_stack(void **state)
+{
+	(void)state;
+	const char log[] =
+		"WARNING: CPU: 1 PID: 1161 at mm/slab.h:420 kfree+0x29b/0x2b0\n"
+		"Kernel panic - not syncing: panic_on_warn set ...\n"
+		"CPU: 1 PID: 1161 Comm: kworker/u4:9 Not tainted 5.9.0-rc7-syzkaller #0\n"
+		"Call Trace:\n"
+		" dump_stack+0x198/0x1fd\n"
+		" panic+0x382/0x7fb\n"
+		" __warn.cold+0x20/0x4b\n"
+		" report_bug+0x1bd/0x210\n"
+		" handle_bug+0x38/0x90\n"
+		" exc_invalid_op+0x14/0x40\n"
+		" asm_exc_invalid_op+0x12/0x20\n"
+		"RIP: 0010:kfree+0x29b/0x2b0\n"
+		"RSP: 0018:ffffc90016137b50 EFLAGS: 00010086\n"
+		" kvfree+0x42/0x50\n"
+		" nfsd_reply_cache_shutdown+0x1a3/0x2c0\n"
+		" nfsd_exit_net+0x15f/0x490\n"
+		" ops_exit_list+0xb0/0x160\n";
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in nfsd_reply_cache_shutdown");
+	crashsig_reports_free(r, n);
+}
+
 static void test_no_crash(void **state)
 {
 	(void)state;
@@ -315,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_several_in_order),
 		cmocka_unit_test(test_no_crash),
 		cmocka_unit_test(test_suppressed_run),
+		cmocka_unit_test(test_warning_panic_stack),
 		cmocka_unit_test(test_stacks),
 		cmocka_unit_test(test_no_rules_context),
 		cmocka_unit_test(test_callers),
