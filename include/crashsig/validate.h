@@ -44,8 +44,9 @@ extern "C" {
  * the interrupt entry. When every file is skipped, the first one is used.
  * title may be NULL. text is the report text (crashsig_report_text, or the
  * output of crashsig_symbolizer_report). Writes the path (NUL terminated,
- * cut to buflen) to buf and returns its length; 0 when the text names no
- * source file. */
+ * cut to buflen) to buf and returns the length of the whole path, as
+ * snprintf does (a return >= buflen means buf holds it cut; paths are
+ * taken up to 1,023 bytes); 0 when the text names no source file. */
 size_t crashsig_guilty_file(const char *title, const char *text, size_t len,
 			    char *buf, size_t buflen);
 

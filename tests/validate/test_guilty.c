@@ -107,6 +107,18 @@ static void test_rules(void **state)
 	assert_int_equal(crashsig_guilty_file(NULL, " f net/ipv4/tcp.c:1\n", 19, small,
 					      sizeof(small)), 14);
 	assert_string_equal(small, "net/ipv");
+	/* a path longer than the caller's buffer (fuzz_validate's long run,
+	 * 2026-12-01: its own check had assumed the return fits) */
+	char text[1200], big[512];
+	size_t k = 0;
+	k += (size_t)snprintf(text + k, sizeof(text) - k, " f ");
+	for (int i = 0; i < 100; i++)
+		k += (size_t)snprintf(text + k, sizeof(text) - k, "dir%04d/", i);
+	k += (size_t)snprintf(text + k, sizeof(text) - k, "x.c:1\n");
+	size_t full = crashsig_guilty_file(NULL, text, k, big, sizeof(big));
+	assert_true(full >= sizeof(big));
+	assert_int_equal(strlen(big), sizeof(big) - 1);
+	assert_int_equal(strncmp(big, "dir0000/dir0001/", 16), 0);
 }
 
 /* The hand-written matchers of guilty.c against syzkaller's regular
