@@ -79,6 +79,7 @@ struct crashsig_parser {
 	int any_ts;             /* a console timestamp was seen */
 	int run_suppressed;     /* a suppression line since the last boot */
 	int suppress_cand;      /* the line has a suppression literal (test_start) */
+	int boot_cand;          /* ... a block-stop literal: the machine may boot */
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -141,8 +142,12 @@ static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
 		const cs_start_ref *sr = &p->ix->starts[ch][k];
 		if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
 			continue;
-		if (!sr->crash) { /* a suppression's literal, no crash marker */
+		if (sr->role == CS_REF_SUPPRESS) { /* no crash marker */
 			p->suppress_cand = 1;
+			continue;
+		}
+		if (sr->role == CS_REF_BOOT) {
+			p->boot_cand = 1;
 			continue;
 		}
 		if (*best && (*best)->len >= sr->len)
@@ -486,15 +491,17 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	p->nlines++;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
-	p->suppress_cand = 0;
+	p->suppress_cand = p->boot_cand = 0;
 	if (!p->nopen && !find_start(p, data, len, &col, 1)) {
-		/* no crash marker: only a suppression can matter */
-		if (!p->suppress_cand && !r->suppress_any_line)
+		/* no crash marker: only a suppression or a boot can matter */
+		if (!p->suppress_cand && !p->boot_cand && !r->suppress_any_line)
 			return 0;
 		if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
 			return rc;
 		if (re_hit(p, &r->suppress, ln.text, ln.len))
 			mark_suppressed(p);
+		if (p->boot_cand && re_hit(p, &r->block_stop, ln.text, ln.len))
+			p->run_suppressed = 0; /* the machine boots: a new run */
 		return 0;
 	}
 	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
@@ -510,7 +517,8 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 		p->booting = 1; /* a log that starts with a boot is no reboot */
 		c = NULL;
 	}
-	if (c && c->not_first)
+	if ((c && c->not_first) ||
+	    (p->boot_cand && re_hit(p, &r->block_stop, ln.text, ln.len)))
 		p->run_suppressed = 0; /* the machine boots again: a new run */
 	/* the kernel panicked after every report so far that is not out */
 	int panic = re_hit(p, &r->panic, ln.text, ln.len);

@@ -627,7 +627,7 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 	return rc;
 }
 
-static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c)
+static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c, int role)
 {
 	unsigned char ch = (unsigned char)lit[0];
 	cs_start_ref *v = realloc(ix->starts[ch], (ix->nstarts[ch] + 1) * sizeof(*v));
@@ -637,6 +637,7 @@ static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c)
 	v[ix->nstarts[ch]].lit = lit;
 	v[ix->nstarts[ch]].len = ll;
 	v[ix->nstarts[ch]].crash = c;
+	v[ix->nstarts[ch]].role = role;
 	ix->starts[ch] = v;
 	ix->nstarts[ch]++;
 	if (ll >= 4) {
@@ -690,24 +691,29 @@ static size_t literal_prefix(const char *re, char *out, size_t cap)
 	return n;
 }
 
-/* Put the literal prefixes of the suppress pieces into the start index. */
-static int index_suppress(loader *L, const strlist *pieces)
+/* Put the literal prefixes of the pieces of a table that must see lines
+ * starting no crash (suppress, block-stop) into the start index: role
+ * CS_REF_SUPPRESS or CS_REF_BOOT. */
+static int index_literals(loader *L, const strlist *pieces, int role)
 {
 	cs_rules *r = L->r;
+	char ***lits = role == CS_REF_SUPPRESS ? &r->suppress_lits : &r->boot_lits;
+	size_t *n = role == CS_REF_SUPPRESS ? &r->nsuppress_lits : &r->nboot_lits;
 	for (size_t i = 0; i < pieces->n; i++) {
 		char lit[128];
 		if (literal_prefix(pieces->v[i], lit, sizeof(lit)) < 4) {
-			r->suppress_any_line = 1;
+			if (role == CS_REF_SUPPRESS)
+				r->suppress_any_line = 1;
 			continue;
 		}
-		char **v = realloc(r->suppress_lits, (r->nsuppress_lits + 1) * sizeof(*v));
+		char **v = realloc(*lits, (*n + 1) * sizeof(*v));
 		if (!v)
 			return CRASHSIG_ENOMEM;
-		r->suppress_lits = v;
-		if (!(v[r->nsuppress_lits] = strdup(lit)))
+		*lits = v;
+		if (!(v[*n] = strdup(lit)))
 			return CRASHSIG_ENOMEM;
-		r->nsuppress_lits++;
-		if (index_add(&r->start_index, v[r->nsuppress_lits - 1], NULL))
+		(*n)++;
+		if (index_add(&r->start_index, v[*n - 1], NULL, role))
 			return CRASHSIG_ENOMEM;
 	}
 	return 0;
@@ -781,7 +787,9 @@ static int finish(loader *L)
 		free(dst->where);
 		if (!(dst->where = strdup(where)))
 			return CRASHSIG_ENOMEM;
-		if (dst == &r->suppress && (rc = index_suppress(L, l)))
+		if (dst == &r->suppress && (rc = index_literals(L, l, CS_REF_SUPPRESS)))
+			return rc;
+		if (dst == &r->block_stop && (rc = index_literals(L, l, CS_REF_BOOT)))
 			return rc;
 	}
 	for (size_t i = 0; i < r->ncrashes; i++) {
@@ -790,7 +798,7 @@ static int finish(loader *L)
 			return cs_error(L->err, CRASHSIG_ERULES,
 					"%s: crash '%s' has no 'start'", c->where, c->name);
 		for (size_t j = 0; j < c->nstarts; j++)
-			if (index_add(&r->start_index, c->starts[j], c))
+			if (index_add(&r->start_index, c->starts[j], c, CS_REF_CRASH))
 				return CRASHSIG_ENOMEM;
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
@@ -995,6 +1003,9 @@ void cs_rules_free(cs_rules *r)
 	for (size_t i = 0; i < r->nsuppress_lits; i++)
 		free(r->suppress_lits[i]);
 	free(r->suppress_lits);
+	for (size_t i = 0; i < r->nboot_lits; i++)
+		free(r->boot_lits[i]);
+	free(r->boot_lits);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};

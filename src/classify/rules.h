@@ -122,10 +122,14 @@ typedef struct cs_crash {
 
 /* Index of the start markers of all crash kinds, for the extractor's scan
  * (see find_start in extract.c). Built once when the rules are loaded. */
+/* What a literal of the index stands for: a crash kind's start marker, or,
+ * with crash NULL, a line a table must see although it starts no crash. */
+enum { CS_REF_CRASH = 0, CS_REF_SUPPRESS, CS_REF_BOOT };
 typedef struct cs_start_ref {
 	const char *lit;
 	size_t len;
-	const struct cs_crash *crash;
+	const struct cs_crash *crash; /* CS_REF_CRASH only */
+	int role;                     /* CS_REF_* */
 } cs_start_ref;
 
 typedef struct cs_start_index {
@@ -187,6 +191,11 @@ typedef struct cs_rules {
 	char **suppress_lits;
 	size_t nsuppress_lits;
 	int suppress_any_line;
+	/* The same for the block-stop pieces (a machine booting: a new run
+	 * for the suppressions); a piece without a prefix is seen only on
+	 * lines the extractor reads anyway. */
+	char **boot_lits;
+	size_t nboot_lits;
 	char **macro_names;
 	char **macro_vals;
 	size_t nmacros;

@@ -126,6 +126,7 @@ static void test_suppress_literals(void **state)
 	assert_false(r->suppress_any_line);
 	assert_int_equal(r->start_index.nstarts['*'], 1);
 	assert_null(r->start_index.starts['*'][0].crash);
+	assert_int_equal(r->start_index.starts['*'][0].role, CS_REF_SUPPRESS);
 	cs_rules_free(r);
 
 	snprintf(text, sizeof(text), "suppress \\d+ oops\nsuppress (?i)sshd killed\n%s", kind);

@@ -177,6 +177,17 @@ static void test_suppressed_run(void **state)
 	assert_string_equal(crashsig_report_title(r[1]), "WARNING in foo_bar");
 	assert_false(crashsig_report_suppressed(r[1]));
 	crashsig_reports_free(r, n);
+
+	/* ... also when only the kernel's banner says so (console logs of
+	 * several boots one after another) */
+	snprintf(log, sizeof(log),
+		 "[   10.000000] lowmemorykiller: Killing 'sshd' (77), adj 0\n"
+		 "[    0.000000] Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org)\n"
+		 "%s", warn);
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_false(crashsig_report_suppressed(r[0]));
+	crashsig_reports_free(r, n);
 }
 
 /* A WARNING whose panic (panic_on_warn, 5.x) printed its call trace above
