@@ -277,8 +277,8 @@ static int diffstat_line(crashsig_bisect *b, const char *l, int *rc)
 	const char *e = bar;
 	while (e > s && e[-1] == ' ')
 		e--;
-	if (e == s)
-		return 0;
+	if (e <= s)
+		return 0; /* no path before the bar (" | 5": s went past it) */
 	*rc = add_list(b, &b->diffstat, &b->ndiffstat, &b->cap_diffstat, s,
 		       (size_t)(e - s));
 	return 1;

@@ -740,6 +740,42 @@ static void test_not_a_bisection(void **state)
 	crashsig_bisect_free(NULL);
 }
 
+/* A diffstat line without a path (" | 4 +++-"): no entry, no negative
+ * length (fuzz_bisect's one-hour run, 2026-12-01: ASan negative-size-param
+ * in add_list). Our 2024 fixture with such lines after its diffstat. */
+static void test_diffstat_without_path(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	char *text = test_read_file(FIXDIR "/2024-with-time.txt", &len);
+	assert_non_null(text);
+	const char *at = strstr(text, " | ");
+	assert_non_null(at);
+	const char *eol = strchr(at, '\n');
+	assert_non_null(eol);
+	size_t head = (size_t)(eol + 1 - text);
+	static const char bad[] = " | 4 +++-\n  | 12 ++++\n";
+	char *log = malloc(len + sizeof(bad));
+	assert_non_null(log);
+	memcpy(log, text, head);
+	memcpy(log + head, bad, sizeof(bad) - 1);
+	memcpy(log + head + sizeof(bad) - 1, text + head, len - head);
+	crashsig_bisect *b = NULL, *ref = NULL;
+	assert_int_equal(crashsig_bisect_parse(ctx, log, len + sizeof(bad) - 1, NULL, &b), 0);
+	assert_int_equal(crashsig_bisect_parse(ctx, text, len, NULL, &ref), 0);
+	/* the lines without a path add nothing to the diffstat */
+	const crashsig_bisect_summary *s1 = crashsig_bisect_summary_get(b);
+	const crashsig_bisect_summary *s2 = crashsig_bisect_summary_get(ref);
+	assert_true(s2->ndiffstat > 0);
+	assert_int_equal(s1->ndiffstat, s2->ndiffstat);
+	for (size_t i = 0; i < s1->ndiffstat; i++)
+		assert_string_equal(s1->diffstat[i], s2->diffstat[i]);
+	crashsig_bisect_free(b);
+	crashsig_bisect_free(ref);
+	free(log);
+	free(text);
+}
+
 /* CRLF line ends and debugtracer time prefixes change nothing. */
 static void test_crlf(void **state)
 {
@@ -827,6 +863,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_golden),
+		cmocka_unit_test(test_diffstat_without_path),
 		cmocka_unit_test(test_seed_properties),
 		cmocka_unit_test(test_mutation_lost_connection),
 		cmocka_unit_test(test_mutation_unrelated_title),
