@@ -323,20 +323,29 @@ static int on_line(void *arg, const tool_line *l)
 	return 0;
 }
 
+/* Stream one input (SPOOL when stdin was spooled, else PATH) through the
+ * line splitter *a, which calls fn for each line, to its end. *a is freed
+ * by the caller (tool_lines_free), also on failure. Returns 0, 2
+ * (reported) or fn's non-zero return. */
+static int stream_lines(const char *path, FILE *spool, tool_line_fn fn, void *arg,
+			tool_lines *a)
+{
+	if (tool_lines_init(a, fn, arg)) {
+		tool_err(PROG ": out of memory\n");
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, a)
+		       : tool_stream_input(PROG, path, tool_lines_write, a);
+	return rc ? rc : tool_lines_finish(a);
+}
+
 /* Symbolize one input: from SPOOL when stdin was spooled, else streamed
  * from PATH. Returns 0, or 2 (reported). */
 static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path, FILE *spool)
 {
 	st->piece = piece_bytes();
 	tool_lines a;
-	if (tool_lines_init(&a, on_line, st)) {
-		tool_err(PROG ": out of memory\n");
-		return TOOL_EXIT_ERROR;
-	}
-	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, &a)
-		       : tool_stream_input(PROG, path, tool_lines_write, &a);
-	if (!rc)
-		rc = tool_lines_finish(&a);
+	int rc = stream_lines(path, spool, on_line, st, &a);
 	if (!rc)
 		rc = flush_piece(st, 1);
 	if (!rc)
@@ -389,14 +398,7 @@ static int scan_info(const char *path, FILE *spool, crashsig_kernel_info *ki)
 {
 	scan sc = {{0}, piece_bytes(), ki};
 	tool_lines a;
-	if (tool_lines_init(&a, scan_line, &sc)) {
-		tool_err(PROG ": out of memory\n");
-		return TOOL_EXIT_ERROR;
-	}
-	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, &a)
-		       : tool_stream_input(PROG, path, tool_lines_write, &a);
-	if (!rc)
-		rc = tool_lines_finish(&a);
+	int rc = stream_lines(path, spool, scan_line, &sc, &a);
 	if (!rc)
 		rc = scan_piece(&sc);
 	tool_piece_free(&sc.p);

@@ -98,6 +98,13 @@ int tool_stream_input(const char *prog, const char *path,
 	return status;
 }
 
+static int decompress_error(const char *prog, const char *name, crashsig_ctx *ctx, int rc)
+{
+	tool_err("%s: %s: %s\n", prog, name,
+		 rc == CRASHSIG_ENOMEM ? "out of memory" : crashsig_error_last(ctx));
+	return TOOL_EXIT_ERROR;
+}
+
 int tool_stream_file(const char *prog, const char *name, FILE *f,
 		     int (*fn)(void *arg, const void *data, size_t len), void *arg)
 {
@@ -120,34 +127,19 @@ int tool_stream_file(const char *prog, const char *name, FILE *f,
 		tool_err("%s: out of memory\n", prog);
 	while (!status) {
 		size_t n = fread(chunk, 1, 1 << 16, f);
-		if (n && (rc = crashsig_decompressor_feed(d, chunk, n, relay_write, &r))) {
-			if (r.rc)
-				status = r.rc;
-			else {
-				tool_err("%s: %s: %s\n", prog, name,
-					rc == CRASHSIG_ENOMEM ? "out of memory"
-							      : crashsig_error_last(ctx));
-				status = TOOL_EXIT_ERROR;
-			}
+		int last = n < (1 << 16);
+		rc = n ? crashsig_decompressor_feed(d, chunk, n, relay_write, &r) : 0;
+		if (!rc && last && ferror(f)) {
+			tool_err("%s: %s: read error: %s\n", prog, name, strerror(errno));
+			status = TOOL_EXIT_ERROR;
 			break;
 		}
-		if (n < (1 << 16)) {
-			if (ferror(f)) {
-				tool_err("%s: %s: read error: %s\n", prog, name,
-					strerror(errno));
-				status = TOOL_EXIT_ERROR;
-			} else if ((rc = crashsig_decompressor_finish(d, relay_write, &r))) {
-				if (r.rc)
-					status = r.rc;
-				else {
-					tool_err("%s: %s: %s\n", prog, name,
-						rc == CRASHSIG_ENOMEM ? "out of memory"
-								      : crashsig_error_last(ctx));
-					status = TOOL_EXIT_ERROR;
-				}
-			}
+		if (!rc && last)
+			rc = crashsig_decompressor_finish(d, relay_write, &r);
+		if (rc) /* FN's own return, else the decompressor's error */
+			status = r.rc ? r.rc : decompress_error(prog, name, ctx, rc);
+		if (last)
 			break;
-		}
 	}
 	free(chunk);
 	crashsig_decompressor_free(d);
