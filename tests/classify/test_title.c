@@ -130,6 +130,23 @@ static void test_several_in_order(void **state)
  * whole console output (pkg/report/report.go ParseFrom): a line before the
  * report, or after it while it is pending, suppresses it; a reboot starts a
  * new run. */
+/* The last report of log, which must hold nreports reports (the first
+ * titled first, unless NULL) and end with a "WARNING in foo_bar": is it
+ * suppressed? */
+static int last_suppressed(const char *log, size_t nreports, const char *first)
+{
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
+	assert_int_equal(n, nreports);
+	if (first)
+		assert_string_equal(crashsig_report_title(r[0]), first);
+	assert_string_equal(crashsig_report_title(r[n - 1]), "WARNING in foo_bar");
+	int sup = crashsig_report_suppressed(r[n - 1]);
+	crashsig_reports_free(r, n);
+	return sup;
+}
+
 static void test_suppressed_run(void **state)
 {
 	(void)state;
@@ -140,43 +157,27 @@ static void test_suppressed_run(void **state)
 		"[   50.100003]  foo_caller+0x1/0x2\n"
 		"[   50.100004] ---[ end trace 0000 ]---\n";
 	char log[4096];
-	crashsig_report **r;
-	size_t n;
 
 	/* no suppression line */
-	assert_int_equal(crashsig_parse_buffer(ctx, warn, strlen(warn), &r, &n), 0);
-	assert_int_equal(n, 1);
-	assert_false(crashsig_report_suppressed(r[0]));
-	crashsig_reports_free(r, n);
+	assert_false(last_suppressed(warn, 1, NULL));
 
 	/* a user program's line before the kernel's report */
 	snprintf(log, sizeof(log), "*** stack smashing detected ***: terminated\n%s", warn);
-	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(crashsig_report_title(r[0]), "WARNING in foo_bar");
-	assert_true(crashsig_report_suppressed(r[0]));
-	crashsig_reports_free(r, n);
+	assert_true(last_suppressed(log, 1, NULL));
 
 	/* the executor killed for memory after the report */
 	snprintf(log, sizeof(log),
 		 "%s[   51.000000] lowmemorykiller: Killing 'syz-executor' (1234), adj 0\n", warn);
-	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
-	assert_int_equal(n, 1);
-	assert_true(crashsig_report_suppressed(r[0]));
-	crashsig_reports_free(r, n);
+	assert_true(last_suppressed(log, 1, NULL));
 
-	/* the machine booted again: the next run is not suppressed */
+	/* the machine booted again: the next run is not suppressed (the
+	 * reboot is a report of its own) */
 	snprintf(log, sizeof(log),
 		 "[   10.000000] Out of memory: Kill process 77 (sshd) score 1 or sacrifice child\n"
 		 "SeaBIOS (version 1.16.2-debian-1.16.2-1)\n"
 		 "Booting the kernel.\n"
 		 "%s", warn);
-	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(crashsig_report_title(r[0]), "unexpected kernel reboot");
-	assert_string_equal(crashsig_report_title(r[1]), "WARNING in foo_bar");
-	assert_false(crashsig_report_suppressed(r[1]));
-	crashsig_reports_free(r, n);
+	assert_false(last_suppressed(log, 2, "unexpected kernel reboot"));
 
 	/* ... also when only the kernel's banner says so (console logs of
 	 * several boots one after another) */
@@ -184,10 +185,7 @@ static void test_suppressed_run(void **state)
 		 "[   10.000000] lowmemorykiller: Killing 'sshd' (77), adj 0\n"
 		 "[    0.000000] Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org)\n"
 		 "%s", warn);
-	assert_int_equal(crashsig_parse_buffer(ctx, log, strlen(log), &r, &n), 0);
-	assert_int_equal(n, 1);
-	assert_false(crashsig_report_suppressed(r[0]));
-	crashsig_reports_free(r, n);
+	assert_false(last_suppressed(log, 1, NULL));
 }
 
 /* A WARNING whose panic (panic_on_warn, 5.x) printed its call trace above
