@@ -144,9 +144,17 @@ typedef struct crashsig_parser_options {
 	/* Seconds since the epoch that places year-less stamps (syslog,
 	 * journal short): crashsig_input_options.reference_time. 0: none. */
 	int64_t reference_time;
+	/* Push mode: when set, every report is handed to report(arg, r) as
+	 * soon as it is ready (the callback owns r) instead of being queued
+	 * for crashsig_parser_next, so memory stays bounded however many
+	 * crashes one piece of (compressed) input expands to. A non-zero
+	 * return stops the feed and is returned by crashsig_parser_feed /
+	 * _finish (and by every later call). */
+	int (*report)(void *arg, crashsig_report *r);
+	void *arg;
 } crashsig_parser_options;
 #define CRASHSIG_PARSER_OPTIONS_VERSION 1
-#define CRASHSIG_PARSER_OPTIONS_INIT {CRASHSIG_PARSER_OPTIONS_VERSION, 0, 0}
+#define CRASHSIG_PARSER_OPTIONS_INIT {CRASHSIG_PARSER_OPTIONS_VERSION, 0, 0, NULL, NULL}
 int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 			     const crashsig_parser_options *opts);
 int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len);

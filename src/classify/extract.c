@@ -100,6 +100,8 @@ struct crashsig_parser {
 	int holding;            /* a mail document with its quoted crashes:
 				 * reports go out when it ends, merged in order */
 	rq_node *ohead, *otail; /* reports ready for crashsig_parser_next */
+	int (*report_fn)(void *arg, crashsig_report *r); /* push mode */
+	void *report_arg;
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -776,6 +778,26 @@ static void ex_reset(cs_ex *p)
 	p->run_suppressed = 0;
 }
 
+/* Push mode: hand out what is ready (not while a document is held). */
+static int deliver(crashsig_parser *P)
+{
+	if (!P->report_fn || P->holding)
+		return 0;
+	drain_ready(P);
+	while (P->ohead) {
+		rq_node *n = P->ohead;
+		P->ohead = n->next;
+		if (!P->ohead)
+			P->otail = NULL;
+		crashsig_report *r = n->rep;
+		free(n);
+		int rc = P->report_fn(P->report_arg, r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int on_doc(void *arg, const crashsig_document *doc, int end)
 {
 	crashsig_parser *P = arg;
@@ -796,7 +818,7 @@ static int on_doc(void *arg, const crashsig_document *doc, int end)
 		drain_ready(P);
 	P->holding = 0;
 	P->doc = NULL;
-	return rc;
+	return rc ? rc : deliver(P);
 }
 
 static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
@@ -805,12 +827,17 @@ static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
 	(void)doc;
 	if (l->flags & CS_RL_PROSE)
 		return 0; /* mail text that is no console output */
+	int rc;
 	if (l->flags & CS_RL_QUOTED) {
 		if (!(P->flags & CRASHSIG_PARSER_QUOTED))
 			return 0;
-		return on_line(&P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+		rc = on_line(&P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+	} else {
+		rc = on_line(&P->ex[0], l->data, l->len, l->off, l->raw_len);
 	}
-	return on_line(&P->ex[0], l->data, l->len, l->off, l->raw_len);
+	if (!rc && P->report_fn && (P->ex[0].head || P->ex[1].head))
+		rc = deliver(P);
+	return rc;
 }
 
 static int ex_init(cs_ex *x, crashsig_parser *P, int quoted)
@@ -863,6 +890,8 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 	if (opts) {
 		p->flags = opts->flags;
 		p->reference_time = opts->reference_time;
+		p->report_fn = opts->report;
+		p->report_arg = opts->arg;
 	}
 	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
 			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
@@ -887,6 +916,10 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 
 static int input_rc(crashsig_parser *p, int rc)
 {
+	if (rc > 0) { /* the report callback's stop */
+		p->err = rc;
+		return rc;
+	}
 	if (rc && cs_input_error(p->in))
 		rc = cs_ctx_error(p->ctx, rc, "%s", cs_input_error(p->in));
 	else if (rc == CRASHSIG_ENOMEM)
@@ -924,9 +957,12 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 	int rc2 = ex_finish(&p->ex[0]);
 	if (!rc2)
 		rc2 = ex_finish(&p->ex[1]);
+	p->holding = 0;
 	drain_ready(p);
 	if (!rc)
 		rc = rc2;
+	if (!rc)
+		rc = deliver(p);
 	return input_rc(p, rc);
 }
 

@@ -333,14 +333,17 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-/* "Ref Crashes Repro Title": the head of syzbot's title table
- * (dashboard/app/reporting_email.go renders {{.Table}} with these
- * columns). */
+/* "Ref Crashes Repro Title": the head of syzbot's title table (a
+ * subsystem report's {{.Table}}, mail_subsystem.txt; older reports have no
+ * "Ref" column: "Crashes Repro Title"). Its rows ("<1> 1435 Yes TITLE" and
+ * the bug's link below) run to the next blank line. */
 static int table_head(const char *s, size_t n)
 {
 	static const char *const words[] = {"Ref", "Crashes", "Repro", "Title"};
 	size_t i = 0;
-	for (size_t w = 0; w < 4; w++) {
+	while (i < n && s[i] == ' ')
+		i++;
+	for (size_t w = i + 3 <= n && !memcmp(s + i, "Ref", 3) ? 0 : 1; w < 4; w++) {
 		while (i < n && s[i] == ' ')
 			i++;
 		size_t k = strlen(words[w]);
