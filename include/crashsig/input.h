@@ -104,6 +104,7 @@ typedef struct crashsig_time {
 #define CRASHSIG_LINE_MORE 4u   /* segment of a longer line: more follows */
 #define CRASHSIG_LINE_CONT 8u   /* segment continuing the previous one */
 #define CRASHSIG_LINE_CUT 16u   /* the line was longer than max_line and cut */
+#define CRASHSIG_LINE_NO_EOL 32u /* the input ended in this line, without a line end */
 
 /* One logical line. Valid during the callback only. */
 typedef struct crashsig_line {

@@ -400,7 +400,8 @@ static unsigned pub_flags(unsigned f)
 	return ((f & CS_RL_QUOTED) ? CRASHSIG_LINE_QUOTED : 0) |
 	       ((f & CS_RL_PROSE) ? CRASHSIG_LINE_PROSE : 0) |
 	       ((f & CS_RL_MORE) ? CRASHSIG_LINE_MORE : 0) |
-	       ((f & CS_RL_CONT) ? CRASHSIG_LINE_CONT : 0) | ((f & CS_RL_CUT) ? CRASHSIG_LINE_CUT : 0);
+	       ((f & CS_RL_CONT) ? CRASHSIG_LINE_CONT : 0) | ((f & CS_RL_CUT) ? CRASHSIG_LINE_CUT : 0) |
+	       ((f & CS_RL_NOEOL) ? CRASHSIG_LINE_NO_EOL : 0);
 }
 
 static int pub_line(void *arg, const cs_rline *l, const crashsig_document *doc)

@@ -81,9 +81,9 @@ static int add_partial(cs_splitter *s, const char *p, size_t n)
 	return cs_buf_add(&s->partial, p, n) ? CRASHSIG_ENOMEM : 0;
 }
 
-static int flush_partial(cs_splitter *s)
+static int flush_partial(cs_splitter *s, unsigned more)
 {
-	unsigned flags = (s->cont ? CS_RL_CONT : 0) | (s->cut ? CS_RL_CUT : 0);
+	unsigned flags = (s->cont ? CS_RL_CONT : 0) | (s->cut ? CS_RL_CUT : 0) | more;
 	int rc = emit(s, s->partial.data ? s->partial.data : "", s->partial.len,
 		      s->pending, flags);
 	cs_buf_clear(&s->partial);
@@ -105,7 +105,7 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 		s->pending += (uint64_t)(p - data);
 		if (p == end && (p == data || p[-1] == '\r'))
 			return 0;
-		int rc = flush_partial(s);
+		int rc = flush_partial(s, 0);
 		if (rc)
 			return rc;
 	}
@@ -142,7 +142,7 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 			s->pending += (uint64_t)(q - p);
 			if (add_partial(s, p, (size_t)(le - p)))
 				return CRASHSIG_ENOMEM;
-			rc = flush_partial(s);
+			rc = flush_partial(s, 0);
 		} else {
 			rc = emit_line(s, p, (size_t)(le - p), (uint64_t)(q - p));
 		}
@@ -156,7 +156,7 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 int cs_splitter_finish(cs_splitter *s)
 {
 	if (s->pending || s->cont)
-		return flush_partial(s);
+		return flush_partial(s, s->in_cr ? 0 : CS_RL_NOEOL);
 	return 0;
 }
 

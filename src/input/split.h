@@ -19,6 +19,7 @@
 #define CS_RL_QUOTED 8u  /* mail: quoted text (quote > 0) */
 #define CS_RL_PROSE 16u  /* mail: text that is no console output */
 #define CS_RL_MAIL 32u   /* mail: a body line */
+#define CS_RL_NOEOL 64u  /* the input ended inside this line (no line end) */
 
 /* A raw logical line. data excludes the line end and is valid during the
  * callback; data[len] is readable (a NUL or the next byte). */
