@@ -551,6 +551,8 @@ static int text_type(const entity *e)
 	int logname = nl > 4 && (!strcasecmp(name + nl - 4, ".log") ||
 				 !strcasecmp(name + nl - 4, ".txt") ||
 				 (nl > 6 && !strcasecmp(name + nl - 6, ".dmesg")));
+	if (!strncmp(t, "multipart/", 10))
+		return 1; /* without a boundary: its body is all there is */
 	if (!strncmp(t, "text/", 5))
 		return strcmp(t, "text/html") && strcmp(t, "text/enriched") &&
 		       strcmp(t, "text/richtext") && strcmp(t, "text/calendar") &&
