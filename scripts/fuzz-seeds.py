@@ -95,6 +95,15 @@ def main():
     for t in ("WARNING in fix_dup", "KASAN: use-after-free Read in main",
               "KCSAN: data-race in fix_dup / main", "INFO: task hung in fix_other_entry"):
         put(out, "fuzz_validate", t.encode() + b"\n", 16384)
+    # mail: raw messages of the list archives, our hostile mail fixtures
+    mails = [p for p in files(os.path.join(fx, "input", "hostile"))
+             if p.endswith((".eml", ".mbox"))]
+    if shared:
+        for d in sorted(os.listdir(os.path.join(shared, "corpus", "mail"))):
+            mails += [p for p in files(os.path.join(shared, "corpus", "mail", d))
+                      if p.endswith(".eml")][:150]
+    for p in mails:
+        put(out, "fuzz_mail", open(p, "rb").read(), 65536)
     for t in sorted(os.listdir(out)):
         print(f"fuzz-seeds: {t}: {len(os.listdir(os.path.join(out, t)))} seeds")
 
