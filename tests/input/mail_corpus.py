@@ -10,7 +10,11 @@
    attribution, below "-----Original Message-----") and syzbot's title
    lines (the line after "still triggering an issue:", its title tables)
    left out.
-2. The score of ../shared/tools/score-mail (messages right, crashes found in
+2. Nothing lost, nothing invented: the messages of each archive written
+   as one mbox (mboxrd), concatenated as they are (cat), and the mbox fed
+   to standard input in pieces of random sizes give the crashes of the
+   messages one by one: same titles, message ids, offsets in the message.
+3. The score of ../shared/tools/score-mail (messages right, crashes found in
    messages that hold none, first title right) does not fall below
    tests/input/mail-ratchet.txt.
 
@@ -109,12 +113,15 @@ def texts(msg):
 
 def own_text(t):
     """The lines that are the message's own console text."""
-    keep, orig, expect, table = [], False, False, False
+    keep, orig, expect, table, prev_from = [], False, False, False, False
     for l in t.split('\n'):
         q = l.startswith('>')
         s = l.strip()
         if re.match(r'^\s*-{5,}\s*Original Message\s*-{5,}\s*$', l):
             orig = True
+        if not q and prev_from and l.startswith('Sent: '):
+            orig = True  # Outlook: the original's From:/Sent:/To: header
+        prev_from = not q and l.startswith('From: ')
         if q or orig or s.endswith(ATTRIB):
             continue
         if expect and s:
@@ -132,17 +139,59 @@ def own_text(t):
     return '\n'.join(keep)
 
 
-def titles(paths):
-    """crashsig --all over all paths in one process: titles per path."""
+def titles(paths, full=False):
+    """crashsig --all over all paths in one process: titles per path (with
+    full: (title, message_id, start, end))."""
     res = {p: [] for p in paths}
     for i in range(0, len(paths), 500):
         chunk = paths[i:i + 500]
-        p = subprocess.run([exe, '--all', '--json', '-f', 'file,title'] + chunk,
-                           capture_output=True)
+        p = subprocess.run([exe, '--all', '--json', '-f', 'file,title,start,end,message_id']
+                           + chunk, capture_output=True)
         for l in p.stdout.decode('utf-8', 'replace').splitlines():
             d = json.loads(l)
-            res[d['file']].append(d['title'])
+            res[d['file']].append((d['title'], d['message_id'], d['start'], d['end'])
+                                  if full else d['title'])
     return res
+
+
+def mboxrd(msg):
+    """One message as mboxrd writes it."""
+    out = [b'From mboxrd@z Thu Jan  1 00:00:00 1970\n']
+    for l in msg.splitlines(keepends=True):
+        if re.match(rb'^>*From ', l):
+            l = b'>' + l
+        out.append(l)
+    if msg and not msg.endswith(b'\n'):
+        out.append(b'\n')
+    out.append(b'\n')
+    return b''.join(out)
+
+
+def crashes_of(args, data=None, chunks=0):
+    """(title, message_id, start, end) of every crash crashsig finds."""
+    p = subprocess.Popen([exe, '--all', '--json', '-f', 'title,start,end,message_id'] + args,
+                         stdin=subprocess.PIPE if data is not None else None,
+                         stdout=subprocess.PIPE, bufsize=0)
+    if data is not None:
+        import random
+        import threading
+        got = []
+        t = threading.Thread(target=lambda: got.append(p.stdout.read()))
+        t.start()
+        rng = random.Random(len(data))
+        off = 0
+        while off < len(data):
+            k = rng.randint(1, chunks)
+            p.stdin.write(data[off:off + k])
+            off += k
+        p.stdin.close()
+        t.join()
+        out = got[0]
+    else:
+        out = p.stdout.read()
+    p.wait()
+    return [(d['title'], d['message_id'], d['start'], d['end'])
+            for d in map(json.loads, out.decode('utf-8', 'replace').splitlines())]
 
 
 fails = 0
@@ -179,6 +228,29 @@ with tempfile.TemporaryDirectory() as tmp:
             tot[4] += 1
             tot[3] += bool(g) and g[0] == title
     print('%d messages, %d differ from their decoded body' % (len(emls), fails))
+    # one archive at a time: an mbox, a plain concatenation, the mbox on
+    # stdin in odd-sized pieces
+    full = titles(emls, True)
+    for d in dirs:
+        paths = [p for p in emls if os.path.dirname(p) == d]
+        want = [c for p in paths for c in full[p]]
+        raw = [open(p, 'rb').read() for p in paths]
+        mb = os.path.join(tmp, 'all.mbox')
+        open(mb, 'wb').write(b''.join(mboxrd(m) for m in raw))
+        cat = os.path.join(tmp, 'all.eml')
+        open(cat, 'wb').write(b''.join(m if m.endswith(b'\n') else m + b'\n' for m in raw))
+        for what, got in (('mbox', crashes_of([mb])), ('cat', crashes_of([cat])),
+                          ('mbox on stdin', crashes_of(['-'], open(mb, 'rb').read(), 4093))):
+            if got != want:
+                fails += 1
+                diff = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                            min(len(got), len(want)))
+                print('FAIL %s as %s: %d crashes, one by one %d; first difference at %d: %r / %r'
+                      % (d, what, len(got), len(want), diff, got[diff:diff + 1],
+                         want[diff:diff + 1]))
+            else:
+                print('ok   %s as %s: the %d crashes of its %d messages one by one'
+                      % (d, what, len(got), len(paths)))
 
 count = 100.0 * tot[0] / max(1, tot[1])
 extra = 100.0 * tot[2] / max(1, tot[1])

@@ -355,6 +355,11 @@ static void test_quoted_reply(void **state)
 	parse_s(HDRS("RE: oops") "\nLooking.\n\n-----Original Message-----\n"
 		"From: syzbot\nSent: today\n\n" OOPS, &r);
 	assert_int_equal(r.n, 0);
+	/* and without the separator line: the original's header */
+	parse_s(HDRS("RE: oops") "\nLooking.\n\n________________________________\n"
+		"From: syzbot <syzbot@x>\nSent: Thursday, 9 September 2021 08:09\nTo: me\n"
+		"Subject: oops\n\n" OOPS, &r);
+	assert_int_equal(r.n, 0);
 }
 
 /* syzbot's patch-test result (mail_test_result.txt): the crash title alone
