@@ -131,6 +131,7 @@ struct cs_mail {
 	/* quoting and templates */
 	int orig_quoted;     /* after "-----Original Message-----" */
 	int prev_from;       /* the last own line was "From: ..." */
+	int claim_in_body;   /* the claimed title is the body's, not the Subject */
 	int expect_title;    /* the next non-empty line is a crash title */
 	unsigned title_depth;
 	int table;           /* inside a syzbot title table */
@@ -402,14 +403,29 @@ static int text_out(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t 
 	if (m->expect_title && q == m->title_depth && !blank(t, tn)) {
 		m->expect_title = 0;
 		flags |= CS_RL_PROSE;
-		if (q == 0 && m->doc.from_syzbot)
+		if (q == 0 && m->doc.from_syzbot && !m->claim_in_body) {
+			/* the first title the body names */
 			set_claimed(m, t, tn);
+			m->claim_in_body = 1;
+		}
 	} else if (m->expect_title && q != m->title_depth) {
 		m->expect_title = 0;
 	}
-	if (ends_with(t, tn, "still triggering an issue:")) {
+	/* a title alone on the next line: a patch-test result
+	 * (mail_test_result.txt) and syzbot ci's "and found the following
+	 * issue:", and below each "***" of syzbot ci, the issue's section */
+	if (ends_with(t, tn, "still triggering an issue:") ||
+	    ends_with(t, tn, "found the following issue:") ||
+	    (m->doc.from_syzbot && tn == 3 && !memcmp(t, "***", 3))) {
 		m->expect_title = 1;
 		m->title_depth = q;
+	}
+	/* syzbot ci's list of titles: "and found the following issues:" and
+	 * one title a line, to the next blank line */
+	if (ends_with(t, tn, "found the following issues:")) {
+		m->table = 1;
+		m->table_depth = q;
+		flags |= CS_RL_PROSE;
 	}
 	if (m->table && (q != m->table_depth || blank(t, tn)))
 		m->table = 0;
@@ -795,6 +811,7 @@ static void reset_message(cs_mail *m)
 	m->in_field = 0;
 	m->orig_quoted = 0;
 	m->prev_from = 0;
+	m->claim_in_body = 0;
 	m->expect_title = 0;
 	m->table = 0;
 }

@@ -111,7 +111,7 @@ def texts(msg):
     return out
 
 
-def own_text(t):
+def own_text(t, syzbot):
     """The lines that are the message's own console text."""
     keep, orig, expect, table, prev_from = [], False, False, False, False
     for l in t.split('\n'):
@@ -127,9 +127,11 @@ def own_text(t):
         if expect and s:
             expect = False
             continue
-        if s.endswith('still triggering an issue:'):
+        if s.endswith(('still triggering an issue:', 'found the following issue:')) or \
+                (syzbot and l == '***'):
             expect = True
-        if re.match(r'^\s*(Ref\s+)?Crashes\s+Repro\s+Title\s*$', l):
+        if re.match(r'^\s*(Ref\s+)?Crashes\s+Repro\s+Title\s*$', l) or \
+                s.endswith('found the following issues:'):
             table = True
         elif table and not s:
             table = False
@@ -204,7 +206,9 @@ with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(d, name)
             labels[path] = (int(crashes), title)
             msg = email.message_from_bytes(open(path, 'rb').read(), policy=email.policy.compat32)
-            body = '\n'.join(own_text(t) for t in texts(msg))
+            frm = ' '.join(str(msg.get(h, '')) for h in ('From', 'X-Original-From', 'Reply-To'))
+            syz = re.search(r'syzbot[+@-]|@syzkaller\.appspotmail\.com|^"?syzbot', frm) is not None
+            body = '\n'.join(own_text(t, syz) for t in texts(msg))
             b = os.path.join(tmp, '%d.txt' % len(emls))
             open(b, 'wb').write(body.encode('utf-8', 'surrogateescape'))
             bodies[path] = b

@@ -386,6 +386,29 @@ static void test_syzbot_test_result(void **state)
 	assert_string_equal(r.claimed[0], "");
 }
 
+/* syzbot ci names its findings alone on a line ("and found the following
+ * issue:", the list of "issues:", and below each "***"). */
+static void test_syzbot_ci(void **state)
+{
+	(void)state;
+	result r;
+	parse_s("From: syzbot ci <syzbot+ci0123456789abcdef@syzkaller.appspotmail.com>\n"
+		"Subject: [syzbot ci] Re: x: a series\nMessage-ID: <c@google.com>\n\n"
+		"syzbot ci has tested the following series\n\n[v2] x: a series\n"
+		"* [PATCH v2] x: a series\n\nand found the following issue:\n"
+		"general protection fault in crashgen_gpf\n\nFull report is available here:\n"
+		"https://ci.syzbot.org/series/0\n\n***\n\ngeneral protection fault in crashgen_gpf\n\n"
+		"tree:      net-next\narch:      amd64\n\n" OOPS "\n\n***\n\nIf these findings ...\n", &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.titles[0], TITLE);
+	assert_string_equal(r.claimed[0], TITLE);
+	parse_s("From: syzbot ci <syzbot+ci0123456789abcdef@syzkaller.appspotmail.com>\n"
+		"Subject: [syzbot ci] Re: x\nMessage-ID: <c@google.com>\n\n"
+		"and found the following issues:\n* general protection fault in crashgen_gpf\n"
+		"* WARNING in x\n* kernel BUG in y\n\nFull report is available here:\n", &r);
+	assert_int_equal(r.n, 0);
+}
+
 /* syzbot's subsystem report (mail_subsystem.txt) lists titles in a table:
  * no crash. Both table heads it has used. */
 static void test_syzbot_title_table(void **state)
@@ -615,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_reply),
 		cmocka_unit_test(test_syzbot_test_result),
 		cmocka_unit_test(test_syzbot_title_table),
+		cmocka_unit_test(test_syzbot_ci),
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_concatenated_messages),
 		cmocka_unit_test(test_tar),
