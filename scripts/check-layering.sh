@@ -35,7 +35,7 @@ problem() {
 
 caps=$(for d in src/*/; do basename "$d"; done | grep -vx tool || true)
 # bottom layers: only base below them
-internal="dwarf input"
+internal=$(printf "dwarf\ninput")
 
 # includes FILE: the quoted "dir/name.h" includes of FILE, one per line.
 includes() {
