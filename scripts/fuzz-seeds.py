@@ -46,6 +46,19 @@ def main():
         logs += files(os.path.join(shared, "corpus/syzbot-emails"))[:150]
     else:
         print("fuzz-seeds: ../shared absent: seeds from fixtures only")
+    # the same logs compressed, and a tar of two (the input layer's paths)
+    import bz2, gzip, io, lzma, tarfile
+    for i, p in enumerate(logs[:40]):
+        data = open(p, "rb").read()[:16384]
+        comp = (bz2.compress, gzip.compress, lzma.compress)[i % 3]
+        put(out, "fuzz_parser", comp(data), 65536)
+        put(out, "fuzz_mail", comp(data), 65536)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for p in logs[:2]:
+            t.add(p, arcname=os.path.basename(p))
+    put(out, "fuzz_parser", buf.getvalue()[:65536], 65536)
+    put(out, "fuzz_mail", buf.getvalue()[:65536], 65536)
     decode = files(os.path.join(fx, "decode"))
     frames = set()
     for p in logs:

@@ -74,6 +74,14 @@ for seed in "$src"/fixtures/bisect/2020-merge-culprit.txt; do
 	cmp -s "$tmp/a" "$tmp/b" || bad "bisect CR-only differs (F16)"
 done
 ok "bisect reads gzip, bzip2, xz, zstd and CR-only logs"
+# F17: bisect's memory does not grow with the input (64 MiB of text that
+# is no bisection: exit 1, a few MB)
+head -c 50000000 /dev/zero | tr '\0' 'x' | fold -w 100 > "$tmp/garbage.txt"
+rss "$exe" bisect "$tmp/garbage.txt"
+kb=$(tail -n 1 "$tmp/rss")
+[ "$(cat "$tmp/rc")" = 1 ] || bad "bisect on garbage: exit $(cat "$tmp/rc"), want 1"
+[ "$kb" -lt 60000 ] || bad "bisect on 50 MB of garbage: peak RSS $kb KB (F17)"
+ok "bisect on 50 MB of garbage: $kb KB (F17)"
 
 # --- F15: compressed files cut to their first bytes ---------------------
 for z in xz zstd bzip2 gzip; do
