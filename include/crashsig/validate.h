@@ -111,12 +111,14 @@ typedef struct crashsig_index_options {
 	unsigned int version; /* CRASHSIG_INDEX_OPTIONS_VERSION */
 	/* vmlinux with a symbol table and (ideally) DWARF. Required. */
 	const char *vmlinux;
-	/* Directory searched recursively for *.ko files (their symbol tables
-	 * are indexed; their DWARF is read on demand). NULL: for a vmlinux
+	/* Directory searched recursively for module files (NAME.ko,
+	 * NAME.ko.xz, NAME.ko.zst, NAME.ko.gz, NAME.ko.debug: their symbol
+	 * tables are indexed; their DWARF is read on demand). NULL: for a vmlinux
 	 * named vmlinux-REL, /usr/lib/debug/lib/modules/REL when it exists;
 	 * "" : no modules. */
 	const char *modules_dir;
-	/* Extra module files (e.g. an out-of-tree crashgen.ko). */
+	/* Extra module files (e.g. an out-of-tree crashgen.ko); one that
+	 * cannot be used fails crashsig_index_new. */
 	const char *const *extra_modules;
 	size_t nextra_modules;
 	unsigned int flags; /* CRASHSIG_INDEX_* */
@@ -133,11 +135,24 @@ typedef struct crashsig_index_options {
 
 /* Build the index: the function symbols of vmlinux and of every module, and
  * the DW_TAG_subprogram DIEs of vmlinux (names, inline attributes, out-of-line
- * copies). Fails with EIO (missing vmlinux), EFORMAT (not ELF). A vmlinux
- * without DWARF is accepted (no inline-only verdicts then). */
+ * copies). vmlinux and modules are opened by the same loader as the
+ * symbolizer's (crashsig_symbolizer_new), with the same checks and
+ * messages ("PATH: reason"). Fails with EIO (missing or unreadable file, a
+ * directory), EFORMAT (not ELF, truncated, no symbol table, a module or a
+ * shared object given as vmlinux), EUNSUPPORTED (not 64-bit x86-64 or
+ * AArch64); an extra module (extra_modules) that cannot be used fails the
+ * same way. A vmlinux without DWARF is accepted (no inline-only verdicts
+ * then). */
 int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		       const crashsig_index_options *opts);
 void crashsig_index_free(crashsig_index *ix);
+
+/* Module files found under the modules directory that could not be used
+ * (not ELF, truncated, corrupt or too large once decompressed, another
+ * architecture, not a module, no symbol table), each as "PATH: reason", in
+ * the order they were met; NULL past the last. They are indexed by name
+ * without symbols. Owned by the index. */
+const char *crashsig_index_module_problem(const crashsig_index *ix, size_t i);
 
 typedef struct crashsig_index_stats {
 	size_t vmlinux_symbols;  /* function symbols of vmlinux */

@@ -6,6 +6,8 @@
  *   line_table.c  fast .debug_line reader (libdw fallback)
  *   die_walk.c    the top-level function of an address with the shared
  *                 DIE reader of src/dwarf/ (libdw fallback)
+ *   image.c       the loader of vmlinux and module files, shared with
+ *                 validate (image.h: checks, decompression, messages)
  *   modules.c     finding and loading modules (.ko, .ko.xz/.gz/.zst, build id)
  *   symbolizer.c  open/close, lookups (the public entry points)
  *   rewrite.c     symbolizing console lines and whole reports
@@ -114,6 +116,7 @@ struct crashsig_symbolizer {
 	struct modfile *files; /* index of modules_dir, built lazily */
 	size_t nfiles;
 	int files_indexed;
+	unsigned machine; /* e_machine of vmlinux: modules must have it */
 	uint64_t kaslr;
 	uint64_t kaslr_default; /* from the options */
 	unsigned int flags;     /* from the options */

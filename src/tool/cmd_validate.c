@@ -385,6 +385,19 @@ int tool_cmd_validate(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	/* module files of the tree that could not be used: named, with why */
+	for (size_t i = 0; crashsig_index_module_problem(ix, i); i++) {
+		if (i == 10) {
+			size_t n = i;
+			while (crashsig_index_module_problem(ix, n))
+				n++;
+			tool_err("crashsig validate: warning: %zu more module files not used\n",
+				 n - i);
+			break;
+		}
+		tool_err("crashsig validate: warning: module not used: %s\n",
+			 crashsig_index_module_problem(ix, i));
+	}
 	if (maint_path) {
 		if (crashsig_maintainers_load(&maint, ctx, maint_path)) {
 			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
