@@ -77,15 +77,22 @@ typedef struct crashsig_maint_match {
 	const char *pattern; /* the F: or N: pattern that matched */
 } crashsig_maint_match;
 
-/* Parse a MAINTAINERS file. Fails with EIO (cannot read) or EFORMAT (no
- * section found). */
+/* Parse a MAINTAINERS file. Fails with EIO (cannot read it, or it is a
+ * directory: "PATH: Is a directory") or EFORMAT (no section found). */
 int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx *ctx,
 			      const char *path);
-/* Same from a buffer (copied). */
+/* Same from a buffer (copied); warnings name it "MAINTAINERS". */
 int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ctx *ctx,
 			       const char *data, size_t len);
 void crashsig_maintainers_free(crashsig_maintainers *m);
 size_t crashsig_maintainers_count(const crashsig_maintainers *m);
+
+/* Warnings found while loading, oldest first; NULL past the last. Today:
+ * an F:, X: or N: pattern that is not a valid regular expression (where
+ * get_maintainer.pl would stop), as "FILE:LINE: N: 'PATTERN' is not a valid
+ * regular expression (REASON); the pattern is ignored"; lookups ignore that
+ * pattern. Owned by m. */
+const char *crashsig_maintainers_warning(const crashsig_maintainers *m, size_t i);
 
 /* The sections covering a kernel-relative path, following
  * scripts/get_maintainer.pl: F: patterns (a directory prefix when the
