@@ -458,7 +458,11 @@ static int check(cs_image *img, crashsig_ctx *ctx, const char *path, cs_image_ki
 					    (unsigned long long)size);
 		if (sh.sh_type == SHT_SYMTAB && sh.sh_size)
 			symtab = 1;
-		const char *n = has_shstr ? elf_strptr(e, shstr, sh.sh_name) : NULL;
+		/* only a relocatable vmlinux candidate needs the names */
+		const char *n = kind == CS_IMAGE_VMLINUX && eh.e_type == ET_REL && !modsec &&
+						sh.sh_type == SHT_PROGBITS && has_shstr
+					? elf_strptr(e, shstr, sh.sh_name)
+					: NULL;
 		if (n && (!strcmp(n, ".modinfo") || !strcmp(n, ".gnu.linkonce.this_module")))
 			modsec = 1;
 	}
