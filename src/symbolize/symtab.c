@@ -29,7 +29,7 @@ static uint32_t hash_str(const char *s)
 	}
 	h ^= h >> 32;
 	h *= 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h ^ (h >> 29));
+	return (uint32_t)(h ^ (h >> 29)) & 0xffffff; /* struct sym keeps 24 bits */
 }
 
 /* Stable LSD radix sort by address (16-bit digits over addr - min): the
@@ -51,7 +51,7 @@ static int sort_syms(struct mod *m)
 	if (sorted)
 		return 0;
 	struct sym *tmp = malloc(n * sizeof(*tmp));
-	size_t *cnt = malloc(65536 * sizeof(size_t));
+	uint32_t *cnt = malloc(65536 * sizeof(*cnt)); /* n < 2^32: uint32 indexes */
 	if (!tmp || !cnt) {
 		free(tmp);
 		free(cnt);
@@ -61,12 +61,12 @@ static int sort_syms(struct mod *m)
 	uint64_t range = hi - lo;
 	for (unsigned shift = 0; shift < 64 && (shift == 0 || (range >> shift) != 0);
 	     shift += 16) {
-		memset(cnt, 0, 65536 * sizeof(size_t));
+		memset(cnt, 0, 65536 * sizeof(*cnt));
 		for (size_t i = 0; i < n; i++)
 			cnt[((src[i].addr - lo) >> shift) & 0xffff]++;
-		size_t sum = 0;
+		uint32_t sum = 0;
 		for (size_t d = 0; d < 65536; d++) {
-			size_t c = cnt[d];
+			uint32_t c = cnt[d];
 			cnt[d] = sum;
 			sum += c;
 		}
