@@ -55,7 +55,9 @@ const char *cs_machine_name(unsigned machine)
 	case EM_MIPS: return "MIPS";
 	case EM_RISCV: return "RISC-V";
 	case EM_SPARCV9: return "SPARC64";
+#ifdef EM_LOONGARCH
 	case EM_LOONGARCH: return "LoongArch";
+#endif
 	default: return NULL;
 	}
 }

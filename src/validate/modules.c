@@ -66,8 +66,10 @@ int vx_add_module(crashsig_index *ix, const char *path, int explicit_file)
 		return CRASHSIG_ENOMEM;
 	}
 	ix->nmods++;
-	if (rc) /* refused: listed, no symbols; the reason is kept */
-		return add_problem(ix, crashsig_error_last(ix->ctx));
+	if (rc) { /* refused: listed, no symbols; the reason is kept */
+		const char *why = crashsig_error_last(ix->ctx);
+		return add_problem(ix, why[0] ? why : path); /* no context: the path */
+	}
 	/* The symbol table stays mapped; the descriptor is not needed (a
 	 * decompressed module's memfd stays alive through the mapping). */
 	elf_cntl(img.elf, ELF_C_FDREAD);
