@@ -420,8 +420,14 @@ static void explain_missing(const crashsig_symbolizer *s)
 	fputs(PROG ": modules not found: ", stderr);
 	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
 		tool_err("%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+	fputc('\n', stderr);
+	/* a file that was found but refused: named, with the reason */
+	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
+		if (crashsig_symbolizer_missing_module_problem(s, i))
+			tool_err("  %s: not used: %s\n", crashsig_symbolizer_missing_module(s, i),
+				 crashsig_symbolizer_missing_module_problem(s, i));
 	const char *dir = crashsig_symbolizer_modules_dir(s);
-	tool_err("\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+	tool_err("  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
 		dir ? dir : "", dir ? " (by name and build id), " : "",
 		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
 	if (!dir)

@@ -260,42 +260,46 @@ static int emit(const vopts *op, const char *input, const crashsig_validation *v
 				 v->status2 == CRASHSIG_NAME_ABSENT));
 }
 
+typedef struct rbuf {
+	char *d;
+	size_t n, cap;
+} rbuf;
+
+static int rbuf_add(void *arg, const void *data, size_t len)
+{
+	rbuf *b = arg;
+	if (b->n + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1 << 16;
+		while (cap < b->n + len + 1)
+			cap *= 2;
+		char *nd = realloc(b->d, cap);
+		if (!nd)
+			return -1; /* reported by tool_stream_input */
+		b->d = nd;
+		b->cap = cap;
+	}
+	memcpy(b->d + b->n, data, len);
+	b->n += len;
+	b->d[b->n] = 0;
+	return 0;
+}
+
+/* A whole input (a report or a title file; '-' is stdin), read the way
+ * every sub-command reads its inputs (io.h: a directory is an error,
+ * gzip/xz/zstd are decompressed); errors are printed "PROG: PATH: reason". */
 static int read_file(const char *path, char **out, size_t *len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		tool_err("crashsig validate: %s: %s\n", path, strerror(errno));
+	rbuf b = {0};
+	if (tool_stream_input("crashsig validate", path, rbuf_add, &b)) {
+		free(b.d);
 		return -1;
 	}
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (!k)
-			break;
-	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (!b || err) {
-		tool_err("crashsig validate: %s: %s\n", path,
-			b ? "read error" : "out of memory");
-		free(b);
+	if (!b.d && !(b.d = calloc(1, 1))) {
+		tool_err("crashsig validate: %s: out of memory\n", path);
 		return -1;
 	}
-	*out = b;
-	*len = n;
+	*out = b.d;
+	*len = b.n;
 	return 0;
 }
 
@@ -385,12 +389,28 @@ int tool_cmd_validate(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	/* module files of the tree that could not be used: named, with why */
+	for (size_t i = 0; crashsig_index_module_problem(ix, i); i++) {
+		if (i == 10) {
+			size_t n = i;
+			while (crashsig_index_module_problem(ix, n))
+				n++;
+			tool_err("crashsig validate: warning: %zu more module files not used\n",
+				 n - i);
+			break;
+		}
+		tool_err("crashsig validate: warning: module not used: %s\n",
+			 crashsig_index_module_problem(ix, i));
+	}
 	if (maint_path) {
 		if (crashsig_maintainers_load(&maint, ctx, maint_path)) {
 			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;
 			goto out;
 		}
+		for (size_t i = 0; crashsig_maintainers_warning(maint, i); i++)
+			tool_err("crashsig validate: warning: %s\n",
+				 crashsig_maintainers_warning(maint, i));
 		op.maint = maint;
 	}
 	for (size_t i = 0; i < ntitles; i++) {
