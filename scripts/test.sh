@@ -18,22 +18,24 @@ jobs=${CRASHSIG_JOBS:-$(nproc)}
 timing=$(mktemp)
 times_file=$(mktemp)
 now() { date +%s.%N; }
-cpu() { # user+sys seconds of the finished children so far
+cpu() { # user+sys seconds of the children waited for so far, into $cpu_s
 	times >"$times_file"
-	awk 'NR == 2 { s = 0
+	cpu_s=$(awk 'NR == 2 { s = 0
 		for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] }
-		printf "%.2f\n", s }' "$times_file"
+		printf "%.2f\n", s }' "$times_file")
 }
 phase() { # NAME COMMAND...: run COMMAND as a phase of the table
 	name=$1
 	shift
 	echo "=== $name"
 	w0=$(now)
-	c0=$(cpu)
+	cpu
+	c0=$cpu_s
 	rc=0
 	"$@" || rc=$?
 	w1=$(now)
-	c1=$(cpu)
+	cpu
+	c1=$cpu_s
 	res=ok
 	[ $rc -eq 0 ] || res="FAILED ($rc)"
 	echo "$name $w0 $w1 $c0 $c1 $res" >>"$timing"
