@@ -22,11 +22,8 @@ def logs(directory):
             yield name, text.split('\n\n', 1)[1]
 
 
-def reports_of(crashsig, paths, fields):
-    """Every crash crashsig finds in each of paths (crashsig --all, each file
-    parsed on its own), in order: {path: [{field: value}, ...]} for every
-    path, with the JSON fields asked for. One process for all the paths."""
-    out = {p: [] for p in paths}
+def argv_batches(paths):
+    """paths in as few pieces as the command line takes: one, in practice."""
     i = 0
     while i < len(paths):
         batch, size = [], 0
@@ -34,6 +31,15 @@ def reports_of(crashsig, paths, fields):
             batch.append(paths[i])
             size += len(paths[i]) + 1
             i += 1
+        yield batch
+
+
+def reports_of(crashsig, paths, fields):
+    """Every crash crashsig finds in each of paths (crashsig --all, each file
+    parsed on its own), in order: {path: [{field: value}, ...]} for every
+    path, with the JSON fields asked for. One process for all the paths."""
+    out = {p: [] for p in paths}
+    for batch in argv_batches(paths):
         r = subprocess.run([crashsig, '--all', '--fields', ','.join(('file',) + tuple(fields))]
                            + batch, capture_output=True)
         if r.returncode not in (0, 1):
