@@ -65,7 +65,7 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 	size_t pos = 0, copied = 0;
 	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
 	while (pos <= inlen) {
-		int rc = cs_re_exec(&s->re, s->re.code, in, inlen, pos, md);
+		int rc = cs_re_exec(&s->re, in, inlen, pos, md);
 		if (rc <= 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -173,11 +173,11 @@ int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 	}
 	size_t n = cs_func_base_len(func, strlen(func));
 	cs_buf_clear(out);
-	if (r->frame_norm.code) {
+	if (cs_re_ok(&r->frame_norm)) {
 		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 		if (!md)
 			return CRASHSIG_ENOMEM;
-		int rc = cs_re_exec(&r->frame_norm, r->frame_norm.code, func, n, 0, md);
+		int rc = cs_re_exec(&r->frame_norm, func, n, 0, md);
 		if (rc > 1) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			int g = 1;
@@ -246,7 +246,7 @@ static int skipped(classify *c, const char *func)
 		 * never name a crash either: syzkaller stops reading a stack
 		 * at them (pkg/report/linux.go: linuxStackParams.corruptedLines) */
 		m->skip = (unsigned char)(hit(c, &c->r->skip, func, n) ||
-					  (c->r->corrupt_frame.code &&
+					  (cs_re_ok(&c->r->corrupt_frame) &&
 					   hit(c, &c->r->corrupt_frame, func, n)));
 	}
 	if (m->skip)
@@ -619,7 +619,7 @@ static int interleaved(classify *c, size_t until)
 	if (until && hit(c, &c->r->corrupt_line, c->b->text.data,
 			 until < c->b->nlines ? c->b->lines[until] : c->b->text.len))
 		return 1;
-	for (size_t i = 0; c->r->corrupt_frame.code && i < until; i++) {
+	for (size_t i = 0; cs_re_ok(&c->r->corrupt_frame) && i < until; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&
@@ -823,7 +823,7 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
 		const cs_subst *s = &c->r->alts[i];
 		size_t n = strlen(t);
-		int m = cs_re_exec(&s->re, s->re.code, t, n, 0, c->md);
+		int m = cs_re_exec(&s->re, t, n, 0, c->md);
 		if (m <= 0)
 			continue;
 		cs_buf_clear(&tmp);
@@ -878,7 +878,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		size_t hend = (size_t)(h - b->text.data) + hlen;
 		for (size_t i = 0; i < b->crash->nformats; i++) {
 			const cs_format *f = &b->crash->formats[i];
-			int m = cs_re_exec(&f->match, f->match.code, b->text.data,
+			int m = cs_re_exec(&f->match, b->text.data,
 					   b->text.len, 0, c.md);
 			if (m <= 0)
 				continue;
@@ -895,7 +895,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		const cs_format *f = &b->crash->formats[i];
 		int m = i == first && first_matched
 				? first_matched
-				: cs_re_exec(&f->match, f->match.code, b->text.data,
+				: cs_re_exec(&f->match, b->text.data,
 					     b->text.len, 0, c.md);
 		if (m <= 0)
 			continue;
@@ -909,7 +909,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		 * attributed, even if its header names a function. */
 		int fr = 0;
 		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
-		if (!no_trace && f->requires.code &&
+		if (!no_trace && cs_re_ok(&f->requires) &&
 		    !hit(&c, &f->requires, b->text.data, b->text.len))
 			corrupt = "a part the report always has is missing";
 		if (no_trace)
@@ -1022,8 +1022,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	/* executor */
 	/* the table is one branch reset group: groups 1 and 2 of the piece
 	 * that matched (rules.c, finish) */
-	if (r->executor.code &&
-	    cs_re_exec(&r->executor, r->executor.code, b->text.data, b->text.len, 0,
+	if (cs_re_ok(&r->executor) &&
+	    cs_re_exec(&r->executor, b->text.data, b->text.len, 0,
 		       c.md2) > 2 &&
 	    pcre2_get_ovector_pointer(c.md2)[2] != PCRE2_UNSET &&
 	    pcre2_get_ovector_pointer(c.md2)[4] != PCRE2_UNSET) {

@@ -122,6 +122,7 @@ typedef struct loader {
 	cs_format *format; /* open format, or NULL */
 	const char *file;
 	int line;
+	int eager; /* compile every regex now (else on first use) */
 } loader;
 
 static int fail(loader *L, const char *fmt, const char *arg)
@@ -185,27 +186,34 @@ oom:
 	return NULL;
 }
 
-static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
+/* Compile pattern (opts) into *code; on error, a message naming the
+ * offset into msg. */
+static pcre2_code *compile_one(const char *pattern, uint32_t opts, char *msg, size_t cap)
 {
-	if (re->code)
-		return fail(L, "%s", "a second regex for the same directive");
-	char *src = expand(L, pattern);
-	if (!src)
-		return CRASHSIG_ERULES;
 	int ec;
 	PCRE2_SIZE eo;
-	re->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec,
-				 &eo, NULL);
-	if (!re->code) {
-		PCRE2_UCHAR msg[200];
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		char buf[512];
-		snprintf(buf, sizeof(buf), "bad regex at offset %zu: %.120s: %.200s",
-			 (size_t)eo, (char *)msg, src);
-		free(src);
-		return fail(L, "%s", buf);
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts,
+					 &ec, &eo, NULL);
+	if (!code) {
+		PCRE2_UCHAR text[200];
+		pcre2_get_error_message(ec, text, sizeof(text));
+		snprintf(msg, cap, "bad regex at offset %zu: %.120s: %.200s", (size_t)eo,
+			 (char *)text, pattern);
 	}
-	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+/* Compile re (both parts). Returns 0, or -1 with msg set. */
+static int re_build(cs_re *re, char *msg, size_t cap)
+{
+	re->code = compile_one(re->src, re->opts, msg, cap);
+	if (!re->code)
+		return -1;
+	if (re->loose_src && !(re->loose = compile_one(re->loose_src, 0, msg, cap))) {
+		pcre2_code_free(re->code);
+		re->code = NULL;
+		return -1;
+	}
 	uint32_t all = 0;
 	const uint8_t *bm = NULL;
 	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
@@ -215,14 +223,74 @@ static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 		memcpy(re->first, bm, sizeof(re->first));
 		re->has_first = 1;
 	}
-	re->src = src;
-	re->mctx = L->r->mctx;
-	re->log = &L->r->log;
+	re->state = CS_RE_READY;
+	return 0;
+}
+
+/* Record msg once in the log of the rules. */
+static void log_once(cs_rules *r, const char *msg)
+{
+	for (size_t i = 0; i < r->log.n; i++)
+		if (!strcmp(r->log.msgs[i], msg))
+			return;
+	char **v = realloc(r->log.msgs, (r->log.n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	r->log.msgs = v;
+	if ((v[r->log.n] = strdup(msg)))
+		r->log.n++;
+}
+
+/* Make re ready to match: compiled on first use (built-in rules). Returns
+ * 1, or 0 when it cannot be (recorded once, then never matched). */
+static int re_ready(const cs_re *re)
+{
+	if (re->state == CS_RE_READY)
+		return 1;
+	if (re->state == CS_RE_BROKEN || !re->src)
+		return 0;
+	/* see cs_re: the rules belong to one context, used by one thread */
+	cs_re *w = (cs_re *)re;
+	char msg[600], line[900];
+	if (!re_build(w, msg, sizeof(msg)))
+		return 1;
+	w->state = CS_RE_BROKEN;
+	if (w->rules) {
+		snprintf(line, sizeof(line), "%s: %s; treated as no match",
+			 w->where ? w->where : "(rules)", msg);
+		log_once(w->rules, line);
+	}
+	return 0;
+}
+
+/* Keep the expanded pattern in re; with eager set, compile it now (a bad
+ * regex is an error naming the rules line). */
+static int re_compile_loose(loader *L, cs_re *re, const char *pattern,
+			    const char *loose, uint32_t opts)
+{
+	if (re->src)
+		return fail(L, "%s", "a second regex for the same directive");
+	if (!(re->src = expand(L, pattern)))
+		return CRASHSIG_ERULES;
+	if (loose && !(re->loose_src = expand(L, loose)))
+		return CRASHSIG_ERULES;
+	re->opts = opts;
+	re->rules = L->r;
 	char where[300];
 	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
 	if (!(re->where = strdup(where)))
 		return CRASHSIG_ENOMEM;
+	if (L->eager) {
+		char msg[600];
+		if (re_build(re, msg, sizeof(msg)))
+			return fail(L, "%s", msg);
+	}
 	return 0;
+}
+
+static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
+{
+	return re_compile_loose(L, re, pattern, NULL, opts);
 }
 
 static void re_free(cs_re *re)
@@ -230,20 +298,18 @@ static void re_free(cs_re *re)
 	pcre2_code_free(re->code);
 	pcre2_code_free(re->loose);
 	free(re->src);
+	free(re->loose_src);
 	free(re->where);
-	re->code = NULL;
-	re->src = re->where = NULL;
+	re->code = re->loose = NULL;
+	re->src = re->loose_src = re->where = NULL;
+	re->state = CS_RE_NEW;
 }
 
 /* Record once that re hit a match limit. */
 static void limit_hit(const cs_re *re, int rc)
 {
-	/* the rules belong to one context, used from one thread at a time:
-	 * the log is the only state written while matching (see cs_re_log) */
-	cs_re *w = (cs_re *)re;
-	if (w->limit_hit || !w->log)
+	if (!re->rules)
 		return;
-	w->limit_hit = 1;
 	char msg[400];
 	snprintf(msg, sizeof(msg),
 		 "%s: regex hit the PCRE2 %s limit; treated as no match",
@@ -251,18 +317,38 @@ static void limit_hit(const cs_re *re, int rc)
 		 rc == PCRE2_ERROR_DEPTHLIMIT ? "depth"
 		 : rc == PCRE2_ERROR_HEAPLIMIT ? "heap"
 					       : "match");
-	char **v = realloc(w->log->msgs, (w->log->n + 1) * sizeof(*v));
-	if (!v)
-		return;
-	w->log->msgs = v;
-	if ((v[w->log->n] = strdup(msg)))
-		w->log->n++;
+	log_once(re->rules, msg);
 }
 
-int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
-	       size_t start, pcre2_match_data *md)
+/* One more match of re: JIT-compile it when it has run often enough. */
+static void re_used(const cs_re *re)
 {
-	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, re->mctx);
+	if (re->jit)
+		return;
+	cs_re *w = (cs_re *)re; /* see cs_re */
+	uint32_t after = w->rules ? w->rules->jit_after : CS_RE_JIT_AFTER;
+	if (w->uses < after) {
+		w->uses++;
+		return;
+	}
+	w->jit = 1;
+	/* (without JIT support, or out of executable memory, the
+	 * interpreter goes on matching: same answers) */
+	pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE);
+	if (w->loose)
+		pcre2_jit_compile(w->loose, PCRE2_JIT_COMPLETE);
+}
+
+static int exec_code(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+		     size_t start, pcre2_match_data *md)
+{
+	pcre2_match_context *mctx = re->rules ? re->rules->mctx : NULL;
+	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
+	/* The JIT's stack is smaller than the interpreter's heap: a regex
+	 * whose answer depended on which of them ran would make titles
+	 * depend on how often it ran before. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_JIT, md, mctx);
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_HEAPLIMIT) {
 		limit_hit(re, rc);
@@ -271,19 +357,31 @@ int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t le
 	return rc;
 }
 
+int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
+	       pcre2_match_data *md)
+{
+	if (!re_ready(re))
+		return PCRE2_ERROR_NOMATCH;
+	re_used(re);
+	return exec_code(re, re->code, s, len, start, md);
+}
+
 int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 		pcre2_match_data *md)
 {
-	if (!re->code)
+	if (!re_ready(re))
 		return 0;
 	/* most subjects cannot begin a match of an anchored table */
 	int skip = start == 0 && (len < re->minlen ||
 				  (re->has_first && len &&
 				   !(re->first[(unsigned char)s[0] >> 3] &
 				     (1u << ((unsigned char)s[0] & 7)))));
-	if (!skip && cs_re_exec(re, re->code, s, len, start, md) > 0)
+	if (skip && !re->loose)
+		return 0;
+	re_used(re);
+	if (!skip && exec_code(re, re->code, s, len, start, md) > 0)
 		return 1;
-	return re->loose && cs_re_exec(re, re->loose, s, len, start, md) > 0;
+	return re->loose && exec_code(re, re->loose, s, len, start, md) > 0;
 }
 
 int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
@@ -297,14 +395,14 @@ int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
 int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
 			 pcre2_match_data *md, const char **site, size_t *site_len)
 {
-	if (!r || !text || !r->assert_site.code)
+	if (!r || !text || !cs_re_ok(&r->assert_site))
 		return 0;
 	size_t end = 0;
 	for (int l = 0; l < 3 && end < len; l++) {
 		const char *nl = memchr(text + end, '\n', len - end);
 		end = nl ? (size_t)(nl - text) + 1 : len;
 	}
-	if (cs_re_exec(&r->assert_site, r->assert_site.code, text, end, 0, md) < 2)
+	if (cs_re_exec(&r->assert_site, text, end, 0, md) < 2)
 		return 0;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	if (ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
@@ -349,8 +447,9 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
 		return rc;
 	(*n)++; /* owned by the rules from here on */
 	/* a replace-all pattern that matches "" inserts its replacement at
-	 * every position of every title */
-	if (replace_all && !s->re.minlen)
+	 * every position of every title (the built-in rules are checked by
+	 * a test, which loads them compiled) */
+	if (replace_all && L->eager && !s->re.minlen)
 		return fail(L, "sanitize pattern can match the empty string: %s", val);
 	s->repl = strdup(arrow + 4);
 	return s->repl ? 0 : CRASHSIG_ENOMEM;
@@ -455,8 +554,8 @@ static int directive(loader *L, const char *key, const char *val)
 		}
 		if (!f)
 			return fail(L, "'%s' must follow 'format'", key);
-		if ((!strcmp(key, "match") && f->match.code) ||
-		    (!strcmp(key, "requires") && f->requires.code))
+		if ((!strcmp(key, "match") && f->match.src) ||
+		    (!strcmp(key, "requires") && f->requires.src))
 			return fail(L, "'%s' given twice in one format", key);
 		if (!strcmp(key, "match"))
 			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
@@ -532,7 +631,7 @@ static int directive(loader *L, const char *key, const char *val)
 						s->parts[s->nparts++] = CS_PART_IP;
 					} else if (tl == 5 && !strncmp(t, "trace", 5)) {
 						s->parts[s->nparts++] = CS_PART_TRACE;
-					} else if (tl == 4 && !strncmp(t, "from", 4) && !s->re.code) {
+					} else if (tl == 4 && !strncmp(t, "from", 4) && !s->re.src) {
 						t += tl;
 						while (*t == ' ')
 							t++;
@@ -731,14 +830,19 @@ static int finish(loader *L)
 		strlist *l = &L->pending[g];
 		if (!l->n)
 			continue;
-		/* Compile each piece alone first, so errors name their line. */
-		for (size_t i = 0; i < l->n; i++) {
-			cs_re tmp = {0};
+		/* Compile each piece alone first, so errors name their line
+		 * (rules from files; the built-in ones compile: test_rules). */
+		for (size_t i = 0; L->eager && i < l->n; i++) {
+			char msg[600];
+			pcre2_code *code = NULL;
 			L->file = L->global_where[g].v[i];
-			int rc = re_compile(L, &tmp, l->v[i], 0);
-			re_free(&tmp);
-			if (rc)
-				return rc;
+			char *src = expand(L, l->v[i]);
+			if (src)
+				code = compile_one(src, 0, msg, sizeof(msg));
+			free(src);
+			if (!code)
+				return src ? fail(L, "%s", msg) : CRASHSIG_ERULES;
+			pcre2_code_free(code);
 		}
 		int split = globals[g].how & TABLE_SPLIT;
 		cs_buf b = {0}, loose = {0};
@@ -764,15 +868,9 @@ static int finish(loader *L)
 		}
 		L->file = globals[g].name;
 		cs_re *dst = global_re(r, g);
-		int rc = re_compile(L, dst, b.len ? b.data : loose.data,
-				    globals[g].how & TABLE_LINES ? PCRE2_MULTILINE : 0);
-		if (!rc && b.len && loose.len) {
-			cs_re tmp = {0};
-			rc = re_compile(L, &tmp, loose.data, 0);
-			dst->loose = tmp.code;
-			tmp.code = NULL;
-			re_free(&tmp);
-		}
+		int rc = re_compile_loose(L, dst, b.len ? b.data : loose.data,
+					  b.len && loose.len ? loose.data : NULL,
+					  globals[g].how & TABLE_LINES ? PCRE2_MULTILINE : 0);
 		cs_buf_free(&b);
 		cs_buf_free(&loose);
 		if (rc)
@@ -802,7 +900,7 @@ static int finish(loader *L)
 				return CRASHSIG_ENOMEM;
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
-			if (!f->match.code || !f->title)
+			if (!f->match.src || !f->title)
 				return cs_error(L->err, CRASHSIG_ERULES,
 						"%s: format needs 'match' and 'title'",
 						f->where);
@@ -819,8 +917,9 @@ static void loader_free(loader *L)
 	}
 }
 
-int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
-			const char *const *texts, const size_t *lens, cs_err *err)
+int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
+			   const char *const *texts, const size_t *lens, int eager,
+			   cs_err *err)
 {
 	*out = NULL;
 	cs_rules *r = calloc(1, sizeof(*r));
@@ -829,6 +928,8 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	loader L = {0};
 	L.r = r;
 	L.err = err;
+	L.eager = eager;
+	r->jit_after = CS_RE_JIT_AFTER;
 	int rc = 0;
 	if (!(r->mctx = pcre2_match_context_create(NULL))) {
 		cs_rules_free(r);
@@ -852,6 +953,12 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	return 0;
 }
 
+int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
+			const char *const *texts, const size_t *lens, cs_err *err)
+{
+	return cs_rules_load_texts_ex(out, n, names, texts, lens, 1, err);
+}
+
 int cs_rules_load_builtin(cs_rules **out, cs_err *err)
 {
 	size_t n = 0;
@@ -867,7 +974,7 @@ int cs_rules_load_builtin(cs_rules **out, cs_err *err)
 			texts[i] = crashsig_builtin_rules[i].text;
 			lens[i] = crashsig_builtin_rules[i].len;
 		}
-		rc = cs_rules_load_texts(out, n, names, texts, lens, err);
+		rc = cs_rules_load_texts_ex(out, n, names, texts, lens, 0, err);
 	} else {
 		cs_error(err, rc, "out of memory");
 	}

@@ -34,8 +34,17 @@ typedef struct cs_re_log {
 #define CS_STR_(x) #x
 #define CS_STR(x) CS_STR_(x)
 
+/* A regex of the rules. It is compiled when it is first matched (built-in
+ * rules: most crash kinds' formats are never needed by a small log) or
+ * when the rules are loaded (rules read from files: errors name their
+ * line), and JIT-compiled once it has been run CS_RE_JIT_AFTER times (the
+ * JIT costs several times the compilation: worth it for the regexes of
+ * every line and every frame, not for the ones a report needs once).
+ * Compiling and the counter write through a const pointer: the rules belong
+ * to one context, used from one thread at a time (see cs_re_log). */
+enum { CS_RE_NEW = 0, CS_RE_READY, CS_RE_BROKEN };
 typedef struct cs_re {
-	pcre2_code *code; /* owned */
+	pcre2_code *code; /* owned, NULL until compiled */
 	/* owned, may be NULL: for global tables, the pieces not anchored at
 	 * the start, kept apart so that `code` stays anchored (one try per
 	 * subject instead of one per position); a match is either's */
@@ -45,13 +54,22 @@ typedef struct cs_re {
 	 * subjects without running the matcher */
 	unsigned char first[32];
 	unsigned char has_first;
+	unsigned char state; /* CS_RE_NEW, CS_RE_READY, CS_RE_BROKEN */
+	unsigned char jit;   /* pcre2_jit_compile was run */
 	uint32_t minlen;
-	char *src;        /* owned: pattern after macro expansion */
+	uint32_t opts;    /* pcre2_compile options */
+	uint32_t uses;    /* matches run without the JIT */
+	char *src;        /* owned: pattern after macro expansion (of `code`) */
+	char *loose_src;  /* owned, may be NULL: pattern of `loose` */
 	char *where;      /* owned: "file:line" for messages */
-	pcre2_match_context *mctx; /* borrowed from cs_rules: the limits */
-	cs_re_log *log;   /* borrowed from cs_rules */
-	unsigned char limit_hit; /* already recorded in log */
+	struct cs_rules *rules; /* borrowed: match limits, log, JIT threshold */
 } cs_re;
+
+/* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
+ * (bench/README.md, "Startup": how this was chosen). */
+#ifndef CS_RE_JIT_AFTER
+#define CS_RE_JIT_AFTER 4u
+#endif
 
 typedef enum cs_step_kind {
 	CS_STEP_GROUP, /* function captured by the match regex */
@@ -201,24 +219,39 @@ typedef struct cs_rules {
 	size_t nmacros;
 	pcre2_match_context *mctx; /* owned: match limits of every regex */
 	cs_re_log log;             /* regexes that hit the limits */
+	uint32_t jit_after;        /* CS_RE_JIT_AFTER (tests: 0 = at once,
+				    * UINT32_MAX = never) */
 } cs_rules;
 
+/* The built-in rules. Their regexes are compiled on first use; a test
+ * (tests/classify/test_rules.c) loads the same texts with
+ * cs_rules_load_texts, which compiles every one. */
 int cs_rules_load_builtin(cs_rules **out, cs_err *err);
 int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err);
-/* Load from in-memory files (names[i], texts[i], lens[i]). */
+/* Load from in-memory files (names[i], texts[i], lens[i]); every regex is
+ * compiled, so that a bad one is an error naming its file and line. */
 int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 			const char *const *texts, const size_t *lens, cs_err *err);
+/* The same, with eager 0: regexes are compiled on first use, and the
+ * checks that need a compiled regex are not made (for texts known to
+ * pass them: the built-in rules). */
+int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
+			   const char *const *texts, const size_t *lens, int eager,
+			   cs_err *err);
 void cs_rules_free(cs_rules *r);
 
-/* Regex helpers (match data allocated by the caller). */
+/* Regex helpers (match data allocated by the caller). A regex that cannot
+ * be compiled when first used (built-in rules only: they compile, a test
+ * says so) is recorded once in the log and never matches. */
 int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 		pcre2_match_data *md);
-/* pcre2_match of code (re->code or re->loose) under the limits of the rules;
- * a match that hits a limit is recorded once per rule and returns
+/* pcre2_match of re->code (not the loose part) under the limits of the
+ * rules; a match that hits a limit is recorded once per rule and returns
  * PCRE2_ERROR_NOMATCH. */
-int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
-	       size_t start, pcre2_match_data *md);
-static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
+int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
+	       pcre2_match_data *md);
+/* Does the rules file give this regex (a table may be absent)? */
+static inline int cs_re_ok(const cs_re *re) { return re->src != NULL; }
 
 /* Is the function name func (len bytes, compiler suffixes already removed)
  * a generic frame by the `generic` table of the rules: one that says
