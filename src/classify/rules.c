@@ -203,6 +203,22 @@ static pcre2_code *compile_one(const char *pattern, uint32_t opts, char *msg, si
 	return code;
 }
 
+/* What a match needs beyond the code: the first bytes and the shortest
+ * length of an anchored regex. */
+static void re_info(cs_re *re)
+{
+	uint32_t all = 0;
+	const uint8_t *bm = NULL;
+	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
+	pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->minlen);
+	if ((all & PCRE2_ANCHORED) &&
+	    !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bm) && bm) {
+		memcpy(re->first, bm, sizeof(re->first));
+		re->has_first = 1;
+	}
+	re->state = CS_RE_READY;
+}
+
 /* Compile re (both parts). Returns 0, or -1 with msg set. */
 static int re_build(cs_re *re, char *msg, size_t cap)
 {
@@ -214,16 +230,49 @@ static int re_build(cs_re *re, char *msg, size_t cap)
 		re->code = NULL;
 		return -1;
 	}
-	uint32_t all = 0;
-	const uint8_t *bm = NULL;
-	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
-	pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->minlen);
-	if ((all & PCRE2_ANCHORED) &&
-	    !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bm) && bm) {
-		memcpy(re->first, bm, sizeof(re->first));
-		re->has_first = 1;
+	re_info(re);
+	if (re->rules)
+		re->rules->ncompiled++;
+	return 0;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+uint64_t cs_re_key(const cs_re *re)
+{
+	uint64_t h = fnv(1469598103934665603ull, &re->opts, sizeof(re->opts));
+	h = fnv(h, re->src, strlen(re->src) + 1);
+	return re->loose_src ? fnv(h, re->loose_src, strlen(re->loose_src) + 1) : h;
+}
+
+/* The code compiled at build time for re, when it is re's own. Returns 0
+ * when re is ready, -1 to compile it from its pattern. */
+static int re_decode(cs_re *re)
+{
+	const struct crashsig_builtin_codes *p = re->rules ? re->rules->pre : NULL;
+	if (!p || !re->pre || re->pre > p->n)
+		return -1;
+	const struct crashsig_builtin_code *e = &p->codes[re->pre - 1];
+	if (e->key != cs_re_key(re) || !e->loose_len != !re->loose_src)
+		return -1;
+	pcre2_code *code = NULL, *loose = NULL;
+	if (pcre2_serialize_decode(&code, 1, p->bytes + e->off, NULL) != 1)
+		return -1;
+	if (e->loose_len &&
+	    pcre2_serialize_decode(&loose, 1, p->bytes + e->loose_off, NULL) != 1) {
+		pcre2_code_free(code);
+		return -1;
 	}
-	re->state = CS_RE_READY;
+	re->code = code;
+	re->loose = loose;
+	re_info(re);
+	re->rules->ndecoded++;
 	return 0;
 }
 
@@ -252,7 +301,7 @@ static int re_ready(const cs_re *re)
 	/* see cs_re: the rules belong to one context, used by one thread */
 	cs_re *w = (cs_re *)re;
 	char msg[600], line[900];
-	if (!re_build(w, msg, sizeof(msg)))
+	if (!re_decode(w) || !re_build(w, msg, sizeof(msg)))
 		return 1;
 	w->state = CS_RE_BROKEN;
 	if (w->rules) {
@@ -959,6 +1008,68 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	return cs_rules_load_texts_ex(out, n, names, texts, lens, 1, err);
 }
 
+void cs_rules_visit(cs_rules *r, void (*fn)(void *arg, cs_re *re), void *arg)
+{
+#define VISIT(re_)                   \
+	do {                         \
+		cs_re *v_ = (re_);   \
+		if (v_->src)         \
+			fn(arg, v_); \
+	} while (0)
+	for (size_t i = 0; i < r->ncrashes; i++) {
+		cs_crash *c = &r->crashes[i];
+		for (size_t j = 0; j < c->nnots; j++)
+			VISIT(&c->nots[j]);
+		for (size_t j = 0; j < c->nformats; j++) {
+			cs_format *f = &c->formats[j];
+			VISIT(&f->match);
+			VISIT(&f->requires);
+			for (size_t k = 0; k < f->nsteps; k++)
+				VISIT(&f->steps[k].re);
+			for (size_t k = 0; k < f->nosteps; k++)
+				VISIT(&f->osteps[k].re);
+			for (size_t k = 0; k < f->nskip; k++)
+				VISIT(&f->skip[k]);
+		}
+	}
+	for (size_t g = 0; g < G_COUNT; g++)
+		VISIT(global_re(r, g));
+	for (size_t i = 0; i < r->nsanitize; i++)
+		VISIT(&r->sanitize[i].re);
+	for (size_t i = 0; i < r->nalts; i++)
+		VISIT(&r->alts[i].re);
+	for (size_t i = 0; i < r->ntypes; i++)
+		VISIT(&r->types[i].re);
+#undef VISIT
+}
+
+static void count_re(void *arg, cs_re *re)
+{
+	(void)re;
+	(*(size_t *)arg)++;
+}
+
+static void number_re(void *arg, cs_re *re)
+{
+	re->pre = (uint32_t)++*(size_t *)arg;
+}
+
+/* Do the codes compiled at build time fit the PCRE2 this process runs
+ * with? The same version and the same build options, else none is used
+ * (pcre2_serialize_decode checks the version too, not the options). */
+int cs_rules_codes_fit(const struct crashsig_builtin_codes *p)
+{
+	char v[64];
+	uint32_t linksize = 0, newline = 0, bsr = 0;
+	if (!p->n || !p->pcre2_version || pcre2_config(PCRE2_CONFIG_VERSION, v) < 0 ||
+	    strcmp(v, p->pcre2_version))
+		return 0;
+	pcre2_config(PCRE2_CONFIG_LINKSIZE, &linksize);
+	pcre2_config(PCRE2_CONFIG_NEWLINE, &newline);
+	pcre2_config(PCRE2_CONFIG_BSR, &bsr);
+	return linksize == p->linksize && newline == p->newline && bsr == p->bsr;
+}
+
 int cs_rules_load_builtin(cs_rules **out, cs_err *err)
 {
 	size_t n = 0;
@@ -975,6 +1086,17 @@ int cs_rules_load_builtin(cs_rules **out, cs_err *err)
 			lens[i] = crashsig_builtin_rules[i].len;
 		}
 		rc = cs_rules_load_texts_ex(out, n, names, texts, lens, 0, err);
+		if (!rc && cs_rules_codes_fit(&crashsig_builtin_codes)) {
+			/* the regexes are numbered as the generator numbered
+			 * them; another count means other rules: none used */
+			size_t count = 0;
+			cs_rules_visit(*out, count_re, &count);
+			if (count == crashsig_builtin_codes.n) {
+				count = 0;
+				cs_rules_visit(*out, number_re, &count);
+				(*out)->pre = &crashsig_builtin_codes;
+			}
+		}
 	} else {
 		cs_error(err, rc, "out of memory");
 	}

@@ -11,6 +11,8 @@
 
 #include "base/util.h"
 
+struct crashsig_builtin_codes; /* classify/rules_builtin.h */
+
 /* Rules whose regex hit the PCRE2 limits while matching: each is recorded
  * once ("FILE:LINE: ..."), for crashsig_warning(). Owned by cs_rules; it is
  * the only part of the rules written while matching, which is safe because
@@ -63,6 +65,8 @@ typedef struct cs_re {
 	char *loose_src;  /* owned, may be NULL: pattern of `loose` */
 	char *where;      /* owned: "file:line" for messages */
 	struct cs_rules *rules; /* borrowed: match limits, log, JIT threshold */
+	uint32_t pre;     /* built-in rules: 1 + its entry in the codes compiled
+			   * at build time (rules_builtin.h), or 0 */
 } cs_re;
 
 /* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
@@ -221,6 +225,9 @@ typedef struct cs_rules {
 	cs_re_log log;             /* regexes that hit the limits */
 	uint32_t jit_after;        /* CS_RE_JIT_AFTER (tests: 0 = at once,
 				    * UINT32_MAX = never) */
+	/* the regexes compiled at build time, when they fit this PCRE2 */
+	const struct crashsig_builtin_codes *pre;
+	size_t ndecoded, ncompiled; /* regexes made ready from pre / patterns */
 } cs_rules;
 
 /* The built-in rules. Their regexes are compiled on first use; a test
@@ -239,6 +246,17 @@ int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
 			   const char *const *texts, const size_t *lens, int eager,
 			   cs_err *err);
 void cs_rules_free(cs_rules *r);
+
+/* Calls fn for every regex of the rules that has a pattern, always in the
+ * same order (the order of the codes compiled at build time). */
+void cs_rules_visit(cs_rules *r, void (*fn)(void *arg, cs_re *re), void *arg);
+/* What identifies a compiled regex: a 64-bit FNV-1a hash of its options
+ * and patterns. */
+uint64_t cs_re_key(const cs_re *re);
+/* Were the codes of p (rules_builtin.h) compiled by the PCRE2 this
+ * process runs with: the same version, link size, newline and \R
+ * conventions? Only then does cs_rules_load_builtin use them. */
+int cs_rules_codes_fit(const struct crashsig_builtin_codes *p);
 
 /* Regex helpers (match data allocated by the caller). A regex that cannot
  * be compiled when first used (built-in rules only: they compile, a test

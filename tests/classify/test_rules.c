@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -72,6 +73,73 @@ static void test_builtin_compiles(void **state)
 		for (size_t j = 0; j < r->crashes[i].nformats; j++)
 			assert_int_equal(r->crashes[i].formats[j].match.state, CS_RE_READY);
 	cs_rules_free(r);
+}
+
+/* The built-in regexes come compiled from the build (rules_builtin.h):
+ * each decodes into the code its pattern compiles to. A code whose key is
+ * not the regex's own, or codes of another PCRE2, are not used: the
+ * pattern is compiled. */
+static void test_builtin_precompiled(void **state)
+{
+	(void)state;
+	const struct crashsig_builtin_codes *p = &crashsig_builtin_codes;
+	assert_true(p->n > 200);
+	assert_true(cs_rules_codes_fit(p));
+	struct crashsig_builtin_codes other = *p;
+	other.pcre2_version = "10.0 1999-01-01";
+	assert_false(cs_rules_codes_fit(&other));
+	other = *p;
+	other.linksize = p->linksize + 1;
+	assert_false(cs_rules_codes_fit(&other));
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(cs_rules_load_builtin(&r, &err), 0);
+	assert_ptr_equal(r->pre, p);
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	assert_non_null(md);
+	/* decoded: the same code as compiling the pattern */
+	const cs_re *tables[] = {&r->skip, &r->call_trace, &r->panic,
+				 &r->crashes[0].formats[0].match};
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		const cs_re *re = tables[i];
+		assert_true(re->pre > 0);
+		assert_int_equal(p->codes[re->pre - 1].key, cs_re_key(re));
+		cs_re_exec(re, "x", 1, 0, md);
+		assert_int_equal(re->state, CS_RE_READY);
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *fresh = pcre2_compile((PCRE2_SPTR)re->src, PCRE2_ZERO_TERMINATED,
+						  re->opts, &ec, &eo, NULL);
+		assert_non_null(fresh);
+		size_t a = 0, b = 0;
+		pcre2_pattern_info(re->code, PCRE2_INFO_SIZE, &a);
+		pcre2_pattern_info(fresh, PCRE2_INFO_SIZE, &b);
+		assert_int_equal(a, b);
+		pcre2_code_free(fresh);
+	}
+	assert_int_equal(cs_re_match(&r->skip, "dump_stack", 10, 0, md), 1);
+	assert_int_equal(r->ndecoded, 4);
+	assert_int_equal(r->ncompiled, 0);
+	cs_rules_free(r);
+	/* keys that are not the regexes' own: compiled from the patterns */
+	struct crashsig_builtin_code *codes = calloc(p->n, sizeof(*codes));
+	assert_non_null(codes);
+	memcpy(codes, p->codes, p->n * sizeof(*codes));
+	for (size_t i = 0; i < p->n; i++)
+		codes[i].key ^= 1;
+	other = *p;
+	other.codes = codes;
+	assert_int_equal(cs_rules_load_builtin(&r, &err), 0);
+	r->pre = &other;
+	assert_int_equal(cs_re_match(&r->skip, "dump_stack", 10, 0, md), 1);
+	assert_int_equal(cs_re_match(&r->skip, "xsk_poll", 8, 0, md), 0);
+	assert_int_equal(r->skip.state, CS_RE_READY);
+	assert_int_equal(r->ndecoded, 0);
+	assert_int_equal(r->ncompiled, 1);
+	assert_int_equal(r->log.n, 0);
+	cs_rules_free(r);
+	free(codes);
+	pcre2_match_data_free(md);
 }
 
 /* Lazily compiled rules: a regex that does not compile is recorded once
@@ -242,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin_loads),
 		cmocka_unit_test(test_builtin_compiles),
+		cmocka_unit_test(test_builtin_precompiled),
 		cmocka_unit_test(test_lazy_compile_and_jit),
 		cmocka_unit_test(test_minimal_kind),
 		cmocka_unit_test(test_errors_name_the_line),
