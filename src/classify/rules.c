@@ -102,11 +102,17 @@ static const struct flag {
 	{"else-next", offsetof(cs_format, else_next)},
 };
 
+/* Is key the keyword kw? (Most directives differ in their first byte.) */
+static inline int is(const char *key, const char *kw)
+{
+	return key[0] == kw[0] && !strcmp(key, kw);
+}
+
 /* Set the flag `key` of obj from table; 1 if key is one of them. */
 static int set_flag(const struct flag *table, size_t n, const char *key, void *obj)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(key, table[i].name)) {
+		if (is(key, table[i].name)) {
 			*(int *)((char *)obj + table[i].off) = 1;
 			return 1;
 		}
@@ -124,6 +130,36 @@ typedef struct loader {
 	int line;
 	int eager; /* compile every regex now (else on first use) */
 } loader;
+
+/* "FILE:LINE" of the directive being read into buf (cap bytes, cut to
+ * fit); returns its length. Every regex, crash kind and format keeps one:
+ * no snprintf for those. */
+static size_t where_fmt(const loader *L, char *buf, size_t cap)
+{
+	char digits[24];
+	size_t nd = 0;
+	unsigned long v = L->line > 0 ? (unsigned long)L->line : 0;
+	do
+		digits[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) && nd < sizeof(digits));
+	size_t fl = strlen(L->file);
+	if (fl + 1 + nd + 1 > cap)
+		fl = cap > nd + 2 ? cap - nd - 2 : 0;
+	memcpy(buf, L->file, fl);
+	size_t n = fl;
+	buf[n++] = ':';
+	while (nd && n + 1 < cap)
+		buf[n++] = digits[--nd];
+	buf[n] = 0;
+	return n;
+}
+
+static char *where_dup(const loader *L)
+{
+	char buf[320];
+	size_t n = where_fmt(L, buf, sizeof(buf));
+	return cs_strndup(buf, n);
+}
 
 static int fail(loader *L, const char *fmt, const char *arg)
 {
@@ -325,9 +361,7 @@ static int re_compile_loose(loader *L, cs_re *re, const char *pattern,
 		return CRASHSIG_ERULES;
 	re->opts = opts;
 	re->rules = L->r;
-	char where[300];
-	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-	if (!(re->where = strdup(where)))
+	if (!(re->where = where_dup(L)))
 		return CRASHSIG_ENOMEM;
 	if (L->eager) {
 		char msg[600];
@@ -507,7 +541,7 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
 static int directive(loader *L, const char *key, const char *val)
 {
 	cs_rules *r = L->r;
-	if (!strcmp(key, "define")) {
+	if (is(key, "define")) {
 		const char *sp = strpbrk(val, " \t");
 		if (!sp)
 			return fail(L, "define needs a name and a value: %s", val);
@@ -523,34 +557,32 @@ static int directive(loader *L, const char *key, const char *val)
 		r->nmacros++;
 		return r->macro_vals[r->nmacros - 1] ? 0 : CRASHSIG_ERULES;
 	}
-	if (!strcmp(key, "crash")) {
+	if (is(key, "crash")) {
 		if (!*val)
 			return fail(L, "crash needs a name%s", "");
 		if (grow((void **)&r->crashes, r->ncrashes, sizeof(cs_crash)))
 			return CRASHSIG_ENOMEM;
 		L->crash = &r->crashes[r->ncrashes++];
 		L->format = NULL;
-		char where[300];
-		snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-		if (!(L->crash->name = strdup(val)) || !(L->crash->where = strdup(where)))
+		if (!(L->crash->name = strdup(val)) || !(L->crash->where = where_dup(L)))
 			return CRASHSIG_ENOMEM;
 		return 0;
 	}
-	if (!strcmp(key, "end")) {
+	if (is(key, "end")) {
 		L->crash = NULL;
 		L->format = NULL;
 		return 0;
 	}
-	if (!strcmp(key, "sanitize"))
+	if (is(key, "sanitize"))
 		return parse_subst(L, val, &r->sanitize, &r->nsanitize, 1);
-	if (!strcmp(key, "alt"))
+	if (is(key, "alt"))
 		return parse_subst(L, val, &r->alts, &r->nalts, 0);
-	if (!strcmp(key, "type-of"))
+	if (is(key, "type-of"))
 		return parse_subst(L, val, &r->types, &r->ntypes, 0);
 	cs_crash *c = L->crash;
 	if (c) {
 		cs_format *f = L->format;
-		if (!strcmp(key, "start")) {
+		if (is(key, "start")) {
 			if (!*val)
 				return fail(L, "start needs a literal%s", "");
 			char **v = realloc(c->starts, (c->nstarts + 1) * sizeof(*v));
@@ -562,14 +594,14 @@ static int directive(loader *L, const char *key, const char *val)
 			c->nstarts++;
 			return 0;
 		}
-		if (!strcmp(key, "not")) {
+		if (is(key, "not")) {
 			if (grow((void **)&c->nots, c->nnots, sizeof(cs_re)))
 				return CRASHSIG_ENOMEM;
 			int rc = re_compile(L, &c->nots[c->nnots], val, 0);
 			c->nnots++;
 			return rc;
 		}
-		if (!strcmp(key, "absorbs")) {
+		if (is(key, "absorbs")) {
 			size_t ol = c->absorbs ? strlen(c->absorbs) : 0;
 			char *n = realloc(c->absorbs, ol + strlen(val) + 3);
 			if (!n)
@@ -585,37 +617,35 @@ static int directive(loader *L, const char *key, const char *val)
 		if (!f && set_flag(crash_flags, sizeof(crash_flags) / sizeof(crash_flags[0]),
 				   key, c))
 			return 0;
-		if (!strcmp(key, "type")) {
+		if (is(key, "type")) {
 			char **dst = f ? &f->type : &c->type;
 			free(*dst);
 			*dst = strdup(val);
 			return *dst ? 0 : CRASHSIG_ENOMEM;
 		}
-		if (!strcmp(key, "format")) {
+		if (is(key, "format")) {
 			if (grow((void **)&c->formats, c->nformats, sizeof(cs_format)))
 				return CRASHSIG_ENOMEM;
 			L->format = &c->formats[c->nformats++];
-			char where[300];
-			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-			if (!(L->format->where = strdup(where)))
+			if (!(L->format->where = where_dup(L)))
 				return CRASHSIG_ENOMEM;
 			return 0;
 		}
 		if (!f)
 			return fail(L, "'%s' must follow 'format'", key);
-		if ((!strcmp(key, "match") && f->match.src) ||
-		    (!strcmp(key, "requires") && f->requires.src))
+		if ((is(key, "match") && f->match.src) ||
+		    (is(key, "requires") && f->requires.src))
 			return fail(L, "'%s' given twice in one format", key);
-		if (!strcmp(key, "match"))
+		if (is(key, "match"))
 			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
-		if ((!strcmp(key, "title") || !strcmp(key, "alt-title")) && !*val)
+		if ((is(key, "title") || is(key, "alt-title")) && !*val)
 			return fail(L, "empty '%s'", key);
-		if (!strcmp(key, "title")) {
+		if (is(key, "title")) {
 			free(f->title);
 			f->title = strdup(val);
 			return f->title ? 0 : CRASHSIG_ENOMEM;
 		}
-		if (!strcmp(key, "alt-title")) {
+		if (is(key, "alt-title")) {
 			free(f->alt_title);
 			f->alt_title = strdup(val);
 			return f->alt_title ? 0 : CRASHSIG_ENOMEM;
@@ -623,16 +653,16 @@ static int directive(loader *L, const char *key, const char *val)
 		if (set_flag(format_flags, sizeof(format_flags) / sizeof(format_flags[0]),
 			     key, f))
 			return 0;
-		if (!strcmp(key, "requires"))
+		if (is(key, "requires"))
 			return re_compile(L, &f->requires, val, PCRE2_MULTILINE);
-		if (!strcmp(key, "skip")) {
+		if (is(key, "skip")) {
 			if (grow((void **)&f->skip, f->nskip, sizeof(cs_re)))
 				return CRASHSIG_ENOMEM;
 			int rc = re_compile(L, &f->skip[f->nskip], val, 0);
 			f->nskip++;
 			return rc;
 		}
-		if (!strcmp(key, "frame") || !strcmp(key, "origin")) {
+		if (is(key, "frame") || is(key, "origin")) {
 			int origin = key[0] == 'o';
 			cs_step **arr = origin ? &f->osteps : &f->steps;
 			size_t *n = origin ? &f->nosteps : &f->nsteps;
@@ -713,11 +743,11 @@ static int directive(loader *L, const char *key, const char *val)
 		}
 	}
 	for (size_t g = 0; g < G_COUNT; g++) {
-		if (!strcmp(key, globals[g].name)) {
+		if (is(key, globals[g].name)) {
 			char where[300];
-			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+			size_t wl = where_fmt(L, where, sizeof(where));
 			if (strlist_add(&L->pending[g], val, strlen(val)) ||
-			    strlist_add(&L->global_where[g], where, strlen(where)))
+			    strlist_add(&L->global_where[g], where, wl))
 				return CRASHSIG_ENOMEM;
 			return 0;
 		}
@@ -732,7 +762,7 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 	L->crash = NULL;
 	L->format = NULL;
 	const char *p = text, *end = text + len;
-	cs_buf key = {0}, val = {0};
+	cs_buf line = {0}; /* "KEY\0VALUE\0" of the directive */
 	int rc = 0;
 	while (p < end && !rc) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -760,18 +790,20 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 				v++;
 				e--;
 			}
-			cs_buf_clear(&key);
-			cs_buf_clear(&val);
-			if (cs_buf_add(&key, s, (size_t)(k - s)) ||
-			    cs_buf_add(&val, v, (size_t)(e - v)))
+			/* the line once, the key's end overwritten (k < v or
+			 * k == e: then the value is the empty string there) */
+			cs_buf_clear(&line);
+			if (cs_buf_add(&line, s, (size_t)(e - s))) {
 				rc = CRASHSIG_ENOMEM;
-			else
-				rc = directive(L, key.data, val.data);
+			} else {
+				line.data[k - s] = 0;
+				rc = directive(L, line.data,
+					       v < e ? line.data + (v - s) : line.data + (k - s));
+			}
 		}
 		p = nl ? nl + 1 : end;
 	}
-	cs_buf_free(&key);
-	cs_buf_free(&val);
+	cs_buf_free(&line);
 	return rc;
 }
 
