@@ -220,6 +220,8 @@ typedef struct classify {
 	 * memo (see base/ctx.h), or this one when it could not be allocated */
 	struct cs_skip_memo *memo;
 	size_t memo_mask;
+	size_t *memo_fill;
+	size_t own_fill;
 	struct cs_skip_memo own_memo[256];
 } classify;
 
@@ -241,6 +243,7 @@ static int skipped(classify *c, const char *func)
 	key |= 1; /* never the empty slot */
 	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
 	if (m->key != key) {
+		*c->memo_fill += !m->key;
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
 		 * never name a crash either: syzkaller stops reading a stack
@@ -258,6 +261,7 @@ static int skipped(classify *c, const char *func)
 	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
 	struct cs_skip_memo *fm = &c->memo[(fkey ^ (fkey >> 29)) & c->memo_mask];
 	if (fm->key != fkey) {
+		*c->memo_fill += !fm->key;
 		unsigned char sk = 0;
 		for (size_t i = 0; i < c->f->nskip && !sk; i++)
 			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
@@ -847,10 +851,22 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
-	if (!ctx->skip_memo)
-		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
+	if (!ctx->skip_memo || (ctx->skip_memo_fill > ctx->skip_memo_cap / 2 &&
+				ctx->skip_memo_cap < CS_SKIP_MEMO)) {
+		size_t cap = ctx->skip_memo ? ctx->skip_memo_cap * 4 : CS_SKIP_MEMO_MIN;
+		if (cap > CS_SKIP_MEMO)
+			cap = CS_SKIP_MEMO;
+		struct cs_skip_memo *m = calloc(cap, sizeof(*m));
+		if (m) {
+			free(ctx->skip_memo);
+			ctx->skip_memo = m;
+			ctx->skip_memo_cap = cap;
+			ctx->skip_memo_fill = 0;
+		}
+	}
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
-	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
+	c.memo_mask = ctx->skip_memo ? ctx->skip_memo_cap - 1 : 255;
+	c.memo_fill = ctx->skip_memo ? &ctx->skip_memo_fill : &c.own_fill;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)
