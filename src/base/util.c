@@ -215,3 +215,72 @@ int cs_dir_walk(const char *dir, int max_depth, int follow_links,
 {
 	return dir_walk(dir, 0, max_depth, follow_links, fn, arg);
 }
+
+/* Chunks of 16 KiB (a larger object gets a chunk of its own size). */
+#define CS_ARENA_CHUNK 16384
+struct cs_arena_chunk {
+	cs_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+void *cs_arena_alloc(cs_arena *a, size_t n)
+{
+	const size_t al = _Alignof(max_align_t);
+	if (n > SIZE_MAX - al)
+		return NULL;
+	n = (n + al - 1) & ~(al - 1);
+	cs_arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CS_ARENA_CHUNK ? n : CS_ARENA_CHUNK;
+		if (cap > SIZE_MAX - sizeof(*c))
+			return NULL;
+		cs_arena_chunk *nc = malloc(sizeof(*nc) + cap);
+		if (!nc)
+			return NULL;
+		nc->used = 0;
+		nc->cap = cap;
+		if (c && n > CS_ARENA_CHUNK) {
+			/* a large object: behind the current chunk, which
+			 * goes on being filled */
+			nc->next = c->next;
+			c->next = nc;
+		} else {
+			nc->next = c;
+			a->head = nc;
+		}
+		c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+char *cs_arena_strndup(cs_arena *a, const char *s, size_t n)
+{
+	if (n == SIZE_MAX)
+		return NULL;
+	char *p = cs_arena_alloc(a, n + 1);
+	if (p) {
+		if (n)
+			memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+char *cs_arena_strdup(cs_arena *a, const char *s)
+{
+	return cs_arena_strndup(a, s, strlen(s));
+}
+
+void cs_arena_free(cs_arena *a)
+{
+	cs_arena_chunk *c = a->head;
+	while (c) {
+		cs_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+}

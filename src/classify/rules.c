@@ -129,6 +129,7 @@ typedef struct loader {
 	const char *file;
 	int line;
 	int eager; /* compile every regex now (else on first use) */
+	cs_buf xbuf; /* macro expansion */
 } loader;
 
 /* "FILE:LINE" of the directive being read into buf (cap bytes, cut to
@@ -158,7 +159,7 @@ static char *where_dup(const loader *L)
 {
 	char buf[320];
 	size_t n = where_fmt(L, buf, sizeof(buf));
-	return cs_strndup(buf, n);
+	return cs_arena_strndup(&L->r->strings, buf, n);
 }
 
 static int fail(loader *L, const char *fmt, const char *arg)
@@ -182,10 +183,24 @@ static const char *macro_lookup(const cs_rules *r, const char *name, size_t n)
  * double the previous one would otherwise ask for gigabytes). */
 static char *expand(loader *L, const char *src)
 {
-	cs_buf b = {0};
+	const char *m = strstr(src, "{{");
+	if (!m || !strstr(m + 2, "}}")) {
+		/* no macro: the pattern as written (under the same cap) */
+		size_t n = strlen(src);
+		char *out = n <= CS_RE_MAX_EXPANDED ? cs_arena_strndup(&L->r->strings, src, n)
+						    : NULL;
+		if (!out && n > CS_RE_MAX_EXPANDED)
+			fail(L, "macro expansion longer than %s bytes",
+			     CS_STR(CS_RE_MAX_EXPANDED_N));
+		else if (!out)
+			cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
+		return out;
+	}
+	cs_buf *b = &L->xbuf;
+	cs_buf_clear(b);
 	const char *p = src;
 	for (;;) {
-		const char *m = strstr(p, "{{");
+		m = strstr(p, "{{");
 		const char *e = m ? strstr(m + 2, "}}") : NULL;
 		const char *val = NULL;
 		if (e) {
@@ -194,30 +209,26 @@ static char *expand(loader *L, const char *src)
 				char name[64];
 				snprintf(name, sizeof(name), "%.*s", (int)(e - m - 2), m + 2);
 				fail(L, "unknown macro {{%s}}", name);
-				cs_buf_free(&b);
 				return NULL;
 			}
 		}
 		size_t lit = e ? (size_t)(m - p) : strlen(p);
 		size_t add = lit + (val ? strlen(val) : 0);
-		if (add > CS_RE_MAX_EXPANDED - b.len) {
-			cs_buf_free(&b);
+		if (add > CS_RE_MAX_EXPANDED - b->len) {
 			fail(L, "macro expansion longer than %s bytes",
 			     CS_STR(CS_RE_MAX_EXPANDED_N));
 			return NULL;
 		}
-		if (cs_buf_add(&b, p, lit) || (val && cs_buf_adds(&b, val)))
+		if (cs_buf_add(b, p, lit) || (val && cs_buf_adds(b, val)))
 			goto oom;
 		if (!e)
 			break;
 		p = e + 2;
 	}
-	char *out = cs_buf_detach(&b);
-	if (!out)
-		cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
-	return out;
+	char *out = cs_arena_strndup(&L->r->strings, b->data ? b->data : "", b->len);
+	if (out)
+		return out;
 oom:
-	cs_buf_free(&b);
 	cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
 	return NULL;
 }
@@ -376,13 +387,11 @@ static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
 	return re_compile_loose(L, re, pattern, NULL, opts);
 }
 
+/* (its strings belong to the rules' arena) */
 static void re_free(cs_re *re)
 {
 	pcre2_code_free(re->code);
 	pcre2_code_free(re->loose);
-	free(re->src);
-	free(re->loose_src);
-	free(re->where);
 	re->code = re->loose = NULL;
 	re->src = re->loose_src = re->where = NULL;
 	re->state = CS_RE_NEW;
@@ -501,13 +510,21 @@ int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
 	return 1;
 }
 
+/* Make room for element n (zeroed) of the array *v of n elements of sz
+ * bytes: its capacity is the next power of two, so it is reallocated
+ * log n times, not n times. */
 static int grow(void **v, size_t n, size_t sz)
 {
-	void *p = realloc(*v, (n + 1) * sz);
-	if (!p)
-		return CRASHSIG_ENOMEM;
-	memset((char *)p + n * sz, 0, sz);
-	*v = p;
+	if (!(n & (n - 1))) { /* 0, 1, 2, 4, ...: full */
+		size_t cap = n ? 2 * n : 1;
+		if (cap > SIZE_MAX / sz)
+			return CRASHSIG_ENOMEM;
+		void *p = realloc(*v, cap * sz);
+		if (!p)
+			return CRASHSIG_ENOMEM;
+		*v = p;
+	}
+	memset((char *)*v + n * sz, 0, sz);
 	return 0;
 }
 
@@ -534,7 +551,7 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
 	 * a test, which loads them compiled) */
 	if (replace_all && L->eager && !s->re.minlen)
 		return fail(L, "sanitize pattern can match the empty string: %s", val);
-	s->repl = strdup(arrow + 4);
+	s->repl = cs_arena_strdup(&L->r->strings, arrow + 4);
 	return s->repl ? 0 : CRASHSIG_ENOMEM;
 }
 
@@ -548,7 +565,7 @@ static int directive(loader *L, const char *key, const char *val)
 		if (grow((void **)&r->macro_names, r->nmacros, sizeof(char *)) ||
 		    grow((void **)&r->macro_vals, r->nmacros, sizeof(char *)))
 			return CRASHSIG_ENOMEM;
-		r->macro_names[r->nmacros] = cs_strndup(val, (size_t)(sp - val));
+		r->macro_names[r->nmacros] = cs_arena_strndup(&r->strings, val, (size_t)(sp - val));
 		if (!r->macro_names[r->nmacros])
 			return CRASHSIG_ENOMEM;
 		while (*sp == ' ' || *sp == '\t')
@@ -564,7 +581,8 @@ static int directive(loader *L, const char *key, const char *val)
 			return CRASHSIG_ENOMEM;
 		L->crash = &r->crashes[r->ncrashes++];
 		L->format = NULL;
-		if (!(L->crash->name = strdup(val)) || !(L->crash->where = where_dup(L)))
+		if (!(L->crash->name = cs_arena_strdup(&r->strings, val)) ||
+		    !(L->crash->where = where_dup(L)))
 			return CRASHSIG_ENOMEM;
 		return 0;
 	}
@@ -585,11 +603,9 @@ static int directive(loader *L, const char *key, const char *val)
 		if (is(key, "start")) {
 			if (!*val)
 				return fail(L, "start needs a literal%s", "");
-			char **v = realloc(c->starts, (c->nstarts + 1) * sizeof(*v));
-			if (!v)
+			if (grow((void **)&c->starts, c->nstarts, sizeof(char *)))
 				return CRASHSIG_ENOMEM;
-			c->starts = v;
-			if (!(v[c->nstarts] = strdup(val)))
+			if (!(c->starts[c->nstarts] = cs_arena_strdup(&r->strings, val)))
 				return CRASHSIG_ENOMEM;
 			c->nstarts++;
 			return 0;
@@ -619,8 +635,7 @@ static int directive(loader *L, const char *key, const char *val)
 			return 0;
 		if (is(key, "type")) {
 			char **dst = f ? &f->type : &c->type;
-			free(*dst);
-			*dst = strdup(val);
+			*dst = cs_arena_strdup(&r->strings, val);
 			return *dst ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (is(key, "format")) {
@@ -641,13 +656,11 @@ static int directive(loader *L, const char *key, const char *val)
 		if ((is(key, "title") || is(key, "alt-title")) && !*val)
 			return fail(L, "empty '%s'", key);
 		if (is(key, "title")) {
-			free(f->title);
-			f->title = strdup(val);
+			f->title = cs_arena_strdup(&r->strings, val);
 			return f->title ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (is(key, "alt-title")) {
-			free(f->alt_title);
-			f->alt_title = strdup(val);
+			f->alt_title = cs_arena_strdup(&r->strings, val);
 			return f->alt_title ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (set_flag(format_flags, sizeof(format_flags) / sizeof(format_flags[0]),
@@ -690,7 +703,7 @@ static int directive(loader *L, const char *key, const char *val)
 				free(pat);
 				if (!rc && arrow && !arrow[4])
 					rc = fail(L, "empty name after '=>': %s", val);
-				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
+				if (!rc && arrow && !(s->name = cs_arena_strdup(&r->strings, arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
 			} else if (!strncmp(val, "stall", 5) && (!val[5] || val[5] == ' ')) {
@@ -810,9 +823,9 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c, int role)
 {
 	unsigned char ch = (unsigned char)lit[0];
-	cs_start_ref *v = realloc(ix->starts[ch], (ix->nstarts[ch] + 1) * sizeof(*v));
-	if (!v)
+	if (grow((void **)&ix->starts[ch], ix->nstarts[ch], sizeof(cs_start_ref)))
 		return CRASHSIG_ENOMEM;
+	cs_start_ref *v = ix->starts[ch];
 	size_t ll = strlen(lit);
 	v[ix->nstarts[ch]].lit = lit;
 	v[ix->nstarts[ch]].len = ll;
@@ -886,11 +899,10 @@ static int index_literals(loader *L, const strlist *pieces, int role)
 				r->suppress_any_line = 1;
 			continue;
 		}
-		char **v = realloc(*lits, (*n + 1) * sizeof(*v));
-		if (!v)
+		if (grow((void **)lits, *n, sizeof(char *)))
 			return CRASHSIG_ENOMEM;
-		*lits = v;
-		if (!(v[*n] = strdup(lit)))
+		char **v = *lits;
+		if (!(v[*n] = cs_arena_strdup(&r->strings, lit)))
 			return CRASHSIG_ENOMEM;
 		(*n)++;
 		if (index_add(&r->start_index, v[*n - 1], NULL, role))
@@ -917,10 +929,9 @@ static int finish(loader *L)
 			char msg[600];
 			pcre2_code *code = NULL;
 			L->file = L->global_where[g].v[i];
-			char *src = expand(L, l->v[i]);
+			char *src = expand(L, l->v[i]); /* (in the arena) */
 			if (src)
 				code = compile_one(src, 0, msg, sizeof(msg));
-			free(src);
 			if (!code)
 				return src ? fail(L, "%s", msg) : CRASHSIG_ERULES;
 			pcre2_code_free(code);
@@ -963,8 +974,7 @@ static int finish(loader *L)
 		else
 			snprintf(where, sizeof(where), "%s table (%s and %zu more)",
 				 globals[g].name, L->global_where[g].v[0], l->n - 1);
-		free(dst->where);
-		if (!(dst->where = strdup(where)))
+		if (!(dst->where = cs_arena_strdup(&r->strings, where)))
 			return CRASHSIG_ENOMEM;
 		if (dst == &r->suppress && (rc = index_literals(L, l, CS_REF_SUPPRESS)))
 			return rc;
@@ -992,6 +1002,7 @@ static int finish(loader *L)
 
 static void loader_free(loader *L)
 {
+	cs_buf_free(&L->xbuf);
 	for (size_t g = 0; g < G_COUNT; g++) {
 		strlist_free(&L->pending[g]);
 		strlist_free(&L->global_where[g]);
@@ -1222,34 +1233,22 @@ void cs_rules_free(cs_rules *r)
 {
 	if (!r)
 		return;
+	/* (the strings are in r->strings) */
 	for (size_t i = 0; i < r->ncrashes; i++) {
 		cs_crash *c = &r->crashes[i];
-		free(c->name);
-		free(c->where);
-		for (size_t j = 0; j < c->nstarts; j++)
-			free(c->starts[j]);
 		free(c->starts);
 		for (size_t j = 0; j < c->nnots; j++)
 			re_free(&c->nots[j]);
 		free(c->nots);
-		free(c->type);
 		free(c->absorbs);
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
 			re_free(&f->match);
 			re_free(&f->requires);
-			free(f->title);
-			free(f->alt_title);
-			free(f->type);
-			free(f->where);
-			for (size_t k = 0; k < f->nsteps; k++) {
+			for (size_t k = 0; k < f->nsteps; k++)
 				re_free(&f->steps[k].re);
-				free(f->steps[k].name);
-			}
-			for (size_t k = 0; k < f->nosteps; k++) {
+			for (size_t k = 0; k < f->nosteps; k++)
 				re_free(&f->osteps[k].re);
-				free(f->osteps[k].name);
-			}
 			free(f->osteps);
 			free(f->steps);
 			for (size_t k = 0; k < f->nskip; k++)
@@ -1261,26 +1260,16 @@ void cs_rules_free(cs_rules *r)
 	free(r->crashes);
 	for (int i = 0; i < 256; i++)
 		free(r->start_index.starts[i]);
-	for (size_t i = 0; i < r->nsuppress_lits; i++)
-		free(r->suppress_lits[i]);
 	free(r->suppress_lits);
-	for (size_t i = 0; i < r->nboot_lits; i++)
-		free(r->boot_lits[i]);
 	free(r->boot_lits);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
 	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
 	for (int k = 0; k < 3; k++) {
-		for (size_t i = 0; i < ns[k]; i++) {
+		for (size_t i = 0; i < ns[k]; i++)
 			re_free(&subs[k][i].re);
-			free(subs[k][i].repl);
-		}
 		free(subs[k]);
-	}
-	for (size_t i = 0; i < r->nmacros; i++) {
-		free(r->macro_names[i]);
-		free(r->macro_vals[i]);
 	}
 	free(r->macro_names);
 	free(r->macro_vals);
@@ -1288,5 +1277,6 @@ void cs_rules_free(cs_rules *r)
 		free(r->log.msgs[i]);
 	free(r->log.msgs);
 	pcre2_match_context_free(r->mctx);
+	cs_arena_free(&r->strings);
 	free(r);
 }

@@ -61,9 +61,9 @@ typedef struct cs_re {
 	uint32_t minlen;
 	uint32_t opts;    /* pcre2_compile options */
 	uint32_t uses;    /* matches run without the JIT */
-	char *src;        /* owned: pattern after macro expansion (of `code`) */
-	char *loose_src;  /* owned, may be NULL: pattern of `loose` */
-	char *where;      /* owned: "file:line" for messages */
+	char *src;        /* pattern after macro expansion (of `code`) */
+	char *loose_src;  /* may be NULL: pattern of `loose` */
+	char *where;      /* "file:line" for messages */
 	struct cs_rules *rules; /* borrowed: match limits, log, JIT threshold */
 	uint32_t pre;     /* built-in rules: 1 + its entry in the codes compiled
 			   * at build time (rules_builtin.h), or 0 */
@@ -228,6 +228,9 @@ typedef struct cs_rules {
 	/* the regexes compiled at build time, when they fit this PCRE2 */
 	const struct crashsig_builtin_codes *pre;
 	size_t ndecoded, ncompiled; /* regexes made ready from pre / patterns */
+	/* every string of the rules (names, titles, types, patterns, "file:
+	 * line" places, start literals) but the log and `absorbs` */
+	cs_arena strings;
 } cs_rules;
 
 /* The built-in rules. Their regexes are compiled on first use; a test
