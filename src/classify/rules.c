@@ -258,9 +258,20 @@ static void re_info(cs_re *re)
 	const uint8_t *bm = NULL;
 	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
 	pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->minlen);
+	re->anchored = (all & PCRE2_ANCHORED) != 0;
+	uint32_t ftype = 0, funit = 0;
 	if ((all & PCRE2_ANCHORED) &&
 	    !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bm) && bm) {
 		memcpy(re->first, bm, sizeof(re->first));
+		re->has_first = 1;
+	} else if ((all & PCRE2_ANCHORED) &&
+		   !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODETYPE, &ftype) &&
+		   ftype == 1 &&
+		   !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODEUNIT, &funit) &&
+		   funit < 256 && !(all & PCRE2_CASELESS)) {
+		/* one first byte (PCRE2 gives no bitmap then): "^should_fail" */
+		memset(re->first, 0, sizeof(re->first));
+		re->first[funit >> 3] = (unsigned char)(1u << (funit & 7));
 		re->has_first = 1;
 	}
 	re->state = CS_RE_READY;
@@ -392,6 +403,10 @@ static void re_free(cs_re *re)
 {
 	pcre2_code_free(re->code);
 	pcre2_code_free(re->loose);
+	free(re->lits);
+	free(re->loose_lits);
+	re->lits = re->loose_lits = NULL;
+	re->lits_done = 0;
 	re->code = re->loose = NULL;
 	re->src = re->loose_src = re->where = NULL;
 	re->state = CS_RE_NEW;
@@ -463,17 +478,35 @@ int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 {
 	if (!re_ready(re))
 		return 0;
-	/* most subjects cannot begin a match of an anchored table */
+	if (!re->lits_done) {
+		/* see cs_re: the rules belong to one context, used by one thread */
+		cs_re *w = (cs_re *)re;
+		w->lits_done = 1;
+		/* (an anchored regex fails at its first bytes: faster than
+		 * any scan for its words) */
+		if (!w->anchored)
+			w->lits = cs_re_lits_new(w->src, w->opts);
+		if (w->loose_src)
+			w->loose_lits = cs_re_lits_new(w->loose_src, 0);
+	}
+	/* most subjects cannot begin a match of an anchored table, and
+	 * most hold none of the words any match of a table contains */
 	int skip = start == 0 && (len < re->minlen ||
 				  (re->has_first && len &&
 				   !(re->first[(unsigned char)s[0] >> 3] &
 				     (1u << ((unsigned char)s[0] & 7)))));
-	if (skip && !re->loose)
+	/* (a long text: the JIT finds its way faster than the scan) */
+	int scan = len - start <= CS_RE_LITS_SCAN;
+	if (!skip && scan && re->lits && !cs_re_lits_any(re->lits, s + start, len - start))
+		skip = 1;
+	int loose = re->loose && !(scan && re->loose_lits &&
+				   !cs_re_lits_any(re->loose_lits, s + start, len - start));
+	if (skip && !loose)
 		return 0;
 	re_used(re);
 	if (!skip && exec_code(re, re->code, s, len, start, md) > 0)
 		return 1;
-	return re->loose && exec_code(re, re->loose, s, len, start, md) > 0;
+	return loose && exec_code(re, re->loose, s, len, start, md) > 0;
 }
 
 int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,

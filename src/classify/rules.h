@@ -45,6 +45,26 @@ typedef struct cs_re_log {
  * Compiling and the counter write through a const pointer: the rules belong
  * to one context, used from one thread at a time (see cs_re_log). */
 enum { CS_RE_NEW = 0, CS_RE_READY, CS_RE_BROKEN };
+
+/* Required literals of a regex (re_lits.c): every match contains one of
+ * them. Sorted by first byte; first[c] = 1 + the index of the first
+ * literal starting with c, 0 for none. */
+#define CS_RE_LITS_MAX 16
+#define CS_RE_LIT_LEN 32
+/* Subjects up to this long are scanned for the literals first. */
+#define CS_RE_LITS_SCAN 256
+typedef struct cs_re_lits {
+	int n;
+	unsigned char len[CS_RE_LITS_MAX];
+	char s[CS_RE_LITS_MAX][CS_RE_LIT_LEN];
+	unsigned char first[256];
+} cs_re_lits;
+/* The set of pattern (compiled with opts), or NULL when the pattern has
+ * none this reader can be sure of (malloc'd: free()). */
+cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts);
+/* Does s (n bytes) contain one of the literals? */
+int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n);
+
 typedef struct cs_re {
 	pcre2_code *code; /* owned, NULL until compiled */
 	/* owned, may be NULL: for global tables, the pieces not anchored at
@@ -56,6 +76,7 @@ typedef struct cs_re {
 	 * subjects without running the matcher */
 	unsigned char first[32];
 	unsigned char has_first;
+	unsigned char anchored; /* `code` matches at the subject start only */
 	unsigned char state; /* CS_RE_NEW, CS_RE_READY, CS_RE_BROKEN */
 	unsigned char jit;   /* pcre2_jit_compile was run */
 	uint32_t minlen;
@@ -67,6 +88,10 @@ typedef struct cs_re {
 	struct cs_rules *rules; /* borrowed: match limits, log, JIT threshold */
 	uint32_t pre;     /* built-in rules: 1 + its entry in the codes compiled
 			   * at build time (rules_builtin.h), or 0 */
+	/* cs_re_match: the required literals of `code` and `loose` (owned,
+	 * NULL: none known), made at its first call */
+	cs_re_lits *lits, *loose_lits;
+	unsigned char lits_done;
 } cs_re;
 
 /* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
