@@ -230,6 +230,36 @@ static int hit(classify *c, const cs_re *re, const char *s, size_t n)
 	return cs_re_match(re, s, n, 0, c->md2);
 }
 
+/* 64-bit FNV-1a hash of the n bytes of name, never 0 (the empty slot). */
+static uint64_t name_key(const char *name, size_t n)
+{
+	uint64_t key = 1469598103934665603ull ^ n;
+	for (size_t i = 0; i < n; i++)
+		key = (key ^ (unsigned char)name[i]) * 1099511628211ull;
+	return key | 1;
+}
+
+/* The memo's slot of key (*found set), or the slot to write it to: open
+ * addressing, 8 probes, then the first probed slot is taken over. */
+static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
+{
+	size_t home = (size_t)(key ^ (key >> 29)) & c->memo_mask, i = home;
+	for (int k = 0; k < 8; k++, i = (i + 1) & c->memo_mask) {
+		struct cs_skip_memo *m = &c->memo[i];
+		if (m->key == key) {
+			*found = 1;
+			return m;
+		}
+		if (!m->key) {
+			*found = 0;
+			(*c->memo_fill)++;
+			return m;
+		}
+	}
+	*found = 0;
+	return &c->memo[home];
+}
+
 /* Skip patterns see the function name without compiler suffixes
  * (".constprop.0", ".isra.3", ".cold", ...). */
 static int skipped(classify *c, const char *func)
@@ -237,13 +267,10 @@ static int skipped(classify *c, const char *func)
 	size_t n = cs_func_base_len(func, strlen(func));
 	if (!n)
 		return 1;
-	uint64_t key = 1469598103934665603ull ^ n;
-	for (size_t i = 0; i < n; i++)
-		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
-	key |= 1; /* never the empty slot */
-	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
-	if (m->key != key) {
-		*c->memo_fill += !m->key;
+	uint64_t key = name_key(func, n);
+	int found;
+	struct cs_skip_memo *m = memo_slot(c, key, &found);
+	if (!found) {
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
 		 * never name a crash either: syzkaller stops reading a stack
@@ -259,9 +286,8 @@ static int skipped(classify *c, const char *func)
 	/* the format's own skip patterns, memoized the same way under a key
 	 * of the name and the format (formats live as long as the context) */
 	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
-	struct cs_skip_memo *fm = &c->memo[(fkey ^ (fkey >> 29)) & c->memo_mask];
-	if (fm->key != fkey) {
-		*c->memo_fill += !fm->key;
+	struct cs_skip_memo *fm = memo_slot(c, fkey, &found);
+	if (!found) {
 		unsigned char sk = 0;
 		for (size_t i = 0; i < c->f->nskip && !sk; i++)
 			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
@@ -448,11 +474,25 @@ static const char *slot_func(classify *c, size_t slot)
 }
 
 /* Is name (after frame-norm) a stall dispatcher? */
+/* Is name (after frame-norm) a stall dispatcher? Bit 0 of the answer;
+ * bit 1: it is an smp_call_function* one. Memoized under a key of the
+ * whole name (title_func sees its suffixes too). */
 static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 {
+	uint64_t key = name_key(name, strlen(name));
+	key = ((key ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull) | 1;
+	int found;
+	struct cs_skip_memo *m = memo_slot(c, key, &found);
+	if (found)
+		return m->skip;
 	if (cs_title_func(c->r, name, canon))
 		return -1;
-	return hit(c, &c->r->stall_anchor, canon->data, canon->len);
+	int a = hit(c, &c->r->stall_anchor, canon->data, canon->len);
+	if (a && strstr(canon->data, "smp_call_function"))
+		a |= 2;
+	m->key = key;
+	m->skip = (unsigned char)a;
+	return a;
 }
 
 /* Stalls (RCU stalls, soft lockups, stack overflows) loop somewhere below a
@@ -533,7 +573,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 		}
 		if (!a)
 			continue;
-		int smp = strstr(canon.data, "smp_call_function") != NULL;
+		int smp = (a & 2) != 0;
 		const char *pick = smp ? "smp_call_function" : slot_func(c, fr[j ? j - 1 : 0]);
 		cs_buf_clear(&c->renamed_from);
 		if (smp && cs_buf_adds(&c->renamed_from, slot_func(c, fr[j]))) {
