@@ -334,11 +334,35 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 		}
 	for (int i = out->n - 1; i >= 0; i--)
 		out->first[(unsigned char)out->s[i][0]] = (unsigned char)(i + 1);
+	for (int i = 0; i < out->n; i++)
+		if (!i || out->s[i][0] != out->s[i - 1][0])
+			out->fb[out->nfirst++] = (unsigned char)out->s[i][0];
 	return out;
+}
+
+/* The literals starting with s[i] at i? */
+static int lits_at(const cs_re_lits *l, const char *s, size_t n, size_t i)
+{
+	unsigned k = l->first[(unsigned char)s[i]];
+	for (int j = (int)k - 1; k && j < l->n && l->s[j][0] == s[i]; j++)
+		if (l->len[j] <= n - i && !memcmp(s + i, l->s[j], l->len[j]))
+			return 1;
+	return 0;
 }
 
 int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
 {
+	if (l->nfirst <= CS_RE_LITS_FEW_FIRST) {
+		for (int f = 0; f < l->nfirst; f++) {
+			const char *p = s, *end = s + n;
+			while (p < end && (p = memchr(p, l->fb[f], (size_t)(end - p)))) {
+				if (lits_at(l, s, n, (size_t)(p - s)))
+					return 1;
+				p++;
+			}
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned k = l->first[(unsigned char)s[i]];
 		if (!k)

@@ -64,6 +64,9 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
 	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
+	/* (most titles hold nothing a sanitize rule replaces) */
+	if (!cs_re_maybe(&s->re, in, inlen))
+		pos = inlen + 1;
 	while (pos <= inlen) {
 		int rc = cs_re_exec(&s->re, in, inlen, pos, md);
 		if (rc <= 0)
@@ -867,6 +870,8 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
 		const cs_subst *s = &c->r->alts[i];
 		size_t n = strlen(t);
+		if (!cs_re_maybe(&s->re, t, n))
+			continue;
 		int m = cs_re_exec(&s->re, t, n, 0, c->md);
 		if (m <= 0)
 			continue;

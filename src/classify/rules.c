@@ -473,33 +473,57 @@ int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 	return exec_code(re, re->code, s, len, start, md);
 }
 
-int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
-		pcre2_match_data *md)
+/* The literals of re, made at its first use by cs_re_match_any or
+ * cs_re_maybe. */
+static void re_lits(const cs_re *re)
+{
+	if (re->lits_done)
+		return;
+	/* see cs_re: the rules belong to one context, used by one thread */
+	cs_re *w = (cs_re *)re;
+	w->lits_done = 1;
+	w->lits = cs_re_lits_new(w->src, w->opts);
+	/* (an anchored regex fails at its first bytes: faster than a scan
+	 * for its words, unless a few memchr find them) */
+	if (w->lits && w->anchored && w->lits->nfirst > CS_RE_LITS_FEW_FIRST) {
+		free(w->lits);
+		w->lits = NULL;
+	}
+	if (w->loose_src)
+		w->loose_lits = cs_re_lits_new(w->loose_src, 0);
+}
+
+/* Can `code` not match s from start, by what is known without running it? */
+static int code_cannot(const cs_re *re, const char *s, size_t len, size_t start)
+{
+	if (start == 0 && (len < re->minlen ||
+			   (re->has_first && len &&
+			    !(re->first[(unsigned char)s[0] >> 3] &
+			      (1u << ((unsigned char)s[0] & 7))))))
+		return 1;
+	/* (a long text: the JIT finds its way faster than the scan) */
+	return len - start <= CS_RE_LITS_SCAN && re->lits &&
+	       !cs_re_lits_any(re->lits, s + start, len - start);
+}
+
+int cs_re_maybe(const cs_re *re, const char *s, size_t len)
 {
 	if (!re_ready(re))
 		return 0;
-	if (!re->lits_done) {
-		/* see cs_re: the rules belong to one context, used by one thread */
-		cs_re *w = (cs_re *)re;
-		w->lits_done = 1;
-		/* (an anchored regex fails at its first bytes: faster than
-		 * any scan for its words) */
-		if (!w->anchored)
-			w->lits = cs_re_lits_new(w->src, w->opts);
-		if (w->loose_src)
-			w->loose_lits = cs_re_lits_new(w->loose_src, 0);
-	}
+	re_lits(re);
+	return !code_cannot(re, s, len, 0);
+}
+
+int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,
+		    pcre2_match_data *md)
+{
+	if (!re_ready(re))
+		return 0;
+	re_lits(re);
 	/* most subjects cannot begin a match of an anchored table, and
 	 * most hold none of the words any match of a table contains */
-	int skip = start == 0 && (len < re->minlen ||
-				  (re->has_first && len &&
-				   !(re->first[(unsigned char)s[0] >> 3] &
-				     (1u << ((unsigned char)s[0] & 7)))));
-	/* (a long text: the JIT finds its way faster than the scan) */
-	int scan = len - start <= CS_RE_LITS_SCAN;
-	if (!skip && scan && re->lits && !cs_re_lits_any(re->lits, s + start, len - start))
-		skip = 1;
-	int loose = re->loose && !(scan && re->loose_lits &&
+	int skip = code_cannot(re, s, len, start);
+	int loose = re->loose && !(len - start <= CS_RE_LITS_SCAN && re->loose_lits &&
 				   !cs_re_lits_any(re->loose_lits, s + start, len - start));
 	if (skip && !loose)
 		return 0;

@@ -89,6 +89,16 @@ static void test_sets(void **state)
 	assert_true(cs_re_lits_any(l, "Allocated by task", 17));
 	assert_false(cs_re_lits_any(l, "Allocated by tas", 16));
 	assert_false(cs_re_lits_any(l, "", 0));
+	assert_int_equal(l->nfirst, 2); /* searched with memchr */
+	free(l);
+	/* more first bytes than CS_RE_LITS_FEW_FIRST: one pass */
+	l = cs_re_lits_new("aaa1|bbb2|ccc3|ddd4|eee5|fff6|ggg7|hhh8|iii9|jjj0", 0);
+	assert_non_null(l);
+	assert_true(l->nfirst > CS_RE_LITS_FEW_FIRST);
+	assert_true(cs_re_lits_any(l, "xx jjj0", 7));
+	assert_true(cs_re_lits_any(l, "aaa1", 4));
+	assert_false(cs_re_lits_any(l, "jjj aaa bbb", 11));
+	assert_false(cs_re_lits_any(l, "jj", 2));
 	free(l);
 }
 
