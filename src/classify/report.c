@@ -931,26 +931,26 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	 * first line wins over earlier formats that only match a later line
 	 * (a second crash header inside the block). Otherwise formats are
 	 * tried from the first one that matched at all. */
-	size_t first = b->crash->nformats;
+	size_t first = 0;
 	int first_matched = 0; /* c.md holds the match of formats[first] */
 	{
 		size_t hlen;
 		const char *h = line_at(b, 0, &hlen);
 		size_t hend = (size_t)(h - b->text.data) + hlen;
+		/* (a match starting by the end of the header line: PCRE2 stops
+		 * there instead of scanning the report; the leftmost match of
+		 * a format starts there if any of its matches does) */
 		for (size_t i = 0; i < b->crash->nformats; i++) {
 			const cs_format *f = &b->crash->formats[i];
-			int m = cs_re_exec(&f->match, b->text.data,
-					   b->text.len, 0, c.md);
-			if (m <= 0)
-				continue;
-			if (pcre2_get_ovector_pointer(c.md)[0] <= hend) {
+			int m = cs_re_exec_head(&f->match, b->text.data, b->text.len, hend, c.md);
+			if (m > 0 && pcre2_get_ovector_pointer(c.md)[0] <= hend) {
 				first = i;
 				first_matched = m;
 				break;
 			}
-			if (first == b->crash->nformats)
-				first = i; /* its match is redone by the loop below */
 		}
+		/* none: the formats are tried from the first one (those that
+		 * do not match at all are passed over again) */
 	}
 	for (size_t i = first; i < b->crash->nformats; i++) {
 		const cs_format *f = &b->crash->formats[i];

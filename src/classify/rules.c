@@ -446,10 +446,9 @@ static void re_used(const cs_re *re)
 		pcre2_jit_compile(w->loose, PCRE2_JIT_COMPLETE);
 }
 
-static int exec_code(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
-		     size_t start, pcre2_match_data *md)
+static int exec_ctx(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+		    size_t start, pcre2_match_data *md, pcre2_match_context *mctx)
 {
-	pcre2_match_context *mctx = re->rules ? re->rules->mctx : NULL;
 	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
 	/* The JIT's stack is smaller than the interpreter's heap: a regex
 	 * whose answer depended on which of them ran would make titles
@@ -464,6 +463,12 @@ static int exec_code(const cs_re *re, const pcre2_code *code, const char *s, siz
 	return rc;
 }
 
+static int exec_code(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+		     size_t start, pcre2_match_data *md)
+{
+	return exec_ctx(re, code, s, len, start, md, re->rules ? re->rules->mctx : NULL);
+}
+
 int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 	       pcre2_match_data *md)
 {
@@ -471,6 +476,19 @@ int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 		return PCRE2_ERROR_NOMATCH;
 	re_used(re);
 	return exec_code(re, re->code, s, len, start, md);
+}
+
+int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
+		    pcre2_match_data *md)
+{
+	if (!(re->opts & PCRE2_USE_OFFSET_LIMIT) || !re->rules || !re->rules->mctx_head)
+		return cs_re_exec(re, s, len, 0, md); /* (the caller checks where) */
+	if (!re_ready(re))
+		return PCRE2_ERROR_NOMATCH;
+	re_used(re);
+	/* see cs_re: the rules belong to one context, used by one thread */
+	pcre2_set_offset_limit(re->rules->mctx_head, limit);
+	return exec_ctx(re, re->code, s, len, 0, md, re->rules->mctx_head);
 }
 
 /* The literals of re, made at its first use by cs_re_match_any or
@@ -709,7 +727,8 @@ static int directive(loader *L, const char *key, const char *val)
 		    (is(key, "requires") && f->requires.src))
 			return fail(L, "'%s' given twice in one format", key);
 		if (is(key, "match"))
-			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
+			return re_compile(L, &f->match, val,
+					  PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT);
 		if ((is(key, "title") || is(key, "alt-title")) && !*val)
 			return fail(L, "empty '%s'", key);
 		if (is(key, "title")) {
@@ -1087,6 +1106,10 @@ int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
 	pcre2_set_match_limit(r->mctx, CS_RE_MATCH_LIMIT);
 	pcre2_set_depth_limit(r->mctx, CS_RE_DEPTH_LIMIT);
 	pcre2_set_heap_limit(r->mctx, CS_RE_HEAP_LIMIT_KIB);
+	if (!(r->mctx_head = pcre2_match_context_copy(r->mctx))) {
+		cs_rules_free(r);
+		return cs_error(err, CRASHSIG_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = load_text(&L, names[i], texts[i], lens[i]);
 	if (!rc)
@@ -1334,6 +1357,7 @@ void cs_rules_free(cs_rules *r)
 		free(r->log.msgs[i]);
 	free(r->log.msgs);
 	pcre2_match_context_free(r->mctx);
+	pcre2_match_context_free(r->mctx_head);
 	cs_arena_free(&r->strings);
 	free(r);
 }

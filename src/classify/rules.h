@@ -255,6 +255,8 @@ typedef struct cs_rules {
 	char **macro_vals;
 	size_t nmacros;
 	pcre2_match_context *mctx; /* owned: match limits of every regex */
+	/* owned: the same, with an offset limit set by cs_re_exec_head */
+	pcre2_match_context *mctx_head;
 	cs_re_log log;             /* regexes that hit the limits */
 	uint32_t jit_after;        /* CS_RE_JIT_AFTER (tests: 0 = at once,
 				    * UINT32_MAX = never) */
@@ -321,6 +323,13 @@ int cs_re_maybe(const cs_re *re, const char *s, size_t len);
 int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 	       pcre2_match_data *md);
 /* Does the rules file give this regex (a table may be absent)? */
+/* cs_re_exec from the subject start for a match that starts at or before
+ * offset limit: the formats' `match` regexes (compiled with
+ * PCRE2_USE_OFFSET_LIMIT) tried on a report's header line, without
+ * scanning the rest of the report. Other regexes: cs_re_exec (the caller
+ * checks where the match starts). */
+int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
+		    pcre2_match_data *md);
 static inline int cs_re_ok(const cs_re *re) { return re->src != NULL; }
 
 /* Is the function name func (len bytes, compiler suffixes already removed)
