@@ -288,6 +288,136 @@ static litset parse_alts(rd *r, int depth)
 	}
 }
 
+/* ---- anchored prefixes --------------------------------------------- */
+
+/* One literal character at r->p (an escaped punctuation character or a
+ * plain one)? Sets *ch and advances. */
+static int literal_char(rd *r, char *ch)
+{
+	if (r->p >= r->end)
+		return 0;
+	char c = *r->p;
+	if (c == '\\') {
+		if (r->p + 1 >= r->end)
+			return 0;
+		char e = r->p[1];
+		if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+			return 0;
+		*ch = e;
+		r->p += 2;
+		return 1;
+	}
+	if (strchr(".^$*+?()[]{}|", c))
+		return 0;
+	*ch = c;
+	r->p++;
+	return 1;
+}
+
+static int leads_alts(rd *r, int caret, litset *out, int depth);
+
+/* The leading literals of one alternative: after '^' when caret is set
+ * (or inside a non-capturing group of such alternatives), a run of
+ * literal characters, or the leading literals of a group. The rest of the
+ * alternative is read and ignored. Returns 0 when it has none. */
+static int leads_seq(rd *r, int caret, litset *out, int depth)
+{
+	if (depth > 32)
+		return 0;
+	int ok = 0;
+	int group = 1;
+	if (caret && r->p + 2 < r->end && !memcmp(r->p, "(?:", 3)) {
+		r->p += 3;
+		ok = leads_alts(r, 1, out, depth + 1);
+		if (!ok || r->p >= r->end || *r->p != ')')
+			return 0;
+		r->p++;
+	} else {
+		if (caret) {
+			if (r->p >= r->end || *r->p != '^')
+				return 0;
+			r->p++;
+		}
+		if (r->p < r->end && *r->p == '(') {
+			r->p++;
+			if (r->p + 1 < r->end && r->p[0] == '?' && r->p[1] == ':')
+				r->p += 2;
+			else if (r->p < r->end && *r->p == '?')
+				return 0; /* lookarounds, names, options */
+			ok = leads_alts(r, 0, out, depth + 1);
+			if (!ok || r->p >= r->end || *r->p != ')')
+				return 0;
+			r->p++;
+		} else {
+			char run[LIT_LEN];
+			size_t n = 0;
+			char ch;
+			group = 0;
+			for (;;) {
+				const char *at = r->p;
+				if (n == LIT_LEN || !literal_char(r, &ch))
+					break;
+				int rep;
+				long min = quantifier(r, &rep);
+				if (min < 0)
+					return 0;
+				if (min == 0) {
+					r->p = at; /* optional: for parse_seq */
+					break;
+				}
+				run[n++] = ch;
+				if (rep)
+					break;
+			}
+			if (!n)
+				return 0;
+			add_lit(out, run, n);
+			ok = out->n > 0;
+		}
+	}
+	if (!ok)
+		return 0;
+	if (group) {
+		/* a group quantified to be optional leads nothing */
+		int rep;
+		long min = quantifier(r, &rep);
+		if (min <= 0)
+			return 0;
+	}
+	/* the rest of the alternative */
+	(void)parse_seq(r, depth);
+	return !r->fail;
+}
+
+static int leads_alts(rd *r, int caret, litset *out, int depth)
+{
+	for (;;) {
+		if (!leads_seq(r, caret, out, depth) || out->n < 0)
+			return 0;
+		if (r->p < r->end && *r->p == '|') {
+			r->p++;
+			continue;
+		}
+		return 1;
+	}
+}
+
+static cs_re_lits *make_lits(const litset *l, int drop_longer);
+
+cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE))
+		return NULL;
+	rd r = {pattern, pattern + strlen(pattern), 0};
+	litset l = {.n = 0};
+	if (!leads_alts(&r, 1, &l, 0) || r.fail || r.p != r.end || l.n <= 0)
+		return NULL;
+	return make_lits(&l, 0);
+}
+
+/* ---- the set -------------------------------------------------------- */
+
 cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 {
 	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
@@ -297,17 +427,24 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 	litset l = parse_alts(&r, 0);
 	if (r.fail || r.p != r.end || l.n <= 0)
 		return NULL;
-	/* a literal that contains another of the set adds nothing */
+	return make_lits(&l, 1);
+}
+
+/* The set as a cs_re_lits. drop_longer: a literal that contains another
+ * of the set adds nothing (for literals anywhere; a prefix that starts
+ * with another prefix adds nothing either, which the containment test
+ * would not see at position 0 only: kept). */
+static cs_re_lits *make_lits(const litset *lp, int drop_longer)
+{
+	litset l = *lp;
 	int keep[LIT_MAX];
-	int n = 0;
 	for (int i = 0; i < l.n; i++) {
 		keep[i] = 1;
-		for (int j = 0; j < l.n && keep[i]; j++)
+		for (int j = 0; j < l.n && keep[i] && drop_longer; j++)
 			if (j != i && l.len[j] <= l.len[i] &&
 			    (l.len[j] < l.len[i] || j < i) &&
 			    memmem(l.s[i], l.len[i], l.s[j], l.len[j]))
 				keep[i] = 0;
-		n += keep[i];
 	}
 	cs_re_lits *out = calloc(1, sizeof(*out));
 	if (!out)
@@ -372,4 +509,9 @@ int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
 				return 1;
 	}
 	return 0;
+}
+
+int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n)
+{
+	return n && lits_at(l, s, n, 0);
 }

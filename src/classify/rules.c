@@ -405,7 +405,8 @@ static void re_free(cs_re *re)
 	pcre2_code_free(re->loose);
 	free(re->lits);
 	free(re->loose_lits);
-	re->lits = re->loose_lits = NULL;
+	free(re->pfx);
+	re->lits = re->loose_lits = re->pfx = NULL;
 	re->lits_done = 0;
 	re->code = re->loose = NULL;
 	re->src = re->loose_src = re->where = NULL;
@@ -500,7 +501,9 @@ static void re_lits(const cs_re *re)
 	/* see cs_re: the rules belong to one context, used by one thread */
 	cs_re *w = (cs_re *)re;
 	w->lits_done = 1;
-	w->lits = cs_re_lits_new(w->src, w->opts);
+	if (w->anchored)
+		w->pfx = cs_re_prefixes_new(w->src, w->opts);
+	w->lits = w->pfx ? NULL : cs_re_lits_new(w->src, w->opts);
 	/* (an anchored regex fails at its first bytes: faster than a scan
 	 * for its words, unless a few memchr find them) */
 	if (w->lits && w->anchored && w->lits->nfirst > CS_RE_LITS_FEW_FIRST) {
@@ -519,6 +522,8 @@ static int code_cannot(const cs_re *re, const char *s, size_t len, size_t start)
 			    !(re->first[(unsigned char)s[0] >> 3] &
 			      (1u << ((unsigned char)s[0] & 7))))))
 		return 1;
+	if (re->pfx)
+		return start == 0 && !cs_re_prefixes_at(re->pfx, s, len);
 	/* (a long text: the JIT finds its way faster than the scan) */
 	return len - start <= CS_RE_LITS_SCAN && re->lits &&
 	       !cs_re_lits_any(re->lits, s + start, len - start);

@@ -72,6 +72,12 @@ typedef struct cs_re_lits {
 cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts);
 /* Does s (n bytes) contain one of the literals? */
 int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n);
+/* For a pattern anchored at the subject start (every alternative begins
+ * with ^, and no PCRE2_MULTILINE): the literals every match begins with
+ * ("^Kernel panic|^Rebooting in \\d+"), or NULL (malloc'd: free()). */
+cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts);
+/* Does s (n bytes) begin with one of the prefixes? */
+int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n);
 
 typedef struct cs_re {
 	pcre2_code *code; /* owned, NULL until compiled */
@@ -99,6 +105,8 @@ typedef struct cs_re {
 	/* cs_re_match: the required literals of `code` and `loose` (owned,
 	 * NULL: none known), made at its first call */
 	cs_re_lits *lits, *loose_lits;
+	cs_re_lits *pfx; /* owned, may be NULL: what every match of `code`
+			  * begins with (anchored regexes) */
 	unsigned char lits_done;
 } cs_re;
 

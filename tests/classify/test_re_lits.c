@@ -35,6 +35,61 @@ static const char *set_of(const char *pattern, uint32_t opts)
 	return out;
 }
 
+/* The prefixes of pattern, as set_of writes them. */
+static const char *prefixes_of(const char *pattern, uint32_t opts)
+{
+	static char out[1024];
+	cs_re_lits *l = cs_re_prefixes_new(pattern, opts);
+	if (!l)
+		return "-";
+	out[0] = 0;
+	for (int i = 0; i < l->n; i++) {
+		size_t o = strlen(out);
+		snprintf(out + o, sizeof(out) - o, "[%.*s]", l->len[i], l->s[i]);
+	}
+	free(l);
+	return out;
+}
+
+static void test_prefixes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *re;
+		const char *want;
+	} cases[] = {
+		{"^Kernel panic - not syncing", "[Kernel panic - not syncing]"},
+		{"(?:^Rebooting in \\d+ seconds)|(?:^---\\[ end Kernel panic)",
+		 "[---[ end Kernel panic][Rebooting in ]"}, /* (by first byte) */
+		{"^(?:Booting the kernel|Decompressing Linux)", "[Booting the kernel][Decompressing Linux]"},
+		{"^(__x64_|__ia32_)sys_", "[__x64_][__ia32_]"},
+		{"^ab?c", "[a]"},
+		{"^ab+c", "[ab]"},
+		{"^\\(xy", "[(xy]"},
+		{"^\\s*Call Trace", "-"},
+		{"^a|b", "-"},      /* b is not anchored */
+		{"(?:^a)?b", "-"},
+		{"^(?:abc)?d", "-"},
+		{"^(?=abc)", "-"},
+		{"^.abc", "-"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = prefixes_of(cases[i].re, 0);
+		if (strcmp(got, cases[i].want))
+			fail_msg("%s: got %s, want %s", cases[i].re, got, cases[i].want);
+	}
+	/* ^ after newlines too: no prefix */
+	assert_string_equal(prefixes_of("^Kernel panic", PCRE2_MULTILINE), "-");
+	cs_re_lits *l = cs_re_prefixes_new("^Kernel panic|^Rebooting in", 0);
+	assert_non_null(l);
+	assert_true(cs_re_prefixes_at(l, "Kernel panic - not syncing", 26));
+	assert_true(cs_re_prefixes_at(l, "Rebooting in 86400 seconds..", 28));
+	assert_false(cs_re_prefixes_at(l, " Kernel panic", 13));
+	assert_false(cs_re_prefixes_at(l, "Kernel pani", 11));
+	assert_false(cs_re_prefixes_at(l, "", 0));
+	free(l);
+}
+
 static void test_sets(void **state)
 {
 	(void)state;
@@ -107,12 +162,13 @@ static void test_sets(void **state)
 typedef struct checked {
 	cs_re *re[1024];
 	cs_re_lits *lits[1024][2];
+	cs_re_lits *pfx[1024];
 	size_t n;
 } checked;
 
 static checked ck;
 static pcre2_match_data *md;
-static size_t nsubjects, nmatches;
+static size_t nsubjects, nmatches, npfx;
 
 static void collect(void *arg, cs_re *re)
 {
@@ -121,6 +177,7 @@ static void collect(void *arg, cs_re *re)
 	ck.re[ck.n] = re;
 	ck.lits[ck.n][0] = cs_re_lits_new(re->src, re->opts);
 	ck.lits[ck.n][1] = re->loose_src ? cs_re_lits_new(re->loose_src, 0) : NULL;
+	ck.pfx[ck.n] = cs_re_prefixes_new(re->src, re->opts);
 	ck.n++;
 }
 
@@ -140,6 +197,13 @@ static void check_subject(const char *s, size_t n)
 			if (!cs_re_lits_any(l, s, n))
 				fail_msg("%s matches \"%.*s\" but holds none of its literals",
 					 re->where, (int)n, s);
+		}
+		if (ck.pfx[i] && re->code &&
+		    pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) > 0) {
+			npfx++;
+			if (!cs_re_prefixes_at(ck.pfx[i], s, n))
+				fail_msg("%s matches \"%.*s\" but it begins with none of its "
+					 "prefixes", re->where, (int)n, s);
 		}
 	}
 }
@@ -212,13 +276,20 @@ static void test_sound_on_real_text(void **state)
 	check_dir(CRASHSIG_SOURCE_DIR "/fixtures/report", 1);
 	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzkaller/linux/report", 1);
 	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzbot-emails", 4);
-	print_message("%zu of %zu regexes have literals; %zu subjects, %zu matches, all "
-		      "holding one\n", with, ck.n, nsubjects, nmatches);
+	size_t withp = 0;
+	for (size_t i = 0; i < ck.n; i++)
+		withp += ck.pfx[i] != NULL;
+	print_message("%zu of %zu regexes have literals, %zu prefixes; %zu subjects, %zu "
+		      "matches holding a literal, %zu beginning with a prefix\n",
+		      with, ck.n, withp, nsubjects, nmatches, npfx);
+	assert_true(withp > 20);
+	assert_true(npfx > 100);
 	assert_true(with > 100);
 	assert_true(nmatches > 1000);
 	for (size_t i = 0; i < ck.n; i++) {
 		free(ck.lits[i][0]);
 		free(ck.lits[i][1]);
+		free(ck.pfx[i]);
 	}
 	pcre2_match_data_free(md);
 	cs_rules_free(r);
@@ -227,6 +298,7 @@ static void test_sound_on_real_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_sets),
 		cmocka_unit_test(test_sound_on_real_text),
 	};
