@@ -23,15 +23,19 @@
 #define LIT_MIN 3              /* shortest literal worth a scan */
 #define LIT_LEN CS_RE_LIT_LEN  /* a longer run is cut (still required) */
 
+/* (small: sets are copied as the reader goes; their bytes are in the
+ * reader's pool) */
 typedef struct litset {
 	int n; /* -1: no set */
 	unsigned char len[LIT_MAX];
-	char s[LIT_MAX][LIT_LEN];
+	const char *s[LIT_MAX];
 } litset;
 
 typedef struct rd {
 	const char *p, *end;
 	int fail;
+	char pool[4096]; /* the literals' bytes */
+	size_t npool;
 } rd;
 
 static int shortest(const litset *l)
@@ -55,7 +59,7 @@ static int better(const litset *a, const litset *b)
 	return sa != sb ? sa > sb : a->n < b->n;
 }
 
-static void add_lit(litset *l, const char *s, size_t n)
+static void add_lit(rd *r, litset *l, const char *s, size_t n)
 {
 	if (l->n < 0)
 		return;
@@ -68,7 +72,16 @@ static void add_lit(litset *l, const char *s, size_t n)
 		l->n = -1;
 		return;
 	}
-	memcpy(l->s[l->n], s, n);
+	if (s < r->pool || s >= r->pool + sizeof(r->pool)) {
+		if (n > sizeof(r->pool) - r->npool) {
+			l->n = -1; /* (a very long pattern: no set) */
+			return;
+		}
+		memcpy(r->pool + r->npool, s, n);
+		s = r->pool + r->npool;
+		r->npool += n;
+	}
+	l->s[l->n] = s;
 	l->len[l->n++] = (unsigned char)n;
 }
 
@@ -156,7 +169,7 @@ static litset parse_seq(rd *r, int depth)
 	do {                                                                 \
 		if (nrun >= LIT_MIN) {                                       \
 			litset one = {.n = 0};                               \
-			add_lit(&one, run, nrun);                            \
+			add_lit(r, &one, run, nrun);                         \
 			if (better(&one, &best))                             \
 				best = one;                                  \
 		}                                                            \
@@ -279,7 +292,11 @@ static litset parse_alts(rd *r, int depth)
 		if (one.n <= 0)
 			all.n = -1;
 		for (int i = 0; i < one.n && all.n >= 0; i++)
-			add_lit(&all, one.s[i], one.len[i]);
+			add_lit(r, &all, one.s[i], one.len[i]);
+		if (all.n < 0 && depth == 0) {
+			r->fail = 1; /* the pattern has none: no need to read on */
+			return all;
+		}
 		if (r->p < r->end && *r->p == '|') {
 			r->p++;
 			continue;
@@ -371,7 +388,7 @@ static int leads_seq(rd *r, int caret, litset *out, int depth)
 			}
 			if (!n)
 				return 0;
-			add_lit(out, run, n);
+			add_lit(r, out, run, n);
 			ok = out->n > 0;
 		}
 	}
@@ -409,11 +426,19 @@ cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
 	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
 		    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE))
 		return NULL;
-	rd r = {pattern, pattern + strlen(pattern), 0};
-	litset l = {.n = 0};
-	if (!leads_alts(&r, 1, &l, 0) || r.fail || r.p != r.end || l.n <= 0)
+	rd *r = malloc(sizeof(*r));
+	if (!r)
 		return NULL;
-	return make_lits(&l, 0);
+	r->p = pattern;
+	r->end = pattern + strlen(pattern);
+	r->fail = 0;
+	r->npool = 0;
+	litset l = {.n = 0};
+	cs_re_lits *out = NULL;
+	if (leads_alts(r, 1, &l, 0) && !r->fail && r->p == r->end && l.n > 0)
+		out = make_lits(&l, 0);
+	free(r);
+	return out;
 }
 
 /* ---- the set -------------------------------------------------------- */
@@ -423,11 +448,19 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
 		    PCRE2_UTF | PCRE2_UCP))
 		return NULL;
-	rd r = {pattern, pattern + strlen(pattern), 0};
-	litset l = parse_alts(&r, 0);
-	if (r.fail || r.p != r.end || l.n <= 0)
+	rd *r = malloc(sizeof(*r));
+	if (!r)
 		return NULL;
-	return make_lits(&l, 1);
+	r->p = pattern;
+	r->end = pattern + strlen(pattern);
+	r->fail = 0;
+	r->npool = 0;
+	litset l = parse_alts(r, 0);
+	cs_re_lits *out = NULL;
+	if (!r->fail && r->p == r->end && l.n > 0)
+		out = make_lits(&l, 1);
+	free(r);
+	return out;
 }
 
 /* The set as a cs_re_lits. drop_longer: a literal that contains another

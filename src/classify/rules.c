@@ -492,11 +492,13 @@ int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
 	return exec_ctx(re, re->code, s, len, 0, md, re->rules->mctx_head);
 }
 
-/* The literals of re, made at its first use by cs_re_match_any or
- * cs_re_maybe. */
+/* The literals of re, made by cs_re_match_any or cs_re_maybe once it is
+ * JIT-compiled. */
 static void re_lits(const cs_re *re)
 {
-	if (re->lits_done)
+	/* (reading the pattern costs about as much as a few matches: done
+	 * with the JIT, once the regex has been run as often) */
+	if (re->lits_done || !re->jit)
 		return;
 	/* see cs_re: the rules belong to one context, used by one thread */
 	cs_re *w = (cs_re *)re;

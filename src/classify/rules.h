@@ -103,7 +103,7 @@ typedef struct cs_re {
 	uint32_t pre;     /* built-in rules: 1 + its entry in the codes compiled
 			   * at build time (rules_builtin.h), or 0 */
 	/* cs_re_match: the required literals of `code` and `loose` (owned,
-	 * NULL: none known), made at its first call */
+	 * NULL: none known), made when it is JIT-compiled */
 	cs_re_lits *lits, *loose_lits;
 	cs_re_lits *pfx; /* owned, may be NULL: what every match of `code`
 			  * begins with (anchored regexes) */
