@@ -3,8 +3,9 @@
  * processes (or a fleet of machines) can share.
  *
  * A bug store is a database: SQLite (a file, created on first use) or
- * PostgreSQL (through libpq). Both hold the same schema and go through the
- * same code. A crash joins a bug by three keys:
+ * PostgreSQL (through libpq.so.5, loaded with dlopen() when a PostgreSQL URL
+ * is opened: the library does not link it). Both hold the same schema and go
+ * through the same code. A crash joins a bug by three keys:
  *
  *  1. syzbot-exact: its title and alternative titles, with the rules of
  *     syzbot's dashboard (google/syzkaller dashboard/app/api.go,
@@ -146,7 +147,9 @@ typedef struct crashsig_store_options {
 
 /* Open (and create, or migrate to the current schema) a bug store.
  * url: "sqlite:PATH", a plain PATH (SQLite), or "postgresql://..." /
- * "postgres://..." (a libpq connection URI). opts may be NULL.
+ * "postgres://..." (a libpq connection URI; libpq.so.5 is loaded then, and
+ * its absence is CRASHSIG_EUNSUPPORTED with a message saying so). opts may
+ * be NULL.
  * On failure *out may still be set (so that crashsig_store_error() can tell
  * why) and must be released with crashsig_store_free(). */
 int crashsig_store_open(crashsig_store **out, const char *url,

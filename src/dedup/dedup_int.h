@@ -19,6 +19,10 @@ typedef struct cs_stmt cs_stmt;
  * why. */
 int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 	       cs_err *err);
+/* The same, loading libpq from the file or soname libpq (cs_db_open:
+ * "libpq.so.5"); the tests use it to see the error of a missing libpq. */
+int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
+		    const char *libpq, cs_err *err);
 void cs_db_close(cs_db *db);
 cs_db_kind cs_db_get_kind(const cs_db *db);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dlfcn.h>
 #include <sqlite3.h>
 
 #include "dedup_testutil.h"
@@ -296,6 +297,32 @@ static void test_open_errors(void **st)
 	crashsig_bugs_free(NULL, 0);
 }
 
+/* libpq is loaded at run time, only for a PostgreSQL URL: without it the
+ * error names the library and how to get it; an SQLite store never loads
+ * it. */
+static void test_libpq_dlopen(void **st)
+{
+	(void)st;
+	/* (the first test of this program: nothing has loaded libpq yet) */
+	crashsig_store *s = open_fresh(0, "nopq", 0);
+	crashsig_store_free(s);
+	assert_null(dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD));
+	cs_db *db = NULL;
+	cs_err err = {0};
+	int rc = cs_db_open_with(&db, "postgresql://127.0.0.1:1/none", 0, 0,
+				 "libpq-not-installed.so.5", &err);
+	assert_int_equal(rc, CRASHSIG_EUNSUPPORTED);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "cannot load libpq-not-installed.so.5"));
+	assert_non_null(strstr(err.msg, "libpq5"));
+	/* with it, the connection error is libpq's */
+	rc = cs_db_open(&db, "postgresql://127.0.0.1:1/none?connect_timeout=2", 0, 0, &err);
+	assert_int_equal(rc, CRASHSIG_EDB);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "postgresql: "));
+	assert_non_null(dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD));
+}
+
 /* Titles are trimmed and made valid UTF-8 the same way on every backend. */
 static void test_title_normalization(void **st)
 {
@@ -323,6 +350,7 @@ static void test_title_normalization(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_libpq_dlopen),
 		cmocka_unit_test(test_priority_sqlite),
 		cmocka_unit_test(test_priority_pg),
 		cmocka_unit_test(test_rules_sqlite),
