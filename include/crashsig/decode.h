@@ -51,6 +51,12 @@ const char *crashsig_arch_name(crashsig_arch arch);
  * (amd64, x86-64, x86, i686, aarch64, armv7, riscv64, ppc64, ppc64le, s390x).
  * Returns CRASHSIG_OK or CRASHSIG_EINVAL. */
 int crashsig_arch_parse(const char *name, crashsig_arch *out);
+/* The architecture of the register dump in text (a report's text, console
+ * prefixes removed), by the markers the decoder infers it from (RIP/RAX,
+ * EIP/EAX, pc/lr/x29, PC is at/r0, epc/ra, NIP, Krnl PSW; an arm64-looking
+ * "pc :" line with an arm register line is arm). CRASHSIG_ARCH_UNKNOWN when
+ * the text has none. */
+crashsig_arch crashsig_arch_infer(const char *text, size_t len);
 
 typedef enum crashsig_trap_kind {
 	CRASHSIG_TRAP_UNKNOWN = 0, /* nothing decoded, or no trapping insn */

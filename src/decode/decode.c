@@ -332,6 +332,31 @@ static crashsig_arch infer_arch(const dec_line *lines, size_t i, size_t lo,
 	return CRASHSIG_ARCH_UNKNOWN;
 }
 
+CS_EXPORT crashsig_arch crashsig_arch_infer(const char *text, size_t len)
+{
+	crashsig_arch found = CRASHSIG_ARCH_UNKNOWN;
+	if (!text)
+		return found;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		dec_line l = {p, nl ? (size_t)(nl - p) : (size_t)(end - p)};
+		while (l.n && (*l.s == ' ' || *l.s == '\t')) {
+			l.s++;
+			l.n--;
+		}
+		crashsig_arch a = line_arch(&l);
+		/* an arm64-looking "pc : " line and an arm register line: arm */
+		if (found == CRASHSIG_ARCH_ARM64 && a == CRASHSIG_ARCH_ARM)
+			return CRASHSIG_ARCH_ARM;
+		if (found == CRASHSIG_ARCH_UNKNOWN)
+			found = a;
+		else if (found != CRASHSIG_ARCH_ARM64)
+			return found;
+		p = nl ? nl + 1 : end;
+	}
+	return found;
+}
+
 static void regs_set(dec_regs *r, const char *name, size_t nl, uint64_t v)
 {
 	char low[DEC_REGNAME];

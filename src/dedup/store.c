@@ -603,6 +603,8 @@ CS_EXPORT int crashsig_store_open(crashsig_store **out, const char *url,
 	s->opts = def;
 	if (opts && opts->version == 1) /* the fields before ctx */
 		memcpy(&s->opts, opts, offsetof(crashsig_store_options, ctx));
+	else if (opts && opts->version == 2) /* the fields before keep_per_bug */
+		memcpy(&s->opts, opts, offsetof(crashsig_store_options, keep_per_bug));
 	else if (opts)
 		s->opts = *opts;
 	s->opts.version = CRASHSIG_STORE_OPTIONS_VERSION;
