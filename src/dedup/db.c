@@ -135,6 +135,13 @@ struct cs_stmt {
 
 static void set_msg(cs_db *db, const char *what, const char *detail)
 {
+	/* A failed libpq call without a result (the connection is gone) has
+	 * an empty result message: the connection's own message says why. */
+	int pg = db->pg && !strcmp(what, "postgresql");
+	if (pg && (!detail || !*detail))
+		detail = db->pq.errorMessage(db->pg);
+	if (pg && (!detail || !*detail))
+		detail = "the connection to the server was lost";
 	snprintf(db->msg, sizeof(db->msg), "%s%s%s", what, detail ? ": " : "",
 		 detail ? detail : "");
 	size_t n = strlen(db->msg);
@@ -545,6 +552,33 @@ int cs_stmt_step(cs_stmt *st)
 		return 0;
 	st->row++;
 	return 1;
+}
+
+int cs_stmt_is_int(cs_stmt *st, int col)
+{
+	if (st->lite)
+		return sqlite3_column_type(st->lite, col) == SQLITE_INTEGER;
+	/* PostgreSQL columns are typed: an INTEGER column holds integers */
+	return !st->db->pq.getisnull(st->res, st->row, col);
+}
+
+int cs_db_table_exists(cs_db *db, const char *name, int *exists)
+{
+	cs_stmt *st = NULL;
+	*exists = 0;
+	const char *sql = db->kind == CS_DB_PG
+				  ? "SELECT 1 WHERE to_regclass(CAST(? AS TEXT)) IS NOT NULL"
+				  : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+	int rc = cs_db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	cs_stmt_bind_text(st, 1, name);
+	rc = cs_stmt_step(st);
+	cs_stmt_free(st);
+	if (rc < 0)
+		return CRASHSIG_EDB;
+	*exists = rc == 1;
+	return 0;
 }
 
 int cs_stmt_is_null(cs_stmt *st, int col)

@@ -521,11 +521,16 @@ static void sym_dir(crashsig_store *s1, crashsig_store *s2, const char *dir,
 			assert_non_null(x);
 			assert_non_null(y);
 			crashsig_add_result r1, r2, r3, r4;
+			/* the copy is another log: another source, so that it is
+			 * another crash (not a duplicate of the original) */
+			char copy_src[1100];
+			snprintf(copy_src, sizeof(copy_src), "%s (copy)", files[f]);
 			/* original first in one store, copy first in the other */
 			assert_int_equal(crashsig_store_add_report(s1, ctx, x, 0, files[f], &r1), 0);
-			assert_int_equal(crashsig_store_add_report(s1, ctx, y, 0, files[f], &r2), 0);
-			assert_int_equal(crashsig_store_add_report(s2, ctx, y, 0, files[f], &r3), 0);
+			assert_int_equal(crashsig_store_add_report(s1, ctx, y, 0, copy_src, &r2), 0);
+			assert_int_equal(crashsig_store_add_report(s2, ctx, y, 0, copy_src, &r3), 0);
 			assert_int_equal(crashsig_store_add_report(s2, ctx, x, 0, files[f], &r4), 0);
+			assert_false(r1.duplicate || r2.duplicate || r3.duplicate || r4.duplicate);
 			st->checked++;
 			int same = r1.bug_id == r2.bug_id && r3.bug_id == r4.bug_id;
 			/* A copy that the parser calls corrupted while the original

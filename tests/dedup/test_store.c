@@ -262,7 +262,7 @@ static void test_migration(void **st)
 	sqlite3_close(db);
 	crashsig_store *s = NULL;
 	assert_int_equal(crashsig_store_open(&s, path, NULL), 0);
-	assert_int_equal(crashsig_store_schema_version(s), 2);
+	assert_int_equal(crashsig_store_schema_version(s), CRASHSIG_STORE_SCHEMA_VERSION);
 	assert_int_equal(add(s, "WARNING in old"), 1);
 	crashsig_bug *b;
 	assert_int_equal(crashsig_store_get(s, 1, &b), 0);

@@ -1,0 +1,113 @@
+/*
+ * From a parsed report to a crash record: its titles (and those of its
+ * unsymbolized copy), flags, crash type, signature (computed only when the
+ * store needs it), text, offset, the kernel facts it carries and its time.
+ */
+#include "dedup/store_int.h"
+
+#include "crashsig/decode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* The architecture a kernel release names by the distributions' custom:
+ * Debian's flavour suffixes (-amd64, -cloud-amd64, -arm64, -686-pae,
+ * -armmp, -powerpc64le, -s390x, -riscv64) and the RPM arch suffixes
+ * (.x86_64, .aarch64, .i686, .armv7hl, .ppc64le, .s390x, .riscv64).
+ * Ubuntu's "-generic" says nothing. */
+static crashsig_arch release_arch(const char *rel)
+{
+	static const struct {
+		const char *suffix;
+		crashsig_arch arch;
+	} tab[] = {
+		{"amd64", CRASHSIG_ARCH_X86_64},    {"x86_64", CRASHSIG_ARCH_X86_64},
+		{"arm64", CRASHSIG_ARCH_ARM64},     {"aarch64", CRASHSIG_ARCH_ARM64},
+		{"-686", CRASHSIG_ARCH_I386},       {"-686-pae", CRASHSIG_ARCH_I386},
+		{".i686", CRASHSIG_ARCH_I386},      {"armmp", CRASHSIG_ARCH_ARM},
+		{"armmp-lpae", CRASHSIG_ARCH_ARM},  {".armv7hl", CRASHSIG_ARCH_ARM},
+		{"ppc64le", CRASHSIG_ARCH_POWERPC}, {"powerpc64le", CRASHSIG_ARCH_POWERPC},
+		{"ppc64", CRASHSIG_ARCH_POWERPC},   {"s390x", CRASHSIG_ARCH_S390},
+		{"riscv64", CRASHSIG_ARCH_RISCV},
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (ends_with(rel, tab[i].suffix))
+			return tab[i].arch;
+	return CRASHSIG_ARCH_UNKNOWN;
+}
+
+CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ctx,
+					     const crashsig_report *r,
+					     const crashsig_add_options *o,
+					     crashsig_add_result *res)
+{
+	if (!s || !ctx || !r)
+		return CRASHSIG_EINVAL;
+	crashsig_add_options def = CRASHSIG_ADD_OPTIONS_INIT;
+	if (!o)
+		o = &def;
+	if (o->version != CRASHSIG_ADD_OPTIONS_VERSION)
+		return CRASHSIG_EINVAL;
+	const char **alts = NULL;
+	size_t nalts = 0;
+	crashsig_report **plain = NULL;
+	size_t nplain = 0;
+	int rc = cs_report_titles(ctx, r, &alts, &nalts, &plain, &nplain);
+	if (!rc) {
+		size_t len;
+		const char *text = crashsig_report_text(r, &len);
+		crashsig_kernel_info ki = CRASHSIG_KERNEL_INFO_INIT;
+		crashsig_report_kernel_info(r, &ki);
+		crashsig_arch arch = crashsig_arch_infer(text, len);
+		if (arch == CRASHSIG_ARCH_UNKNOWN)
+			arch = release_arch(ki.release);
+		crashsig_crash c = CRASHSIG_CRASH_INIT;
+		c.title = crashsig_report_title(r);
+		c.alt_titles = alts;
+		c.nalt_titles = nalts;
+		c.corrupted = crashsig_report_corrupted(r);
+		c.suppressed = crashsig_report_suppressed(r);
+		c.type = crashsig_report_type(r);
+		c.report = text;
+		c.report_len = len;
+		c.offset = crashsig_report_start(r);
+		c.id = o->id;
+		c.source = o->source;
+		c.machine = o->machine;
+		c.time = o->time;
+		c.time_nsec = o->time_nsec;
+		c.time_source = o->time ? o->time_source : CRASHSIG_TIME_RECEIVED;
+		c.release = ki.release;
+		c.build_id = ki.build_id;
+		c.hardware = ki.hardware;
+		c.taint = ki.flags & CRASHSIG_KINFO_TAINT ? ki.taint : NULL;
+		c.arch = arch != CRASHSIG_ARCH_UNKNOWN ? crashsig_arch_name(arch) : NULL;
+		c.log = o->log;
+		c.log_len = o->log ? o->log_len : 0;
+		cs_report_ref ref = {ctx, r};
+		cs_lazy_sig lazy = {cs_report_lazy_sig, &ref};
+		rc = cs_store_add_lazy(s, &c, &lazy, res);
+	} else {
+		rc = cs_store_oom(s);
+	}
+	crashsig_reports_free(plain, nplain);
+	free(alts);
+	return rc;
+}
+
+CS_EXPORT int crashsig_store_add_report(crashsig_store *s, crashsig_ctx *ctx,
+					const crashsig_report *r, int64_t time,
+					const char *source, crashsig_add_result *res)
+{
+	crashsig_add_options o = CRASHSIG_ADD_OPTIONS_INIT;
+	o.time = time;
+	o.time_source = time ? CRASHSIG_TIME_FILE : CRASHSIG_TIME_RECEIVED;
+	o.source = source;
+	return crashsig_store_add_report_opts(s, ctx, r, &o, res);
+}
