@@ -133,6 +133,27 @@ struct cs_stmt {
 	int row, nrows, ran;
 };
 
+/* libpq's messages span lines ("server closed the connection
+ * unexpectedly\n\tThis probably means ..."): one line, so that an error is
+ * one line of the tool's output. */
+static void one_line(char *m)
+{
+	char *o = m;
+	for (const char *p = m; *p; p++) {
+		if (*p == '\n' || *p == '\r') {
+			while (p[1] == ' ' || p[1] == '\t' || p[1] == '\n' || p[1] == '\r')
+				p++;
+			if (p[1] && o > m && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *p;
+	}
+	while (o > m && o[-1] == ' ')
+		o--;
+	*o = 0;
+}
+
 static void set_msg(cs_db *db, const char *what, const char *detail)
 {
 	/* A failed libpq call without a result (the connection is gone) has
@@ -144,9 +165,7 @@ static void set_msg(cs_db *db, const char *what, const char *detail)
 		detail = "the connection to the server was lost";
 	snprintf(db->msg, sizeof(db->msg), "%s%s%s", what, detail ? ": " : "",
 		 detail ? detail : "");
-	size_t n = strlen(db->msg);
-	while (n && (db->msg[n - 1] == '\n' || db->msg[n - 1] == ' '))
-		db->msg[--n] = 0;
+	one_line(db->msg);
 }
 
 const char *cs_db_errmsg(const cs_db *db) { return db ? db->msg : ""; }
@@ -275,9 +294,7 @@ int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
 		if (!db->pg || db->pq.status(db->pg) != PQ_CONNECTION_OK) {
 			rc = cs_error(err, CRASHSIG_EDB, "postgresql: %s",
 				      db->pg ? db->pq.errorMessage(db->pg) : "out of memory");
-			size_t n = strlen(err->msg);
-			while (n && err->msg[n - 1] == '\n')
-				err->msg[--n] = 0;
+			one_line(err->msg);
 			cs_db_close(db);
 			return rc;
 		}
@@ -301,8 +318,7 @@ int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
 		int rc = sqlite3_open_v2(path, &db->lite, flags, NULL);
 		if (rc != SQLITE_OK) {
 			rc = cs_error(err, rc == SQLITE_CANTOPEN ? CRASHSIG_EIO : CRASHSIG_EDB,
-				      "%s: %s%s%s", path,
-				      db->lite ? sqlite3_errmsg(db->lite) : "out of memory",
+				      "%s%s%s", db->lite ? sqlite3_errmsg(db->lite) : "out of memory",
 				      errno ? ": " : "", errno ? strerror(errno) : "");
 			cs_db_close(db);
 			return rc;
@@ -314,7 +330,7 @@ int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
 		if (lite_exec(db, "PRAGMA journal_mode=WAL") ||
 		    lite_exec(db, "PRAGMA synchronous=NORMAL") ||
 		    lite_exec(db, "PRAGMA foreign_keys=ON")) {
-			rc = cs_error(err, CRASHSIG_EDB, "%s: %s", path, db->msg);
+			rc = cs_error(err, CRASHSIG_EDB, "%s", db->msg);
 			cs_db_close(db);
 			return rc;
 		}

@@ -16,7 +16,7 @@ typedef struct cs_stmt cs_stmt;
 
 /* url: "sqlite:PATH", PATH, "postgresql://..." or "postgres://...".
  * create: SQLite may create the file. On failure *out is NULL and err says
- * why. */
+ * why (without the URL: the caller names the store). */
 int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 	       cs_err *err);
 /* The same, loading libpq from the file or soname libpq (cs_db_open:

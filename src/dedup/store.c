@@ -476,8 +476,11 @@ CS_EXPORT int crashsig_store_open(crashsig_store **out, const char *url,
 		return cs_error(&s->err, CRASHSIG_EINVAL, "no database given");
 	int create = !(s->opts.flags & CRASHSIG_STORE_NO_CREATE);
 	int rc = cs_db_open(&s->db, url, create, s->opts.busy_timeout_ms, &s->err);
-	if (rc)
-		return rc;
+	if (rc) {
+		char why[sizeof(s->err.msg)];
+		memcpy(why, s->err.msg, sizeof(why));
+		return cs_error(&s->err, rc, "%s: %s", s->url, why);
+	}
 	if ((rc = cs_schema_open(s, create)))
 		return rc;
 	for (int i = 0; i < NQ; i++)

@@ -302,6 +302,14 @@ static void crash_json_fn(FILE *out, const crashsig_crash_record *c, int with_te
 	dd_crash_json(out, c, with_texts);
 }
 
+static void crash_export_fn(FILE *out, const crashsig_crash_record *c, int arg)
+{
+	(void)arg;
+	fputs("{\"record\":\"crash\",", out);
+	crash_fields(out, c, 1);
+	fputs("}\n", out);
+}
+
 int dd_crashes(FILE *out, crashsig_store *s, const char *url, const crashsig_crash_query *q,
 	       int json, size_t *count)
 {
@@ -457,7 +465,7 @@ int dd_export(FILE *out, crashsig_store *s, const char *url)
 	crashsig_bug_events_free(ev, nev);
 	crashsig_crash_query q = CRASHSIG_CRASH_QUERY_INIT;
 	q.flags = CRASHSIG_CRASHES_TEXT;
-	return each_crash(s, url, q, crash_json_fn, out, 1, 0, &n);
+	return each_crash(s, url, q, crash_export_fn, out, 0, 0, &n);
 }
 
 /* ---------------- --outdir ---------------- */
