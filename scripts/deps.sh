@@ -2,7 +2,7 @@
 # Install the Debian packages crashsig needs to build and test.
 set -e
 PKGS="build-essential cmake pkg-config libdw-dev libelf-dev libpcre2-dev \
-libcapstone-dev libiberty-dev libzstd-dev liblzma-dev zlib1g-dev libcmocka-dev python3 \
+libcapstone-dev libiberty-dev libzstd-dev liblzma-dev zlib1g-dev libbz2-dev bzip2 libcmocka-dev python3 \
 binutils elfutils libsqlite3-dev sqlite3 libpq5 postgresql \
 debuginfod libdebuginfod1 curl gzip xz-utils zstd groff-base bsdutils clang-14 libclang-rt-14-dev"
 missing=""

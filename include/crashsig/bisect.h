@@ -201,6 +201,23 @@ int crashsig_bisect_parse(crashsig_ctx *ctx, const void *data, size_t len,
 			  crashsig_bisect **out);
 void crashsig_bisect_free(crashsig_bisect *b);
 
+/* The same, streamed: the log is fed in pieces of any size and read
+ * through the input layer (<crashsig/input.h>: gzip/xz/zstd/bzip2, tar
+ * members, every line end), so memory is bounded whatever the input
+ * (lines beyond the parser's limits are counted, not kept: at most 1,000
+ * unrecognized lines are listed, crashsig_bisect_summary.unrecognized
+ * counts them all). crashsig_bisect_parse is new + feed + finish. */
+typedef struct crashsig_bisect_reader crashsig_bisect_reader;
+int crashsig_bisect_reader_new(crashsig_bisect_reader **out, crashsig_ctx *ctx,
+			       const crashsig_bisect_options *opts);
+int crashsig_bisect_reader_feed(crashsig_bisect_reader *r, const void *data,
+				size_t len);
+/* CRASHSIG_OK and *out (the caller's), CRASHSIG_ENOTFOUND when the input
+ * held no bisection, CRASHSIG_EFORMAT for corrupt compressed input. */
+int crashsig_bisect_reader_finish(crashsig_bisect_reader *r,
+				  crashsig_bisect **out);
+void crashsig_bisect_reader_free(crashsig_bisect_reader *r);
+
 size_t crashsig_bisect_step_count(const crashsig_bisect *b);
 const crashsig_bisect_step *crashsig_bisect_step_get(const crashsig_bisect *b,
 						     size_t i);

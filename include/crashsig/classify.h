@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "crashsig/base.h"
+#include "crashsig/input.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,17 +103,60 @@ const crashsig_stack *crashsig_report_stack(const crashsig_report *r,
 					    size_t i);
 void crashsig_report_free(crashsig_report *r);
 
+/* Where and when (see <crashsig/input.h>). The time of the report's first
+ * line as its console prefix gives it (seconds since boot, wall clock);
+ * for a report in a message whose lines carry no wall clock time, the
+ * message's Date: (CRASHSIG_TIME_WALL | CRASHSIG_TIME_MAIL). */
+int crashsig_report_time(const crashsig_report *r, crashsig_time *t);
+/* CRASHSIG_ORIGIN_MAIL for a report read from a message, else what its
+ * first line's prefix says (console, journal, kmsg, netconsole). */
+crashsig_origin crashsig_report_origin(const crashsig_report *r);
+/* The document the report was found in: the message (message id, subject,
+ * from, date, and syzbot's claimed title), the archive member; owned by
+ * the report. NULL for a report not made by a parser. Offsets of the
+ * report (crashsig_report_start) are offsets in this document. */
+const crashsig_document *crashsig_report_document(const crashsig_report *r);
+/* The report was found in quoted mail text (CRASHSIG_PARSER_QUOTED). */
+int crashsig_report_quoted(const crashsig_report *r);
+
 /* ------------------------------------------------------------------ */
 /* Streaming parser                                                    */
 /* ------------------------------------------------------------------ */
 
 typedef struct crashsig_parser crashsig_parser;
 
-/* A parser reads one log, fed in pieces of any size, and hands out the crash
- * reports it finds, in order. Memory use is bounded by the longest crash
- * block, not by the length of the log. The parser borrows ctx, which must
- * outlive it. */
+/* A parser reads one input, fed in pieces of any size, through the input
+ * layer (<crashsig/input.h>: compressed files, archives, mail, every
+ * console prefix), and hands out the crash reports it finds, in order: per
+ * document (each message of an mbox, each archive member is a log of its
+ * own), in order of start. Memory use is bounded by the longest crash
+ * block, not by the length of the input. The parser borrows ctx, which
+ * must outlive it. */
 int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx);
+
+#define CRASHSIG_PARSER_QUOTED 1u     /* also crashes seen only in quoted mail text
+				       * (crashsig_report_quoted) */
+#define CRASHSIG_PARSER_NO_MAIL 2u    /* read messages as console text */
+#define CRASHSIG_PARSER_NO_ARCHIVE 4u /* read tar archives as bytes */
+typedef struct crashsig_parser_options {
+	unsigned int version; /* CRASHSIG_PARSER_OPTIONS_VERSION */
+	unsigned int flags;   /* CRASHSIG_PARSER_* */
+	/* Seconds since the epoch that places year-less stamps (syslog,
+	 * journal short): crashsig_input_options.reference_time. 0: none. */
+	int64_t reference_time;
+	/* Push mode: when set, every report is handed to report(arg, r) as
+	 * soon as it is ready (the callback owns r) instead of being queued
+	 * for crashsig_parser_next, so memory stays bounded however many
+	 * crashes one piece of (compressed) input expands to. A non-zero
+	 * return stops the feed and is returned by crashsig_parser_feed /
+	 * _finish (and by every later call). */
+	int (*report)(void *arg, crashsig_report *r);
+	void *arg;
+} crashsig_parser_options;
+#define CRASHSIG_PARSER_OPTIONS_VERSION 1
+#define CRASHSIG_PARSER_OPTIONS_INIT {CRASHSIG_PARSER_OPTIONS_VERSION, 0, 0, NULL, NULL}
+int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
+			     const crashsig_parser_options *opts);
 int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len);
 /* Signal end of input: the last open crash block is closed. */
 int crashsig_parser_finish(crashsig_parser *p);
@@ -165,33 +209,6 @@ int crashsig_kernel_info_parse(const char *text, size_t len, crashsig_kernel_inf
  * NULL / 0 past the last known bit. */
 const char *crashsig_taint_name(unsigned int bit);
 char crashsig_taint_letter(unsigned int bit);
-
-/* ------------------------------------------------------------------ */
-/* Compressed input                                                    */
-/* ------------------------------------------------------------------ */
-
-/* The parser (crashsig_parser_feed) recognises gzip, xz and zstd input by
- * its first bytes and decompresses it as it streams; report offsets are
- * then offsets in the decompressed text. The same machinery is available to
- * callers that need a whole decompressed buffer (for example to hand it to
- * crashsig_symbolizer_report or crashsig_decoder_decode). */
-typedef struct crashsig_decompressor crashsig_decompressor;
-
-/* Receives output; a non-zero return stops the feed and is returned. */
-typedef int (*crashsig_write_fn)(void *arg, const void *data, size_t len);
-
-int crashsig_decompressor_new(crashsig_decompressor **out, crashsig_ctx *ctx);
-/* Feed input (compressed or not: plain text passes through unchanged);
- * decompressed bytes are passed to fn as they are produced. Errors
- * (CRASHSIG_EFORMAT for corrupt data) are recorded on ctx. */
-int crashsig_decompressor_feed(crashsig_decompressor *d, const void *data,
-			       size_t len, crashsig_write_fn fn, void *arg);
-/* End of input: CRASHSIG_EFORMAT when a compressed stream is truncated. */
-int crashsig_decompressor_finish(crashsig_decompressor *d, crashsig_write_fn fn,
-				 void *arg);
-/* "gzip", "xz", "zstd", "plain", or NULL before enough input was seen. */
-const char *crashsig_decompressor_format(const crashsig_decompressor *d);
-void crashsig_decompressor_free(crashsig_decompressor *d);
 
 #ifdef __cplusplus
 }

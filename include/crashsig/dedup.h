@@ -229,12 +229,12 @@ size_t crashsig_store_url_redact(const char *url, char *buf, size_t len);
 
 /* Where a crash's time comes from. */
 typedef enum crashsig_time_source {
-	CRASHSIG_TIME_RECEIVED = 0, /* the moment the store received it */
-	CRASHSIG_TIME_LOG = 1,      /* the log's own wall clock (journal,
+	CRASHSIG_TIME_SOURCE_RECEIVED = 0, /* the moment the store received it */
+	CRASHSIG_TIME_SOURCE_LOG = 1,      /* the log's own wall clock (journal,
 				     * dmesg -T, ...) */
-	CRASHSIG_TIME_MAIL = 2,     /* the Date: of the mail it came in */
-	CRASHSIG_TIME_FILE = 3,     /* the modification time of its file */
-	CRASHSIG_TIME_CLIENT = 4,   /* given by the caller, origin unknown */
+	CRASHSIG_TIME_SOURCE_MAIL = 2,     /* the Date: of the mail it came in */
+	CRASHSIG_TIME_SOURCE_FILE = 3,     /* the modification time of its file */
+	CRASHSIG_TIME_SOURCE_CLIENT = 4,   /* given by the caller, origin unknown */
 } crashsig_time_source;
 /* "received", "log", "mail", "file", "client"; NULL for an unknown value. */
 const char *crashsig_time_source_name(crashsig_time_source src);
@@ -247,10 +247,12 @@ const char *crashsig_time_source_name(crashsig_time_source src);
  *
  * A client may give an id (1 to CRASHSIG_CRASH_ID_MAX printable ASCII
  * bytes, no space): one it can retry with. Otherwise the store derives one:
- * the first 32 hex digits of SHA-256 over, NUL separated, the machine, the
- * source, the crash's byte offset in it, the first line of its report text
- * (console prefixes removed), and, when its time comes from the log or a
- * mail, that time. Nothing after the first line counts: a console log
+ * the first 32 hex digits of SHA-256 over the machine, the source (for a
+ * crash from a mail: its Message-ID), the crash's byte offset in it, the
+ * first line of its report text (console prefixes removed), and the log's
+ * own time of the crash: its wall clock time when its time comes from the
+ * log or a mail, and its time since boot. Nothing after the first line
+ * counts: a console log
  * being appended to can be read again while a crash at its end is still
  * being written, and that crash keeps its id as its text grows. The offset
  * and the first line tell apart two crashes of one log; the source and
@@ -273,7 +275,7 @@ typedef struct crashsig_crash {
 	/* Stack signature key ("f1 f2 ..."), or NULL. */
 	const char *signature;
 	/* Crash time, seconds since the epoch; 0: now (time_source becomes
-	 * CRASHSIG_TIME_RECEIVED). */
+	 * CRASHSIG_TIME_SOURCE_RECEIVED). */
 	int64_t time;
 	/* Where the crash came from (file name, URL, ...), or NULL. */
 	const char *source;
@@ -301,13 +303,18 @@ typedef struct crashsig_crash {
 	 * NULL. The store keeps at most log_max bytes of it, compressed. */
 	const char *log;
 	size_t log_len;
+	/* Seconds since boot the log gives for the crash, or < 0 (unknown). */
+	double uptime;
+	/* The Message-ID of the mail the crash came in, or NULL. It stands for
+	 * the source in the derived id: one mail in two mboxes is one crash. */
+	const char *message_id;
 } crashsig_crash;
 
 #define CRASHSIG_CRASH_VERSION 2
-#define CRASHSIG_CRASH_INIT                                                   \
-	{CRASHSIG_CRASH_VERSION, NULL, NULL, 0, 0, 0, NULL, 0, NULL, NULL, 0, \
-	 0, NULL, CRASHSIG_TIME_RECEIVED, 0, 0, NULL, NULL, NULL, NULL, NULL, \
-	 NULL, NULL, NULL, 0}
+#define CRASHSIG_CRASH_INIT                                                        \
+	{CRASHSIG_CRASH_VERSION, NULL, NULL, 0, 0, 0, NULL, 0, NULL, NULL, 0, 0, NULL, \
+	 CRASHSIG_TIME_SOURCE_RECEIVED, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL,     \
+	 NULL, NULL, 0, -1.0, NULL}
 
 /* What happened to one added crash (what a POST of a crash answers). */
 typedef struct crashsig_add_result {
@@ -334,8 +341,8 @@ typedef struct crashsig_add_options {
 	const char *source;    /* file name, URL, "-", ... or NULL */
 	const char *machine;   /* the machine that crashed, or NULL */
 	/* The crash's time when the report has none of its own (a log
-	 * without wall clock): FILE (the file's mtime), RECEIVED (time 0:
-	 * now) or CLIENT. */
+	 * without wall clock, no mail): FILE (the file's mtime), RECEIVED
+	 * (time 0: now) or CLIENT. */
 	int64_t time;
 	int32_t time_nsec;
 	crashsig_time_source time_source;
@@ -346,13 +353,16 @@ typedef struct crashsig_add_options {
 
 #define CRASHSIG_ADD_OPTIONS_VERSION 1
 #define CRASHSIG_ADD_OPTIONS_INIT \
-	{CRASHSIG_ADD_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, CRASHSIG_TIME_RECEIVED, NULL, 0}
+	{CRASHSIG_ADD_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, CRASHSIG_TIME_SOURCE_RECEIVED, NULL, 0}
 
 /* Add a crash report found by the parser: its title, alternative titles,
  * corrupted/suppressed flags, crash type, stack signature, text, offset,
  * and kernel facts (crashsig_report_kernel_info(): release, build id,
  * hardware, taint; the architecture from the release or the register
- * dump). A symbolized report also carries the titles it gets without its
+ * dump), its time (crashsig_report_time(): the log's wall clock, else the
+ * Date: of its mail, else o's time) and time since boot, and, for a report
+ * read from a mail, the Message-ID; for one read from an archive member,
+ * the source is o->source + "/" + the member's name. A symbolized report also carries the titles it gets without its
  * symbolization ([inline] frames and file:line) as alternative titles, so
  * that a report and its symbolized copy join the same bug. ctx is the
  * context the report was parsed with. o may be NULL. */
@@ -471,6 +481,8 @@ typedef struct crashsig_crash_record {
 	int32_t time_nsec;
 	crashsig_time_source time_source;
 	int64_t received;      /* when the store accepted it */
+	double uptime;         /* seconds since boot, or < 0 (unknown) */
+	const char *message_id; /* of the mail it came in, or NULL */
 	const char *machine;   /* or NULL */
 	const char *source;    /* or NULL */
 	uint64_t offset;

@@ -888,7 +888,7 @@ int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx)
 		ts_free(&ref.alts);
 		return rc;
 	}
-	sum->unrecognized = b->nunrec;
+	sum->unrecognized = b->unrec_total;
 	ts_free(&ref.alts);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bisect/bisect_int.h"
+#include "input/input.h"
 #include "base/ctx.h"
 
 const char *bs_strndup(crashsig_bisect *b, const char *s, size_t n)
@@ -107,6 +108,121 @@ CS_EXPORT void crashsig_bisect_free(crashsig_bisect *b)
 	free(b);
 }
 
+/* A bisection log is read through the input layer like every input
+ * (compressed files, CR-only line ends, archives) and parsed line by line:
+ * memory is bounded by the parser's limits (bisect_int.h), not by the
+ * input. */
+struct crashsig_bisect_reader {
+	crashsig_ctx *ctx;
+	crashsig_bisect *b;
+	bs_parser *p;
+	cs_input *in;
+	int err;
+	int finished;
+};
+
+static int reader_line(void *arg, const cs_rline *l, const crashsig_document *doc)
+{
+	(void)doc;
+	crashsig_bisect_reader *r = arg;
+	if (l->flags & CS_RL_CONT)
+		return 0; /* the rest of an over-long line */
+	return bs_parser_line(r->p, l->data, l->len);
+}
+
+CS_EXPORT int crashsig_bisect_reader_new(crashsig_bisect_reader **out, crashsig_ctx *ctx,
+					 const crashsig_bisect_options *opts)
+{
+	if (!out)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL, "bisect: no output pointer");
+	*out = NULL;
+	if (!ctx)
+		return CRASHSIG_EINVAL;
+	if (opts && opts->version != CRASHSIG_BISECT_OPTIONS_VERSION)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "bisect: unsupported options version %u", opts->version);
+	if (!ctx->rules)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "bisect: the context was created without rules");
+	crashsig_bisect_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	r->ctx = ctx;
+	r->b = calloc(1, sizeof(*r->b));
+	cs_input_ops ops = {reader_line, NULL, r};
+	if (!r->b || !(r->p = bs_parser_new(r->b)) ||
+	    cs_input_new(&r->in, &ops, ctx->opts.max_line, CRASHSIG_INPUT_NO_MAIL)) {
+		crashsig_bisect_reader_free(r);
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+	}
+	r->b->sum.revisions_logged = -1;
+	r->b->sum.logged_error_probability = -1;
+	*out = r;
+	return 0;
+}
+
+static int reader_rc(crashsig_bisect_reader *r, int rc)
+{
+	if (!rc)
+		return 0;
+	r->err = rc;
+	if (cs_input_error(r->in))
+		return cs_ctx_error(r->ctx, rc, "%s", cs_input_error(r->in));
+	return cs_ctx_error(r->ctx, rc, "bisect: %s",
+			    rc == CRASHSIG_ENOMEM ? "out of memory" : "read failed");
+}
+
+CS_EXPORT int crashsig_bisect_reader_feed(crashsig_bisect_reader *r, const void *data,
+					  size_t len)
+{
+	if (!r || (!data && len))
+		return CRASHSIG_EINVAL;
+	if (r->err)
+		return r->err;
+	if (r->finished)
+		return cs_ctx_error(r->ctx, CRASHSIG_EINVAL, "bisect: feed after finish");
+	return reader_rc(r, cs_input_feed(r->in, data, len));
+}
+
+CS_EXPORT int crashsig_bisect_reader_finish(crashsig_bisect_reader *r, crashsig_bisect **out)
+{
+	if (!r || !out)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	if (r->err)
+		return r->err;
+	if (r->finished)
+		return cs_ctx_error(r->ctx, CRASHSIG_EINVAL, "bisect: finish called twice");
+	r->finished = 1;
+	int rc = reader_rc(r, cs_input_finish(r->in));
+	if (rc)
+		return rc;
+	crashsig_bisect *b = r->b;
+	if (!b->seen_bisection || !b->nsteps)
+		return cs_ctx_error(r->ctx, CRASHSIG_ENOTFOUND, "no bisection log found");
+	rc = bs_audit(b, r->ctx);
+	if (rc)
+		return cs_ctx_error(r->ctx, rc, "bisect: %s",
+				    rc == CRASHSIG_ENOMEM ? "out of memory" : "audit failed");
+	b->sum.inconclusive = b->inconcl;
+	b->sum.ninconclusive = b->ninconcl;
+	b->sum.diffstat = b->diffstat;
+	b->sum.ndiffstat = b->ndiffstat;
+	r->b = NULL;
+	*out = b;
+	return CRASHSIG_OK;
+}
+
+CS_EXPORT void crashsig_bisect_reader_free(crashsig_bisect_reader *r)
+{
+	if (!r)
+		return;
+	crashsig_bisect_free(r->b);
+	bs_parser_free(r->p);
+	cs_input_free(r->in);
+	free(r);
+}
+
 CS_EXPORT int crashsig_bisect_parse(crashsig_ctx *ctx, const void *data, size_t len,
 				    const crashsig_bisect_options *opts,
 				    crashsig_bisect **out)
@@ -116,35 +232,15 @@ CS_EXPORT int crashsig_bisect_parse(crashsig_ctx *ctx, const void *data, size_t 
 	*out = NULL;
 	if (!ctx || (!data && len))
 		return cs_ctx_error(ctx, CRASHSIG_EINVAL, "bisect: bad argument");
-	if (opts && opts->version != CRASHSIG_BISECT_OPTIONS_VERSION)
-		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
-				    "bisect: unsupported options version %u", opts->version);
-	if (!ctx->rules)
-		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
-				    "bisect: the context was created without rules");
-	crashsig_bisect *b = calloc(1, sizeof(*b));
-	if (!b)
-		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
-	b->sum.revisions_logged = -1;
-	b->sum.logged_error_probability = -1;
-	int rc = bs_parse(b, data, len);
-	if (!rc && (!b->seen_bisection || !b->nsteps)) {
-		crashsig_bisect_free(b);
-		return cs_ctx_error(ctx, CRASHSIG_ENOTFOUND, "no bisection log found");
-	}
+	crashsig_bisect_reader *r;
+	int rc = crashsig_bisect_reader_new(&r, ctx, opts);
+	if (rc)
+		return rc;
+	rc = crashsig_bisect_reader_feed(r, data, len);
 	if (!rc)
-		rc = bs_audit(b, ctx);
-	if (rc) {
-		crashsig_bisect_free(b);
-		return cs_ctx_error(ctx, rc, "bisect: %s",
-				    rc == CRASHSIG_ENOMEM ? "out of memory" : "audit failed");
-	}
-	b->sum.inconclusive = b->inconcl;
-	b->sum.ninconclusive = b->ninconcl;
-	b->sum.diffstat = b->diffstat;
-	b->sum.ndiffstat = b->ndiffstat;
-	*out = b;
-	return CRASHSIG_OK;
+		rc = crashsig_bisect_reader_finish(r, out);
+	crashsig_bisect_reader_free(r);
+	return rc;
 }
 
 CS_EXPORT size_t crashsig_bisect_step_count(const crashsig_bisect *b)
@@ -503,7 +599,7 @@ static int render_text(const crashsig_bisect *b, const char *name, cs_buf *o)
 		J(cs_buf_printf(o, " (%s)", s->label_reasons));
 	J(cs_buf_addc(o, '\n'));
 	if (b->nunrec)
-		J(cs_buf_printf(o, "unrecognized lines: %zu (first at line %u: %s)\n", b->nunrec,
+		J(cs_buf_printf(o, "unrecognized lines: %zu (first at line %u: %s)\n", b->unrec_total,
 				b->unrec[0].line, b->unrec[0].text));
 	return 0;
 }

@@ -36,6 +36,7 @@ struct crashsig_bisect {
 		unsigned line;
 	} *unrec;
 	size_t nunrec, cap_unrec;
+	size_t unrec_total;     /* all of them; the first BS_MAX_UNREC are kept */
 	const char **inconcl;
 	size_t ninconcl, cap_inconcl;
 	const char **diffstat;
@@ -58,8 +59,20 @@ struct crashsig_bisect {
 const char *bs_strndup(crashsig_bisect *b, const char *s, size_t n);
 const char *bs_strdup(crashsig_bisect *b, const char *s);
 
-/* parse.c: fill b from the log. */
-int bs_parse(crashsig_bisect *b, const char *data, size_t len);
+/* Memory is bounded whatever the input (a log is some KB; garbage may be
+ * gigabytes): lines beyond these limits are counted, not kept. */
+#define BS_MAX_UNREC 1000          /* unrecognized lines kept */
+#define BS_MAX_LIST 4096           /* inconclusive commits, diffstat paths */
+#define BS_MAX_TEXT (4u << 20)     /* the final report, the culprit's diff */
+#define BS_MAX_MESSAGE (1u << 20)  /* the culprit's commit message */
+#define BS_MAX_STEPS 65536
+#define BS_MAX_LINE 4096           /* a line is cut there */
+
+/* parse.c: fill b from the log, line by line (no line end). */
+typedef struct bs_parser bs_parser;
+bs_parser *bs_parser_new(crashsig_bisect *b);
+int bs_parser_line(bs_parser *p, const char *data, size_t len);
+void bs_parser_free(bs_parser *p);
 /* audit.c: verdicts, relations, flags, confidence. */
 int bs_audit(crashsig_bisect *b, crashsig_ctx *ctx);
 

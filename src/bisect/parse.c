@@ -39,7 +39,7 @@ enum {
 	ST_BUILD,   /* build error output */
 };
 
-typedef struct parser {
+struct bs_parser {
 	crashsig_bisect *b;
 	int state;
 	unsigned lineno;
@@ -51,7 +51,9 @@ typedef struct parser {
 	int commit_is_culprit;    /* the git header being read is the culprit's */
 	int in_message;
 	int after_culprit;        /* git printed "H is the first bad commit" */
-} parser;
+	cs_buf line;              /* the line without NUL bytes */
+};
+typedef struct bs_parser parser;
 
 static const char *prefix(const char *s, const char *p)
 {
@@ -87,6 +89,9 @@ static int push(void **arr, size_t *n, size_t *cap, size_t elem)
 static int add_unrec(parser *p, const char *line)
 {
 	crashsig_bisect *b = p->b;
+	b->unrec_total++;
+	if (b->nunrec >= BS_MAX_UNREC)
+		return 0; /* counted, not kept: memory is bounded */
 	if (cs_reserve((void **)&b->unrec, &b->cap_unrec, b->nunrec + 1,
 		       sizeof(*b->unrec)))
 		return CRASHSIG_ENOMEM;
@@ -116,6 +121,8 @@ static bs_step *find_step(crashsig_bisect *b, const char *hash, size_t n)
 static int new_step(parser *p, const char *hash, size_t hn, const char *rest)
 {
 	crashsig_bisect *b = p->b;
+	if (b->nsteps >= BS_MAX_STEPS)
+		return 0;
 	if (push((void **)&b->steps, &b->nsteps, &b->cap_steps, sizeof(bs_step)))
 		return CRASHSIG_ENOMEM;
 	bs_step *s = &b->steps[b->nsteps];
@@ -248,6 +255,8 @@ static int add_list(crashsig_bisect *b, const char ***arr, size_t *n, size_t *ca
 	for (size_t i = 0; i < *n; i++)
 		if (strlen((*arr)[i]) == len && !strncmp((*arr)[i], s, len))
 			return 0;
+	if (*n >= BS_MAX_LIST)
+		return 0;
 	if (cs_reserve((void **)arr, cap, *n + 1, sizeof(**arr)))
 		return CRASHSIG_ENOMEM;
 	const char *c = bs_strndup(b, s, len);
@@ -332,7 +341,7 @@ static int commit_header_line(parser *p, const char *l)
 		if (prefix(l, hdr[i]))
 			return 1;
 	if (!strncmp(l, "    ", 4)) {
-		if (p->commit_is_culprit &&
+		if (p->commit_is_culprit && b->message.len < BS_MAX_MESSAGE &&
 		    (cs_buf_adds(&b->message, l + 4) || cs_buf_addc(&b->message, '\n')))
 			return -1;
 		return 1;
@@ -348,6 +357,8 @@ static int diff_line(parser *p, const char *l)
 		if (!strncmp(r, "b/", 2))
 			r += 2;
 		/* remember the file for the added lines that follow */
+		if (b->added.len > BS_MAX_TEXT)
+			return 1;
 		return cs_buf_printf(&b->added, "@%s\n", r) ? -1 : 1;
 	}
 	if (prefix(l, "--- ") || prefix(l, "index ") || prefix(l, "@@ ") ||
@@ -356,8 +367,11 @@ static int diff_line(parser *p, const char *l)
 	    prefix(l, "rename to") || prefix(l, "old mode") || prefix(l, "new mode") ||
 	    prefix(l, "\\ No newline"))
 		return 1;
-	if (l[0] == '+')
+	if (l[0] == '+') {
+		if (b->added.len > BS_MAX_TEXT)
+			return 1;
 		return cs_buf_printf(&b->added, "+%s\n", l + 1) ? -1 : 1;
+	}
 	if (l[0] == '-' || l[0] == ' ' || !l[0])
 		return 1;
 	return 0;
@@ -689,8 +703,11 @@ static int handle_line(parser *p, char *l)
 	    l[6] == '-' && l[11] == ' ' && l[14] == ':' && l[17] == ':' &&
 	    l[20] == ':' && l[21] == ' ')
 		l += 22;
-	if (p->state == ST_REPORT)
+	if (p->state == ST_REPORT) {
+		if (b->report.len > BS_MAX_TEXT)
+			return 0;
 		return cs_buf_adds(&b->report, l) || cs_buf_addc(&b->report, '\n') ? -1 : 0;
+	}
 	if (p->state == ST_LIST) {
 		size_t hn = hash_at(l);
 		if (hn && !l[hn])
@@ -743,33 +760,40 @@ static int handle_line(parser *p, char *l)
 	return add_unrec(p, l) ? -1 : 0;
 }
 
-int bs_parse(crashsig_bisect *b, const char *data, size_t len)
+parser *bs_parser_new(crashsig_bisect *b)
 {
-	parser p = {0};
-	p.b = b;
+	parser *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->b = b;
 	b->sum.kind = "cause";
-	cs_buf line = {0};
-	size_t i = 0;
-	int rc = 0;
-	while (i < len && !rc) {
-		size_t j = i;
-		while (j < len && data[j] != '\n')
-			j++;
-		size_t e = j;
-		if (e > i && data[e - 1] == '\r')
-			e--;
-		cs_buf_clear(&line);
-		/* NUL bytes would cut the line short: drop them */
-		for (size_t k = i; k < e && !rc; k++)
-			if (data[k])
-				rc = cs_buf_addc(&line, data[k]);
-		if (!rc && !line.data)
-			rc = cs_buf_add(&line, "", 0);
-		p.lineno++;
-		if (!rc && handle_line(&p, line.data) < 0)
-			rc = CRASHSIG_ENOMEM;
-		i = j + 1;
+	return p;
+}
+
+int bs_parser_line(parser *p, const char *data, size_t len)
+{
+	/* NUL bytes would cut the line short: drop them; a trailing '\r'
+	 * (CRLF) goes too */
+	if (len && data[len - 1] == '\r')
+		len--;
+	cs_buf_clear(&p->line);
+	if (len > BS_MAX_LINE)
+		len = BS_MAX_LINE;
+	int rc = cs_buf_reserve(&p->line, len);
+	for (size_t k = 0; k < len && !rc; k++)
+		if (data[k])
+			p->line.data[p->line.len++] = data[k];
+	if (rc)
+		return CRASHSIG_ENOMEM;
+	p->line.data[p->line.len] = 0;
+	p->lineno++;
+	return handle_line(p, p->line.data) < 0 ? CRASHSIG_ENOMEM : 0;
+}
+
+void bs_parser_free(parser *p)
+{
+	if (p) {
+		cs_buf_free(&p->line);
+		free(p);
 	}
-	cs_buf_free(&line);
-	return rc;
 }

@@ -41,8 +41,9 @@
 #include <string.h>
 
 #include "base/ctx.h"
-#include "classify/input.h"
-#include "classify/normalize.h"
+#include "input/input.h"
+#include "input/doc.h"
+#include "input/prefix.h"
 #include "classify/report.h"
 #include "classify/rules.h"
 
@@ -62,24 +63,45 @@ typedef struct rq_node {
 #define CS_BACK_SECONDS 1.0
 #define CS_BACK_SECONDS_CALLER 0.01
 
-struct crashsig_parser {
+/* One extractor: the state of cutting crash blocks out of one stream of
+ * console lines. A parser has two: the text's own lines, and (for mail,
+ * with CRASHSIG_PARSER_QUOTED) the quoted lines. */
+typedef struct cs_ex {
 	crashsig_ctx *ctx;
-	cs_splitter split;
+	crashsig_parser *parser;
+	int quoted;               /* the extractor of quoted text */
 	cs_buf scratch;
+	cs_buf scratch2;          /* the header's time (open_block) */
+	const char *cur_raw;      /* the line being read, as the input has it */
+	size_t cur_rawlen;
 	const cs_start_index *ix; /* borrowed from the rules */
 	pcre2_match_data *md;
 	cs_block blk[CS_MAX_OPEN]; /* slots; blk[i].open when in use */
 	size_t nopen;
 	uint64_t seq;
-	rq_node *head, *tail;   /* reports ready for crashsig_parser_next */
+	rq_node *head, *tail;   /* reports ready */
 	rq_node *phead, *ptail; /* finished, sorted by start; a later panic may still mark them */
 	size_t npending;
-	uint64_t nlines;        /* lines seen so far */
+	uint64_t nlines;        /* lines seen so far in the document */
 	int booting;            /* the log began with a boot, no kernel line yet */
 	int any_ts;             /* a console timestamp was seen */
 	int run_suppressed;     /* a suppression line since the last boot */
 	int suppress_cand;      /* the line has a suppression literal (test_start) */
 	int boot_cand;          /* ... a block-stop literal: the machine may boot */
+} cs_ex;
+
+struct crashsig_parser {
+	crashsig_ctx *ctx;
+	cs_input *in;
+	cs_ex ex[2];            /* own text, quoted text */
+	unsigned flags;         /* CRASHSIG_PARSER_* */
+	int64_t reference_time;
+	const crashsig_document *doc; /* the document being read */
+	int holding;            /* a mail document with its quoted crashes:
+				 * reports go out when it ends, merged in order */
+	rq_node *ohead, *otail; /* reports ready for crashsig_parser_next */
+	int (*report_fn)(void *arg, crashsig_report *r); /* push mode */
+	void *report_arg;
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -127,14 +149,14 @@ static void block_drop_last(cs_block *b)
 	}
 }
 
-static int re_hit(crashsig_parser *p, const cs_re *re, const char *s, size_t n)
+static int re_hit(cs_ex *p, const cs_re *re, const char *s, size_t n)
 {
 	return cs_re_match(re, s, n, 0, p->md);
 }
 
 /* Does a marker start at s[i]? With prefilter set, any marker counts
  * (its `not` patterns, written for normalized lines, are not checked). */
-static int test_start(crashsig_parser *p, const char *s, size_t n, size_t i,
+static int test_start(cs_ex *p, const char *s, size_t n, size_t i,
 		      const cs_start_ref **best, int prefilter)
 {
 	unsigned char ch = (unsigned char)s[i];
@@ -213,7 +235,7 @@ __attribute__((target("ssse3"))) static size_t teddy_scan(const cs_start_index *
  * Returns the crash kind and sets *col, or NULL. Candidate positions come
  * from the Teddy prefilter where the CPU has SSSE3, then from a bitmap of
  * hashed 4-byte marker prefixes; only those are compared with markers. */
-static const cs_crash *find_start(crashsig_parser *p, const char *s, size_t n,
+static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
 				  size_t *col, int prefilter)
 {
 	const cs_rules *r = p->ctx->rules;
@@ -292,7 +314,7 @@ static int absorbs(const cs_block *b, const cs_crash *c)
 #define MAX_PENDING 16
 
 /* Does an open block start before byte offset off? Its report comes first. */
-static int open_before(const crashsig_parser *p, uint64_t off)
+static int open_before(const cs_ex *p, uint64_t off)
 {
 	for (size_t i = 0; i < CS_MAX_OPEN; i++)
 		if (p->blk[i].open && p->blk[i].start < off)
@@ -302,7 +324,7 @@ static int open_before(const crashsig_parser *p, uint64_t off)
 
 /* Move finished reports to the ready queue: all of them with force, else
  * those beyond MAX_PENDING; never one that an open block precedes. */
-static void release_pending(crashsig_parser *p, int force)
+static void release_pending(cs_ex *p, int force)
 {
 	while (p->phead && (force || p->npending > MAX_PENDING) &&
 	       !open_before(p, p->phead->rep->start)) {
@@ -320,7 +342,7 @@ static void release_pending(crashsig_parser *p, int force)
 	}
 }
 
-static void mark_panicked(crashsig_parser *p)
+static void mark_panicked(cs_ex *p)
 {
 	for (rq_node *x = p->phead; x; x = x->next)
 		x->rep->panicked = 1;
@@ -335,7 +357,7 @@ static void mark_panicked(crashsig_parser *p)
  * reports before it that are still pending, the open blocks, and every
  * report after it until the machine boots again (a log of several boots
  * is several runs). */
-static void mark_suppressed(crashsig_parser *p)
+static void mark_suppressed(cs_ex *p)
 {
 	p->run_suppressed = 1;
 	for (rq_node *x = p->phead; x; x = x->next)
@@ -345,7 +367,7 @@ static void mark_suppressed(crashsig_parser *p)
 			p->blk[i].suppressed = 1;
 }
 
-static int close_block(crashsig_parser *p, cs_block *b)
+static int close_block(cs_ex *p, cs_block *b)
 {
 	if (!b->open)
 		return 0;
@@ -353,9 +375,30 @@ static int close_block(crashsig_parser *p, cs_block *b)
 	p->nopen--;
 	crashsig_report *rep = NULL;
 	int rc = cs_report_build(p->ctx, b, &rep);
+	if (!rc && rep) {
+		/* where and when: the document, the header's time */
+		const crashsig_document *d = p->parser->doc;
+		rep->time = b->time;
+		rep->origin = d && d->kind == CRASHSIG_DOCUMENT_MAIL ? CRASHSIG_ORIGIN_MAIL
+								     : b->origin;
+		rep->quoted = p->quoted;
+		if (d && !(rep->doc = cs_document_dup(d)))
+			rc = CRASHSIG_ENOMEM;
+		if (d && d->date_time.flags & CRASHSIG_TIME_WALL &&
+		    !(rep->time.flags & CRASHSIG_TIME_WALL)) {
+			/* the log says no wall clock time: the message's Date: */
+			rep->time.flags |= CRASHSIG_TIME_WALL | CRASHSIG_TIME_MAIL |
+					   (d->date_time.flags & CRASHSIG_TIME_NO_ZONE);
+			rep->time.wall = d->date_time.wall;
+			rep->time.wall_nsec = 0;
+			rep->time.utc_offset = d->date_time.utc_offset;
+		}
+	}
 	block_reset(b);
-	if (rc)
-		return rc;
+	if (rc) {
+		crashsig_report_free(rep);
+		return rc == CRASHSIG_ENOMEM ? cs_ctx_error(p->ctx, rc, "out of memory") : rc;
+	}
 	if (!rep) /* the block turned out not to be a crash */
 		return 0;
 	rq_node *n = calloc(1, sizeof(*n));
@@ -377,7 +420,7 @@ static int close_block(crashsig_parser *p, cs_block *b)
 	return 0;
 }
 
-static int close_all(crashsig_parser *p, const cs_block *except)
+static int close_all(cs_ex *p, const cs_block *except)
 {
 	int rc = 0;
 	for (size_t i = 0; i < CS_MAX_OPEN && !rc; i++)
@@ -386,7 +429,7 @@ static int close_all(crashsig_parser *p, const cs_block *except)
 	return rc;
 }
 
-static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
+static int open_block(cs_ex *p, const cs_crash *c, size_t col,
 		      const cs_line *ln, int panic, uint64_t off, uint64_t raw_len)
 {
 	cs_block *b = NULL, *oldest = NULL;
@@ -416,6 +459,14 @@ static int open_block(crashsig_parser *p, const cs_crash *c, size_t col,
 	b->suppressed = p->run_suppressed;
 	b->ctx_ts = ln->has_ts;
 	b->last_ts = ln->ts;
+	/* the header's time and origin (parsed again, with the time) */
+	cs_line tl;
+	int rc = cs_line_parse(p->cur_raw, p->cur_rawlen, &tl, &p->scratch2, CS_LINE_TIME,
+			       p->parser->reference_time);
+	if (rc)
+		return rc;
+	b->time = tl.time;
+	b->origin = tl.origin;
 	return block_add(b, ln->text, ln->len);
 }
 
@@ -428,7 +479,7 @@ static int own(const cs_block *b, const cs_line *ln)
 }
 
 /* The open block of the line's context. */
-static cs_block *owner(crashsig_parser *p, const cs_line *ln)
+static cs_block *owner(cs_ex *p, const cs_line *ln)
 {
 	for (size_t i = 0; i < CS_MAX_OPEN; i++)
 		if (p->blk[i].open && own(&p->blk[i], ln))
@@ -444,7 +495,7 @@ static size_t min_lines(const cs_block *b)
 	return memmem(b->text.data, hl, "BUG: KMSAN:", 11) ? 16 : 22;
 }
 
-static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int panic,
+static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 		    uint64_t off, uint64_t raw_len)
 {
 	int rc;
@@ -478,10 +529,9 @@ static int add_line(crashsig_parser *p, cs_block *b, const cs_line *ln, int pani
 	return 0;
 }
 
-static int on_line(void *arg, const char *data, size_t len, uint64_t off,
+static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		   uint64_t raw_len)
 {
-	crashsig_parser *p = arg;
 	const cs_rules *r = p->ctx->rules;
 	cs_line ln;
 	size_t col = 0;
@@ -489,6 +539,8 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	/* Outside a crash block, a line without any start marker (in its raw
 	 * form: console prefixes do not hide markers) needs no normalization. */
 	p->nlines++;
+	p->cur_raw = data;
+	p->cur_rawlen = len;
 	if (p->booting && len && data[0] == '[')
 		p->booting = 0; /* the first kernel line: the boot is over */
 	p->suppress_cand = p->boot_cand = 0;
@@ -659,11 +711,175 @@ static int on_line(void *arg, const char *data, size_t len, uint64_t off,
 	return 0;
 }
 
-CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
+/* ------------------------------------------------------------------ */
+/* The parser: documents and lines from the input layer                */
+/* ------------------------------------------------------------------ */
+
+static void queue_push(rq_node **head, rq_node **tail, rq_node *n)
+{
+	n->next = NULL;
+	if (*tail)
+		(*tail)->next = n;
+	else
+		*head = n;
+	*tail = n;
+}
+
+/* Everything ready in the extractors goes out. */
+static void drain_ready(crashsig_parser *P)
+{
+	for (int k = 0; k < 2; k++) {
+		cs_ex *x = &P->ex[k];
+		while (x->head) {
+			rq_node *n = x->head;
+			x->head = n->next;
+			queue_push(&P->ohead, &P->otail, n);
+		}
+		x->tail = NULL;
+	}
+}
+
+/* A held mail document ends: its reports and its quoted reports, in order
+ * of start (a report before a quoted one at the same place). */
+static void merge_ready(crashsig_parser *P)
+{
+	cs_ex *a = &P->ex[0], *b = &P->ex[1];
+	while (a->head || b->head) {
+		cs_ex *x = !b->head || (a->head && a->head->rep->start <= b->head->rep->start) ? a : b;
+		rq_node *n = x->head;
+		x->head = n->next;
+		queue_push(&P->ohead, &P->otail, n);
+	}
+	a->tail = b->tail = NULL;
+}
+
+/* The end of a document (or of the input): every block closes, in the
+ * order it opened, and every finished report is released. */
+static int ex_finish(cs_ex *p)
+{
+	int rc = 0;
+	while (!rc && p->nopen) {
+		cs_block *o = NULL;
+		for (size_t i = 0; i < CS_MAX_OPEN; i++)
+			if (p->blk[i].open && (!o || p->blk[i].seq < o->seq))
+				o = &p->blk[i];
+		rc = close_block(p, o);
+	}
+	release_pending(p, 1);
+	return rc;
+}
+
+/* A new document is a new log: no run, no boot, no timestamps seen. */
+static void ex_reset(cs_ex *p)
+{
+	p->nlines = 0;
+	p->booting = 0;
+	p->any_ts = 0;
+	p->run_suppressed = 0;
+}
+
+/* Push mode: hand out what is ready (not while a document is held). */
+static int deliver(crashsig_parser *P)
+{
+	if (!P->report_fn || P->holding)
+		return 0;
+	drain_ready(P);
+	while (P->ohead) {
+		rq_node *n = P->ohead;
+		P->ohead = n->next;
+		if (!P->ohead)
+			P->otail = NULL;
+		crashsig_report *r = n->rep;
+		free(n);
+		int rc = P->report_fn(P->report_arg, r);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int on_doc(void *arg, const crashsig_document *doc, int end)
+{
+	crashsig_parser *P = arg;
+	if (!end) {
+		drain_ready(P);
+		P->doc = doc;
+		P->holding = (P->flags & CRASHSIG_PARSER_QUOTED) && doc->kind == CRASHSIG_DOCUMENT_MAIL;
+		ex_reset(&P->ex[0]);
+		ex_reset(&P->ex[1]);
+		return 0;
+	}
+	int rc = ex_finish(&P->ex[0]);
+	if (!rc)
+		rc = ex_finish(&P->ex[1]);
+	if (P->holding)
+		merge_ready(P);
+	else
+		drain_ready(P);
+	P->holding = 0;
+	P->doc = NULL;
+	return rc ? rc : deliver(P);
+}
+
+static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
+{
+	crashsig_parser *P = arg;
+	(void)doc;
+	if (l->flags & CS_RL_PROSE)
+		return 0; /* mail text that is no console output */
+	int rc;
+	if (l->flags & CS_RL_QUOTED) {
+		if (!(P->flags & CRASHSIG_PARSER_QUOTED))
+			return 0;
+		rc = on_line(&P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+	} else {
+		rc = on_line(&P->ex[0], l->data, l->len, l->off, l->raw_len);
+	}
+	if (!rc && P->report_fn && (P->ex[0].head || P->ex[1].head))
+		rc = deliver(P);
+	return rc;
+}
+
+static int ex_init(cs_ex *x, crashsig_parser *P, int quoted)
+{
+	x->ctx = P->ctx;
+	x->parser = P;
+	x->quoted = quoted;
+	x->ix = &P->ctx->rules->start_index;
+	x->md = pcre2_match_data_create(4, NULL);
+	return x->md ? 0 : CRASHSIG_ENOMEM;
+}
+
+static void ex_free(cs_ex *p)
+{
+	for (size_t i = 0; i < CS_MAX_OPEN; i++)
+		p->blk[i].open = 0;
+	release_pending(p, 1);
+	while (p->head) {
+		rq_node *n = p->head;
+		p->head = n->next;
+		crashsig_report_free(n->rep);
+		free(n);
+	}
+	cs_buf_free(&p->scratch);
+	cs_buf_free(&p->scratch2);
+	for (size_t i = 0; i < CS_MAX_OPEN; i++) {
+		cs_buf_free(&p->blk[i].text);
+		free(p->blk[i].lines);
+	}
+	pcre2_match_data_free(p->md);
+}
+
+CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
+				       const crashsig_parser_options *opts)
 {
 	if (!out || !ctx)
 		return CRASHSIG_EINVAL;
 	*out = NULL;
+	if (opts && opts->version != CRASHSIG_PARSER_OPTIONS_VERSION)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
+				    "crashsig_parser_options version %u is not %u", opts->version,
+				    CRASHSIG_PARSER_OPTIONS_VERSION);
 	if (!ctx->rules)
 		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
 				    "the context was created without rules");
@@ -671,17 +887,46 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 	if (!p)
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	p->ctx = ctx;
-	cs_splitter_init(&p->split, ctx->opts.max_line, on_line, p);
-	p->md = pcre2_match_data_create(4, NULL);
-	const cs_rules *r = ctx->rules;
-	int ok = p->md != NULL;
-	p->ix = &r->start_index;
-	if (!ok) {
+	if (opts) {
+		p->flags = opts->flags;
+		p->reference_time = opts->reference_time;
+		p->report_fn = opts->report;
+		p->report_arg = opts->arg;
+	}
+	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
+			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
+	cs_input_ops ops = {on_rline, on_doc, p};
+	int rc = ex_init(&p->ex[0], p, 0);
+	if (!rc)
+		rc = ex_init(&p->ex[1], p, 1);
+	if (!rc)
+		rc = cs_input_new(&p->in, &ops, ctx->opts.max_line, iflags);
+	if (rc) {
 		crashsig_parser_free(p);
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	}
 	*out = p;
 	return 0;
+}
+
+CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
+{
+	return crashsig_parser_new_opts(out, ctx, NULL);
+}
+
+static int input_rc(crashsig_parser *p, int rc)
+{
+	if (rc > 0) { /* the report callback's stop */
+		p->err = rc;
+		return rc;
+	}
+	if (rc && cs_input_error(p->in))
+		rc = cs_ctx_error(p->ctx, rc, "%s", cs_input_error(p->in));
+	else if (rc == CRASHSIG_ENOMEM)
+		rc = cs_ctx_error(p->ctx, rc, "out of memory");
+	if (rc)
+		p->err = rc;
+	return rc;
 }
 
 CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len)
@@ -693,12 +938,7 @@ CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t 
 	if (p->finished)
 		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
 				    "crashsig_parser_feed after crashsig_parser_finish");
-	int rc = cs_splitter_feed(&p->split, data, len);
-	if (rc && cs_splitter_error(&p->split))
-		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
-	if (rc)
-		p->err = rc;
-	return rc;
+	return input_rc(p, cs_input_feed(p->in, data, len));
 }
 
 CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
@@ -711,21 +951,19 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
 				    "crashsig_parser_finish called twice");
 	p->finished = 1;
-	int rc = cs_splitter_finish(&p->split);
-	if (rc && cs_splitter_error(&p->split))
-		rc = cs_ctx_error(p->ctx, rc, "%s", cs_splitter_error(&p->split));
-	/* blocks close in the order they opened */
-	while (!rc && p->nopen) {
-		cs_block *o = NULL;
-		for (size_t i = 0; i < CS_MAX_OPEN; i++)
-			if (p->blk[i].open && (!o || p->blk[i].seq < o->seq))
-				o = &p->blk[i];
-		rc = close_block(p, o);
-	}
-	release_pending(p, 1);
-	if (rc)
-		p->err = rc;
-	return rc;
+	int rc = cs_input_finish(p->in);
+	/* (the documents ended: blocks are closed; an error may have left
+	 * some open) */
+	int rc2 = ex_finish(&p->ex[0]);
+	if (!rc2)
+		rc2 = ex_finish(&p->ex[1]);
+	p->holding = 0;
+	drain_ready(p);
+	if (!rc)
+		rc = rc2;
+	if (!rc)
+		rc = deliver(p);
+	return input_rc(p, rc);
 }
 
 CS_EXPORT int crashsig_parser_next(crashsig_parser *p, crashsig_report **out)
@@ -733,12 +971,14 @@ CS_EXPORT int crashsig_parser_next(crashsig_parser *p, crashsig_report **out)
 	if (!p || !out)
 		return CRASHSIG_EINVAL;
 	*out = NULL;
-	rq_node *n = p->head;
+	if (!p->ohead && !p->holding)
+		drain_ready(p);
+	rq_node *n = p->ohead;
 	if (!n)
 		return 0;
-	p->head = n->next;
-	if (!p->head)
-		p->tail = NULL;
+	p->ohead = n->next;
+	if (!p->ohead)
+		p->otail = NULL;
 	*out = n->rep;
 	free(n);
 	return 1;
@@ -748,22 +988,15 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < CS_MAX_OPEN; i++)
-		p->blk[i].open = 0;
-	release_pending(p, 1);
-	while (p->head) {
-		rq_node *n = p->head;
-		p->head = n->next;
+	ex_free(&p->ex[0]);
+	ex_free(&p->ex[1]);
+	while (p->ohead) {
+		rq_node *n = p->ohead;
+		p->ohead = n->next;
 		crashsig_report_free(n->rep);
 		free(n);
 	}
-	cs_splitter_free(&p->split);
-	cs_buf_free(&p->scratch);
-	for (size_t i = 0; i < CS_MAX_OPEN; i++) {
-		cs_buf_free(&p->blk[i].text);
-		free(p->blk[i].lines);
-	}
-	pcre2_match_data_free(p->md);
+	cs_input_free(p->in);
 	free(p);
 }
 

@@ -12,7 +12,7 @@
 
 #include "base/util.h"
 #include "crashsig/classify.h"
-#include "classify/normalize.h"
+#include "input/prefix.h"
 
 /* include/linux/panic.h (taint_flags[] in kernel/panic.c): bit, letter. */
 static const struct {

@@ -30,6 +30,8 @@ typedef struct cs_block {
 	int cpu_traceback;     /* "Sending NMI from CPU": backtraces of other CPUs follow */
 	int end_marker;        /* "---[ end trace": the oops was printed to its end */
 	size_t ninline;        /* "[inline]" lines (symbolization added them), counted without prefixes */
+	crashsig_time time;    /* of the header line */
+	crashsig_origin origin; /* of the header line */
 	int open;              /* the extractor's slot is in use */
 	uint64_t seq;          /* order in which blocks were opened */
 	/* kinds whose start lines this block absorbed (see "absorbs") */
@@ -57,6 +59,10 @@ struct crashsig_report {
 	int stacks_done;
 	crashsig_frame *frames; /* storage for all stacks */
 	char *strings;          /* storage for frame strings */
+	crashsig_time time;     /* of its first line; a mail's Date: without one */
+	crashsig_origin origin;
+	crashsig_document *doc; /* the document it was found in (owned copy), or NULL */
+	int quoted;             /* found in quoted mail text */
 };
 
 /* Classify a block. *out owned by the caller; NULL when the block is no

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify/frames.h"
+#include "input/doc.h"
 
 /* Name of a stack from the line that introduced it. */
 static const char *stack_kind(const char *l)
@@ -287,5 +288,29 @@ CS_EXPORT void crashsig_report_free(crashsig_report *r)
 	free(r->stacks);
 	free(r->frames);
 	free(r->strings);
+	cs_document_free(r->doc);
 	free(r);
+}
+
+CS_EXPORT int crashsig_report_time(const crashsig_report *r, crashsig_time *t)
+{
+	if (!r || !t)
+		return CRASHSIG_EINVAL;
+	*t = r->time;
+	return 0;
+}
+
+CS_EXPORT crashsig_origin crashsig_report_origin(const crashsig_report *r)
+{
+	return r ? r->origin : CRASHSIG_ORIGIN_CONSOLE;
+}
+
+CS_EXPORT const crashsig_document *crashsig_report_document(const crashsig_report *r)
+{
+	return r ? r->doc : NULL;
+}
+
+CS_EXPORT int crashsig_report_quoted(const crashsig_report *r)
+{
+	return r ? r->quoted : 0;
 }

@@ -344,7 +344,7 @@ static int crash_id(crashsig_store *s, const crashsig_crash *c, char out[CRASHSI
 		return 0;
 	}
 	unsigned char d[32];
-	if (!c->source) {
+	if (!c->source && !c->message_id) {
 		/* nothing stable to derive an id from */
 		size_t got = 0;
 		while (got < 16) {
@@ -361,7 +361,9 @@ static int crash_id(crashsig_store *s, const crashsig_crash *c, char out[CRASHSI
 	static const char tag[] = "crashsig crash id 1";
 	cs_sha256_update(&h, tag, sizeof(tag));
 	id_field(&h, c->machine, c->machine ? strlen(c->machine) : 0);
-	id_field(&h, c->source, strlen(c->source));
+	/* one mail is one crash in whichever mbox it is read */
+	const char *where = c->message_id ? c->message_id : c->source;
+	id_field(&h, where, strlen(where));
 	char num[48];
 	int n = snprintf(num, sizeof(num), "%llu", (unsigned long long)c->offset);
 	id_field(&h, num, (size_t)n);
@@ -375,8 +377,14 @@ static int crash_id(crashsig_store *s, const crashsig_crash *c, char out[CRASHSI
 			ll--;
 	}
 	id_field(&h, line, ll);
-	if (c->time_source == CRASHSIG_TIME_LOG || c->time_source == CRASHSIG_TIME_MAIL) {
+	if (c->time_source == CRASHSIG_TIME_SOURCE_LOG || c->time_source == CRASHSIG_TIME_SOURCE_MAIL) {
 		n = snprintf(num, sizeof(num), "%lld.%09d", (long long)c->time, (int)c->time_nsec);
+		id_field(&h, num, (size_t)n);
+	} else {
+		id_field(&h, NULL, 0);
+	}
+	if (c->uptime >= 0) {
+		n = snprintf(num, sizeof(num), "%.6f", c->uptime);
 		id_field(&h, num, (size_t)n);
 	} else {
 		id_field(&h, NULL, 0);
@@ -774,6 +782,11 @@ static int insert_crash(crashsig_store *s, const crashsig_crash *c, const char *
 	cs_stmt_bind_int(q, k++, c->corrupted ? 1 : 0);
 	cs_stmt_bind_int(q, k++, c->suppressed ? 1 : 0);
 	cs_stmt_bind_int(q, k++, kept);
+	if (c->uptime >= 0)
+		cs_stmt_bind_double(q, k++, c->uptime);
+	else
+		cs_stmt_bind_text(q, k++, NULL);
+	cs_stmt_bind_text(q, k++, opt_str(c->message_id));
 	int rc = cs_stmt_step(q);
 	*row = rc == 1 ? cs_stmt_int(q, 0) : 0;
 	cs_stmt_reset(q);
@@ -963,19 +976,19 @@ int cs_store_add_lazy(crashsig_store *s, const crashsig_crash *c0, const cs_lazy
 	if (c0->version < 1 || c0->version > CRASHSIG_CRASH_VERSION)
 		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown crash version %u", c0->version);
 	crashsig_crash c = CRASHSIG_CRASH_INIT;
-	if (c0->version == 1) {
+	if (c0->version == 1) { /* the fields up to no_stack_kind */
 		memcpy(&c, c0, offsetof(crashsig_crash, id));
-		c.time_source = c0->time ? CRASHSIG_TIME_CLIENT : CRASHSIG_TIME_RECEIVED;
+		c.time_source = c0->time ? CRASHSIG_TIME_SOURCE_CLIENT : CRASHSIG_TIME_SOURCE_RECEIVED;
 	} else {
 		c = *c0;
 	}
-	if ((unsigned)c.time_source > CRASHSIG_TIME_CLIENT)
+	if ((unsigned)c.time_source > CRASHSIG_TIME_SOURCE_CLIENT)
 		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown time source %d",
 				(int)c.time_source);
 	if (!c.time) {
 		c.time = cs_store_now();
 		c.time_nsec = 0;
-		c.time_source = CRASHSIG_TIME_RECEIVED;
+		c.time_source = CRASHSIG_TIME_SOURCE_RECEIVED;
 	}
 	if (c.time_nsec < 0 || c.time_nsec > 999999999)
 		c.time_nsec = 0;

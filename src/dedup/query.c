@@ -370,6 +370,7 @@ CS_EXPORT void crashsig_crash_record_free(crashsig_crash_record *c)
 	free((void *)c->hardware);
 	free((void *)c->taint);
 	free((void *)c->signature);
+	free((void *)c->message_id);
 	free((void *)c->report);
 	free((void *)c->log);
 	free(c);
@@ -387,7 +388,8 @@ CS_EXPORT void crashsig_crash_records_free(crashsig_crash_record **v, size_t cou
 #define CRASH_SELECT                                                                   \
 	"SELECT c.id, c.crash_id, c.bug_id, c.title, c.ctype, c.corrupted, c.suppressed," \
 	" c.time, c.time_nsec, c.time_source, c.received, c.machine, c.source, c.pos,"  \
-	" c.krelease, c.build_id, c.arch, c.hardware, c.taint, c.signature, c.kept"
+	" c.krelease, c.build_id, c.arch, c.hardware, c.taint, c.signature, c.kept," \
+	" c.uptime, c.message_id"
 
 /* One row of CRASH_SELECT (and, with texts, t.report and t.log). */
 static int read_crash(crashsig_store *s, cs_stmt *st, int texts, crashsig_crash_record **out)
@@ -417,6 +419,9 @@ static int read_crash(crashsig_store *s, cs_stmt *st, int texts, crashsig_crash_
 	c->taint = cs_store_dup_col(st, k++, NULL);
 	c->signature = cs_store_dup_col(st, k++, NULL);
 	c->kept = (unsigned)cs_stmt_int(st, k++);
+	c->uptime = cs_stmt_is_null(st, k) ? -1.0 : cs_stmt_double(st, k);
+	k++;
+	c->message_id = cs_store_dup_col(st, k++, NULL);
 	int rc = 0;
 	if (!c->id || !c->title)
 		rc = cs_store_oom(s);

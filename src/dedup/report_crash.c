@@ -7,6 +7,7 @@
 
 #include "crashsig/decode.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ct
 	size_t nalts = 0;
 	crashsig_report **plain = NULL;
 	size_t nplain = 0;
+	char *member_source = NULL;
 	int rc = cs_report_titles(ctx, r, &alts, &nalts, &plain, &nplain);
 	if (!rc) {
 		size_t len;
@@ -78,11 +80,35 @@ CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ct
 		c.report_len = len;
 		c.offset = crashsig_report_start(r);
 		c.id = o->id;
-		c.source = o->source;
 		c.machine = o->machine;
 		c.time = o->time;
 		c.time_nsec = o->time_nsec;
-		c.time_source = o->time ? o->time_source : CRASHSIG_TIME_RECEIVED;
+		c.time_source = o->time ? o->time_source : CRASHSIG_TIME_SOURCE_RECEIVED;
+		/* the report's own time: the log's wall clock, else its mail's
+		 * Date: (input layer) */
+		crashsig_time t;
+		memset(&t, 0, sizeof(t));
+		if (!crashsig_report_time(r, &t) && (t.flags & CRASHSIG_TIME_WALL)) {
+			c.time = t.wall;
+			c.time_nsec = t.wall_nsec;
+			c.time_source = t.flags & CRASHSIG_TIME_MAIL ? CRASHSIG_TIME_SOURCE_MAIL
+								     : CRASHSIG_TIME_SOURCE_LOG;
+		}
+		c.uptime = t.flags & CRASHSIG_TIME_BOOT ? t.boot : -1.0;
+		/* where: a message's id, an archive member under its file */
+		const crashsig_document *doc = crashsig_report_document(r);
+		c.source = o->source;
+		if (doc && doc->kind == CRASHSIG_DOCUMENT_MAIL)
+			c.message_id = doc->message_id;
+		if (doc && doc->member && o->source) {
+			size_t n = strlen(o->source) + strlen(doc->member) + 2;
+			if (!(member_source = malloc(n))) {
+				rc = cs_store_oom(s);
+				goto out;
+			}
+			snprintf(member_source, n, "%s/%s", o->source, doc->member);
+			c.source = member_source;
+		}
 		c.release = ki.release;
 		c.build_id = ki.build_id;
 		c.hardware = ki.hardware;
@@ -96,6 +122,8 @@ CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ct
 	} else {
 		rc = cs_store_oom(s);
 	}
+out:
+	free(member_source);
 	crashsig_reports_free(plain, nplain);
 	free(alts);
 	return rc;
@@ -107,7 +135,7 @@ CS_EXPORT int crashsig_store_add_report(crashsig_store *s, crashsig_ctx *ctx,
 {
 	crashsig_add_options o = CRASHSIG_ADD_OPTIONS_INIT;
 	o.time = time;
-	o.time_source = time ? CRASHSIG_TIME_FILE : CRASHSIG_TIME_RECEIVED;
+	o.time_source = time ? CRASHSIG_TIME_SOURCE_FILE : CRASHSIG_TIME_SOURCE_RECEIVED;
 	o.source = source;
 	return crashsig_store_add_report_opts(s, ctx, r, &o, res);
 }

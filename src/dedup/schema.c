@@ -78,6 +78,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE crashes ADD COLUMN corrupted INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE crashes ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE crashes ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE crashes ADD COLUMN uptime {REAL};"
+	"ALTER TABLE crashes ADD COLUMN message_id TEXT;"
 	"UPDATE crashes SET crash_id = 'v2-' || CAST(id AS TEXT), first_bug = bug_id,"
 	" received = time;"
 	"CREATE UNIQUE INDEX crashes_by_crash_id ON crashes (crash_id);"
@@ -109,7 +111,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 #define CRASH_COLS                                                                  \
 	"crash_id, bug_id, first_bug, time, time_nsec, time_source, received, title," \
 	" source, signature, machine, pos, krelease, build_id, arch, hardware, taint,"  \
-	" ctype, corrupted, suppressed, kept"
+	" ctype, corrupted, suppressed, kept, uptime, message_id"
 
 const char *const cs_store_queries[NQ] = {
 	[Q_GEN] = "SELECT generation FROM crashsig_state",
@@ -139,7 +141,7 @@ const char *const cs_store_queries[NQ] = {
 	[Q_SIGS] = "SELECT id, signature FROM bugs WHERE status = 0 AND no_stack = 0"
 		   " AND signature IS NOT NULL AND signature <> ''",
 	[Q_CRASH_ADD] = "INSERT INTO crashes (" CRASH_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			" ON CONFLICT (crash_id) DO NOTHING RETURNING id",
 	[Q_CRASH_BY_ID] = "SELECT bug_id FROM crashes WHERE crash_id = ?",
 	[Q_BUG_BASE] = "SELECT count, last_kept FROM bugs WHERE id = ?",

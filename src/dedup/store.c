@@ -85,11 +85,11 @@ CS_EXPORT int crashsig_bug_status_parse(const char *name, crashsig_bug_status *o
 CS_EXPORT const char *crashsig_time_source_name(crashsig_time_source src)
 {
 	switch (src) {
-	case CRASHSIG_TIME_RECEIVED: return "received";
-	case CRASHSIG_TIME_LOG: return "log";
-	case CRASHSIG_TIME_MAIL: return "mail";
-	case CRASHSIG_TIME_FILE: return "file";
-	case CRASHSIG_TIME_CLIENT: return "client";
+	case CRASHSIG_TIME_SOURCE_RECEIVED: return "received";
+	case CRASHSIG_TIME_SOURCE_LOG: return "log";
+	case CRASHSIG_TIME_SOURCE_MAIL: return "mail";
+	case CRASHSIG_TIME_SOURCE_FILE: return "file";
+	case CRASHSIG_TIME_SOURCE_CLIENT: return "client";
 	}
 	return NULL;
 }

@@ -3,32 +3,11 @@
 #include <string.h>
 
 #include "symbolize/symbolize_int.h"
+#include "input/prefix.h"
 
 /* ------------------------------------------------------------------ */
 /* Lines and whole reports                                             */
 /* ------------------------------------------------------------------ */
-
-/* Length of the console prefix "[   12.345678]" (plus an optional caller id
- * "[    T1]"), 0 when there is none. The space after it stays in the body. */
-static size_t console_prefix(const char *l, size_t n)
-{
-	size_t i = 0;
-	for (int k = 0; k < 2; k++) {
-		if (i >= n || l[i] != '[')
-			break;
-		size_t j = i + 1;
-		int digits = 0;
-		while (j < n && (l[j] == ' ' || l[j] == '.' || cs_isdigit((unsigned char)l[j]) ||
-				 (k == 1 && (l[j] == 'T' || l[j] == 'C')))) {
-			digits += cs_isdigit((unsigned char)l[j]) != 0;
-			j++;
-		}
-		if (j >= n || l[j] != ']' || !digits)
-			break;
-		i = j + 1;
-	}
-	return i;
-}
 
 static int parse_kernel_offset(const char *b, size_t n, uint64_t *off)
 {
@@ -74,18 +53,28 @@ static void find_span(const char *b, size_t n, const crashsig_frame *f,
 		sp->start = sp->end = (size_t)(a - b) + 2;
 }
 
+/* The console prefix of the line is every format the input layer knows
+ * (input/prefix.h): printk timestamps and caller ids, dmesg's, journal's,
+ * syslog's and /dev/kmsg's. *lp / *llen: the line the prefix length
+ * applies to (line itself, or a copy with NUL bytes or ANSI escapes
+ * removed). */
 static int sym_line(crashsig_symbolizer *s, const char *line, size_t len,
-		    const crashsig_symres **res, size_t *plen, crashsig_frame *fr)
+		    const crashsig_symres **res, size_t *plen, crashsig_frame *fr,
+		    const char **lp, size_t *llen)
 {
 	*res = NULL;
 	if (len && line[len - 1] == '\n')
 		len--;
 	if (len && line[len - 1] == '\r')
 		len--;
-	size_t p = console_prefix(line, len);
-	*plen = p;
-	const char *b = line + p;
-	size_t n = len - p;
+	cs_line pl;
+	if (cs_line_parse(line, len, &pl, &s->pscratch, 0, 0))
+		return cs_ctx_error(s->ctx, CRASHSIG_ENOMEM, "out of memory");
+	*lp = pl.line;
+	*llen = pl.line_len;
+	*plen = pl.prefix_len;
+	const char *b = pl.text;
+	size_t n = pl.len;
 	uint64_t ko;
 	if (n > 15 && parse_kernel_offset(b, n, &ko)) {
 		s->kaslr = ko;
@@ -113,9 +102,10 @@ CS_EXPORT int crashsig_symbolizer_line(crashsig_symbolizer *s, const char *line,
 {
 	if (!s || !line || !res)
 		return CRASHSIG_EINVAL;
-	size_t plen;
+	size_t plen, llen;
+	const char *lp;
 	crashsig_frame fr;
-	return sym_line(s, line, len, res, &plen, &fr);
+	return sym_line(s, line, len, res, &plen, &fr, &lp, &llen);
 }
 
 static int add_fileline(cs_buf *o, const crashsig_symloc *l)
@@ -216,15 +206,16 @@ CS_EXPORT int crashsig_symbolizer_report(crashsig_symbolizer *s, const void *dat
 		if (n && line[n - 1] == '\r')
 			n--;
 		const crashsig_symres *r = NULL;
-		size_t plen = 0;
+		size_t plen = 0, llen = 0;
+		const char *lp = line;
 		crashsig_frame fr;
-		int k = sym_line(s, line, n, &r, &plen, &fr);
+		int k = sym_line(s, line, n, &r, &plen, &fr, &lp, &llen);
 		if (k < 0) {
 			rc = k;
 			break;
 		}
 		if (k == 1 && r) {
-			rc = emit_frame(&o, line, plen, line + plen, n - plen, &fr, r);
+			rc = emit_frame(&o, lp, plen, lp + plen, llen - plen, &fr, r);
 		} else {
 			rc = cs_buf_add(&o, line, n);
 			if (!rc && nl)

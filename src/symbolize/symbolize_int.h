@@ -128,6 +128,7 @@ struct crashsig_symbolizer {
 	char note[160];
 	char *scratch;     /* frame parse buffer */
 	size_t scratchlen;
+	cs_buf pscratch;   /* a console line with bytes removed (input/prefix.h) */
 };
 
 /* symtab.c */

@@ -378,6 +378,7 @@ CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
 	free(s->lo);
 	cs_buf_free(&s->strs);
 	free(s->scratch);
+	cs_buf_free(&s->pscratch);
 	free(s);
 }
 

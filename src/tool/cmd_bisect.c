@@ -29,58 +29,43 @@ static const char bisect_usage[] =
 	"Exit status: 0 every log was parsed and audited, 1 some input holds no\n"
 	"bisection, 2 an error occurred.\n";
 
-static int read_all(FILE *fp, char **out, size_t *len)
+static int audit_one(crashsig_ctx *ctx, const char *path, int json)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return ENOMEM;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	FILE *fp = tool_open("crashsig bisect", path);
+	if (!fp)
+		return 2;
+	/* streamed through the library's input layer (compressed logs, any
+	 * line ends), memory bounded whatever the input */
+	crashsig_bisect_reader *rd = NULL;
+	if (crashsig_bisect_reader_new(&rd, ctx, NULL)) {
+		tool_err("crashsig bisect: %s: %s\n", name, crashsig_error_last(ctx));
+		tool_close(fp);
+		return 2;
+	}
+	char buf[1 << 16];
+	int rc = 0;
 	for (;;) {
-		if (n == cap) {
-			char *nb = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return ENOMEM;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		size_t r = fread(buf + n, 1, cap - n, fp);
-		n += r;
-		if (r == 0) {
+		size_t n = fread(buf, 1, sizeof(buf), fp);
+		if (n && (rc = crashsig_bisect_reader_feed(rd, buf, n)))
+			break;
+		if (n < sizeof(buf)) {
 			if (ferror(fp)) {
-				int e = errno ? errno : EIO;
-				free(buf);
-				return e;
+				tool_err("crashsig bisect: %s: read error: %s\n", name,
+					 strerror(errno));
+				crashsig_bisect_reader_free(rd);
+				tool_close(fp);
+				return 2;
 			}
 			break;
 		}
 	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static int audit_one(crashsig_ctx *ctx, const char *path, int json)
-{
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!fp) {
-		tool_err("crashsig bisect: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	char *data = NULL;
-	size_t len = 0;
-	int e = read_all(fp, &data, &len);
-	if (fp != stdin)
-		fclose(fp);
-	if (e) {
-		tool_err("crashsig bisect: %s: %s\n", name, strerror(e));
-		return 2;
-	}
+	tool_close(fp);
 	crashsig_bisect *b = NULL;
-	int rc = crashsig_bisect_parse(ctx, data, len, NULL, &b);
-	free(data);
+	if (!rc)
+		rc = crashsig_bisect_reader_finish(rd, &b);
+	crashsig_bisect_reader_free(rd);
+
 	if (rc == CRASHSIG_ENOTFOUND) {
 		tool_err("crashsig bisect: %s: no bisection log found\n", name);
 		return 1;

@@ -289,13 +289,14 @@ static int on_line(void *arg, const tool_line *l)
 	}
 	st->lineno++;
 	tool_piece *p = &st->p;
-	if (st->head < 3 && l->len) {
-		if (tool_piece_add(&st->first, l->s, l->len))
+	/* the console text: every prefix format reads the same */
+	if (st->head < 3 && l->tlen) {
+		if (tool_piece_add(&st->first, l->text, l->tlen))
 			goto oom;
 		st->head++;
 		st->hang = crashsig_decode_text_is_hang(st->first.text, st->first.len);
 	}
-	int dump = crashsig_decode_line_is_dump(l->s, l->len);
+	int dump = crashsig_decode_line_is_dump(l->text, l->tlen);
 	size_t keep_from = (size_t)-1;
 	if (dump && p->len >= st->piece)
 		keep_from = st->last_dump; /* cut right before this dump */
@@ -316,7 +317,7 @@ static int on_line(void *arg, const tool_line *l)
 		st->base += before - p->nlines;
 		st->last_dump = 0;
 	}
-	if (tool_piece_add(p, l->s, l->len))
+	if (tool_piece_add(p, l->text, l->tlen))
 		goto oom;
 	if (dump)
 		st->last_dump = p->nlines;
@@ -326,15 +327,11 @@ oom:
 	return 2;
 }
 
-/* Decode one input (decompressed as it is read); returns 0, or 2 on an
- * error (reported). */
+/* Decode one input (read through the library's input layer: compressed,
+ * archives, mail, every console prefix); returns 0, or 2 on an error
+ * (reported). */
 static int decode_stream(dstream *st, const char *path)
 {
-	tool_lines a;
-	if (tool_lines_init(&a, on_line, st)) {
-		tool_err("crashsig decode: out of memory\n");
-		return 2;
-	}
 	/* the test of streaming (tests/stream_pieces.py) sets the piece size */
 	st->piece = PIECE_BYTES;
 	st->piece_max = PIECE_MAX_BYTES;
@@ -344,14 +341,11 @@ static int decode_stream(dstream *st, const char *path)
 		st->piece = v > SIZE_MAX / 16 ? SIZE_MAX / 16 : (size_t)v;
 		st->piece_max = 16 * st->piece;
 	}
-	int rc = tool_stream_input("crashsig decode", path, tool_lines_write, &a);
-	if (!rc)
-		rc = tool_lines_finish(&a);
+	int rc = tool_read_path("crashsig decode", path, on_line, st);
 	if (!rc)
 		rc = flush_piece(st, &st->p);
 	tool_piece_free(&st->p);
 	tool_piece_free(&st->first);
-	tool_lines_free(&a);
 	return rc ? 2 : 0;
 }
 

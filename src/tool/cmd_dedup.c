@@ -182,6 +182,8 @@ static char *ring_get(const ring *r, uint64_t from, uint64_t to, size_t *len)
 
 /* ---------------- reading input into the store ---------------- */
 
+static int64_t time_now(void) { return (int64_t)time(NULL); }
+
 typedef struct devino {
 	dev_t dev;
 	ino_t ino;
@@ -189,12 +191,15 @@ typedef struct devino {
 
 typedef struct run {
 	crashsig_ctx *ctx;
+	char *buf; /* read buffer */
+	size_t bufsz;
 	crashsig_store *store;
 	const char *url; /* as shown: no password */
 	const dopts *o;
 	long crashes, fresh;
 	int error;    /* an input failed */
 	int db_error; /* the store failed: stop */
+	int input_error; /* the parser failed (its message printed) */
 	/* the current input */
 	crashsig_parser *p;
 	const char *name, *source;
@@ -215,8 +220,13 @@ static int add_one(run *R, crashsig_report *r)
 	ao.time_source = R->tsrc;
 	size_t len = 0;
 	char *log = NULL;
-	if (R->o->log_max) {
-		uint64_t start = crashsig_report_start(r), end = crashsig_report_end(r);
+	/* the log around a crash of a console log (not of a mail, whose body
+	 * may be encoded, nor of an archive member, which may be compressed
+	 * on its own) */
+	const crashsig_document *doc = crashsig_report_document(r);
+	if (R->o->log_max && (!doc || (doc->kind == CRASHSIG_DOCUMENT_LOG && !doc->member))) {
+		uint64_t base = doc ? doc->offset : 0;
+		uint64_t start = base + crashsig_report_start(r), end = base + crashsig_report_end(r);
 		log = ring_get(&R->ring, start > R->o->log_max ? start - R->o->log_max : 0, end, &len);
 	}
 	ao.log = log;
@@ -234,40 +244,47 @@ static int add_one(run *R, crashsig_report *r)
 	return 0;
 }
 
-static int drain(run *R)
+/* The parser hands each report over as soon as it is ready (push mode):
+ * its log is still in the ring. */
+static int on_report(void *arg, crashsig_report *r)
 {
-	crashsig_report *r;
-	int rc;
-	while ((rc = crashsig_parser_next(R->p, &r)) == 1) {
-		int e = add_one(R, r);
-		crashsig_report_free(r);
-		if (e)
-			return e;
-	}
-	if (rc < 0) {
-		tool_err("%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->ctx));
-		return TOOL_EXIT_ERROR;
-	}
-	return 0;
+	run *R = arg;
+	int rc = add_one(R, r);
+	crashsig_report_free(r);
+	return rc;
 }
 
+/* Decompressed bytes: kept in the ring (for log excerpts), then parsed. */
 static int on_data(void *arg, const void *data, size_t len)
 {
 	run *R = arg;
 	ring_add(&R->ring, data, len);
-	if (crashsig_parser_feed(R->p, data, len)) {
+	int rc = crashsig_parser_feed(R->p, data, len);
+	if (rc && !R->db_error) {
 		tool_err("%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->ctx));
-		return TOOL_EXIT_ERROR;
+		R->input_error = 1;
 	}
-	return drain(R);
+	return rc;
 }
 
-/* Read one input (decompressed as it streams) into the store. */
+/* Read one input into the store: decompressed here (the bytes the
+ * parser's offsets count), parsed through the input layer (mail, archives,
+ * console prefixes and their times). */
 static int add_stream(run *R, FILE *f, const char *name, const char *source, int64_t time,
 		      crashsig_time_source tsrc)
 {
-	if (crashsig_parser_new(&R->p, R->ctx)) {
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.report = on_report;
+	po.arg = R;
+	/* year-less stamps (syslog, journal short) belong to the year of the
+	 * file's last change; of standard input, to now */
+	po.reference_time = time ? time : (int64_t)time_now();
+	crashsig_decompressor *d = NULL;
+	if (crashsig_parser_new_opts(&R->p, R->ctx, &po) ||
+	    crashsig_decompressor_new(&d, R->ctx)) {
 		tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+		crashsig_parser_free(R->p);
+		R->p = NULL;
 		return TOOL_EXIT_ERROR;
 	}
 	R->name = name;
@@ -275,16 +292,36 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 	R->time = time;
 	R->tsrc = tsrc;
 	R->ring.end = 0;
-	int rc = tool_stream_file(DD_PROG, name, f, on_data, R);
-	if (!rc && crashsig_parser_finish(R->p)) {
-		tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
-		rc = TOOL_EXIT_ERROR;
+	R->input_error = 0;
+	int status = 0;
+	for (;;) {
+		size_t n = fread(R->buf, 1, R->bufsz, f);
+		int last = n < R->bufsz;
+		int rc = n ? crashsig_decompressor_feed(d, R->buf, n, on_data, R) : 0;
+		if (!rc && last && ferror(f)) {
+			tool_err("%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
+			status = TOOL_EXIT_ERROR;
+			break;
+		}
+		if (!rc && last)
+			rc = crashsig_decompressor_finish(d, on_data, R);
+		if (!rc && last)
+			rc = crashsig_parser_finish(R->p);
+		if (rc) {
+			/* the store's error or the parser's is printed; else the
+			 * decompressor's */
+			if (!R->db_error && !R->input_error)
+				tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+			status = TOOL_EXIT_ERROR;
+			break;
+		}
+		if (last)
+			break;
 	}
-	if (!rc)
-		rc = drain(R);
+	crashsig_decompressor_free(d);
 	crashsig_parser_free(R->p);
 	R->p = NULL;
-	return rc;
+	return status;
 }
 
 /* A regular file's crashes; its source is its canonical path, so that the
@@ -298,7 +335,7 @@ static int add_fp(run *R, FILE *f, const char *path)
 		mtime = (int64_t)st.st_mtime;
 	char *real = realpath(path, NULL);
 	int rc = add_stream(R, f, path, real ? real : path, mtime,
-			    mtime ? CRASHSIG_TIME_FILE : CRASHSIG_TIME_RECEIVED);
+			    mtime ? CRASHSIG_TIME_SOURCE_FILE : CRASHSIG_TIME_SOURCE_RECEIVED);
 	free(real);
 	return rc;
 }
@@ -451,7 +488,7 @@ static int add_path(run *R, const char *path)
 	if (!strcmp(path, "-")) {
 		FILE *in = tool_open(DD_PROG, "-");
 		const char *src = R->o->source ? R->o->source : "<stdin>";
-		int rc = add_stream(R, in, "<stdin>", src, 0, CRASHSIG_TIME_RECEIVED);
+		int rc = add_stream(R, in, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
 		tool_close(in);
 		return rc;
 	}
@@ -858,9 +895,12 @@ int tool_cmd_dedup(int argc, char **argv)
 		char err[512];
 		R.ring.cap = 2 * o.log_max + (1u << 20);
 		R.ring.buf = malloc(R.ring.cap);
-		if (!R.ring.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			tool_err("%s: %s\n", DD_PROG, R.ring.buf ? err : "out of memory");
+		R.bufsz = 1u << 16;
+		R.buf = malloc(R.bufsz);
+		if (!R.ring.buf || !R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
+			tool_err("%s: %s\n", DD_PROG, R.ring.buf && R.buf ? err : "out of memory");
 			free(R.ring.buf);
+			free(R.buf);
 			free(o.marks);
 			return TOOL_EXIT_ERROR;
 		}
@@ -921,6 +961,7 @@ out:
 	crashsig_store_free(store); /* before the context it borrows */
 	crashsig_ctx_free(R.ctx);
 	free(R.ring.buf);
+	free(R.buf);
 	free(R.dirs);
 	free(o.marks);
 	return tool_finish_stdout(DD_PROG, status);

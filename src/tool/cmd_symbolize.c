@@ -324,19 +324,12 @@ static int on_line(void *arg, const tool_line *l)
 }
 
 /* Stream one input (SPOOL when stdin was spooled, else PATH) through the
- * line splitter *a, which calls fn for each line, to its end. *a is freed
- * by the caller (tool_lines_free), also on failure. Returns 0, 2
- * (reported) or fn's non-zero return. */
-static int stream_lines(const char *path, FILE *spool, tool_line_fn fn, void *arg,
-			tool_lines *a)
+ * library's input layer, which calls fn for each line, to its end.
+ * Returns 0, 2 (reported) or fn's non-zero return. */
+static int stream_lines(const char *path, FILE *spool, tool_line_fn fn, void *arg)
 {
-	if (tool_lines_init(a, fn, arg)) {
-		tool_err(PROG ": out of memory\n");
-		return TOOL_EXIT_ERROR;
-	}
-	int rc = spool ? tool_stream_file(PROG, "<stdin>", spool, tool_lines_write, a)
-		       : tool_stream_input(PROG, path, tool_lines_write, a);
-	return rc ? rc : tool_lines_finish(a);
+	return spool ? tool_read_lines(PROG, "<stdin>", spool, fn, arg)
+		     : tool_read_path(PROG, path, fn, arg);
 }
 
 /* Symbolize one input: from SPOOL when stdin was spooled, else streamed
@@ -344,8 +337,7 @@ static int stream_lines(const char *path, FILE *spool, tool_line_fn fn, void *ar
 static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path, FILE *spool)
 {
 	st->piece = piece_bytes();
-	tool_lines a;
-	int rc = stream_lines(path, spool, on_line, st, &a);
+	int rc = stream_lines(path, spool, on_line, st);
 	if (!rc)
 		rc = flush_piece(st, 1);
 	if (!rc)
@@ -355,7 +347,6 @@ static int symbolize_stream(sstream *st, crashsig_ctx *ctx, const char *path, FI
 		rc = TOOL_EXIT_ERROR;
 	}
 	tool_piece_free(&st->p);
-	tool_lines_free(&a);
 	return rc ? TOOL_EXIT_ERROR : 0;
 }
 
@@ -397,12 +388,10 @@ static int scan_line(void *arg, const tool_line *l)
 static int scan_info(const char *path, FILE *spool, crashsig_kernel_info *ki)
 {
 	scan sc = {{0}, piece_bytes(), ki};
-	tool_lines a;
-	int rc = stream_lines(path, spool, scan_line, &sc, &a);
+	int rc = stream_lines(path, spool, scan_line, &sc);
 	if (!rc)
 		rc = scan_piece(&sc);
 	tool_piece_free(&sc.p);
-	tool_lines_free(&a);
 	return rc == SCAN_FOUND ? 0 : rc;
 }
 

@@ -173,10 +173,16 @@ static void crash_fields(FILE *out, const crashsig_crash_record *c, int with_tex
 	fprintf(out, ",\"time_source\":\"%s\",\"received\":%lld,\"received_utc\":",
 		time_source(c->time_source), (long long)c->received);
 	json_cstr(out, r);
+	if (c->uptime >= 0)
+		fprintf(out, ",\"uptime\":%.6f", c->uptime);
+	else
+		fputs(",\"uptime\":null", out);
 	fputs(",\"machine\":", out);
 	json_cstr(out, c->machine);
 	fputs(",\"source\":", out);
 	json_cstr(out, c->source);
+	fputs(",\"message_id\":", out);
+	json_cstr(out, c->message_id);
 	fprintf(out, ",\"offset\":%llu,\"release\":", (unsigned long long)c->offset);
 	json_cstr(out, c->release);
 	fputs(",\"build_id\":", out);
@@ -420,8 +426,12 @@ int dd_crash_page(FILE *out, crashsig_store *s, const char *url, const char *id,
 		dd_fmt_time(r, sizeof(r), c->received);
 		fprintf(out, "Crash %s (bug %lld): %s\n", c->id, (long long)c->bug, c->title);
 		fprintf(out, "Time:     %s (%s); received %s\n", t, time_source(c->time_source), r);
+		if (c->uptime >= 0)
+			fprintf(out, "Uptime:   %.6f s\n", c->uptime);
 		fprintf(out, "Machine:  %s\nSource:   %s at byte %llu\n", or_dash(c->machine),
 			or_dash(c->source), (unsigned long long)c->offset);
+		if (c->message_id)
+			fprintf(out, "Mail:     %s\n", c->message_id);
 		fprintf(out, "Kernel:   %s, %s, build id %s, taint %s\n", or_dash(c->release),
 			or_dash(c->arch), or_dash(c->build_id), c->taint ? (*c->taint ? c->taint : "none") : "-");
 		if (c->hardware)

@@ -1,6 +1,6 @@
 /* Input and output helpers shared by the crashsig sub-commands: one way to
- * read inputs (compressed or not, '-' is stdin) and one way to notice write
- * errors, so that every sub-command follows the same conventions:
+ * open inputs ('-' is stdin; lines are read through the library's input
+ * layer, lines.h) and one way to notice write errors, so that every sub-command follows the same conventions:
  * exit status 0 found/ok, 1 nothing found/negative answer, 2 error. */
 #ifndef CRASHSIG_TOOL_IO_H
 #define CRASHSIG_TOOL_IO_H
@@ -30,20 +30,6 @@ void tool_close(FILE *f);
  * once with memory bounded; the caller fcloses it. On failure prints
  * "PROG: <stdin>: reason" and returns NULL. */
 FILE *tool_spool_stdin(const char *prog);
-
-/* Stream PATH ('-' is stdin): raw bytes are read in 64 KiB chunks,
- * decompressed when gzip, xz or zstd, and pushed to FN(ARG, data, len) (the
- * shape of crashsig_write_fn), so memory is bounded by what FN keeps. A
- * non-zero return of FN stops the stream and is returned as it is (FN has
- * reported it). Read and decompression errors print "PROG: PATH: reason"
- * and return 2 (a negative return of FN is
- * reported as out of memory and returned as 2). */
-int tool_stream_input(const char *prog, const char *path,
-		      int (*fn)(void *arg, const void *data, size_t len), void *arg);
-/* The same from an open stream F, read from where it stands (not closed);
- * NAME is the input's name in messages. */
-int tool_stream_file(const char *prog, const char *name, FILE *f,
-		     int (*fn)(void *arg, const void *data, size_t len), void *arg);
 
 /* 1 when writing to stdout has failed (the caller should stop producing
  * output and finish with tool_finish_stdout). */

@@ -1,99 +1,118 @@
 #include "lines.h"
 
+#include <crashsig/crashsig.h>
+
+#include "io.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK (64 * 1024)
 
-int tool_lines_init(tool_lines *a, tool_line_fn fn, void *arg)
+typedef struct lread {
+	tool_line_fn fn;
+	void *arg;
+	char *buf;
+	size_t cap;
+	size_t full;
+	int rc; /* FN's non-zero return */
+} lread;
+
+static int on_cline(void *arg, const crashsig_line *cl)
 {
-	memset(a, 0, sizeof(*a));
-	a->fn = fn;
-	a->arg = arg;
-	a->buf = malloc(TOOL_MAX_LINE + 1);
-	if (!a->buf) {
-		errno = ENOMEM;
-		return -1;
+	lread *r = arg;
+	size_t need = cl->line_len + cl->len + 2;
+	if (need > r->cap) {
+		char *nb = realloc(r->buf, need);
+		if (!nb)
+			return r->rc = -1;
+		r->buf = nb;
+		r->cap = need;
 	}
-	return 0;
-}
-
-static int emit(tool_lines *a, int nl, int more)
-{
-	a->buf[a->len] = 0;
-	tool_line l = {a->buf, a->len, a->full, nl, more, a->cont};
-	int rc = a->fn(a->arg, &l);
-	a->len = 0;
-	a->cont = more;
-	if (!more)
-		a->full = 0;
+	memcpy(r->buf, cl->line, cl->line_len);
+	r->buf[cl->line_len] = 0;
+	const char *text = r->buf + cl->prefix_len;
+	if (cl->text != cl->line + cl->prefix_len || cl->prefix_len > cl->line_len) {
+		char *t = r->buf + cl->line_len + 1;
+		memcpy(t, cl->text, cl->len);
+		t[cl->len] = 0;
+		text = t;
+	}
+	int cont = (cl->flags & CRASHSIG_LINE_CONT) != 0;
+	int more = (cl->flags & CRASHSIG_LINE_MORE) != 0;
+	r->full = (cont ? r->full : 0) + cl->line_len;
+	tool_line l = {r->buf, cl->line_len, text, cl->len, r->full,
+		       !more && !(cl->flags & CRASHSIG_LINE_NO_EOL), more, cont, cl};
+	int rc = r->fn(r->arg, &l);
+	if (rc)
+		r->rc = rc;
 	return rc;
 }
 
-int tool_lines_write(void *arg, const void *data, size_t n)
+int tool_read_lines(const char *prog, const char *name, FILE *f, tool_line_fn fn,
+		    void *arg)
 {
-	tool_lines *a = arg;
-	const char *d = data;
-	while (n) {
-		const char *nl = memchr(d, '\n', n);
-		size_t k = nl ? (size_t)(nl - d) : n;
-		size_t room = TOOL_MAX_LINE - a->len;
-		int rc;
-		if (k > room) {
-			/* the line goes on: hand out this segment */
-			memcpy(a->buf + a->len, d, room);
-			a->len += room;
-			a->full += room;
-			d += room;
-			n -= room;
-			if ((rc = emit(a, 0, 1)))
-				return rc;
-			continue;
-		}
-		memcpy(a->buf + a->len, d, k);
-		a->len += k;
-		a->full += k;
-		d += k;
-		n -= k;
-		if (nl) {
-			d++;
-			n--;
-			if ((rc = emit(a, 1, 0)))
-				return rc;
-		}
-	}
-	return 0;
-}
-
-int tool_lines_finish(tool_lines *a)
-{
-	if (a->len || a->cont)
-		return emit(a, 0, 0);
-	return 0;
-}
-
-void tool_lines_free(tool_lines *a)
-{
-	free(a->buf);
-	a->buf = NULL;
-}
-
-int tool_lines_read(tool_lines *a, FILE *f)
-{
+	crashsig_options co = CRASHSIG_OPTIONS_INIT;
+	co.flags = CRASHSIG_CTX_NO_RULES;
+	crashsig_ctx *ctx = NULL;
+	crashsig_input *in = NULL;
+	lread r = {fn, arg, NULL, 0, 0, 0};
+	crashsig_input_options io = CRASHSIG_INPUT_OPTIONS_INIT;
+	io.line = on_cline;
+	io.arg = &r;
+	io.flags = CRASHSIG_INPUT_SEGMENTS;
+	io.max_line = TOOL_MAX_LINE;
 	char *chunk = malloc(READ_CHUNK);
-	if (!chunk) {
-		errno = ENOMEM;
-		return -1;
+	if (!chunk || crashsig_ctx_new(&ctx, &co, NULL, 0) || crashsig_input_new(&in, ctx, &io)) {
+		tool_err("%s: out of memory\n", prog);
+		free(chunk);
+		crashsig_ctx_free(ctx);
+		return TOOL_EXIT_ERROR;
 	}
-	int rc = 0;
-	size_t n;
-	while (!rc && (n = fread(chunk, 1, READ_CHUNK, f)) > 0)
-		rc = tool_lines_write(a, chunk, n);
-	if (!rc && ferror(f))
-		rc = -1;
+	int status = 0;
+	for (;;) {
+		size_t n = fread(chunk, 1, READ_CHUNK, f);
+		int rc = n ? crashsig_input_feed(in, chunk, n) : 0;
+		if (!rc && n < READ_CHUNK) {
+			if (ferror(f)) {
+				tool_err("%s: %s: read error: %s\n", prog, name, strerror(errno));
+				status = TOOL_EXIT_ERROR;
+				break;
+			}
+			rc = crashsig_input_finish(in);
+		}
+		if (rc) {
+			if (r.rc > 0)
+				status = r.rc; /* FN's own return (FN reported it) */
+			else if (r.rc < 0 || rc == CRASHSIG_ENOMEM) {
+				tool_err("%s: %s: out of memory\n", prog, name);
+				status = TOOL_EXIT_ERROR;
+			} else {
+				tool_err("%s: %s: %s\n", prog, name, crashsig_error_last(ctx));
+				status = TOOL_EXIT_ERROR;
+			}
+			break;
+		}
+		if (n < READ_CHUNK)
+			break;
+	}
 	free(chunk);
-	return rc;
+	free(r.buf);
+	crashsig_input_free(in);
+	crashsig_ctx_free(ctx);
+	return status;
+}
+
+int tool_read_path(const char *prog, const char *path, tool_line_fn fn, void *arg)
+{
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	FILE *f = tool_open(prog, path);
+	if (!f)
+		return TOOL_EXIT_ERROR;
+	int status = tool_read_lines(prog, name, f, fn, arg);
+	tool_close(f);
+	return status;
 }
 
 int tool_piece_add(tool_piece *p, const char *line, size_t len)

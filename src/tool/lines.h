@@ -12,37 +12,34 @@
  * size (more/cont). No kernel line comes near it. */
 #define TOOL_MAX_LINE (64 * 1024)
 
-/* A line, or one segment of a line longer than TOOL_MAX_LINE. */
+struct crashsig_line;
+
+/* A line, or one segment of a line longer than TOOL_MAX_LINE, as the
+ * library's input layer reads it (decompressed, split at any line end, mail
+ * decoded, NUL bytes and ANSI escapes removed). */
 typedef struct tool_line {
-	const char *s; /* without '\n', NUL terminated */
+	const char *s; /* the whole line, console prefix kept; NUL terminated */
 	size_t len;
+	const char *text; /* the console text: s without its prefix */
+	size_t tlen;
 	size_t full;   /* bytes of the input line so far (all segments) */
-	int nl;        /* the line ended in '\n' here */
+	int nl;        /* the line ended with a line end here */
 	int more;      /* the line goes on in the next segment */
 	int cont;      /* this segment continues the previous one */
+	const struct crashsig_line *cl; /* the library's view */
 } tool_line;
 
 /* Receives each line; a non-zero return stops and is returned. */
 typedef int (*tool_line_fn)(void *arg, const tool_line *l);
 
-typedef struct tool_lines {
-	char *buf; /* owned */
-	size_t len, full;
-	int cont;
-	tool_line_fn fn;
-	void *arg;
-} tool_lines;
-
-/* Owner: the caller; release with tool_lines_free. Returns 0 or -1 (ENOMEM). */
-int tool_lines_init(tool_lines *a, tool_line_fn fn, void *arg);
-/* Push bytes (the signature of crashsig_write_fn: arg is the tool_lines). */
-int tool_lines_write(void *a, const void *data, size_t n);
-/* End of input: hands out a last line without '\n'. */
-int tool_lines_finish(tool_lines *a);
-void tool_lines_free(tool_lines *a);
-/* Push all of f. Returns 0, the callback's non-zero, or -1 on a read error
- * (errno set). */
-int tool_lines_read(tool_lines *a, FILE *f);
+/* Read the open stream F (NAME in messages) through the library's input
+ * layer and call FN for every line. Returns 0, FN's non-zero return, or 2
+ * after printing "PROG: NAME: reason" (read, decompression, archive errors;
+ * a negative return of FN is reported as out of memory). */
+int tool_read_lines(const char *prog, const char *name, FILE *f, tool_line_fn fn,
+		    void *arg);
+/* The same for PATH ('-' is stdin), opened with tool_open. */
+int tool_read_path(const char *prog, const char *path, tool_line_fn fn, void *arg);
 
 /* A growable text piece (whole lines) with the offset of each line. */
 typedef struct tool_piece {

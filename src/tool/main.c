@@ -39,10 +39,12 @@ static const char usage_head[] =
 	"\n"
 	"Find Linux kernel crashes in console logs and crash reports and name them\n"
 	"the way syzbot does. FILE '-' or no FILE reads standard input. Input of any\n"
-	"size is streamed; gzip, xz and zstd input is recognised by content and\n"
-	"decompressed; CRLF, NUL bytes, ANSI escapes and console prefixes (timestamps,\n"
-	"caller ids, log levels, syslog, dmesg -T, journalctl -k, /dev/kmsg,\n"
-	"netconsole) are handled.\n"
+	"size is streamed; gzip, xz, zstd and bzip2 input is recognised by content\n"
+	"and decompressed; tar archives are read member by member; emails and mbox\n"
+	"archives are read as mail (MIME decoded; headers, quoted text and syzbot's\n"
+	"title lists are no crashes); CRLF, NUL bytes, ANSI escapes and console\n"
+	"prefixes (timestamps, caller ids, log levels, syslog, dmesg -T, journalctl -k,\n"
+	"/dev/kmsg, netconsole) are handled. See crashsig(1), INPUT.\n"
 	"\n"
 	"Output (default): the title of the first crash of each file, one per line;\n"
 	"with several files each line is 'FILE: title'.\n"
@@ -53,6 +55,8 @@ static const char usage_head[] =
 	"                     the disassembly of its Code: line\n"
 	"  -j, --json         one JSON object per crash (JSON Lines); fields below\n"
 	"  -f, --fields LIST  with --json (implied): only these comma-separated fields\n"
+	"      --quoted       mail: also crashes seen only in quoted text (marked\n"
+	"                     \"quoted\": true in JSON, \"[quoted]\" otherwise)\n"
 	"      --rules DIR    use the *.rules files in DIR instead of the built-in rules\n"
 	"      --progress     progress line and summary on a terminal even for small\n"
 	"                     input (default: for input over 256 MiB)\n"
@@ -115,6 +119,100 @@ static void f_end(FILE *o, const jctx *c)
 {
 	fprintf(o, "%llu", (unsigned long long)crashsig_report_end(c->r));
 }
+static void f_document(FILE *o, const jctx *c)
+{
+	const crashsig_document *d = crashsig_report_document(c->r);
+	fprintf(o, "%zu", d ? d->index : (size_t)0);
+}
+static const char *doc_str(const jctx *c, int which)
+{
+	const crashsig_document *d = crashsig_report_document(c->r);
+	if (!d)
+		return NULL;
+	switch (which) {
+	case 0: return d->member;
+	case 1: return d->message_id;
+	case 2: return d->subject;
+	case 3: return d->from;
+	case 4: return d->date;
+	default: return d->from_syzbot ? d->claimed_title : NULL;
+	}
+}
+static void f_member(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 0)); }
+static void f_origin(FILE *o, const jctx *c)
+{
+	json_cstr(o, crashsig_origin_name(crashsig_report_origin(c->r)));
+}
+static void f_time(FILE *o, const jctx *c)
+{
+	crashsig_time t;
+	char buf[64];
+	crashsig_report_time(c->r, &t);
+	json_cstr(o, crashsig_time_format(&t, buf, sizeof(buf)) ? buf : NULL);
+}
+static void f_time_source(FILE *o, const jctx *c)
+{
+	crashsig_time t;
+	crashsig_report_time(c->r, &t);
+	json_cstr(o, !(t.flags & CRASHSIG_TIME_WALL) ? NULL
+		     : (t.flags & CRASHSIG_TIME_MAIL) ? "mail"
+						       : "log");
+}
+static void f_uptime(FILE *o, const jctx *c)
+{
+	crashsig_time t;
+	crashsig_report_time(c->r, &t);
+	if (t.flags & CRASHSIG_TIME_BOOT)
+		fprintf(o, "%.6f", t.boot);
+	else
+		fputs("null", o);
+}
+static void f_message_id(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 1)); }
+static void f_subject(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 2)); }
+static void f_from(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 3)); }
+static void f_date(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 4)); }
+static void f_claimed(FILE *o, const jctx *c) { json_cstr(o, doc_str(c, 5)); }
+
+/* Does crashsig's title (or one of its alternative titles) say what
+ * syzbot's mail claims? The claim without its " (N)" (the N-th bug of a
+ * title) and a "<tree> boot error: " / "test error: " prefix. -1: no
+ * claim. */
+static int claim_matches(const crashsig_report *r)
+{
+	const crashsig_document *d = crashsig_report_document(r);
+	if (!d || !d->from_syzbot || !d->claimed_title)
+		return -1;
+	const char *cl = d->claimed_title;
+	const char *e = strstr(cl, " boot error: ");
+	const char *t = strstr(cl, " test error: ");
+	if (e && !memchr(cl, ' ', (size_t)(e - cl)))
+		cl = e + 13;
+	else if (t && !memchr(cl, ' ', (size_t)(t - cl)))
+		cl = t + 13;
+	size_t n = strlen(cl);
+	if (n > 4 && cl[n - 1] == ')') {
+		size_t k = n - 2;
+		while (k > 0 && cl[k] >= '0' && cl[k] <= '9')
+			k--;
+		if (k + 2 < n && k >= 1 && cl[k] == '(' && cl[k - 1] == ' ')
+			n = k - 1;
+	}
+	const char *title = crashsig_report_title(r);
+	if (strlen(title) == n && !memcmp(title, cl, n))
+		return 1;
+	for (size_t i = 0; i < crashsig_report_alt_title_count(r); i++) {
+		const char *a = crashsig_report_alt_title(r, i);
+		if (strlen(a) == n && !memcmp(a, cl, n))
+			return 1;
+	}
+	return 0;
+}
+static void f_claim_match(FILE *o, const jctx *c)
+{
+	int m = claim_matches(c->r);
+	fputs(m < 0 ? "null" : m ? "true" : "false", o);
+}
+static void f_quoted(FILE *o, const jctx *c) { jb(o, crashsig_report_quoted(c->r)); }
 static void f_release(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->release); }
 static void f_build(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->build); }
 static void f_build_id(FILE *o, const jctx *c) { jstr_or_null(o, c->ki->build_id); }
@@ -241,6 +339,19 @@ static const struct field {
 	{"rule", f_rule, "FILE:LINE of the title format, or null"},
 	{"start", f_start, "byte offset of the crash in the (decompressed) input"},
 	{"end", f_end, "byte offset after the crash"},
+	{"document", f_document, "index of the message / archive member (0, 1, ...); offsets are in it"},
+	{"member", f_member, "archive member name, or null"},
+	{"origin", f_origin, "\"console\", \"journal\", \"kmsg\", \"netconsole\" or \"mail\""},
+	{"time", f_time, "wall clock time of the crash, UTC (\"2026-12-01T15:39:35Z\"), or null"},
+	{"time_source", f_time_source, "\"log\" (its console prefix) or \"mail\" (the Date:), or null"},
+	{"uptime", f_uptime, "seconds since boot from its console prefix, or null"},
+	{"message_id", f_message_id, "mail: Message-ID, else null"},
+	{"subject", f_subject, "mail: Subject (decoded), else null"},
+	{"from", f_from, "mail: From (decoded), else null"},
+	{"date", f_date, "mail: Date as written, else null"},
+	{"claimed_title", f_claimed, "mail from syzbot: the title it claims (not used as title)"},
+	{"claimed_title_matches", f_claim_match, "title or an alternative title is the claim (null: no claim)"},
+	{"quoted", f_quoted, "found in quoted mail text (--quoted)"},
 	{"release", f_release, "kernel release (uname -r), or null"},
 	{"build", f_build, "text after the release on the CPU: line (\"#1 ...\")"},
 	{"build_id", f_build_id, "vmlinux build id from the CPU: line, or null"},
@@ -327,7 +438,7 @@ static void titles_free(titleset *t)
 enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
 typedef struct opts {
-	int all, report, json, progress;
+	int all, report, json, progress, quoted;
 	const char *rules;
 	int nfiles;
 	unsigned char want[NFIELDS];
@@ -398,7 +509,12 @@ static int emit(opts *o, const char *name, const crashsig_report *r)
 	}
 	if (o->nfiles > 1)
 		printf("%s: ", name);
-	printf("%s\n", crashsig_report_title(r));
+	fputs(crashsig_report_title(r), stdout);
+	if (crashsig_report_quoted(r))
+		fputs(" [quoted]", stdout);
+	if (claim_matches(r) == 0)
+		printf(" [syzbot says: %s]", crashsig_report_document(r)->claimed_title);
+	putchar('\n');
 	if (o->report) {
 		size_t len;
 		const char *text = crashsig_report_text(r, &len);
@@ -411,9 +527,10 @@ static int emit(opts *o, const char *name, const crashsig_report *r)
 	return o->all;
 }
 
-/* One input being read: decompressed pieces go to the parser, and the
- * reports are taken out after each piece, so memory stays bounded even
- * when a small compressed chunk expands to hundreds of megabytes. */
+/* One input being read: the parser reads it through the input layer
+ * (decompression, archives, mail) and hands each report over as soon as
+ * it is ready (push mode), so memory stays bounded even when a small
+ * compressed piece expands to hundreds of megabytes. */
 typedef struct run {
 	opts *o;
 	crashsig_ctx *ctx;
@@ -422,32 +539,21 @@ typedef struct run {
 	int found, more, failed;
 } run;
 
-#define STOP 1 /* sink return: enough (first crash, or a write error) */
+#define STOP 1 /* callback return: enough (first crash, or a write error) */
 
-static int drain(run *rn)
+static int on_report(void *arg, crashsig_report *r)
 {
-	crashsig_report *r;
-	while (rn->more && crashsig_parser_next(rn->p, &r) == 1) {
+	run *rn = arg;
+	if (rn->more) {
 		rn->found = 1;
 		rn->more = emit(rn->o, rn->name, r);
-		crashsig_report_free(r);
 	}
+	crashsig_report_free(r);
 	if (tool_stdout_failed()) {
 		rn->failed = 1; /* reported once, by tool_finish_stdout */
 		return STOP;
 	}
 	return rn->more ? 0 : STOP;
-}
-
-static int sink(void *arg, const void *data, size_t len)
-{
-	run *rn = arg;
-	if (crashsig_parser_feed(rn->p, data, len)) {
-		tool_err("crashsig: %s: %s\n", rn->name, crashsig_error_last(rn->ctx));
-		rn->failed = 1;
-		return STOP;
-	}
-	return drain(rn);
 }
 
 /* Returns 0 crash found, 1 none, 2 error. */
@@ -459,12 +565,20 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		return 2;
 	uint64_t total = 0, done = 0;
 	struct stat st;
-	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.flags = o->quoted ? CRASHSIG_PARSER_QUOTED : 0;
+	po.report = on_report;
+	po.arg = &rn;
+	/* year-less stamps (syslog, journal short) belong to the year of the
+	 * file's last change; of standard input, to now */
+	po.reference_time = (int64_t)time(NULL);
+	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode)) {
 		total = (uint64_t)st.st_size;
-	crashsig_decompressor *dec = NULL;
-	if (crashsig_parser_new(&rn.p, ctx) || crashsig_decompressor_new(&dec, ctx)) {
+		if (fp != stdin)
+			po.reference_time = (int64_t)st.st_mtime;
+	}
+	if (crashsig_parser_new_opts(&rn.p, ctx, &po)) {
 		tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
-		crashsig_parser_free(rn.p);
 		tool_close(fp);
 		return 2;
 	}
@@ -479,7 +593,7 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 	while (!rn.failed && rn.more) {
 		size_t n = fread(buf, 1, bufsz, fp);
 		done += n;
-		int rc = n ? crashsig_decompressor_feed(dec, buf, n, sink, &rn) : 0;
+		int rc = n ? crashsig_parser_feed(rn.p, buf, n) : 0;
 		if (rc < 0) {
 			tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
 			rn.failed = 1;
@@ -491,18 +605,10 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 				tool_err("crashsig: %s: read error: %s\n", rn.name,
 					strerror(errno));
 				rn.failed = 1;
-			} else if ((rc = crashsig_decompressor_finish(dec, sink, &rn)) < 0) {
+			} else if ((rc = crashsig_parser_finish(rn.p)) < 0) {
 				tool_err("crashsig: %s: %s\n", rn.name,
 					crashsig_error_last(ctx));
 				rn.failed = 1;
-			} else if (!rc) {
-				if (crashsig_parser_finish(rn.p)) {
-					tool_err("crashsig: %s: %s\n", rn.name,
-						crashsig_error_last(ctx));
-					rn.failed = 1;
-				} else {
-					drain(&rn);
-				}
 			}
 			break;
 		}
@@ -517,7 +623,6 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		fputs("\r\033[K", stderr);
 	o->shown = 0;
 	free(buf);
-	crashsig_decompressor_free(dec);
 	crashsig_parser_free(rn.p);
 	tool_close(fp);
 	if (rn.failed)
@@ -584,13 +689,14 @@ int main(int argc, char **argv)
 		if (c)
 			return c->run(argc - 1, argv + 1);
 	}
-	enum { OPT_RULES = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+	enum { OPT_RULES = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUOTED };
 	static const struct option lopts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"report", no_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},
 		{"fields", required_argument, NULL, 'f'},
 		{"rules", required_argument, NULL, OPT_RULES},
+		{"quoted", no_argument, NULL, OPT_QUOTED},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 		{"help", no_argument, NULL, 'h'},
@@ -611,6 +717,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case OPT_RULES: o.rules = optarg; break;
+		case OPT_QUOTED: o.quoted = 1; break;
 		case OPT_PROGRESS: o.progress = PROGRESS_ALWAYS; break;
 		case OPT_NO_PROGRESS: o.progress = PROGRESS_NEVER; break;
 		case 'h':

@@ -18,7 +18,7 @@
 
 #include "base/ctx.h"
 #include "base/util.h"
-#include "classify/input.h"
+#include "input/split.h"
 #include "classify/rules.h"
 #include "crashsig/crashsig.h"
 #include "crashsig/symbolize.h"
@@ -357,13 +357,13 @@ typedef struct lines {
 	int n;
 } lines;
 
-static int collect(void *arg, const char *d, size_t len, uint64_t off, uint64_t raw)
+static int collect(void *arg, const cs_rline *l)
 {
 	lines *g = arg;
 	if (g->n < 8) {
-		snprintf(g->text[g->n], sizeof(g->text[0]), "%.*s", (int)len, d);
-		g->off[g->n] = off;
-		g->raw[g->n] = raw;
+		snprintf(g->text[g->n], sizeof(g->text[0]), "%.*s", (int)l->len, l->data);
+		g->off[g->n] = l->off;
+		g->raw[g->n] = l->raw_len;
 	}
 	g->n++;
 	return 0;
@@ -381,7 +381,7 @@ static void test_line_ends(void **state)
 	for (size_t chunk = 1; chunk <= len; chunk++) {
 		lines g = {0};
 		cs_splitter s;
-		cs_splitter_init(&s, 0, collect, &g);
+		cs_splitter_init(&s, 0, 0, collect, &g);
 		for (size_t i = 0; i < len; i += chunk)
 			assert_int_equal(cs_splitter_feed(&s, in + i,
 							  chunk < len - i ? chunk : len - i), 0);
@@ -418,7 +418,7 @@ static void test_max_line_extreme(void **state)
 
 	lines g = {0};
 	cs_splitter s;
-	cs_splitter_init(&s, SIZE_MAX, collect, &g);
+	cs_splitter_init(&s, SIZE_MAX, 0, collect, &g);
 	assert_int_equal(cs_splitter_feed(&s, "hello ", 6), 0);
 	assert_int_equal(cs_splitter_feed(&s, "world\n", 6), 0);
 	assert_int_equal(g.n, 1);

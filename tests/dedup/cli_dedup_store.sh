@@ -183,6 +183,42 @@ out=$("$bin" dedup --db "sqlite:$tmp/grow.db" --source vm1:dmesg --json - < "$re
 out=$("$bin" dedup --db "sqlite:$tmp/grow.db" --source vm1:dmesg --json - < "$real/gpf.log")
 check stdin-twice 3 "$(printf "%s\n" "$out" | py 'import json,sys; print(sum(json.loads(l)["count"] for l in sys.stdin))')"
 
+# ---- mail and archives -----------------------------------------------------
+# a crash in a mail: its time is the Date:, its id comes from the
+# Message-ID, so the same mail in an mbox is not a new crash
+mail() { # message-id
+	printf 'From: bot@example.com\nTo: list@example.com\nSubject: a crash\n'
+	printf 'Date: Tue, 01 Dec 2026 10:00:00 +0000\nMessage-ID: %s\n\n' "$1"
+	cat "$real/gpf.log"
+}
+mail "<crash-1@example.com>" > "$tmp/crash.eml"
+out=$("$bin" dedup --db "sqlite:$tmp/mail.db" --json "$tmp/crash.eml"); rc=$?
+check mail-exit 0 $rc
+{ echo "From bot@example.com Tue Dec  1 10:00:00 2026"; mail "<crash-2@example.com>"; echo
+  echo "From bot@example.com Tue Dec  1 10:00:00 2026"; mail "<crash-1@example.com>"; } > "$tmp/list.mbox"
+"$bin" dedup --db "sqlite:$tmp/mail.db" "$tmp/list.mbox" >/dev/null
+out=$("$bin" dedup --db "sqlite:$tmp/mail.db" --crashes --json)
+check mail-crashes 2 "$(printf "%s\n" "$out" | wc -l)"
+check mail-fields ok "$(printf "%s\n" "$out" | py '
+import json, sys
+cs = [json.loads(l) for l in sys.stdin]
+assert [c["message_id"] for c in cs] == ["<crash-1@example.com>", "<crash-2@example.com>"], cs
+for c in cs:
+    assert c["time_source"] == "mail" and c["time_utc"] == "2026-12-01 10:00:00", c
+    assert c["uptime"] is not None and c["uptime"] > 0, c
+    assert c["title"] == "general protection fault in crashgen_gpf", c
+print("ok")')"
+# a tar archive: each member is a log, its source PATH/MEMBER
+mkdir "$tmp/tarred"
+cp "$real/gpf.log" "$real/warn.log" "$tmp/tarred/"
+tar -C "$tmp/tarred" -cf "$tmp/logs.tar" gpf.log warn.log
+"$bin" dedup --db "sqlite:$tmp/tar.db" "$tmp/logs.tar" >/dev/null
+"$bin" dedup --db "sqlite:$tmp/tar.db" "$tmp/logs.tar" >/dev/null
+out=$("$bin" dedup --db "sqlite:$tmp/tar.db" --crashes --json)
+check tar-sources "$tmp/logs.tar/gpf.log $tmp/logs.tar/warn.log" "$(printf "%s\n" "$out" | py '
+import json, sys
+print(" ".join(json.loads(l)["source"] for l in sys.stdin))')"
+
 # ---- retention options ------------------------------------------------------
 mkdir "$tmp/many"
 for i in 1 2 3 4 5 6 7; do cp "$real/warn.log" "$tmp/many/w$i.log"; done

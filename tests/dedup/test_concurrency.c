@@ -151,7 +151,7 @@ static int log_writer(const char *url, int w, unsigned batch)
 		c.report = rep;
 		c.report_len = strlen(rep);
 		c.time = 1000 + i;
-		c.time_source = CRASHSIG_TIME_FILE;
+		c.time_source = CRASHSIG_TIME_SOURCE_FILE;
 		if (crashsig_store_add(s, &c, NULL)) {
 			fprintf(stderr, "log writer %d: add %d: %s\n", w, i, crashsig_store_error(s));
 			crashsig_store_free(s);

@@ -165,7 +165,7 @@ static void derived_ids(int pg)
 	c.source = "/var/log/console.log";
 	c.offset = 4096;
 	c.time = 1000;
-	c.time_source = CRASHSIG_TIME_FILE;
+	c.time_source = CRASHSIG_TIME_SOURCE_FILE;
 	assert_int_equal(crashsig_store_add(s, &c, &r0), 0);
 	assert_false(r0.duplicate);
 	assert_int_equal(strlen(r0.crash_id), 32);
@@ -194,7 +194,7 @@ static void derived_ids(int pg)
 	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
 	assert_false(r.duplicate);
 	/* the log's own time tells two boots logged to one name apart */
-	c.time_source = CRASHSIG_TIME_LOG;
+	c.time_source = CRASHSIG_TIME_SOURCE_LOG;
 	c.time = 5000;
 	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
 	assert_false(r.duplicate);
@@ -231,7 +231,7 @@ static size_t add_log(crashsig_store *s, const char *log, size_t len, const char
 		crashsig_add_options o = CRASHSIG_ADD_OPTIONS_INIT;
 		o.source = source;
 		o.time = 1700000000;
-		o.time_source = CRASHSIG_TIME_FILE;
+		o.time_source = CRASHSIG_TIME_SOURCE_FILE;
 		assert_int_equal(crashsig_store_add_report_opts(s, ctx, rs[i], &o, &r), 0);
 		*fresh += !r.duplicate;
 	}
@@ -288,7 +288,7 @@ static void record(int pg)
 	o.machine = "debian-vm";
 	o.time = 1764600000;
 	o.time_nsec = 5;
-	o.time_source = CRASHSIG_TIME_FILE;
+	o.time_source = CRASHSIG_TIME_SOURCE_FILE;
 	const char *excerpt = "[    1.0] boot line\n[    2.0] another\n";
 	o.log = excerpt;
 	o.log_len = strlen(excerpt);
@@ -301,7 +301,7 @@ static void record(int pg)
 	assert_string_equal(c->title, "general protection fault in crashgen_gpf");
 	assert_int_equal(c->time, 1764600000);
 	assert_int_equal(c->time_nsec, 5);
-	assert_int_equal(c->time_source, CRASHSIG_TIME_FILE);
+	assert_int_equal(c->time_source, CRASHSIG_TIME_SOURCE_FILE);
 	assert_true(c->received > 1764600000);
 	assert_string_equal(c->machine, "debian-vm");
 	assert_string_equal(c->source, "gpf.log");
@@ -329,7 +329,7 @@ static void record(int pg)
 	o.source = "gpf2.log";
 	assert_int_equal(crashsig_store_add_report_opts(s, ctx, rs[0], &o, &r), 0);
 	assert_int_equal(crashsig_store_get_crash(s, r.crash_id, &c), 0);
-	assert_int_equal(c->time_source, CRASHSIG_TIME_RECEIVED);
+	assert_int_equal(c->time_source, CRASHSIG_TIME_SOURCE_RECEIVED);
 	assert_true(c->time >= c->received - 5 && c->time <= c->received);
 	crashsig_crash_record_free(c);
 	/* version 1 crashes: a given time is the client's */
@@ -348,7 +348,7 @@ static void record(int pg)
 	assert_int_equal(crashsig_store_add(s, (const crashsig_crash *)(const void *)&v1, &r), 0);
 	assert_int_equal(crashsig_store_get_crash(s, r.crash_id, &c), 0);
 	assert_int_equal(c->time, 1234);
-	assert_int_equal(c->time_source, CRASHSIG_TIME_CLIENT);
+	assert_int_equal(c->time_source, CRASHSIG_TIME_SOURCE_CLIENT);
 	assert_null(c->machine);
 	assert_null(c->release);
 	assert_null(c->report);

@@ -77,7 +77,7 @@ static int64_t add(crashsig_store *s, const char *title, const char *alt, int64_
 	c.alt_titles = alt ? alts : NULL;
 	c.nalt_titles = alt ? 1 : 0;
 	c.time = time;
-	c.time_source = CRASHSIG_TIME_LOG;
+	c.time_source = CRASHSIG_TIME_SOURCE_LOG;
 	c.machine = machine;
 	c.release = release;
 	c.type = type;

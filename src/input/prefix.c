@@ -1,7 +1,9 @@
-#include "classify/normalize.h"
+#include "input/prefix.h"
 
 #include <stdint.h>
 #include <string.h>
+
+#include "input/when.h"
 
 /* "[  123.456789]" at s: returns its length or 0 and sets *val. */
 static size_t timestamp_len(const char *s, size_t len, double *val)
@@ -251,11 +253,224 @@ static size_t syslog_len(const char *s, size_t len)
 	return 0;
 }
 
-int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
+/* ------------------------------------------------------------------ */
+/* Times                                                               */
+/* ------------------------------------------------------------------ */
+
+static int dig2(const char *s)
+{
+	return cs_isdigit((unsigned char)s[0]) && cs_isdigit((unsigned char)s[1])
+		       ? (s[0] - '0') * 10 + (s[1] - '0')
+		       : -1;
+}
+
+/* "HH:MM:SS" at s (8 bytes readable); 0 when not. */
+static int hms(const char *s, int *h, int *mi, int *sec)
+{
+	if (s[2] != ':' || s[5] != ':')
+		return 0;
+	*h = dig2(s);
+	*mi = dig2(s + 3);
+	*sec = dig2(s + 6);
+	return *h >= 0 && *mi >= 0 && *sec >= 0;
+}
+
+/* Fractions ".NNN" at s[*i]: nanoseconds; *i moves past them. */
+static int32_t fraction(const char *s, size_t len, size_t *i)
+{
+	int32_t ns = 0, scale = 100000000;
+	if (*i < len && (s[*i] == '.' || s[*i] == ',')) {
+		(*i)++;
+		while (*i < len && cs_isdigit((unsigned char)s[*i])) {
+			ns += (s[*i] - '0') * scale;
+			scale /= 10;
+			(*i)++;
+		}
+	}
+	return ns;
+}
+
+/* "+00:00", "+0000", "Z" at s[i]: seconds east; 0 when none. */
+static int iso_zone(const char *s, size_t len, size_t i, int32_t *off)
+{
+	if (i < len && s[i] == 'Z') {
+		*off = 0;
+		return 1;
+	}
+	if (i + 5 > len || (s[i] != '+' && s[i] != '-'))
+		return 0;
+	int h = dig2(s + i + 1);
+	size_t j = i + 3;
+	if (j < len && s[j] == ':')
+		j++;
+	int m = j + 2 <= len ? dig2(s + j) : -1;
+	if (h < 0 || m < 0)
+		return 0;
+	*off = (h * 3600 + m * 60) * (s[i] == '-' ? -1 : 1);
+	return 1;
+}
+
+/* "2026-12-01T15:39:35[.,]frac[zone]" or with ' ' for 'T' (journal
+ * short-full). */
+static int iso_time(const char *s, size_t len, crashsig_time *t, int need_zone)
+{
+	if (len < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' '))
+		return 0;
+	int64_t y = 0;
+	for (int k = 0; k < 4; k++) {
+		if (!cs_isdigit((unsigned char)s[k]))
+			return 0;
+		y = y * 10 + (s[k] - '0');
+	}
+	int m = dig2(s + 5), d = dig2(s + 8), h, mi, sec;
+	if (m < 0 || d < 0 || !hms(s + 11, &h, &mi, &sec))
+		return 0;
+	size_t i = 19;
+	int32_t ns = fraction(s, len, &i);
+	int32_t off = 0;
+	int zone = iso_zone(s, len, i, &off);
+	if (!zone && need_zone) {
+		/* short-full: " UTC" / " CET" */
+		size_t st = i + 1, e = st;
+		while (e < len && cs_isalpha((unsigned char)s[e]))
+			e++;
+		zone = i < len && s[i] == ' ' && cs_zone_offset(s + st, e - st, &off);
+	}
+	int64_t w = cs_utc_seconds(y, m, d, h, mi, sec);
+	if (w < 0)
+		return 0;
+	t->flags |= CRASHSIG_TIME_WALL | (zone ? 0 : CRASHSIG_TIME_NO_ZONE);
+	t->wall = w - off;
+	t->wall_nsec = ns;
+	t->utc_offset = off;
+	return 1;
+}
+
+/* The syslog date ("Dec  1 15:39:35[.frac]", the month in any locale). */
+static void syslog_time(const char *s, size_t len, crashsig_time *t, int64_t ref)
+{
+	size_t used = 0;
+	int m = cs_month_name(s, len, &used);
+	if (!m)
+		return;
+	size_t i = used;
+	while (i < len && s[i] == ' ')
+		i++;
+	int d = 0;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		d = d * 10 + (s[i++] - '0');
+	int h, mi, sec;
+	if (i + 9 > len || s[i] != ' ' || !hms(s + i + 1, &h, &mi, &sec))
+		return;
+	i += 9;
+	int32_t ns = fraction(s, len, &i);
+	t->flags |= CRASHSIG_TIME_NO_ZONE;
+	cs_time_place_year(t, m, d, h, mi, sec, ns, ref);
+}
+
+/* dmesg -T "[Tue Dec  1 15:39:35 2026]" and -e "[Dec 1 15:39]" */
+static void ctime_time(const char *s, size_t len, crashsig_time *t, int64_t ref)
+{
+	size_t i = 1;
+	if (len > 5 && s[4] == ' ' && cs_isalpha((unsigned char)s[1]) &&
+	    !cs_month_name(s + 1, len - 1, &(size_t){0}))
+		i = 5; /* weekday */
+	size_t used = 0;
+	int m = cs_month_name(s + i, len - i, &used);
+	if (!m)
+		return;
+	i += used;
+	while (i < len && s[i] == ' ')
+		i++;
+	int d = 0;
+	while (i < len && cs_isdigit((unsigned char)s[i]))
+		d = d * 10 + (s[i++] - '0');
+	if (i + 6 > len || s[i] != ' ')
+		return;
+	i++;
+	int h = dig2(s + i), mi = dig2(s + i + 3), sec = 0;
+	if (h < 0 || s[i + 2] != ':' || mi < 0)
+		return;
+	i += 5;
+	if (i + 3 <= len && s[i] == ':') {
+		sec = dig2(s + i + 1);
+		if (sec < 0)
+			return;
+		i += 3;
+	}
+	t->flags |= CRASHSIG_TIME_NO_ZONE;
+	if (i + 5 <= len && s[i] == ' ' && cs_isdigit((unsigned char)s[i + 1])) {
+		int64_t y = 0;
+		for (size_t k = i + 1; k < i + 5; k++) {
+			if (!cs_isdigit((unsigned char)s[k]))
+				return;
+			y = y * 10 + (s[k] - '0');
+		}
+		int64_t w = cs_utc_seconds(y, m, d, h, mi, sec);
+		if (w >= 0) {
+			t->flags |= CRASHSIG_TIME_WALL;
+			t->wall = w;
+		}
+		return;
+	}
+	cs_time_place_year(t, m, d, h, mi, sec, 0, ref);
+}
+
+static void set_boot(crashsig_time *t, double v)
+{
+	t->flags |= CRASHSIG_TIME_BOOT;
+	t->boot = v;
+}
+
+/* ------------------------------------------------------------------ */
+/* The line                                                            */
+/* ------------------------------------------------------------------ */
+
+int cs_kmsg_record(const char *d, size_t len)
+{
+	size_t i = 0;
+	for (int f = 0; f < 3; f++) {
+		size_t st = i;
+		while (i < len && cs_isdigit((unsigned char)d[i]))
+			i++;
+		if (i == st || i >= len || d[i] != ',')
+			return 0;
+		i++;
+	}
+	return i < len && (d[i] == '-' || d[i] == 'c' || d[i] == '+') &&
+	       memchr(d + i, ';', len - i) != NULL;
+}
+
+int cs_kmsg_dict(const char *d, size_t len)
+{
+	size_t i = 1;
+	if (len < 3 || d[0] != ' ')
+		return 0;
+	while (i < len && ((d[i] >= 'A' && d[i] <= 'Z') || d[i] == '_' || cs_isdigit((unsigned char)d[i])))
+		i++;
+	return i > 1 && i < len && d[i] == '=';
+}
+
+static void finish(cs_line *out, const char *line, size_t line_len, size_t i)
+{
+	out->line = line;
+	out->line_len = line_len;
+	out->prefix_len = i;
+	out->text = line + i;
+	out->len = line_len - i;
+}
+
+int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
+		  unsigned want, int64_t ref)
 {
 	out->caller[0] = 0;
 	out->has_ts = 0;
 	out->ts = 0;
+	out->prefix = CRASHSIG_PREFIX_NONE;
+	out->origin = CRASHSIG_ORIGIN_CONSOLE;
+	out->level = -1;
+	if (want & CS_LINE_TIME)
+		memset(&out->time, 0, sizeof(out->time));
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
 	if (memchr(raw, 0x1b, len) || memchr(raw, 0, len) || memchr(raw, '\r', len)) {
 		cs_buf_clear(scratch);
@@ -285,12 +500,36 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		len = n;
 	}
 	size_t i = syslog_len(raw, len);
+	if (i) {
+		/* "host kernel: ": short-iso / short-full / syslog */
+		out->origin = CRASHSIG_ORIGIN_JOURNAL;
+		int full = is_weekday(raw, len);
+		const char *d = full ? raw + 4 : raw;
+		int iso = len > 11 && cs_isdigit((unsigned char)d[0]) && d[4] == '-';
+		out->prefix = full ? CRASHSIG_PREFIX_JOURNAL_FULL
+			      : iso ? CRASHSIG_PREFIX_JOURNAL_ISO
+				    : CRASHSIG_PREFIX_SYSLOG;
+		if (want & CS_LINE_TIME) {
+			if (iso || full)
+				iso_time(d, len - (size_t)(d - raw), &out->time, full);
+			else
+				syslog_time(raw, len, &out->time, ref);
+		}
+	}
 	int kmsg = 0;
 	if (!i && len && cs_isdigit((unsigned char)raw[0])) {
 		i = kmsg_len(raw, len, out->caller, sizeof(out->caller));
 		kmsg = i != 0;
 		out->has_ts = kmsg;
 		if (kmsg) {
+			out->prefix = CRASHSIG_PREFIX_KMSG;
+			out->origin = memmem(raw, i, ",ncfrag=", 8) ? CRASHSIG_ORIGIN_NETCONSOLE
+								     : CRASHSIG_ORIGIN_KMSG;
+			/* PRI: facility * 8 + level */
+			int pri = 0;
+			for (size_t k = 0; k < i && cs_isdigit((unsigned char)raw[k]); k++)
+				pri = pri * 10 + (raw[k] - '0') % 1000;
+			out->level = pri & 7;
 			/* the third field is the time stamp in microseconds */
 			const char *f = memchr(raw, ',', i);
 			f = f ? memchr(f + 1, ',', i - (size_t)(f + 1 - raw)) : NULL;
@@ -298,6 +537,8 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 			for (f = f ? f + 1 : raw + i; f < raw + i && cs_isdigit((unsigned char)*f); f++)
 				us = us * 10 + (uint64_t)(*f - '0');
 			out->ts = (double)us / 1e6;
+			if (want & CS_LINE_TIME)
+				set_boot(&out->time, out->ts);
 		}
 		/* /dev/kmsg escapes control bytes and '\\' as \xNN. */
 		if (kmsg && memmem(raw + i, len - i, "\\x", 2)) {
@@ -307,8 +548,9 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 				if (cs_buf_reserve(scratch, len))
 					return CRASHSIG_ENOMEM;
 				d = scratch->data;
+				memcpy(d, raw, i); /* the header stays in the line */
 			}
-			size_t n = 0;
+			size_t n = i;
 			for (size_t k = i; k < len; k++) {
 				int h1, h2;
 				if (raw[k] == '\\' && k + 3 < len && raw[k + 1] == 'x' &&
@@ -325,13 +567,11 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 			}
 			d[n] = 0;
 			scratch->len = n;
-			out->text = d;
-			out->len = n;
+			finish(out, d, n, i);
 			return 0;
 		}
 		if (kmsg) {
-			out->text = raw + i;
-			out->len = len - i;
+			finish(out, raw, len, i);
 			return 0;
 		}
 	}
@@ -358,19 +598,42 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 					}
 				}
 				out->ts = v;
+				if (n)
+					out->prefix = CRASHSIG_PREFIX_DMESG_DELTA;
+				else if (memchr(raw, '+', c))
+					out->prefix = CRASHSIG_PREFIX_DMESG_RELTIME;
+				else
+					out->prefix = cs_isdigit((unsigned char)raw[c - 2]) &&
+							      cs_isdigit((unsigned char)raw[c - 5]) &&
+							      raw[c - 6] == ' '
+						      ? CRASHSIG_PREFIX_DMESG_CTIME
+						      : CRASHSIG_PREFIX_DMESG_RELTIME;
+				if (want & CS_LINE_TIME) {
+					if (n)
+						set_boot(&out->time, v);
+					else if (!memchr(raw, '+', c))
+						ctime_time(raw, c, &out->time, ref);
+				}
+			} else {
+				out->prefix = CRASHSIG_PREFIX_DMESG_ISO;
+				if (want & CS_LINE_TIME)
+					iso_time(raw, c, &out->time, 0);
 			}
 			i = c;
 			if (i < len && raw[i] == ' ')
 				i++;
-			out->text = raw + i;
-			out->len = len - i;
+			finish(out, raw, len, i);
 			return 0;
 		}
 	}
 	/* "<4>" log level */
 	if (len - i >= 3 && raw[i] == '<' && cs_isdigit((unsigned char)raw[i + 1]) &&
-	    raw[i + 2] == '>')
+	    raw[i + 2] == '>') {
+		out->level = raw[i + 1] - '0';
+		if (out->level > 7)
+			out->level = -1;
 		i += 3;
+	}
 	size_t t = timestamp_len(raw + i, len - i, &out->ts);
 	if (!t) {
 		/* Text glued before the timestamp ("syzkaller login: [  1.2] ..."). */
@@ -389,14 +652,19 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 	}
 	if (t) {
 		out->has_ts = 1;
+		if (out->prefix == CRASHSIG_PREFIX_NONE)
+			out->prefix = CRASHSIG_PREFIX_PRINTK;
+		if (want & CS_LINE_TIME)
+			set_boot(&out->time, out->ts);
 		i += t;
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		i += c;
 		if (i < len && raw[i] == ' ') {
 			size_t h = journal_host_len(raw + i + 1, len - i - 1);
 			if (h) {
-				out->text = raw + i + 1 + h;
-				out->len = len - i - 1 - h;
+				out->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;
+				out->origin = CRASHSIG_ORIGIN_JOURNAL;
+				finish(out, raw, len, i + 1 + h);
 				return 0;
 			}
 		}
@@ -405,11 +673,12 @@ int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 		if (c) {
 			i += c;
 			t = 1;
+			if (out->prefix == CRASHSIG_PREFIX_NONE)
+				out->prefix = CRASHSIG_PREFIX_PRINTK;
 		}
 	}
 	if (t && i < len && raw[i] == ' ')
 		i++;
-	out->text = raw + i;
-	out->len = len - i;
+	finish(out, raw, len, i);
 	return 0;
 }

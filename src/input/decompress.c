@@ -1,7 +1,8 @@
-/* Streaming decompression of gzip (zlib), xz (liblzma) and zstd (libzstd)
- * input, recognised by content. See decompress.h. */
-#include "classify/decompress.h"
+/* Streaming decompression of gzip (zlib), xz (liblzma), zstd (libzstd) and
+ * bzip2 (libbz2) input, recognised by content. See decompress.h. */
+#include "input/decompress.h"
 
+#include <bzlib.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 
 #include "base/ctx.h"
 #include "base/util.h"
-#include "crashsig/classify.h"
+#include "crashsig/input.h"
 
 #define OUT_SIZE (64 * 1024)
 
@@ -27,6 +28,7 @@ const char *cs_decomp_name(const cs_decomp *d)
 	case CS_COMP_GZIP: return "gzip";
 	case CS_COMP_XZ: return "xz";
 	case CS_COMP_ZSTD: return "zstd";
+	case CS_COMP_BZIP2: return "bzip2";
 	default: return NULL;
 	}
 }
@@ -38,16 +40,59 @@ static int fail(cs_decomp *d, const char *what, const char *detail)
 }
 
 /* Magic numbers: gzip (RFC 1952) 1f 8b; xz (xz file format 1.1.0) fd 37 7a
- * 58 5a 00; zstd (RFC 8878) 28 b5 2f fd. */
+ * 58 5a 00; zstd (RFC 8878) 28 b5 2f fd; bzip2 "BZh" and a block size digit
+ * '1'..'9', then the first block's magic 31 41 59 26 53 59 (pi) or, for an
+ * empty stream, the end-of-stream magic 17 72 45 38 50 90 (sqrt(pi)). */
+static const struct magic {
+	enum cs_comp fmt;
+	unsigned char len;
+	const char *bytes; /* '?' in bzip2's: the block size digit */
+} magics[] = {
+	{CS_COMP_GZIP, 2, "\x1f\x8b"},
+	{CS_COMP_ZSTD, 4, "\x28\xb5\x2f\xfd"},
+	{CS_COMP_XZ, 6, "\xfd" "7zXZ\0"},
+	{CS_COMP_BZIP2, 10, "BZh?\x31\x41\x59\x26\x53\x59"},
+	{CS_COMP_BZIP2, 10, "BZh?\x17\x72\x45\x38\x50\x90"},
+};
+
+/* How many of the first n bytes of h match magic m (a block size digit
+ * matches '?'). */
+static size_t magic_match(const struct magic *m, const unsigned char *h, size_t n)
+{
+	size_t i = 0;
+	for (; i < m->len && i < n; i++) {
+		unsigned char want = (unsigned char)m->bytes[i];
+		if (m->fmt == CS_COMP_BZIP2 && i == 3 ? !(h[i] >= '1' && h[i] <= '9')
+						      : h[i] != want)
+			break;
+	}
+	return i;
+}
+
 static enum cs_comp sniff(const unsigned char *h, size_t n)
 {
-	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
-		return CS_COMP_GZIP;
-	if (n >= 4 && !memcmp(h, "\x28\xb5\x2f\xfd", 4))
-		return CS_COMP_ZSTD;
-	if (n >= 6 && !memcmp(h, "\xfd" "7zXZ\0", 6))
-		return CS_COMP_XZ;
+	for (size_t k = 0; k < sizeof(magics) / sizeof(magics[0]); k++)
+		if (magic_match(&magics[k], h, n) == magics[k].len)
+			return magics[k].fmt;
 	return CS_COMP_PLAIN;
+}
+
+/* The whole input (n bytes, fewer than the longest magic) is the start of a
+ * compressed stream's magic: a file cut short, not text. A magic of 3 bytes
+ * or more counts ("BZh" alone is no bzip2 file, 3 bytes of a zstd or xz
+ * magic are). */
+static const char *truncated_magic(const unsigned char *h, size_t n)
+{
+	if (n < 3)
+		return NULL;
+	for (size_t k = 0; k < sizeof(magics) / sizeof(magics[0]); k++)
+		if (n < magics[k].len && magic_match(&magics[k], h, n) == n &&
+		    !(magics[k].fmt == CS_COMP_BZIP2 && n < 5))
+			return magics[k].fmt == CS_COMP_ZSTD ? "zstd"
+			       : magics[k].fmt == CS_COMP_XZ ? "xz"
+			       : magics[k].fmt == CS_COMP_GZIP ? "gzip"
+							       : "bzip2";
+	return NULL;
 }
 
 static int start(cs_decomp *d)
@@ -78,6 +123,16 @@ static int start(cs_decomp *d)
 			return CRASHSIG_ENOMEM;
 		}
 		d->state = x;
+	} else if (d->fmt == CS_COMP_BZIP2) {
+		bz_stream *b = calloc(1, sizeof(*b));
+		if (!b)
+			return CRASHSIG_ENOMEM;
+		/* small = 0: the fast decoder (3.7 MB per stream at most) */
+		if (BZ2_bzDecompressInit(b, 0, 0) != BZ_OK) {
+			free(b);
+			return CRASHSIG_ENOMEM;
+		}
+		d->state = b;
 	} else {
 		ZSTD_DStream *zs = ZSTD_createDStream();
 		if (!zs)
@@ -185,6 +240,57 @@ static int run_zstd(cs_decomp *d, const char *data, size_t len, cs_sink_fn fn, v
 	}
 }
 
+/* bzip2: several streams may follow each other (pbzip2, cat a.bz2 b.bz2),
+ * as bzip2 -d reads them; other bytes after a stream are ignored, as it
+ * does (with a warning). */
+static int run_bzip2(cs_decomp *d, const char *data, size_t len, cs_sink_fn fn, void *arg)
+{
+	bz_stream *b = d->state;
+	b->next_in = (char *)(uintptr_t)data;
+	b->avail_in = (unsigned)len;
+	int full = 0; /* the last call filled the output: more may be pending */
+	while ((b->avail_in || full) && !d->skip_rest) {
+		if (!d->in_frame) {
+			if (!b->avail_in)
+				break;
+			if (b->next_in[0] != 'B') {
+				d->skip_rest = 1;
+				break;
+			}
+			d->in_frame = 1;
+		}
+		b->next_out = d->out;
+		b->avail_out = OUT_SIZE;
+		int r = BZ2_bzDecompress(b);
+		size_t got = OUT_SIZE - b->avail_out;
+		full = got == OUT_SIZE;
+		if (got) {
+			int rc = fn(arg, d->out, got);
+			if (rc)
+				return rc;
+		}
+		if (r == BZ_STREAM_END) {
+			d->in_frame = 0;
+			full = 0;
+			/* ready for a next stream */
+			BZ2_bzDecompressEnd(b);
+			char *in = b->next_in;
+			unsigned avail = b->avail_in;
+			memset(b, 0, sizeof(*b));
+			if (BZ2_bzDecompressInit(b, 0, 0) != BZ_OK)
+				return CRASHSIG_ENOMEM;
+			b->next_in = in;
+			b->avail_in = avail;
+		} else if (r == BZ_MEM_ERROR) {
+			return CRASHSIG_ENOMEM;
+		} else if (r != BZ_OK) {
+			return fail(d, "bzip2", r == BZ_DATA_ERROR_MAGIC ? "not bzip2 data"
+						: "corrupt data");
+		}
+	}
+	return 0;
+}
+
 static int run(cs_decomp *d, const char *data, size_t len, cs_sink_fn fn, void *arg)
 {
 	if (!len)
@@ -193,6 +299,7 @@ static int run(cs_decomp *d, const char *data, size_t len, cs_sink_fn fn, void *
 	case CS_COMP_GZIP: return run_gzip(d, data, len, fn, arg);
 	case CS_COMP_XZ: return run_xz(d, data, len, 0, fn, arg);
 	case CS_COMP_ZSTD: return run_zstd(d, data, len, fn, arg);
+	case CS_COMP_BZIP2: return run_bzip2(d, data, len, fn, arg);
 	default: return fn(arg, data, len);
 	}
 }
@@ -232,6 +339,9 @@ int cs_decomp_finish(cs_decomp *d, cs_sink_fn fn, void *arg)
 	if (d->fmt == CS_COMP_UNKNOWN) {
 		if (!d->nhead)
 			return 0;
+		const char *t = truncated_magic(d->head, d->nhead);
+		if (t)
+			return fail(d, t, "truncated input");
 		int rc = decide(d);
 		if (!rc)
 			rc = run(d, (const char *)d->head, d->nhead, fn, arg);
@@ -245,6 +355,8 @@ int cs_decomp_finish(cs_decomp *d, cs_sink_fn fn, void *arg)
 		return run_xz(d, NULL, 0, 1, fn, arg);
 	case CS_COMP_ZSTD:
 		return d->in_frame ? fail(d, "zstd", "truncated input") : 0;
+	case CS_COMP_BZIP2:
+		return d->in_frame ? fail(d, "bzip2", "truncated input") : 0;
 	default:
 		return 0;
 	}
@@ -261,6 +373,8 @@ void cs_decomp_free(cs_decomp *d)
 		inflateEnd(d->state);
 	else if (d->fmt == CS_COMP_XZ)
 		lzma_end(d->state);
+	else if (d->fmt == CS_COMP_BZIP2)
+		BZ2_bzDecompressEnd(d->state);
 	if (d->fmt == CS_COMP_ZSTD)
 		ZSTD_freeDStream(d->state);
 	else

@@ -8,22 +8,24 @@
 
 #include <cmocka.h>
 
-#include "classify/input.h"
+#include "input/split.h"
 
 typedef struct got {
 	char lines[16][80];
 	uint64_t off[16];
 	uint64_t raw[16];
+	unsigned flags[16];
 	int n;
 } got;
 
-static int collect(void *arg, const char *d, size_t len, uint64_t off, uint64_t raw)
+static int collect(void *arg, const cs_rline *l)
 {
 	got *g = arg;
 	if (g->n < 16) {
-		snprintf(g->lines[g->n], sizeof(g->lines[0]), "%.*s", (int)len, d);
-		g->off[g->n] = off;
-		g->raw[g->n] = raw;
+		snprintf(g->lines[g->n], sizeof(g->lines[0]), "%.*s", (int)l->len, l->data);
+		g->off[g->n] = l->off;
+		g->raw[g->n] = l->raw_len;
+		g->flags[g->n] = l->flags;
 	}
 	g->n++;
 	return 0;
@@ -40,7 +42,7 @@ static void test_chunk_boundaries(void **state)
 	(void)state;
 	got g = {0};
 	cs_splitter s;
-	cs_splitter_init(&s, 0, collect, &g);
+	cs_splitter_init(&s, 0, 0, collect, &g);
 	feed_bytewise(&s, "first\r\nsecond\nthird");
 	assert_int_equal(g.n, 2);
 	assert_int_equal(cs_splitter_finish(&s), 0);
@@ -59,7 +61,7 @@ static void test_long_line_is_cut(void **state)
 	(void)state;
 	got g = {0};
 	cs_splitter s;
-	cs_splitter_init(&s, 8, collect, &g);
+	cs_splitter_init(&s, 8, 0, collect, &g);
 	assert_int_equal(cs_splitter_feed(&s, "0123456789abcdef", 16), 0);
 	assert_int_equal(cs_splitter_feed(&s, "ghij\nnext\n", 10), 0);
 	assert_int_equal(g.n, 2);
@@ -67,8 +69,40 @@ static void test_long_line_is_cut(void **state)
 	assert_int_equal(g.raw[0], 21); /* offsets keep counting */
 	assert_int_equal(g.off[1], 21);
 	assert_string_equal(g.lines[1], "next");
+	assert_true(g.flags[0] & CS_RL_CUT);
+	assert_false(g.flags[1] & CS_RL_CUT);
 	assert_true(s.partial.cap <= 64);
 	cs_splitter_free(&s);
+}
+
+/* With CS_SPLIT_SEGMENTS a long line comes in pieces of max_line bytes
+ * (MORE, then CONT), nothing dropped, offsets adding up; in any chunking. */
+static void test_long_line_segments(void **state)
+{
+	(void)state;
+	static const char in[] = "0123456789abcdefghij\r\nxy\n0123456789\n";
+	size_t len = sizeof(in) - 1;
+	for (size_t chunk = 1; chunk <= len; chunk++) {
+		got g = {0};
+		cs_splitter s;
+		cs_splitter_init(&s, 8, CS_SPLIT_SEGMENTS, collect, &g);
+		for (size_t i = 0; i < len; i += chunk)
+			assert_int_equal(cs_splitter_feed(&s, in + i, chunk < len - i ? chunk : len - i), 0);
+		assert_int_equal(cs_splitter_finish(&s), 0);
+		assert_int_equal(g.n, 6);
+		static const char *want[] = {"01234567", "89abcdef", "ghij", "xy", "01234567", "89"};
+		static const unsigned fl[] = {CS_RL_MORE, CS_RL_MORE | CS_RL_CONT, CS_RL_CONT, 0,
+					      CS_RL_MORE, CS_RL_CONT};
+		uint64_t off = 0;
+		for (int i = 0; i < 6; i++) {
+			assert_string_equal(g.lines[i], want[i]);
+			assert_int_equal(g.flags[i], fl[i]);
+			assert_int_equal(g.off[i], off);
+			off += g.raw[i];
+		}
+		assert_int_equal(off, len);
+		cs_splitter_free(&s);
+	}
 }
 
 static void test_nul_bytes_pass_through(void **state)
@@ -76,7 +110,7 @@ static void test_nul_bytes_pass_through(void **state)
 	(void)state;
 	got g = {0};
 	cs_splitter s;
-	cs_splitter_init(&s, 0, collect, &g);
+	cs_splitter_init(&s, 0, 0, collect, &g);
 	assert_int_equal(cs_splitter_feed(&s, "a\0b\nc\n", 6), 0);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.raw[0], 4);
@@ -88,6 +122,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunk_boundaries),
 		cmocka_unit_test(test_long_line_is_cut),
+		cmocka_unit_test(test_long_line_segments),
 		cmocka_unit_test(test_nul_bytes_pass_through),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

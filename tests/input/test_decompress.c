@@ -14,7 +14,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "classify/input.h"
+#include "input/input.h"
+#include <bzlib.h>
 
 typedef struct got {
 	char *text; /* lines joined with '\n' */
@@ -22,10 +23,11 @@ typedef struct got {
 	int n;
 } got;
 
-static int collect(void *arg, const char *d, size_t len, uint64_t off, uint64_t raw)
+static int collect(void *arg, const cs_rline *l, const crashsig_document *doc)
 {
-	(void)off;
-	(void)raw;
+	(void)doc;
+	const char *d = l->data;
+	size_t len = l->len;
 	got *g = arg;
 	g->text = realloc(g->text, g->len + len + 2);
 	memcpy(g->text + g->len, d, len);
@@ -88,16 +90,35 @@ static unsigned char *zst(const char *in, size_t len, size_t *out)
 	return b;
 }
 
+static unsigned char *bz(const char *in, size_t len, size_t *out)
+{
+	unsigned cap = (unsigned)(len + len / 100 + 600);
+	unsigned char *b = malloc(cap);
+	assert_int_equal(BZ2_bzBuffToBuffCompress((char *)b, &cap, (char *)in, (unsigned)len, 9, 0, 0),
+			 BZ_OK);
+	*out = cap;
+	return b;
+}
+
+/* The input pipeline (decompression, then lines) as a test sees it. */
+typedef struct pipe {
+	cs_input *in;
+} pipe_t;
+#define cs_splitter pipe_t
+#define cs_splitter_free(p) cs_input_free((p)->in)
+#define cs_splitter_error(p) cs_input_error((p)->in)
+
 /* Feed data in pieces of `step` bytes; returns the feed/finish result. */
-static int run(const unsigned char *data, size_t len, size_t step, got *g, cs_splitter *s)
+static int run(const unsigned char *data, size_t len, size_t step, got *g, pipe_t *s)
 {
 	memset(g, 0, sizeof(*g));
-	cs_splitter_init(s, 0, collect, g);
+	cs_input_ops ops = {collect, NULL, g};
+	assert_int_equal(cs_input_new(&s->in, &ops, 0, CRASHSIG_INPUT_NO_MAIL), 0);
 	int rc = 0;
 	for (size_t i = 0; i < len && !rc; i += step)
-		rc = cs_splitter_feed(s, (const char *)data + i, len - i < step ? len - i : step);
+		rc = cs_input_feed(s->in, (const char *)data + i, len - i < step ? len - i : step);
 	if (!rc)
-		rc = cs_splitter_finish(s);
+		rc = cs_input_finish(s->in);
 	return rc;
 }
 
@@ -112,7 +133,7 @@ static void check_format(unsigned char *(*enc)(const char *, size_t, size_t *),
 		got g;
 		cs_splitter s;
 		assert_int_equal(run(c, clen, steps[k], &g, &s), 0);
-		assert_string_equal(cs_decomp_name(&s.dec), name);
+		assert_string_equal(cs_input_compression(s.in), name);
 		assert_int_equal(g.len, tlen);
 		assert_memory_equal(g.text, text, tlen);
 		cs_splitter_free(&s);
@@ -157,13 +178,44 @@ static void test_zstd(void **state)
 	check_format(zst, "zstd");
 }
 
+static void test_bzip2(void **state)
+{
+	(void)state;
+	check_format(bz, "bzip2");
+}
+
+/* A compressed file cut to its first bytes (3..5 bytes of an xz, zstd or
+ * bzip2 magic) is a truncated file, not text (reliability F15). */
+static void test_truncated_magic(void **state)
+{
+	(void)state;
+	unsigned char *(*encs[])(const char *, size_t, size_t *) = {xz, zst, bz, gz};
+	const char *names[] = {"xz", "zstd", "bzip2", "gzip"};
+	for (int e = 0; e < 4; e++) {
+		size_t l;
+		unsigned char *c = encs[e]("first line\n", 11, &l);
+		/* ("BZh" and a digit could be text: bzip2 needs 5 bytes) */
+		for (size_t cut = e == 2 ? 5 : 3; cut < 10 && cut < l; cut++) {
+			got g;
+			pipe_t s;
+			int rc = run(c, cut, 1, &g, &s);
+			assert_int_equal(rc, CRASHSIG_EFORMAT);
+			assert_non_null(cs_splitter_error(&s));
+			assert_non_null(strstr(cs_splitter_error(&s), names[e]));
+			cs_splitter_free(&s);
+			free(g.text);
+		}
+		free(c);
+	}
+}
+
 /* Concatenated streams (cat a.gz b.gz, zstd frames, xz streams) are one
  * log, as gzip -dc / xz -dc / zstd -dc print them. */
 static void test_concatenated(void **state)
 {
 	(void)state;
-	unsigned char *(*encs[])(const char *, size_t, size_t *) = {gz, xz, zst};
-	for (int e = 0; e < 3; e++) {
+	unsigned char *(*encs[])(const char *, size_t, size_t *) = {gz, xz, zst, bz};
+	for (int e = 0; e < 4; e++) {
 		size_t l1, l2;
 		unsigned char *a = encs[e]("first\n", 6, &l1);
 		unsigned char *b = encs[e]("second\n", 7, &l2);
@@ -229,6 +281,8 @@ int main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_xz),
 		cmocka_unit_test(test_zstd),
+		cmocka_unit_test(test_bzip2),
+		cmocka_unit_test(test_truncated_magic),
 		cmocka_unit_test(test_concatenated),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_kmsg_dictionary),

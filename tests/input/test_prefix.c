@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "classify/normalize.h"
+#include "input/prefix.h"
 
 static void norm(const char *in, char *out, size_t outlen, char *caller)
 {

@@ -1,0 +1,34 @@
+/* The input pipeline (see include/crashsig/input.h): decompression, tar
+ * members, line splitting, mail, /dev/kmsg dictionary lines. Internal users
+ * (the classifier) get raw logical lines and parse their console prefixes
+ * only when they need them (input/prefix.h); crashsig_input_* wraps this
+ * with every line parsed. */
+#ifndef CRASHSIG_INPUT_INPUT_H
+#define CRASHSIG_INPUT_INPUT_H
+
+#include <stddef.h>
+
+#include "crashsig/input.h"
+#include "input/split.h"
+
+typedef struct cs_input_ops {
+	/* A logical line of document doc. */
+	int (*line)(void *arg, const cs_rline *l, const crashsig_document *doc);
+	/* A document starts (end = 0) or ends (end = 1); may be NULL. */
+	int (*doc)(void *arg, const crashsig_document *doc, int end);
+	void *arg;
+} cs_input_ops;
+
+typedef struct cs_input cs_input;
+
+/* flags: CRASHSIG_INPUT_* */
+int cs_input_new(cs_input **out, const cs_input_ops *ops, size_t max_line,
+		 unsigned flags);
+int cs_input_feed(cs_input *in, const char *data, size_t len);
+int cs_input_finish(cs_input *in);
+void cs_input_free(cs_input *in);
+/* Why the last feed/finish failed (decompression, archive), or NULL. */
+const char *cs_input_error(const cs_input *in);
+const char *cs_input_compression(const cs_input *in);
+
+#endif

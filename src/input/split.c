@@ -1,0 +1,167 @@
+#include "input/split.h"
+
+#include <string.h>
+
+void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
+		      cs_rline_fn fn, void *arg)
+{
+	memset(s, 0, sizeof(*s));
+	s->max_line = max_line ? max_line : 65536;
+	/* "no limit" (SIZE_MAX) must not wrap the room computations below */
+	if (s->max_line > SIZE_MAX / 2)
+		s->max_line = SIZE_MAX / 2;
+	s->flags = flags;
+	s->fn = fn;
+	s->arg = arg;
+}
+
+void cs_splitter_reset(cs_splitter *s)
+{
+	cs_buf_clear(&s->partial);
+	s->off = s->pending = 0;
+	s->in_cr = s->cont = s->cut = 0;
+}
+
+static int emit(cs_splitter *s, const char *data, size_t len, uint64_t raw,
+		unsigned flags)
+{
+	if (len && data[len - 1] == '\r')
+		len--;
+	cs_rline l = {data, len, s->off, raw, flags, 0, 0};
+	int rc = s->fn(s->arg, &l);
+	s->off += raw;
+	return rc;
+}
+
+/* A whole line of text p[0..n) that took raw bytes (its line end
+ * included), none of it pending. */
+static int emit_line(cs_splitter *s, const char *p, size_t n, uint64_t raw)
+{
+	if (n <= s->max_line)
+		return emit(s, p, n, raw, 0);
+	if (!(s->flags & CS_SPLIT_SEGMENTS))
+		return emit(s, p, s->max_line, raw, CS_RL_CUT);
+	unsigned cont = 0;
+	while (n > s->max_line) {
+		int rc = emit(s, p, s->max_line, s->max_line, CS_RL_MORE | cont);
+		if (rc)
+			return rc;
+		p += s->max_line;
+		n -= s->max_line;
+		raw -= s->max_line;
+		cont = CS_RL_CONT;
+	}
+	return emit(s, p, n, raw, cont);
+}
+
+/* Keep the text of the line being assembled across pieces: up to max_line
+ * bytes (the rest dropped), or in segments. */
+static int add_partial(cs_splitter *s, const char *p, size_t n)
+{
+	if (!(s->flags & CS_SPLIT_SEGMENTS)) {
+		size_t room = s->partial.len < s->max_line ? s->max_line - s->partial.len : 0;
+		if (n > room)
+			s->cut = 1;
+		return cs_buf_add(&s->partial, p, n < room ? n : room) ? CRASHSIG_ENOMEM : 0;
+	}
+	while (s->partial.len + n > s->max_line) {
+		size_t take = s->max_line - s->partial.len;
+		if (cs_buf_add(&s->partial, p, take))
+			return CRASHSIG_ENOMEM;
+		p += take;
+		n -= take;
+		int rc = emit(s, s->partial.data, s->partial.len, s->partial.len,
+			      CS_RL_MORE | (s->cont ? CS_RL_CONT : 0));
+		s->pending -= s->partial.len;
+		cs_buf_clear(&s->partial);
+		s->cont = 1;
+		if (rc)
+			return rc;
+	}
+	return cs_buf_add(&s->partial, p, n) ? CRASHSIG_ENOMEM : 0;
+}
+
+static int flush_partial(cs_splitter *s, unsigned more)
+{
+	unsigned flags = (s->cont ? CS_RL_CONT : 0) | (s->cut ? CS_RL_CUT : 0) | more;
+	int rc = emit(s, s->partial.data ? s->partial.data : "", s->partial.len,
+		      s->pending, flags);
+	cs_buf_clear(&s->partial);
+	s->pending = 0;
+	s->in_cr = s->cont = s->cut = 0;
+	return rc;
+}
+
+int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	if (s->in_cr) {
+		/* the last piece ended in '\r': more '\r' and one '\n' belong
+		 * to the same line end */
+		while (p < end && *p == '\r')
+			p++;
+		if (p < end && *p == '\n')
+			p++;
+		s->pending += (uint64_t)(p - data);
+		if (p == end && (p == data || p[-1] == '\r'))
+			return 0;
+		int rc = flush_partial(s, 0);
+		if (rc)
+			return rc;
+	}
+	const char *nl = NULL; /* first '\n' at or after p; end when none */
+	while (p < end) {
+		if (!nl || nl < p) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl)
+				nl = end;
+		}
+		const char *cr = memchr(p, '\r', (size_t)(nl - p));
+		const char *le = cr ? cr : nl; /* end of the line's text */
+		const char *q;                 /* after the line end */
+		if (cr) {
+			q = cr;
+			while (q < end && *q == '\r')
+				q++;
+			if (q < end && *q == '\n')
+				q++;
+		} else {
+			q = nl < end ? nl + 1 : end;
+		}
+		if (q == end && (q == le || q[-1] == '\r')) {
+			/* no line end yet, or one that may continue in the
+			 * next piece */
+			s->pending += (uint64_t)(end - p);
+			if (add_partial(s, p, (size_t)(le - p)))
+				return CRASHSIG_ENOMEM;
+			s->in_cr = q != le;
+			return 0;
+		}
+		int rc;
+		if (s->pending || s->cont) {
+			s->pending += (uint64_t)(q - p);
+			if (add_partial(s, p, (size_t)(le - p)))
+				return CRASHSIG_ENOMEM;
+			rc = flush_partial(s, 0);
+		} else {
+			rc = emit_line(s, p, (size_t)(le - p), (uint64_t)(q - p));
+		}
+		if (rc)
+			return rc;
+		p = q;
+	}
+	return 0;
+}
+
+int cs_splitter_finish(cs_splitter *s)
+{
+	if (s->pending || s->cont)
+		return flush_partial(s, s->in_cr ? 0 : CS_RL_NOEOL);
+	return 0;
+}
+
+void cs_splitter_free(cs_splitter *s)
+{
+	if (s)
+		cs_buf_free(&s->partial);
+}
