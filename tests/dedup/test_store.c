@@ -258,7 +258,8 @@ static void test_migration(void **st)
 		"INSERT INTO crashsig_state VALUES (0);"
 		"INSERT INTO bugs (title, seq, count, first_seen, last_seen) VALUES ('WARNING in old', 0, 7, 1, 2);"
 		"INSERT INTO bug_titles VALUES (1, 0, 'WARNING in old', 0);"
-		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);";
+		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);"
+		"INSERT INTO crashes (bug_id, time, title, source) VALUES (1, 2, 'WARNING in old', 'old.log');";
 	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	crashsig_store *s = NULL;
@@ -269,6 +270,16 @@ static void test_migration(void **st)
 	assert_int_equal(crashsig_store_get(s, 1, &b), 0);
 	assert_int_equal(b->count, 8);
 	crashsig_bug_free(b);
+	/* the old crash row got an id, and keeps what it had */
+	crashsig_crash_record *c;
+	assert_int_equal(crashsig_store_get_crash(s, "v2-1", &c), 0);
+	assert_int_equal(c->bug, 1);
+	assert_int_equal(c->time, 2);
+	assert_int_equal(c->time_source, CRASHSIG_TIME_SOURCE_CLIENT);
+	assert_string_equal(c->source, "old.log");
+	assert_int_equal(c->kept, 0);
+	assert_null(c->report);
+	crashsig_crash_record_free(c);
 	crashsig_store_free(s);
 	/* a newer store than this library knows is refused */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
