@@ -17,6 +17,7 @@
 #include "crashsig/validate.h"
 #include "commands.h"
 #include "io.h"
+#include "lines.h"
 #include "json.h"
 
 static const char usage_text[] =
@@ -260,47 +261,119 @@ static int emit(const vopts *op, const char *input, const crashsig_validation *v
 				 v->status2 == CRASHSIG_NAME_ABSENT));
 }
 
-typedef struct rbuf {
-	char *d;
-	size_t n, cap;
-} rbuf;
+/* The titles of a --title-file, one a line, read the way every
+ * sub-command reads its inputs (lines.h: compressed files too). */
+typedef struct tfile {
+	crashsig_index *ix;
+	crashsig_ctx *ctx;
+	const vopts *op;
+	const char *name;
+	int status;
+} tfile;
 
-static int rbuf_add(void *arg, const void *data, size_t len)
+static int title_line(void *arg, const tool_line *l)
 {
-	rbuf *b = arg;
-	if (b->n + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1 << 16;
-		while (cap < b->n + len + 1)
-			cap *= 2;
-		char *nd = realloc(b->d, cap);
-		if (!nd)
-			return -1; /* reported by tool_stream_input */
-		b->d = nd;
-		b->cap = cap;
+	tfile *t = arg;
+	if (l->cont)
+		return 0;
+	size_t n = l->len;
+	while (n && (l->s[n - 1] == '\r' || l->s[n - 1] == ' '))
+		n--;
+	if (!n)
+		return 0;
+	char *title = strndup(l->s, n);
+	crashsig_validation *v;
+	if (!title || crashsig_validate_title(t->ix, title, &v)) {
+		tool_err("crashsig validate: %s: %s\n", t->name,
+			 title ? crashsig_error_last(t->ctx) : "out of memory");
+		t->status = 2;
+	} else {
+		if (emit(t->op, NULL, v) && t->status == 0)
+			t->status = 1;
+		crashsig_validation_free(v);
 	}
-	memcpy(b->d + b->n, data, len);
-	b->n += len;
-	b->d[b->n] = 0;
-	return 0;
+	free(title);
+	return tool_stdout_failed() ? 2 : 0;
 }
 
-/* A whole input (a report or a title file; '-' is stdin), read the way
- * every sub-command reads its inputs (io.h: a directory is an error,
- * gzip/xz/zstd are decompressed); errors are printed "PROG: PATH: reason". */
-static int read_file(const char *path, char **out, size_t *len)
+/* A report file: the parser reads it through the input layer (compressed,
+ * archives, mail, any console format) and hands each crash over as it is
+ * found (push mode), so memory is bounded by a crash, not by the file. */
+typedef struct rfile {
+	crashsig_index *ix;
+	crashsig_symbolizer *sym;
+	crashsig_ctx *ctx;
+	const vopts *op;
+	const char *name;
+	size_t found;
+	int status;
+} rfile;
+
+static int on_report(void *arg, crashsig_report *r)
 {
-	rbuf b = {0};
-	if (tool_stream_input("crashsig validate", path, rbuf_add, &b)) {
-		free(b.d);
-		return -1;
+	rfile *f = arg;
+	int more = f->found == 0 || f->op->all;
+	if (more) {
+		crashsig_validation *v;
+		if (crashsig_validate_report(f->ix, f->sym, r, &v)) {
+			tool_err("crashsig validate: %s: %s\n", f->name,
+				 crashsig_error_last(f->ctx));
+			f->status = 2;
+		} else {
+			if (emit(f->op, f->name, v) && f->status == 0)
+				f->status = 1;
+			crashsig_validation_free(v);
+		}
 	}
-	if (!b.d && !(b.d = calloc(1, 1))) {
-		tool_err("crashsig validate: %s: out of memory\n", path);
-		return -1;
+	f->found++;
+	crashsig_report_free(r);
+	if (tool_stdout_failed())
+		return 1;
+	return f->op->all ? 0 : 1; /* 1: the first crash is all that is wanted */
+}
+
+static int validate_file(rfile *f, const char *path)
+{
+	FILE *fp = tool_open("crashsig validate", path);
+	if (!fp)
+		return 2;
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.report = on_report;
+	po.arg = f;
+	crashsig_parser *p;
+	if (crashsig_parser_new_opts(&p, f->ctx, &po)) {
+		tool_err("crashsig validate: %s: %s\n", f->name, crashsig_error_last(f->ctx));
+		tool_close(fp);
+		return 2;
 	}
-	*out = b.d;
-	*len = b.n;
-	return 0;
+	char buf[1 << 16];
+	int rc = 0, failed = 0;
+	for (;;) {
+		size_t n = fread(buf, 1, sizeof(buf), fp);
+		if (n && (rc = crashsig_parser_feed(p, buf, n)))
+			break;
+		if (n < sizeof(buf)) {
+			if (ferror(fp)) {
+				tool_err("crashsig validate: %s: read error: %s\n", f->name,
+					 strerror(errno));
+				failed = 1;
+			} else {
+				rc = crashsig_parser_finish(p);
+			}
+			break;
+		}
+	}
+	if (rc < 0) {
+		tool_err("crashsig validate: %s: %s\n", f->name, crashsig_error_last(f->ctx));
+		failed = 1;
+	}
+	crashsig_parser_free(p);
+	tool_close(fp);
+	if (!failed && !f->found) {
+		tool_err("crashsig validate: %s: no crash found\n", f->name);
+		failed = 1;
+	}
+	return failed ? 2 : f->status;
 }
 
 int tool_cmd_validate(int argc, char **argv)
@@ -425,35 +498,15 @@ int tool_cmd_validate(int argc, char **argv)
 		crashsig_validation_free(v);
 	}
 	if (title_file) {
-		char *data;
-		size_t len;
-		if (read_file(title_file, &data, &len)) {
+		tfile t = {ix, ctx, &op, strcmp(title_file, "-") ? title_file : "<stdin>", 0};
+		int rc = tool_read_path("crashsig validate", title_file, title_line, &t);
+		if (rc || t.status == 2) {
 			status = 2;
-			goto out;
+			if (rc)
+				goto out;
+		} else if (t.status && status == 0) {
+			status = t.status;
 		}
-		for (char *p = data; p < data + len;) {
-			char *nl = memchr(p, '\n', (size_t)(data + len - p));
-			char *e = nl ? nl : data + len;
-			char *next = nl ? nl + 1 : data + len;
-			while (e > p && (e[-1] == '\r' || e[-1] == ' '))
-				e--;
-			if (e > p) {
-				char *t = strndup(p, (size_t)(e - p));
-				crashsig_validation *v;
-				if (!t || crashsig_validate_title(ix, t, &v)) {
-					tool_err("crashsig validate: %s: %s\n", title_file,
-						t ? crashsig_error_last(ctx) : "out of memory");
-					status = 2;
-				} else {
-					if (emit(&op, NULL, v) && status == 0)
-						status = 1;
-					crashsig_validation_free(v);
-				}
-				free(t);
-			}
-			p = next;
-		}
-		free(data);
 	}
 	if (optind < argc && !op.no_sym) {
 		crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
@@ -473,36 +526,12 @@ int tool_cmd_validate(int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		char *data;
-		size_t len;
-		if (read_file(argv[i], &data, &len)) {
+		rfile f = {ix, sym, ctx, &op, strcmp(argv[i], "-") ? argv[i] : "<stdin>", 0, 0};
+		int rc = validate_file(&f, argv[i]);
+		if (rc == 2)
 			status = 2;
-			continue;
-		}
-		crashsig_report **reps = NULL;
-		size_t n = 0;
-		if (crashsig_parse_buffer(ctx, data, len, &reps, &n)) {
-			tool_err("crashsig validate: %s: %s\n", argv[i],
-				crashsig_error_last(ctx));
-			status = 2;
-		} else if (!n) {
-			tool_err("crashsig validate: %s: no crash found\n", argv[i]);
-			status = 2;
-		}
-		for (size_t k = 0; k < n && (k == 0 || op.all); k++) {
-			crashsig_validation *v;
-			if (crashsig_validate_report(ix, sym, reps[k], &v)) {
-				tool_err("crashsig validate: %s: %s\n", argv[i],
-					crashsig_error_last(ctx));
-				status = 2;
-				continue;
-			}
-			if (emit(&op, strcmp(argv[i], "-") ? argv[i] : "<stdin>", v) && status == 0)
-				status = 1;
-			crashsig_validation_free(v);
-		}
-		crashsig_reports_free(reps, n);
-		free(data);
+		else if (rc && status == 0)
+			status = rc;
 	}
 out:
 	if (fflush(stdout) || ferror(stdout)) {
