@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from annotated import reports_of
+
 
 def log_of(path):
     """The console log of an annotated file, as score-corpus reads it."""
@@ -35,23 +37,20 @@ def log_of(path):
     return b'\n'.join(out)
 
 
-def count(crashsig, data):
-    r = subprocess.run([crashsig, '--all', '-'], input=data, capture_output=True)
-    if r.returncode not in (0, 1):
-        raise SystemExit(f'{crashsig}: exit {r.returncode}: {r.stderr[:200]}')
-    return len(r.stdout.splitlines())
-
-
 def concatenate(crashsig, corpus, out):
     """Write the logs one after another to out; return the sum of the
-    crashes crashsig finds in each of them alone."""
-    parts = 0
-    for n in sorted(os.listdir(corpus), key=lambda n: (len(n), n)):
-        log = log_of(os.path.join(corpus, n))
-        parts += count(crashsig, log)
-        out.write(log.rstrip(b'\n') + b'\n')
-    out.flush()
-    return parts
+    crashes crashsig finds in each of them alone (each log written to a
+    file of its own, all of them counted by one crashsig process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        parts = []
+        for n in sorted(os.listdir(corpus), key=lambda n: (len(n), n)):
+            log = log_of(os.path.join(corpus, n))
+            parts.append(os.path.join(tmp, str(len(parts))))
+            with open(parts[-1], 'wb') as f:
+                f.write(log)
+            out.write(log.rstrip(b'\n') + b'\n')
+        out.flush()
+        return sum(len(rs) for rs in reports_of(crashsig, parts, ()).values())
 
 
 def main():

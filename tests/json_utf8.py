@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from annotated import argv_batches
+
 
 def files_under(d):
     out = []
@@ -52,11 +54,11 @@ def check_output(what, data):
 
 
 def run(cmd, files, what):
+    """cmd over all the files: one process (annotated.argv_batches)."""
     total = 0
-    for k in range(0, len(files), 150):
-        batch = files[k:k + 150]
+    for batch in argv_batches(files):
         p = subprocess.run(cmd + batch, stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, timeout=600)
+                           stderr=subprocess.DEVNULL, timeout=1800)
         if p.returncode not in (0, 1, 2) or p.returncode < 0:
             raise SystemExit(f"FAIL {what}: exit {p.returncode} on {batch[0]}..")
         total += check_output(f"{what} {batch[0]}..", p.stdout)

@@ -8,13 +8,11 @@ nobody has shown, or is shadowed by another format.
 
 usage: rule_coverage.py CRASHSIG RULES_DIR FIXTURES_DIR
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
-from annotated import logs
+from annotated import logs, reports_of
 
 
 def formats(rules_dir):
@@ -39,18 +37,16 @@ def main():
     want = formats(rules_dir)
     used = {}
     with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(tmp, 'log')
+        paths = {}  # copy of the log -> fixture name; one crashsig for all
         for name, text in logs(fixtures):
-            with open(log, 'w') as f:
+            log = os.path.join(tmp, str(len(paths)))
+            with open(log, 'w', encoding='utf-8') as f:
                 f.write(text)
-            r = subprocess.run([crashsig, '--json', '--all', log], capture_output=True,
-                               text=True)
-            if r.returncode not in (0, 1):
-                raise SystemExit(f'{name}: exit {r.returncode}: {r.stderr}')
-            for line in r.stdout.splitlines():
-                rule = json.loads(line).get('rule')
-                if rule:
-                    used.setdefault(rule, name)
+            paths[log] = name
+        for log, reps in reports_of(crashsig, list(paths), ('rule',)).items():
+            for r in reps:
+                if r['rule']:
+                    used.setdefault(r['rule'], paths[log])
     missing = [k for k in want if k not in used]
     for k in missing:
         print(f'{k} (crash {want[k]}): no fixture is named by this format')

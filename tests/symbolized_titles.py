@@ -5,7 +5,8 @@ For every annotated log of the given directories, make the copy that a
 symbolizer (syzkaller's, or scripts/decode_stacktrace.sh) would print: each
 reliable frame gets its "file:line" and an inline frame above it, and the
 RIP line is split into an inline and an outer line. Both copies must get the
-same titles from crashsig, in the same order.
+same titles from crashsig, in the same order. Both copies of every log are
+written to a temporary directory and titled by one crashsig process.
 
 usage: symbolized_titles.py CRASHSIG DIR...
 """
@@ -14,7 +15,7 @@ import re
 import sys
 import tempfile
 
-from annotated import logs, titles
+from annotated import logs, titles_of
 
 PREFIX = r'(?P<pre>(?:\[[^\]]*\])*\s*)'
 FRAME = re.compile(PREFIX + r'(?P<func>[A-Za-z_][A-Za-z0-9_.]*)\+(?P<off>0x[0-9a-f]+)/'
@@ -48,19 +49,23 @@ def main():
     crashsig = sys.argv[1]
     checked = changed = 0
     with tempfile.TemporaryDirectory() as tmp:
+        pairs = []  # (name for messages, raw copy, symbolized copy)
         for d in sys.argv[2:]:
             for name, log in logs(d):
-                raw = os.path.join(tmp, 'raw')
-                sym = os.path.join(tmp, 'sym')
-                with open(raw, 'w') as f:
+                raw = os.path.join(tmp, f'{len(pairs)}.raw')
+                sym = os.path.join(tmp, f'{len(pairs)}.sym')
+                with open(raw, 'w', encoding='utf-8') as f:
                     f.write(log)
-                with open(sym, 'w') as f:
+                with open(sym, 'w', encoding='utf-8') as f:
                     f.write(symbolize(log))
-                a, b = titles(crashsig, raw), titles(crashsig, sym)
-                checked += 1
-                if a != b:
-                    changed += 1
-                    print(f'{d}/{name}: raw {a} symbolized {b}')
+                pairs.append((f'{d}/{name}', raw, sym))
+        titles = titles_of(crashsig, [p for _, raw, sym in pairs for p in (raw, sym)])
+        for name, raw, sym in pairs:
+            a, b = titles[raw], titles[sym]
+            checked += 1
+            if a != b:
+                changed += 1
+                print(f'{name}: raw {a} symbolized {b}')
     print(f'{checked} logs, {changed} with titles that change when symbolized')
     return 1 if changed or not checked else 0
 

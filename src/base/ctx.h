@@ -7,13 +7,19 @@
 
 struct cs_rules; /* classify/rules.h: opaque to base */
 
-/* Answers of the global skip table by function name, and of a format's own
- * skip patterns by name and format, kept for the life of the context (its
- * rules never change): traces of different reports repeat the same
- * functions. key is a 64-bit FNV-1a hash of the name (mixed with the format
- * for a format's answer), 0 = empty. Direct-mapped; 16384 entries (256 KiB
- * per context) hold the names of the whole syzkaller corpus. */
+/* Answers of the global skip table by function name, of a format's own
+ * skip patterns by name and format, and of the stall-anchor table by name,
+ * kept for the life of the context (its rules never change): traces of
+ * different reports repeat the same functions. key is a 64-bit FNV-1a
+ * hash of the name (mixed with the format, or a constant, for the other
+ * answers), 0 = empty. Open addressing (8 probes, then the first slot is
+ * taken over); up to 16384 entries (256 KiB per context: the syzkaller
+ * corpus needs 2,551 keys). The first table has 512 (8 KiB: a process
+ * classifying one report touches 2 pages); between two reports, a table
+ * more than half full is replaced by one 4 times larger (a cache: its
+ * answers are dropped). */
 #define CS_SKIP_MEMO 16384
+#define CS_SKIP_MEMO_MIN 512
 struct cs_skip_memo {
 	uint64_t key;
 	unsigned char skip;
@@ -22,7 +28,9 @@ struct cs_skip_memo {
 struct crashsig_ctx {
 	crashsig_options opts; /* copy; rules_dir not kept */
 	struct cs_rules *rules; /* owned */
-	struct cs_skip_memo *skip_memo; /* owned, CS_SKIP_MEMO entries, or NULL */
+	struct cs_skip_memo *skip_memo; /* owned, skip_memo_cap entries, or NULL */
+	size_t skip_memo_cap;
+	size_t skip_memo_fill; /* entries in use */
 	cs_err err;
 };
 

@@ -127,16 +127,27 @@ int cs_error(cs_err *e, int code, const char *fmt, ...)
 	return code;
 }
 
+/* Value + 1 of a hex digit, 0 for other bytes. */
+#define H(c, v) [c] = (v) + 1
+static const unsigned char hex1[256] = {
+	H('0', 0), H('1', 1), H('2', 2), H('3', 3), H('4', 4), H('5', 5), H('6', 6),
+	H('7', 7), H('8', 8), H('9', 9), H('a', 10), H('b', 11), H('c', 12),
+	H('d', 13), H('e', 14), H('f', 15), H('A', 10), H('B', 11), H('C', 12),
+	H('D', 13), H('E', 14), H('F', 15),
+};
+#undef H
+
 size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
 {
 	size_t i = 0;
 	uint64_t v = 0;
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && len > 2 &&
-	    cs_isxdigit((unsigned char)s[2]))
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    hex1[(unsigned char)s[2]])
 		i = 2;
 	size_t start = i;
-	while (i < len && cs_isxdigit((unsigned char)s[i])) {
-		v = (v << 4) | (uint64_t)cs_hexval((unsigned char)s[i]);
+	unsigned d;
+	while (i < len && (d = hex1[(unsigned char)s[i]])) {
+		v = (v << 4) | (d - 1);
 		i++;
 	}
 	if (i == start)
@@ -255,4 +266,73 @@ int cs_dir_walk(const char *dir, int max_depth, int follow_links,
 		rc = dir_walk(&w, fd, 0);
 	cs_buf_free(&w.path);
 	return rc;
+}
+
+/* Chunks of 16 KiB (a larger object gets a chunk of its own size). */
+#define CS_ARENA_CHUNK 16384
+struct cs_arena_chunk {
+	cs_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+void *cs_arena_alloc(cs_arena *a, size_t n)
+{
+	const size_t al = _Alignof(max_align_t);
+	if (n > SIZE_MAX - al)
+		return NULL;
+	n = (n + al - 1) & ~(al - 1);
+	cs_arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CS_ARENA_CHUNK ? n : CS_ARENA_CHUNK;
+		if (cap > SIZE_MAX - sizeof(*c))
+			return NULL;
+		cs_arena_chunk *nc = malloc(sizeof(*nc) + cap);
+		if (!nc)
+			return NULL;
+		nc->used = 0;
+		nc->cap = cap;
+		if (c && n > CS_ARENA_CHUNK) {
+			/* a large object: behind the current chunk, which
+			 * goes on being filled */
+			nc->next = c->next;
+			c->next = nc;
+		} else {
+			nc->next = c;
+			a->head = nc;
+		}
+		c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+char *cs_arena_strndup(cs_arena *a, const char *s, size_t n)
+{
+	if (n == SIZE_MAX)
+		return NULL;
+	char *p = cs_arena_alloc(a, n + 1);
+	if (p) {
+		if (n)
+			memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+char *cs_arena_strdup(cs_arena *a, const char *s)
+{
+	return cs_arena_strndup(a, s, strlen(s));
+}
+
+void cs_arena_free(cs_arena *a)
+{
+	cs_arena_chunk *c = a->head;
+	while (c) {
+		cs_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
 }

@@ -134,11 +134,17 @@ static int block_add(cs_block *b, const char *s, size_t n)
 {
 	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
 		return 0;
-	if (cs_reserve((void **)&b->lines, &b->cap_lines, b->nlines + 1, sizeof(*b->lines)))
+	if (b->nlines >= b->cap_lines &&
+	    cs_reserve((void **)&b->lines, &b->cap_lines, b->nlines + 1, sizeof(*b->lines)))
 		return CRASHSIG_ENOMEM;
 	b->lines[b->nlines++] = b->text.len;
-	if (cs_buf_add(&b->text, s, n) || cs_buf_addc(&b->text, '\n'))
+	/* the line and its '\n' (and the buffer's NUL) in one copy */
+	if (b->text.len + n + 2 > b->text.cap && cs_buf_reserve(&b->text, n + 1))
 		return CRASHSIG_ENOMEM;
+	memcpy(b->text.data + b->text.len, s, n);
+	b->text.len += n;
+	b->text.data[b->text.len++] = '\n';
+	b->text.data[b->text.len] = 0;
 	return 0;
 }
 
@@ -277,11 +283,16 @@ static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
 	while (i + 4 <= n) {
 #ifdef CS_HAVE_TEDDY
 		if (p->ix->use_teddy) {
-			if (i + 19 <= n) {
+			if (i + 35 <= n && p->parser->avx2) {
+				i = teddy_scan32(p->ix, s, n, i);
+				if (i + 35 > n)
+					continue; /* the rest 16 at a time, or the tail */
+			} else if (i + 19 <= n) {
 				i = teddy_scan(p->ix, s, n, i);
 			} else {
-				/* the line's tail, zero padded to a full block */
-				char pad[48] = {0};
+				/* the line's tail (at most 15 positions where a
+				 * marker may start), zero padded to one block */
+				char pad[32] = {0};
 				memcpy(pad, s + i, n - i);
 				size_t j = teddy_scan(p->ix, pad, sizeof(pad), 0);
 				i += j;
@@ -508,7 +519,11 @@ static int open_block(cs_ex *p, const cs_crash *c, size_t col,
  * timestamp and none for lines without (user space writing to the console). */
 static int own(const cs_block *b, const cs_line *ln)
 {
-	return !strcmp(b->caller, ln->caller) && (b->caller[0] || b->ctx_ts == ln->has_ts);
+	if (b->caller[0] != ln->caller[0])
+		return 0;
+	if (!b->caller[0])
+		return b->ctx_ts == ln->has_ts;
+	return !strcmp(b->caller, ln->caller);
 }
 
 /* The open block of the line's context. */

@@ -24,8 +24,11 @@ typedef struct cur {
 	size_t i;
 } cur;
 
-static int at(const cur *c, const char *lit)
+static inline int at(const cur *c, const char *lit)
 {
+	/* (the first byte first: most lines differ there) */
+	if (c->i >= c->len || c->s[c->i] != lit[0])
+		return 0;
 	size_t n = strlen(lit);
 	return c->len - c->i >= n && memcmp(c->s + c->i, lit, n) == 0;
 }
@@ -70,6 +73,26 @@ static inline int is_sym_char(unsigned char ch)
 	return cs_isalnum(ch) || ch == '_' || ch == '.' || ch == '$' || ch == '-';
 }
 
+/* Bytes that continue a C name with nothing to check: letters, digits,
+ * '_', '.', '$' ('-' is one too, but may start a negative offset). */
+#define S1 1
+static const unsigned char plain_sym[256] = {
+	['$'] = S1, ['.'] = S1, ['_'] = S1,
+	['0'] = S1, ['1'] = S1, ['2'] = S1, ['3'] = S1, ['4'] = S1,
+	['5'] = S1, ['6'] = S1, ['7'] = S1, ['8'] = S1, ['9'] = S1,
+	['A'] = S1, ['B'] = S1, ['C'] = S1, ['D'] = S1, ['E'] = S1, ['F'] = S1,
+	['G'] = S1, ['H'] = S1, ['I'] = S1, ['J'] = S1, ['K'] = S1, ['L'] = S1,
+	['M'] = S1, ['N'] = S1, ['O'] = S1, ['P'] = S1, ['Q'] = S1, ['R'] = S1,
+	['S'] = S1, ['T'] = S1, ['U'] = S1, ['V'] = S1, ['W'] = S1, ['X'] = S1,
+	['Y'] = S1, ['Z'] = S1,
+	['a'] = S1, ['b'] = S1, ['c'] = S1, ['d'] = S1, ['e'] = S1, ['f'] = S1,
+	['g'] = S1, ['h'] = S1, ['i'] = S1, ['j'] = S1, ['k'] = S1, ['l'] = S1,
+	['m'] = S1, ['n'] = S1, ['o'] = S1, ['p'] = S1, ['q'] = S1, ['r'] = S1,
+	['s'] = S1, ['t'] = S1, ['u'] = S1, ['v'] = S1, ['w'] = S1, ['x'] = S1,
+	['y'] = S1, ['z'] = S1,
+};
+#undef S1
+
 /* Function name: C identifiers with .suffixes, or Rust-style
  * <A as B>::name paths. Returns length (0 if none). */
 static size_t sym_len(const char *s, size_t len)
@@ -78,6 +101,10 @@ static size_t sym_len(const char *s, size_t len)
 	int depth = 0;
 	while (i < len) {
 		unsigned char ch = (unsigned char)s[i];
+		if (plain_sym[ch]) {
+			i++;
+			continue;
+		}
 		if (ch == '<') {
 			depth++;
 		} else if (ch == '>') {

@@ -64,8 +64,11 @@ static int subst_all(const cs_subst *s, const char *in, size_t inlen,
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
 	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
+	/* (most titles hold nothing a sanitize rule replaces) */
+	if (!cs_re_maybe(&s->re, in, inlen))
+		pos = inlen + 1;
 	while (pos <= inlen) {
-		int rc = cs_re_exec(&s->re, s->re.code, in, inlen, pos, md);
+		int rc = cs_re_exec(&s->re, in, inlen, pos, md);
 		if (rc <= 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -173,11 +176,11 @@ int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 	}
 	size_t n = cs_func_base_len(func, strlen(func));
 	cs_buf_clear(out);
-	if (r->frame_norm.code) {
+	if (cs_re_ok(&r->frame_norm)) {
 		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 		if (!md)
 			return CRASHSIG_ENOMEM;
-		int rc = cs_re_exec(&r->frame_norm, r->frame_norm.code, func, n, 0, md);
+		int rc = cs_re_exec(&r->frame_norm, func, n, 0, md);
 		if (rc > 1) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			int g = 1;
@@ -220,12 +223,44 @@ typedef struct classify {
 	 * memo (see base/ctx.h), or this one when it could not be allocated */
 	struct cs_skip_memo *memo;
 	size_t memo_mask;
+	size_t *memo_fill;
+	size_t own_fill;
 	struct cs_skip_memo own_memo[256];
 } classify;
 
 static int hit(classify *c, const cs_re *re, const char *s, size_t n)
 {
 	return cs_re_match(re, s, n, 0, c->md2);
+}
+
+/* 64-bit FNV-1a hash of the n bytes of name, never 0 (the empty slot). */
+static uint64_t name_key(const char *name, size_t n)
+{
+	uint64_t key = 1469598103934665603ull ^ n;
+	for (size_t i = 0; i < n; i++)
+		key = (key ^ (unsigned char)name[i]) * 1099511628211ull;
+	return key | 1;
+}
+
+/* The memo's slot of key (*found set), or the slot to write it to: open
+ * addressing, 8 probes, then the first probed slot is taken over. */
+static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
+{
+	size_t home = (size_t)(key ^ (key >> 29)) & c->memo_mask, i = home;
+	for (int k = 0; k < 8; k++, i = (i + 1) & c->memo_mask) {
+		struct cs_skip_memo *m = &c->memo[i];
+		if (m->key == key) {
+			*found = 1;
+			return m;
+		}
+		if (!m->key) {
+			*found = 0;
+			(*c->memo_fill)++;
+			return m;
+		}
+	}
+	*found = 0;
+	return &c->memo[home];
 }
 
 /* Skip patterns see the function name without compiler suffixes
@@ -235,18 +270,16 @@ static int skipped(classify *c, const char *func)
 	size_t n = cs_func_base_len(func, strlen(func));
 	if (!n)
 		return 1;
-	uint64_t key = 1469598103934665603ull ^ n;
-	for (size_t i = 0; i < n; i++)
-		key = (key ^ (unsigned char)func[i]) * 1099511628211ull;
-	key |= 1; /* never the empty slot */
-	struct cs_skip_memo *m = &c->memo[key & c->memo_mask];
-	if (m->key != key) {
+	uint64_t key = name_key(func, n);
+	int found;
+	struct cs_skip_memo *m = memo_slot(c, key, &found);
+	if (!found) {
 		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
 		 * never name a crash either: syzkaller stops reading a stack
 		 * at them (pkg/report/linux.go: linuxStackParams.corruptedLines) */
 		m->skip = (unsigned char)(hit(c, &c->r->skip, func, n) ||
-					  (c->r->corrupt_frame.code &&
+					  (cs_re_ok(&c->r->corrupt_frame) &&
 					   hit(c, &c->r->corrupt_frame, func, n)));
 	}
 	if (m->skip)
@@ -256,8 +289,8 @@ static int skipped(classify *c, const char *func)
 	/* the format's own skip patterns, memoized the same way under a key
 	 * of the name and the format (formats live as long as the context) */
 	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
-	struct cs_skip_memo *fm = &c->memo[(fkey ^ (fkey >> 29)) & c->memo_mask];
-	if (fm->key != fkey) {
+	struct cs_skip_memo *fm = memo_slot(c, fkey, &found);
+	if (!found) {
 		unsigned char sk = 0;
 		for (size_t i = 0; i < c->f->nskip && !sk; i++)
 			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
@@ -444,11 +477,25 @@ static const char *slot_func(classify *c, size_t slot)
 }
 
 /* Is name (after frame-norm) a stall dispatcher? */
+/* Is name (after frame-norm) a stall dispatcher? Bit 0 of the answer;
+ * bit 1: it is an smp_call_function* one. Memoized under a key of the
+ * whole name (title_func sees its suffixes too). */
 static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 {
+	uint64_t key = name_key(name, strlen(name));
+	key = ((key ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull) | 1;
+	int found;
+	struct cs_skip_memo *m = memo_slot(c, key, &found);
+	if (found)
+		return m->skip;
 	if (cs_title_func(c->r, name, canon))
 		return -1;
-	return hit(c, &c->r->stall_anchor, canon->data, canon->len);
+	int a = hit(c, &c->r->stall_anchor, canon->data, canon->len);
+	if (a && strstr(canon->data, "smp_call_function"))
+		a |= 2;
+	m->key = key;
+	m->skip = (unsigned char)a;
+	return a;
 }
 
 /* Stalls (RCU stalls, soft lockups, stack overflows) loop somewhere below a
@@ -529,7 +576,7 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 		}
 		if (!a)
 			continue;
-		int smp = strstr(canon.data, "smp_call_function") != NULL;
+		int smp = (a & 2) != 0;
 		const char *pick = smp ? "smp_call_function" : slot_func(c, fr[j ? j - 1 : 0]);
 		cs_buf_clear(&c->renamed_from);
 		if (smp && cs_buf_adds(&c->renamed_from, slot_func(c, fr[j]))) {
@@ -619,7 +666,7 @@ static int interleaved(classify *c, size_t until)
 	if (until && hit(c, &c->r->corrupt_line, c->b->text.data,
 			 until < c->b->nlines ? c->b->lines[until] : c->b->text.len))
 		return 1;
-	for (size_t i = 0; c->r->corrupt_frame.code && i < until; i++) {
+	for (size_t i = 0; cs_re_ok(&c->r->corrupt_frame) && i < until; i++) {
 		unsigned fl = 0;
 		const char *fn = frame_func(c, i, &fl);
 		if (fn && *fn && !(fl & CRASHSIG_FRAME_UNRELIABLE) &&
@@ -823,7 +870,9 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
 		const cs_subst *s = &c->r->alts[i];
 		size_t n = strlen(t);
-		int m = cs_re_exec(&s->re, s->re.code, t, n, 0, c->md);
+		if (!cs_re_maybe(&s->re, t, n))
+			continue;
+		int m = cs_re_exec(&s->re, t, n, 0, c->md);
 		if (m <= 0)
 			continue;
 		cs_buf_clear(&tmp);
@@ -847,10 +896,22 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.ctx = ctx;
 	c.r = r;
 	c.b = b;
-	if (!ctx->skip_memo)
-		ctx->skip_memo = calloc(CS_SKIP_MEMO, sizeof(*ctx->skip_memo));
+	if (!ctx->skip_memo || (ctx->skip_memo_fill > ctx->skip_memo_cap / 2 &&
+				ctx->skip_memo_cap < CS_SKIP_MEMO)) {
+		size_t cap = ctx->skip_memo ? ctx->skip_memo_cap * 4 : CS_SKIP_MEMO_MIN;
+		if (cap > CS_SKIP_MEMO)
+			cap = CS_SKIP_MEMO;
+		struct cs_skip_memo *m = calloc(cap, sizeof(*m));
+		if (m) {
+			free(ctx->skip_memo);
+			ctx->skip_memo = m;
+			ctx->skip_memo_cap = cap;
+			ctx->skip_memo_fill = 0;
+		}
+	}
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
-	c.memo_mask = ctx->skip_memo ? CS_SKIP_MEMO - 1 : 255;
+	c.memo_mask = ctx->skip_memo ? ctx->skip_memo_cap - 1 : 255;
+	c.memo_fill = ctx->skip_memo ? &ctx->skip_memo_fill : &c.own_fill;
 	c.md = pcre2_match_data_create(10, NULL);
 	c.md2 = pcre2_match_data_create(10, NULL);
 	if (!c.md || !c.md2)
@@ -870,32 +931,32 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	 * first line wins over earlier formats that only match a later line
 	 * (a second crash header inside the block). Otherwise formats are
 	 * tried from the first one that matched at all. */
-	size_t first = b->crash->nformats;
+	size_t first = 0;
 	int first_matched = 0; /* c.md holds the match of formats[first] */
 	{
 		size_t hlen;
 		const char *h = line_at(b, 0, &hlen);
 		size_t hend = (size_t)(h - b->text.data) + hlen;
+		/* (a match starting by the end of the header line: PCRE2 stops
+		 * there instead of scanning the report; the leftmost match of
+		 * a format starts there if any of its matches does) */
 		for (size_t i = 0; i < b->crash->nformats; i++) {
 			const cs_format *f = &b->crash->formats[i];
-			int m = cs_re_exec(&f->match, f->match.code, b->text.data,
-					   b->text.len, 0, c.md);
-			if (m <= 0)
-				continue;
-			if (pcre2_get_ovector_pointer(c.md)[0] <= hend) {
+			int m = cs_re_exec_head(&f->match, b->text.data, b->text.len, hend, c.md);
+			if (m > 0 && pcre2_get_ovector_pointer(c.md)[0] <= hend) {
 				first = i;
 				first_matched = m;
 				break;
 			}
-			if (first == b->crash->nformats)
-				first = i; /* its match is redone by the loop below */
 		}
+		/* none: the formats are tried from the first one (those that
+		 * do not match at all are passed over again) */
 	}
 	for (size_t i = first; i < b->crash->nformats; i++) {
 		const cs_format *f = &b->crash->formats[i];
 		int m = i == first && first_matched
 				? first_matched
-				: cs_re_exec(&f->match, f->match.code, b->text.data,
+				: cs_re_exec(&f->match, b->text.data,
 					     b->text.len, 0, c.md);
 		if (m <= 0)
 			continue;
@@ -909,7 +970,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		 * attributed, even if its header names a function. */
 		int fr = 0;
 		int no_trace = f->nsteps && !f->stackless && !has_stack_frames(&c);
-		if (!no_trace && f->requires.code &&
+		if (!no_trace && cs_re_ok(&f->requires) &&
 		    !hit(&c, &f->requires, b->text.data, b->text.len))
 			corrupt = "a part the report always has is missing";
 		if (no_trace)
@@ -1022,8 +1083,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	/* executor */
 	/* the table is one branch reset group: groups 1 and 2 of the piece
 	 * that matched (rules.c, finish) */
-	if (r->executor.code &&
-	    cs_re_exec(&r->executor, r->executor.code, b->text.data, b->text.len, 0,
+	if (cs_re_ok(&r->executor) &&
+	    cs_re_exec(&r->executor, b->text.data, b->text.len, 0,
 		       c.md2) > 2 &&
 	    pcre2_get_ovector_pointer(c.md2)[2] != PCRE2_UNSET &&
 	    pcre2_get_ovector_pointer(c.md2)[4] != PCRE2_UNSET) {

@@ -102,11 +102,17 @@ static const struct flag {
 	{"else-next", offsetof(cs_format, else_next)},
 };
 
+/* Is key the keyword kw? (Most directives differ in their first byte.) */
+static inline int is(const char *key, const char *kw)
+{
+	return key[0] == kw[0] && !strcmp(key, kw);
+}
+
 /* Set the flag `key` of obj from table; 1 if key is one of them. */
 static int set_flag(const struct flag *table, size_t n, const char *key, void *obj)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(key, table[i].name)) {
+		if (is(key, table[i].name)) {
 			*(int *)((char *)obj + table[i].off) = 1;
 			return 1;
 		}
@@ -122,7 +128,39 @@ typedef struct loader {
 	cs_format *format; /* open format, or NULL */
 	const char *file;
 	int line;
+	int eager; /* compile every regex now (else on first use) */
+	cs_buf xbuf; /* macro expansion */
 } loader;
+
+/* "FILE:LINE" of the directive being read into buf (cap bytes, cut to
+ * fit); returns its length. Every regex, crash kind and format keeps one:
+ * no snprintf for those. */
+static size_t where_fmt(const loader *L, char *buf, size_t cap)
+{
+	char digits[24];
+	size_t nd = 0;
+	unsigned long v = L->line > 0 ? (unsigned long)L->line : 0;
+	do
+		digits[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) && nd < sizeof(digits));
+	size_t fl = strlen(L->file);
+	if (fl + 1 + nd + 1 > cap)
+		fl = cap > nd + 2 ? cap - nd - 2 : 0;
+	memcpy(buf, L->file, fl);
+	size_t n = fl;
+	buf[n++] = ':';
+	while (nd && n + 1 < cap)
+		buf[n++] = digits[--nd];
+	buf[n] = 0;
+	return n;
+}
+
+static char *where_dup(const loader *L)
+{
+	char buf[320];
+	size_t n = where_fmt(L, buf, sizeof(buf));
+	return cs_arena_strndup(&L->r->strings, buf, n);
+}
 
 static int fail(loader *L, const char *fmt, const char *arg)
 {
@@ -145,10 +183,24 @@ static const char *macro_lookup(const cs_rules *r, const char *name, size_t n)
  * double the previous one would otherwise ask for gigabytes). */
 static char *expand(loader *L, const char *src)
 {
-	cs_buf b = {0};
+	const char *m = strstr(src, "{{");
+	if (!m || !strstr(m + 2, "}}")) {
+		/* no macro: the pattern as written (under the same cap) */
+		size_t n = strlen(src);
+		char *out = n <= CS_RE_MAX_EXPANDED ? cs_arena_strndup(&L->r->strings, src, n)
+						    : NULL;
+		if (!out && n > CS_RE_MAX_EXPANDED)
+			fail(L, "macro expansion longer than %s bytes",
+			     CS_STR(CS_RE_MAX_EXPANDED_N));
+		else if (!out)
+			cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
+		return out;
+	}
+	cs_buf *b = &L->xbuf;
+	cs_buf_clear(b);
 	const char *p = src;
 	for (;;) {
-		const char *m = strstr(p, "{{");
+		m = strstr(p, "{{");
 		const char *e = m ? strstr(m + 2, "}}") : NULL;
 		const char *val = NULL;
 		if (e) {
@@ -157,93 +209,215 @@ static char *expand(loader *L, const char *src)
 				char name[64];
 				snprintf(name, sizeof(name), "%.*s", (int)(e - m - 2), m + 2);
 				fail(L, "unknown macro {{%s}}", name);
-				cs_buf_free(&b);
 				return NULL;
 			}
 		}
 		size_t lit = e ? (size_t)(m - p) : strlen(p);
 		size_t add = lit + (val ? strlen(val) : 0);
-		if (add > CS_RE_MAX_EXPANDED - b.len) {
-			cs_buf_free(&b);
+		if (add > CS_RE_MAX_EXPANDED - b->len) {
 			fail(L, "macro expansion longer than %s bytes",
 			     CS_STR(CS_RE_MAX_EXPANDED_N));
 			return NULL;
 		}
-		if (cs_buf_add(&b, p, lit) || (val && cs_buf_adds(&b, val)))
+		if (cs_buf_add(b, p, lit) || (val && cs_buf_adds(b, val)))
 			goto oom;
 		if (!e)
 			break;
 		p = e + 2;
 	}
-	char *out = cs_buf_detach(&b);
-	if (!out)
-		cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
-	return out;
+	char *out = cs_arena_strndup(&L->r->strings, b->data ? b->data : "", b->len);
+	if (out)
+		return out;
 oom:
-	cs_buf_free(&b);
 	cs_error(L->err, CRASHSIG_ENOMEM, "out of memory");
 	return NULL;
 }
 
-static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
+/* Compile pattern (opts) into *code; on error, a message naming the
+ * offset into msg. */
+static pcre2_code *compile_one(const char *pattern, uint32_t opts, char *msg, size_t cap)
 {
-	if (re->code)
-		return fail(L, "%s", "a second regex for the same directive");
-	char *src = expand(L, pattern);
-	if (!src)
-		return CRASHSIG_ERULES;
 	int ec;
 	PCRE2_SIZE eo;
-	re->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec,
-				 &eo, NULL);
-	if (!re->code) {
-		PCRE2_UCHAR msg[200];
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		char buf[512];
-		snprintf(buf, sizeof(buf), "bad regex at offset %zu: %.120s: %.200s",
-			 (size_t)eo, (char *)msg, src);
-		free(src);
-		return fail(L, "%s", buf);
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts,
+					 &ec, &eo, NULL);
+	if (!code) {
+		PCRE2_UCHAR text[200];
+		pcre2_get_error_message(ec, text, sizeof(text));
+		snprintf(msg, cap, "bad regex at offset %zu: %.120s: %.200s", (size_t)eo,
+			 (char *)text, pattern);
 	}
-	pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+/* What a match needs beyond the code: the first bytes and the shortest
+ * length of an anchored regex. */
+static void re_info(cs_re *re)
+{
 	uint32_t all = 0;
 	const uint8_t *bm = NULL;
 	pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
 	pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->minlen);
+	re->anchored = (all & PCRE2_ANCHORED) != 0;
+	uint32_t ftype = 0, funit = 0;
 	if ((all & PCRE2_ANCHORED) &&
 	    !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bm) && bm) {
 		memcpy(re->first, bm, sizeof(re->first));
 		re->has_first = 1;
+	} else if ((all & PCRE2_ANCHORED) &&
+		   !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODETYPE, &ftype) &&
+		   ftype == 1 &&
+		   !pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTCODEUNIT, &funit) &&
+		   funit < 256 && !(all & PCRE2_CASELESS)) {
+		/* one first byte (PCRE2 gives no bitmap then): "^should_fail" */
+		memset(re->first, 0, sizeof(re->first));
+		re->first[funit >> 3] = (unsigned char)(1u << (funit & 7));
+		re->has_first = 1;
 	}
-	re->src = src;
-	re->mctx = L->r->mctx;
-	re->log = &L->r->log;
-	char where[300];
-	snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-	if (!(re->where = strdup(where)))
-		return CRASHSIG_ENOMEM;
+	re->state = CS_RE_READY;
+}
+
+/* Compile re (both parts). Returns 0, or -1 with msg set. */
+static int re_build(cs_re *re, char *msg, size_t cap)
+{
+	re->code = compile_one(re->src, re->opts, msg, cap);
+	if (!re->code)
+		return -1;
+	if (re->loose_src && !(re->loose = compile_one(re->loose_src, 0, msg, cap))) {
+		pcre2_code_free(re->code);
+		re->code = NULL;
+		return -1;
+	}
+	re_info(re);
+	if (re->rules)
+		re->rules->ncompiled++;
 	return 0;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+uint64_t cs_re_key(const cs_re *re)
+{
+	uint64_t h = fnv(1469598103934665603ull, &re->opts, sizeof(re->opts));
+	h = fnv(h, re->src, strlen(re->src) + 1);
+	return re->loose_src ? fnv(h, re->loose_src, strlen(re->loose_src) + 1) : h;
+}
+
+/* The code compiled at build time for re, when it is re's own. Returns 0
+ * when re is ready, -1 to compile it from its pattern. */
+static int re_decode(cs_re *re)
+{
+	const struct crashsig_builtin_codes *p = re->rules ? re->rules->pre : NULL;
+	if (!p || !re->pre || re->pre > p->n)
+		return -1;
+	const struct crashsig_builtin_code *e = &p->codes[re->pre - 1];
+	if (e->key != cs_re_key(re) || !e->loose_len != !re->loose_src)
+		return -1;
+	pcre2_code *code = NULL, *loose = NULL;
+	if (pcre2_serialize_decode(&code, 1, p->bytes + e->off, NULL) != 1)
+		return -1;
+	if (e->loose_len &&
+	    pcre2_serialize_decode(&loose, 1, p->bytes + e->loose_off, NULL) != 1) {
+		pcre2_code_free(code);
+		return -1;
+	}
+	re->code = code;
+	re->loose = loose;
+	re_info(re);
+	re->rules->ndecoded++;
+	return 0;
+}
+
+/* Record msg once in the log of the rules. */
+static void log_once(cs_rules *r, const char *msg)
+{
+	for (size_t i = 0; i < r->log.n; i++)
+		if (!strcmp(r->log.msgs[i], msg))
+			return;
+	char **v = realloc(r->log.msgs, (r->log.n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	r->log.msgs = v;
+	if ((v[r->log.n] = strdup(msg)))
+		r->log.n++;
+}
+
+/* Make re ready to match: compiled on first use (built-in rules). Returns
+ * 1, or 0 when it cannot be (recorded once, then never matched). */
+static int re_ready(const cs_re *re)
+{
+	if (re->state == CS_RE_READY)
+		return 1;
+	if (re->state == CS_RE_BROKEN || !re->src)
+		return 0;
+	/* see cs_re: the rules belong to one context, used by one thread */
+	cs_re *w = (cs_re *)re;
+	char msg[600], line[900];
+	if (!re_decode(w) || !re_build(w, msg, sizeof(msg)))
+		return 1;
+	w->state = CS_RE_BROKEN;
+	if (w->rules) {
+		snprintf(line, sizeof(line), "%s: %s; treated as no match",
+			 w->where ? w->where : "(rules)", msg);
+		log_once(w->rules, line);
+	}
+	return 0;
+}
+
+/* Keep the expanded pattern in re; with eager set, compile it now (a bad
+ * regex is an error naming the rules line). */
+static int re_compile_loose(loader *L, cs_re *re, const char *pattern,
+			    const char *loose, uint32_t opts)
+{
+	if (re->src)
+		return fail(L, "%s", "a second regex for the same directive");
+	if (!(re->src = expand(L, pattern)))
+		return CRASHSIG_ERULES;
+	if (loose && !(re->loose_src = expand(L, loose)))
+		return CRASHSIG_ERULES;
+	re->opts = opts;
+	re->rules = L->r;
+	if (!(re->where = where_dup(L)))
+		return CRASHSIG_ENOMEM;
+	if (L->eager) {
+		char msg[600];
+		if (re_build(re, msg, sizeof(msg)))
+			return fail(L, "%s", msg);
+	}
+	return 0;
+}
+
+static int re_compile(loader *L, cs_re *re, const char *pattern, uint32_t opts)
+{
+	return re_compile_loose(L, re, pattern, NULL, opts);
+}
+
+/* (its strings belong to the rules' arena) */
 static void re_free(cs_re *re)
 {
 	pcre2_code_free(re->code);
 	pcre2_code_free(re->loose);
-	free(re->src);
-	free(re->where);
-	re->code = NULL;
-	re->src = re->where = NULL;
+	free(re->lits);
+	free(re->loose_lits);
+	free(re->pfx);
+	re->lits = re->loose_lits = re->pfx = NULL;
+	re->lits_done = 0;
+	re->code = re->loose = NULL;
+	re->src = re->loose_src = re->where = NULL;
+	re->state = CS_RE_NEW;
 }
 
 /* Record once that re hit a match limit. */
 static void limit_hit(const cs_re *re, int rc)
 {
-	/* the rules belong to one context, used from one thread at a time:
-	 * the log is the only state written while matching (see cs_re_log) */
-	cs_re *w = (cs_re *)re;
-	if (w->limit_hit || !w->log)
+	if (!re->rules)
 		return;
-	w->limit_hit = 1;
 	char msg[400];
 	snprintf(msg, sizeof(msg),
 		 "%s: regex hit the PCRE2 %s limit; treated as no match",
@@ -251,18 +425,37 @@ static void limit_hit(const cs_re *re, int rc)
 		 rc == PCRE2_ERROR_DEPTHLIMIT ? "depth"
 		 : rc == PCRE2_ERROR_HEAPLIMIT ? "heap"
 					       : "match");
-	char **v = realloc(w->log->msgs, (w->log->n + 1) * sizeof(*v));
-	if (!v)
-		return;
-	w->log->msgs = v;
-	if ((v[w->log->n] = strdup(msg)))
-		w->log->n++;
+	log_once(re->rules, msg);
 }
 
-int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
-	       size_t start, pcre2_match_data *md)
+/* One more match of re: JIT-compile it when it has run often enough. */
+static void re_used(const cs_re *re)
 {
-	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, re->mctx);
+	if (re->jit)
+		return;
+	cs_re *w = (cs_re *)re; /* see cs_re */
+	uint32_t after = w->rules ? w->rules->jit_after : CS_RE_JIT_AFTER;
+	if (w->uses < after) {
+		w->uses++;
+		return;
+	}
+	w->jit = 1;
+	/* (without JIT support, or out of executable memory, the
+	 * interpreter goes on matching: same answers) */
+	pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE);
+	if (w->loose)
+		pcre2_jit_compile(w->loose, PCRE2_JIT_COMPLETE);
+}
+
+static int exec_ctx(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+		    size_t start, pcre2_match_data *md, pcre2_match_context *mctx)
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
+	/* The JIT's stack is smaller than the interpreter's heap: a regex
+	 * whose answer depended on which of them ran would make titles
+	 * depend on how often it ran before. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_JIT, md, mctx);
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_HEAPLIMIT) {
 		limit_hit(re, rc);
@@ -271,19 +464,98 @@ int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t le
 	return rc;
 }
 
-int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
-		pcre2_match_data *md)
+static int exec_code(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
+		     size_t start, pcre2_match_data *md)
 {
-	if (!re->code)
-		return 0;
-	/* most subjects cannot begin a match of an anchored table */
-	int skip = start == 0 && (len < re->minlen ||
-				  (re->has_first && len &&
-				   !(re->first[(unsigned char)s[0] >> 3] &
-				     (1u << ((unsigned char)s[0] & 7)))));
-	if (!skip && cs_re_exec(re, re->code, s, len, start, md) > 0)
+	return exec_ctx(re, code, s, len, start, md, re->rules ? re->rules->mctx : NULL);
+}
+
+int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
+	       pcre2_match_data *md)
+{
+	if (!re_ready(re))
+		return PCRE2_ERROR_NOMATCH;
+	re_used(re);
+	return exec_code(re, re->code, s, len, start, md);
+}
+
+int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
+		    pcre2_match_data *md)
+{
+	if (!(re->opts & PCRE2_USE_OFFSET_LIMIT) || !re->rules || !re->rules->mctx_head)
+		return cs_re_exec(re, s, len, 0, md); /* (the caller checks where) */
+	if (!re_ready(re))
+		return PCRE2_ERROR_NOMATCH;
+	re_used(re);
+	/* see cs_re: the rules belong to one context, used by one thread */
+	pcre2_set_offset_limit(re->rules->mctx_head, limit);
+	return exec_ctx(re, re->code, s, len, 0, md, re->rules->mctx_head);
+}
+
+/* The literals of re, made by cs_re_match_any or cs_re_maybe once it is
+ * JIT-compiled. */
+static void re_lits(const cs_re *re)
+{
+	/* (reading the pattern costs about as much as a few matches: done
+	 * with the JIT, once the regex has been run as often) */
+	if (re->lits_done || !re->jit)
+		return;
+	/* see cs_re: the rules belong to one context, used by one thread */
+	cs_re *w = (cs_re *)re;
+	w->lits_done = 1;
+	if (w->anchored)
+		w->pfx = cs_re_prefixes_new(w->src, w->opts);
+	w->lits = w->pfx ? NULL : cs_re_lits_new(w->src, w->opts);
+	/* (an anchored regex fails at its first bytes: faster than a scan
+	 * for its words, unless a few memchr find them) */
+	if (w->lits && w->anchored && w->lits->nfirst > CS_RE_LITS_FEW_FIRST) {
+		free(w->lits);
+		w->lits = NULL;
+	}
+	if (w->loose_src)
+		w->loose_lits = cs_re_lits_new(w->loose_src, 0);
+}
+
+/* Can `code` not match s from start, by what is known without running it? */
+static int code_cannot(const cs_re *re, const char *s, size_t len, size_t start)
+{
+	if (start == 0 && (len < re->minlen ||
+			   (re->has_first && len &&
+			    !(re->first[(unsigned char)s[0] >> 3] &
+			      (1u << ((unsigned char)s[0] & 7))))))
 		return 1;
-	return re->loose && cs_re_exec(re, re->loose, s, len, start, md) > 0;
+	if (re->pfx)
+		return start == 0 && !cs_re_prefixes_at(re->pfx, s, len);
+	/* (a long text: the JIT finds its way faster than the scan) */
+	return len - start <= CS_RE_LITS_SCAN && re->lits &&
+	       !cs_re_lits_any(re->lits, s + start, len - start);
+}
+
+int cs_re_maybe(const cs_re *re, const char *s, size_t len)
+{
+	if (!re_ready(re))
+		return 0;
+	re_lits(re);
+	return !code_cannot(re, s, len, 0);
+}
+
+int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,
+		    pcre2_match_data *md)
+{
+	if (!re_ready(re))
+		return 0;
+	re_lits(re);
+	/* most subjects cannot begin a match of an anchored table, and
+	 * most hold none of the words any match of a table contains */
+	int skip = code_cannot(re, s, len, start);
+	int loose = re->loose && !(len - start <= CS_RE_LITS_SCAN && re->loose_lits &&
+				   !cs_re_lits_any(re->loose_lits, s + start, len - start));
+	if (skip && !loose)
+		return 0;
+	re_used(re);
+	if (!skip && exec_code(re, re->code, s, len, start, md) > 0)
+		return 1;
+	return loose && exec_code(re, re->loose, s, len, start, md) > 0;
 }
 
 int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
@@ -297,14 +569,14 @@ int cs_rules_frame_generic(const cs_rules *r, const char *func, size_t len,
 int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
 			 pcre2_match_data *md, const char **site, size_t *site_len)
 {
-	if (!r || !text || !r->assert_site.code)
+	if (!r || !text || !cs_re_ok(&r->assert_site))
 		return 0;
 	size_t end = 0;
 	for (int l = 0; l < 3 && end < len; l++) {
 		const char *nl = memchr(text + end, '\n', len - end);
 		end = nl ? (size_t)(nl - text) + 1 : len;
 	}
-	if (cs_re_exec(&r->assert_site, r->assert_site.code, text, end, 0, md) < 2)
+	if (cs_re_exec(&r->assert_site, text, end, 0, md) < 2)
 		return 0;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	if (ov[2] == PCRE2_UNSET || ov[3] <= ov[2])
@@ -320,13 +592,21 @@ int cs_rules_assert_site(const cs_rules *r, const char *text, size_t len,
 	return 1;
 }
 
+/* Make room for element n (zeroed) of the array *v of n elements of sz
+ * bytes: its capacity is the next power of two, so it is reallocated
+ * log n times, not n times. */
 static int grow(void **v, size_t n, size_t sz)
 {
-	void *p = realloc(*v, (n + 1) * sz);
-	if (!p)
-		return CRASHSIG_ENOMEM;
-	memset((char *)p + n * sz, 0, sz);
-	*v = p;
+	if (!(n & (n - 1))) { /* 0, 1, 2, 4, ...: full */
+		size_t cap = n ? 2 * n : 1;
+		if (cap > SIZE_MAX / sz)
+			return CRASHSIG_ENOMEM;
+		void *p = realloc(*v, cap * sz);
+		if (!p)
+			return CRASHSIG_ENOMEM;
+		*v = p;
+	}
+	memset((char *)*v + n * sz, 0, sz);
 	return 0;
 }
 
@@ -349,24 +629,25 @@ static int parse_subst(loader *L, const char *val, cs_subst **arr, size_t *n,
 		return rc;
 	(*n)++; /* owned by the rules from here on */
 	/* a replace-all pattern that matches "" inserts its replacement at
-	 * every position of every title */
-	if (replace_all && !s->re.minlen)
+	 * every position of every title (the built-in rules are checked by
+	 * a test, which loads them compiled) */
+	if (replace_all && L->eager && !s->re.minlen)
 		return fail(L, "sanitize pattern can match the empty string: %s", val);
-	s->repl = strdup(arrow + 4);
+	s->repl = cs_arena_strdup(&L->r->strings, arrow + 4);
 	return s->repl ? 0 : CRASHSIG_ENOMEM;
 }
 
 static int directive(loader *L, const char *key, const char *val)
 {
 	cs_rules *r = L->r;
-	if (!strcmp(key, "define")) {
+	if (is(key, "define")) {
 		const char *sp = strpbrk(val, " \t");
 		if (!sp)
 			return fail(L, "define needs a name and a value: %s", val);
 		if (grow((void **)&r->macro_names, r->nmacros, sizeof(char *)) ||
 		    grow((void **)&r->macro_vals, r->nmacros, sizeof(char *)))
 			return CRASHSIG_ENOMEM;
-		r->macro_names[r->nmacros] = cs_strndup(val, (size_t)(sp - val));
+		r->macro_names[r->nmacros] = cs_arena_strndup(&r->strings, val, (size_t)(sp - val));
 		if (!r->macro_names[r->nmacros])
 			return CRASHSIG_ENOMEM;
 		while (*sp == ' ' || *sp == '\t')
@@ -375,53 +656,50 @@ static int directive(loader *L, const char *key, const char *val)
 		r->nmacros++;
 		return r->macro_vals[r->nmacros - 1] ? 0 : CRASHSIG_ERULES;
 	}
-	if (!strcmp(key, "crash")) {
+	if (is(key, "crash")) {
 		if (!*val)
 			return fail(L, "crash needs a name%s", "");
 		if (grow((void **)&r->crashes, r->ncrashes, sizeof(cs_crash)))
 			return CRASHSIG_ENOMEM;
 		L->crash = &r->crashes[r->ncrashes++];
 		L->format = NULL;
-		char where[300];
-		snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-		if (!(L->crash->name = strdup(val)) || !(L->crash->where = strdup(where)))
+		if (!(L->crash->name = cs_arena_strdup(&r->strings, val)) ||
+		    !(L->crash->where = where_dup(L)))
 			return CRASHSIG_ENOMEM;
 		return 0;
 	}
-	if (!strcmp(key, "end")) {
+	if (is(key, "end")) {
 		L->crash = NULL;
 		L->format = NULL;
 		return 0;
 	}
-	if (!strcmp(key, "sanitize"))
+	if (is(key, "sanitize"))
 		return parse_subst(L, val, &r->sanitize, &r->nsanitize, 1);
-	if (!strcmp(key, "alt"))
+	if (is(key, "alt"))
 		return parse_subst(L, val, &r->alts, &r->nalts, 0);
-	if (!strcmp(key, "type-of"))
+	if (is(key, "type-of"))
 		return parse_subst(L, val, &r->types, &r->ntypes, 0);
 	cs_crash *c = L->crash;
 	if (c) {
 		cs_format *f = L->format;
-		if (!strcmp(key, "start")) {
+		if (is(key, "start")) {
 			if (!*val)
 				return fail(L, "start needs a literal%s", "");
-			char **v = realloc(c->starts, (c->nstarts + 1) * sizeof(*v));
-			if (!v)
+			if (grow((void **)&c->starts, c->nstarts, sizeof(char *)))
 				return CRASHSIG_ENOMEM;
-			c->starts = v;
-			if (!(v[c->nstarts] = strdup(val)))
+			if (!(c->starts[c->nstarts] = cs_arena_strdup(&r->strings, val)))
 				return CRASHSIG_ENOMEM;
 			c->nstarts++;
 			return 0;
 		}
-		if (!strcmp(key, "not")) {
+		if (is(key, "not")) {
 			if (grow((void **)&c->nots, c->nnots, sizeof(cs_re)))
 				return CRASHSIG_ENOMEM;
 			int rc = re_compile(L, &c->nots[c->nnots], val, 0);
 			c->nnots++;
 			return rc;
 		}
-		if (!strcmp(key, "absorbs")) {
+		if (is(key, "absorbs")) {
 			size_t ol = c->absorbs ? strlen(c->absorbs) : 0;
 			char *n = realloc(c->absorbs, ol + strlen(val) + 3);
 			if (!n)
@@ -437,54 +715,50 @@ static int directive(loader *L, const char *key, const char *val)
 		if (!f && set_flag(crash_flags, sizeof(crash_flags) / sizeof(crash_flags[0]),
 				   key, c))
 			return 0;
-		if (!strcmp(key, "type")) {
+		if (is(key, "type")) {
 			char **dst = f ? &f->type : &c->type;
-			free(*dst);
-			*dst = strdup(val);
+			*dst = cs_arena_strdup(&r->strings, val);
 			return *dst ? 0 : CRASHSIG_ENOMEM;
 		}
-		if (!strcmp(key, "format")) {
+		if (is(key, "format")) {
 			if (grow((void **)&c->formats, c->nformats, sizeof(cs_format)))
 				return CRASHSIG_ENOMEM;
 			L->format = &c->formats[c->nformats++];
-			char where[300];
-			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
-			if (!(L->format->where = strdup(where)))
+			if (!(L->format->where = where_dup(L)))
 				return CRASHSIG_ENOMEM;
 			return 0;
 		}
 		if (!f)
 			return fail(L, "'%s' must follow 'format'", key);
-		if ((!strcmp(key, "match") && f->match.code) ||
-		    (!strcmp(key, "requires") && f->requires.code))
+		if ((is(key, "match") && f->match.src) ||
+		    (is(key, "requires") && f->requires.src))
 			return fail(L, "'%s' given twice in one format", key);
-		if (!strcmp(key, "match"))
-			return re_compile(L, &f->match, val, PCRE2_MULTILINE);
-		if ((!strcmp(key, "title") || !strcmp(key, "alt-title")) && !*val)
+		if (is(key, "match"))
+			return re_compile(L, &f->match, val,
+					  PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT);
+		if ((is(key, "title") || is(key, "alt-title")) && !*val)
 			return fail(L, "empty '%s'", key);
-		if (!strcmp(key, "title")) {
-			free(f->title);
-			f->title = strdup(val);
+		if (is(key, "title")) {
+			f->title = cs_arena_strdup(&r->strings, val);
 			return f->title ? 0 : CRASHSIG_ENOMEM;
 		}
-		if (!strcmp(key, "alt-title")) {
-			free(f->alt_title);
-			f->alt_title = strdup(val);
+		if (is(key, "alt-title")) {
+			f->alt_title = cs_arena_strdup(&r->strings, val);
 			return f->alt_title ? 0 : CRASHSIG_ENOMEM;
 		}
 		if (set_flag(format_flags, sizeof(format_flags) / sizeof(format_flags[0]),
 			     key, f))
 			return 0;
-		if (!strcmp(key, "requires"))
+		if (is(key, "requires"))
 			return re_compile(L, &f->requires, val, PCRE2_MULTILINE);
-		if (!strcmp(key, "skip")) {
+		if (is(key, "skip")) {
 			if (grow((void **)&f->skip, f->nskip, sizeof(cs_re)))
 				return CRASHSIG_ENOMEM;
 			int rc = re_compile(L, &f->skip[f->nskip], val, 0);
 			f->nskip++;
 			return rc;
 		}
-		if (!strcmp(key, "frame") || !strcmp(key, "origin")) {
+		if (is(key, "frame") || is(key, "origin")) {
 			int origin = key[0] == 'o';
 			cs_step **arr = origin ? &f->osteps : &f->steps;
 			size_t *n = origin ? &f->nosteps : &f->nsteps;
@@ -512,7 +786,7 @@ static int directive(loader *L, const char *key, const char *val)
 				free(pat);
 				if (!rc && arrow && !arrow[4])
 					rc = fail(L, "empty name after '=>': %s", val);
-				if (!rc && arrow && !(s->name = strdup(arrow + 4)))
+				if (!rc && arrow && !(s->name = cs_arena_strdup(&r->strings, arrow + 4)))
 					rc = CRASHSIG_ENOMEM;
 				return rc;
 			} else if (!strncmp(val, "stall", 5) && (!val[5] || val[5] == ' ')) {
@@ -532,7 +806,7 @@ static int directive(loader *L, const char *key, const char *val)
 						s->parts[s->nparts++] = CS_PART_IP;
 					} else if (tl == 5 && !strncmp(t, "trace", 5)) {
 						s->parts[s->nparts++] = CS_PART_TRACE;
-					} else if (tl == 4 && !strncmp(t, "from", 4) && !s->re.code) {
+					} else if (tl == 4 && !strncmp(t, "from", 4) && !s->re.src) {
 						t += tl;
 						while (*t == ' ')
 							t++;
@@ -565,11 +839,11 @@ static int directive(loader *L, const char *key, const char *val)
 		}
 	}
 	for (size_t g = 0; g < G_COUNT; g++) {
-		if (!strcmp(key, globals[g].name)) {
+		if (is(key, globals[g].name)) {
 			char where[300];
-			snprintf(where, sizeof(where), "%s:%d", L->file, L->line);
+			size_t wl = where_fmt(L, where, sizeof(where));
 			if (strlist_add(&L->pending[g], val, strlen(val)) ||
-			    strlist_add(&L->global_where[g], where, strlen(where)))
+			    strlist_add(&L->global_where[g], where, wl))
 				return CRASHSIG_ENOMEM;
 			return 0;
 		}
@@ -584,7 +858,7 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 	L->crash = NULL;
 	L->format = NULL;
 	const char *p = text, *end = text + len;
-	cs_buf key = {0}, val = {0};
+	cs_buf line = {0}; /* "KEY\0VALUE\0" of the directive */
 	int rc = 0;
 	while (p < end && !rc) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -612,27 +886,29 @@ static int load_text(loader *L, const char *name, const char *text, size_t len)
 				v++;
 				e--;
 			}
-			cs_buf_clear(&key);
-			cs_buf_clear(&val);
-			if (cs_buf_add(&key, s, (size_t)(k - s)) ||
-			    cs_buf_add(&val, v, (size_t)(e - v)))
+			/* the line once, the key's end overwritten (k < v or
+			 * k == e: then the value is the empty string there) */
+			cs_buf_clear(&line);
+			if (cs_buf_add(&line, s, (size_t)(e - s))) {
 				rc = CRASHSIG_ENOMEM;
-			else
-				rc = directive(L, key.data, val.data);
+			} else {
+				line.data[k - s] = 0;
+				rc = directive(L, line.data,
+					       v < e ? line.data + (v - s) : line.data + (k - s));
+			}
 		}
 		p = nl ? nl + 1 : end;
 	}
-	cs_buf_free(&key);
-	cs_buf_free(&val);
+	cs_buf_free(&line);
 	return rc;
 }
 
 static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c, int role)
 {
 	unsigned char ch = (unsigned char)lit[0];
-	cs_start_ref *v = realloc(ix->starts[ch], (ix->nstarts[ch] + 1) * sizeof(*v));
-	if (!v)
+	if (grow((void **)&ix->starts[ch], ix->nstarts[ch], sizeof(cs_start_ref)))
 		return CRASHSIG_ENOMEM;
+	cs_start_ref *v = ix->starts[ch];
 	size_t ll = strlen(lit);
 	v[ix->nstarts[ch]].lit = lit;
 	v[ix->nstarts[ch]].len = ll;
@@ -706,11 +982,10 @@ static int index_literals(loader *L, const strlist *pieces, int role)
 				r->suppress_any_line = 1;
 			continue;
 		}
-		char **v = realloc(*lits, (*n + 1) * sizeof(*v));
-		if (!v)
+		if (grow((void **)lits, *n, sizeof(char *)))
 			return CRASHSIG_ENOMEM;
-		*lits = v;
-		if (!(v[*n] = strdup(lit)))
+		char **v = *lits;
+		if (!(v[*n] = cs_arena_strdup(&r->strings, lit)))
 			return CRASHSIG_ENOMEM;
 		(*n)++;
 		if (index_add(&r->start_index, v[*n - 1], NULL, role))
@@ -731,14 +1006,18 @@ static int finish(loader *L)
 		strlist *l = &L->pending[g];
 		if (!l->n)
 			continue;
-		/* Compile each piece alone first, so errors name their line. */
-		for (size_t i = 0; i < l->n; i++) {
-			cs_re tmp = {0};
+		/* Compile each piece alone first, so errors name their line
+		 * (rules from files; the built-in ones compile: test_rules). */
+		for (size_t i = 0; L->eager && i < l->n; i++) {
+			char msg[600];
+			pcre2_code *code = NULL;
 			L->file = L->global_where[g].v[i];
-			int rc = re_compile(L, &tmp, l->v[i], 0);
-			re_free(&tmp);
-			if (rc)
-				return rc;
+			char *src = expand(L, l->v[i]); /* (in the arena) */
+			if (src)
+				code = compile_one(src, 0, msg, sizeof(msg));
+			if (!code)
+				return src ? fail(L, "%s", msg) : CRASHSIG_ERULES;
+			pcre2_code_free(code);
 		}
 		int split = globals[g].how & TABLE_SPLIT;
 		cs_buf b = {0}, loose = {0};
@@ -764,15 +1043,9 @@ static int finish(loader *L)
 		}
 		L->file = globals[g].name;
 		cs_re *dst = global_re(r, g);
-		int rc = re_compile(L, dst, b.len ? b.data : loose.data,
-				    globals[g].how & TABLE_LINES ? PCRE2_MULTILINE : 0);
-		if (!rc && b.len && loose.len) {
-			cs_re tmp = {0};
-			rc = re_compile(L, &tmp, loose.data, 0);
-			dst->loose = tmp.code;
-			tmp.code = NULL;
-			re_free(&tmp);
-		}
+		int rc = re_compile_loose(L, dst, b.len ? b.data : loose.data,
+					  b.len && loose.len ? loose.data : NULL,
+					  globals[g].how & TABLE_LINES ? PCRE2_MULTILINE : 0);
 		cs_buf_free(&b);
 		cs_buf_free(&loose);
 		if (rc)
@@ -784,8 +1057,7 @@ static int finish(loader *L)
 		else
 			snprintf(where, sizeof(where), "%s table (%s and %zu more)",
 				 globals[g].name, L->global_where[g].v[0], l->n - 1);
-		free(dst->where);
-		if (!(dst->where = strdup(where)))
+		if (!(dst->where = cs_arena_strdup(&r->strings, where)))
 			return CRASHSIG_ENOMEM;
 		if (dst == &r->suppress && (rc = index_literals(L, l, CS_REF_SUPPRESS)))
 			return rc;
@@ -802,7 +1074,7 @@ static int finish(loader *L)
 				return CRASHSIG_ENOMEM;
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
-			if (!f->match.code || !f->title)
+			if (!f->match.src || !f->title)
 				return cs_error(L->err, CRASHSIG_ERULES,
 						"%s: format needs 'match' and 'title'",
 						f->where);
@@ -813,14 +1085,16 @@ static int finish(loader *L)
 
 static void loader_free(loader *L)
 {
+	cs_buf_free(&L->xbuf);
 	for (size_t g = 0; g < G_COUNT; g++) {
 		strlist_free(&L->pending[g]);
 		strlist_free(&L->global_where[g]);
 	}
 }
 
-int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
-			const char *const *texts, const size_t *lens, cs_err *err)
+int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
+			   const char *const *texts, const size_t *lens, int eager,
+			   cs_err *err)
 {
 	*out = NULL;
 	cs_rules *r = calloc(1, sizeof(*r));
@@ -829,6 +1103,8 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	loader L = {0};
 	L.r = r;
 	L.err = err;
+	L.eager = eager;
+	r->jit_after = CS_RE_JIT_AFTER;
 	int rc = 0;
 	if (!(r->mctx = pcre2_match_context_create(NULL))) {
 		cs_rules_free(r);
@@ -837,6 +1113,10 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	pcre2_set_match_limit(r->mctx, CS_RE_MATCH_LIMIT);
 	pcre2_set_depth_limit(r->mctx, CS_RE_DEPTH_LIMIT);
 	pcre2_set_heap_limit(r->mctx, CS_RE_HEAP_LIMIT_KIB);
+	if (!(r->mctx_head = pcre2_match_context_copy(r->mctx))) {
+		cs_rules_free(r);
+		return cs_error(err, CRASHSIG_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = load_text(&L, names[i], texts[i], lens[i]);
 	if (!rc)
@@ -850,6 +1130,74 @@ int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 	}
 	*out = r;
 	return 0;
+}
+
+int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
+			const char *const *texts, const size_t *lens, cs_err *err)
+{
+	return cs_rules_load_texts_ex(out, n, names, texts, lens, 1, err);
+}
+
+void cs_rules_visit(cs_rules *r, void (*fn)(void *arg, cs_re *re), void *arg)
+{
+#define VISIT(re_)                   \
+	do {                         \
+		cs_re *v_ = (re_);   \
+		if (v_->src)         \
+			fn(arg, v_); \
+	} while (0)
+	for (size_t i = 0; i < r->ncrashes; i++) {
+		cs_crash *c = &r->crashes[i];
+		for (size_t j = 0; j < c->nnots; j++)
+			VISIT(&c->nots[j]);
+		for (size_t j = 0; j < c->nformats; j++) {
+			cs_format *f = &c->formats[j];
+			VISIT(&f->match);
+			VISIT(&f->requires);
+			for (size_t k = 0; k < f->nsteps; k++)
+				VISIT(&f->steps[k].re);
+			for (size_t k = 0; k < f->nosteps; k++)
+				VISIT(&f->osteps[k].re);
+			for (size_t k = 0; k < f->nskip; k++)
+				VISIT(&f->skip[k]);
+		}
+	}
+	for (size_t g = 0; g < G_COUNT; g++)
+		VISIT(global_re(r, g));
+	for (size_t i = 0; i < r->nsanitize; i++)
+		VISIT(&r->sanitize[i].re);
+	for (size_t i = 0; i < r->nalts; i++)
+		VISIT(&r->alts[i].re);
+	for (size_t i = 0; i < r->ntypes; i++)
+		VISIT(&r->types[i].re);
+#undef VISIT
+}
+
+static void count_re(void *arg, cs_re *re)
+{
+	(void)re;
+	(*(size_t *)arg)++;
+}
+
+static void number_re(void *arg, cs_re *re)
+{
+	re->pre = (uint32_t)++*(size_t *)arg;
+}
+
+/* Do the codes compiled at build time fit the PCRE2 this process runs
+ * with? The same version and the same build options, else none is used
+ * (pcre2_serialize_decode checks the version too, not the options). */
+int cs_rules_codes_fit(const struct crashsig_builtin_codes *p)
+{
+	char v[64];
+	uint32_t linksize = 0, newline = 0, bsr = 0;
+	if (!p->n || !p->pcre2_version || pcre2_config(PCRE2_CONFIG_VERSION, v) < 0 ||
+	    strcmp(v, p->pcre2_version))
+		return 0;
+	pcre2_config(PCRE2_CONFIG_LINKSIZE, &linksize);
+	pcre2_config(PCRE2_CONFIG_NEWLINE, &newline);
+	pcre2_config(PCRE2_CONFIG_BSR, &bsr);
+	return linksize == p->linksize && newline == p->newline && bsr == p->bsr;
 }
 
 int cs_rules_load_builtin(cs_rules **out, cs_err *err)
@@ -867,7 +1215,18 @@ int cs_rules_load_builtin(cs_rules **out, cs_err *err)
 			texts[i] = crashsig_builtin_rules[i].text;
 			lens[i] = crashsig_builtin_rules[i].len;
 		}
-		rc = cs_rules_load_texts(out, n, names, texts, lens, err);
+		rc = cs_rules_load_texts_ex(out, n, names, texts, lens, 0, err);
+		if (!rc && cs_rules_codes_fit(&crashsig_builtin_codes)) {
+			/* the regexes are numbered as the generator numbered
+			 * them; another count means other rules: none used */
+			size_t count = 0;
+			cs_rules_visit(*out, count_re, &count);
+			if (count == crashsig_builtin_codes.n) {
+				count = 0;
+				cs_rules_visit(*out, number_re, &count);
+				(*out)->pre = &crashsig_builtin_codes;
+			}
+		}
 	} else {
 		cs_error(err, rc, "out of memory");
 	}
@@ -961,34 +1320,22 @@ void cs_rules_free(cs_rules *r)
 {
 	if (!r)
 		return;
+	/* (the strings are in r->strings) */
 	for (size_t i = 0; i < r->ncrashes; i++) {
 		cs_crash *c = &r->crashes[i];
-		free(c->name);
-		free(c->where);
-		for (size_t j = 0; j < c->nstarts; j++)
-			free(c->starts[j]);
 		free(c->starts);
 		for (size_t j = 0; j < c->nnots; j++)
 			re_free(&c->nots[j]);
 		free(c->nots);
-		free(c->type);
 		free(c->absorbs);
 		for (size_t j = 0; j < c->nformats; j++) {
 			cs_format *f = &c->formats[j];
 			re_free(&f->match);
 			re_free(&f->requires);
-			free(f->title);
-			free(f->alt_title);
-			free(f->type);
-			free(f->where);
-			for (size_t k = 0; k < f->nsteps; k++) {
+			for (size_t k = 0; k < f->nsteps; k++)
 				re_free(&f->steps[k].re);
-				free(f->steps[k].name);
-			}
-			for (size_t k = 0; k < f->nosteps; k++) {
+			for (size_t k = 0; k < f->nosteps; k++)
 				re_free(&f->osteps[k].re);
-				free(f->osteps[k].name);
-			}
 			free(f->osteps);
 			free(f->steps);
 			for (size_t k = 0; k < f->nskip; k++)
@@ -1000,26 +1347,16 @@ void cs_rules_free(cs_rules *r)
 	free(r->crashes);
 	for (int i = 0; i < 256; i++)
 		free(r->start_index.starts[i]);
-	for (size_t i = 0; i < r->nsuppress_lits; i++)
-		free(r->suppress_lits[i]);
 	free(r->suppress_lits);
-	for (size_t i = 0; i < r->nboot_lits; i++)
-		free(r->boot_lits[i]);
 	free(r->boot_lits);
 	for (size_t g = 0; g < G_COUNT; g++)
 		re_free(global_re(r, g));
 	cs_subst *subs[] = {r->sanitize, r->alts, r->types};
 	size_t ns[] = {r->nsanitize, r->nalts, r->ntypes};
 	for (int k = 0; k < 3; k++) {
-		for (size_t i = 0; i < ns[k]; i++) {
+		for (size_t i = 0; i < ns[k]; i++)
 			re_free(&subs[k][i].re);
-			free(subs[k][i].repl);
-		}
 		free(subs[k]);
-	}
-	for (size_t i = 0; i < r->nmacros; i++) {
-		free(r->macro_names[i]);
-		free(r->macro_vals[i]);
 	}
 	free(r->macro_names);
 	free(r->macro_vals);
@@ -1027,5 +1364,7 @@ void cs_rules_free(cs_rules *r)
 		free(r->log.msgs[i]);
 	free(r->log.msgs);
 	pcre2_match_context_free(r->mctx);
+	pcre2_match_context_free(r->mctx_head);
+	cs_arena_free(&r->strings);
 	free(r);
 }

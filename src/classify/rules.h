@@ -11,6 +11,8 @@
 
 #include "base/util.h"
 
+struct crashsig_builtin_codes; /* classify/rules_builtin.h */
+
 /* Rules whose regex hit the PCRE2 limits while matching: each is recorded
  * once ("FILE:LINE: ..."), for crashsig_warning(). Owned by cs_rules; it is
  * the only part of the rules written while matching, which is safe because
@@ -34,8 +36,51 @@ typedef struct cs_re_log {
 #define CS_STR_(x) #x
 #define CS_STR(x) CS_STR_(x)
 
+/* A regex of the rules. It is compiled when it is first matched (built-in
+ * rules: most crash kinds' formats are never needed by a small log) or
+ * when the rules are loaded (rules read from files: errors name their
+ * line), and JIT-compiled once it has been run CS_RE_JIT_AFTER times (the
+ * JIT costs several times the compilation: worth it for the regexes of
+ * every line and every frame, not for the ones a report needs once).
+ * Compiling and the counter write through a const pointer: the rules belong
+ * to one context, used from one thread at a time (see cs_re_log). */
+enum { CS_RE_NEW = 0, CS_RE_READY, CS_RE_BROKEN };
+
+/* Required literals of a regex (re_lits.c): every match contains one of
+ * them. Sorted by first byte; first[c] = 1 + the index of the first
+ * literal starting with c, 0 for none. */
+#define CS_RE_LITS_MAX 16
+#define CS_RE_LIT_LEN 32
+/* Subjects up to this long are scanned for the literals first. */
+#define CS_RE_LITS_SCAN 256
+typedef struct cs_re_lits {
+	int n;
+	unsigned char len[CS_RE_LITS_MAX];
+	char s[CS_RE_LITS_MAX][CS_RE_LIT_LEN];
+	unsigned char first[256];
+	/* the distinct first bytes (a few: searched with memchr) */
+	int nfirst;
+	unsigned char fb[CS_RE_LITS_MAX];
+} cs_re_lits;
+/* A set with at most this many distinct first bytes is searched with one
+ * memchr per first byte (larger sets: one pass over the subject); then it
+ * also serves an anchored regex whose first bytes include blanks
+ * ("^\s*Call Trace"). Chosen by callgrind over the corpus: 0, 2, 4, 8. */
+#define CS_RE_LITS_FEW_FIRST 8
+/* The set of pattern (compiled with opts), or NULL when the pattern has
+ * none this reader can be sure of (malloc'd: free()). */
+cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts);
+/* Does s (n bytes) contain one of the literals? */
+int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n);
+/* For a pattern anchored at the subject start (every alternative begins
+ * with ^, and no PCRE2_MULTILINE): the literals every match begins with
+ * ("^Kernel panic|^Rebooting in \\d+"), or NULL (malloc'd: free()). */
+cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts);
+/* Does s (n bytes) begin with one of the prefixes? */
+int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n);
+
 typedef struct cs_re {
-	pcre2_code *code; /* owned */
+	pcre2_code *code; /* owned, NULL until compiled */
 	/* owned, may be NULL: for global tables, the pieces not anchored at
 	 * the start, kept apart so that `code` stays anchored (one try per
 	 * subject instead of one per position); a match is either's */
@@ -45,13 +90,31 @@ typedef struct cs_re {
 	 * subjects without running the matcher */
 	unsigned char first[32];
 	unsigned char has_first;
+	unsigned char anchored; /* `code` matches at the subject start only */
+	unsigned char state; /* CS_RE_NEW, CS_RE_READY, CS_RE_BROKEN */
+	unsigned char jit;   /* pcre2_jit_compile was run */
 	uint32_t minlen;
-	char *src;        /* owned: pattern after macro expansion */
-	char *where;      /* owned: "file:line" for messages */
-	pcre2_match_context *mctx; /* borrowed from cs_rules: the limits */
-	cs_re_log *log;   /* borrowed from cs_rules */
-	unsigned char limit_hit; /* already recorded in log */
+	uint32_t opts;    /* pcre2_compile options */
+	uint32_t uses;    /* matches run without the JIT */
+	char *src;        /* pattern after macro expansion (of `code`) */
+	char *loose_src;  /* may be NULL: pattern of `loose` */
+	char *where;      /* "file:line" for messages */
+	struct cs_rules *rules; /* borrowed: match limits, log, JIT threshold */
+	uint32_t pre;     /* built-in rules: 1 + its entry in the codes compiled
+			   * at build time (rules_builtin.h), or 0 */
+	/* cs_re_match: the required literals of `code` and `loose` (owned,
+	 * NULL: none known), made when it is JIT-compiled */
+	cs_re_lits *lits, *loose_lits;
+	cs_re_lits *pfx; /* owned, may be NULL: what every match of `code`
+			  * begins with (anchored regexes) */
+	unsigned char lits_done;
 } cs_re;
+
+/* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
+ * (bench/README.md, "Startup": how this was chosen). */
+#ifndef CS_RE_JIT_AFTER
+#define CS_RE_JIT_AFTER 4u
+#endif
 
 typedef enum cs_step_kind {
 	CS_STEP_GROUP, /* function captured by the match regex */
@@ -200,25 +263,82 @@ typedef struct cs_rules {
 	char **macro_vals;
 	size_t nmacros;
 	pcre2_match_context *mctx; /* owned: match limits of every regex */
+	/* owned: the same, with an offset limit set by cs_re_exec_head */
+	pcre2_match_context *mctx_head;
 	cs_re_log log;             /* regexes that hit the limits */
+	uint32_t jit_after;        /* CS_RE_JIT_AFTER (tests: 0 = at once,
+				    * UINT32_MAX = never) */
+	/* the regexes compiled at build time, when they fit this PCRE2 */
+	const struct crashsig_builtin_codes *pre;
+	size_t ndecoded, ncompiled; /* regexes made ready from pre / patterns */
+	/* every string of the rules (names, titles, types, patterns, "file:
+	 * line" places, start literals) but the log and `absorbs` */
+	cs_arena strings;
 } cs_rules;
 
+/* The built-in rules. Their regexes are compiled on first use; a test
+ * (tests/classify/test_rules.c) loads the same texts with
+ * cs_rules_load_texts, which compiles every one. */
 int cs_rules_load_builtin(cs_rules **out, cs_err *err);
 int cs_rules_load_dir(cs_rules **out, const char *dir, cs_err *err);
-/* Load from in-memory files (names[i], texts[i], lens[i]). */
+/* Load from in-memory files (names[i], texts[i], lens[i]); every regex is
+ * compiled, so that a bad one is an error naming its file and line. */
 int cs_rules_load_texts(cs_rules **out, size_t n, const char *const *names,
 			const char *const *texts, const size_t *lens, cs_err *err);
+/* The same, with eager 0: regexes are compiled on first use, and the
+ * checks that need a compiled regex are not made (for texts known to
+ * pass them: the built-in rules). */
+int cs_rules_load_texts_ex(cs_rules **out, size_t n, const char *const *names,
+			   const char *const *texts, const size_t *lens, int eager,
+			   cs_err *err);
 void cs_rules_free(cs_rules *r);
 
-/* Regex helpers (match data allocated by the caller). */
-int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
-		pcre2_match_data *md);
-/* pcre2_match of code (re->code or re->loose) under the limits of the rules;
- * a match that hits a limit is recorded once per rule and returns
+/* Calls fn for every regex of the rules that has a pattern, always in the
+ * same order (the order of the codes compiled at build time). */
+void cs_rules_visit(cs_rules *r, void (*fn)(void *arg, cs_re *re), void *arg);
+/* What identifies a compiled regex: a 64-bit FNV-1a hash of its options
+ * and patterns. */
+uint64_t cs_re_key(const cs_re *re);
+/* Were the codes of p (rules_builtin.h) compiled by the PCRE2 this
+ * process runs with: the same version, link size, newline and \R
+ * conventions? Only then does cs_rules_load_builtin use them. */
+int cs_rules_codes_fit(const struct crashsig_builtin_codes *p);
+
+/* Regex helpers (match data allocated by the caller). A regex that cannot
+ * be compiled when first used (built-in rules only: they compile, a test
+ * says so) is recorded once in the log and never matches. */
+int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,
+		    pcre2_match_data *md);
+/* Does re (its code or its loose part) match s from start? The common
+ * answer of the line tables, an anchored regex whose first bytes exclude
+ * s[0], without a call. */
+static inline int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
+			      pcre2_match_data *md)
+{
+	if (re->state == CS_RE_READY && !re->loose && start == 0 && re->has_first && len &&
+	    !(re->first[(unsigned char)s[0] >> 3] & (1u << ((unsigned char)s[0] & 7))))
+		return 0;
+	return cs_re_match_any(re, s, len, start, md);
+}
+/* Can re's code match s (len bytes, from its start) at all? 0 when it
+ * certainly cannot (first byte of an anchored regex, shortest length,
+ * required literals of a short subject), 1 otherwise. For the callers of
+ * cs_re_exec that would run it on titles. */
+int cs_re_maybe(const cs_re *re, const char *s, size_t len);
+/* pcre2_match of re->code (not the loose part) under the limits of the
+ * rules; a match that hits a limit is recorded once per rule and returns
  * PCRE2_ERROR_NOMATCH. */
-int cs_re_exec(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
-	       size_t start, pcre2_match_data *md);
-static inline int cs_re_ok(const cs_re *re) { return re->code != NULL; }
+int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
+	       pcre2_match_data *md);
+/* Does the rules file give this regex (a table may be absent)? */
+/* cs_re_exec from the subject start for a match that starts at or before
+ * offset limit: the formats' `match` regexes (compiled with
+ * PCRE2_USE_OFFSET_LIMIT) tried on a report's header line, without
+ * scanning the rest of the report. Other regexes: cs_re_exec (the caller
+ * checks where the match starts). */
+int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
+		    pcre2_match_data *md);
+static inline int cs_re_ok(const cs_re *re) { return re->src != NULL; }
 
 /* Is the function name func (len bytes, compiler suffixes already removed)
  * a generic frame by the `generic` table of the rules: one that says

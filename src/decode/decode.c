@@ -73,12 +73,7 @@ CS_EXPORT void crashsig_decoder_free(crashsig_decoder *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < DEC_MODE_COUNT; i++) {
-		if (d->scratch[i])
-			cs_free(d->scratch[i], 1);
-		if (d->opened[i])
-			cs_close(&d->h[i]);
-	}
+	dec_capstone_close(d);
 	free(d);
 }
 

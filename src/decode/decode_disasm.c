@@ -161,13 +161,13 @@ static int format_line(dec_code *c, crashsig_insn *in)
 /* Decode one instruction at off. Capstone 4 decodes 0f b9 (ud1) without
  * its ModRM operand ("ud2b"); decode it as imul (0f af, same operand form)
  * and rename it. *ud1 is set when that happened. */
-static int x86_iter(csh h, const uint8_t *b, size_t n, size_t off,
+static int x86_iter(const dec_capstone *cs, csh h, const uint8_t *b, size_t n, size_t off,
 		    uint64_t addr, cs_insn *ins, int *ud1)
 {
 	const uint8_t *code = b + off;
 	size_t left = n - off;
 	*ud1 = 0;
-	if (!cs_disasm_iter(h, &code, &left, &addr, ins))
+	if (!cs->disasm_iter(h, &code, &left, &addr, ins))
 		return 0;
 	if (ins->id != X86_INS_UD2B)
 		return 1;
@@ -183,7 +183,7 @@ static int x86_iter(csh h, const uint8_t *b, size_t n, size_t off,
 	const uint8_t *c2 = tmp;
 	size_t l2 = l;
 	addr -= ins->size;
-	if (!cs_disasm_iter(h, &c2, &l2, &addr, ins))
+	if (!cs->disasm_iter(h, &c2, &l2, &addr, ins))
 		return 0; /* cut short: the caller prints it as .byte */
 	snprintf(ins->mnemonic, sizeof(ins->mnemonic), "ud1");
 	memcpy(ins->bytes, b + off, ins->size);
@@ -207,7 +207,7 @@ static int x86_lone_rex(const uint8_t *b, size_t n, size_t off)
  * at trap, and counts undecodable bytes before trap. memo[off] caches the
  * length found at off (0 unknown, -1 undecodable) so that walks from
  * different starts, which quickly converge, decode each offset once. */
-static int x86_aligned(csh h, cs_insn *ins, const uint8_t *b, size_t n,
+static int x86_aligned(const dec_capstone *cs, csh h, cs_insn *ins, const uint8_t *b, size_t n,
 		       size_t skip, size_t trap, size_t *bad, int mode64,
 		       signed char *memo, size_t base)
 {
@@ -219,7 +219,7 @@ static int x86_aligned(csh h, cs_insn *ins, const uint8_t *b, size_t n,
 			int ud1;
 			if (mode64 && x86_lone_rex(b, n, off))
 				*m = 1;
-			else if (x86_iter(h, b, n, off, off, ins, &ud1))
+			else if (x86_iter(cs, h, b, n, off, off, ins, &ud1))
 				*m = (signed char)ins->size;
 			else
 				*m = -1;
@@ -289,9 +289,9 @@ static int full_decode(dec_code *c, csh h, cs_insn *ins, int mode, size_t skip)
 		}
 		int ud1 = 0, okd;
 		if (x86)
-			okd = x86_iter(h, b, n, off, addr, ins, &ud1);
+			okd = x86_iter(c->cs, h, b, n, off, addr, ins, &ud1);
 		else
-			okd = cs_disasm_iter(h, &code, &left, &addr, ins) ? 1 : 0;
+			okd = c->cs->disasm_iter(h, &code, &left, &addr, ins) ? 1 : 0;
 		if (okd) {
 			snprintf(mn, sizeof(mn), "%s", ins->mnemonic);
 			snprintf(ops, sizeof(ops), "%s", ins->op_str);
@@ -332,7 +332,7 @@ static int full_decode(dec_code *c, csh h, cs_insn *ins, int mode, size_t skip)
 			const uint8_t *pc = pad;
 			size_t pl = sizeof(pad);
 			uint64_t pa = off - skip;
-			int cut = n - off < 16 && cs_disasm_iter(h, &pc, &pl, &pa, ins) &&
+			int cut = n - off < 16 && c->cs->disasm_iter(h, &pc, &pl, &pa, ins) &&
 				  ins->size > n - off;
 			/* VEX/EVEX/XOP escapes cut by the end of the dump */
 			if (!cut && n - off < 5 &&
@@ -392,10 +392,14 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 	if (rc == CRASHSIG_ENOMEM)
 		return rc;
 	if (rc)
-		return dec_message(c, CRASHSIG_EUNSUPPORTED,
-				   "capstone cannot open a %s disassembler",
-				   crashsig_arch_name(c->pub.arch));
+		return d->cs_failed
+			       ? dec_message(c, CRASHSIG_EUNSUPPORTED,
+					     "capstone cannot be loaded: %s", d->cs_error)
+			       : dec_message(c, CRASHSIG_EUNSUPPORTED,
+					     "capstone cannot open a %s disassembler",
+					     crashsig_arch_name(c->pub.arch));
 	c->h = h;
+	c->cs = &d->cs;
 	c->trap_mode = mode;
 	int x86 = mode == DEC_X86_64 || mode == DEC_X86_32;
 	const uint8_t *b = c->bytes;
@@ -420,7 +424,7 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 	if (need_search) {
 		/* choose the start so that an instruction begins at the trap
 		 * byte, preferring decodings without invalid bytes */
-		cs_option(h, CS_OPT_DETAIL, CS_OPT_OFF);
+		d->cs.option(h, CS_OPT_DETAIL, CS_OPT_OFF);
 		size_t best = (size_t)-1, best_bad = (size_t)-1;
 		/* bounded work on huge inputs: start at most 128 bytes before
 		 * the trap and try 64 start offsets */
@@ -429,7 +433,7 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 		memset(memo, 0, sizeof(memo));
 		for (size_t s = base; s <= trap && s < base + 64; s++) {
 			size_t bad;
-			if (!x86_aligned(h, ins, b, n, s, trap, &bad, mode == DEC_X86_64,
+			if (!x86_aligned(&d->cs, h, ins, b, n, s, trap, &bad, mode == DEC_X86_64,
 					 memo, base))
 				continue;
 			if (bad == 0) {
@@ -441,7 +445,7 @@ int dec_disassemble(crashsig_decoder *d, dec_code *c)
 				best = s;
 			}
 		}
-		cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+		d->cs.option(h, CS_OPT_DETAIL, CS_OPT_ON);
 		if (best != (size_t)-1)
 			skip = best;
 		else

@@ -5,7 +5,8 @@
  *     decode_explain.c  the trapping instruction explained
  *     decode_disasm.c   listing (objdump layout)
  *       decode_x86.c, decode_arm.c  per-architecture spelling (decode_norm.h)
- *         decode_core.c  capstone handles, messages, register access */
+ *         decode_core.c  capstone (loaded with dlopen), handles, messages,
+ *                        register access */
 #ifndef CRASHSIG_DECODE_INT_H
 #define CRASHSIG_DECODE_INT_H
 
@@ -33,8 +34,25 @@ enum {
 	DEC_MODE_COUNT
 };
 
+/* capstone's functions: the library is loaded with dlopen when a decoder
+ * first disassembles (it relocates 77,000 pointers at load time, 1.8 ms
+ * and 375 page faults: every other command would pay them). */
+typedef struct dec_capstone {
+	void *dl; /* dlopen handle, NULL until loaded */
+	cs_capstone_err (*open)(cs_arch, cs_mode, csh *);
+	cs_capstone_err (*option)(csh, cs_opt_type, size_t);
+	cs_insn *(*malloc_insn)(csh);
+	void (*free_insn)(cs_insn *, size_t);
+	cs_capstone_err (*close)(csh *);
+	bool (*disasm_iter)(csh, const uint8_t **, size_t *, uint64_t *, cs_insn *);
+	const char *(*reg_name)(csh, unsigned int);
+} dec_capstone;
+
 struct crashsig_decoder {
 	crashsig_ctx *ctx; /* borrowed, may be NULL */
+	dec_capstone cs;   /* loaded on first use */
+	int cs_failed;     /* capstone could not be loaded: cs_error says why */
+	char cs_error[256];
 	csh h[DEC_MODE_COUNT];
 	cs_insn *scratch[DEC_MODE_COUNT]; /* owned, from cs_malloc */
 	unsigned char opened[DEC_MODE_COUNT];
@@ -62,6 +80,7 @@ typedef struct dec_code {
 	int have_trap_detail;
 	int trap_mode;
 	csh h; /* handle the dump was decoded with (owned by the decoder) */
+	const dec_capstone *cs; /* the decoder's capstone functions */
 	unsigned trap_id;
 	cs_detail trap_detail;
 	uint64_t trap_insn_end; /* listing address after the insn */
@@ -79,8 +98,12 @@ typedef struct dec_line {
 } dec_line;
 
 /* decode_core.c: the pieces every decode file shares. */
-/* Open (once) the capstone handle for a mode. Returns 0 or < 0. */
+/* Open (once) the capstone handle for a mode, loading capstone first.
+ * Returns 0 or < 0 (CRASHSIG_EUNSUPPORTED: d->cs_error says why when
+ * capstone itself could not be loaded). */
 int dec_handle(crashsig_decoder *d, int mode, csh *h, cs_insn **scratch);
+/* Close the handles and unload capstone. */
+void dec_capstone_close(crashsig_decoder *d);
 /* Set the per-code message (replaces an earlier one). */
 int dec_message(dec_code *c, int status, const char *fmt, ...) CS_PRINTF(3, 4);
 /* Value of register name (case-insensitive) in r: 1 found, 0 not. */

@@ -37,11 +37,11 @@ struct cs_input {
 	int tstate;
 	unsigned char thead[512];
 	size_t nthead;
-	cs_tar tar;
+	cs_tar *tar;     /* when the input is an archive */
 
 	/* the current stream: the file, or an archive member */
 	int stream_open;
-	cs_decomp inner;
+	cs_decomp *inner; /* an archive member's decompression */
 	int inner_on;
 	cs_splitter split;
 	int mode;
@@ -209,8 +209,11 @@ static int stream_begin(cs_input *in, const char *member, uint64_t off)
 	in->doc_open = 0;
 	cs_splitter_reset(&in->split);
 	in->inner_on = member != NULL;
-	if (in->inner_on)
-		cs_decomp_init(&in->inner);
+	if (in->inner_on) {
+		if (!in->inner && !(in->inner = malloc(sizeof(*in->inner))))
+			return CRASHSIG_ENOMEM;
+		cs_decomp_init(in->inner);
+	}
 	if (in->flags & CRASHSIG_INPUT_NO_MAIL)
 		return begin_plain(in);
 	return 0;
@@ -224,16 +227,16 @@ static int split_bytes(void *arg, const char *data, size_t len)
 
 static int member_error(cs_input *in, int rc)
 {
-	if (rc && in->inner.err[0] && !in->err[0])
+	if (rc && in->inner->err[0] && !in->err[0])
 		snprintf(in->err, sizeof(in->err), "%s: %s", in->member ? in->member : "",
-			 in->inner.err);
+			 in->inner->err);
 	return rc;
 }
 
 static int stream_bytes(cs_input *in, const char *data, size_t len)
 {
 	if (in->inner_on)
-		return member_error(in, cs_decomp_feed(&in->inner, data, len, split_bytes, in));
+		return member_error(in, cs_decomp_feed(in->inner, data, len, split_bytes, in));
 	return cs_splitter_feed(&in->split, data, len);
 }
 
@@ -244,8 +247,8 @@ static int stream_end(cs_input *in)
 		return 0;
 	in->stream_open = 0;
 	if (in->inner_on) {
-		rc = member_error(in, cs_decomp_finish(&in->inner, split_bytes, in));
-		cs_decomp_free(&in->inner);
+		rc = member_error(in, cs_decomp_finish(in->inner, split_bytes, in));
+		cs_decomp_free(in->inner);
 		in->inner_on = 0;
 	}
 	if (!rc)
@@ -297,9 +300,11 @@ static int outer_bytes(void *arg, const char *data, size_t len)
 		int rc;
 		if (cs_tar_is_header(in->thead, 512)) {
 			cs_tar_ops ops = {tar_begin, tar_data, tar_end, in};
-			cs_tar_init(&in->tar, &ops);
+			if (!(in->tar = malloc(sizeof(*in->tar))))
+				return CRASHSIG_ENOMEM;
+			cs_tar_init(in->tar, &ops);
 			in->tstate = T_YES;
-			rc = cs_tar_feed(&in->tar, (const char *)in->thead, 512);
+			rc = cs_tar_feed(in->tar, (const char *)in->thead, 512);
 		} else {
 			in->tstate = T_NO;
 			rc = stream_begin(in, NULL, 0);
@@ -310,7 +315,7 @@ static int outer_bytes(void *arg, const char *data, size_t len)
 			return rc;
 	}
 	if (in->tstate == T_YES)
-		return cs_tar_feed(&in->tar, data, len);
+		return cs_tar_feed(in->tar, data, len);
 	return stream_bytes(in, data, len);
 }
 
@@ -336,8 +341,8 @@ static int outer_error(cs_input *in, int rc)
 {
 	if (rc && in->outer.err[0] && !in->err[0])
 		snprintf(in->err, sizeof(in->err), "%s", in->outer.err);
-	if (rc && in->tar.err[0] && !in->err[0])
-		snprintf(in->err, sizeof(in->err), "%s", in->tar.err);
+	if (rc && in->tar && in->tar->err[0] && !in->err[0])
+		snprintf(in->err, sizeof(in->err), "%s", in->tar->err);
 	return rc;
 }
 
@@ -362,7 +367,7 @@ int cs_input_finish(cs_input *in)
 			rc = stream_bytes(in, (const char *)in->thead, in->nthead);
 	}
 	if (!rc && in->tstate == T_YES)
-		rc = cs_tar_finish(&in->tar);
+		rc = cs_tar_finish(in->tar);
 	if (!rc && in->tstate == T_NO && !in->stream_open && !in->ndocs)
 		rc = stream_begin(in, NULL, 0); /* empty input: one empty log */
 	int rc2 = stream_end(in);
@@ -377,8 +382,10 @@ void cs_input_free(cs_input *in)
 		return;
 	cs_decomp_free(&in->outer);
 	if (in->inner_on)
-		cs_decomp_free(&in->inner);
-	cs_tar_free(&in->tar);
+		cs_decomp_free(in->inner);
+	free(in->inner);
+	cs_tar_free(in->tar);
+	free(in->tar);
 	cs_splitter_free(&in->split);
 	cs_mail_free(in->mail);
 	cs_buf_free(&in->stext);

@@ -11,20 +11,31 @@ static size_t timestamp_len(const char *s, size_t len, double *val)
 	static const double scale[] = {1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
 	if (len < 4 || s[0] != '[')
 		return 0;
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 1;
-	while (i < len && s[i] == ' ')
+	while (i < len && u[i] == ' ')
 		i++;
 	size_t d = i;
 	uint64_t sec = 0, frac = 0;
-	while (i < len && cs_isdigit((unsigned char)s[i]))
-		sec = sec * 10 + (uint64_t)(s[i++] - '0');
-	if (i == d || i >= len || s[i] != '.')
+	while (i < len && (unsigned)(u[i] - '0') < 10)
+		sec = sec * 10 + (uint64_t)(u[i++] - '0');
+	if (i == d || i >= len || u[i] != '.')
 		return 0;
 	i++;
 	d = i;
-	while (i < len && cs_isdigit((unsigned char)s[i]))
-		frac = frac * 10 + (uint64_t)(s[i++] - '0');
-	if (i == d || i >= len || s[i] != ']')
+	if (i + 7 <= len && u[i + 6] == ']') {
+		/* printk's six digits */
+		unsigned a = u[i] - 48u, b = u[i + 1] - 48u, c = u[i + 2] - 48u,
+			 e = u[i + 3] - 48u, f = u[i + 4] - 48u, g = u[i + 5] - 48u;
+		if ((a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) & (g < 10)) {
+			frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
+			*val = (double)sec + (double)frac * 1e-6;
+			return i + 7;
+		}
+	}
+	while (i < len && (unsigned)(u[i] - '0') < 10)
+		frac = frac * 10 + (uint64_t)(u[i++] - '0');
+	if (i == d || i >= len || u[i] != ']')
 		return 0;
 	*val = (double)sec + (i - d < 10 ? (double)frac * scale[i - d] : 0);
 	return i + 1;
@@ -233,6 +244,10 @@ static size_t local_date_len(const char *s, size_t len)
  * journal ("2024-03-03T10:00:01.123456+00:00 host kernel: ") prefix. */
 static size_t syslog_len(const char *s, size_t len)
 {
+	/* every form starts with a date: a letter, a digit or a byte of a
+	 * UTF-8 month name (most console lines start with '[' or ' ') */
+	if (!len || !(cs_isalnum((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80 || s[0] == '.'))
+		return 0;
 	/* journalctl -o short-full: "Tue 2026-12-01 15:39:35 UTC host kernel: " */
 	if (is_weekday(s, len) && len > 15) {
 		s += 4;
@@ -460,6 +475,39 @@ static void finish(cs_line *out, const char *line, size_t line_len, size_t i)
 	out->len = line_len - i;
 }
 
+/* Does s hold an ESC, a NUL or a '\r' (bytes a line loses)? One pass. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static int has_special(const char *s, size_t n)
+{
+	const __m128i esc = _mm_set1_epi8(0x1b), cr = _mm_set1_epi8('\r'), z = _mm_setzero_si128();
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, cr)),
+					 _mm_cmpeq_epi8(v, z));
+		if (_mm_movemask_epi8(m))
+			return 1;
+	}
+	if (n >= 16 && i < n) {
+		/* the tail: the last 16 bytes again */
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + n - 16));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, cr)),
+					 _mm_cmpeq_epi8(v, z));
+		return _mm_movemask_epi8(m) != 0;
+	}
+	for (; i < n; i++)
+		if (s[i] == 0x1b || s[i] == '\r' || !s[i])
+			return 1;
+	return 0;
+}
+#else
+static int has_special(const char *s, size_t n)
+{
+	return memchr(s, 0x1b, n) || memchr(s, 0, n) || memchr(s, '\r', n);
+}
+#endif
+
 int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		  unsigned want, int64_t ref)
 {
@@ -472,7 +520,7 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 	if (want & CS_LINE_TIME)
 		memset(&out->time, 0, sizeof(out->time));
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
-	if (memchr(raw, 0x1b, len) || memchr(raw, 0, len) || memchr(raw, '\r', len)) {
+	if (has_special(raw, len)) {
 		cs_buf_clear(scratch);
 		if (cs_buf_reserve(scratch, len))
 			return CRASHSIG_ENOMEM;
@@ -575,7 +623,12 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 			return 0;
 		}
 	}
-	if (!i) {
+	/* the commonest prefix first: a printk timestamp is no dmesg stamp */
+	size_t pre_t = 0;
+	double pre_ts = 0;
+	if (!i && len >= 4 && raw[0] == '[')
+		pre_t = timestamp_len(raw, len, &pre_ts);
+	if (!i && !pre_t) {
 		size_t c = dmesg_len(raw, len);
 		if (c) {
 			/* The wall-clock stamp stands where the timestamp was;
@@ -634,13 +687,24 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 			out->level = -1;
 		i += 3;
 	}
-	size_t t = timestamp_len(raw + i, len - i, &out->ts);
+	size_t t;
+	if (pre_t && !i) {
+		t = pre_t;
+		out->ts = pre_ts;
+	} else {
+		t = timestamp_len(raw + i, len - i, &out->ts);
+	}
 	if (!t) {
 		/* Text glued before the timestamp ("syzkaller login: [  1.2] ..."). */
 		size_t lim = len - i < 128 ? len - i : 128;
 		const char *p = raw + i;
-		for (size_t k = 1; k + 4 < lim; k++) {
-			if (p[k] == '[' && (p[k + 1] == ' ' || cs_isdigit((unsigned char)p[k + 1]))) {
+		size_t k = 1;
+		while (k + 4 < lim) {
+			const char *b = memchr(p + k, '[', lim - 4 - k);
+			if (!b)
+				break;
+			k = (size_t)(b - p);
+			if (p[k + 1] == ' ' || cs_isdigit((unsigned char)p[k + 1])) {
 				size_t tl = timestamp_len(p + k, len - i - k, &out->ts);
 				if (tl) {
 					i += k;
@@ -648,6 +712,7 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 					break;
 				}
 			}
+			k++;
 		}
 	}
 	if (t) {
@@ -659,7 +724,8 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		i += t;
 		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
 		i += c;
-		if (i < len && raw[i] == ' ') {
+		/* journalctl -o short-monotonic prints no printk caller ids */
+		if (!c && i < len && raw[i] == ' ') {
 			size_t h = journal_host_len(raw + i + 1, len - i - 1);
 			if (h) {
 				out->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;

@@ -2,6 +2,33 @@
 
 #include <string.h>
 
+/* The first '\n' or '\r' in [p, end), or end: one pass over the line. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static const char *find_eol(const char *p, const char *end)
+{
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+	while (p < end && *p != '\n' && *p != '\r')
+		p++;
+	return p;
+}
+#else
+static const char *find_eol(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *cr = memchr(p, '\r', (size_t)((nl ? nl : end) - p));
+	return cr ? cr : nl ? nl : end;
+}
+#endif
+
 void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
 		      cs_rline_fn fn, void *arg)
 {
@@ -143,26 +170,19 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 		if (rc)
 			return rc;
 	}
-	const char *nl = NULL; /* first '\n' at or after p; end when none */
 	while (p < end) {
 		if (s->scan && !s->pending && !s->cont && (p = skip_lines(s, p, end)) == end)
 			return 0;
-		if (!nl || nl < p) {
-			nl = memchr(p, '\n', (size_t)(end - p));
-			if (!nl)
-				nl = end;
-		}
-		const char *cr = memchr(p, '\r', (size_t)(nl - p));
-		const char *le = cr ? cr : nl; /* end of the line's text */
-		const char *q;                 /* after the line end */
-		if (cr) {
-			q = cr;
+		const char *le = find_eol(p, end); /* end of the line's text */
+		const char *q;                     /* after the line end */
+		if (le < end && *le == '\r') {
+			q = le;
 			while (q < end && *q == '\r')
 				q++;
 			if (q < end && *q == '\n')
 				q++;
 		} else {
-			q = nl < end ? nl + 1 : end;
+			q = le < end ? le + 1 : end;
 		}
 		if (q == end && (q == le || q[-1] == '\r')) {
 			/* no line end yet, or one that may continue in the

@@ -228,8 +228,11 @@ static void test_linux_61(void **state)
 	char cmd[1024], path[512];
 	snprintf(path, sizeof(path), "%s/linux-source-6.1/MAINTAINERS", MAINT_WORKDIR);
 	if (access(path, R_OK)) {
+		/* --occurrence: tar stops at the member, near the start of the
+		 * archive, instead of unpacking all of its 138 MB (11 s) */
 		snprintf(cmd, sizeof(cmd),
-			 "mkdir -p '%s' && tar -xJf '%s' -C '%s' linux-source-6.1/MAINTAINERS",
+			 "mkdir -p '%s' && tar -xJf '%s' -C '%s' --occurrence=1 "
+			 "linux-source-6.1/MAINTAINERS",
 			 MAINT_WORKDIR, LINUX_SOURCE, MAINT_WORKDIR);
 		assert_int_equal(system(cmd), 0);
 	}

@@ -1,0 +1,550 @@
+/*
+ * Required literals of a rules regex: a set of strings such that every
+ * match of the regex contains at least one of them. A subject that holds
+ * none cannot match, and is answered without running PCRE2 (cs_re_match:
+ * most lines and function names a table sees hold none of its words).
+ *
+ * The pattern is read conservatively: only what is certainly literal
+ * counts (characters outside classes, escaped punctuation), a quantifier
+ * that allows zero repetitions removes its item, and anything this reader
+ * does not fully understand (case-insensitive or extended options, verbs,
+ * \Q..\E, \x and other escapes with arguments, `{` that is not a
+ * quantifier, ...) gives no set at all, so the regex is always run. For each
+ * alternative the longest run of mandatory literal characters is its
+ * literal, or, when better, the set of a mandatory group; the set of the
+ * pattern is the union over its alternatives.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify/rules.h"
+
+#define LIT_MAX CS_RE_LITS_MAX /* literals in a set */
+#define LIT_MIN 3              /* shortest literal worth a scan */
+#define LIT_LEN CS_RE_LIT_LEN  /* a longer run is cut (still required) */
+
+/* (small: sets are copied as the reader goes; their bytes are in the
+ * reader's pool) */
+typedef struct litset {
+	int n; /* -1: no set */
+	unsigned char len[LIT_MAX];
+	const char *s[LIT_MAX];
+} litset;
+
+typedef struct rd {
+	const char *p, *end;
+	int fail;
+	char pool[4096]; /* the literals' bytes */
+	size_t npool;
+} rd;
+
+static int shortest(const litset *l)
+{
+	int m = LIT_LEN + 1;
+	for (int i = 0; i < l->n; i++)
+		if (l->len[i] < m)
+			m = l->len[i];
+	return l->n > 0 ? m : 0;
+}
+
+/* Is set a better requirement than b (longer shortest literal, then
+ * fewer literals)? */
+static int better(const litset *a, const litset *b)
+{
+	if (a->n <= 0)
+		return 0;
+	if (b->n <= 0)
+		return 1;
+	int sa = shortest(a), sb = shortest(b);
+	return sa != sb ? sa > sb : a->n < b->n;
+}
+
+static void add_lit(rd *r, litset *l, const char *s, size_t n)
+{
+	if (l->n < 0)
+		return;
+	if (n > LIT_LEN)
+		n = LIT_LEN; /* a prefix of a required literal is required */
+	for (int i = 0; i < l->n; i++)
+		if (l->len[i] == n && !memcmp(l->s[i], s, n))
+			return;
+	if (l->n == LIT_MAX) {
+		l->n = -1;
+		return;
+	}
+	if (s < r->pool || s >= r->pool + sizeof(r->pool)) {
+		if (n > sizeof(r->pool) - r->npool) {
+			l->n = -1; /* (a very long pattern: no set) */
+			return;
+		}
+		memcpy(r->pool + r->npool, s, n);
+		s = r->pool + r->npool;
+		r->npool += n;
+	}
+	l->s[l->n] = s;
+	l->len[l->n++] = (unsigned char)n;
+}
+
+static litset parse_alts(rd *r, int depth);
+
+/* After an item: a quantifier? Returns its minimum (1 without one, *rep
+ * set with one), or -1 on something this reader does not understand. */
+static long quantifier(rd *r, int *rep)
+{
+	*rep = 0;
+	if (r->p >= r->end)
+		return 1;
+	long min;
+	char q = *r->p;
+	if (q == '?' || q == '*') {
+		min = 0;
+		r->p++;
+	} else if (q == '+') {
+		min = 1;
+		r->p++;
+	} else if (q == '{') {
+		const char *s = r->p + 1;
+		if (s >= r->end || *s < '0' || *s > '9')
+			return -1; /* "{,n}" differs between PCRE2 versions */
+		min = 0;
+		while (s < r->end && *s >= '0' && *s <= '9' && min < 100000)
+			min = min * 10 + (*s++ - '0');
+		if (s < r->end && *s == ',') {
+			s++;
+			while (s < r->end && *s >= '0' && *s <= '9')
+				s++;
+		}
+		if (s >= r->end || *s != '}')
+			return -1;
+		r->p = s + 1;
+	} else {
+		return 1;
+	}
+	*rep = 1;
+	if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
+		r->p++; /* lazy or possessive */
+	return min;
+}
+
+/* Skip a character class; r->p is past '['. */
+static void skip_class(rd *r)
+{
+	if (r->p < r->end && *r->p == '^')
+		r->p++;
+	if (r->p < r->end && *r->p == ']')
+		r->p++; /* a leading ']' is literal */
+	while (r->p < r->end && *r->p != ']') {
+		if (*r->p == '\\') {
+			if (r->p + 1 >= r->end || strchr("xopPcgkNQEu", r->p[1])) {
+				r->fail = 1; /* an escape with an argument */
+				return;
+			}
+			r->p += 2;
+		} else if (*r->p == '[' && r->p + 1 < r->end && r->p[1] == ':') {
+			const char *e = r->p + 2;
+			while (e + 1 < r->end && !(e[0] == ':' && e[1] == ']'))
+				e++;
+			if (e + 1 >= r->end) {
+				r->fail = 1;
+				return;
+			}
+			r->p = e + 2;
+		} else {
+			r->p++;
+		}
+	}
+	if (r->p >= r->end)
+		r->fail = 1;
+	else
+		r->p++;
+}
+
+/* One alternative, up to '|' or ')' (not consumed) or the end. */
+static litset parse_seq(rd *r, int depth)
+{
+	litset best = {.n = 0};
+	char run[LIT_LEN];
+	size_t nrun = 0;
+#define END_RUN()                                                            \
+	do {                                                                 \
+		if (nrun >= LIT_MIN) {                                       \
+			litset one = {.n = 0};                               \
+			add_lit(r, &one, run, nrun);                         \
+			if (better(&one, &best))                             \
+				best = one;                                  \
+		}                                                            \
+		nrun = 0;                                                    \
+	} while (0)
+	while (!r->fail && r->p < r->end && *r->p != '|' && *r->p != ')') {
+		char ch = *r->p;
+		int literal = 0;
+		char lit = 0;
+		litset group = {.n = -1};
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end) {
+				r->fail = 1;
+				break;
+			}
+			char e = r->p[1];
+			if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+			      (e >= '0' && e <= '9'))) {
+				literal = 1;
+				lit = e;
+				r->p += 2;
+			} else if (strchr("dDsSwWhHvVRbBAzZGntrfae", e)) {
+				r->p += 2; /* a class, an assertion, a control character */
+			} else {
+				r->fail = 1; /* backreferences, \x.., \p{..}, \Q, ... */
+				break;
+			}
+		} else if (ch == '[') {
+			r->p++;
+			skip_class(r);
+		} else if (ch == '(') {
+			r->p++;
+			int use = 1;
+			if (r->p < r->end && *r->p == '*') {
+				r->fail = 1; /* verbs */
+				break;
+			}
+			if (r->p < r->end && *r->p == '?') {
+				const char *q = r->p + 1;
+				if (q < r->end && (*q == ':' || *q == '|' || *q == '>')) {
+					r->p = q + 1;
+				} else if (q < r->end && (*q == '=' || *q == '!')) {
+					r->p = q + 1;
+					use = 0; /* lookahead: zero width */
+				} else if (q + 1 < r->end && *q == '<' && (q[1] == '=' || q[1] == '!')) {
+					r->p = q + 2;
+					use = 0; /* lookbehind */
+				} else if (q < r->end && (*q == '<' || *q == '\'' ||
+							  (*q == 'P' && q + 1 < r->end && q[1] == '<'))) {
+					/* named group */
+					char close = *q == '\'' ? '\'' : '>';
+					while (q < r->end && *q != close)
+						q++;
+					if (q >= r->end) {
+						r->fail = 1;
+						break;
+					}
+					r->p = q + 1;
+				} else {
+					r->fail = 1; /* options, comments, recursion */
+					break;
+				}
+			}
+			if (depth > 32) {
+				r->fail = 1;
+				break;
+			}
+			litset in = parse_alts(r, depth + 1);
+			if (r->fail || r->p >= r->end || *r->p != ')') {
+				r->fail = 1;
+				break;
+			}
+			r->p++;
+			if (use)
+				group = in;
+		} else if (ch == '.' || ch == '^' || ch == '$') {
+			r->p++;
+		} else if (ch == '*' || ch == '+' || ch == '?' || ch == '{') {
+			r->fail = 1; /* a quantifier with nothing before it */
+			break;
+		} else {
+			literal = 1;
+			lit = ch;
+			r->p++;
+		}
+		int rep;
+		long min = quantifier(r, &rep);
+		if (min < 0) {
+			r->fail = 1;
+			break;
+		}
+		if (literal && min > 0) {
+			if (nrun < LIT_LEN)
+				run[nrun++] = lit; /* (past LIT_LEN: the prefix is required) */
+			if (rep)
+				END_RUN(); /* repeated: the next character may not follow */
+		} else {
+			END_RUN();
+			if (!literal && min > 0 && better(&group, &best))
+				best = group;
+		}
+	}
+	END_RUN();
+#undef END_RUN
+	return best;
+}
+
+/* Alternatives separated by '|' up to ')' or the end: every one must
+ * have a set; the union is the set (n -1: none, though the syntax was
+ * understood; r->fail: it was not). */
+static litset parse_alts(rd *r, int depth)
+{
+	litset all = {.n = 0};
+	for (;;) {
+		litset one = parse_seq(r, depth);
+		if (r->fail) {
+			all.n = -1;
+			return all;
+		}
+		if (one.n <= 0)
+			all.n = -1;
+		for (int i = 0; i < one.n && all.n >= 0; i++)
+			add_lit(r, &all, one.s[i], one.len[i]);
+		if (all.n < 0 && depth == 0) {
+			r->fail = 1; /* the pattern has none: no need to read on */
+			return all;
+		}
+		if (r->p < r->end && *r->p == '|') {
+			r->p++;
+			continue;
+		}
+		return all;
+	}
+}
+
+/* ---- anchored prefixes --------------------------------------------- */
+
+/* One literal character at r->p (an escaped punctuation character or a
+ * plain one)? Sets *ch and advances. */
+static int literal_char(rd *r, char *ch)
+{
+	if (r->p >= r->end)
+		return 0;
+	char c = *r->p;
+	if (c == '\\') {
+		if (r->p + 1 >= r->end)
+			return 0;
+		char e = r->p[1];
+		if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+			return 0;
+		*ch = e;
+		r->p += 2;
+		return 1;
+	}
+	if (strchr(".^$*+?()[]{}|", c))
+		return 0;
+	*ch = c;
+	r->p++;
+	return 1;
+}
+
+static int leads_alts(rd *r, int caret, litset *out, int depth);
+
+/* The leading literals of one alternative: after '^' when caret is set
+ * (or inside a non-capturing group of such alternatives), a run of
+ * literal characters, or the leading literals of a group. The rest of the
+ * alternative is read and ignored. Returns 0 when it has none. */
+static int leads_seq(rd *r, int caret, litset *out, int depth)
+{
+	if (depth > 32)
+		return 0;
+	int ok = 0;
+	int group = 1;
+	if (caret && r->p + 2 < r->end && !memcmp(r->p, "(?:", 3)) {
+		r->p += 3;
+		ok = leads_alts(r, 1, out, depth + 1);
+		if (!ok || r->p >= r->end || *r->p != ')')
+			return 0;
+		r->p++;
+	} else {
+		if (caret) {
+			if (r->p >= r->end || *r->p != '^')
+				return 0;
+			r->p++;
+		}
+		if (r->p < r->end && *r->p == '(') {
+			r->p++;
+			if (r->p + 1 < r->end && r->p[0] == '?' && r->p[1] == ':')
+				r->p += 2;
+			else if (r->p < r->end && *r->p == '?')
+				return 0; /* lookarounds, names, options */
+			ok = leads_alts(r, 0, out, depth + 1);
+			if (!ok || r->p >= r->end || *r->p != ')')
+				return 0;
+			r->p++;
+		} else {
+			char run[LIT_LEN];
+			size_t n = 0;
+			char ch;
+			group = 0;
+			for (;;) {
+				const char *at = r->p;
+				if (n == LIT_LEN || !literal_char(r, &ch))
+					break;
+				int rep;
+				long min = quantifier(r, &rep);
+				if (min < 0)
+					return 0;
+				if (min == 0) {
+					r->p = at; /* optional: for parse_seq */
+					break;
+				}
+				run[n++] = ch;
+				if (rep)
+					break;
+			}
+			if (!n)
+				return 0;
+			add_lit(r, out, run, n);
+			ok = out->n > 0;
+		}
+	}
+	if (!ok)
+		return 0;
+	if (group) {
+		/* a group quantified to be optional leads nothing */
+		int rep;
+		long min = quantifier(r, &rep);
+		if (min <= 0)
+			return 0;
+	}
+	/* the rest of the alternative */
+	(void)parse_seq(r, depth);
+	return !r->fail;
+}
+
+static int leads_alts(rd *r, int caret, litset *out, int depth)
+{
+	for (;;) {
+		if (!leads_seq(r, caret, out, depth) || out->n < 0)
+			return 0;
+		if (r->p < r->end && *r->p == '|') {
+			r->p++;
+			continue;
+		}
+		return 1;
+	}
+}
+
+static cs_re_lits *make_lits(const litset *l, int drop_longer);
+
+cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE))
+		return NULL;
+	rd *r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->p = pattern;
+	r->end = pattern + strlen(pattern);
+	r->fail = 0;
+	r->npool = 0;
+	litset l = {.n = 0};
+	cs_re_lits *out = NULL;
+	if (leads_alts(r, 1, &l, 0) && !r->fail && r->p == r->end && l.n > 0)
+		out = make_lits(&l, 0);
+	free(r);
+	return out;
+}
+
+/* ---- the set -------------------------------------------------------- */
+
+cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP))
+		return NULL;
+	rd *r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->p = pattern;
+	r->end = pattern + strlen(pattern);
+	r->fail = 0;
+	r->npool = 0;
+	litset l = parse_alts(r, 0);
+	cs_re_lits *out = NULL;
+	if (!r->fail && r->p == r->end && l.n > 0)
+		out = make_lits(&l, 1);
+	free(r);
+	return out;
+}
+
+/* The set as a cs_re_lits. drop_longer: a literal that contains another
+ * of the set adds nothing (for literals anywhere; a prefix that starts
+ * with another prefix adds nothing either, which the containment test
+ * would not see at position 0 only: kept). */
+static cs_re_lits *make_lits(const litset *lp, int drop_longer)
+{
+	litset l = *lp;
+	int keep[LIT_MAX];
+	for (int i = 0; i < l.n; i++) {
+		keep[i] = 1;
+		for (int j = 0; j < l.n && keep[i] && drop_longer; j++)
+			if (j != i && l.len[j] <= l.len[i] &&
+			    (l.len[j] < l.len[i] || j < i) &&
+			    memmem(l.s[i], l.len[i], l.s[j], l.len[j]))
+				keep[i] = 0;
+	}
+	cs_re_lits *out = calloc(1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (int i = 0; i < l.n; i++) {
+		if (!keep[i])
+			continue;
+		memcpy(out->s[out->n], l.s[i], l.len[i]);
+		out->len[out->n] = l.len[i];
+		out->n++;
+	}
+	/* literals by first byte: first[c] = 1 + the first literal starting
+	 * with c in a list sorted by it */
+	for (int i = 1; i < out->n; i++)
+		for (int j = i; j > 0 && (unsigned char)out->s[j][0] <
+					     (unsigned char)out->s[j - 1][0]; j--) {
+			char t[LIT_LEN];
+			memcpy(t, out->s[j], LIT_LEN);
+			memcpy(out->s[j], out->s[j - 1], LIT_LEN);
+			memcpy(out->s[j - 1], t, LIT_LEN);
+			unsigned char tl = out->len[j];
+			out->len[j] = out->len[j - 1];
+			out->len[j - 1] = tl;
+		}
+	for (int i = out->n - 1; i >= 0; i--)
+		out->first[(unsigned char)out->s[i][0]] = (unsigned char)(i + 1);
+	for (int i = 0; i < out->n; i++)
+		if (!i || out->s[i][0] != out->s[i - 1][0])
+			out->fb[out->nfirst++] = (unsigned char)out->s[i][0];
+	return out;
+}
+
+/* The literals starting with s[i] at i? */
+static int lits_at(const cs_re_lits *l, const char *s, size_t n, size_t i)
+{
+	unsigned k = l->first[(unsigned char)s[i]];
+	for (int j = (int)k - 1; k && j < l->n && l->s[j][0] == s[i]; j++)
+		if (l->len[j] <= n - i && !memcmp(s + i, l->s[j], l->len[j]))
+			return 1;
+	return 0;
+}
+
+int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
+{
+	if (l->nfirst <= CS_RE_LITS_FEW_FIRST) {
+		for (int f = 0; f < l->nfirst; f++) {
+			const char *p = s, *end = s + n;
+			while (p < end && (p = memchr(p, l->fb[f], (size_t)(end - p)))) {
+				if (lits_at(l, s, n, (size_t)(p - s)))
+					return 1;
+				p++;
+			}
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = l->first[(unsigned char)s[i]];
+		if (!k)
+			continue;
+		for (int j = (int)k - 1; j < l->n && l->s[j][0] == s[i]; j++)
+			if (l->len[j] <= n - i && !memcmp(s + i, l->s[j], l->len[j]))
+				return 1;
+	}
+	return 0;
+}
+
+int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n)
+{
+	return n && lits_at(l, s, n, 0);
+}

@@ -1,0 +1,306 @@
+/* Required literals of a regex (src/classify/re_lits.c): what the reader
+ * takes from a pattern, what it refuses, and that it is sound: whenever a
+ * regex of the built-in rules matches a line or a frame's function of the
+ * fixtures and the shared corpus, the line holds one of its literals. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "classify/frames.h"
+#include "classify/rules.h"
+#include "classify/rules_builtin.h"
+#include "testutil.h"
+
+/* The set of pattern as "[a][b]" in the reader's order, or "-" for none. */
+static const char *set_of(const char *pattern, uint32_t opts)
+{
+	static char out[1024];
+	cs_re_lits *l = cs_re_lits_new(pattern, opts);
+	if (!l)
+		return "-";
+	out[0] = 0;
+	for (int i = 0; i < l->n; i++) {
+		size_t o = strlen(out);
+		snprintf(out + o, sizeof(out) - o, "[%.*s]", l->len[i], l->s[i]);
+	}
+	free(l);
+	return out;
+}
+
+/* The prefixes of pattern, as set_of writes them. */
+static const char *prefixes_of(const char *pattern, uint32_t opts)
+{
+	static char out[1024];
+	cs_re_lits *l = cs_re_prefixes_new(pattern, opts);
+	if (!l)
+		return "-";
+	out[0] = 0;
+	for (int i = 0; i < l->n; i++) {
+		size_t o = strlen(out);
+		snprintf(out + o, sizeof(out) - o, "[%.*s]", l->len[i], l->s[i]);
+	}
+	free(l);
+	return out;
+}
+
+static void test_prefixes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *re;
+		const char *want;
+	} cases[] = {
+		{"^Kernel panic - not syncing", "[Kernel panic - not syncing]"},
+		{"(?:^Rebooting in \\d+ seconds)|(?:^---\\[ end Kernel panic)",
+		 "[---[ end Kernel panic][Rebooting in ]"}, /* (by first byte) */
+		{"^(?:Booting the kernel|Decompressing Linux)", "[Booting the kernel][Decompressing Linux]"},
+		{"^(__x64_|__ia32_)sys_", "[__x64_][__ia32_]"},
+		{"^ab?c", "[a]"},
+		{"^ab+c", "[ab]"},
+		{"^\\(xy", "[(xy]"},
+		{"^\\s*Call Trace", "-"},
+		{"^a|b", "-"},      /* b is not anchored */
+		{"(?:^a)?b", "-"},
+		{"^(?:abc)?d", "-"},
+		{"^(?=abc)", "-"},
+		{"^.abc", "-"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = prefixes_of(cases[i].re, 0);
+		if (strcmp(got, cases[i].want))
+			fail_msg("%s: got %s, want %s", cases[i].re, got, cases[i].want);
+	}
+	/* ^ after newlines too: no prefix */
+	assert_string_equal(prefixes_of("^Kernel panic", PCRE2_MULTILINE), "-");
+	cs_re_lits *l = cs_re_prefixes_new("^Kernel panic|^Rebooting in", 0);
+	assert_non_null(l);
+	assert_true(cs_re_prefixes_at(l, "Kernel panic - not syncing", 26));
+	assert_true(cs_re_prefixes_at(l, "Rebooting in 86400 seconds..", 28));
+	assert_false(cs_re_prefixes_at(l, " Kernel panic", 13));
+	assert_false(cs_re_prefixes_at(l, "Kernel pani", 11));
+	assert_false(cs_re_prefixes_at(l, "", 0));
+	free(l);
+}
+
+static void test_sets(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *re;
+		const char *want;
+	} cases[] = {
+		{"Kernel panic", "[Kernel panic]"},
+		{"^Kernel panic - not syncing|^Rebooting in \\d+ seconds",
+		 "[Kernel panic - not syncing][Rebooting in ]"},
+		/* an optional character ends the run before it */
+		{"colou?r of", "[colo]"},
+		{"abcd?", "[abc]"},
+		{"abc*", "-"},           /* "ab" is too short */
+		{"xyzw+q", "[xyzw]"},      /* repeated: the run ends after it */
+		{"xyz{2}abc", "[xyz]"},
+		{"xyz{0,3}abcd", "[abcd]"},
+		{"\\(syz-executor\\)", "[(syz-executor)]"},
+		{"foo[]x]bar", "[foo]"}, /* "foo", "bar": 3 each, the first wins */
+		{"(?:foo|bar)baz", "[baz]"},
+		{"(?:abcd|efgh)xy", "[abcd][efgh]"},
+		{"(?:abcd|e)xy", "-"},
+		{"(?:abcd|efgh)?xyz", "[xyz]"},
+		{"(?=abcd)efg", "[efg]"},
+		{"(?!abcd)", "-"},
+		{"Call (?:T|t)race", "[Call ]"},
+		{"a|bcd", "-"},          /* every alternative needs one */
+		{"\\d+ seconds|\\w+ minutes", "[ seconds][ minutes]"},
+		{"\\n---\\[ end", "[---[ end]"},
+		/* what the reader does not understand gives no set */
+		{"(?i)kernel panic", "-"},
+		{"\\x41bcd", "-"},
+		{"\\Qabc\\E", "-"},
+		{"(*CR)abcd", "-"},
+		{"abc{,3}def", "-"},
+		{"(abcd)\\1", "-"},
+		{"a{x}bcd", "-"},
+		{"[[:alpha:]]abcd", "[abcd]"},
+		{"(?<name>abcd)", "[abcd]"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = set_of(cases[i].re, 0);
+		if (strcmp(got, cases[i].want))
+			fail_msg("%s: got %s, want %s", cases[i].re, got, cases[i].want);
+	}
+	assert_string_equal(set_of("Kernel panic", PCRE2_CASELESS), "-");
+	/* a literal that holds another of the set adds nothing */
+	assert_string_equal(set_of("abcdef|bcd|xbcdy", 0), "[bcd]");
+	cs_re_lits *l = cs_re_lits_new("Allocated by task|Freed by task", 0);
+	assert_non_null(l);
+	assert_true(cs_re_lits_any(l, "  Freed by task 12:", 19));
+	assert_true(cs_re_lits_any(l, "Allocated by task", 17));
+	assert_false(cs_re_lits_any(l, "Allocated by tas", 16));
+	assert_false(cs_re_lits_any(l, "", 0));
+	assert_int_equal(l->nfirst, 2); /* searched with memchr */
+	free(l);
+	/* more first bytes than CS_RE_LITS_FEW_FIRST: one pass */
+	l = cs_re_lits_new("aaa1|bbb2|ccc3|ddd4|eee5|fff6|ggg7|hhh8|iii9|jjj0", 0);
+	assert_non_null(l);
+	assert_true(l->nfirst > CS_RE_LITS_FEW_FIRST);
+	assert_true(cs_re_lits_any(l, "xx jjj0", 7));
+	assert_true(cs_re_lits_any(l, "aaa1", 4));
+	assert_false(cs_re_lits_any(l, "jjj aaa bbb", 11));
+	assert_false(cs_re_lits_any(l, "jj", 2));
+	free(l);
+}
+
+/* ---- soundness over real text ---------------------------------------- */
+
+typedef struct checked {
+	cs_re *re[1024];
+	cs_re_lits *lits[1024][2];
+	cs_re_lits *pfx[1024];
+	size_t n;
+} checked;
+
+static checked ck;
+static pcre2_match_data *md;
+static size_t nsubjects, nmatches, npfx;
+
+static void collect(void *arg, cs_re *re)
+{
+	(void)arg;
+	assert_true(ck.n < 1024);
+	ck.re[ck.n] = re;
+	ck.lits[ck.n][0] = cs_re_lits_new(re->src, re->opts);
+	ck.lits[ck.n][1] = re->loose_src ? cs_re_lits_new(re->loose_src, 0) : NULL;
+	ck.pfx[ck.n] = cs_re_prefixes_new(re->src, re->opts);
+	ck.n++;
+}
+
+static void check_subject(const char *s, size_t n)
+{
+	nsubjects++;
+	for (size_t i = 0; i < ck.n; i++) {
+		cs_re *re = ck.re[i];
+		for (int part = 0; part < 2; part++) {
+			const cs_re_lits *l = ck.lits[i][part];
+			const pcre2_code *code = part ? re->loose : re->code;
+			if (!l || !code)
+				continue;
+			if (pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) <= 0)
+				continue;
+			nmatches++;
+			if (!cs_re_lits_any(l, s, n))
+				fail_msg("%s matches \"%.*s\" but holds none of its literals",
+					 re->where, (int)n, s);
+		}
+		if (ck.pfx[i] && re->code &&
+		    pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) > 0) {
+			npfx++;
+			if (!cs_re_prefixes_at(ck.pfx[i], s, n))
+				fail_msg("%s matches \"%.*s\" but it begins with none of its "
+					 "prefixes", re->where, (int)n, s);
+		}
+	}
+}
+
+static void check_file(const char *path)
+{
+	size_t len = 0;
+	char *t = test_read_file(path, &len);
+	assert_non_null(t);
+	char buf[1024];
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(t + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - t) : len;
+		check_subject(t + i, e - i);
+		crashsig_frame f;
+		if (cs_frame_parse(t + i, e - i, &f, buf, sizeof(buf)) && f.func && *f.func)
+			check_subject(f.func, strlen(f.func));
+		i = e + 1;
+	}
+	free(t);
+}
+
+static void check_dir(const char *dir, size_t step)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	size_t k = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || k++ % step)
+			continue;
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (!stat(path, &st) && S_ISREG(st.st_mode))
+			check_file(path);
+	}
+	closedir(d);
+}
+
+static void test_sound_on_real_text(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	while (crashsig_builtin_rules[n].name)
+		n++;
+	const char *names[64], *texts[64];
+	size_t lens[64];
+	assert_true(n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		names[i] = crashsig_builtin_rules[i].name;
+		texts[i] = crashsig_builtin_rules[i].text;
+		lens[i] = crashsig_builtin_rules[i].len;
+	}
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(cs_rules_load_texts(&r, n, names, texts, lens, &err), 0);
+	cs_rules_visit(r, collect, NULL);
+	size_t with = 0;
+	for (size_t i = 0; i < ck.n; i++) {
+		with += ck.lits[i][0] != NULL;
+		if (ck.re[i]->code)
+			pcre2_jit_compile(ck.re[i]->code, PCRE2_JIT_COMPLETE);
+		if (ck.re[i]->loose)
+			pcre2_jit_compile(ck.re[i]->loose, PCRE2_JIT_COMPLETE);
+	}
+	md = pcre2_match_data_create(16, NULL);
+	assert_non_null(md);
+	check_dir(CRASHSIG_SOURCE_DIR "/fixtures/report", 1);
+	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzkaller/linux/report", 1);
+	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzbot-emails", 4);
+	size_t withp = 0;
+	for (size_t i = 0; i < ck.n; i++)
+		withp += ck.pfx[i] != NULL;
+	print_message("%zu of %zu regexes have literals, %zu prefixes; %zu subjects, %zu "
+		      "matches holding a literal, %zu beginning with a prefix\n",
+		      with, ck.n, withp, nsubjects, nmatches, npfx);
+	assert_true(withp > 20);
+	assert_true(npfx > 100);
+	assert_true(with > 100);
+	assert_true(nmatches > 1000);
+	for (size_t i = 0; i < ck.n; i++) {
+		free(ck.lits[i][0]);
+		free(ck.lits[i][1]);
+		free(ck.pfx[i]);
+	}
+	pcre2_match_data_free(md);
+	cs_rules_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_sound_on_real_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
