@@ -155,8 +155,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			parse += now() - p0;
+			/* each round is another log (another source): its crashes are
+			 * new ones, not duplicates of the first round's */
+			char src[64];
+			snprintf(src, sizeof(src), "bench/%ld/%zu", rounds, i);
 			for (size_t k = 0; k < nr && done < want; k++) {
-				if (crashsig_store_add_report(s, ctx, rs[k], 1700000000 + done, "bench", NULL)) {
+				if (crashsig_store_add_report(s, ctx, rs[k], 1700000000 + done, src, NULL)) {
 					fprintf(stderr, "add: %s\n", crashsig_store_error(s));
 					return 2;
 				}

@@ -3,7 +3,7 @@
 set -e
 PKGS="build-essential cmake pkg-config libdw-dev libelf-dev libpcre2-dev \
 libcapstone-dev libiberty-dev libzstd-dev liblzma-dev zlib1g-dev libbz2-dev bzip2 libcmocka-dev python3 \
-binutils elfutils libsqlite3-dev sqlite3 libpq-dev postgresql \
+binutils elfutils libsqlite3-dev sqlite3 libpq5 postgresql \
 debuginfod libdebuginfod1 curl gzip xz-utils zstd groff-base bsdutils clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do

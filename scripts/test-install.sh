@@ -33,6 +33,13 @@ out=$(env -i "$prefix/bin/crashsig" "$src/fixtures/samples/gpf.log") ||
 readelf -d "$prefix/bin/crashsig" | grep -q 'RUNPATH.*\$ORIGIN' || fail "no \$ORIGIN RUNPATH"
 echo "test-install: installed crashsig runs: $out"
 
+# libpq (and its Kerberos, LDAP, TLS dependencies) is loaded at run time for
+# PostgreSQL stores only: neither the library nor the tool links it.
+if readelf -d "$libdir/libcrashsig.so" "$prefix/bin/crashsig" | grep -q 'NEEDED.*libpq'; then
+	fail "libcrashsig.so or crashsig links libpq (it is loaded with dlopen)"
+fi
+grep -q -- '-lpq\|libpq' "$libdir/pkgconfig/crashsig.pc" && fail "crashsig.pc names libpq"
+
 # Only the public API is exported.
 extra=$(nm -D --defined-only "$libdir/libcrashsig.so" | awk '$2 ~ /^[TDBRVW]$/ && $3 !~ /^crashsig_/ { print $3 }')
 [ -z "$extra" ] || fail "libcrashsig.so exports non-API symbols: $extra"

@@ -61,8 +61,9 @@ if [ -n "$run_cmd" ]; then
 	exit $?
 fi
 status=0
-for t in test_store test_concurrency test_dedup_corpus; do
+for t in test_store test_ingest test_query test_concurrency test_dedup_corpus; do
 	[ -x "$BUILD/tests/$t" ] || continue
 	"$BUILD/tests/$t" || status=1
 done
+tests/dedup/cli_dedup_pg.sh "$BUILD/crashsig" . || status=1
 exit $status

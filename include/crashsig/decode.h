@@ -51,6 +51,12 @@ const char *crashsig_arch_name(crashsig_arch arch);
  * (amd64, x86-64, x86, i686, aarch64, armv7, riscv64, ppc64, ppc64le, s390x).
  * Returns CRASHSIG_OK or CRASHSIG_EINVAL. */
 int crashsig_arch_parse(const char *name, crashsig_arch *out);
+/* The architecture of the register dump in text (a report's text, console
+ * prefixes removed): the first line that starts (after blanks) with a
+ * marker the decoder infers it from (RIP:/RAX:, EIP:/EAX:, pc :/x29:/
+ * pstate:, PC is at/pc : [<, epc :, NIP:, Krnl PSW). CRASHSIG_ARCH_UNKNOWN
+ * when the text has none. */
+crashsig_arch crashsig_arch_infer(const char *text, size_t len);
 
 typedef enum crashsig_trap_kind {
 	CRASHSIG_TRAP_UNKNOWN = 0, /* nothing decoded, or no trapping insn */

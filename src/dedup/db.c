@@ -4,20 +4,114 @@
  * the store lives in this file: the DDL placeholders in dialect_subst(), the
  * parameter syntax ('?' becomes $N for libpq) and how a writer takes the
  * write lock (cs_db_begin).
+ *
+ * libpq is loaded with dlopen() when a PostgreSQL URL is opened, as
+ * libdebuginfod is (src/symbolize/locate.c): it pulls in Kerberos, LDAP,
+ * GnuTLS and OpenSSL (some 25 shared objects), which every other use of
+ * crashsig would load for nothing. libcrashsig has no link-time dependency
+ * on it, and needs no libpq header to build.
  */
 #include "dedup/dedup_int.h"
 
+#include <dlfcn.h>
 #include <errno.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* The part of libpq's ABI the store uses (libpq-fe.h of PostgreSQL 9.x to
+ * 17; libpq.so.5 has kept it since 2005): opaque handles, the values of
+ * the two enums compared, and the prototypes of the functions below. */
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+enum { PQ_CONNECTION_OK = 0 };                         /* ConnStatusType */
+enum { PQ_PGRES_COMMAND_OK = 1, PQ_PGRES_TUPLES_OK = 2 }; /* ExecStatusType */
+#define PQ_DIAG_SQLSTATE 'C'
+typedef void (*pq_notice_fn)(void *arg, const char *message);
+
+/* The soname of libpq since PostgreSQL 8.0. */
+#define LIBPQ_SONAME "libpq.so.5"
+
+typedef struct cs_pq {
+	void *handle;
+	PGconn *(*connectdb)(const char *conninfo);
+	int (*status)(const PGconn *conn);
+	char *(*errorMessage)(const PGconn *conn);
+	void (*finish)(PGconn *conn);
+	pq_notice_fn (*setNoticeProcessor)(PGconn *conn, pq_notice_fn proc, void *arg);
+	PGresult *(*exec)(PGconn *conn, const char *query);
+	PGresult *(*prepare)(PGconn *conn, const char *name, const char *query, int nparams,
+			     const unsigned int *types);
+	PGresult *(*execPrepared)(PGconn *conn, const char *name, int nparams,
+				  const char *const *values, const int *lengths,
+				  const int *formats, int result_format);
+	int (*resultStatus)(const PGresult *res);
+	char *(*resultErrorMessage)(const PGresult *res);
+	char *(*resultErrorField)(const PGresult *res, int field);
+	void (*clear)(PGresult *res);
+	int (*ntuples)(const PGresult *res);
+	int (*getisnull)(const PGresult *res, int row, int col);
+	char *(*getvalue)(const PGresult *res, int row, int col);
+	int (*getlength)(const PGresult *res, int row, int col);
+} cs_pq;
+
+/* Load libpq into pq. RTLD_NODELETE: libpq initialises OpenSSL, whose exit
+ * handlers must stay mapped after the last store is closed. */
+static int pq_load(cs_pq *pq, const char *soname, cs_err *err)
+{
+	memset(pq, 0, sizeof(*pq));
+	dlerror();
+	pq->handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!pq->handle) {
+		const char *why = dlerror();
+		return cs_error(err, CRASHSIG_EUNSUPPORTED,
+				"postgresql: cannot load %s (%s); PostgreSQL stores need libpq "
+				"(Debian: apt install libpq5)",
+				soname, why ? why : "not found");
+	}
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+#define S(f, n) {n, offsetof(cs_pq, f)}
+		S(connectdb, "PQconnectdb"),
+		S(status, "PQstatus"),
+		S(errorMessage, "PQerrorMessage"),
+		S(finish, "PQfinish"),
+		S(setNoticeProcessor, "PQsetNoticeProcessor"),
+		S(exec, "PQexec"),
+		S(prepare, "PQprepare"),
+		S(execPrepared, "PQexecPrepared"),
+		S(resultStatus, "PQresultStatus"),
+		S(resultErrorMessage, "PQresultErrorMessage"),
+		S(resultErrorField, "PQresultErrorField"),
+		S(clear, "PQclear"),
+		S(ntuples, "PQntuples"),
+		S(getisnull, "PQgetisnull"),
+		S(getvalue, "PQgetvalue"),
+		S(getlength, "PQgetlength"),
+#undef S
+	};
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *f = dlsym(pq->handle, syms[i].name);
+		if (!f) {
+			dlclose(pq->handle);
+			pq->handle = NULL;
+			return cs_error(err, CRASHSIG_EUNSUPPORTED, "postgresql: %s has no %s",
+					soname, syms[i].name);
+		}
+		/* POSIX: a data pointer from dlsym converts to a function pointer */
+		memcpy((char *)pq + syms[i].off, &f, sizeof(f));
+	}
+	return 0;
+}
+
 struct cs_db {
 	cs_db_kind kind;
 	sqlite3 *lite;
+	cs_pq pq;
 	PGconn *pg;
 	unsigned busy_ms;
 	unsigned next_stmt; /* PostgreSQL prepared statement names */
@@ -29,6 +123,7 @@ struct cs_db {
 struct cs_stmt {
 	cs_db *db;
 	sqlite3_stmt *lite;
+	int insert_id; /* prepared with {RETURNING id} */
 	/* PostgreSQL */
 	char name[24];
 	int nparams;
@@ -39,13 +134,39 @@ struct cs_stmt {
 	int row, nrows, ran;
 };
 
+/* libpq's messages span lines ("server closed the connection
+ * unexpectedly\n\tThis probably means ..."): one line, so that an error is
+ * one line of the tool's output. */
+static void one_line(char *m)
+{
+	char *o = m;
+	for (const char *p = m; *p; p++) {
+		if (*p == '\n' || *p == '\r') {
+			while (p[1] == ' ' || p[1] == '\t' || p[1] == '\n' || p[1] == '\r')
+				p++;
+			if (p[1] && o > m && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		*o++ = *p;
+	}
+	while (o > m && o[-1] == ' ')
+		o--;
+	*o = 0;
+}
+
 static void set_msg(cs_db *db, const char *what, const char *detail)
 {
+	/* A failed libpq call without a result (the connection is gone) has
+	 * an empty result message: the connection's own message says why. */
+	int pg = db->pg && !strcmp(what, "postgresql");
+	if (pg && (!detail || !*detail))
+		detail = db->pq.errorMessage(db->pg);
+	if (pg && (!detail || !*detail))
+		detail = "the connection to the server was lost";
 	snprintf(db->msg, sizeof(db->msg), "%s%s%s", what, detail ? ": " : "",
 		 detail ? detail : "");
-	size_t n = strlen(db->msg);
-	while (n && (db->msg[n - 1] == '\n' || db->msg[n - 1] == ' '))
-		db->msg[--n] = 0;
+	one_line(db->msg);
 }
 
 const char *cs_db_errmsg(const cs_db *db) { return db ? db->msg : ""; }
@@ -120,14 +241,14 @@ static int lite_exec(cs_db *db, const char *sql)
 
 static int pg_exec(cs_db *db, const char *sql)
 {
-	PGresult *r = PQexec(db->pg, sql);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_msg(db, "postgresql", PQresultErrorMessage(r));
-		PQclear(r);
+	PGresult *r = db->pq.exec(db->pg, sql);
+	int st = db->pq.resultStatus(r);
+	if (st != PQ_PGRES_COMMAND_OK && st != PQ_PGRES_TUPLES_OK) {
+		set_msg(db, "postgresql", db->pq.resultErrorMessage(r));
+		db->pq.clear(r);
 		return CRASHSIG_EDB;
 	}
-	PQclear(r);
+	db->pq.clear(r);
 	return 0;
 }
 
@@ -152,6 +273,12 @@ static void quiet_notice(void *arg, const char *message)
 int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 	       cs_err *err)
 {
+	return cs_db_open_with(out, url, create, busy_ms, LIBPQ_SONAME, err);
+}
+
+int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
+		    const char *libpq, cs_err *err)
+{
 	*out = NULL;
 	cs_db *db = calloc(1, sizeof(*db));
 	if (!db)
@@ -159,21 +286,24 @@ int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 	db->busy_ms = busy_ms ? busy_ms : 60000;
 	if (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11)) {
 		db->kind = CS_DB_PG;
-		db->pg = PQconnectdb(url);
-		if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
-			int rc = cs_error(err, CRASHSIG_EDB, "postgresql: %s",
-					  db->pg ? PQerrorMessage(db->pg) : "out of memory");
-			size_t n = strlen(err->msg);
-			while (n && err->msg[n - 1] == '\n')
-				err->msg[--n] = 0;
+		int rc = pq_load(&db->pq, libpq, err);
+		if (rc) {
+			free(db);
+			return rc;
+		}
+		db->pg = db->pq.connectdb(url);
+		if (!db->pg || db->pq.status(db->pg) != PQ_CONNECTION_OK) {
+			rc = cs_error(err, CRASHSIG_EDB, "postgresql: %s",
+				      db->pg ? db->pq.errorMessage(db->pg) : "out of memory");
+			one_line(err->msg);
 			cs_db_close(db);
 			return rc;
 		}
 		/* Keep notices (e.g. "relation already exists") off stderr: the
 		 * library never prints. */
-		PQsetNoticeProcessor(db->pg, quiet_notice, NULL);
+		db->pq.setNoticeProcessor(db->pg, quiet_notice, NULL);
 		if (pg_exec(db, "SET client_min_messages = warning")) {
-			int rc = cs_error(err, CRASHSIG_EDB, "%s", db->msg);
+			rc = cs_error(err, CRASHSIG_EDB, "%s", db->msg);
 			cs_db_close(db);
 			return rc;
 		}
@@ -189,8 +319,7 @@ int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 		int rc = sqlite3_open_v2(path, &db->lite, flags, NULL);
 		if (rc != SQLITE_OK) {
 			rc = cs_error(err, rc == SQLITE_CANTOPEN ? CRASHSIG_EIO : CRASHSIG_EDB,
-				      "%s: %s%s%s", path,
-				      db->lite ? sqlite3_errmsg(db->lite) : "out of memory",
+				      "%s%s%s", db->lite ? sqlite3_errmsg(db->lite) : "out of memory",
 				      errno ? ": " : "", errno ? strerror(errno) : "");
 			cs_db_close(db);
 			return rc;
@@ -201,8 +330,9 @@ int cs_db_open(cs_db **out, const char *url, int create, unsigned busy_ms,
 		 * crashes in WAL mode. */
 		if (lite_exec(db, "PRAGMA journal_mode=WAL") ||
 		    lite_exec(db, "PRAGMA synchronous=NORMAL") ||
-		    lite_exec(db, "PRAGMA foreign_keys=ON")) {
-			rc = cs_error(err, CRASHSIG_EDB, "%s: %s", path, db->msg);
+		    lite_exec(db, "PRAGMA foreign_keys=ON") ||
+		    lite_exec(db, "PRAGMA cache_size=-16384")) {
+			rc = cs_error(err, CRASHSIG_EDB, "%s", db->msg);
 			cs_db_close(db);
 			return rc;
 		}
@@ -218,7 +348,9 @@ void cs_db_close(cs_db *db)
 	if (db->lite)
 		sqlite3_close_v2(db->lite);
 	if (db->pg)
-		PQfinish(db->pg);
+		db->pq.finish(db->pg);
+	if (db->pq.handle)
+		dlclose(db->pq.handle);
 	free(db);
 }
 
@@ -267,9 +399,31 @@ int cs_db_prepare(cs_db *db, const char *sql, cs_stmt **out)
 		return CRASHSIG_ENOMEM;
 	}
 	st->db = db;
+	/* "{RETURNING id}" ends an INSERT whose new row id cs_stmt_insert_id()
+	 * reads: PostgreSQL returns it as a row; SQLite's RETURNING buffers the
+	 * rows in a temporary table, so there the statement leaves it out and
+	 * asks sqlite3_changes() and sqlite3_last_insert_rowid(). */
+	char *own = NULL;
+	const char *mark = strstr(sql, "{RETURNING id}");
+	if (mark) {
+		size_t n = (size_t)(mark - sql);
+		const char *with = db->kind == CS_DB_PG ? "RETURNING id" : "";
+		own = malloc(n + strlen(with) + 1);
+		if (!own) {
+			free(st);
+			set_msg(db, "out of memory", NULL);
+			return CRASHSIG_ENOMEM;
+		}
+		memcpy(own, sql, n);
+		strcpy(own + n, with);
+		sql = own;
+		st->insert_id = 1;
+	}
 	if (db->kind == CS_DB_SQLITE) {
-		if (sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &st->lite, NULL) != SQLITE_OK) {
+		int prc = sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					     &st->lite, NULL);
+		free(own);
+		if (prc != SQLITE_OK) {
 			set_msg(db, "sqlite", sqlite3_errmsg(db->lite));
 			free(st);
 			return CRASHSIG_EDB;
@@ -283,27 +437,30 @@ int cs_db_prepare(cs_db *db, const char *sql, cs_stmt **out)
 		int e = *p == '?' ? cs_buf_printf(&b, "$%d", ++n) : cs_buf_addc(&b, *p);
 		if (e) {
 			cs_buf_free(&b);
+			free(own);
 			free(st);
 			return CRASHSIG_ENOMEM;
 		}
 	}
 	if (n > MAXP) {
 		cs_buf_free(&b);
+		free(own);
 		free(st);
 		set_msg(db, "too many parameters", NULL);
 		return CRASHSIG_EINVAL;
 	}
 	st->nparams = n;
 	snprintf(st->name, sizeof(st->name), "cs%u", db->next_stmt++);
-	PGresult *r = PQprepare(db->pg, st->name, b.data, n, NULL);
+	PGresult *r = db->pq.prepare(db->pg, st->name, b.data, n, NULL);
 	cs_buf_free(&b);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		set_msg(db, "postgresql", PQresultErrorMessage(r));
-		PQclear(r);
+	free(own);
+	if (db->pq.resultStatus(r) != PQ_PGRES_COMMAND_OK) {
+		set_msg(db, "postgresql", db->pq.resultErrorMessage(r));
+		db->pq.clear(r);
 		free(st);
 		return CRASHSIG_EDB;
 	}
-	PQclear(r);
+	db->pq.clear(r);
 	*out = st;
 	return 0;
 }
@@ -317,7 +474,7 @@ void cs_stmt_reset(cs_stmt *st)
 		sqlite3_clear_bindings(st->lite);
 		return;
 	}
-	PQclear(st->res);
+	st->db->pq.clear(st->res);
 	st->res = NULL;
 	st->ran = 0;
 	st->row = st->nrows = 0;
@@ -340,7 +497,7 @@ void cs_stmt_free(cs_stmt *st)
 		if (st->db && st->db->pg) {
 			char sql[64];
 			snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-			PQclear(PQexec(st->db->pg, sql));
+			st->db->pq.clear(st->db->pq.exec(st->db->pg, sql));
 		}
 	}
 	free(st);
@@ -420,18 +577,18 @@ int cs_stmt_step(cs_stmt *st)
 		}
 	}
 	if (!st->ran) {
-		st->res = PQexecPrepared(db->pg, st->name, st->nparams,
+		st->res = db->pq.execPrepared(db->pg, st->name, st->nparams,
 					 (const char *const *)st->vals, st->lens,
 					 st->fmts, 1 /* binary results */);
-		ExecStatusType s = PQresultStatus(st->res);
-		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-			set_msg(db, "postgresql", PQresultErrorMessage(st->res));
-			PQclear(st->res);
+		int s = db->pq.resultStatus(st->res);
+		if (s != PQ_PGRES_COMMAND_OK && s != PQ_PGRES_TUPLES_OK) {
+			set_msg(db, "postgresql", db->pq.resultErrorMessage(st->res));
+			db->pq.clear(st->res);
 			st->res = NULL;
 			return CRASHSIG_EDB;
 		}
 		st->ran = 1;
-		st->nrows = PQntuples(st->res);
+		st->nrows = db->pq.ntuples(st->res);
 		st->row = -1;
 	}
 	if (st->row + 1 >= st->nrows)
@@ -440,11 +597,45 @@ int cs_stmt_step(cs_stmt *st)
 	return 1;
 }
 
+int64_t cs_stmt_insert_id(cs_stmt *st)
+{
+	if (st->lite)
+		return sqlite3_changes(st->db->lite) ? sqlite3_last_insert_rowid(st->db->lite) : 0;
+	return st->ran && st->nrows ? cs_stmt_int(st, 0) : 0;
+}
+
+int cs_stmt_is_int(cs_stmt *st, int col)
+{
+	if (st->lite)
+		return sqlite3_column_type(st->lite, col) == SQLITE_INTEGER;
+	/* PostgreSQL columns are typed: an INTEGER column holds integers */
+	return !st->db->pq.getisnull(st->res, st->row, col);
+}
+
+int cs_db_table_exists(cs_db *db, const char *name, int *exists)
+{
+	cs_stmt *st = NULL;
+	*exists = 0;
+	const char *sql = db->kind == CS_DB_PG
+				  ? "SELECT 1 WHERE to_regclass(CAST(? AS TEXT)) IS NOT NULL"
+				  : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+	int rc = cs_db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	cs_stmt_bind_text(st, 1, name);
+	rc = cs_stmt_step(st);
+	cs_stmt_free(st);
+	if (rc < 0)
+		return CRASHSIG_EDB;
+	*exists = rc == 1;
+	return 0;
+}
+
 int cs_stmt_is_null(cs_stmt *st, int col)
 {
 	if (st->lite)
 		return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
-	return PQgetisnull(st->res, st->row, col);
+	return st->db->pq.getisnull(st->res, st->row, col);
 }
 
 /* Binary results of libpq are big-endian; integers come as int2/4/8 and
@@ -461,10 +652,10 @@ int64_t cs_stmt_int(cs_stmt *st, int col)
 {
 	if (st->lite)
 		return sqlite3_column_int64(st->lite, col);
-	if (PQgetisnull(st->res, st->row, col))
+	if (st->db->pq.getisnull(st->res, st->row, col))
 		return 0;
-	const unsigned char *p = (const unsigned char *)PQgetvalue(st->res, st->row, col);
-	int n = PQgetlength(st->res, st->row, col);
+	const unsigned char *p = (const unsigned char *)st->db->pq.getvalue(st->res, st->row, col);
+	int n = st->db->pq.getlength(st->res, st->row, col);
 	if (n == 8)
 		return (int64_t)be(p, 8);
 	if (n == 4)
@@ -480,10 +671,10 @@ double cs_stmt_double(cs_stmt *st, int col)
 {
 	if (st->lite)
 		return sqlite3_column_double(st->lite, col);
-	if (PQgetisnull(st->res, st->row, col))
+	if (st->db->pq.getisnull(st->res, st->row, col))
 		return 0;
-	const unsigned char *p = (const unsigned char *)PQgetvalue(st->res, st->row, col);
-	int n = PQgetlength(st->res, st->row, col);
+	const unsigned char *p = (const unsigned char *)st->db->pq.getvalue(st->res, st->row, col);
+	int n = st->db->pq.getlength(st->res, st->row, col);
 	if (n == 8) {
 		uint64_t v = be(p, 8);
 		double d;
@@ -507,12 +698,12 @@ const char *cs_stmt_text(cs_stmt *st, int col, size_t *len)
 			*len = s ? (size_t)sqlite3_column_bytes(st->lite, col) : 0;
 		return s;
 	}
-	if (PQgetisnull(st->res, st->row, col)) {
+	if (st->db->pq.getisnull(st->res, st->row, col)) {
 		if (len)
 			*len = 0;
 		return NULL;
 	}
 	if (len)
-		*len = (size_t)PQgetlength(st->res, st->row, col);
-	return PQgetvalue(st->res, st->row, col);
+		*len = (size_t)st->db->pq.getlength(st->res, st->row, col);
+	return st->db->pq.getvalue(st->res, st->row, col);
 }

@@ -521,14 +521,9 @@ static int symbolized(const char *text, size_t len)
 	return 0;
 }
 
-typedef struct lazy_arg {
-	crashsig_ctx *ctx;
-	const crashsig_report *r;
-} lazy_arg;
-
-static int lazy_signature(void *arg, char **sig, int *no_stack)
+int cs_report_lazy_sig(void *arg, char **sig, int *no_stack)
 {
-	lazy_arg *a = arg;
+	cs_report_ref *a = arg;
 	crashsig_signature *sg;
 	*sig = NULL;
 	*no_stack = 0;
@@ -553,55 +548,33 @@ static int add_alt(const char ***v, size_t *n, size_t *cap, const char *t)
 	return 0;
 }
 
-CS_EXPORT int crashsig_store_add_report(crashsig_store *s, crashsig_ctx *ctx,
-					const crashsig_report *r, int64_t time,
-					const char *source, crashsig_add_result *res)
+int cs_report_titles(crashsig_ctx *ctx, const crashsig_report *r, const char ***alts,
+		     size_t *nalts, crashsig_report ***plain, size_t *nplain)
 {
-	if (!s || !ctx || !r)
-		return CRASHSIG_EINVAL;
 	int rc = 0;
-	const char **alts = NULL;
-	size_t nalts = 0, cap = 0;
-	crashsig_report **plain = NULL;
-	size_t nplain = 0;
+	size_t cap = 0;
+	*alts = NULL;
+	*nalts = 0;
+	*plain = NULL;
+	*nplain = 0;
 	for (size_t i = 0; !rc && i < crashsig_report_alt_title_count(r); i++)
-		rc = add_alt(&alts, &nalts, &cap, crashsig_report_alt_title(r, i));
+		rc = add_alt(alts, nalts, &cap, crashsig_report_alt_title(r, i));
 	size_t len;
 	const char *text = crashsig_report_text(r, &len);
 	if (!rc && !crashsig_report_corrupted(r) && symbolized(text, len)) {
 		/* The titles the same report gets without symbolization. */
 		cs_buf b = {0};
 		rc = strip_symbolization(text, len, &b);
-		if (!rc && b.len && crashsig_parse_buffer(ctx, b.data, b.len, &plain, &nplain))
-			nplain = 0; /* no extra titles, not an error */
+		if (!rc && b.len && crashsig_parse_buffer(ctx, b.data, b.len, plain, nplain))
+			*nplain = 0; /* no extra titles, not an error */
 		cs_buf_free(&b);
-		if (!rc && nplain && !crashsig_report_corrupted(plain[0]) &&
-		    !crashsig_report_suppressed(plain[0])) {
-			if (strcmp(crashsig_report_title(plain[0]), crashsig_report_title(r)))
-				rc = add_alt(&alts, &nalts, &cap, crashsig_report_title(plain[0]));
-			for (size_t i = 0; !rc && i < crashsig_report_alt_title_count(plain[0]); i++)
-				rc = add_alt(&alts, &nalts, &cap,
-					     crashsig_report_alt_title(plain[0], i));
+		crashsig_report *p0 = *nplain ? (*plain)[0] : NULL;
+		if (!rc && p0 && !crashsig_report_corrupted(p0) && !crashsig_report_suppressed(p0)) {
+			if (strcmp(crashsig_report_title(p0), crashsig_report_title(r)))
+				rc = add_alt(alts, nalts, &cap, crashsig_report_title(p0));
+			for (size_t i = 0; !rc && i < crashsig_report_alt_title_count(p0); i++)
+				rc = add_alt(alts, nalts, &cap, crashsig_report_alt_title(p0, i));
 		}
 	}
-	if (!rc) {
-		crashsig_crash c = CRASHSIG_CRASH_INIT;
-		c.title = crashsig_report_title(r);
-		c.alt_titles = alts;
-		c.nalt_titles = nalts;
-		c.corrupted = crashsig_report_corrupted(r);
-		c.suppressed = crashsig_report_suppressed(r);
-		c.time = time;
-		c.source = source;
-		c.report = text;
-		c.report_len = len;
-		lazy_arg la = {ctx, r};
-		cs_lazy_sig lazy = {lazy_signature, &la};
-		rc = cs_store_add_lazy(s, &c, &lazy, res);
-	} else {
-		rc = CRASHSIG_ENOMEM;
-	}
-	crashsig_reports_free(plain, nplain);
-	free(alts);
-	return rc;
+	return rc ? CRASHSIG_ENOMEM : 0;
 }

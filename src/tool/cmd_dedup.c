@@ -1,115 +1,342 @@
-/* crashsig dedup [--db URL] [--json] [--outdir DIR] [--merge-similar]
- * FILE|DIR|-...: put every crash found into a bug store and print its bugs.
- * Uses only the public API (include/crashsig). */
+/* crashsig dedup: put every crash found into a bug store; list, query and
+ * export the store; change the state of bugs. Uses only the public API
+ * (include/crashsig). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crashsig/crashsig.h"
 #include "crashsig/dedup.h"
 
 #include "commands.h"
+#include "dedup_tool.h"
 #include "io.h"
-#include "json.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char usage_text[] =
 	"usage: crashsig dedup [OPTIONS] [FILE|DIR|-]...\n"
+	"       crashsig dedup [OPTIONS] --list | --crashes | --bug ID | --crash ID | --export\n"
+	"       crashsig dedup [OPTIONS] --fix ID | --invalid ID | --reopen ID | --dup ID:TARGET\n"
 	"\n"
 	"Find every crash in the console logs and crash reports given (directories\n"
 	"are read recursively; '-' or no FILE with no action reads standard input),\n"
 	"add each to a bug store, and print the store's bugs. Crashes join bugs by\n"
-	"title and alternative titles with the rules of syzbot's dashboard; running\n"
-	"again with more logs adds to the same store.\n"
+	"title and alternative titles with the rules of syzbot's dashboard. Every\n"
+	"crash has an id: reading the same logs again adds nothing, and a log that\n"
+	"has grown adds only its new crashes.\n"
 	"\n"
-	"Options:\n"
+	"Store:\n"
 	"      --db URL          the bug store: sqlite:PATH, PATH (SQLite, created on\n"
 	"                        first use) or postgresql://... (default: $CRASHSIG_DB,\n"
-	"                        else crashsig-bugs.db)\n"
-	"  -j, --json            one JSON object per bug (JSON Lines)\n"
-	"      --outdir DIR      write DIR/<id>/ per bug: description, titles, report\n"
+	"                        else crashsig-bugs.db); read-only commands never\n"
+	"                        create one\n"
+	"\n"
+	"Adding crashes:\n"
+	"      --machine NAME    the machine the crashes come from (also a filter of\n"
+	"                        the listings)\n"
+	"      --source NAME     the name of standard input's crashes (default <stdin>)\n"
 	"      --merge-similar   a crash that would open a new bug joins the most\n"
 	"                        similar open bug instead (stack distance <= threshold)\n"
-	"      --threshold D     similarity threshold (default 0.34)\n"
-	"      --fix ID          mark bug ID fixed (no new crashes join it)\n"
-	"      --close ID        mark bug ID closed (invalid; likewise)\n"
-	"      --reopen ID       mark bug ID open again\n"
-	"      --list            print the store's bugs without reading input\n"
+	"      --threshold D     similarity threshold in (0, 1] (default " STR(CRASHSIG_SIMILARITY_THRESHOLD) ")\n"
+	"      --keep N          keep report and log of the first N crashes of each bug\n"
+	"                        ('all': of every crash; default " STR(CRASHSIG_KEEP_PER_BUG) ")\n"
+	"      --keep-every K    ... then of every K-th (default " STR(CRASHSIG_KEEP_EVERY) "), the last, and the\n"
+	"                        first of each release, machine and title\n"
+	"      --log-excerpt N   bytes of log kept around each crash (default 64K;\n"
+	"                        K and M suffixes; 0: none)\n"
 	"      --batch N         crashes per transaction (default 1000)\n"
 	"      --rules DIR       use the *.rules files in DIR\n"
+	"\n"
+	"Reading the store (bugs by id unless --sort):\n"
+	"      --list            print the store's bugs without reading input\n"
+	"      --crashes         print crashes instead of bugs (with --bug ID: its own)\n"
+	"      --bug ID          print bug ID: titles, history, report, crashes\n"
+	"      --crash ID        print one crash with its report and log\n"
+	"      --export          print the whole store as JSON Lines\n"
+	"      --status LIST     bugs in these states (open,fixed,invalid,dup)\n"
+	"      --title REGEX     bugs with a title or alternative title matching REGEX\n"
+	"      --since TIME      bugs / crashes with a crash at or after TIME\n"
+	"      --until TIME      ... before TIME (TIME: YYYY-MM-DD[ HH:MM[:SS]], seconds\n"
+	"                        since the epoch, or an age: 30m, 24h, 7d, 2w)\n"
+	"      --release REL     bugs / crashes of kernel release REL\n"
+	"      --sort KEY        id, count, first or last (largest / newest first)\n"
+	"      --reverse         the other way round\n"
+	"      --limit N         at most N bugs or crashes\n"
+	"  -j, --json            JSON Lines (--bug: one JSON object)\n"
+	"      --outdir DIR      also write DIR/<id>/ per bug: description, titles, report\n"
+	"\n"
+	"Changing bugs (before reading input, in the order given):\n"
+	"      --fix ID          mark bug ID fixed (its next crash opens \"title (2)\")\n"
+	"      --invalid ID      mark bug ID invalid (likewise; --close is the same)\n"
+	"      --reopen ID       mark bug ID open again\n"
+	"      --dup ID:TARGET   merge bug ID into bug TARGET (a duplicate)\n"
+	"      --reason TEXT     why, recorded with the changes\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Table columns: ID, COUNT, FIRST SEEN and LAST SEEN (UTC; a crash's time is\n"
-	"its file's modification time, or now for standard input), STATUS, TITLE,\n"
-	"then the bug's other titles and the bug it is similar to, if any.\n"
+	"the time in its log when the log has one, else its file's modification\n"
+	"time, else the time it was read), STATUS, TITLE, then the bug's other\n"
+	"titles and the bug it is similar to, if any.\n"
 	"\n"
-	"Exit status: 0 crashes were found (or the action succeeded), 1 no crash\n"
-	"was found, 2 an error occurred.\n";
+	"Exit status: 0 crashes were found (or bugs / crashes listed, or the change\n"
+	"made), 1 none were, 2 an error occurred.\n";
 
-enum { O_DB = 256, O_OUTDIR, O_MERGE, O_THRESH, O_FIX, O_CLOSE, O_REOPEN, O_LIST,
-       O_BATCH, O_RULES };
+enum {
+	O_DB = 256, O_OUTDIR, O_MERGE, O_THRESH, O_FIX, O_INVALID, O_REOPEN, O_DUP, O_REASON,
+	O_LIST, O_CRASHES, O_BUG, O_CRASH, O_EXPORT, O_STATUS, O_TITLE, O_SINCE, O_UNTIL,
+	O_MACHINE, O_RELEASE, O_SORT, O_REVERSE, O_LIMIT, O_SOURCE, O_KEEP, O_KEEP_EVERY,
+	O_LOG_EXCERPT, O_BATCH, O_RULES
+};
+
+typedef struct mark {
+	int64_t id, target;
+	crashsig_bug_status status;
+} mark;
 
 typedef struct dopts {
-	const char *db, *outdir, *rules;
-	int json, merge, list;
+	const char *db, *outdir, *rules, *machine, *source, *reason, *title, *release;
+	const char *crash;
+	int json, merge, list, crashes, export_, reverse;
+	int64_t bug, since, until;
+	unsigned statuses;
+	crashsig_bug_sort sort;
+	size_t limit;
 	double threshold;
-	unsigned batch;
+	unsigned batch, keep, keep_every;
+	size_t log_max;
+	mark *marks;
+	size_t nmarks;
 } dopts;
+
+/* ---------------- the last bytes read: log excerpts ---------------- */
+
+typedef struct ring {
+	char *buf;
+	size_t cap;
+	uint64_t end; /* offset (in the decompressed input) after the last byte */
+} ring;
+
+static void ring_add(ring *r, const char *p, size_t n)
+{
+	if (n >= r->cap) {
+		memcpy(r->buf, p + n - r->cap, r->cap);
+		r->end += n;
+		/* realign so that offset end maps to index end % cap */
+		size_t shift = (size_t)(r->end % r->cap);
+		if (shift) {
+			char *tmp = malloc(r->cap);
+			if (tmp) {
+				for (size_t i = 0; i < r->cap; i++)
+					tmp[(i + shift) % r->cap] = r->buf[i];
+				memcpy(r->buf, tmp, r->cap);
+				free(tmp);
+			}
+		}
+		return;
+	}
+	size_t at = (size_t)(r->end % r->cap);
+	size_t k = r->cap - at < n ? r->cap - at : n;
+	memcpy(r->buf + at, p, k);
+	memcpy(r->buf, p + k, n - k);
+	r->end += n;
+}
+
+/* The bytes [from, to) if the ring still holds them, from the first line
+ * start at or after from. Returns a malloc'd copy (or NULL) and its length. */
+static char *ring_get(const ring *r, uint64_t from, uint64_t to, size_t *len)
+{
+	*len = 0;
+	uint64_t lo = r->end > r->cap ? r->end - r->cap : 0;
+	if (to > r->end)
+		to = r->end;
+	if (from < lo)
+		from = lo;
+	if (from > 0 && from < to && r->buf[(size_t)((from - 1) % r->cap)] != '\n') {
+		uint64_t f = from;
+		while (f < to && r->buf[(size_t)(f % r->cap)] != '\n')
+			f++;
+		if (f < to)
+			from = f + 1;
+	}
+	if (from >= to)
+		return NULL;
+	char *o = malloc((size_t)(to - from));
+	if (!o)
+		return NULL;
+	for (uint64_t i = from; i < to; i++)
+		o[i - from] = r->buf[(size_t)(i % r->cap)];
+	*len = (size_t)(to - from);
+	return o;
+}
+
+/* ---------------- reading input into the store ---------------- */
+
+static int64_t time_now(void) { return (int64_t)time(NULL); }
+
+typedef struct devino {
+	dev_t dev;
+	ino_t ino;
+} devino;
 
 typedef struct run {
 	crashsig_ctx *ctx;
-	crashsig_store *store;
-	long crashes;
-	int error;
-	char *buf;
+	char *buf; /* read buffer */
 	size_t bufsz;
+	crashsig_store *store;
+	const char *url; /* as shown: no password */
+	const dopts *o;
+	long crashes, fresh;
+	int error;    /* an input failed */
+	int db_error; /* the store failed: stop */
+	int input_error; /* the parser failed (its message printed) */
+	/* the current input */
+	crashsig_parser *p;
+	const char *name, *source;
+	int64_t time;
+	crashsig_time_source tsrc;
+	ring ring;
+	/* directories read (symbolic links are followed once, within the tree) */
+	devino *dirs;
+	size_t ndirs, dirs_cap;
 } run;
 
-static int add_stream(run *R, FILE *fp, const char *name, int64_t when)
+static int add_one(run *R, crashsig_report *r)
 {
-	crashsig_parser *p = NULL;
-	if (crashsig_parser_new(&p, R->ctx)) {
-		tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
-		return 2;
+	crashsig_add_options ao = CRASHSIG_ADD_OPTIONS_INIT;
+	ao.source = R->source;
+	ao.machine = R->o->machine;
+	ao.time = R->time;
+	ao.time_source = R->tsrc;
+	size_t len = 0;
+	char *log = NULL;
+	/* the log around a crash of a console log (not of a mail, whose body
+	 * may be encoded, nor of an archive member, which may be compressed
+	 * on its own) */
+	const crashsig_document *doc = crashsig_report_document(r);
+	if (R->o->log_max && (!doc || (doc->kind == CRASHSIG_DOCUMENT_LOG && !doc->member))) {
+		uint64_t base = doc ? doc->offset : 0;
+		uint64_t start = base + crashsig_report_start(r), end = base + crashsig_report_end(r);
+		log = ring_get(&R->ring, start > R->o->log_max ? start - R->o->log_max : 0, end, &len);
 	}
-	int rc = 0;
+	ao.log = log;
+	ao.log_len = len;
+	crashsig_add_result res;
+	int rc = crashsig_store_add_report_opts(R->store, R->ctx, r, &ao, &res);
+	free(log);
+	R->crashes++;
+	if (rc) {
+		tool_err("%s: %s: %s\n", DD_PROG, R->url, crashsig_store_error(R->store));
+		R->db_error = 1;
+		return TOOL_EXIT_ERROR;
+	}
+	R->fresh += !res.duplicate;
+	return 0;
+}
+
+/* The parser hands each report over as soon as it is ready (push mode):
+ * its log is still in the ring. */
+static int on_report(void *arg, crashsig_report *r)
+{
+	run *R = arg;
+	int rc = add_one(R, r);
+	crashsig_report_free(r);
+	return rc;
+}
+
+/* Decompressed bytes: kept in the ring (for log excerpts), then parsed. */
+static int on_data(void *arg, const void *data, size_t len)
+{
+	run *R = arg;
+	ring_add(&R->ring, data, len);
+	int rc = crashsig_parser_feed(R->p, data, len);
+	if (rc && !R->db_error) {
+		tool_err("%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->ctx));
+		R->input_error = 1;
+	}
+	return rc;
+}
+
+/* Read one input into the store: decompressed here (the bytes the
+ * parser's offsets count), parsed through the input layer (mail, archives,
+ * console prefixes and their times). */
+static int add_stream(run *R, FILE *f, const char *name, const char *source, int64_t time,
+		      crashsig_time_source tsrc)
+{
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.report = on_report;
+	po.arg = R;
+	/* year-less stamps (syslog, journal short) belong to the year of the
+	 * file's last change; of standard input, to now */
+	po.reference_time = time ? time : (int64_t)time_now();
+	crashsig_decompressor *d = NULL;
+	if (crashsig_parser_new_opts(&R->p, R->ctx, &po) ||
+	    crashsig_decompressor_new(&d, R->ctx)) {
+		tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+		crashsig_parser_free(R->p);
+		R->p = NULL;
+		return TOOL_EXIT_ERROR;
+	}
+	R->name = name;
+	R->source = source;
+	R->time = time;
+	R->tsrc = tsrc;
+	R->ring.end = 0;
+	R->input_error = 0;
+	int status = 0;
 	for (;;) {
-		size_t n = fread(R->buf, 1, R->bufsz, fp);
-		if (n && crashsig_parser_feed(p, R->buf, n)) {
-			tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
-			rc = 2;
-			break;
-		}
+		size_t n = fread(R->buf, 1, R->bufsz, f);
 		int last = n < R->bufsz;
-		if (last && ferror(fp)) {
-			tool_err("crashsig dedup: %s: read error: %s\n", name, strerror(errno));
-			rc = 2;
+		int rc = n ? crashsig_decompressor_feed(d, R->buf, n, on_data, R) : 0;
+		if (!rc && last && ferror(f)) {
+			tool_err("%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
+			status = TOOL_EXIT_ERROR;
 			break;
 		}
-		if (last && crashsig_parser_finish(p)) {
-			tool_err("crashsig dedup: %s: %s\n", name, crashsig_error_last(R->ctx));
-			rc = 2;
+		if (!rc && last)
+			rc = crashsig_decompressor_finish(d, on_data, R);
+		if (!rc && last)
+			rc = crashsig_parser_finish(R->p);
+		if (rc) {
+			/* the store's error or the parser's is printed; else the
+			 * decompressor's */
+			if (!R->db_error && !R->input_error)
+				tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+			status = TOOL_EXIT_ERROR;
 			break;
 		}
-		crashsig_report *r;
-		while (!rc && crashsig_parser_next(p, &r) == 1) {
-			crashsig_add_result res;
-			if (crashsig_store_add_report(R->store, R->ctx, r, when, name, &res)) {
-				tool_err("crashsig dedup: %s: %s\n", name,
-					crashsig_store_error(R->store));
-				rc = 2;
-			}
-			R->crashes++;
-			crashsig_report_free(r);
-		}
-		if (rc || last)
+		if (last)
 			break;
 	}
-	crashsig_parser_free(p);
+	crashsig_decompressor_free(d);
+	crashsig_parser_free(R->p);
+	R->p = NULL;
+	return status;
+}
+
+/* A regular file's crashes; its source is its canonical path, so that the
+ * same file reached another way (a relative path, a link) is the same
+ * source, and its crashes are not counted twice. */
+static int add_fp(run *R, FILE *f, const char *path)
+{
+	struct stat st;
+	int64_t mtime = 0;
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
+		mtime = (int64_t)st.st_mtime;
+	char *real = realpath(path, NULL);
+	int rc = add_stream(R, f, path, real ? real : path, mtime,
+			    mtime ? CRASHSIG_TIME_SOURCE_FILE : CRASHSIG_TIME_SOURCE_RECEIVED);
+	free(real);
 	return rc;
 }
 
@@ -118,229 +345,181 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files are opened by the tool's input helper (tool_open: '-' is standard
- * input, errors name the file); the parser recognises gzip, xz and zstd
- * input by its first bytes and decompresses it as it streams, so a .gz, .xz
- * or .zst log (or a directory of them, or compressed standard input) is read
- * like the plain text, with memory flat whatever its size. */
+static int seen_dir(run *R, const struct stat *st)
+{
+	for (size_t i = 0; i < R->ndirs; i++)
+		if (R->dirs[i].dev == st->st_dev && R->dirs[i].ino == st->st_ino)
+			return 1;
+	if (R->ndirs == R->dirs_cap) {
+		size_t ncap = R->dirs_cap ? R->dirs_cap * 2 : 64;
+		devino *n = realloc(R->dirs, ncap * sizeof(*n));
+		if (!n)
+			return 1; /* out of memory: read no further */
+		R->dirs = n;
+		R->dirs_cap = ncap;
+	}
+	R->dirs[R->ndirs].dev = st->st_dev;
+	R->dirs[R->ndirs++].ino = st->st_ino;
+	return 0;
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : "not a regular file";
+}
+
+static int add_dir(run *R, const char *path, const char *root);
+
+/* One entry of a directory being read. Entries that are not regular files
+ * or directories (FIFOs, sockets, devices) are skipped with a message: a
+ * FIFO would block the run. A symbolic link to a directory is followed only
+ * to a directory inside the tree given and not read yet: never out of the
+ * tree, never twice, so that links such as "up -> .." end. */
+static int add_entry(run *R, const char *path, const char *root)
+{
+	struct stat lst, st;
+	if (lstat(path, &lst)) {
+		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		return TOOL_EXIT_ERROR;
+	}
+	int link = S_ISLNK(lst.st_mode);
+	if (link && stat(path, &st)) {
+		tool_err("%s: %s: skipped: a symbolic link to nothing readable (%s)\n", DD_PROG,
+			 path, strerror(errno));
+		return 0;
+	}
+	if (!link)
+		st = lst;
+	if (S_ISDIR(st.st_mode)) {
+		if (link) {
+			char *real = realpath(path, NULL);
+			size_t rl = strlen(root);
+			int inside = real && (!strcmp(real, root) ||
+					      (!strncmp(real, root, rl) && real[rl] == '/'));
+			free(real);
+			if (!inside) {
+				tool_err("%s: %s: skipped: a symbolic link out of %s\n", DD_PROG, path,
+					 root);
+				return 0;
+			}
+		}
+		if (seen_dir(R, &st)) {
+			tool_err("%s: %s: skipped: a directory already read\n", DD_PROG, path);
+			return 0;
+		}
+		return add_dir(R, path, root);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		tool_err("%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
+		return 0;
+	}
+	/* O_NONBLOCK: should it have become a FIFO since, opening it does not
+	 * wait; fstat tells */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		return TOOL_EXIT_ERROR;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		tool_err("%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
+		close(fd);
+		return 0;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		close(fd);
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = add_fp(R, f, path);
+	fclose(f);
+	return rc;
+}
+
+static int add_dir(run *R, const char *path, const char *root)
+{
+	DIR *d = opendir(path);
+	if (!d) {
+		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		return TOOL_EXIT_ERROR;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue; /* ., .., hidden files */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nn = realloc(names, cap * sizeof(*names));
+			if (!nn) {
+				rc = TOOL_EXIT_ERROR;
+				break;
+			}
+			names = nn;
+		}
+		size_t len = strlen(path) + strlen(e->d_name) + 2;
+		if (!(names[n] = malloc(len))) {
+			rc = TOOL_EXIT_ERROR;
+			break;
+		}
+		snprintf(names[n], len, "%s/%s", path, e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (rc)
+		tool_err("%s: out of memory\n", DD_PROG);
+	if (n)
+		qsort(names, n, sizeof(*names), entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (!rc && !R->db_error && add_entry(R, names[i], root))
+			R->error = 1;
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
 static int add_path(run *R, const char *path)
 {
 	if (!strcmp(path, "-")) {
-		FILE *in = tool_open("crashsig dedup", "-");
-		int rc = add_stream(R, in, "<stdin>", 0);
+		FILE *in = tool_open(DD_PROG, "-");
+		const char *src = R->o->source ? R->o->source : "<stdin>";
+		int rc = add_stream(R, in, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
 		tool_close(in);
 		return rc;
 	}
 	struct stat st;
 	if (stat(path, &st)) {
-		tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
-		return 2;
+		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		return TOOL_EXIT_ERROR;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (!d) {
-			tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
-			return 2;
+		char *root = realpath(path, NULL);
+		if (!root) {
+			tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+			return TOOL_EXIT_ERROR;
 		}
-		char **names = NULL;
-		size_t n = 0, cap = 0;
-		struct dirent *e;
 		int rc = 0;
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue; /* ., .., hidden files */
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				char **nn = realloc(names, cap * sizeof(*names));
-				if (!nn) {
-					rc = 2;
-					break;
-				}
-				names = nn;
-			}
-			size_t len = strlen(path) + strlen(e->d_name) + 2;
-			if (!(names[n] = malloc(len))) {
-				rc = 2;
-				break;
-			}
-			snprintf(names[n], len, "%s/%s", path, e->d_name);
-			n++;
-		}
-		closedir(d);
-		if (rc)
-			tool_err("crashsig dedup: out of memory\n");
-		qsort(names, n, sizeof(*names), entry_cmp);
-		for (size_t i = 0; i < n; i++) {
-			if (!rc) {
-				int r = add_path(R, names[i]);
-				if (r == 2)
-					R->error = 1;
-			}
-			free(names[i]);
-		}
-		free(names);
+		if (!seen_dir(R, &st))
+			rc = add_dir(R, path, root);
+		free(root);
 		return rc;
 	}
-	FILE *fp = tool_open("crashsig dedup", path);
+	/* named on the command line: read whatever it is (a FIFO from a shell's
+	 * <(...) too) */
+	FILE *fp = tool_open(DD_PROG, path);
 	if (!fp)
-		return 2;
-	int rc = add_stream(R, fp, path, (int64_t)st.st_mtime);
+		return TOOL_EXIT_ERROR;
+	int rc = add_fp(R, fp, path);
 	tool_close(fp);
 	return rc;
 }
 
-static void fmt_time(char *buf, size_t len, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!t || !gmtime_r(&tt, &tm))
-		snprintf(buf, len, "-");
-	else
-		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static const char *status_name(crashsig_bug_status s)
-{
-	switch (s) {
-	case CRASHSIG_BUG_FIXED: return "fixed";
-	case CRASHSIG_BUG_CLOSED: return "closed";
-	default: return "open";
-	}
-}
-
-/* Titles of a bug other than its own: those of crashes that joined it, then
- * its remaining alternative titles. */
-static size_t other_titles(const crashsig_bug *b, const char **out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < b->nmerged_titles && n < max; i++)
-		out[n++] = b->merged_titles[i];
-	(void)out;
-	return n;
-}
-
-static void print_table_row(FILE *out, const crashsig_bug *b)
-{
-	char f[32], l[32];
-	fmt_time(f, sizeof(f), b->first_seen);
-	fmt_time(l, sizeof(l), b->last_seen);
-	fprintf(out, "%-6lld %7lld  %-19s  %-19s  %-6s  %s", (long long)b->id,
-		(long long)b->count, f, l, status_name(b->status), b->title);
-	const char *o[64];
-	size_t n = other_titles(b, o, 64);
-	if (n) {
-		fputs("  [also: ", out);
-		for (size_t i = 0; i < n; i++)
-			fprintf(out, "%s%s", i ? " | " : "", o[i]);
-		fputc(']', out);
-	}
-	if (b->similar_to)
-		fprintf(out, "  [similar to bug %lld (distance %.2f)]",
-			(long long)b->similar_to, b->similar_distance);
-	fputc('\n', out);
-}
-
-static void json_list(FILE *out, const char *const *v, size_t n)
-{
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		json_cstr(out, v[i]);
-	}
-	fputc(']', out);
-}
-
-static void print_json_row(FILE *out, const crashsig_bug *b)
-{
-	char f[32], l[32];
-	fmt_time(f, sizeof(f), b->first_seen);
-	fmt_time(l, sizeof(l), b->last_seen);
-	fprintf(out, "{\"id\":%lld,\"title\":", (long long)b->id);
-	json_cstr(out, b->title);
-	fputs(",\"base_title\":", out);
-	json_cstr(out, b->base_title);
-	fprintf(out, ",\"seq\":%d,\"status\":\"%s\",\"count\":%lld,\"first_seen\":%lld,"
-		"\"last_seen\":%lld,\"first_seen_utc\":",
-		b->seq, status_name(b->status), (long long)b->count,
-		(long long)b->first_seen, (long long)b->last_seen);
-	json_cstr(out, f);
-	fputs(",\"last_seen_utc\":", out);
-	json_cstr(out, l);
-	fputs(",\"other_titles\":", out);
-	json_list(out, b->merged_titles, b->nmerged_titles);
-	fputs(",\"alt_titles\":", out);
-	json_list(out, b->alt_titles, b->nalt_titles);
-	fputs(",\"signature\":", out);
-	json_cstr(out, b->signature);
-	if (b->similar_to)
-		fprintf(out, ",\"similar_to\":%lld,\"distance\":%.4f", (long long)b->similar_to,
-			b->similar_distance);
-	else
-		fputs(",\"similar_to\":null,\"distance\":null", out);
-	fputs(",\"report_source\":", out);
-	json_cstr(out, b->report_source);
-	fputs("}\n", out);
-}
-
-static int write_file(const char *dir, const char *name, const char *data, size_t len)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		tool_err("crashsig dedup: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	int bad = len && fwrite(data, 1, len, fp) != len;
-	if (fclose(fp) || bad) {
-		tool_err("crashsig dedup: %s: write error: %s\n", path, strerror(errno));
-		return 2;
-	}
-	return 0;
-}
-
-static int write_outdir(const char *outdir, const crashsig_bug *b)
-{
-	char dir[4096];
-	if (mkdir(outdir, 0777) && errno != EEXIST) {
-		tool_err("crashsig dedup: %s: %s\n", outdir, strerror(errno));
-		return 2;
-	}
-	snprintf(dir, sizeof(dir), "%s/%lld", outdir, (long long)b->id);
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		tool_err("crashsig dedup: %s: %s\n", dir, strerror(errno));
-		return 2;
-	}
-	char desc[2048];
-	int n = snprintf(desc, sizeof(desc), "%s\n", b->title);
-	if (n < 0 || (size_t)n >= sizeof(desc))
-		n = (int)sizeof(desc) - 1;
-	if (write_file(dir, "description", desc, (size_t)n))
-		return 2;
-	size_t tl = 0;
-	for (size_t i = 0; i < b->nalt_titles; i++)
-		tl += strlen(b->alt_titles[i]) + 1;
-	for (size_t i = 0; i < b->nmerged_titles; i++)
-		tl += strlen(b->merged_titles[i]) + 1;
-	char *t = malloc(tl + 1), *p = t;
-	if (!t)
-		return 2;
-	for (size_t i = 0; i < b->nalt_titles; i++)
-		p += sprintf(p, "%s\n", b->alt_titles[i]);
-	for (size_t i = 0; i < b->nmerged_titles; i++) {
-		int dup = 0;
-		for (size_t j = 0; j < b->nalt_titles; j++)
-			dup |= !strcmp(b->alt_titles[j], b->merged_titles[i]);
-		if (!dup)
-			p += sprintf(p, "%s\n", b->merged_titles[i]);
-	}
-	int rc = write_file(dir, "titles", t, (size_t)(p - t));
-	free(t);
-	if (!rc && b->report)
-		rc = write_file(dir, "report", b->report, b->report_len);
-	return rc;
-}
+/* ---------------- options ---------------- */
 
 static int parse_id(const char *s, int64_t *id)
 {
@@ -353,7 +532,113 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-int tool_cmd_dedup(int argc, char **argv)
+static int parse_count(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-' || *s == '+')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* TIME: seconds since the epoch, YYYY-MM-DD[( |T)HH:MM[:SS]][Z] (UTC), or an
+ * age (N followed by s, m, h, d or w) before now. */
+static int parse_time(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!errno && end != s && *s != '-') {
+		static const struct {
+			char c;
+			long long mul;
+		} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
+		if (!*end && strlen(s) != 10 && !strchr(s, '-')) {
+			*out = v;
+			return 0;
+		}
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (end[0] == units[i].c && !end[1] && v >= 0 && v < LLONG_MAX / units[i].mul) {
+				*out = (int64_t)time(NULL) - v * units[i].mul;
+				return 0;
+			}
+	}
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	const char *p = s + n;
+	if (*p == ' ' || *p == 'T') {
+		int k = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
+			return -1;
+		p += 1 + k;
+		if (*p == ':') {
+			if (sscanf(p + 1, "%2d%n", &sec, &k) != 1)
+				return -1;
+			p += 1 + k;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+static int parse_statuses(const char *s, unsigned *mask)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", s);
+	*mask = 0;
+	char *save, *t = strtok_r(buf, ",", &save);
+	for (; t; t = strtok_r(NULL, ",", &save)) {
+		crashsig_bug_status st;
+		if (crashsig_bug_status_parse(t, &st))
+			return -1;
+		*mask |= 1u << st;
+	}
+	return *mask ? 0 : -1;
+}
+
+static int add_mark(dopts *o, int64_t id, int64_t target, crashsig_bug_status st)
+{
+	mark *n = realloc(o->marks, (o->nmarks + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	o->marks = n;
+	o->marks[o->nmarks++] = (mark){id, target, st};
+	return 0;
+}
+
+static int bad_arg(const char *opt, const char *arg, const char *what)
+{
+	tool_err("%s: %s: '%s' is not %s\n", DD_PROG, opt, arg, what);
+	return TOOL_EXIT_ERROR;
+}
+
+static int parse_opts(int argc, char **argv, dopts *o)
 {
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, O_DB},
@@ -362,154 +647,322 @@ int tool_cmd_dedup(int argc, char **argv)
 		{"merge-similar", no_argument, NULL, O_MERGE},
 		{"threshold", required_argument, NULL, O_THRESH},
 		{"fix", required_argument, NULL, O_FIX},
-		{"close", required_argument, NULL, O_CLOSE},
+		{"invalid", required_argument, NULL, O_INVALID},
+		{"close", required_argument, NULL, O_INVALID},
 		{"reopen", required_argument, NULL, O_REOPEN},
+		{"dup", required_argument, NULL, O_DUP},
+		{"reason", required_argument, NULL, O_REASON},
 		{"list", no_argument, NULL, O_LIST},
+		{"crashes", no_argument, NULL, O_CRASHES},
+		{"bug", required_argument, NULL, O_BUG},
+		{"crash", required_argument, NULL, O_CRASH},
+		{"export", no_argument, NULL, O_EXPORT},
+		{"status", required_argument, NULL, O_STATUS},
+		{"title", required_argument, NULL, O_TITLE},
+		{"since", required_argument, NULL, O_SINCE},
+		{"until", required_argument, NULL, O_UNTIL},
+		{"machine", required_argument, NULL, O_MACHINE},
+		{"release", required_argument, NULL, O_RELEASE},
+		{"sort", required_argument, NULL, O_SORT},
+		{"reverse", no_argument, NULL, O_REVERSE},
+		{"limit", required_argument, NULL, O_LIMIT},
+		{"source", required_argument, NULL, O_SOURCE},
+		{"keep", required_argument, NULL, O_KEEP},
+		{"keep-every", required_argument, NULL, O_KEEP_EVERY},
+		{"log-excerpt", required_argument, NULL, O_LOG_EXCERPT},
 		{"batch", required_argument, NULL, O_BATCH},
 		{"rules", required_argument, NULL, O_RULES},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	dopts o = {0};
+	int c;
+	unsigned long long v;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_DB: o->db = optarg; break;
+		case 'j': o->json = 1; break;
+		case O_OUTDIR: o->outdir = optarg; break;
+		case O_MERGE: o->merge = 1; break;
+		case O_THRESH: {
+			char *end;
+			double d = strtod(optarg, &end);
+			if (*end || end == optarg || !isfinite(d) || !(d > 0 && d <= 1))
+				return bad_arg("--threshold", optarg, "a number in (0, 1]");
+			o->threshold = d;
+			break;
+		}
+		case O_FIX:
+		case O_INVALID:
+		case O_REOPEN: {
+			int64_t id;
+			if (parse_id(optarg, &id))
+				return bad_arg(c == O_FIX ? "--fix" : c == O_REOPEN ? "--reopen" : "--invalid",
+					       optarg, "a bug id");
+			if (add_mark(o, id, 0,
+				     c == O_FIX ? CRASHSIG_BUG_FIXED
+				     : c == O_REOPEN ? CRASHSIG_BUG_OPEN : CRASHSIG_BUG_INVALID))
+				return TOOL_EXIT_ERROR;
+			break;
+		}
+		case O_DUP: {
+			char buf[64];
+			int64_t id, target;
+			snprintf(buf, sizeof(buf), "%s", optarg);
+			char *colon = strchr(buf, ':');
+			if (!colon || strlen(optarg) >= sizeof(buf))
+				return bad_arg("--dup", optarg, "ID:TARGET");
+			*colon = 0;
+			if (parse_id(buf, &id) || parse_id(colon + 1, &target))
+				return bad_arg("--dup", optarg, "ID:TARGET (two bug ids)");
+			if (add_mark(o, id, target, CRASHSIG_BUG_DUP))
+				return TOOL_EXIT_ERROR;
+			break;
+		}
+		case O_REASON: o->reason = optarg; break;
+		case O_LIST: o->list = 1; break;
+		case O_CRASHES: o->crashes = 1; break;
+		case O_BUG:
+			if (parse_id(optarg, &o->bug))
+				return bad_arg("--bug", optarg, "a bug id");
+			break;
+		case O_CRASH: o->crash = optarg; break;
+		case O_EXPORT: o->export_ = 1; break;
+		case O_STATUS:
+			if (parse_statuses(optarg, &o->statuses))
+				return bad_arg("--status", optarg, "a list of open, fixed, invalid, dup");
+			break;
+		case O_TITLE: o->title = optarg; break;
+		case O_SINCE:
+			if (parse_time(optarg, &o->since))
+				return bad_arg("--since", optarg, "a time");
+			break;
+		case O_UNTIL:
+			if (parse_time(optarg, &o->until))
+				return bad_arg("--until", optarg, "a time");
+			break;
+		case O_MACHINE: o->machine = optarg; break;
+		case O_RELEASE: o->release = optarg; break;
+		case O_SORT:
+			if (!strcmp(optarg, "id"))
+				o->sort = CRASHSIG_SORT_ID;
+			else if (!strcmp(optarg, "count"))
+				o->sort = CRASHSIG_SORT_COUNT;
+			else if (!strcmp(optarg, "first"))
+				o->sort = CRASHSIG_SORT_FIRST_SEEN;
+			else if (!strcmp(optarg, "last"))
+				o->sort = CRASHSIG_SORT_LAST_SEEN;
+			else
+				return bad_arg("--sort", optarg, "id, count, first or last");
+			break;
+		case O_REVERSE: o->reverse = 1; break;
+		case O_LIMIT:
+			if (parse_count(optarg, (unsigned long long)SIZE_MAX, &v) || !v)
+				return bad_arg("--limit", optarg, "a count");
+			o->limit = (size_t)v;
+			break;
+		case O_SOURCE: o->source = optarg; break;
+		case O_KEEP:
+			if (!strcmp(optarg, "all"))
+				o->keep = CRASHSIG_KEEP_ALL;
+			else if (parse_count(optarg, CRASHSIG_KEEP_ALL - 1, &v) || !v)
+				return bad_arg("--keep", optarg, "a count or 'all'");
+			else
+				o->keep = (unsigned)v;
+			break;
+		case O_KEEP_EVERY:
+			if (parse_count(optarg, UINT_MAX, &v) || !v)
+				return bad_arg("--keep-every", optarg, "a count");
+			o->keep_every = (unsigned)v;
+			break;
+		case O_LOG_EXCERPT:
+			if (parse_count(optarg, 16ull << 20, &v))
+				return bad_arg("--log-excerpt", optarg, "a size up to 16M");
+			o->log_max = (size_t)v;
+			break;
+		case O_BATCH:
+			if (parse_count(optarg, 10000000, &v) || !v)
+				return bad_arg("--batch", optarg, "a count");
+			o->batch = (unsigned)v;
+			break;
+		case O_RULES: o->rules = optarg; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: fputs(usage_text, stderr); return TOOL_EXIT_ERROR;
+		}
+	}
+	return 0;
+}
+
+/* ---------------- the command ---------------- */
+
+static int list_bugs(const dopts *o, crashsig_store *store, const char *url, size_t *found)
+{
+	crashsig_bug_query q = CRASHSIG_BUG_QUERY_INIT;
+	q.statuses = o->statuses;
+	q.title_regex = o->title;
+	q.since = o->since;
+	q.until = o->until;
+	q.machine = o->machine;
+	q.release = o->release;
+	q.sort = o->sort;
+	q.limit = o->limit;
+	int desc = o->sort != CRASHSIG_SORT_ID;
+	q.flags = (desc != o->reverse) ? CRASHSIG_QUERY_DESCENDING : 0;
+	crashsig_bug **bugs = NULL;
+	size_t nbugs = 0;
+	if (crashsig_store_query(store, &q, &bugs, &nbugs)) {
+		tool_err("%s: %s: %s\n", DD_PROG, url, crashsig_store_error(store));
+		return TOOL_EXIT_ERROR;
+	}
+	int status = 0;
+	if (!o->json && nbugs)
+		dd_bug_header(stdout);
+	for (size_t i = 0; i < nbugs && !tool_stdout_failed(); i++) {
+		if (o->json)
+			dd_bug_json(stdout, bugs[i], 0);
+		else
+			dd_bug_row(stdout, bugs[i]);
+		if (o->outdir && !status && dd_write_outdir(o->outdir, bugs[i]))
+			status = TOOL_EXIT_ERROR;
+	}
+	crashsig_bugs_free(bugs, nbugs);
+	*found = nbugs;
+	return status;
+}
+
+static int read_store(const dopts *o, crashsig_store *store, const char *url, size_t *found)
+{
+	*found = 1;
+	if (o->export_)
+		return dd_export(stdout, store, url);
+	if (o->crash)
+		return dd_crash_page(stdout, store, url, o->crash, o->json);
+	crashsig_crash_query cq = CRASHSIG_CRASH_QUERY_INIT;
+	cq.since = o->since;
+	cq.until = o->until;
+	cq.machine = o->machine;
+	cq.release = o->release;
+	cq.limit = o->limit;
+	if (o->reverse)
+		cq.flags |= CRASHSIG_CRASHES_NEWEST_FIRST;
+	if (o->bug && !o->crashes)
+		return dd_bug_page(stdout, store, url, o->bug, o->json, &cq);
+	if (o->crashes) {
+		cq.bug = o->bug;
+		if (o->bug) {
+			crashsig_bug *b = NULL;
+			if (crashsig_store_get(store, o->bug, &b)) {
+				tool_err("%s: %s: %s\n", DD_PROG, url, crashsig_store_error(store));
+				return TOOL_EXIT_ERROR;
+			}
+			crashsig_bug_free(b);
+		}
+		return dd_crashes(stdout, store, url, &cq, o->json, found);
+	}
+	return list_bugs(o, store, url, found);
+}
+
+int tool_cmd_dedup(int argc, char **argv)
+{
+	dopts o;
+	memset(&o, 0, sizeof(o));
 	o.db = getenv("CRASHSIG_DB");
 	if (!o.db || !*o.db)
 		o.db = "crashsig-bugs.db";
 	o.batch = 1000;
-	int64_t marks[64];
-	crashsig_bug_status mark_st[64];
-	size_t nmarks = 0;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_DB: o.db = optarg; break;
-		case 'j': o.json = 1; break;
-		case O_OUTDIR: o.outdir = optarg; break;
-		case O_MERGE: o.merge = 1; break;
-		case O_THRESH: {
-			char *end;
-			o.threshold = strtod(optarg, &end);
-			if (*end || end == optarg || o.threshold <= 0 || o.threshold > 1) {
-				tool_err("crashsig dedup: --threshold: '%s' is not in (0, 1]\n",
-					optarg);
-				return 2;
-			}
-			break;
-		}
-		case O_FIX:
-		case O_CLOSE:
-		case O_REOPEN:
-			if (nmarks == 64 || parse_id(optarg, &marks[nmarks])) {
-				tool_err("crashsig dedup: '%s' is not a bug id\n", optarg);
-				return 2;
-			}
-			mark_st[nmarks++] = c == O_FIX ? CRASHSIG_BUG_FIXED
-					    : c == O_CLOSE ? CRASHSIG_BUG_CLOSED : CRASHSIG_BUG_OPEN;
-			break;
-		case O_LIST: o.list = 1; break;
-		case O_BATCH: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 1 || v > 10000000) {
-				tool_err("crashsig dedup: --batch: '%s' is not a count\n", optarg);
-				return 2;
-			}
-			o.batch = (unsigned)v;
-			break;
-		}
-		case O_RULES: o.rules = optarg; break;
-		case 'h': fputs(usage_text, stdout); return ferror(stdout) ? 2 : 0;
-		default: fputs(usage_text, stderr); return 2;
-		}
+	o.log_max = CRASHSIG_LOG_EXCERPT_MAX;
+	int prc = parse_opts(argc, argv, &o);
+	if (prc) {
+		free(o.marks);
+		return prc < 0 ? tool_finish_stdout(DD_PROG, 0) : prc;
 	}
 	int nfiles = argc - optind;
-	int read_stdin = !nfiles && !o.list && !nmarks;
+	int reading = o.list || o.crashes || o.bug || o.crash || o.export_;
+	int read_stdin = !nfiles && !reading && !o.nmarks;
+	int ingest = nfiles || read_stdin;
+	char url[600];
+	crashsig_store_url_redact(o.db, url, sizeof(url));
 
-	run R = {0};
-	if (nfiles || read_stdin) {
+	run R;
+	memset(&R, 0, sizeof(R));
+	R.o = &o;
+	R.url = url;
+	if (ingest) {
 		/* The context parses, and its rules give the store the generic
 		 * frames of similarity. */
 		crashsig_options copts = CRASHSIG_OPTIONS_INIT;
 		copts.rules_dir = o.rules;
 		char err[512];
-		R.bufsz = 1 << 20;
+		R.ring.cap = 2 * o.log_max + (1u << 20);
+		R.ring.buf = malloc(R.ring.cap);
+		R.bufsz = 1u << 16;
 		R.buf = malloc(R.bufsz);
-		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			tool_err("crashsig dedup: %s\n", R.buf ? err : "out of memory");
+		if (!R.ring.buf || !R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
+			tool_err("%s: %s\n", DD_PROG, R.ring.buf && R.buf ? err : "out of memory");
+			free(R.ring.buf);
 			free(R.buf);
-			return 2;
+			free(o.marks);
+			return TOOL_EXIT_ERROR;
 		}
 	}
 	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
-	so.flags = o.merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0;
+	so.flags = (o.merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0) |
+		   (ingest ? 0 : CRASHSIG_STORE_NO_CREATE);
 	so.similarity_threshold = o.threshold;
 	so.batch = o.batch;
 	so.ctx = R.ctx;
+	so.keep_per_bug = o.keep;
+	so.keep_every = o.keep_every;
+	so.log_max = o.log_max ? o.log_max : CRASHSIG_LOG_EXCERPT_MAX;
 	crashsig_store *store = NULL;
-	if (crashsig_store_open(&store, o.db, &so)) {
-		tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
-		crashsig_store_free(store);
-		crashsig_ctx_free(R.ctx);
-		free(R.buf);
-		return 2;
-	}
 	int status = 0;
-	for (size_t i = 0; i < nmarks; i++) {
-		if (crashsig_store_set_status(store, marks[i], mark_st[i])) {
-			tool_err("crashsig dedup: %s: bug %lld: %s\n", o.db,
-				(long long)marks[i], crashsig_store_error(store));
-			status = 2;
+	if (crashsig_store_open(&store, o.db, &so)) {
+		/* the message names the store (without its password) */
+		tool_err("%s: %s\n", DD_PROG, store ? crashsig_store_error(store) : "out of memory");
+		status = TOOL_EXIT_ERROR;
+		goto out;
+	}
+	for (size_t i = 0; i < o.nmarks; i++) {
+		crashsig_bug_change ch = CRASHSIG_BUG_CHANGE_INIT;
+		ch.status = o.marks[i].status;
+		ch.dup_of = o.marks[i].target;
+		ch.reason = o.reason;
+		if (crashsig_store_change_bug(store, o.marks[i].id, &ch)) {
+			tool_err("%s: %s: bug %lld: %s\n", DD_PROG, url, (long long)o.marks[i].id,
+				 crashsig_store_error(store));
+			status = TOOL_EXIT_ERROR;
 		}
 	}
-	if (nfiles || read_stdin) {
+	if (ingest) {
 		R.store = store;
-		if (read_stdin) {
-			if (add_path(&R, "-"))
-				status = 2;
-		}
-		for (int i = optind; i < argc; i++)
+		if (read_stdin && add_path(&R, "-"))
+			R.error = 1;
+		for (int i = optind; i < argc && !R.db_error; i++)
 			if (add_path(&R, argv[i]))
-				status = 2;
-		if (R.error)
-			status = 2;
-		if (crashsig_store_flush(store)) {
-			tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
-			status = 2;
+				R.error = 1;
+		if (!R.db_error && crashsig_store_flush(store)) {
+			tool_err("%s: %s: %s\n", DD_PROG, url, crashsig_store_error(store));
+			R.db_error = 1;
 		}
+		if (R.error || R.db_error)
+			status = TOOL_EXIT_ERROR;
 	}
-	crashsig_bug **bugs = NULL;
-	size_t nbugs = 0;
-	int lrc = crashsig_store_list(store, &bugs, &nbugs);
-	if (lrc)
-		tool_err("crashsig dedup: %s: %s\n", o.db, crashsig_store_error(store));
-	if (lrc) {
-		crashsig_store_free(store);
-		crashsig_ctx_free(R.ctx);
-		free(R.buf);
-		return 2;
+	if (!R.db_error) {
+		size_t found = 0;
+		int rc = read_store(&o, store, url, &found);
+		if (rc)
+			status = rc;
+		else if (!ingest && reading && !found && !status)
+			status = TOOL_EXIT_NONE;
 	}
-	if (!o.json && nbugs)
-		printf("%-6s %7s  %-19s  %-19s  %-6s  %s\n", "ID", "COUNT", "FIRST SEEN",
-		       "LAST SEEN", "STATUS", "TITLE");
-	for (size_t i = 0; i < nbugs; i++) {
-		if (o.json)
-			print_json_row(stdout, bugs[i]);
-		else
-			print_table_row(stdout, bugs[i]);
-		if (o.outdir && write_outdir(o.outdir, bugs[i]))
-			status = 2;
-	}
-	crashsig_bugs_free(bugs, nbugs);
+	if (ingest && !status && !R.crashes)
+		status = TOOL_EXIT_NONE;
+out:
 	crashsig_store_free(store); /* before the context it borrows */
 	crashsig_ctx_free(R.ctx);
+	free(R.ring.buf);
 	free(R.buf);
-	if (fflush(stdout) || ferror(stdout)) {
-		tool_err("crashsig dedup: write error: %s\n", strerror(errno));
-		return 2;
-	}
-	if (status)
-		return status;
-	if ((nfiles || read_stdin) && !R.crashes)
-		return 1;
-	return 0;
+	free(R.dirs);
+	free(o.marks);
+	return tool_finish_stdout(DD_PROG, status);
 }

@@ -3,7 +3,6 @@
 #ifndef CRASHSIG_DEDUP_TESTUTIL_H
 #define CRASHSIG_DEDUP_TESTUTIL_H
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "crashsig/crashsig.h"
 #include "crashsig/dedup.h"
+#include "dedup/dedup_int.h"
 #include "testutil.h"
 
 /* A fresh temporary directory (mkdtemp), owned by the caller. */
@@ -57,22 +57,22 @@ static inline char *dt_fresh_url(int pg, const char *dir, const char *name)
 		return url;
 	}
 	const char *base = dt_pg_url();
-	PGconn *c = PQconnectdb(base);
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "%s: %s", base, PQerrorMessage(c));
-		PQfinish(c);
+	/* the library's own database layer (libpq through dlopen): the tests
+	 * need no libpq of their own */
+	cs_db *db = NULL;
+	cs_err err = {0};
+	if (cs_db_open(&db, base, 0, 0, &err)) {
+		fprintf(stderr, "%s: %s\n", base, err.msg);
 		free(url);
 		return NULL;
 	}
 	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; "
-		 "CREATE SCHEMA %s",
-		 name, name);
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	PQclear(r);
-	PQfinish(c);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", name,
+		 name);
+	int ok = !cs_db_exec(db, sql);
+	if (!ok)
+		fprintf(stderr, "%s: %s\n", base, cs_db_errmsg(db));
+	cs_db_close(db);
 	if (!ok) {
 		free(url);
 		return NULL;

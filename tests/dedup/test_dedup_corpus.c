@@ -350,6 +350,87 @@ static void test_corpus_groups_pg(void **st)
 	corpus_groups(1);
 }
 
+/* Every crash of every corpus log (as crashsig dedup reads them: all
+ * reports, the file as source), once, then all again: the second reading
+ * adds nothing and every count stays (F8: 662 crashes became 1,324). */
+static void corpus_twice(int pg)
+{
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/corpus/syzkaller/linux/report", CRASHSIG_SHARED_DIR);
+	if (!have_dir(dir, "the corpus read twice"))
+		skip();
+	size_t nf;
+	char **files = dt_list_dir(dir, NULL, &nf);
+	assert_non_null(files);
+	crashsig_store *s = fresh_store(pg, "twice");
+	int64_t counts[2] = {0, 0};
+	size_t nbugs[2] = {0, 0};
+	long added[2] = {0, 0}, dups[2] = {0, 0};
+	char *lists[2] = {NULL, NULL};
+	for (int round = 0; round < 2; round++) {
+		for (size_t f = 0; f < nf; f++) {
+			size_t len = 0;
+			char *raw = test_read_file(files[f], &len);
+			assert_non_null(raw);
+			crashsig_report **rs;
+			size_t nr;
+			assert_int_equal(crashsig_parse_buffer(ctx, raw, len, &rs, &nr), 0);
+			for (size_t k = 0; k < nr; k++) {
+				crashsig_add_result r;
+				crashsig_add_options o = CRASHSIG_ADD_OPTIONS_INIT;
+				o.source = files[f];
+				int rc = crashsig_store_add_report_opts(s, ctx, rs[k], &o, &r);
+				if (rc)
+					fprintf(stderr, "%s\n", crashsig_store_error(s));
+				assert_int_equal(rc, 0);
+				added[round] += !r.duplicate;
+				dups[round] += r.duplicate;
+			}
+			crashsig_reports_free(rs, nr);
+			free(raw);
+		}
+		assert_int_equal(crashsig_store_flush(s), 0);
+		crashsig_bug **bugs;
+		size_t n;
+		assert_int_equal(crashsig_store_list(s, &bugs, &n), 0);
+		cs_buf b = {0};
+		for (size_t i = 0; i < n; i++) {
+			counts[round] += bugs[i]->count;
+			assert_int_equal(cs_buf_printf(&b, "%lld %lld %s\n", (long long)bugs[i]->id,
+						       (long long)bugs[i]->count, bugs[i]->title), 0);
+		}
+		nbugs[round] = n;
+		lists[round] = cs_buf_detach(&b);
+		crashsig_bugs_free(bugs, n);
+	}
+	printf("corpus read twice (%s): %ld crashes in %zu bugs, then %ld new and %ld already "
+	       "there: %lld crashes in %zu bugs\n", pg ? "postgresql" : "sqlite", added[0],
+	       nbugs[0], added[1], dups[1], (long long)counts[1], nbugs[1]);
+	fflush(stdout);
+	assert_true(added[0] > 600);
+	assert_int_equal(dups[0], 0);
+	assert_int_equal(added[1], 0);
+	assert_int_equal(dups[1], added[0]);
+	assert_int_equal(counts[0], added[0]);
+	assert_int_equal(counts[1], counts[0]);
+	assert_string_equal(lists[1], lists[0]); /* every bug, its count */
+	free(lists[0]);
+	free(lists[1]);
+	crashsig_store_free(s);
+	dt_free_list(files, nf);
+}
+
+static void test_corpus_twice_sqlite(void **st) { (void)st; corpus_twice(0); }
+static void test_corpus_twice_pg(void **st)
+{
+	(void)st;
+	if (!dt_pg_url()) {
+		dt_pg_skip_note("the corpus read twice");
+		skip();
+	}
+	corpus_twice(1);
+}
+
 /* The model above against hand-made cases, so that it is checked too. */
 static void test_model(void **st)
 {
@@ -521,11 +602,16 @@ static void sym_dir(crashsig_store *s1, crashsig_store *s2, const char *dir,
 			assert_non_null(x);
 			assert_non_null(y);
 			crashsig_add_result r1, r2, r3, r4;
+			/* the copy is another log: another source, so that it is
+			 * another crash (not a duplicate of the original) */
+			char copy_src[1100];
+			snprintf(copy_src, sizeof(copy_src), "%s (copy)", files[f]);
 			/* original first in one store, copy first in the other */
 			assert_int_equal(crashsig_store_add_report(s1, ctx, x, 0, files[f], &r1), 0);
-			assert_int_equal(crashsig_store_add_report(s1, ctx, y, 0, files[f], &r2), 0);
-			assert_int_equal(crashsig_store_add_report(s2, ctx, y, 0, files[f], &r3), 0);
+			assert_int_equal(crashsig_store_add_report(s1, ctx, y, 0, copy_src, &r2), 0);
+			assert_int_equal(crashsig_store_add_report(s2, ctx, y, 0, copy_src, &r3), 0);
 			assert_int_equal(crashsig_store_add_report(s2, ctx, x, 0, files[f], &r4), 0);
+			assert_false(r1.duplicate || r2.duplicate || r3.duplicate || r4.duplicate);
 			st->checked++;
 			int same = r1.bug_id == r2.bug_id && r3.bug_id == r4.bug_id;
 			/* A copy that the parser calls corrupted while the original
@@ -798,6 +884,8 @@ int main(void)
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_corpus_groups_sqlite),
 		cmocka_unit_test(test_corpus_groups_pg),
+		cmocka_unit_test(test_corpus_twice_sqlite),
+		cmocka_unit_test(test_corpus_twice_pg),
 		cmocka_unit_test(test_symbolized_copies),
 		cmocka_unit_test(test_realkernel),
 		cmocka_unit_test(test_realkernel_merge_similar),

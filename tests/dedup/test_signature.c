@@ -187,7 +187,7 @@ static void test_generic_from_rules(void **st)
 	assert_int_equal(crashsig_store_add(s, &c, &r2), 0);
 	assert_int_equal(r2.similar_to, 0);
 	crashsig_store_free(s);
-	so.version = 3;
+	so.version = CRASHSIG_STORE_OPTIONS_VERSION + 1;
 	assert_int_equal(crashsig_store_open(&s, url, &so), CRASHSIG_EINVAL);
 	crashsig_store_free(s);
 	crashsig_ctx_free(c2);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dlfcn.h>
+#include <math.h>
 #include <sqlite3.h>
 
 #include "dedup_testutil.h"
@@ -256,17 +258,28 @@ static void test_migration(void **st)
 		"INSERT INTO crashsig_state VALUES (0);"
 		"INSERT INTO bugs (title, seq, count, first_seen, last_seen) VALUES ('WARNING in old', 0, 7, 1, 2);"
 		"INSERT INTO bug_titles VALUES (1, 0, 'WARNING in old', 0);"
-		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);";
+		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);"
+		"INSERT INTO crashes (bug_id, time, title, source) VALUES (1, 2, 'WARNING in old', 'old.log');";
 	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	crashsig_store *s = NULL;
 	assert_int_equal(crashsig_store_open(&s, path, NULL), 0);
-	assert_int_equal(crashsig_store_schema_version(s), 2);
+	assert_int_equal(crashsig_store_schema_version(s), CRASHSIG_STORE_SCHEMA_VERSION);
 	assert_int_equal(add(s, "WARNING in old"), 1);
 	crashsig_bug *b;
 	assert_int_equal(crashsig_store_get(s, 1, &b), 0);
 	assert_int_equal(b->count, 8);
 	crashsig_bug_free(b);
+	/* the old crash row got an id, and keeps what it had */
+	crashsig_crash_record *c;
+	assert_int_equal(crashsig_store_get_crash(s, "v2-1", &c), 0);
+	assert_int_equal(c->bug, 1);
+	assert_int_equal(c->time, 2);
+	assert_int_equal(c->time_source, CRASHSIG_TIME_SOURCE_CLIENT);
+	assert_string_equal(c->source, "old.log");
+	assert_int_equal(c->kept, 0);
+	assert_null(c->report);
+	crashsig_crash_record_free(c);
 	crashsig_store_free(s);
 	/* a newer store than this library knows is refused */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -296,6 +309,230 @@ static void test_open_errors(void **st)
 	crashsig_bugs_free(NULL, 0);
 }
 
+/* libpq is loaded at run time, only for a PostgreSQL URL: without it the
+ * error names the library and how to get it; an SQLite store never loads
+ * it. */
+static void test_libpq_dlopen(void **st)
+{
+	(void)st;
+	/* (the first test of this program: nothing has loaded libpq yet) */
+	crashsig_store *s = open_fresh(0, "nopq", 0);
+	crashsig_store_free(s);
+	assert_null(dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD));
+	cs_db *db = NULL;
+	cs_err err = {0};
+	int rc = cs_db_open_with(&db, "postgresql://127.0.0.1:1/none", 0, 0,
+				 "libpq-not-installed.so.5", &err);
+	assert_int_equal(rc, CRASHSIG_EUNSUPPORTED);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "cannot load libpq-not-installed.so.5"));
+	assert_non_null(strstr(err.msg, "libpq5"));
+	/* with it, the connection error is libpq's */
+	rc = cs_db_open(&db, "postgresql://127.0.0.1:1/none?connect_timeout=2", 0, 0, &err);
+	assert_int_equal(rc, CRASHSIG_EDB);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "postgresql: "));
+	assert_non_null(dlopen("libpq.so.5", RTLD_NOW | RTLD_NOLOAD));
+}
+
+/* Schema versions crashsig never wrote are refused with a message, never
+ * migrated from (F1: -1 and -30 crashed; F14: 0 or 'abc' gave "table bugs
+ * already exists"); a version row missing while the tables exist too. */
+static void bad_versions(int pg)
+{
+	static const char *const versions[] = {"-1", "-30", "-100000000", "0", "'abc'", NULL};
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		if (pg && versions[i] && versions[i][0] == '\'')
+			continue; /* an INTEGER column holds no text on PostgreSQL */
+		char name[32];
+		snprintf(name, sizeof(name), "badver%zu", i);
+		char *url = dt_fresh_url(pg, tmp, name);
+		assert_non_null(url);
+		crashsig_store *s = NULL;
+		assert_int_equal(crashsig_store_open(&s, url, NULL), 0);
+		crashsig_store_free(s);
+		cs_db *db = NULL;
+		cs_err err = {{0}};
+		assert_int_equal(cs_db_open(&db, pg ? url : url + 7, 0, 0, &err), 0);
+		char sql[128];
+		if (versions[i])
+			snprintf(sql, sizeof(sql), "UPDATE crashsig_schema SET version = %s", versions[i]);
+		else
+			snprintf(sql, sizeof(sql), "DELETE FROM crashsig_schema");
+		assert_int_equal(cs_db_exec(db, sql), 0);
+		cs_db_close(db);
+		s = NULL;
+		int rc = crashsig_store_open(&s, url, NULL);
+		printf("version %s: %s\n", versions[i] ? versions[i] : "(none)",
+		       crashsig_store_error(s));
+		assert_int_equal(rc, CRASHSIG_EUNSUPPORTED);
+		const char *m = crashsig_store_error(s);
+		assert_non_null(strstr(m, "not one crashsig writes"));
+		if (versions[i])
+			assert_non_null(strstr(m, versions[i]));
+		else
+			assert_non_null(strstr(m, "missing"));
+		crashsig_store_free(s);
+		/* and the store is left as it was: still refused */
+		s = NULL;
+		assert_int_equal(crashsig_store_open(&s, url, NULL), CRASHSIG_EUNSUPPORTED);
+		crashsig_store_free(s);
+		free(url);
+	}
+}
+static void test_bad_versions_sqlite(void **st) { (void)st; bad_versions(0); }
+static void test_bad_versions_pg(void **st)
+{
+	(void)st;
+	if (!want_pg("bad schema versions"))
+		skip();
+	bad_versions(1);
+}
+
+/* CRASHSIG_STORE_NO_CREATE (read-only front ends): no database, no tables
+ * are created (F6). */
+static void no_create(int pg)
+{
+	crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+	o.flags = CRASHSIG_STORE_NO_CREATE;
+	crashsig_store *s = NULL;
+	char *url = dt_fresh_url(pg, tmp, "nocreate");
+	assert_non_null(url);
+	int rc = crashsig_store_open(&s, url, &o);
+	assert_true(rc == CRASHSIG_ENOTFOUND || rc == CRASHSIG_EIO);
+	assert_non_null(strstr(crashsig_store_error(s), pg ? "no crashsig store" : "nocreate.db"));
+	crashsig_store_free(s);
+	if (!pg) {
+		assert_int_not_equal(access(url + 7, F_OK), 0); /* no file */
+	} else {
+		cs_db *db = NULL;
+		cs_err err = {{0}};
+		int exists = 1;
+		assert_int_equal(cs_db_open(&db, url, 0, 0, &err), 0);
+		assert_int_equal(cs_db_table_exists(db, "crashsig_schema", &exists), 0);
+		assert_false(exists);
+		cs_db_close(db);
+	}
+	/* once created, it opens */
+	s = NULL;
+	assert_int_equal(crashsig_store_open(&s, url, NULL), 0);
+	crashsig_store_free(s);
+	s = NULL;
+	assert_int_equal(crashsig_store_open(&s, url, &o), 0);
+	crashsig_store_free(s);
+	free(url);
+}
+static void test_no_create_sqlite(void **st) { (void)st; no_create(0); }
+static void test_no_create_pg(void **st)
+{
+	(void)st;
+	if (!want_pg("opening without creating"))
+		skip();
+	no_create(1);
+}
+
+/* URLs as shown in messages: no password (F11). */
+static void test_url_redact(void **st)
+{
+	(void)st;
+	static const char *const cases[][2] = {
+		{"postgresql://user:hunter2@db.example/crashes", "postgresql://user:***@db.example/crashes"},
+		{"postgres://u:p%40ss@h:5432/db?sslmode=require", "postgres://u:***@h:5432/db?sslmode=require"},
+		{"postgresql://ci@db/c?password=hunter2&sslmode=require",
+		 "postgresql://ci@db/c?password=***&sslmode=require"},
+		{"postgresql://ci:a@b@db/c?host=/run&password=x", "postgresql://ci:***@db/c?host=/run&password=***"},
+		{"postgresql:///crashsig?host=/run/postgresql", "postgresql:///crashsig?host=/run/postgresql"},
+		{"postgresql://db/c?mypassword=1", "postgresql://db/c?mypassword=1"},
+		{"sqlite:/tmp/user:pw@x.db", "sqlite:/tmp/user:pw@x.db"},
+		{"bugs.db", "bugs.db"},
+	};
+	char buf[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = crashsig_store_url_redact(cases[i][0], buf, sizeof(buf));
+		assert_string_equal(buf, cases[i][1]);
+		assert_int_equal(n, strlen(cases[i][1]));
+	}
+	/* a short buffer: cut, NUL terminated, the whole length returned */
+	char small[12];
+	size_t n = crashsig_store_url_redact(cases[0][0], small, sizeof(small));
+	assert_int_equal(n, strlen(cases[0][1]));
+	assert_string_equal(small, "postgresql:");
+	assert_int_equal(crashsig_store_url_redact(NULL, buf, sizeof(buf)), 0);
+	/* a failed open names the store without its password */
+	crashsig_store *s = NULL;
+	assert_int_not_equal(crashsig_store_open(&s, "postgresql://u:hunter2@127.0.0.1:1/none?connect_timeout=2", NULL), 0);
+	assert_null(strstr(crashsig_store_error(s), "hunter2"));
+	assert_non_null(strstr(crashsig_store_error(s), "postgresql://u:***@127.0.0.1:1/none"));
+	crashsig_store_free(s);
+}
+
+/* Similarity thresholds outside (0, 1] are refused (F7: NaN was taken). */
+static void test_bad_threshold(void **st)
+{
+	(void)st;
+	const double bad[] = {NAN, -0.5, 1.5, INFINITY};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+		o.similarity_threshold = bad[i];
+		char url[512];
+		snprintf(url, sizeof(url), "sqlite:%s/th.db", tmp);
+		crashsig_store *s = NULL;
+		assert_int_equal(crashsig_store_open(&s, url, &o), CRASHSIG_EINVAL);
+		assert_non_null(strstr(crashsig_store_error(s), "threshold"));
+		crashsig_store_free(s);
+	}
+}
+
+/* The PostgreSQL server ends the connection in the middle of an ingest
+ * (F12): every failure after that has a message, and nothing half done is
+ * committed. */
+static void test_connection_lost_pg(void **st)
+{
+	(void)st;
+	if (!want_pg("a lost connection"))
+		skip();
+	char *base = dt_fresh_url(1, tmp, "lost");
+	assert_non_null(base);
+	char url[4200];
+	snprintf(url, sizeof(url), "%s&application_name=crashsig_lost", base);
+	crashsig_store_options o = CRASHSIG_STORE_OPTIONS_INIT;
+	o.batch = 10;
+	crashsig_store *s = NULL;
+	assert_int_equal(crashsig_store_open(&s, url, &o), 0);
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	c.title = "WARNING in lost";
+	for (int i = 0; i < 15; i++)
+		assert_int_equal(crashsig_store_add(s, &c, NULL), 0); /* 10 committed */
+	cs_db *db = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(cs_db_open(&db, dt_pg_url(), 0, 0, &err), 0);
+	assert_int_equal(cs_db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+					" WHERE application_name = 'crashsig_lost'"),
+			 0);
+	cs_db_close(db);
+	int rc = 0;
+	for (int i = 0; i < 20 && !rc; i++)
+		rc = crashsig_store_add(s, &c, NULL);
+	assert_int_not_equal(rc, 0);
+	printf("after the server ended the connection: %s\n", crashsig_store_error(s));
+	assert_true(strlen(crashsig_store_error(s)) > strlen("postgresql: "));
+	assert_int_equal(crashsig_store_flush(s), 0); /* the failed batch was rolled back */
+	crashsig_bug **bugs;
+	size_t n;
+	assert_int_not_equal(crashsig_store_list(s, &bugs, &n), 0);
+	assert_true(strlen(crashsig_store_error(s)) > strlen("postgresql: "));
+	crashsig_store_free(s);
+	/* what was committed is there, consistent */
+	s = NULL;
+	assert_int_equal(crashsig_store_open(&s, base, NULL), 0);
+	assert_int_equal(crashsig_store_list(s, &bugs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(bugs[0]->count, 10);
+	crashsig_bugs_free(bugs, n);
+	crashsig_store_free(s);
+	free(base);
+}
+
 /* Titles are trimmed and made valid UTF-8 the same way on every backend. */
 static void test_title_normalization(void **st)
 {
@@ -323,6 +560,7 @@ static void test_title_normalization(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_libpq_dlopen),
 		cmocka_unit_test(test_priority_sqlite),
 		cmocka_unit_test(test_priority_pg),
 		cmocka_unit_test(test_rules_sqlite),
@@ -330,6 +568,13 @@ int main(void)
 		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_migration),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_bad_versions_sqlite),
+		cmocka_unit_test(test_bad_versions_pg),
+		cmocka_unit_test(test_no_create_sqlite),
+		cmocka_unit_test(test_no_create_pg),
+		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_bad_threshold),
+		cmocka_unit_test(test_connection_lost_pg),
 		cmocka_unit_test(test_title_normalization),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

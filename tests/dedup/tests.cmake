@@ -1,0 +1,8 @@
+# crashsig dedup as a crash record (tests/CMakeLists.txt includes this file):
+# crash lists, one bug, one crash, the export, filters, the life cycle, mail
+# and archives, and the store-side reliability findings; and the time a
+# crash's log gives (journal-short-iso.log).
+add_test(NAME cli_dedup_store COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_dedup_store.sh
+  $<TARGET_FILE:crashsig> ${CMAKE_SOURCE_DIR})
+add_test(NAME cli_dedup_logtime COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_dedup_logtime.sh
+  $<TARGET_FILE:crashsig> ${CMAKE_SOURCE_DIR})
