@@ -333,6 +333,46 @@ static const sv_token *authorized(const sv_server *S, struct MHD_Connection *con
 	return hit;
 }
 
+/* ---------------- Host ---------------- */
+
+/* On a loopback address, a request must name this server: a loopback
+ * address, "localhost", or a name of --allow-host (any port). A web page
+ * of a name that an attacker made resolve to 127.0.0.1 (DNS rebinding)
+ * names its own host, and is refused. No Host (HTTP/1.0) is a local
+ * client. */
+static int host_ok(const sv_server *S, struct MHD_Connection *conn)
+{
+	if (!S->cfg.loopback)
+		return 1;
+	const char *h = S->mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	if (!h)
+		return 1;
+	char name[256];
+	size_t n;
+	if (h[0] == '[') {
+		const char *rb = strchr(h, ']');
+		if (!rb)
+			return 0;
+		n = (size_t)(rb - h - 1);
+		h++;
+	} else {
+		n = strcspn(h, ":");
+	}
+	if (!n || n >= sizeof(name))
+		return 0;
+	memcpy(name, h, n);
+	name[n] = 0;
+	if (!strcasecmp(name, "localhost") || !strcmp(name, "::1"))
+		return 1;
+	struct in_addr a4;
+	if (inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127)
+		return 1;
+	for (size_t i = 0; i < S->cfg.nhosts; i++)
+		if (!strcasecmp(name, S->cfg.hosts[i]))
+			return 1;
+	return 0;
+}
+
 /* ---------------- the request log ---------------- */
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -437,6 +477,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		unsigned allowed;
 		const struct route *r = find_route(url, meth, &allowed);
 		int api = !strncmp(url, "/api/", 5);
+		if (!host_ok(S, conn))
+			return refuse(S, conn, rq, api, 403,
+				      "Host: this server answers on loopback to its addresses, localhost "
+				      "and --allow-host names only (DNS rebinding)",
+				      NULL);
 		if (!r && !allowed)
 			return refuse(S, conn, rq, api, 404, "no such page", NULL);
 		if (!r) {

@@ -48,6 +48,9 @@ static const char usage_text[] =
 	"                        token of FILE (one per line: TOKEN [NAME]; at least\n"
 	"                        16 characters); without it serve listens on\n"
 	"                        loopback addresses only\n"
+	"      --allow-host NAME  on a loopback address, also answer requests for\n"
+	"                        Host: NAME (a reverse proxy's name); others are\n"
+	"                        refused (403), against DNS rebinding\n"
 	"      --max-body SIZE   largest request body (default 32M; K, M, G); 413\n"
 	"                        beyond\n"
 	"      --max-expanded SIZE  bytes a compressed body may expand to (default 1G)\n"
@@ -67,7 +70,8 @@ static const char usage_text[] =
 
 enum {
 	O_DB = 256, O_LISTEN, O_TOKENS, O_MAX_BODY, O_MAX_EXPANDED, O_THREADS, O_TIMEOUT,
-	O_VMLINUX, O_MODULES, O_MERGE, O_THRESH, O_KEEP, O_KEEP_EVERY, O_LOG_EXCERPT, O_RULES
+	O_VMLINUX, O_MODULES, O_MERGE, O_THRESH, O_KEEP, O_KEEP_EVERY, O_LOG_EXCERPT, O_RULES,
+	O_ALLOW_HOST
 };
 
 static int bad_arg(const char *opt, const char *arg, const char *what)
@@ -122,6 +126,7 @@ static int parse_opts(int argc, char **argv, sv_config *cf)
 		{"keep-every", required_argument, NULL, O_KEEP_EVERY},
 		{"log-excerpt", required_argument, NULL, O_LOG_EXCERPT},
 		{"rules", required_argument, NULL, O_RULES},
+		{"allow-host", required_argument, NULL, O_ALLOW_HOST},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -183,6 +188,14 @@ static int parse_opts(int argc, char **argv, sv_config *cf)
 			cf->log_max = (size_t)v;
 			break;
 		case O_RULES: cf->rules = optarg; break;
+		case O_ALLOW_HOST: {
+			const char **h = realloc(cf->hosts, (cf->nhosts + 1) * sizeof(*h));
+			if (!h)
+				return TOOL_EXIT_ERROR;
+			cf->hosts = h;
+			cf->hosts[cf->nhosts++] = optarg;
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); return -1;
 		default: fputs("Try 'crashsig serve --help'.\n", stderr); return TOOL_EXIT_ERROR;
 		}
@@ -417,6 +430,7 @@ int tool_cmd_serve(int argc, char **argv)
 	int status = TOOL_EXIT_ERROR, key = 0;
 	int rc = parse_opts(argc, argv, cf);
 	if (rc) {
+		free(cf->hosts);
 		free(S);
 		return rc < 0 ? tool_finish_stdout(SV_PROG, 0) : rc;
 	}
@@ -487,6 +501,7 @@ out:
 		pthread_key_delete(S->key);
 	sv_mhd_unload(&S->mhd);
 	free_tokens(cf);
+	free(cf->hosts);
 	free(S);
 	return status;
 }

@@ -59,6 +59,10 @@ typedef struct sv_config {
 	unsigned threads;
 	unsigned timeout; /* idle connection timeout, s */
 	const char *rules, *vmlinux, *modules;
+	/* host names a loopback server answers to besides its addresses and
+	 * "localhost" (--allow-host) */
+	const char **hosts;
+	size_t nhosts;
 	/* store options of the writers */
 	int merge;
 	double threshold;

@@ -141,7 +141,7 @@ try:
     T.ok("413 says the limit", b"65536" in body, body)
     # chunked, without Content-Length: read and dropped, then 413
     s = socket.create_connection(("127.0.0.1", S.port))
-    s.sendall(b"POST /api/crashes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ci-secret-token-0123456789\r\n"
+    s.sendall(b"POST /api/crashes HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ci-secret-token-0123456789\r\n"
               b"Transfer-Encoding: chunked\r\n\r\n")
     for _ in range(6):
         s.sendall(b"4000\r\n" + b"y" * 0x4000 + b"\r\n")
@@ -256,7 +256,39 @@ try:
     st, _, body = S.request("POST", "/api/crashes?machine=vm1", warn)
     T.eq("a write without tokens on loopback: 200", 200, st)
     T.ok("... a duplicate", all(c["duplicate"] for c in json.loads(body)["crashes"]))
+    # bug pages symbolize the report with --vmlinux (Debian's 6.1 debug
+    # vmlinux and the crashgen module of the real-kernel fixtures)
+    vmlinux = "/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64"
+    if os.path.exists(vmlinux):
+        V = Server(binary, db, log, "--vmlinux", vmlinux, "--modules",
+                   os.path.join(fixtures, "realkernel"))
+        st, _, body = V.request("POST", "/api/crashes?machine=vm3",
+                                read(os.path.join(fixtures, "realkernel", "gpf.log")))
+        gbug = json.loads(body)["crashes"][0]["bug"]
+        st, _, page = V.request("GET", "/bug/%d" % gbug)
+        T.ok("--vmlinux: the report is symbolized",
+             b"crashgen_gpf+0xc/0x20 [crashgen] /tmp/crashgen-work/module/crashgen.c:99" in page and
+             b"symbolized with" in page, page[:300])
+        st, _, page = V.request("GET", "/crash/" + json.loads(body)["crashes"][0]["id"])
+        T.ok("the crash page keeps the report as received", b"crashgen.c:99" not in page)
+        V.stop()
+    else:
+        print("skipped: --vmlinux because %s is absent (Debian package "
+              "linux-image-6.1.0-56-cloud-amd64-dbg)" % vmlinux)
+
+    # DNS rebinding: a loopback server answers only to its own names
+    for host, want in (("evil.example", 403), ("evil.example:%d" % S.port, 403),
+                       ("localhost:%d" % S.port, 200), ("127.0.0.2", 200),
+                       ("[::1]:%d" % S.port, 200), ("proxy.example", 403)):
+        st, _, _ = S.request("GET", "/api/bugs", headers={"Host": host})
+        T.eq("Host: %s" % host, want, st)
     T.eq("SIGINT: exit 0", 0, S.stop(signal.SIGINT))
+    S = Server(binary, db, log, "--allow-host", "proxy.example")
+    st, _, _ = S.request("GET", "/", headers={"Host": "proxy.example:443"})
+    T.eq("--allow-host: its name is answered", 200, st)
+    st, _, _ = S.request("GET", "/", headers={"Host": "other.example"})
+    T.eq("--allow-host: other names are not", 403, st)
+    S.stop()
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(T.done())
