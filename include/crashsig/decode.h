@@ -52,10 +52,10 @@ const char *crashsig_arch_name(crashsig_arch arch);
  * Returns CRASHSIG_OK or CRASHSIG_EINVAL. */
 int crashsig_arch_parse(const char *name, crashsig_arch *out);
 /* The architecture of the register dump in text (a report's text, console
- * prefixes removed), by the markers the decoder infers it from (RIP/RAX,
- * EIP/EAX, pc/lr/x29, PC is at/r0, epc/ra, NIP, Krnl PSW; an arm64-looking
- * "pc :" line with an arm register line is arm). CRASHSIG_ARCH_UNKNOWN when
- * the text has none. */
+ * prefixes removed): the first line that starts (after blanks) with a
+ * marker the decoder infers it from (RIP:/RAX:, EIP:/EAX:, pc :/x29:/
+ * pstate:, PC is at/pc : [<, epc :, NIP:, Krnl PSW). CRASHSIG_ARCH_UNKNOWN
+ * when the text has none. */
 crashsig_arch crashsig_arch_infer(const char *text, size_t len);
 
 typedef enum crashsig_trap_kind {

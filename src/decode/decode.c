@@ -332,29 +332,43 @@ static crashsig_arch infer_arch(const dec_line *lines, size_t i, size_t lo,
 	return CRASHSIG_ARCH_UNKNOWN;
 }
 
+/* The register dump's first line tells the architecture: the markers of
+ * line_arch() that start a line (a report's text has no console prefix),
+ * checked in one pass with no scan inside lines, since the store asks this
+ * of every crash. arm64 and arm both print "pc : "; arm's is "pc : [<". */
 CS_EXPORT crashsig_arch crashsig_arch_infer(const char *text, size_t len)
 {
-	crashsig_arch found = CRASHSIG_ARCH_UNKNOWN;
+	static const struct {
+		const char *m;
+		crashsig_arch arch;
+	} marks[] = {
+		{"RIP: ", CRASHSIG_ARCH_X86_64},    {"RAX: ", CRASHSIG_ARCH_X86_64},
+		{"EIP: ", CRASHSIG_ARCH_I386},      {"EAX: ", CRASHSIG_ARCH_I386},
+		{"epc :", CRASHSIG_ARCH_RISCV},     {"epc:", CRASHSIG_ARCH_RISCV},
+		{"NIP:", CRASHSIG_ARCH_POWERPC},    {"NIP [", CRASHSIG_ARCH_POWERPC},
+		{"Krnl PSW", CRASHSIG_ARCH_S390},   {"User PSW", CRASHSIG_ARCH_S390},
+		{"PC is at", CRASHSIG_ARCH_ARM},    {"pc : [<", CRASHSIG_ARCH_ARM},
+		{"pc : ", CRASHSIG_ARCH_ARM64},     {"x29:", CRASHSIG_ARCH_ARM64},
+		{"pstate:", CRASHSIG_ARCH_ARM64},
+	};
 	if (!text)
-		return found;
+		return CRASHSIG_ARCH_UNKNOWN;
 	for (const char *p = text, *end = text + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		dec_line l = {p, nl ? (size_t)(nl - p) : (size_t)(end - p)};
-		while (l.n && (*l.s == ' ' || *l.s == '\t')) {
-			l.s++;
-			l.n--;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		/* every marker starts with one of these letters */
+		if (p < end && *p && strchr("REeNKUPpx", *p)) {
+			size_t n = (size_t)(end - p);
+			for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+				size_t k = strlen(marks[i].m);
+				if (n >= k && !memcmp(p, marks[i].m, k))
+					return marks[i].arch;
+			}
 		}
-		crashsig_arch a = line_arch(&l);
-		/* an arm64-looking "pc : " line and an arm register line: arm */
-		if (found == CRASHSIG_ARCH_ARM64 && a == CRASHSIG_ARCH_ARM)
-			return CRASHSIG_ARCH_ARM;
-		if (found == CRASHSIG_ARCH_UNKNOWN)
-			found = a;
-		else if (found != CRASHSIG_ARCH_ARM64)
-			return found;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		p = nl ? nl + 1 : end;
 	}
-	return found;
+	return CRASHSIG_ARCH_UNKNOWN;
 }
 
 static void regs_set(dec_regs *r, const char *name, size_t nl, uint64_t v)

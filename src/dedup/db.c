@@ -123,6 +123,7 @@ struct cs_db {
 struct cs_stmt {
 	cs_db *db;
 	sqlite3_stmt *lite;
+	int insert_id; /* prepared with {RETURNING id} */
 	/* PostgreSQL */
 	char name[24];
 	int nparams;
@@ -329,7 +330,8 @@ int cs_db_open_with(cs_db **out, const char *url, int create, unsigned busy_ms,
 		 * crashes in WAL mode. */
 		if (lite_exec(db, "PRAGMA journal_mode=WAL") ||
 		    lite_exec(db, "PRAGMA synchronous=NORMAL") ||
-		    lite_exec(db, "PRAGMA foreign_keys=ON")) {
+		    lite_exec(db, "PRAGMA foreign_keys=ON") ||
+		    lite_exec(db, "PRAGMA cache_size=-16384")) {
 			rc = cs_error(err, CRASHSIG_EDB, "%s", db->msg);
 			cs_db_close(db);
 			return rc;
@@ -397,9 +399,31 @@ int cs_db_prepare(cs_db *db, const char *sql, cs_stmt **out)
 		return CRASHSIG_ENOMEM;
 	}
 	st->db = db;
+	/* "{RETURNING id}" ends an INSERT whose new row id cs_stmt_insert_id()
+	 * reads: PostgreSQL returns it as a row; SQLite's RETURNING buffers the
+	 * rows in a temporary table, so there the statement leaves it out and
+	 * asks sqlite3_changes() and sqlite3_last_insert_rowid(). */
+	char *own = NULL;
+	const char *mark = strstr(sql, "{RETURNING id}");
+	if (mark) {
+		size_t n = (size_t)(mark - sql);
+		const char *with = db->kind == CS_DB_PG ? "RETURNING id" : "";
+		own = malloc(n + strlen(with) + 1);
+		if (!own) {
+			free(st);
+			set_msg(db, "out of memory", NULL);
+			return CRASHSIG_ENOMEM;
+		}
+		memcpy(own, sql, n);
+		strcpy(own + n, with);
+		sql = own;
+		st->insert_id = 1;
+	}
 	if (db->kind == CS_DB_SQLITE) {
-		if (sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &st->lite, NULL) != SQLITE_OK) {
+		int prc = sqlite3_prepare_v3(db->lite, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					     &st->lite, NULL);
+		free(own);
+		if (prc != SQLITE_OK) {
 			set_msg(db, "sqlite", sqlite3_errmsg(db->lite));
 			free(st);
 			return CRASHSIG_EDB;
@@ -413,12 +437,14 @@ int cs_db_prepare(cs_db *db, const char *sql, cs_stmt **out)
 		int e = *p == '?' ? cs_buf_printf(&b, "$%d", ++n) : cs_buf_addc(&b, *p);
 		if (e) {
 			cs_buf_free(&b);
+			free(own);
 			free(st);
 			return CRASHSIG_ENOMEM;
 		}
 	}
 	if (n > MAXP) {
 		cs_buf_free(&b);
+		free(own);
 		free(st);
 		set_msg(db, "too many parameters", NULL);
 		return CRASHSIG_EINVAL;
@@ -427,6 +453,7 @@ int cs_db_prepare(cs_db *db, const char *sql, cs_stmt **out)
 	snprintf(st->name, sizeof(st->name), "cs%u", db->next_stmt++);
 	PGresult *r = db->pq.prepare(db->pg, st->name, b.data, n, NULL);
 	cs_buf_free(&b);
+	free(own);
 	if (db->pq.resultStatus(r) != PQ_PGRES_COMMAND_OK) {
 		set_msg(db, "postgresql", db->pq.resultErrorMessage(r));
 		db->pq.clear(r);
@@ -568,6 +595,13 @@ int cs_stmt_step(cs_stmt *st)
 		return 0;
 	st->row++;
 	return 1;
+}
+
+int64_t cs_stmt_insert_id(cs_stmt *st)
+{
+	if (st->lite)
+		return sqlite3_changes(st->db->lite) ? sqlite3_last_insert_rowid(st->db->lite) : 0;
+	return st->ran && st->nrows ? cs_stmt_int(st, 0) : 0;
 }
 
 int cs_stmt_is_int(cs_stmt *st, int col)

@@ -48,6 +48,9 @@ int cs_stmt_bind_blob(cs_stmt *st, int i, const void *p, size_t n);
 /* 1: a row is ready, 0: done, < 0: error (see cs_db_errmsg). */
 int cs_stmt_step(cs_stmt *st);
 int cs_stmt_is_null(cs_stmt *st, int col); /* col from 0 */
+/* After stepping an INSERT prepared with "{RETURNING id}" at its end: the
+ * new row's id, or 0 when it inserted nothing (ON CONFLICT DO NOTHING). */
+int64_t cs_stmt_insert_id(cs_stmt *st);
 /* The value is an integer (SQLite keeps any type in any column). */
 int cs_stmt_is_int(cs_stmt *st, int col);
 /* Is there a table called name (in the connection's search path)? */

@@ -396,7 +396,9 @@ static int crash_id(crashsig_store *s, const crashsig_crash *c, char out[CRASHSI
 
 /* ---------------- crash texts ---------------- */
 
-#define ZSTD_LEVEL 3
+/* zstd's fastest regular level: crash texts are small (a few KiB), and at
+ * level 3 resetting the larger tables cost more than compressing. */
+#define ZSTD_LEVEL 1
 /* A stored text never decompresses to more than this (a damaged or
  * foreign row cannot make the store allocate without bound). */
 #define TEXT_UNPACK_MAX (16u * 1024u * 1024u)
@@ -788,7 +790,7 @@ static int insert_crash(crashsig_store *s, const crashsig_crash *c, const char *
 		cs_stmt_bind_text(q, k++, NULL);
 	cs_stmt_bind_text(q, k++, opt_str(c->message_id));
 	int rc = cs_stmt_step(q);
-	*row = rc == 1 ? cs_stmt_int(q, 0) : 0;
+	*row = rc >= 0 ? cs_stmt_insert_id(q) : 0;
 	cs_stmt_reset(q);
 	return rc < 0 ? cs_store_fail(s, CRASHSIG_EDB) : 0;
 }

@@ -142,7 +142,7 @@ const char *const cs_store_queries[NQ] = {
 		   " AND signature IS NOT NULL AND signature <> ''",
 	[Q_CRASH_ADD] = "INSERT INTO crashes (" CRASH_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
 			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			" ON CONFLICT (crash_id) DO NOTHING RETURNING id",
+			" ON CONFLICT (crash_id) DO NOTHING {RETURNING id}",
 	[Q_CRASH_BY_ID] = "SELECT bug_id FROM crashes WHERE crash_id = ?",
 	[Q_BUG_BASE] = "SELECT count, last_kept FROM bugs WHERE id = ?",
 	[Q_FACET_ADD] = "INSERT INTO bug_facets (bug_id, kind, value) VALUES (?, ?, ?)"

@@ -550,6 +550,34 @@ static void test_shared_decompile_corpus(void **state)
 	assert_true(with >= 3);
 }
 
+/* crashsig_arch_infer: the register dump's first marker line. */
+static void test_arch_infer(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		crashsig_arch arch;
+	} cases[] = {
+		{"BUG: x\nRIP: 0010:f+0x1/0x2\nRSP: 0018:ffff EFLAGS: 0\n", CRASHSIG_ARCH_X86_64},
+		{"oops\n  RAX: 0000000000000000 RBX: 1\n", CRASHSIG_ARCH_X86_64},
+		{"EIP: f+0x1/0x2\nEAX: 0\n", CRASHSIG_ARCH_I386},
+		{"Internal error: Oops\npc : f+0x1/0x2\nlr : g+0x3/0x4\n", CRASHSIG_ARCH_ARM64},
+		{"x29: 0000 x28: 0000\n", CRASHSIG_ARCH_ARM64},
+		{"PC is at f+0x1/0x2\nLR is at g\n", CRASHSIG_ARCH_ARM},
+		{"pc : [<c01234>]    lr : [<c05678>]    psr: 60000013\n", CRASHSIG_ARCH_ARM},
+		{"epc : f+0x1/0x2\n ra : g+0x3/0x4\n", CRASHSIG_ARCH_RISCV},
+		{"NIP:  c000000000123456 LR: c000000000654321\n", CRASHSIG_ARCH_POWERPC},
+		{"Krnl PSW : 0704c00180000000 0000000000123456\n", CRASHSIG_ARCH_S390},
+		{"WARNING: x\nCall Trace:\n f+0x1/0x2\n", CRASHSIG_ARCH_UNKNOWN},
+		{"", CRASHSIG_ARCH_UNKNOWN},
+		/* a marker inside a line is no register dump line */
+		{"the value of RIP: was lost\n", CRASHSIG_ARCH_UNKNOWN},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(crashsig_arch_infer(cases[i].text, strlen(cases[i].text)), cases[i].arch);
+	assert_int_equal(crashsig_arch_infer(NULL, 0), CRASHSIG_ARCH_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_arm),
 		cmocka_unit_test(test_other_arches),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_arch_infer),
 		cmocka_unit_test(test_shared_decompile_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
