@@ -201,12 +201,17 @@ void h_spark(FILE *o, const int64_t *v, size_t n, int64_t t0, int64_t step, int 
 	int64_t m = vmax(v, n);
 	fprintf(o, "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">",
 		w, h, w, h);
+	/* a base line, and a bar (with its tooltip) for each bucket that has
+	 * something: a list of many bugs stays small */
+	fprintf(o, "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\"/>", h - 1, w, h - 1);
 	double bw = n ? (double)w / (double)n : 0;
 	for (size_t i = 0; i < n; i++) {
+		if (v[i] <= 0)
+			continue;
 		char lab[32];
 		bucket_label(lab, sizeof(lab), t0 + (int64_t)i * step, step);
 		double bh = m ? (double)v[i] * (h - 1) / (double)m : 0;
-		if (v[i] && bh < 1)
+		if (bh < 1)
 			bh = 1;
 		fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %lld</title></rect>",
 			i * bw, h - bh, bw > 1.5 ? bw - 1 : bw, bh, lab, (long long)v[i]);
