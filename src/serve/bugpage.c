@@ -75,7 +75,7 @@ static void bug_link(FILE *o, const crashsig_bug *b)
 	fputs("</a>", o);
 }
 
-static void crash_row(FILE *o, const crashsig_crash_record *cr, int with_bug)
+static void crash_row(FILE *o, const crashsig_crash_record *cr)
 {
 	fputs("<tr class=\"crash\"><td class=\"t\"><a href=\"/crash/", o);
 	h_url(o, cr->id);
@@ -103,9 +103,6 @@ static void crash_row(FILE *o, const crashsig_crash_record *cr, int with_bug)
 	h_str(o, cr->source);
 	fputs("</td><td>", o);
 	fputs(cr->kept ? "report, log" : "<span class=\"muted\">dropped</span>", o);
-	if (with_bug)
-		fprintf(o, "</td><td><a href=\"/bug/%lld\">%lld</a>", (long long)cr->bug,
-			(long long)cr->bug);
 	fputs("</td></tr>\n", o);
 }
 
@@ -294,7 +291,7 @@ int sv_page_bug(sv_call *c)
 	      "<th>Title</th><th>Type</th><th>Source</th><th>Kept</th></tr></thead>\n<tbody>\n",
 	      o);
 	for (size_t i = 0; i < ncr; i++)
-		crash_row(o, cr[i], 0);
+		crash_row(o, cr[i]);
 	fputs("</tbody></table>\n", o);
 	if (cq.limit && ncr == cq.limit) {
 		fprintf(o, "<p><a href=\"/bug/%lld?after=%lld&amp;limit=%zu%s\">more</a></p>\n",
