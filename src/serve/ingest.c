@@ -134,20 +134,52 @@ static int on_data(void *arg, const void *data, size_t len)
 	return rc;
 }
 
-/* The default source of a body's crashes: a digest of the body, so that
- * the same body sent again (a retry) gives the same crash ids, and two
- * different bodies never do. Two FNV-1a hashes with different bases
- * (128 bits). */
-static void body_source(const char *body, size_t len, char *out, size_t outlen)
+/* The default source of a body's crashes: a digest of what the body
+ * holds once decompressed, so that the same log sent again (a retry, or
+ * the same log compressed another way or not at all) gives the same
+ * crash ids, and two different logs never do. Two FNV-1a hashes with
+ * different bases, the second also over the position (128 bits), and the
+ * length. Not a defence against a writer who forges a collision: writers
+ * hold a token. */
+typedef struct digest {
+	uint64_t a, b, n, max;
+} digest;
+
+static int on_digest(void *arg, const void *data, size_t len)
 {
-	uint64_t a = 1469598103934665603ull, b = 0x6c62272e07bb0142ull;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)body[i];
-		a = (a ^ c) * 1099511628211ull;
-		b = (b ^ c ^ (uint64_t)(i & 0xff) << 8) * 0x100000001b3ull;
+	digest *d = arg;
+	const unsigned char *p = data;
+	if (d->n + len > d->max)
+		return STOP;
+	uint64_t a = d->a, b = d->b, n = d->n;
+	for (size_t i = 0; i < len; i++, n++) {
+		a = (a ^ p[i]) * 1099511628211ull;
+		b = (b ^ p[i] ^ (n & 0xff) << 8) * 0x100000001b3ull;
 	}
-	snprintf(out, outlen, "body:%016llx%016llx:%zu", (unsigned long long)a,
-		 (unsigned long long)b, len);
+	d->a = a;
+	d->b = b;
+	d->n = n;
+	return 0;
+}
+
+/* 0, or 413 when the body expands beyond max (a corrupt body is found
+ * and answered by the reading itself). */
+static int content_source(sv_worker *w, const char *body, size_t len, uint64_t max, char *out,
+			  size_t outlen)
+{
+	digest d = {1469598103934665603ull, 0x6c62272e07bb0142ull, 0, max};
+	crashsig_decompressor *z = NULL;
+	int rc = crashsig_decompressor_new(&z, w->ctx);
+	const size_t piece = 1u << 16;
+	for (size_t off = 0; !rc && off < len; off += piece)
+		rc = crashsig_decompressor_feed(z, body + off, len - off < piece ? len - off : piece,
+						on_digest, &d);
+	if (!rc)
+		rc = crashsig_decompressor_finish(z, on_digest, &d);
+	crashsig_decompressor_free(z);
+	snprintf(out, outlen, "content:%016llx%016llx:%llu", (unsigned long long)d.a,
+		 (unsigned long long)d.b, (unsigned long long)d.n);
+	return rc == STOP ? 413 : 0;
 }
 
 int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
@@ -163,7 +195,11 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 	}
 	char src[80];
 	if (!source) {
-		body_source(body, len, src, sizeof(src));
+		if (content_source(w, body, len, cf->max_expanded, src, sizeof(src))) {
+			snprintf(msg, msglen, "the body expands to more than %llu bytes (--max-expanded)",
+				 (unsigned long long)cf->max_expanded);
+			return 413;
+		}
 		source = src;
 	}
 	ing g = {.w = w, .machine = machine, .source = source, .max = cf->max_expanded, .out = out};

@@ -9,6 +9,7 @@ that must fail, and that no other command loads libmicrohttpd.
 usage: cli_serve.py CRASHSIG_BINARY SOURCE_DIR"""
 import gzip
 import json
+import lzma
 import os
 import re
 import shutil
@@ -118,12 +119,19 @@ try:
     T.eq("the same body again: counts once", len(first), len(store_crashes(binary, db)))
     bug = first[0]["bug"]
     T.eq("bug count", len([c for c in first if c["bug"] == bug]), S.json("/api/bugs/%d" % bug)["bug"]["count"])
-    # compressed: the same bytes gzipped are another body (another source)
-    # but decompressed to the same crashes
+    # the same log compressed: the same content, the same crashes
+    for name, data in (("gzip", gzip.compress(warn)), ("xz", lzma.compress(warn)),
+                       ("gzip, another level", gzip.compress(warn, 1))):
+        st, _, body = req("POST", "/api/crashes?machine=vm1", data, auth)
+        gz = json.loads(body)["crashes"]
+        T.eq("%s body: 200" % name, 200, st)
+        T.eq("%s body: the same crashes" % name, [c["id"] for c in first], [c["id"] for c in gz])
+        T.ok("%s body: duplicates" % name, all(c["duplicate"] for c in gz), gz)
+    # another source: other crashes (the same text sent as another log)
     st, _, body = req("POST", "/api/crashes?machine=vm1&source=warn-gz", gzip.compress(warn), auth)
     gz = json.loads(body)["crashes"]
-    T.eq("gzip body: 200", 200, st)
-    T.eq("gzip body: the same titles", [c["title"] for c in first], [c["title"] for c in gz])
+    T.ok("another source: new crashes", gz and not any(c["duplicate"] for c in gz), gz)
+    T.eq("another source: the same titles", [c["title"] for c in first], [c["title"] for c in gz])
     # a growing log under one source: what was read before is a duplicate
     gpf = read(os.path.join(fixtures, "realkernel", "gpf.log"))
     st, _, body = req("POST", "/api/crashes?machine=vm2&source=console", gpf, auth)
