@@ -8,10 +8,10 @@
 # from a file of capability A is an edge A -> <cap>. It fails (exit 1) when:
 #  - src/base/ or include/crashsig/base.h includes another capability
 #    (base is the bottom: everything may use it, it uses nothing);
-#  - an internal layer (a folder of the library without a public header,
-#    shared by the capabilities above it: src/dwarf/, the DWARF reader of
-#    symbolize and validate) includes anything but base: it sits right
-#    above base, below everything that uses it;
+#  - a bottom layer includes anything but base: the internal src/dwarf/ (no
+#    public header: the DWARF reader of symbolize and validate) and
+#    src/input/ (the one reading layer under every command) sit right above
+#    base, below everything that uses them;
 #  - a public header includes a private one ("<cap>/x.h");
 #  - the capabilities' include graph has a cycle;
 #  - inside one folder, the modules (x.c with its x.h) include each other in
@@ -38,8 +38,8 @@ problem() {
 # front ends: built on the public API, not capabilities of the library
 frontends="tool serve"
 caps=$(for d in src/*/; do basename "$d"; done | grep -vx -e tool -e serve || true)
-# internal layers: only base below them
-internal="dwarf"
+# bottom layers: only base below them
+internal=$(printf "dwarf\ninput")
 
 # includes FILE: the quoted "dir/name.h" includes of FILE, one per line.
 includes() {
@@ -74,7 +74,7 @@ for f in src/*/*.[ch] include/crashsig/*.h; do
 			problem "$f (base) includes $inc: base must not depend on $to"
 		fi
 		if echo "$internal" | grep -qx "$from" && [ "$to" != base ]; then
-			problem "$f ($from) includes $inc: $from is an internal layer, it may depend only on base"
+			problem "$f ($from) includes $inc: $from is a bottom layer, it may depend only on base"
 		fi
 		case $f in
 		include/*)

@@ -46,6 +46,19 @@ def main():
         logs += files(os.path.join(shared, "corpus/syzbot-emails"))[:150]
     else:
         print("fuzz-seeds: ../shared absent: seeds from fixtures only")
+    # the same logs compressed, and a tar of two (the input layer's paths)
+    import bz2, gzip, io, lzma, tarfile
+    for i, p in enumerate(logs[:40]):
+        data = open(p, "rb").read()[:16384]
+        comp = (bz2.compress, gzip.compress, lzma.compress)[i % 3]
+        put(out, "fuzz_parser", comp(data), 65536)
+        put(out, "fuzz_mail", comp(data), 65536)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        for p in logs[:2]:
+            t.add(p, arcname=os.path.basename(p))
+    put(out, "fuzz_parser", buf.getvalue()[:65536], 65536)
+    put(out, "fuzz_mail", buf.getvalue()[:65536], 65536)
     decode = files(os.path.join(fx, "decode"))
     frames = set()
     for p in logs:
@@ -95,6 +108,15 @@ def main():
     for t in ("WARNING in fix_dup", "KASAN: use-after-free Read in main",
               "KCSAN: data-race in fix_dup / main", "INFO: task hung in fix_other_entry"):
         put(out, "fuzz_validate", t.encode() + b"\n", 16384)
+    # mail: raw messages of the list archives, our hostile mail fixtures
+    mails = [p for p in files(os.path.join(fx, "input", "hostile"))
+             if p.endswith((".eml", ".mbox"))]
+    if shared:
+        for d in sorted(os.listdir(os.path.join(shared, "corpus", "mail"))):
+            mails += [p for p in files(os.path.join(shared, "corpus", "mail", d))
+                      if p.endswith(".eml")][:150]
+    for p in mails:
+        put(out, "fuzz_mail", open(p, "rb").read(), 65536)
     for t in sorted(os.listdir(out)):
         print(f"fuzz-seeds: {t}: {len(os.listdir(os.path.join(out, t)))} seeds")
 

@@ -51,7 +51,12 @@ printf '#include "dwarf/die.h"\n' >> "$t/src/symbolize/s.c"
 t=$(tree dwarf_up)
 mkdir -p "$t/src/dwarf"
 printf '#include "classify/a.h"\n' > "$t/src/dwarf/die.h"
-expect dwarf_up "dwarf is an internal layer"
+expect dwarf_up "dwarf is a bottom layer"
+# the input layer: under every command, on base only
+t=$(tree input_up)
+mkdir -p "$t/src/input"
+printf '#include "base/util.h"\n#include "classify/a.h"\n' > "$t/src/input/mail.c"
+expect input_up "input is a bottom layer"
 t=$(tree public_private)
 mkdir -p "$t/src/dwarf"
 printf '#include "base/util.h"\n' > "$t/src/dwarf/die.h"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Module files that exist but cannot be used are named with the reason, and
-decompression is bounded by the module's own ELF headers (issue 15,
+"""Module files that exist but cannot be used are named with the reason (in
+each frame's note and in the "modules not found" message), and decompression
+is bounded by the module's own ELF headers (issue 15, issue 19 item 4,
 fixtures/reliability/symbolize).
 
 usage: symbolize_modules.py CRASHSIG SOURCE_DIR ELF
@@ -52,6 +53,13 @@ def main():
         for n in notes:
             if fname not in n or reason not in n:
                 raise SystemExit(f"FAIL {d}: note {n!r} does not name {fname} and {reason!r}")
+        # the "modules not found" message names the file and the reason
+        # (the loader's text, shared with validate)
+        err = p.stderr.decode()
+        want = f"  crashgen: not used: {os.path.join(rel, d, fname)}: "
+        line = next((l for l in err.splitlines() if l.startswith(want)), None)
+        if "modules not found: crashgen" not in err or not line or reason not in line:
+            raise SystemExit(f"FAIL {d}: stderr does not name {fname} and {reason!r}:\n{err}")
         if max(rss, before) > 400 * 1024:
             raise SystemExit(f"FAIL {d}: peak RSS {rss} KB (decompression not bounded)")
         print(f"{d}: {sorted(notes)[0]} (peak RSS of the children so far {rss} KB)")

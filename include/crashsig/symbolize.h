@@ -98,9 +98,13 @@ typedef struct crashsig_symres {
 	const char *note;
 } crashsig_symres;
 
-/* Open vmlinux (and prepare the module search). Fails with EIO (missing
- * file), EFORMAT (not ELF, truncated), EUNSUPPORTED (not x86-64/arm64 or
- * wrong class). A vmlinux without DWARF is accepted (names only). */
+/* Open vmlinux (and prepare the module search). vmlinux and modules are
+ * opened by the loader crashsig_index_new uses too: the same checks and
+ * messages ("PATH: reason"). Fails with EIO (missing file, a directory),
+ * EFORMAT (not ELF, truncated, no symbol table, a module or a shared object
+ * given as vmlinux, unreadable DWARF), EUNSUPPORTED (not 64-bit x86-64 or
+ * AArch64). A vmlinux without DWARF is accepted (names only). A module
+ * must have vmlinux's architecture. */
 int crashsig_symbolizer_new(crashsig_symbolizer **out, crashsig_ctx *ctx,
 			    const crashsig_symbolize_options *opts);
 void crashsig_symbolizer_free(crashsig_symbolizer *s);
@@ -144,6 +148,14 @@ const char *crashsig_symbolizer_modules_dir(const crashsig_symbolizer *s);
  * symbolizer. */
 const char *crashsig_symbolizer_missing_module(const crashsig_symbolizer *s,
 						size_t i);
+/* Why the i-th missing module (as above) has no binary although a file was
+ * found for it: "PATH: reason" (not an ELF file, truncated, corrupt or too
+ * large once decompressed, another architecture than vmlinux, not a module,
+ * no symbol table: the checks and messages of the loader vmlinux and
+ * modules share with crashsig_index_new), or NULL when no file was found.
+ * Owned by the symbolizer. */
+const char *crashsig_symbolizer_missing_module_problem(const crashsig_symbolizer *s,
+							size_t i);
 
 /* Counters since the symbolizer was created. */
 typedef struct crashsig_symbolize_stats {

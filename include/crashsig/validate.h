@@ -77,15 +77,22 @@ typedef struct crashsig_maint_match {
 	const char *pattern; /* the F: or N: pattern that matched */
 } crashsig_maint_match;
 
-/* Parse a MAINTAINERS file. Fails with EIO (cannot read) or EFORMAT (no
- * section found). */
+/* Parse a MAINTAINERS file. Fails with EIO (cannot read it, or it is a
+ * directory: "PATH: Is a directory") or EFORMAT (no section found). */
 int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx *ctx,
 			      const char *path);
-/* Same from a buffer (copied). */
+/* Same from a buffer (copied); warnings name it "MAINTAINERS". */
 int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ctx *ctx,
 			       const char *data, size_t len);
 void crashsig_maintainers_free(crashsig_maintainers *m);
 size_t crashsig_maintainers_count(const crashsig_maintainers *m);
+
+/* Warnings found while loading, oldest first; NULL past the last. Today:
+ * an F:, X: or N: pattern that is not a valid regular expression (where
+ * get_maintainer.pl would stop), as "FILE:LINE: N: 'PATTERN' is not a valid
+ * regular expression (REASON); the pattern is ignored"; lookups ignore that
+ * pattern. Owned by m. */
+const char *crashsig_maintainers_warning(const crashsig_maintainers *m, size_t i);
 
 /* The sections covering a kernel-relative path, following
  * scripts/get_maintainer.pl: F: patterns (a directory prefix when the
@@ -111,12 +118,14 @@ typedef struct crashsig_index_options {
 	unsigned int version; /* CRASHSIG_INDEX_OPTIONS_VERSION */
 	/* vmlinux with a symbol table and (ideally) DWARF. Required. */
 	const char *vmlinux;
-	/* Directory searched recursively for *.ko files (their symbol tables
-	 * are indexed; their DWARF is read on demand). NULL: for a vmlinux
+	/* Directory searched recursively for module files (NAME.ko,
+	 * NAME.ko.xz, NAME.ko.zst, NAME.ko.gz, NAME.ko.debug: their symbol
+	 * tables are indexed; their DWARF is read on demand). NULL: for a vmlinux
 	 * named vmlinux-REL, /usr/lib/debug/lib/modules/REL when it exists;
 	 * "" : no modules. */
 	const char *modules_dir;
-	/* Extra module files (e.g. an out-of-tree crashgen.ko). */
+	/* Extra module files (e.g. an out-of-tree crashgen.ko); one that
+	 * cannot be used fails crashsig_index_new. */
 	const char *const *extra_modules;
 	size_t nextra_modules;
 	unsigned int flags; /* CRASHSIG_INDEX_* */
@@ -133,11 +142,24 @@ typedef struct crashsig_index_options {
 
 /* Build the index: the function symbols of vmlinux and of every module, and
  * the DW_TAG_subprogram DIEs of vmlinux (names, inline attributes, out-of-line
- * copies). Fails with EIO (missing vmlinux), EFORMAT (not ELF). A vmlinux
- * without DWARF is accepted (no inline-only verdicts then). */
+ * copies). vmlinux and modules are opened by the same loader as the
+ * symbolizer's (crashsig_symbolizer_new), with the same checks and
+ * messages ("PATH: reason"). Fails with EIO (missing or unreadable file, a
+ * directory), EFORMAT (not ELF, truncated, no symbol table, a module or a
+ * shared object given as vmlinux), EUNSUPPORTED (not 64-bit x86-64 or
+ * AArch64); an extra module (extra_modules) that cannot be used fails the
+ * same way. A vmlinux without DWARF is accepted (no inline-only verdicts
+ * then). */
 int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 		       const crashsig_index_options *opts);
 void crashsig_index_free(crashsig_index *ix);
+
+/* Module files found under the modules directory that could not be used
+ * (not ELF, truncated, corrupt or too large once decompressed, another
+ * architecture, not a module, no symbol table), each as "PATH: reason", in
+ * the order they were met; NULL past the last. They are indexed by name
+ * without symbols. Owned by the index. */
+const char *crashsig_index_module_problem(const crashsig_index *ix, size_t i);
 
 typedef struct crashsig_index_stats {
 	size_t vmlinux_symbols;  /* function symbols of vmlinux */

@@ -1,10 +1,14 @@
 #include "base/util.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 int cs_buf_reserve(cs_buf *b, size_t extra)
 {
@@ -174,44 +178,81 @@ size_t cs_utf8_len(const unsigned char *s, size_t n)
 	return k;
 }
 
-static int dir_walk(const char *dir, int depth, int max_depth, int follow_links,
-		    int (*fn)(void *, const char *, const char *), void *arg)
+/* One directory, open as fd, whose path is in path (path->len bytes; the
+ * walk appends "/name" and cuts it off again). Entries are read with
+ * getdents64 into one buffer and subdirectories opened relative to fd: per
+ * directory an openat, the reads and a close (opendir/readdir add an fstat
+ * and resolve the whole path again), and no allocation per entry. */
+struct dwalk {
+	int max_depth, follow_links;
+	int (*fn)(void *, const char *, const char *);
+	void *arg;
+	cs_buf path;
+};
+
+#define DWALK_BUF 32768
+
+static int dir_walk(struct dwalk *w, int fd, int depth)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return depth ? 0 : CRASHSIG_EIO;
-	size_t dl = strlen(dir);
-	struct dirent *e;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		size_t nl = strlen(e->d_name);
-		char *p = malloc(dl + nl + 2);
-		if (!p) {
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-		memcpy(p, dir, dl);
-		p[dl] = '/';
-		memcpy(p + dl + 1, e->d_name, nl + 1);
-		int isdir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN || (e->d_type == DT_LNK && follow_links)) {
-			struct stat st;
-			isdir = !stat(p, &st) && S_ISDIR(st.st_mode);
-		}
-		if (!isdir)
-			rc = fn(arg, p, e->d_name);
-		else if (depth < max_depth)
-			rc = dir_walk(p, depth + 1, max_depth, follow_links, fn, arg);
-		free(p);
+	char *buf = malloc(DWALK_BUF);
+	if (!buf) {
+		close(fd);
+		return CRASHSIG_ENOMEM;
 	}
-	closedir(d);
+	size_t base = w->path.len;
+	int rc = 0;
+	long n;
+	while (!rc && (n = syscall(SYS_getdents64, fd, buf, DWALK_BUF)) > 0) {
+		for (long off = 0; !rc && off < n;) {
+			/* struct linux_dirent64: u64 ino, s64 off, u16 reclen,
+			 * u8 type, char name[] */
+			unsigned short reclen;
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			unsigned char type = (unsigned char)buf[off + 18];
+			const char *name = buf + off + 19;
+			off += reclen;
+			if (name[0] == '.' || !reclen)
+				continue;
+			size_t nl = strlen(name);
+			w->path.len = base;
+			if (cs_buf_addc(&w->path, '/') || cs_buf_add(&w->path, name, nl)) {
+				rc = CRASHSIG_ENOMEM;
+				break;
+			}
+			int isdir = type == DT_DIR;
+			if (type == DT_UNKNOWN || (type == DT_LNK && w->follow_links)) {
+				struct stat st;
+				isdir = !fstatat(fd, name, &st, 0) && S_ISDIR(st.st_mode);
+			}
+			if (!isdir) {
+				rc = w->fn(w->arg, w->path.data, w->path.data + base + 1);
+			} else if (depth < w->max_depth) {
+				int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (sub >= 0)
+					rc = dir_walk(w, sub, depth + 1);
+			}
+		}
+	}
+	w->path.len = base;
+	if (w->path.data)
+		w->path.data[base] = 0;
+	free(buf);
+	close(fd);
 	return rc;
 }
 
 int cs_dir_walk(const char *dir, int max_depth, int follow_links,
 		int (*fn)(void *arg, const char *path, const char *name), void *arg)
 {
-	return dir_walk(dir, 0, max_depth, follow_links, fn, arg);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return CRASHSIG_EIO;
+	struct dwalk w = {max_depth, follow_links, fn, arg, {0}};
+	int rc = cs_buf_add(&w.path, dir, strlen(dir)) ? CRASHSIG_ENOMEM : 0;
+	if (rc)
+		close(fd);
+	else
+		rc = dir_walk(&w, fd, 0);
+	cs_buf_free(&w.path);
+	return rc;
 }

@@ -149,7 +149,7 @@ CS_EXPORT int crashsig_bisect_reader_new(crashsig_bisect_reader **out, crashsig_
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	r->ctx = ctx;
 	r->b = calloc(1, sizeof(*r->b));
-	cs_input_ops ops = {reader_line, NULL, r};
+	cs_input_ops ops = {.line = reader_line, .arg = r};
 	if (!r->b || !(r->p = bs_parser_new(r->b)) ||
 	    cs_input_new(&r->in, &ops, ctx->opts.max_line, CRASHSIG_INPUT_NO_MAIL)) {
 		crashsig_bisect_reader_free(r);

@@ -93,7 +93,9 @@ typedef struct cs_ex {
 struct crashsig_parser {
 	crashsig_ctx *ctx;
 	cs_input *in;
-	cs_ex ex[2];            /* own text, quoted text */
+	cs_ex ex0;              /* the text's own lines */
+	cs_ex *ex[2];           /* &ex0, and the quoted lines' (with
+				 * CRASHSIG_PARSER_QUOTED only), or NULL */
 	unsigned flags;         /* CRASHSIG_PARSER_* */
 	int64_t reference_time;
 	const crashsig_document *doc; /* the document being read */
@@ -102,6 +104,7 @@ struct crashsig_parser {
 	rq_node *ohead, *otail; /* reports ready for crashsig_parser_next */
 	int (*report_fn)(void *arg, crashsig_report *r); /* push mode */
 	void *report_arg;
+	int avx2;               /* the CPU has AVX2 (ex_scan) */
 	int err;
 	int finished; /* crashsig_parser_finish was called */
 };
@@ -188,6 +191,7 @@ static int test_start(cs_ex *p, const char *s, size_t n, size_t i,
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
 #include <tmmintrin.h>
 #define CS_HAVE_TEDDY 1
 
@@ -230,6 +234,35 @@ __attribute__((target("ssse3"))) static size_t teddy_scan(const cs_start_index *
 	return i;
 }
 #endif
+
+/* The same 32 positions at a time (AVX2: the nibble tables in both 128-bit
+ * lanes), for long stretches of text: the fast path of crash-free logs
+ * (ex_scan). */
+__attribute__((target("avx2"))) static size_t teddy_scan32(const cs_start_index *ix,
+							    const char *s, size_t n,
+							    size_t i)
+{
+	const __m256i low = _mm256_set1_epi8(0x0f);
+	__m256i lo[4], hi[4];
+	for (int q = 0; q < 4; q++) {
+		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
+		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
+	}
+	for (; i + 35 <= n; i += 32) {
+		__m256i m = _mm256_set1_epi8(-1);
+		for (int q = 0; q < 4; q++) {
+			__m256i v = _mm256_loadu_si256((const __m256i *)(s + i + q));
+			m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
+			m = _mm256_and_si256(m, _mm256_shuffle_epi8(
+							hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+		}
+		unsigned bits = ~(unsigned)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	return i;
+}
 
 /* Find the crash start in a line: earliest position, then longest marker.
  * Returns the crash kind and sets *col, or NULL. Candidate positions come
@@ -729,7 +762,9 @@ static void queue_push(rq_node **head, rq_node **tail, rq_node *n)
 static void drain_ready(crashsig_parser *P)
 {
 	for (int k = 0; k < 2; k++) {
-		cs_ex *x = &P->ex[k];
+		cs_ex *x = P->ex[k];
+		if (!x)
+			continue;
 		while (x->head) {
 			rq_node *n = x->head;
 			x->head = n->next;
@@ -743,7 +778,11 @@ static void drain_ready(crashsig_parser *P)
  * of start (a report before a quoted one at the same place). */
 static void merge_ready(crashsig_parser *P)
 {
-	cs_ex *a = &P->ex[0], *b = &P->ex[1];
+	cs_ex *a = P->ex[0], *b = P->ex[1];
+	if (!b) {
+		drain_ready(P);
+		return;
+	}
 	while (a->head || b->head) {
 		cs_ex *x = !b->head || (a->head && a->head->rep->start <= b->head->rep->start) ? a : b;
 		rq_node *n = x->head;
@@ -805,13 +844,14 @@ static int on_doc(void *arg, const crashsig_document *doc, int end)
 		drain_ready(P);
 		P->doc = doc;
 		P->holding = (P->flags & CRASHSIG_PARSER_QUOTED) && doc->kind == CRASHSIG_DOCUMENT_MAIL;
-		ex_reset(&P->ex[0]);
-		ex_reset(&P->ex[1]);
+		ex_reset(P->ex[0]);
+		if (P->ex[1])
+			ex_reset(P->ex[1]);
 		return 0;
 	}
-	int rc = ex_finish(&P->ex[0]);
-	if (!rc)
-		rc = ex_finish(&P->ex[1]);
+	int rc = ex_finish(P->ex[0]);
+	if (!rc && P->ex[1])
+		rc = ex_finish(P->ex[1]);
 	if (P->holding)
 		merge_ready(P);
 	else
@@ -831,13 +871,74 @@ static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
 	if (l->flags & CS_RL_QUOTED) {
 		if (!(P->flags & CRASHSIG_PARSER_QUOTED))
 			return 0;
-		rc = on_line(&P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+		rc = on_line(P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
 	} else {
-		rc = on_line(&P->ex[0], l->data, l->len, l->off, l->raw_len);
+		rc = on_line(P->ex[0], l->data, l->len, l->off, l->raw_len);
 	}
-	if (!rc && P->report_fn && (P->ex[0].head || P->ex[1].head))
+	if (!rc && P->report_fn && (P->ex[0]->head || (P->ex[1] && P->ex[1]->head)))
 		rc = deliver(P);
 	return rc;
+}
+
+/* The fast path of a console log with no crash in sight: while no block is
+ * open, a line matters only when a marker (a crash start, a suppression or
+ * a boot line: all in the start index) may start in it. The input layer
+ * asks how far the text needs no look (the first position the Teddy
+ * prefilter and the 4-byte gram bitmap let through) and skips the complete
+ * lines before it, so most of a crash-free log is only scanned 16 bytes at
+ * a time, never split into lines. The first line of a document, a log
+ * that starts with a boot, rules with a suppression that has no literal or
+ * markers shorter than 4 bytes read every line. */
+static size_t ex_scan(void *arg, const char *s, size_t n)
+{
+	crashsig_parser *P = arg;
+	cs_ex *x = P->ex[0];
+	const cs_start_index *ix = x->ix;
+	if (x->nopen || x->booting || !x->nlines || ix->any_short ||
+	    P->ctx->rules->suppress_any_line)
+		return 0;
+#ifdef CS_HAVE_TEDDY
+	if (!ix->use_teddy)
+		return 0;
+	size_t i = 0;
+	int wide = P->avx2;
+	while (i + 19 <= n) {
+		i = wide && i + 35 <= n ? teddy_scan32(ix, s, n, i) : teddy_scan(ix, s, n, i);
+		if (i + 19 > n)
+			break;
+		if (wide && i + 35 > n && i + 19 <= n) {
+			/* the tail of the wide scan: 16 at a time */
+			size_t j = teddy_scan(ix, s, n, i);
+			if (j != i) {
+				i = j;
+				continue;
+			}
+		}
+		unsigned h = cs_gram4(s + i);
+		if (ix->gram[h >> 6] & (1ull << (h & 63))) {
+			/* a marker's literal, of any role, starts here? */
+			unsigned char ch = (unsigned char)s[i];
+			for (size_t k = 0; k < ix->nstarts[ch]; k++) {
+				const cs_start_ref *sr = &ix->starts[ch][k];
+				if (sr->len <= n - i && !memcmp(s + i, sr->lit, sr->len))
+					return i;
+			}
+		}
+		i++;
+	}
+	return i; /* the last bytes: looked at line by line */
+#else
+	(void)s;
+	(void)n;
+	return 0;
+#endif
+}
+
+static void ex_skipped(void *arg, uint64_t bytes)
+{
+	crashsig_parser *P = arg;
+	(void)bytes;
+	P->ex[0]->nlines++; /* (only "any line yet" is asked of it) */
 }
 
 static int ex_init(cs_ex *x, crashsig_parser *P, int quoted)
@@ -895,10 +996,16 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 	}
 	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
 			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
-	cs_input_ops ops = {on_rline, on_doc, p};
-	int rc = ex_init(&p->ex[0], p, 0);
-	if (!rc)
-		rc = ex_init(&p->ex[1], p, 1);
+	cs_input_ops ops = {.line = on_rline, .doc = on_doc, .scan = ex_scan,
+			    .skipped = ex_skipped, .arg = p};
+#ifdef CS_HAVE_TEDDY
+	p->avx2 = __builtin_cpu_supports("avx2");
+#endif
+	p->ex[0] = &p->ex0;
+	int rc = ex_init(p->ex[0], p, 0);
+	if (!rc && (p->flags & CRASHSIG_PARSER_QUOTED))
+		rc = !(p->ex[1] = calloc(1, sizeof(cs_ex))) ? CRASHSIG_ENOMEM
+							  : ex_init(p->ex[1], p, 1);
 	if (!rc)
 		rc = cs_input_new(&p->in, &ops, ctx->opts.max_line, iflags);
 	if (rc) {
@@ -954,9 +1061,9 @@ CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 	int rc = cs_input_finish(p->in);
 	/* (the documents ended: blocks are closed; an error may have left
 	 * some open) */
-	int rc2 = ex_finish(&p->ex[0]);
-	if (!rc2)
-		rc2 = ex_finish(&p->ex[1]);
+	int rc2 = ex_finish(p->ex[0]);
+	if (!rc2 && p->ex[1])
+		rc2 = ex_finish(p->ex[1]);
 	p->holding = 0;
 	drain_ready(p);
 	if (!rc)
@@ -988,8 +1095,12 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 {
 	if (!p)
 		return;
-	ex_free(&p->ex[0]);
-	ex_free(&p->ex[1]);
+	if (p->ex[0])
+		ex_free(p->ex[0]);
+	if (p->ex[1]) {
+		ex_free(p->ex[1]);
+		free(p->ex[1]);
+	}
 	while (p->ohead) {
 		rq_node *n = p->ohead;
 		p->ohead = n->next;

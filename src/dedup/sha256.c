@@ -86,16 +86,18 @@ void cs_sha256_update(cs_sha256 *c, const void *data, size_t len)
 
 void cs_sha256_final(cs_sha256 *c, unsigned char out[32])
 {
+	/* 0x80, zeros up to 56 mod 64, the length in bits (big-endian) */
 	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80;
-	cs_sha256_update(c, &pad, 1);
-	pad = 0;
-	while (c->n != 56)
-		cs_sha256_update(c, &pad, 1);
-	unsigned char l[8];
+	c->buf[c->n++] = 0x80;
+	if (c->n > 56) {
+		memset(c->buf + c->n, 0, 64 - c->n);
+		block(c, c->buf);
+		c->n = 0;
+	}
+	memset(c->buf + c->n, 0, 56 - c->n);
 	for (int i = 0; i < 8; i++)
-		l[i] = (unsigned char)(bits >> (56 - 8 * i));
-	cs_sha256_update(c, l, 8);
+		c->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	block(c, c->buf);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

@@ -87,6 +87,19 @@ static int plain_line(cs_input *in, const cs_rline *l)
 	return in->ops.line(in->ops.arg, l, &in->doc);
 }
 
+/* Skipping lines is for console logs (not mail, not while sniffing). */
+static size_t in_scan(void *arg, const char *s, size_t n)
+{
+	cs_input *in = arg;
+	return in->mode == M_PLAIN ? in->ops.scan(in->ops.arg, s, n) : 0;
+}
+
+static void in_skipped(void *arg, uint64_t bytes)
+{
+	cs_input *in = arg;
+	in->ops.skipped(in->ops.arg, bytes);
+}
+
 static int begin_plain(cs_input *in)
 {
 	memset(&in->doc, 0, sizeof(in->doc));
@@ -313,6 +326,8 @@ int cs_input_new(cs_input **out, const cs_input_ops *ops, size_t max_line, unsig
 	cs_decomp_init(&in->outer);
 	cs_splitter_init(&in->split, in->max_line,
 			 (flags & CRASHSIG_INPUT_SEGMENTS) ? CS_SPLIT_SEGMENTS : 0, on_line, in);
+	if (ops->scan && ops->skipped)
+		cs_splitter_set_scan(&in->split, in_scan, in_skipped, in);
 	in->tstate = (flags & CRASHSIG_INPUT_NO_ARCHIVE) ? T_NO : T_SNIFF;
 	return 0;
 }
@@ -474,7 +489,7 @@ CS_EXPORT int crashsig_input_new(crashsig_input **out, crashsig_ctx *ctx,
 	p->ctx = ctx;
 	p->opts = *opts;
 	size_t max_line = opts->max_line ? opts->max_line : ctx ? ctx->opts.max_line : 0;
-	cs_input_ops ops = {pub_line, pub_doc, p};
+	cs_input_ops ops = {.line = pub_line, .doc = pub_doc, .arg = p};
 	if (cs_input_new(&p->in, &ops, max_line, opts->flags)) {
 		crashsig_input_free(p);
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");

@@ -16,6 +16,10 @@ typedef struct cs_input_ops {
 	int (*line)(void *arg, const cs_rline *l, const crashsig_document *doc);
 	/* A document starts (end = 0) or ends (end = 1); may be NULL. */
 	int (*doc)(void *arg, const crashsig_document *doc, int end);
+	/* Optional: which lines the consumer needs (cs_splitter_set_scan); used
+	 * for console logs only (not mail, not while sniffing). */
+	size_t (*scan)(void *arg, const char *s, size_t n);
+	void (*skipped)(void *arg, uint64_t bytes);
 	void *arg;
 } cs_input_ops;
 

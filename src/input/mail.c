@@ -19,9 +19,12 @@
  * line before the report) and the title table of a subsystem report
  * (mail_subsystem.txt: "{{.Table}}", headed "Ref Crashes Repro Title").
  *
- * Messages follow each other in an mbox (a "From " line after a blank line
- * or at the start, followed by a header field; ">From " lines of the body
- * are unescaped as mboxrd/mboxo write them), or in a stream of messages
+ * Messages follow each other in an mbox (a stream that starts with a "From "
+ * line: then a "From " line after a blank line and followed by a header
+ * field is the next separator, that blank line its own; ">From " lines of
+ * the body are unescaped as mboxrd/mboxo write them; in a message that is
+ * no mbox, a "From " line is text: git format-patch output pasted in a
+ * reply), or in a stream of messages
  * written one after another (cat *.eml): a block of header fields that
  * opens with a trace field (Return-Path, Received, Delivered-To, ...) or
  * From, and holds From plus Message-ID or a trace field, where the current
@@ -85,6 +88,11 @@ struct cs_mail {
 	int state;
 	int in_message;
 	int mbox;          /* "From " separators seen: unescape ">From " */
+	uint64_t shift;    /* mbox: escape bytes removed so far in this message
+			    * (offsets are the message's, as written) */
+	int blank_held;    /* mbox: a blank body line held back: the next line
+			    * may show it is the separator's */
+	uint64_t blank_off, blank_len;
 	int prev_blank;    /* the last raw line was blank (or none yet) */
 	uint64_t msg_off;  /* stream offset of the message's first header line */
 	/* the current raw line (the decoded lines' end offsets) */
@@ -107,8 +115,7 @@ struct cs_mail {
 	int emit, enc, flowed, delsp;
 	cs_charset cs;
 	cs_b64 b64;
-	cs_buf qp;           /* quoted-printable bytes of a soft-broken line */
-	uint64_t qp_off;     /* raw offset of its first line */
+	cs_buf qp;           /* the decoded bytes of a quoted-printable line */
 	cs_splitter dsplit;  /* decoded bytes (qp, base64) -> lines */
 	uint64_t dec_total;  /* decoded bytes fed to dsplit */
 	mark marks[MAX_MARKS];
@@ -123,6 +130,8 @@ struct cs_mail {
 
 	/* quoting and templates */
 	int orig_quoted;     /* after "-----Original Message-----" */
+	int prev_from;       /* the last own line was "From: ..." */
+	int claim_in_body;   /* the claimed title is the body's, not the Subject */
 	int expect_title;    /* the next non-empty line is a crash title */
 	unsigned title_depth;
 	int table;           /* inside a syzbot title table */
@@ -378,24 +387,45 @@ static int text_out(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t 
 	if (q == 0 && original_message(s, n)) {
 		m->orig_quoted = 1;
 		flags |= CS_RL_PROSE;
+	} else if (q == 0 && !m->orig_quoted && m->prev_from && n >= 6 && !memcmp(s, "Sent: ", 6)) {
+		/* Outlook's reply: the original's "From: ... / Sent: ... / To:"
+		 * header, then the original unquoted */
+		m->orig_quoted = 1;
+		flags |= CS_RL_PROSE;
 	} else if (attribution(t, tn)) {
 		flags |= CS_RL_PROSE;
 		if (!q)
 			q = 1;
 	}
+	m->prev_from = q == 0 && n >= 6 && !memcmp(s, "From: ", 6);
 	q += (unsigned)m->orig_quoted;
 	/* syzbot's templates, at the depth where they were seen */
 	if (m->expect_title && q == m->title_depth && !blank(t, tn)) {
 		m->expect_title = 0;
 		flags |= CS_RL_PROSE;
-		if (q == 0 && m->doc.from_syzbot)
+		if (q == 0 && m->doc.from_syzbot && !m->claim_in_body) {
+			/* the first title the body names */
 			set_claimed(m, t, tn);
+			m->claim_in_body = 1;
+		}
 	} else if (m->expect_title && q != m->title_depth) {
 		m->expect_title = 0;
 	}
-	if (ends_with(t, tn, "still triggering an issue:")) {
+	/* a title alone on the next line: a patch-test result
+	 * (mail_test_result.txt) and syzbot ci's "and found the following
+	 * issue:", and below each "***" of syzbot ci, the issue's section */
+	if (ends_with(t, tn, "still triggering an issue:") ||
+	    ends_with(t, tn, "found the following issue:") ||
+	    (m->doc.from_syzbot && tn == 3 && !memcmp(t, "***", 3))) {
 		m->expect_title = 1;
 		m->title_depth = q;
+	}
+	/* syzbot ci's list of titles: "and found the following issues:" and
+	 * one title a line, to the next blank line */
+	if (ends_with(t, tn, "found the following issues:")) {
+		m->table = 1;
+		m->table_depth = q;
+		flags |= CS_RL_PROSE;
 	}
 	if (m->table && (q != m->table_depth || blank(t, tn)))
 		m->table = 0;
@@ -522,11 +552,7 @@ static int end_leaf(cs_mail *m)
 {
 	int rc = 0;
 	if (m->pstate == P_BODY && m->emit) {
-		if (m->enc == ENC_QP && m->qp.len) {
-			rc = feed_decoded(m, m->qp.data, m->qp.len, m->qp_off);
-			cs_buf_clear(&m->qp);
-		}
-		if (!rc && m->enc != ENC_PLAIN)
+		if (m->enc != ENC_PLAIN)
 			rc = cs_splitter_finish(&m->dsplit);
 		if (!rc)
 			rc = flow_flush(m);
@@ -551,6 +577,8 @@ static int text_type(const entity *e)
 	int logname = nl > 4 && (!strcasecmp(name + nl - 4, ".log") ||
 				 !strcasecmp(name + nl - 4, ".txt") ||
 				 (nl > 6 && !strcasecmp(name + nl - 6, ".dmesg")));
+	if (!strncmp(t, "multipart/", 10))
+		return 1; /* without a boundary: its body is all there is */
 	if (!strncmp(t, "text/", 5))
 		return strcmp(t, "text/html") && strcmp(t, "text/enriched") &&
 		       strcmp(t, "text/richtext") && strcmp(t, "text/calendar") &&
@@ -782,6 +810,8 @@ static void reset_message(cs_mail *m)
 	m->pstate = P_BODY;
 	m->in_field = 0;
 	m->orig_quoted = 0;
+	m->prev_from = 0;
+	m->claim_in_body = 0;
 	m->expect_title = 0;
 	m->table = 0;
 }
@@ -789,6 +819,7 @@ static void reset_message(cs_mail *m)
 static int end_message(cs_mail *m)
 {
 	int rc = 0;
+	m->blank_held = 0; /* an mbox's last blank line: the separator's */
 	if (m->state == ST_HEADERS) {
 		rc = end_headers(m);
 		if (rc)
@@ -812,6 +843,7 @@ static int start_message(cs_mail *m, uint64_t off)
 		return rc;
 	m->state = ST_HEADERS;
 	m->msg_off = off;
+	m->shift = 0;
 	return 0;
 }
 
@@ -861,16 +893,16 @@ static int body_line(cs_mail *m, const char *s, size_t n, uint64_t off)
 	if (m->enc == ENC_PLAIN)
 		return text_line(m, s, n, off);
 	if (m->enc == ENC_QP) {
-		if (!m->qp.len)
-			m->qp_off = off;
-		int soft = cs_qp_line(s, n, &m->qp, m->max_line);
+		/* each raw line's bytes go on at once (a soft break only joins
+		 * them to the next line's): memory is bounded, and every decoded
+		 * line has the offset of the raw line it starts in */
+		cs_buf_clear(&m->qp);
+		int soft = cs_qp_line(s, n, &m->qp, m->max_line + 1);
 		if (soft < 0)
 			return soft;
-		if (soft)
-			return 0;
-		if (cs_buf_addc(&m->qp, '\n'))
+		if (!soft && cs_buf_addc(&m->qp, '\n'))
 			return CRASHSIG_ENOMEM;
-		int rc = feed_decoded(m, m->qp.data, m->qp.len, m->qp_off);
+		int rc = feed_decoded(m, m->qp.data ? m->qp.data : "", m->qp.len, off);
 		cs_buf_clear(&m->qp);
 		return rc;
 	}
@@ -903,30 +935,51 @@ static int hold_line(cs_mail *m, const cs_rline *l)
 	return cs_buf_add(&m->held_text, l->data, l->len) ? CRASHSIG_ENOMEM : 0;
 }
 
-static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t raw_len);
+static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t raw_len,
+		   int nohold);
+static int body_line(cs_mail *m, const char *s, size_t n, uint64_t off);
 
-/* The held lines were no separator: read them as body lines. */
+/* mboxrd/mboxo: the blank line before a "From " separator is the
+ * separator's, not the message's. A blank line is held back until the next
+ * line shows which it is. */
+static int flush_blank(cs_mail *m)
+{
+	if (!m->blank_held)
+		return 0;
+	m->blank_held = 0;
+	uint64_t co = m->cur_off, ce = m->cur_end;
+	m->cur_off = m->blank_off;
+	m->cur_end = m->blank_off + m->blank_len;
+	int rc = body_line(m, "", 0, m->blank_off);
+	m->cur_off = co;
+	m->cur_end = ce;
+	return rc;
+}
+
+/* The held lines were no separator: the first is read as a body line, the
+ * others as any line (one of them may start a block of its own). */
 static int release_held(cs_mail *m)
 {
 	int rc = 0;
 	size_t nh = m->nheld;
 	m->hold = HOLD_NONE;
 	m->nheld = 0;
-	/* (process may hold again: work on a copy of the text) */
+	/* (the lines may be held again: work on the copies) */
 	char *text = cs_buf_detach(&m->held_text);
 	held *hs = m->held;
 	m->held = NULL;
-	size_t cap = m->cap_held;
 	m->cap_held = 0;
-	for (size_t i = 0; i < nh && !rc; i++)
-		rc = process(m, text + hs[i].start, hs[i].len, hs[i].off, hs[i].raw_len);
-	free(text);
-	if (!m->held) {
-		m->held = hs;
-		m->cap_held = cap;
-	} else {
-		free(hs);
+	rc = flush_blank(m);
+	for (size_t i = 0; i < nh && !rc; i++) {
+		if (i == 0) {
+			rc = process(m, text + hs[i].start, hs[i].len, hs[i].off, hs[i].raw_len, 1);
+		} else {
+			cs_rline l = {text + hs[i].start, hs[i].len, hs[i].off, hs[i].raw_len, 0, 0, 0};
+			rc = cs_mail_line(m, &l);
+		}
 	}
+	free(text);
+	free(hs);
 	return rc;
 }
 
@@ -967,9 +1020,24 @@ static int block_start(cs_mail *m, const char *s, size_t n)
 		     cs_header_is(s, f, "message-id"));
 }
 
-static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t raw_len)
+static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t raw_len,
+		   int nohold)
 {
 	int rc;
+	/* mboxrd/mboxo: ">From " in a body is an escaped "From ": the
+	 * message had "From " there (one byte less from here on) */
+	int unescape = 0;
+	if (m->mbox && m->state == ST_BODY && n > 5 && s[0] == '>') {
+		size_t k = 0;
+		while (k < n && s[k] == '>')
+			k++;
+		unescape = n - k >= 5 && !memcmp(s + k, "From ", 5);
+	}
+	off -= m->shift;
+	if (unescape) {
+		raw_len--;
+		m->shift++;
+	}
 	m->cur_off = off;
 	m->cur_end = off + raw_len;
 	int was_blank = m->prev_blank;
@@ -994,14 +1062,25 @@ static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t r
 		return body_line(m, s, n, off);
 	}
 	/* mbox: a separator, if a header field follows (held until then) */
-	if (was_blank && cs_mail_from_line(s, n)) {
+	if (m->mbox && !n && !nohold) {
+		int rc2 = flush_blank(m);
+		if (rc2)
+			return rc2;
+		m->blank_held = 1;
+		m->blank_off = off;
+		m->blank_len = raw_len;
+		return 0;
+	}
+	if (!nohold && m->mbox && was_blank && cs_mail_from_line(s, n)) {
 		cs_rline l = {s, n, off, raw_len, 0, 0, 0};
 		held_reset(m, HOLD_FROM);
 		return hold_line(m, &l);
 	}
+	if ((rc = flush_blank(m)))
+		return rc;
 	{
 		/* messages written one after another */
-		if (block_start(m, s, n)) {
+		if (!nohold && block_start(m, s, n)) {
 			cs_rline l = {s, n, off, raw_len, 0, 0, 0};
 			held_reset(m, HOLD_BLOCK);
 			size_t f = cs_mail_field(s, n);
@@ -1012,15 +1091,9 @@ static int process(cs_mail *m, const char *s, size_t n, uint64_t off, uint64_t r
 			return hold_line(m, &l);
 		}
 	}
-	/* mboxrd/mboxo: ">From " in a body is an escaped "From " */
-	if (m->mbox && n > 5 && s[0] == '>') {
-		size_t k = 0;
-		while (k < n && s[k] == '>')
-			k++;
-		if (n - k >= 5 && !memcmp(s + k, "From ", 5)) {
-			s++;
-			n--;
-		}
+	if (unescape) {
+		s++;
+		n--;
 	}
 	return body_line(m, s, n, off);
 }
@@ -1035,6 +1108,7 @@ int cs_mail_line(cs_mail *m, const cs_rline *l)
 			/* the held "From " line separated two messages */
 			uint64_t start = l->off;
 			m->mbox = 1;
+			m->blank_held = 0; /* the separator's */
 			held_reset(m, HOLD_NONE);
 			if ((rc = start_message(m, start)))
 				return rc;
@@ -1058,8 +1132,10 @@ int cs_mail_line(cs_mail *m, const cs_rline *l)
 				m->prev_blank = 1;
 				return end_headers(m);
 			}
+			/* (a line released may start a block of its own) */
 			if ((rc = release_held(m)))
 				return rc;
+			return cs_mail_line(m, l);
 		} else if ((s[0] == ' ' || s[0] == '\t' || f) && m->nheld < MAX_HELD_LINES &&
 			   m->held_text.len < MAX_HELD_BYTES) {
 			if (f) {
@@ -1073,9 +1149,10 @@ int cs_mail_line(cs_mail *m, const cs_rline *l)
 		} else {
 			if ((rc = release_held(m)))
 				return rc;
+			return cs_mail_line(m, l);
 		}
 	}
-	return process(m, s, n, l->off, l->raw_len);
+	return process(m, s, n, l->off, l->raw_len, 0);
 }
 
 int cs_mail_finish(cs_mail *m)

@@ -15,6 +15,40 @@ void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
 	s->arg = arg;
 }
 
+void cs_splitter_set_scan(cs_splitter *s, size_t (*scan)(void *, const char *, size_t),
+			  void (*skipped)(void *, uint64_t), void *arg)
+{
+	s->scan = scan;
+	s->skipped = skipped;
+	s->scan_arg = arg;
+}
+
+/* At a line start p: skip the complete lines the consumer does not need.
+ * Returns the new p. */
+static const char *skip_lines(cs_splitter *s, const char *p, const char *end)
+{
+	size_t c = s->scan(s->scan_arg, p, (size_t)(end - p));
+	if (!c)
+		return p;
+	const char *lim = p + c;
+	/* the last line end before lim: '\n', or a '\r' after it */
+	const char *e = memrchr(p, '\n', (size_t)(lim - p));
+	const char *from = e ? e + 1 : p;
+	const char *r = memrchr(from, '\r', (size_t)(lim - from));
+	if (r)
+		e = r;
+	if (!e)
+		return p;
+	/* a "\r" at the end of the piece may be followed by "\n" in the next
+	 * one: that line end is the splitter's to read */
+	if (*e == '\r' && e + 1 == end)
+		return p;
+	size_t k = (size_t)(e + 1 - p);
+	s->off += k;
+	s->skipped(s->scan_arg, k);
+	return e + 1;
+}
+
 void cs_splitter_reset(cs_splitter *s)
 {
 	cs_buf_clear(&s->partial);
@@ -111,6 +145,8 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 	}
 	const char *nl = NULL; /* first '\n' at or after p; end when none */
 	while (p < end) {
+		if (s->scan && !s->pending && !s->cont && (p = skip_lines(s, p, end)) == end)
+			return 0;
 		if (!nl || nl < p) {
 			nl = memchr(p, '\n', (size_t)(end - p));
 			if (!nl)

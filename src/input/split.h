@@ -49,10 +49,21 @@ typedef struct cs_splitter {
 	unsigned flags;
 	cs_rline_fn fn;
 	void *arg;
+	/* Skipping (optional, see cs_splitter_set_scan). */
+	size_t (*scan)(void *arg, const char *s, size_t n);
+	void (*skipped)(void *arg, uint64_t bytes);
+	void *scan_arg;
 } cs_splitter;
 
 void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
 		      cs_rline_fn fn, void *arg);
+/* Lines nobody needs are not handed out: at a line start, scan(arg, s, n)
+ * says how many bytes of s[0..n) the consumer can do without (0: none;
+ * the position of the first byte it needs). The complete lines before that
+ * position are skipped (offsets still count them) and skipped(arg, bytes)
+ * is told. */
+void cs_splitter_set_scan(cs_splitter *s, size_t (*scan)(void *, const char *, size_t),
+			  void (*skipped)(void *, uint64_t), void *arg);
 /* Start counting offsets at 0 again (a new document); pending bytes are
  * dropped (call cs_splitter_finish first). */
 void cs_splitter_reset(cs_splitter *s);

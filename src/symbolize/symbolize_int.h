@@ -6,6 +6,8 @@
  *   line_table.c  fast .debug_line reader (libdw fallback)
  *   die_walk.c    the top-level function of an address with the shared
  *                 DIE reader of src/dwarf/ (libdw fallback)
+ *   image.c       the loader of vmlinux and module files, shared with
+ *                 validate (image.h: checks, decompression, messages)
  *   modules.c     finding and loading modules (.ko, .ko.xz/.gz/.zst, build id)
  *   symbolizer.c  open/close, lookups (the public entry points)
  *   rewrite.c     symbolizing console lines and whole reports
@@ -28,8 +30,9 @@ struct sym {
 	uint64_t size; /* kallsyms-style */
 	const char *name; /* points into the ELF string table (dwfl owned) */
 	uint32_t next_same; /* next index with the same name, UINT32_MAX */
-	uint32_t hash;      /* hash_str(name) */
-	uint8_t rank;       /* preference among aliases: lower is better */
+	/* 32 bytes a symbol (vmlinux: ~47,000 of them, sorted with a copy) */
+	uint32_t hash : 24; /* hash_str(name), 24 bits */
+	uint32_t rank : 8;  /* preference among aliases: lower is better */
 };
 
 struct frange {
@@ -114,6 +117,7 @@ struct crashsig_symbolizer {
 	struct modfile *files; /* index of modules_dir, built lazily */
 	size_t nfiles;
 	int files_indexed;
+	unsigned machine; /* e_machine of vmlinux: modules must have it */
 	uint64_t kaslr;
 	uint64_t kaslr_default; /* from the options */
 	unsigned int flags;     /* from the options */

@@ -39,6 +39,7 @@
 
 #include "base/ctx.h"
 #include "base/util.h"
+#include "symbolize/image.h"
 #include "symbolize/symbolize_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -103,103 +104,6 @@ static uint64_t prefault_cu_headers(Elf *elf, int touch)
 	return 0;
 }
 
-static int check_elf_file(crashsig_symbolizer *s, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: not a regular file", path);
-	}
-	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	int rc = 0;
-	GElf_Ehdr eh;
-	size_t nsec = 0;
-	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", path);
-	} else if (gelf_getclass(e) != ELFCLASS64 ||
-		   (eh.e_machine != EM_X86_64 && eh.e_machine != EM_AARCH64)) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EUNSUPPORTED,
-				  "%s: wrong architecture (ELF machine %u, class %d); "
-				  "expected a 64-bit x86-64 or AArch64 kernel",
-				  path, (unsigned)eh.e_machine, gelf_getclass(e));
-	} else if ((eh.e_shoff && (eh.e_shoff > (uint64_t)st.st_size ||
-				   (uint64_t)eh.e_shnum * eh.e_shentsize >
-					   (uint64_t)st.st_size - eh.e_shoff)) ||
-		   (eh.e_phoff && (eh.e_phoff > (uint64_t)st.st_size ||
-				   (uint64_t)eh.e_phnum * eh.e_phentsize >
-					   (uint64_t)st.st_size - eh.e_phoff))) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-				  "%s: truncated file (ELF headers point past its %lld bytes)",
-				  path, (long long)st.st_size);
-	} else if (elf_getshdrnum(e, &nsec) != 0) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: bad section table", path);
-	} else {
-		for (size_t i = 1; i < nsec && !rc; i++) {
-			GElf_Shdr sh;
-			Elf_Scn *scn = elf_getscn(e, i);
-			if (!scn || !gelf_getshdr(scn, &sh)) {
-				rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-						  "%s: bad section header %zu", path, i);
-				break;
-			}
-			if (sh.sh_type != SHT_NOBITS &&
-			    (sh.sh_offset > (uint64_t)st.st_size ||
-			     sh.sh_size > (uint64_t)st.st_size - sh.sh_offset))
-				rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-						  "%s: truncated file (section %zu ends at "
-						  "%llu, file has %lld bytes)",
-						  path, i,
-						  (unsigned long long)(sh.sh_offset + sh.sh_size),
-						  (long long)st.st_size);
-		}
-	}
-	if (e)
-		elf_end(e);
-	close(fd);
-	return rc;
-}
-
-/* A vmlinux is an ELF executable (ET_EXEC; ET_REL for a relocatable kernel
- * object) with a symbol table: a shared object or PIE program (ET_DYN, such
- * as /bin/ls) or a stripped file is not one. */
-static int check_kernel_image(crashsig_symbolizer *s, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cs_ctx_error(s->ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
-	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	GElf_Ehdr eh;
-	int rc = 0, symtab = 0;
-	if (!e || !gelf_getehdr(e, &eh)) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", path);
-	} else if (eh.e_type != ET_EXEC && eh.e_type != ET_REL) {
-		rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-				  "%s: not a kernel image (ELF type %s: a shared library or "
-				  "position-independent program); give the vmlinux with symbols",
-				  path, eh.e_type == ET_DYN ? "DYN" : "other");
-	} else {
-		Elf_Scn *scn = NULL;
-		while (!symtab && (scn = elf_nextscn(e, scn)) != NULL) {
-			GElf_Shdr sh;
-			if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size)
-				symtab = 1;
-		}
-		if (!symtab)
-			rc = cs_ctx_error(s->ctx, CRASHSIG_EFORMAT,
-					  "%s: no symbol table (stripped): not a vmlinux with "
-					  "kernel symbols",
-					  path);
-	}
-	if (e)
-		elf_end(e);
-	close(fd);
-	return rc;
-}
-
 static int elf_has_section(Dwfl_Module *dm, const char *name)
 {
 	GElf_Addr bias;
@@ -241,9 +145,6 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((rc = check_elf_file(s, opts->vmlinux)) != 0 ||
-	    (rc = check_kernel_image(s, opts->vmlinux)) != 0)
-		goto fail;
 	if (!s->modules_dir) {
 		/* Debian layout: /usr/lib/debug/boot/vmlinux-REL ->
 		 * /usr/lib/debug/lib/modules/REL */
@@ -260,6 +161,17 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 			}
 		}
 	}
+	/* the loader shared with validate: the same checks and messages */
+	cs_image img;
+	if ((rc = cs_image_open(&img, ctx, opts->vmlinux, CS_IMAGE_VMLINUX, 0)) != 0)
+		goto fail;
+	s->machine = img.machine;
+	int vfd = cs_image_dup_fd(&img);
+	cs_image_close(&img);
+	if (vfd < 0) {
+		rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->vmlinux, strerror(errno));
+		goto fail;
+	}
 	s->cb.find_elf = dwfl_build_id_find_elf;
 	s->cb.find_debuginfo = dwfl_standard_find_debuginfo;
 	s->cb.section_address = dwfl_offline_section_address;
@@ -267,13 +179,16 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 	s->cb.debuginfo_path = &s->debuginfo_path;
 	s->dwfl = dwfl_begin(&s->cb);
 	if (!s->dwfl) {
+		close(vfd);
 		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "dwfl_begin: %s", dwfl_errmsg(-1));
 		goto fail;
 	}
 	dwfl_report_begin(s->dwfl);
-	Dwfl_Module *dm = dwfl_report_offline(s->dwfl, "kernel", opts->vmlinux, -1);
+	/* dwfl takes ownership of vfd */
+	Dwfl_Module *dm = dwfl_report_offline(s->dwfl, "kernel", opts->vmlinux, vfd);
 	dwfl_report_end(s->dwfl, NULL, NULL);
 	if (!dm) {
+		close(vfd); /* dwfl owns it only on success */
 		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: %s", opts->vmlinux,
 				  dwfl_errmsg(-1));
 		goto fail;
@@ -403,6 +318,12 @@ CS_EXPORT const char *crashsig_symbolizer_missing_module(const crashsig_symboliz
 							  size_t i)
 {
 	return s && i < s->nmissing ? s->missing[i] : NULL;
+}
+
+CS_EXPORT const char *crashsig_symbolizer_missing_module_problem(const crashsig_symbolizer *s,
+								  size_t i)
+{
+	return s && i < s->nmissing ? s->missing_why[i] : NULL;
 }
 
 CS_EXPORT void crashsig_symbolizer_stats(const crashsig_symbolizer *s,

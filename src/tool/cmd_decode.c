@@ -166,9 +166,9 @@ int tool_decode_append_text(FILE *out, const char *report_text, size_t len)
 static void usage(FILE *f)
 {
 	fputs("usage: crashsig decode [--arch ARCH] [--json] [FILE...]\n"
-	      "Disassemble the Code: dumps of kernel crash output (files or stdin,\n"
-	      "gzip/xz/zstd recognised by content) in objdump's syntax, mark the\n"
-	      "trapping instruction and explain it.\n"
+	      "Disassemble the Code: dumps of kernel crash output (files or stdin; any\n"
+	      "input crashsig reads: gzip/xz/zstd/bzip2, tar, mail, every console\n"
+	      "prefix) in objdump's syntax, mark the trapping instruction and explain it.\n"
 	      "  -A, --arch ARCH  x86_64, i386, arm64, arm, riscv, powerpc, s390\n"
 	      "                   (default: inferred from the register dump)\n"
 	      "  -j, --json       one JSON object per input: {\"file\":..,\"code\":[..]}\n"

@@ -31,10 +31,11 @@ static void usage(FILE *f)
 	      "                          [--strip-prefix P] [--json] [FILE...]\n"
 	      "       crashsig symbolize --vmlinux PATH [--modules DIR] --addresses\n"
 	      "                          [--print-address] [FILE...]\n"
-	      "Reads kernel logs (files, '-' or stdin; gzip/xz/zstd recognised by content)\n"
-	      "and prints them with every stack frame resolved to file:line, inline\n"
-	      "frames first. With several files, each file's output starts with a\n"
-	      "'==> FILE <==' line (in JSON, every object has \"file\").\n"
+	      "Reads kernel logs (files, '-' or stdin; any input crashsig reads:\n"
+	      "gzip/xz/zstd/bzip2, tar, mail, every console prefix) and prints them\n"
+	      "with every stack frame resolved to file:line, inline frames first.\n"
+	      "With several files, each file's output starts with a '==> FILE <=='\n"
+	      "line (in JSON, every object has \"file\").\n"
 	      "\n"
 	      "  -v, --vmlinux PATH    vmlinux with symbols (and DWARF). Default: found\n"
 	      "                        from the kernel release in the report, in\n"
@@ -419,8 +420,14 @@ static void explain_missing(const crashsig_symbolizer *s)
 	fputs(PROG ": modules not found: ", stderr);
 	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
 		tool_err("%s%s", i ? ", " : "", crashsig_symbolizer_missing_module(s, i));
+	fputc('\n', stderr);
+	/* a file that was found but refused: named, with the reason */
+	for (size_t i = 0; crashsig_symbolizer_missing_module(s, i); i++)
+		if (crashsig_symbolizer_missing_module_problem(s, i))
+			tool_err("  %s: not used: %s\n", crashsig_symbolizer_missing_module(s, i),
+				 crashsig_symbolizer_missing_module_problem(s, i));
 	const char *dir = crashsig_symbolizer_modules_dir(s);
-	tool_err("\n  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
+	tool_err("  looked in: %s%s/usr/lib/debug/.build-id (by build id)%s\n",
 		dir ? dir : "", dir ? " (by name and build id), " : "",
 		getenv("DEBUGINFOD_URLS") ? ", debuginfod (DEBUGINFOD_URLS)" : "");
 	if (!dir)

@@ -17,6 +17,7 @@
 #include "crashsig/validate.h"
 #include "commands.h"
 #include "io.h"
+#include "lines.h"
 #include "json.h"
 
 static const char usage_text[] =
@@ -260,43 +261,119 @@ static int emit(const vopts *op, const char *input, const crashsig_validation *v
 				 v->status2 == CRASHSIG_NAME_ABSENT));
 }
 
-static int read_file(const char *path, char **out, size_t *len)
+/* The titles of a --title-file, one a line, read the way every
+ * sub-command reads its inputs (lines.h: compressed files too). */
+typedef struct tfile {
+	crashsig_index *ix;
+	crashsig_ctx *ctx;
+	const vopts *op;
+	const char *name;
+	int status;
+} tfile;
+
+static int title_line(void *arg, const tool_line *l)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		tool_err("crashsig validate: %s: %s\n", path, strerror(errno));
-		return -1;
+	tfile *t = arg;
+	if (l->cont)
+		return 0;
+	size_t n = l->len;
+	while (n && (l->s[n - 1] == '\r' || l->s[n - 1] == ' '))
+		n--;
+	if (!n)
+		return 0;
+	char *title = strndup(l->s, n);
+	crashsig_validation *v;
+	if (!title || crashsig_validate_title(t->ix, title, &v)) {
+		tool_err("crashsig validate: %s: %s\n", t->name,
+			 title ? crashsig_error_last(t->ctx) : "out of memory");
+		t->status = 2;
+	} else {
+		if (emit(t->op, NULL, v) && t->status == 0)
+			t->status = 1;
+		crashsig_validation_free(v);
 	}
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
+	free(title);
+	return tool_stdout_failed() ? 2 : 0;
+}
+
+/* A report file: the parser reads it through the input layer (compressed,
+ * archives, mail, any console format) and hands each crash over as it is
+ * found (push mode), so memory is bounded by a crash, not by the file. */
+typedef struct rfile {
+	crashsig_index *ix;
+	crashsig_symbolizer *sym;
+	crashsig_ctx *ctx;
+	const vopts *op;
+	const char *name;
+	size_t found;
+	int status;
+} rfile;
+
+static int on_report(void *arg, crashsig_report *r)
+{
+	rfile *f = arg;
+	int more = f->found == 0 || f->op->all;
+	if (more) {
+		crashsig_validation *v;
+		if (crashsig_validate_report(f->ix, f->sym, r, &v)) {
+			tool_err("crashsig validate: %s: %s\n", f->name,
+				 crashsig_error_last(f->ctx));
+			f->status = 2;
+		} else {
+			if (emit(f->op, f->name, v) && f->status == 0)
+				f->status = 1;
+			crashsig_validation_free(v);
 		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (!k)
+	}
+	f->found++;
+	crashsig_report_free(r);
+	if (tool_stdout_failed())
+		return 1;
+	return f->op->all ? 0 : 1; /* 1: the first crash is all that is wanted */
+}
+
+static int validate_file(rfile *f, const char *path)
+{
+	FILE *fp = tool_open("crashsig validate", path);
+	if (!fp)
+		return 2;
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.report = on_report;
+	po.arg = f;
+	crashsig_parser *p;
+	if (crashsig_parser_new_opts(&p, f->ctx, &po)) {
+		tool_err("crashsig validate: %s: %s\n", f->name, crashsig_error_last(f->ctx));
+		tool_close(fp);
+		return 2;
+	}
+	char buf[1 << 16];
+	int rc = 0, failed = 0;
+	for (;;) {
+		size_t n = fread(buf, 1, sizeof(buf), fp);
+		if (n && (rc = crashsig_parser_feed(p, buf, n)))
 			break;
+		if (n < sizeof(buf)) {
+			if (ferror(fp)) {
+				tool_err("crashsig validate: %s: read error: %s\n", f->name,
+					 strerror(errno));
+				failed = 1;
+			} else {
+				rc = crashsig_parser_finish(p);
+			}
+			break;
+		}
 	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (!b || err) {
-		tool_err("crashsig validate: %s: %s\n", path,
-			b ? "read error" : "out of memory");
-		free(b);
-		return -1;
+	if (rc < 0) {
+		tool_err("crashsig validate: %s: %s\n", f->name, crashsig_error_last(f->ctx));
+		failed = 1;
 	}
-	*out = b;
-	*len = n;
-	return 0;
+	crashsig_parser_free(p);
+	tool_close(fp);
+	if (!failed && !f->found) {
+		tool_err("crashsig validate: %s: no crash found\n", f->name);
+		failed = 1;
+	}
+	return failed ? 2 : f->status;
 }
 
 int tool_cmd_validate(int argc, char **argv)
@@ -385,12 +462,28 @@ int tool_cmd_validate(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	/* module files of the tree that could not be used: named, with why */
+	for (size_t i = 0; crashsig_index_module_problem(ix, i); i++) {
+		if (i == 10) {
+			size_t n = i;
+			while (crashsig_index_module_problem(ix, n))
+				n++;
+			tool_err("crashsig validate: warning: %zu more module files not used\n",
+				 n - i);
+			break;
+		}
+		tool_err("crashsig validate: warning: module not used: %s\n",
+			 crashsig_index_module_problem(ix, i));
+	}
 	if (maint_path) {
 		if (crashsig_maintainers_load(&maint, ctx, maint_path)) {
 			tool_err("crashsig validate: %s\n", crashsig_error_last(ctx));
 			status = 2;
 			goto out;
 		}
+		for (size_t i = 0; crashsig_maintainers_warning(maint, i); i++)
+			tool_err("crashsig validate: warning: %s\n",
+				 crashsig_maintainers_warning(maint, i));
 		op.maint = maint;
 	}
 	for (size_t i = 0; i < ntitles; i++) {
@@ -405,35 +498,15 @@ int tool_cmd_validate(int argc, char **argv)
 		crashsig_validation_free(v);
 	}
 	if (title_file) {
-		char *data;
-		size_t len;
-		if (read_file(title_file, &data, &len)) {
+		tfile t = {ix, ctx, &op, strcmp(title_file, "-") ? title_file : "<stdin>", 0};
+		int rc = tool_read_path("crashsig validate", title_file, title_line, &t);
+		if (rc || t.status == 2) {
 			status = 2;
-			goto out;
+			if (rc)
+				goto out;
+		} else if (t.status && status == 0) {
+			status = t.status;
 		}
-		for (char *p = data; p < data + len;) {
-			char *nl = memchr(p, '\n', (size_t)(data + len - p));
-			char *e = nl ? nl : data + len;
-			char *next = nl ? nl + 1 : data + len;
-			while (e > p && (e[-1] == '\r' || e[-1] == ' '))
-				e--;
-			if (e > p) {
-				char *t = strndup(p, (size_t)(e - p));
-				crashsig_validation *v;
-				if (!t || crashsig_validate_title(ix, t, &v)) {
-					tool_err("crashsig validate: %s: %s\n", title_file,
-						t ? crashsig_error_last(ctx) : "out of memory");
-					status = 2;
-				} else {
-					if (emit(&op, NULL, v) && status == 0)
-						status = 1;
-					crashsig_validation_free(v);
-				}
-				free(t);
-			}
-			p = next;
-		}
-		free(data);
 	}
 	if (optind < argc && !op.no_sym) {
 		crashsig_symbolize_options so = CRASHSIG_SYMBOLIZE_OPTIONS_INIT;
@@ -453,36 +526,12 @@ int tool_cmd_validate(int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		char *data;
-		size_t len;
-		if (read_file(argv[i], &data, &len)) {
+		rfile f = {ix, sym, ctx, &op, strcmp(argv[i], "-") ? argv[i] : "<stdin>", 0, 0};
+		int rc = validate_file(&f, argv[i]);
+		if (rc == 2)
 			status = 2;
-			continue;
-		}
-		crashsig_report **reps = NULL;
-		size_t n = 0;
-		if (crashsig_parse_buffer(ctx, data, len, &reps, &n)) {
-			tool_err("crashsig validate: %s: %s\n", argv[i],
-				crashsig_error_last(ctx));
-			status = 2;
-		} else if (!n) {
-			tool_err("crashsig validate: %s: no crash found\n", argv[i]);
-			status = 2;
-		}
-		for (size_t k = 0; k < n && (k == 0 || op.all); k++) {
-			crashsig_validation *v;
-			if (crashsig_validate_report(ix, sym, reps[k], &v)) {
-				tool_err("crashsig validate: %s: %s\n", argv[i],
-					crashsig_error_last(ctx));
-				status = 2;
-				continue;
-			}
-			if (emit(&op, strcmp(argv[i], "-") ? argv[i] : "<stdin>", v) && status == 0)
-				status = 1;
-			crashsig_validation_free(v);
-		}
-		crashsig_reports_free(reps, n);
-		free(data);
+		else if (rc && status == 0)
+			status = rc;
 	}
 out:
 	if (fflush(stdout) || ferror(stdout)) {

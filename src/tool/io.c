@@ -28,21 +28,35 @@ void tool_err(const char *fmt, ...)
 			va_end(ap);
 		}
 	}
+	/* escaped into one buffer, written with one call: stderr is
+	 * unbuffered, and a byte per write(2) was ~200 system calls for
+	 * symbolize's list of missing modules */
+	char osmall[4096], *out = osmall;
+	size_t cap = (size_t)n * 4 + 16; /* \xNN per byte at most */
+	if (cap > sizeof(osmall) && !(out = malloc(cap))) {
+		out = osmall;
+		cap = sizeof(osmall);
+	}
+	size_t o = 0;
 	const unsigned char *s = (const unsigned char *)buf;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && o + 9 < cap; i++) {
 		unsigned c = s[i];
 		if (c == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
-			fprintf(stderr, "\\x%02x\\x%02x", c, s[i + 1]); /* C1 in UTF-8 */
+			/* C1 in UTF-8 */
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x\\x%02x", c, s[i + 1]);
 			i++;
 		} else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ||
 			   (c >= 0x80 && c <= 0x9f && (i == 0 || s[i - 1] < 0x80))) {
 			/* C0, DEL, and a byte 0x80..0x9f after ASCII (no
 			 * UTF-8 sequence: a C1 control on 8-bit terminals) */
-			fprintf(stderr, "\\x%02x", c);
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
 		} else {
-			fputc((int)c, stderr);
+			out[o++] = (char)c;
 		}
 	}
+	fwrite(out, 1, o, stderr);
+	if (out != osmall)
+		free(out);
 	if (buf != small)
 		free(buf);
 }

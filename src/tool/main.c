@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -559,6 +562,21 @@ static int on_report(void *arg, crashsig_report *r)
 	return rn->more ? 0 : STOP;
 }
 
+/* A mapped file that shrinks under us (logrotate's copytruncate) raises
+ * SIGBUS on the pages past its new end: the tool catches it and reports
+ * the file, instead of dying. (The tool's only global state.) */
+static sigjmp_buf sigbus_jmp;
+static volatile sig_atomic_t sigbus_armed;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	if (sigbus_armed)
+		siglongjmp(sigbus_jmp, 1);
+	signal(SIGBUS, SIG_DFL);
+	raise(SIGBUS);
+}
+
 /* Returns 0 crash found, 1 none, 2 error. */
 static int process(crashsig_ctx *ctx, opts *o, const char *path)
 {
@@ -585,15 +603,78 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 		tool_close(fp);
 		return 2;
 	}
+	int show = o->tty && o->progress != PROGRESS_NEVER &&
+		   (o->progress == PROGRESS_ALWAYS || total > PROGRESS_MIN);
+	/* A regular file is read through windows of a memory mapping (the page
+	 * cache, not a copy of it: a crash-free log is mostly only scanned);
+	 * anything else, or a file that cannot be mapped, with fread. */
+	int mapped = 0;
+	if (total && fp != stdin) {
+		const size_t win = 4u << 20;
+		mapped = 1;
+		struct sigaction sa, old_sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &old_sa);
+		volatile uint64_t off = 0;
+		void *volatile m = MAP_FAILED;
+		size_t volatile n = 0;
+		if (sigsetjmp(sigbus_jmp, 1)) {
+			/* the parser was left mid-feed: it is abandoned */
+			sigbus_armed = 0;
+			sigaction(SIGBUS, &old_sa, NULL);
+			munmap(m, n);
+			tool_err("crashsig: %s: the file shrank while it was read\n", rn.name);
+			tool_close(fp);
+			return 2;
+		}
+		for (off = 0; off < total && !rn.failed && rn.more; off += win) {
+			n = total - off < win ? (size_t)(total - off) : win;
+			m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(fp),
+				 (off_t)off);
+			if (m == MAP_FAILED) {
+				if (off) {
+					tool_err("crashsig: %s: %s\n", rn.name, strerror(errno));
+					rn.failed = 1;
+				} else {
+					mapped = 0; /* read it instead */
+				}
+				break;
+			}
+			madvise(m, n, MADV_SEQUENTIAL);
+			sigbus_armed = 1;
+			int rc = crashsig_parser_feed(rn.p, m, n);
+			sigbus_armed = 0;
+			munmap(m, n);
+			m = MAP_FAILED;
+			done += n;
+			if (rc < 0) {
+				tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+				rn.failed = 1;
+			}
+			if (rc)
+				break;
+			if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
+				show = 1;
+			if (show) {
+				o->big = 1;
+				progress(o, rn.name, done, total);
+			}
+		}
+		sigaction(SIGBUS, &old_sa, NULL);
+		if (mapped && !rn.failed && rn.more && crashsig_parser_finish(rn.p) < 0) {
+			tool_err("crashsig: %s: %s\n", rn.name, crashsig_error_last(ctx));
+			rn.failed = 1;
+		}
+	}
 	size_t bufsz = 1 << 20;
-	char *buf = malloc(bufsz);
-	if (!buf) {
+	char *buf = mapped ? NULL : malloc(bufsz);
+	if (!mapped && !buf) {
 		tool_err("crashsig: out of memory\n");
 		rn.failed = 1;
 	}
-	int show = o->tty && o->progress != PROGRESS_NEVER &&
-		   (o->progress == PROGRESS_ALWAYS || total > PROGRESS_MIN);
-	while (!rn.failed && rn.more) {
+	while (!mapped && !rn.failed && rn.more) {
 		size_t n = fread(buf, 1, bufsz, fp);
 		done += n;
 		int rc = n ? crashsig_parser_feed(rn.p, buf, n) : 0;

@@ -19,6 +19,7 @@
 
 #include <dwarf.h>
 
+#include "symbolize/image.h"
 #include "validate/dwarf_top.h"
 
 uint32_t vx_hash(const char *s, size_t n)
@@ -587,22 +588,22 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 	if (!ix)
 		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 	ix->ctx = ctx;
-	ix->fd = open(opts->vmlinux, O_RDONLY | O_CLOEXEC);
-	int rc = 0;
-	if (ix->fd < 0) {
-		rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->vmlinux, strerror(errno));
+	/* The loader shared with the symbolizer: the same checks (ELF, 64-bit
+	 * x86-64 or AArch64, not truncated, a symbol table, a kernel image and
+	 * not a module) and the same messages. */
+	cs_image img;
+	int rc = cs_image_open(&img, ctx, opts->vmlinux, CS_IMAGE_VMLINUX, 0);
+	ix->fd = img.fd;
+	ix->elf = img.elf;
+	ix->machine = img.machine;
+	if (rc)
 		goto fail;
-	}
-	ix->elf = elf_begin(ix->fd, ELF_C_READ_MMAP, NULL);
-	if (!ix->elf || elf_kind(ix->elf) != ELF_K_ELF) {
-		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: not an ELF file", opts->vmlinux);
-		goto fail;
-	}
 	if ((rc = vx_add_symtab(ix, ix->elf, 0)))
 		goto nomem;
 	ix->nvmsyms = ix->nsyms;
 	if (!ix->nvmsyms) {
-		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT, "%s: no symbol table", opts->vmlinux);
+		rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT,
+				  "%s: no function symbols in its symbol table", opts->vmlinux);
 		goto fail;
 	}
 	ix->dw = dwarf_begin_elf(ix->elf, DWARF_C_READ, NULL);
@@ -641,13 +642,9 @@ CS_EXPORT int crashsig_index_new(crashsig_index **out, crashsig_ctx *ctx,
 	if (!rc && mdir && mdir[0])
 		rc = vx_scan_modules(ix, mdir);
 	free(defdir);
-	for (size_t i = 0; !rc && i < opts->nextra_modules; i++) {
-		if (access(opts->extra_modules[i], R_OK))
-			rc = cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", opts->extra_modules[i],
-					  strerror(errno));
-		else
-			rc = vx_add_module(ix, opts->extra_modules[i]);
-	}
+	/* a module named by the caller must load: its problem is an error */
+	for (size_t i = 0; !rc && i < opts->nextra_modules; i++)
+		rc = vx_add_module(ix, opts->extra_modules[i], 1);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (rc == CRASHSIG_ENOMEM || job.rc)
@@ -696,6 +693,9 @@ CS_EXPORT void crashsig_index_free(crashsig_index *ix)
 		free(m->path);
 	}
 	free(ix->mods);
+	for (size_t i = 0; i < ix->nproblems; i++)
+		free(ix->problems[i]);
+	free(ix->problems);
 	if (ix->dw)
 		dwarf_end(ix->dw);
 	if (ix->elf)
@@ -712,6 +712,11 @@ CS_EXPORT void crashsig_index_free(crashsig_index *ix)
 	free(ix->sorted_names);
 	free(ix->modsyms_sorted);
 	free(ix);
+}
+
+CS_EXPORT const char *crashsig_index_module_problem(const crashsig_index *ix, size_t i)
+{
+	return ix && i < ix->nproblems ? ix->problems[i] : NULL;
 }
 
 CS_EXPORT void crashsig_index_stats_get(const crashsig_index *ix, crashsig_index_stats *st)

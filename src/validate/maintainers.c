@@ -31,6 +31,8 @@
 
 typedef struct mtag {
 	char type;
+	unsigned char bad; /* F:/X:/N: pattern that is no valid regex: ignored */
+	unsigned line;     /* 1-based line in the file */
 	const char *value;
 } mtag;
 
@@ -47,6 +49,8 @@ struct crashsig_maintainers {
 	size_t ntags, captags;
 	msect *sects;
 	size_t nsects, capsects;
+	char **warnings; /* "FILE:LINE: ...", owned */
+	size_t nwarnings, capwarnings;
 };
 
 static int is_tag(const char *l)
@@ -54,8 +58,11 @@ static int is_tag(const char *l)
 	return l[0] >= 'A' && l[0] <= 'Z' && l[1] == ':';
 }
 
-CS_EXPORT int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ctx *ctx,
-					 const char *data, size_t len)
+static int check_patterns(crashsig_maintainers *m, const char *name);
+
+/* Parse data (len bytes) of the MAINTAINERS file called name in messages. */
+static int parse(crashsig_maintainers **out, crashsig_ctx *ctx, const char *data, size_t len,
+		 const char *name)
 {
 	if (!out || (!data && len))
 		return CRASHSIG_EINVAL;
@@ -70,7 +77,9 @@ CS_EXPORT int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ct
 	m->text[len] = 0;
 	const char *title = NULL;
 	int in_section = 0;
+	unsigned lineno = 0;
 	for (char *p = m->text; p && *p;) {
+		lineno++;
 		char *nl = strchr(p, '\n');
 		if (nl)
 			*nl = 0;
@@ -98,6 +107,8 @@ CS_EXPORT int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ct
 			if (cs_reserve((void **)&m->tags, &m->captags, m->ntags + 1, sizeof(mtag)))
 				goto nomem;
 			m->tags[m->ntags].type = p[0];
+			m->tags[m->ntags].bad = 0;
+			m->tags[m->ntags].line = lineno;
 			m->tags[m->ntags++].value = v;
 			m->sects[m->nsects - 1].count++;
 		} else {
@@ -110,11 +121,19 @@ CS_EXPORT int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ct
 		crashsig_maintainers_free(m);
 		return cs_ctx_error(ctx, CRASHSIG_EFORMAT, "no MAINTAINERS section found");
 	}
+	if (check_patterns(m, name))
+		goto nomem;
 	*out = m;
 	return 0;
 nomem:
 	crashsig_maintainers_free(m);
 	return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+}
+
+CS_EXPORT int crashsig_maintainers_parse(crashsig_maintainers **out, crashsig_ctx *ctx,
+					 const char *data, size_t len)
+{
+	return parse(out, ctx, data, len, "MAINTAINERS");
 }
 
 CS_EXPORT int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx *ctx,
@@ -126,6 +145,13 @@ CS_EXPORT int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		int dir = S_ISDIR(st.st_mode);
+		fclose(f);
+		return cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", path,
+				    dir ? strerror(EISDIR) : "not a regular file");
+	}
 	cs_buf b = {0};
 	char chunk[65536];
 	size_t n;
@@ -135,13 +161,13 @@ CS_EXPORT int crashsig_maintainers_load(crashsig_maintainers **out, crashsig_ctx
 			cs_buf_free(&b);
 			return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 		}
-	int err = ferror(f);
+	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (err) {
 		cs_buf_free(&b);
-		return cs_ctx_error(ctx, CRASHSIG_EIO, "%s: read error", path);
+		return cs_ctx_error(ctx, CRASHSIG_EIO, "%s: %s", path, strerror(err));
 	}
-	int rc = crashsig_maintainers_parse(out, ctx, b.data ? b.data : "", b.len);
+	int rc = parse(out, ctx, b.data ? b.data : "", b.len, path);
 	cs_buf_free(&b);
 	if (!rc) {
 		const char *sl = strrchr(path, '/');
@@ -162,6 +188,9 @@ CS_EXPORT void crashsig_maintainers_free(crashsig_maintainers *m)
 {
 	if (!m)
 		return;
+	for (size_t i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
 	free(m->root);
 	free(m->text);
 	free(m->tags);
@@ -172,6 +201,11 @@ CS_EXPORT void crashsig_maintainers_free(crashsig_maintainers *m)
 CS_EXPORT size_t crashsig_maintainers_count(const crashsig_maintainers *m)
 {
 	return m ? m->nsects : 0;
+}
+
+CS_EXPORT const char *crashsig_maintainers_warning(const crashsig_maintainers *m, size_t i)
+{
+	return m && i < m->nwarnings ? m->warnings[i] : NULL;
 }
 
 static size_t count_slashes(const char *s, size_t n)
@@ -199,6 +233,55 @@ static int pattern_regex(const char *pat, size_t n, cs_buf *re)
 			rc = cs_buf_addc(re, pat[i]);
 		if (rc)
 			return CRASHSIG_ENOMEM;
+	}
+	return 0;
+}
+
+/* Every F:, X: and N: pattern must be a regular expression PCRE2 compiles
+ * (get_maintainer.pl would die on one Perl cannot compile): one that is not
+ * gets a warning naming FILE:LINE and is ignored by lookups. F:/X: patterns
+ * are compiled only when they hold regex characters besides the glob's
+ * '*', '?' and '.'. Returns 0 or CRASHSIG_ENOMEM. */
+static int check_patterns(crashsig_maintainers *m, const char *name)
+{
+	for (size_t i = 0; i < m->ntags; i++) {
+		mtag *t = &m->tags[i];
+		if (t->type != 'F' && t->type != 'X' && t->type != 'N')
+			continue;
+		cs_buf re = {0};
+		const char *rx = t->value;
+		if (t->type != 'N') {
+			if (!t->value[strcspn(t->value, "[](){}+^$|\\")])
+				continue; /* a plain glob: always valid */
+			if (pattern_regex(t->value, strlen(t->value), &re)) {
+				cs_buf_free(&re);
+				return CRASHSIG_ENOMEM;
+			}
+			rx = re.data;
+		}
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED,
+					      t->type == 'N' ? PCRE2_EXTENDED : 0, &ec, &eo, NULL);
+		cs_buf_free(&re);
+		if (c) {
+			pcre2_code_free(c);
+			continue;
+		}
+		t->bad = 1;
+		PCRE2_UCHAR why[120];
+		if (pcre2_get_error_message(ec, why, sizeof(why)) < 0)
+			snprintf((char *)why, sizeof(why), "error %d", ec);
+		cs_buf w = {0};
+		if (cs_buf_printf(&w, "%s:%u: %c: '%.200s' is not a valid regular expression (%s); "
+				  "the pattern is ignored",
+				  name, t->line, t->type, t->value, (const char *)why) ||
+		    cs_reserve((void **)&m->warnings, &m->capwarnings, m->nwarnings + 1,
+			       sizeof(char *))) {
+			cs_buf_free(&w);
+			return CRASHSIG_ENOMEM;
+		}
+		m->warnings[m->nwarnings++] = w.data; /* owned now */
 	}
 	return 0;
 }
@@ -320,7 +403,7 @@ CS_EXPORT int crashsig_maintainers_lookup(const crashsig_maintainers *m, const c
 		const msect *s = &m->sects[si];
 		int excluded = 0, dir;
 		for (size_t i = 0; i < s->count && !excluded; i++)
-			if (m->tags[s->first + i].type == 'X' &&
+			if (m->tags[s->first + i].type == 'X' && !m->tags[s->first + i].bad &&
 			    file_match(m, path, m->tags[s->first + i].value, &dir))
 				excluded = 1;
 		if (excluded)
@@ -329,6 +412,8 @@ CS_EXPORT int crashsig_maintainers_lookup(const crashsig_maintainers *m, const c
 		const char *pat = NULL;
 		for (size_t i = 0; i < s->count; i++) {
 			const mtag *t = &m->tags[s->first + i];
+			if (t->bad)
+				continue;
 			if (t->type == 'F' && file_match(m, path, t->value, &dir)) {
 				int pd = (int)count_slashes(t->value, strlen(t->value));
 				if (!dir)

@@ -4,6 +4,8 @@
  * and the modules that may hold a function only inlined there. */
 #include "validate/validate_int.h"
 
+#include "symbolize/image.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,50 +20,69 @@
 /* Modules                                                             */
 /* ------------------------------------------------------------------ */
 
-int vx_add_module(crashsig_index *ix, const char *path)
+static int add_problem(crashsig_index *ix, const char *msg)
+{
+	if (cs_reserve((void **)&ix->problems, &ix->capproblems, ix->nproblems + 1,
+		       sizeof(char *)))
+		return CRASHSIG_ENOMEM;
+	if (!(ix->problems[ix->nproblems] = cs_strndup(msg, strlen(msg))))
+		return CRASHSIG_ENOMEM;
+	ix->nproblems++;
+	return 0;
+}
+
+int vx_add_module(crashsig_index *ix, const char *path, int explicit_file)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	size_t bl = strlen(base);
-	if (bl < 4 || strcmp(base + bl - 3, ".ko"))
-		return 0;
-	if (cs_reserve((void **)&ix->mods, &ix->capmods, ix->nmods + 1, sizeof(vx_mod)))
+	char nn[256];
+	if (!cs_module_name(base, nn, sizeof(nn))) {
+		if (!explicit_file)
+			return 0;
+		/* a file named by the caller: its name up to the first '.' */
+		size_t k = strcspn(base, ".");
+		snprintf(nn, sizeof(nn), "%.*s", (int)(k ? k : strlen(base)), base);
+		for (char *p = nn; *p; p++)
+			if (*p == '-')
+				*p = '_';
+	}
+	cs_image img;
+	int rc = cs_image_open(&img, ix->ctx, path, CS_IMAGE_MODULE, ix->machine);
+	if (rc == CRASHSIG_ENOMEM || (rc && explicit_file))
+		return rc;
+	if (cs_reserve((void **)&ix->mods, &ix->capmods, ix->nmods + 1, sizeof(vx_mod))) {
+		cs_image_close(&img);
 		return CRASHSIG_ENOMEM;
+	}
 	vx_mod *m = &ix->mods[ix->nmods];
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
-	m->name = cs_strndup(base, bl - 3);
+	m->name = cs_strndup(nn, strlen(nn));
 	m->path = cs_strndup(path, strlen(path));
 	if (!m->name || !m->path) {
 		free(m->name);
 		free(m->path);
+		cs_image_close(&img);
 		return CRASHSIG_ENOMEM;
 	}
-	for (char *p = m->name; *p; p++)
-		if (*p == '-')
-			*p = '_';
 	ix->nmods++;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* unreadable module: listed, no symbols */
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return 0;
+	if (rc) { /* refused: listed, no symbols; the reason is kept */
+		const char *why = crashsig_error_last(ix->ctx);
+		return add_problem(ix, why[0] ? why : path); /* no context: the path */
 	}
-	/* The symbol table stays mapped; the descriptor is not needed. */
-	elf_cntl(elf, ELF_C_FDREAD);
-	close(fd);
-	m->elf = elf;
-	return vx_add_symtab(ix, elf, (uint32_t)ix->nmods);
+	/* The symbol table stays mapped; the descriptor is not needed (a
+	 * decompressed module's memfd stays alive through the mapping). */
+	elf_cntl(img.elf, ELF_C_FDREAD);
+	m->elf = img.elf;
+	img.elf = NULL;
+	cs_image_close(&img);
+	return vx_add_symtab(ix, m->elf, (uint32_t)ix->nmods);
 }
 
 static int scan_file(void *arg, const char *path, const char *name)
 {
 	(void)name;
-	return vx_add_module(arg, path);
+	return vx_add_module(arg, path, 0);
 }
 
 int vx_scan_modules(crashsig_index *ix, const char *dir)
@@ -111,14 +132,28 @@ Dwarf *vx_mod_dwarf(crashsig_index *ix, vx_mod *m, Dwarf_Addr *bias)
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 		.section_address = dwfl_offline_section_address,
 	};
+	/* through the loader again (a compressed module is decompressed with
+	 * its bounds; libdwfl would do it without) */
+	cs_image img;
+	if (!m->elf || cs_image_open(&img, NULL, m->path, CS_IMAGE_MODULE, ix->machine))
+		return NULL;
+	int fd = cs_image_dup_fd(&img);
+	cs_image_close(&img);
+	if (fd < 0)
+		return NULL;
 	m->dwfl = dwfl_begin(&cb);
-	if (!m->dwfl)
+	if (!m->dwfl) {
+		close(fd);
 		return NULL;
+	}
 	ix->nmod_dwarf++;
-	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, -1);
+	/* dwfl takes ownership of fd on success */
+	Dwfl_Module *dm = dwfl_report_offline(m->dwfl, m->name, m->path, fd);
 	dwfl_report_end(m->dwfl, NULL, NULL);
-	if (!dm)
+	if (!dm) {
+		close(fd);
 		return NULL;
+	}
 	m->dm = dm;
 	m->dw = dwfl_module_getdwarf(dm, &m->bias);
 	*bias = m->bias;

@@ -92,6 +92,11 @@ struct crashsig_index {
 	size_t ncus, capcus;
 	vx_mod *mods;
 	size_t nmods, capmods;
+	unsigned machine; /* e_machine of vmlinux: modules must have it */
+	/* "PATH: reason" of module files under the modules directory that
+	 * the loader refused (listed without symbols), owned */
+	char **problems;
+	size_t nproblems, capproblems;
 	vx_bug *bugs;
 	size_t nbugs;
 	uint64_t tick;      /* for the module DWARF kept open (LRU) */
@@ -131,8 +136,13 @@ int vx_add_symtab(crashsig_index *ix, Elf *elf, uint32_t mod);
 void vx_walk_inlines(Dwarf_Die *top, Dwarf_Die *parent, const uint64_t *set, size_t nset,
 		     vx_holder_cb cb, void *arg, int depth);
 int vx_cmp_u64(const void *a, const void *b);
-/* modules.c: a module file; every *.ko below dir. */
-int vx_add_module(crashsig_index *ix, const char *path);
+/* modules.c: a module file (.ko, .ko.xz, .ko.zst, .ko.gz, .ko.debug),
+ * through the loader shared with the symbolizer (symbolize/image.h). A file
+ * the loader refuses is an error when explicit (the caller named it), else
+ * it is listed without symbols and its problem recorded (ix->problems).
+ * Other file names are ignored. */
+int vx_add_module(crashsig_index *ix, const char *path, int explicit_file);
+/* every module file below dir */
 int vx_scan_modules(crashsig_index *ix, const char *dir);
 
 /* The name to show for a top-level concrete DIE: the symbol at its low pc

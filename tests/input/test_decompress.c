@@ -112,7 +112,7 @@ typedef struct pipe {
 static int run(const unsigned char *data, size_t len, size_t step, got *g, pipe_t *s)
 {
 	memset(g, 0, sizeof(*g));
-	cs_input_ops ops = {collect, NULL, g};
+	cs_input_ops ops = {.line = collect, .arg = g};
 	assert_int_equal(cs_input_new(&s->in, &ops, 0, CRASHSIG_INPUT_NO_MAIL), 0);
 	int rc = 0;
 	for (size_t i = 0; i < len && !rc; i += step)

@@ -27,6 +27,57 @@ check 0 "help" "$bin" validate --help
 if [ -w /dev/full ]; then
 	check 2 "write error" sh -c "$v -t 'WARNING in vfix_holder_a' >/dev/full"
 fi
+# one loader for vmlinux and modules, with symbolize's messages (audit F10,
+# F13): a module is no vmlinux; a truncated or i386 file says so; a
+# directory is named as one wherever a file is expected
+err_of() { # expected-text description command...
+	want=$1 what=$2
+	shift 2
+	"$@" >/dev/null 2>/tmp/cli_validate_err.$$
+	got=$?
+	if [ "$got" != 2 ] || ! grep -qF -- "$want" /tmp/cli_validate_err.$$; then
+		echo "FAIL: $what: exit $got, expected 2 and '$want' in:"
+		cat /tmp/cli_validate_err.$$
+		fail=1
+	fi
+}
+tmpd=$(mktemp -d)
+err_of "crashgen.ko: a kernel module, not a vmlinux" "module as vmlinux" \
+	"$bin" validate --vmlinux "$src/fixtures/realkernel/crashgen.ko" --modules= -t "WARNING in crashgen_warn"
+head -c 64 "$fix/vfix" > "$tmpd/cut64"
+err_of "cut64: truncated file" "vmlinux cut at 64 bytes" "$bin" validate --vmlinux "$tmpd/cut64" -t "WARNING in x"
+python3 - "$tmpd/i386" <<'PY'
+import struct, sys
+# an ELF32 i386 header without sections
+h = b"\x7fELF\x01\x01\x01" + bytes(9) + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0)
+open(sys.argv[1], "wb").write(h)
+PY
+err_of "i386: wrong architecture: i386 (32-bit)" "i386 vmlinux" "$bin" validate --vmlinux "$tmpd/i386" -t "WARNING in x"
+for f in "$tmpd/i386" "$tmpd/cut64" "$src/fixtures/realkernel/crashgen.ko" "$tmpd"; do
+	a=$("$bin" symbolize --vmlinux "$f" /dev/null 2>&1 >/dev/null | sed 's/^crashsig symbolize: //')
+	b=$("$bin" validate --vmlinux "$f" -t x 2>&1 >/dev/null | sed 's/^crashsig validate: //')
+	[ -n "$a" ] && [ "$a" = "$b" ] || { echo "FAIL: $f: symbolize says '$a', validate '$b'"; fail=1; }
+done
+err_of "$tmpd: Is a directory" "directory as REPORT" $v "$tmpd"
+err_of "$tmpd: Is a directory" "directory as --title-file" $v -T "$tmpd"
+err_of "$tmpd: Is a directory" "directory as --maintainers" $v --maintainers "$tmpd" -t "WARNING in vfix_helper"
+# a module the loader refuses: an explicit one is an error, one of the tree
+# a warning naming the file and why (both exit as usual otherwise)
+printf 'not ELF' > "$tmpd/bad.ko"
+err_of "$tmpd/bad.ko: not an ELF file" "refused --module" $v --module "$tmpd/bad.ko" -t "WARNING in vfix_holder_a"
+mkdir "$tmpd/tree" && cp "$fix/vfixmod.ko" "$tmpd/bad.ko" "$tmpd/tree/"
+"$bin" validate --vmlinux "$fix/vfix" --modules "$tmpd/tree" -t "x in vfixmod_entry" >"$tmpd/out" 2>"$tmpd/err"
+rc=$?
+[ $rc = 0 ] && grep -q "symbol\|module" "$tmpd/out" &&
+	grep -qF "warning: module not used: $tmpd/tree/bad.ko: not an ELF file" "$tmpd/err" ||
+	{ echo "FAIL: refused module of the tree (exit $rc):"; cat "$tmpd/out" "$tmpd/err"; fail=1; }
+# invalid regexes in MAINTAINERS: a warning naming FILE:LINE (audit F18)
+printf 'THE REST\nM:\tA <a@example.org>\nF:\t*\nN:\tfoo(\n' > "$tmpd/MAINTAINERS"
+$v --maintainers "$tmpd/MAINTAINERS" -t "WARNING in vfix_holder_a" >/dev/null 2>"$tmpd/err"
+rc=$?
+[ $rc = 0 ] && grep -qF "warning: $tmpd/MAINTAINERS:4: N: 'foo(' is not a valid regular expression" "$tmpd/err" ||
+	{ echo "FAIL: MAINTAINERS regex warning (exit $rc):"; cat "$tmpd/err"; fail=1; }
+rm -rf "$tmpd" /tmp/cli_validate_err.$$
 # one line per title for people
 out=$($v -t "WARNING in vfix_holder_a" -t "WARNING in vfix_helper")
 [ "$(printf '%s\n' "$out" | wc -l)" = 2 ] || { echo "FAIL: two lines expected: $out"; fail=1; }

@@ -149,8 +149,71 @@ static void test_errors(void **state)
 	const char junk[] = "no sections\nat all\n";
 	assert_int_equal(crashsig_maintainers_parse(&m, ctx, junk, sizeof(junk) - 1),
 			 CRASHSIG_EFORMAT);
+	/* a directory is named as such, not "read error" (audit F13) */
+	assert_int_equal(crashsig_maintainers_load(&m, ctx, CRASHSIG_SOURCE_DIR "/fixtures"),
+			 CRASHSIG_EIO);
+	assert_null(m);
+	assert_string_equal(crashsig_error_last(ctx),
+			    CRASHSIG_SOURCE_DIR "/fixtures: Is a directory");
 	crashsig_maintainers_free(NULL);
 	crashsig_maint_matches_free(NULL, 0);
+	assert_null(crashsig_maintainers_warning(NULL, 0));
+}
+
+/* Patterns that are no valid regular expression get a warning naming the
+ * line and are ignored; the valid ones of the same sections still work
+ * (audit F18). */
+static void test_bad_regex(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"Preamble\n"
+		"\n"
+		"FOO DRIVER\n"
+		"M:\tA <a@example.org>\n"
+		"F:\tdrivers/foo[/\n"
+		"F:\tdrivers/foo/\n"
+		"X:\tdrivers/foo/(bad\n"
+		"N:\tfoo(\n"
+		"\n"
+		"BAR DRIVER\n"
+		"M:\tB <b@example.org>\n"
+		"N:\tbar[0-9]+\\.c\n"
+		"F:\tdrivers/b?r/*.[ch]\n";
+	crashsig_maintainers *m;
+	assert_int_equal(crashsig_maintainers_parse(&m, ctx, text, sizeof(text) - 1), 0);
+	assert_string_equal(crashsig_maintainers_warning(m, 0),
+			    "MAINTAINERS:5: F: 'drivers/foo[/' is not a valid regular expression "
+			    "(missing terminating ] for character class); the pattern is ignored");
+	assert_string_equal(crashsig_maintainers_warning(m, 1),
+			    "MAINTAINERS:7: X: 'drivers/foo/(bad' is not a valid regular "
+			    "expression (missing closing parenthesis); the pattern is ignored");
+	assert_string_equal(crashsig_maintainers_warning(m, 2),
+			    "MAINTAINERS:8: N: 'foo(' is not a valid regular expression (missing "
+			    "closing parenthesis); the pattern is ignored");
+	assert_null(crashsig_maintainers_warning(m, 3));
+	/* the bad X: excludes nothing, the good F: still matches */
+	expect(m, "drivers/foo/core.c", "FOO DRIVER");
+	expect(m, "drivers/bar/bar12.c", "BAR DRIVER");
+	expect(m, "lib/bar7.c", "BAR DRIVER");
+	crashsig_maintainers_free(m);
+	/* loaded from a file, the warning names the file */
+	char path[] = "/tmp/crashsig-maint-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	assert_int_equal(crashsig_maintainers_load(&m, ctx, path), 0);
+	const char *w = crashsig_maintainers_warning(m, 0);
+	assert_non_null(w);
+	assert_int_equal(strncmp(w, path, strlen(path)), 0);
+	assert_int_equal(strncmp(w + strlen(path), ":5: F: ", 7), 0);
+	crashsig_maintainers_free(m);
+	unlink(path);
+	/* our excerpt has none */
+	assert_int_equal(crashsig_maintainers_load(&m, ctx, EXCERPT), 0);
+	assert_null(crashsig_maintainers_warning(m, 0));
+	crashsig_maintainers_free(m);
 }
 
 /* The real MAINTAINERS of Linux 6.1. */
@@ -173,6 +236,9 @@ static void test_linux_61(void **state)
 	crashsig_maintainers *m;
 	assert_int_equal(crashsig_maintainers_load(&m, ctx, path), 0);
 	assert_true(crashsig_maintainers_count(m) > 2000);
+	/* every pattern of the real file compiles */
+	if (crashsig_maintainers_warning(m, 0))
+		fail_msg("warning: %s", crashsig_maintainers_warning(m, 0));
 	expect(m, "net/ipv4/tcp.c",
 	       "NETWORKING [TCP]|NETWORKING [IPv4/IPv6]|NETWORKING [GENERAL]|THE REST");
 	expect(m, "fs/xfs/xfs_inode.c", "XFS FILESYSTEM|THE REST");
@@ -200,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_excerpt),
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_bad_regex),
 		cmocka_unit_test(test_linux_61),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
