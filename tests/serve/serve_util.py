@@ -1,6 +1,7 @@
 """Helpers of the crashsig serve tests: start `crashsig serve` on a free
 loopback port (port 0; the port is read from its "listening on" line),
 talk HTTP with http.client, stop it. Standard library only."""
+import atexit
 import http.client
 import json
 import os
@@ -9,6 +10,18 @@ import signal
 import subprocess
 import sys
 import time
+
+
+_running = []
+
+
+@atexit.register
+def _kill_left_over():
+    """A test that fails with an exception leaves no server behind."""
+    for s in _running:
+        if s.proc and s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
 
 
 class Server:
@@ -22,6 +35,7 @@ class Server:
         self.proc = None
         self.port = None
         self.requests = 0  # made through request() and json()
+        _running.append(self)
         self.start()
 
     def start(self):
