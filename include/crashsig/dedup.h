@@ -254,7 +254,8 @@ const char *crashsig_time_source_name(crashsig_time_source src);
  * A client may give an id (1 to CRASHSIG_CRASH_ID_MAX printable ASCII
  * bytes, no space): one it can retry with. Otherwise the store derives one:
  * the first 32 hex digits of SHA-256 over the machine, the source (for a
- * crash from a mail: its Message-ID), the crash's byte offset in it, the
+ * crash from a mail: its Message-ID), the crash's byte offset in it (in a
+ * mail without a Message-ID: in its mbox), the
  * first line of its report text (console prefixes removed), and the log's
  * own time of the crash: its wall clock time when its time comes from the
  * log or a mail, and its time since boot. Nothing after the first line

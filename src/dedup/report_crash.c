@@ -98,8 +98,13 @@ CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ct
 		/* where: a message's id, an archive member under its file */
 		const crashsig_document *doc = crashsig_report_document(r);
 		c.source = o->source;
-		if (doc && doc->kind == CRASHSIG_DOCUMENT_MAIL)
+		if (doc && doc->kind == CRASHSIG_DOCUMENT_MAIL) {
 			c.message_id = doc->message_id;
+			/* a message without a Message-ID is told apart from the
+			 * others of its mbox by where it starts */
+			if (!c.message_id)
+				c.offset += doc->offset;
+		}
 		if (doc && doc->member && o->source) {
 			size_t n = strlen(o->source) + strlen(doc->member) + 2;
 			if (!(member_source = malloc(n))) {

@@ -208,6 +208,17 @@ for c in cs:
     assert c["uptime"] is not None and c["uptime"] > 0, c
     assert c["title"] == "general protection fault in crashgen_gpf", c
 print("ok")')"
+# messages without a Message-ID in one mbox are told apart by where they
+# start: two copies of one crash mail are two crashes, read again none
+nomid() {
+	printf 'From: bot@example.com\nSubject: a crash\nDate: Tue, 01 Dec 2026 10:00:00 +0000\n\n'
+	cat "$real/gpf.log"
+}
+{ echo "From bot@example.com Tue Dec  1 10:00:00 2026"; nomid; echo
+  echo "From bot@example.com Tue Dec  1 10:00:00 2026"; nomid; } > "$tmp/nomid.mbox"
+"$bin" dedup --db "sqlite:$tmp/nomid.db" "$tmp/nomid.mbox" >/dev/null
+out=$("$bin" dedup --db "sqlite:$tmp/nomid.db" --json "$tmp/nomid.mbox")
+check mail-no-message-id 2 "$(printf "%s\n" "$out" | py 'import json,sys; print(sum(json.loads(l)["count"] for l in sys.stdin))')"
 # a tar archive: each member is a log, its source PATH/MEMBER
 mkdir "$tmp/tarred"
 cp "$real/gpf.log" "$real/warn.log" "$tmp/tarred/"
