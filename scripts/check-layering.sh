@@ -18,8 +18,10 @@
 #    a cycle;
 #  - library code includes the umbrella "crashsig/crashsig.h" (it would
 #    depend on every capability: name the one you use);
-#  - the CLI (src/tool/) includes a private header of the library (it uses
-#    only the public API, as curl's tool uses only libcurl).
+#  - a front end (src/tool/, the CLI; src/serve/, crashsig serve) includes a
+#    private header of the library (they use only the public API, as curl's
+#    tool uses only libcurl); src/serve/ may use the CLI's own helpers
+#    ("tool/json.h"), never the other way round.
 # Prints each problem, then "layering: ok" or "layering: N problem(s)".
 set -eu
 root=${1:-$(dirname "$0")/..}
@@ -33,7 +35,9 @@ problem() {
 	problems=$((problems + 1))
 }
 
-caps=$(for d in src/*/; do basename "$d"; done | grep -vx tool || true)
+# front ends: built on the public API, not capabilities of the library
+frontends="tool serve"
+caps=$(for d in src/*/; do basename "$d"; done | grep -vx -e tool -e serve || true)
 # bottom layers: only base below them
 internal=$(printf "dwarf\ninput")
 
@@ -46,7 +50,7 @@ includes() {
 for f in src/*/*.[ch] include/crashsig/*.h; do
 	[ -e "$f" ] || continue
 	case $f in
-	src/tool/*) continue ;;
+	src/tool/* | src/serve/*) continue ;;
 	include/crashsig/crashsig.h) continue ;; # the umbrella
 	include/*) from=$(basename "$f" .h) ;;
 	*) from=$(echo "$f" | cut -d/ -f2) ;;
@@ -119,14 +123,18 @@ for d in src/*/; do
 	cycles "$tmp/mods" "the modules of $d" || true
 done
 
-# The CLI uses only the public API.
-for f in src/tool/*.[ch]; do
-	[ -e "$f" ] || continue
-	for inc in $(includes "$f"); do
-		dir=${inc%%/*}
-		if echo "$caps" | grep -qx "$dir"; then
-			problem "$f includes the library's private $inc (the CLI uses only include/crashsig/)"
-		fi
+# The front ends use only the public API; the CLI does not use serve.
+for fe in $frontends; do
+	for f in src/"$fe"/*.[ch]; do
+		[ -e "$f" ] || continue
+		for inc in $(includes "$f"); do
+			dir=${inc%%/*}
+			if echo "$caps" | grep -qx "$dir"; then
+				problem "$f includes the library's private $inc (the front end src/$fe/ uses only include/crashsig/)"
+			elif [ "$fe" = tool ] && [ "$dir" = serve ]; then
+				problem "$f includes $inc: the CLI does not depend on src/serve/"
+			fi
+		done
 	done
 done
 

@@ -66,4 +66,10 @@ for t in test_store test_ingest test_query test_concurrency test_dedup_corpus; d
 	"$BUILD/tests/$t" || status=1
 done
 tests/dedup/cli_dedup_pg.sh "$BUILD/crashsig" . || status=1
+# crashsig serve: two serve processes on one PostgreSQL store under load,
+# one killed (SIGKILL) in the middle
+if [ -x "$BUILD/crashsig" ] && "$BUILD/crashsig" help serve >/dev/null 2>&1; then
+	python3 tests/serve/serve_load.py "$BUILD/crashsig" . --kill --pg "$CRASHSIG_TEST_PG" ||
+		status=1
+fi
 exit $status

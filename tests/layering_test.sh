@@ -69,7 +69,21 @@ expect umbrella "umbrella"
 
 t=$(tree tool)
 printf '#include "base/util.h"\n' >> "$t/src/tool/main.c"
-expect tool "the CLI uses only"
+expect tool "the front end src/tool/ uses only"
+
+# the web front end: public API and the CLI's helpers only
+t=$(tree serve_ok)
+mkdir -p "$t/src/serve"
+printf '#include "crashsig/base.h"\n#include "tool/json.h"\n#include "serve/html.h"\n' > "$t/src/serve/http.c"
+"$check" "$t" > /dev/null || { echo "FAIL serve_ok: a good tree with src/serve fails"; fail=1; }
+t=$(tree serve_private)
+mkdir -p "$t/src/serve"
+printf '#include "base/util.h"\n' > "$t/src/serve/http.c"
+expect serve_private "the front end src/serve/ uses only"
+t=$(tree tool_serve)
+mkdir -p "$t/src/serve"
+printf '#include "serve/serve.h"\n' >> "$t/src/tool/main.c"
+expect tool_serve "the CLI does not depend on src/serve"
 
 [ $fail = 0 ] && echo "layering_test: ok"
 exit $fail

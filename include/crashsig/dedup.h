@@ -217,6 +217,12 @@ int crashsig_store_schema_version(const crashsig_store *s);
 #define CRASHSIG_STORE_SCHEMA_VERSION 3
 /* Commit the current batch. */
 int crashsig_store_flush(crashsig_store *s);
+/* Drop the current batch instead: every crash added since the last commit
+ * is forgotten, as if never added (its id is not known, its counts are not
+ * counted). A front end that acknowledges whole requests (crashsig serve)
+ * adds a request's crashes in one batch, then flushes or rolls back. A
+ * store without a pending batch is left as it is. */
+int crashsig_store_rollback(crashsig_store *s);
 /* A store URL as it may be shown: the password of a URL's user info
  * ("postgresql://user:secret@host/db") and of a "password=" parameter
  * replaced by "***". Writes at most len bytes (NUL included) to buf and

@@ -344,6 +344,14 @@ CS_EXPORT int crashsig_store_flush(crashsig_store *s)
 	return cs_store_tx_commit(s);
 }
 
+CS_EXPORT int crashsig_store_rollback(crashsig_store *s)
+{
+	if (!s)
+		return CRASHSIG_EINVAL;
+	cs_store_tx_abort(s);
+	return 0;
+}
+
 /* ---------------- similarity ---------------- */
 
 /* The rules whose `generic` table similarity uses (see own_rules). */

@@ -7,4 +7,6 @@ int tool_cmd_decode(int argc, char **argv);
 int tool_cmd_validate(int argc, char **argv);
 int tool_cmd_bisect(int argc, char **argv);
 int tool_cmd_dedup(int argc, char **argv);
+/* src/serve/: the web dashboard and HTTP API */
+int tool_cmd_serve(int argc, char **argv);
 #endif

@@ -32,6 +32,9 @@ static const struct command {
 	{"validate", tool_cmd_validate, "check crash titles against a kernel's symbols"},
 	{"bisect", tool_cmd_bisect, "audit syzbot bisection logs"},
 	{"dedup", tool_cmd_dedup, "group crashes into bugs in a bug store (SQLite, PostgreSQL)"},
+#ifdef CRASHSIG_WITH_SERVE
+	{"serve", tool_cmd_serve, "web dashboard and HTTP API over a bug store (libmicrohttpd)"},
+#endif
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

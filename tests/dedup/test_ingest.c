@@ -525,6 +525,54 @@ static void test_keep_all(void **st)
 	crashsig_store_free(s);
 }
 
+/* A rolled-back batch leaves nothing: no crash, no bug, no count, no id
+ * (the same crash added again is new), and what was committed before
+ * stays. */
+static void rollback(int pg)
+{
+	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
+	so.batch = 100;
+	crashsig_store *s = open_opts(pg, "rollback", &so);
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	crashsig_add_result r;
+	c.title = "WARNING in kept";
+	c.id = "kept-1";
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_int_equal(crashsig_store_flush(s), 0);
+	c.title = "WARNING in dropped";
+	c.id = "dropped-1";
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_true(r.new_bug);
+	c.title = "WARNING in kept";
+	c.id = "kept-2";
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_int_equal(total_count(s), 3); /* the batch sees itself */
+	assert_int_equal(crashsig_store_rollback(s), 0);
+	assert_int_equal(total_count(s), 1);
+	crashsig_bug **bugs;
+	size_t n;
+	assert_int_equal(crashsig_store_list(s, &bugs, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(bugs[0]->title, "WARNING in kept");
+	crashsig_bugs_free(bugs, n);
+	crashsig_crash_record *rec = NULL;
+	assert_int_equal(crashsig_store_get_crash(s, "dropped-1", &rec), CRASHSIG_ENOTFOUND);
+	crashsig_crash_record_free(rec);
+	/* nothing pending: a no-op */
+	assert_int_equal(crashsig_store_rollback(s), 0);
+	/* the same crashes again are new, and stay once committed */
+	c.title = "WARNING in dropped";
+	c.id = "dropped-1";
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	assert_false(r.duplicate);
+	assert_true(r.new_bug);
+	assert_int_equal(crashsig_store_flush(s), 0);
+	assert_int_equal(total_count(s), 2);
+	crashsig_store_free(s);
+	assert_int_equal(crashsig_store_rollback(NULL), CRASHSIG_EINVAL);
+}
+BOTH(rollback, "rolled-back batches")
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +589,8 @@ int main(void)
 		cmocka_unit_test(test_retention_sqlite),
 		cmocka_unit_test(test_retention_pg),
 		cmocka_unit_test(test_keep_all),
+		cmocka_unit_test(test_rollback_sqlite),
+		cmocka_unit_test(test_rollback_pg),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
