@@ -554,72 +554,14 @@ static int parse_count(const char *s, unsigned long long max, unsigned long long
 	return 0;
 }
 
-/* TIME: seconds since the epoch, YYYY-MM-DD[( |T)HH:MM[:SS]][Z] (UTC), or an
- * age (N followed by s, m, h, d or w) before now. */
 static int parse_time(const char *s, int64_t *out)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (!errno && end != s && *s != '-') {
-		static const struct {
-			char c;
-			long long mul;
-		} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800}};
-		if (!*end && strlen(s) != 10 && !strchr(s, '-')) {
-			*out = v;
-			return 0;
-		}
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (end[0] == units[i].c && !end[1] && v >= 0 && v < LLONG_MAX / units[i].mul) {
-				*out = (int64_t)time(NULL) - v * units[i].mul;
-				return 0;
-			}
-	}
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-		return -1;
-	const char *p = s + n;
-	if (*p == ' ' || *p == 'T') {
-		int k = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
-			return -1;
-		p += 1 + k;
-		if (*p == ':') {
-			if (sscanf(p + 1, "%2d%n", &sec, &k) != 1)
-				return -1;
-			p += 1 + k;
-		}
-	}
-	if (*p == 'Z')
-		p++;
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*out = (int64_t)timegm(&tm);
-	return 0;
+	return dd_parse_time(s, (int64_t)time(NULL), out);
 }
 
 static int parse_statuses(const char *s, unsigned *mask)
 {
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", s);
-	*mask = 0;
-	char *save, *t = strtok_r(buf, ",", &save);
-	for (; t; t = strtok_r(NULL, ",", &save)) {
-		crashsig_bug_status st;
-		if (crashsig_bug_status_parse(t, &st))
-			return -1;
-		*mask |= 1u << st;
-	}
-	return *mask ? 0 : -1;
+	return dd_parse_statuses(s, mask) || !*mask ? -1 : 0;
 }
 
 static int add_mark(dopts *o, int64_t id, int64_t target, crashsig_bug_status st)

@@ -12,6 +12,12 @@
 
 #define DD_PROG "crashsig dedup"
 
+/* TIME: seconds since the epoch, YYYY-MM-DD[( |T)HH:MM[:SS]][Z] (UTC), or
+ * an age (N followed by s, m, h, d or w) before now. 0 or -1. */
+int dd_parse_time(const char *s, int64_t now, int64_t *out);
+/* "open,fixed": a mask of 1 << crashsig_bug_status (0 for ""). 0 or -1. */
+int dd_parse_statuses(const char *s, unsigned *mask);
+
 /* "YYYY-MM-DD HH:MM:SS" (UTC) or "-" for 0. */
 void dd_fmt_time(char *buf, size_t len, int64_t t);
 

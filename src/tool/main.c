@@ -562,6 +562,17 @@ static int on_report(void *arg, crashsig_report *r)
 	return rn->more ? 0 : STOP;
 }
 
+/* After each piece: the progress line, once the input turns out big. */
+static void tick(opts *o, const char *name, int *show, uint64_t done, uint64_t total)
+{
+	if (!*show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
+		*show = 1;
+	if (*show) {
+		o->big = 1;
+		progress(o, name, done, total);
+	}
+}
+
 /* A mapped file that shrinks under us (logrotate's copytruncate) raises
  * SIGBUS on the pages past its new end: the tool catches it and reports
  * the file, instead of dying. (The tool's only global state.) */
@@ -655,12 +666,7 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 			}
 			if (rc)
 				break;
-			if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
-				show = 1;
-			if (show) {
-				o->big = 1;
-				progress(o, rn.name, done, total);
-			}
+			tick(o, rn.name, &show, done, total);
 		}
 		sigaction(SIGBUS, &old_sa, NULL);
 		if (mapped && !rn.failed && rn.more && crashsig_parser_finish(rn.p) < 0) {
@@ -696,12 +702,7 @@ static int process(crashsig_ctx *ctx, opts *o, const char *path)
 			}
 			break;
 		}
-		if (!show && o->tty && o->progress == PROGRESS_AUTO && done > PROGRESS_MIN)
-			show = 1;
-		if (show) {
-			o->big = 1;
-			progress(o, rn.name, done, total);
-		}
+		tick(o, rn.name, &show, done, total);
 	}
 	if (o->shown)
 		fputs("\r\033[K", stderr);
