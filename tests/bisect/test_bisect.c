@@ -725,6 +725,113 @@ static void test_culprit_checks(void **state)
 	crashsig_bisect_free(b);
 }
 
+/* text with every occurrence of `from` replaced by `to` */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	size_t nf = strlen(from), nt = strlen(to), n = 0;
+	for (const char *p = text; (p = strstr(p, from)); p += nf)
+		n++;
+	char *out = malloc(strlen(text) + n * nt + 1);
+	assert_non_null(out);
+	char *o = out;
+	const char *p = text, *q;
+	while ((q = strstr(p, from))) {
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, to, nt);
+		o += nt;
+		p = q + nf;
+	}
+	strcpy(o, p);
+	return out;
+}
+
+/* The 2024 fixture with its culprit renamed: the summary's flags and label. */
+static unsigned culprit_named(const char *subject, char label[16])
+{
+	size_t len = 0;
+	char *text = test_read_file(FIXDIR "/2024-with-time.txt", &len);
+	assert_non_null(text);
+	char *log = replace_all(text, "ext4: warn when an EA inode reference count underflows",
+				subject);
+	crashsig_bisect *b = parse(log, strlen(log));
+	const crashsig_bisect_summary *s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->culprit_subject, subject);
+	unsigned flags = s->flags;
+	snprintf(label, 16, "%s", s->label);
+	crashsig_bisect_free(b);
+	free(log);
+	free(text);
+	return flags;
+}
+
+/* A culprit that is a release tag commit ("Linux 5.6-rc3", "Linux 6.1"):
+ * the bisection found the version bump, not a change (syzkaller's
+ * pkg/bisect marks such results as unreliable the same way it does
+ * merges). Only the exact subject counts. */
+static void test_culprit_release(void **state)
+{
+	(void)state;
+	char label[16];
+	static const char *const release[] = {"Linux 5.6-rc3", "Linux 6.1", "Linux 4.19.12",
+					      "Linux 6.13-rc1"};
+	for (size_t i = 0; i < sizeof(release) / sizeof(*release); i++) {
+		unsigned f = culprit_named(release[i], label);
+		if (!(f & CRASHSIG_BISECT_CULPRIT_RELEASE))
+			fail_msg("%s: not flagged culprit-release", release[i]);
+		assert_string_equal(label, "low");
+	}
+	static const char *const change[] = {"Linux: fix the build", "Linux 6", "Linux 5.6-rc3 fixups",
+					     "linux 5.6", "ext4: Linux 5.6 compat"};
+	for (size_t i = 0; i < sizeof(change) / sizeof(*change); i++) {
+		unsigned f = culprit_named(change[i], label);
+		if (f & CRASHSIG_BISECT_CULPRIT_RELEASE)
+			fail_msg("%s: flagged culprit-release", change[i]);
+	}
+	/* the unmodified fixture is not low */
+	unsigned f = culprit_named("ext4: warn when an EA inode reference count underflows", label);
+	assert_false(f & CRASHSIG_BISECT_CULPRIT_RELEASE);
+	assert_string_not_equal(label, "low");
+}
+
+/* The culprit's diff touches neither the guilty file nor its directory. */
+static void test_diff_elsewhere(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	char *text = test_read_file(FIXDIR "/2024-with-time.txt", &len);
+	assert_non_null(text);
+	crashsig_bisect *b = parse(text, len);
+	const crashsig_bisect_summary *s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->touches, "file");
+	assert_false(s->flags & CRASHSIG_BISECT_DIFF_ELSEWHERE);
+	crashsig_bisect_free(b);
+
+	char *log = replace_all(text, "fs/ext4/xattr.c |", "net/core/dev.c |");
+	char *log2 = replace_all(log, "/fs/ext4/xattr.c", "/net/core/dev.c");
+	b = parse(log2, strlen(log2));
+	s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->guilty_file, "fs/ext4/xattr.c");
+	assert_string_equal(s->touches, "no");
+	assert_true(s->flags & CRASHSIG_BISECT_DIFF_ELSEWHERE);
+	crashsig_bisect_free(b);
+
+	/* the same directory is "directory", not elsewhere */
+	char *log3 = replace_all(text, "fs/ext4/xattr.c |", "fs/ext4/inode.c |");
+	char *log4 = replace_all(log3, "/fs/ext4/xattr.c", "/fs/ext4/inode.c");
+	b = parse(log4, strlen(log4));
+	s = crashsig_bisect_summary_get(b);
+	assert_string_equal(s->touches, "directory");
+	assert_false(s->flags & CRASHSIG_BISECT_DIFF_ELSEWHERE);
+	assert_string_equal(s->guilty_file, "fs/ext4/xattr.c");
+	crashsig_bisect_free(b);
+	free(log4);
+	free(log3);
+	free(log2);
+	free(log);
+	free(text);
+}
+
 static void test_not_a_bisection(void **state)
 {
 	(void)state;
@@ -873,6 +980,8 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_modern),
 		cmocka_unit_test(test_culprit_checks),
+		cmocka_unit_test(test_culprit_release),
+		cmocka_unit_test(test_diff_elsewhere),
 		cmocka_unit_test(test_not_a_bisection),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_robust),
