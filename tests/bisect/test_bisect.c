@@ -539,6 +539,17 @@ static void test_rules(void **state)
 	assert_int_equal(p->now, CRASHSIG_VERDICT_SKIP); /* 3 OK < 10/2 */
 	assert_int_equal(p->boot_failed, 7);
 	assert_int_equal(p->flags & CRASHSIG_STEP_LOG_MISMATCH, 0);
+	assert_true(crashsig_bisect_summary_get(b)->flags & CRASHSIG_BISECT_SKIPPED_STEPS);
+	crashsig_bisect_free(b);
+
+	/* a log whose verdict the rules of its time would not give: ten OK
+	 * runs logged bad */
+	b = with_step(head2019, "all runs: OK\n", "bad");
+	p = crashsig_bisect_step_get(b, 2);
+	assert_int_equal(p->logged, CRASHSIG_VERDICT_BAD);
+	assert_int_equal(p->then, CRASHSIG_VERDICT_GOOD);
+	assert_true(p->flags & CRASHSIG_STEP_LOG_MISMATCH);
+	assert_false(crashsig_bisect_summary_get(b)->flags & CRASHSIG_BISECT_SKIPPED_STEPS);
 	crashsig_bisect_free(b);
 
 	/* 2019 with 6 failures of 10 (not more than 10/3*2): good */
@@ -638,6 +649,7 @@ static void test_modern(void **state)
 	assert_int_equal(p->then, CRASHSIG_VERDICT_BAD);
 	assert_int_equal(p->now, CRASHSIG_VERDICT_SKIP);
 	assert_true(p->flags & CRASHSIG_STEP_TOO_FEW_CRASHES);
+	assert_true(s->flags & CRASHSIG_BISECT_TOO_FEW_CRASHES);
 	assert_near(crashsig_bisect_step_get(b, 2)->false_negative_logged, 0.001, 1e-12);
 	/* p = 5/10; one good bisection step with 10 OK runs */
 	double want = 1.0;
@@ -698,6 +710,8 @@ static void test_culprit_checks(void **state)
 	assert_string_equal(s->outcome, "inconclusive");
 	assert_int_equal(s->ninconclusive, 2);
 	assert_null(s->culprit);
+	assert_true(crashsig_bisect_step_get(b, 3)->flags & CRASHSIG_STEP_BUILD_FAILED);
+	assert_false(crashsig_bisect_step_get(b, 0)->flags & CRASHSIG_STEP_BUILD_FAILED);
 	assert_string_equal(crashsig_bisect_step_get(b, 3)->build_error,
 			    "kernel/bpf/core.c:1534:3: error: implicit declaration of function "
 			    "'bpf_jit_blind_insn' [-Werror=implicit-function-declaration]");
