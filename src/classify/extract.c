@@ -1038,14 +1038,7 @@ CS_EXPORT int crashsig_parser_new(crashsig_parser **out, crashsig_ctx *ctx)
 
 static int input_rc(crashsig_parser *p, int rc)
 {
-	if (rc > 0) { /* the report callback's stop */
-		p->err = rc;
-		return rc;
-	}
-	if (rc && cs_input_error(p->in))
-		rc = cs_ctx_error(p->ctx, rc, "%s", cs_input_error(p->in));
-	else if (rc == CRASHSIG_ENOMEM)
-		rc = cs_ctx_error(p->ctx, rc, "out of memory");
+	rc = cs_input_stream_rc(p->ctx, p->in, rc);
 	if (rc)
 		p->err = rc;
 	return rc;
@@ -1055,23 +1048,19 @@ CS_EXPORT int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t 
 {
 	if (!p || (!data && len))
 		return CRASHSIG_EINVAL;
-	if (p->err)
-		return p->err;
-	if (p->finished)
-		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
-				    "crashsig_parser_feed after crashsig_parser_finish");
-	return input_rc(p, cs_input_feed(p->in, data, len));
+	int rc = cs_input_stream_check(p->ctx, p->err, p->finished,
+				       "crashsig_parser_feed after crashsig_parser_finish");
+	return rc ? rc : input_rc(p, cs_input_feed(p->in, data, len));
 }
 
 CS_EXPORT int crashsig_parser_finish(crashsig_parser *p)
 {
 	if (!p)
 		return CRASHSIG_EINVAL;
-	if (p->err)
-		return p->err;
-	if (p->finished)
-		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
-				    "crashsig_parser_finish called twice");
+	int rc0 = cs_input_stream_check(p->ctx, p->err, p->finished,
+					"crashsig_parser_finish called twice");
+	if (rc0)
+		return rc0;
 	p->finished = 1;
 	int rc = cs_input_finish(p->in);
 	/* (the documents ended: blocks are closed; an error may have left

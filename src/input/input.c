@@ -505,14 +505,21 @@ CS_EXPORT int crashsig_input_new(crashsig_input **out, crashsig_ctx *ctx,
 	return 0;
 }
 
-static int pub_rc(crashsig_input *p, int rc)
+int cs_input_stream_check(crashsig_ctx *ctx, int err, int finished, const char *misuse)
 {
-	if (rc && !p->err)
-		p->err = rc;
-	if (rc && cs_input_error(p->in))
-		return cs_ctx_error(p->ctx, rc, "%s", cs_input_error(p->in));
+	if (err)
+		return err;
+	if (finished)
+		return cs_ctx_error(ctx, CRASHSIG_EINVAL, "%s", misuse);
+	return 0;
+}
+
+int cs_input_stream_rc(crashsig_ctx *ctx, const cs_input *in, int rc)
+{
+	if (rc < 0 && cs_input_error(in))
+		return cs_ctx_error(ctx, rc, "%s", cs_input_error(in));
 	if (rc == CRASHSIG_ENOMEM)
-		return cs_ctx_error(p->ctx, rc, "out of memory");
+		return cs_ctx_error(ctx, rc, "out of memory");
 	return rc;
 }
 
@@ -520,24 +527,23 @@ CS_EXPORT int crashsig_input_feed(crashsig_input *p, const void *data, size_t le
 {
 	if (!p || (!data && len))
 		return CRASHSIG_EINVAL;
-	if (p->err)
-		return p->err;
-	if (p->finished)
-		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL,
-				    "crashsig_input_feed after crashsig_input_finish");
-	return pub_rc(p, cs_input_feed(p->in, data, len));
+	int rc = cs_input_stream_check(p->ctx, p->err, p->finished,
+				       "crashsig_input_feed after crashsig_input_finish");
+	if (!rc)
+		rc = p->err = cs_input_stream_rc(p->ctx, p->in, cs_input_feed(p->in, data, len));
+	return rc;
 }
 
 CS_EXPORT int crashsig_input_finish(crashsig_input *p)
 {
 	if (!p)
 		return CRASHSIG_EINVAL;
-	if (p->err)
-		return p->err;
-	if (p->finished)
-		return cs_ctx_error(p->ctx, CRASHSIG_EINVAL, "crashsig_input_finish called twice");
+	int rc = cs_input_stream_check(p->ctx, p->err, p->finished,
+				       "crashsig_input_finish called twice");
+	if (rc)
+		return rc;
 	p->finished = 1;
-	return pub_rc(p, cs_input_finish(p->in));
+	return p->err = cs_input_stream_rc(p->ctx, p->in, cs_input_finish(p->in));
 }
 
 CS_EXPORT void crashsig_input_free(crashsig_input *p)

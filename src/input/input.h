@@ -35,4 +35,14 @@ void cs_input_free(cs_input *in);
 const char *cs_input_error(const cs_input *in);
 const char *cs_input_compression(const cs_input *in);
 
+/* The shared part of the public streams' feed and finish
+ * (crashsig_input_*, crashsig_parser_*). A stream that failed answers its
+ * error again; one that finished takes no more (misuse names the call). */
+struct crashsig_ctx;
+int cs_input_stream_check(struct crashsig_ctx *ctx, int err, int finished, const char *misuse);
+/* rc of cs_input_feed/finish with the context's message set: the input's own
+ * reason (decompression, archive) or "out of memory". A callback's stop
+ * (rc > 0) passes unchanged. */
+int cs_input_stream_rc(struct crashsig_ctx *ctx, const cs_input *in, int rc);
+
 #endif
