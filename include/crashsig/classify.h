@@ -118,6 +118,14 @@ crashsig_origin crashsig_report_origin(const crashsig_report *r);
 const crashsig_document *crashsig_report_document(const crashsig_report *r);
 /* The report was found in quoted mail text (CRASHSIG_PARSER_QUOTED). */
 int crashsig_report_quoted(const crashsig_report *r);
+/* The console log around the report, as it was read (decompressed, console
+ * prefixes kept): from the first line start within log_context bytes
+ * before the report (crashsig_parser_options.log_context) to the report's
+ * end; *len gets its length. NULL when the parser kept no log: log_context
+ * 0, a report in a message (its body may be encoded) or in an archive member
+ * (compressed on its own), or a report longer than the parser's window
+ * (2 x log_context + 1 MiB). Owned by the report. */
+const char *crashsig_report_log(const crashsig_report *r, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Streaming parser                                                    */
@@ -152,9 +160,14 @@ typedef struct crashsig_parser_options {
 	 * _finish (and by every later call). */
 	int (*report)(void *arg, crashsig_report *r);
 	void *arg;
+	/* Version 2. Bytes of console log kept before each report
+	 * (crashsig_report_log); 0: none. The store keeps such an excerpt with
+	 * every crash (CRASHSIG_LOG_EXCERPT_MAX). */
+	size_t log_context;
 } crashsig_parser_options;
-#define CRASHSIG_PARSER_OPTIONS_VERSION 1
-#define CRASHSIG_PARSER_OPTIONS_INIT {CRASHSIG_PARSER_OPTIONS_VERSION, 0, 0, NULL, NULL}
+/* Version 1 (without log_context) is accepted too. */
+#define CRASHSIG_PARSER_OPTIONS_VERSION 2
+#define CRASHSIG_PARSER_OPTIONS_INIT {CRASHSIG_PARSER_OPTIONS_VERSION, 0, 0, NULL, NULL, 0}
 int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 			     const crashsig_parser_options *opts);
 int crashsig_parser_feed(crashsig_parser *p, const void *data, size_t len);

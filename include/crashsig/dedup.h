@@ -353,7 +353,8 @@ typedef struct crashsig_add_options {
 	int64_t time;
 	int32_t time_nsec;
 	crashsig_time_source time_source;
-	/* The log around the crash (see crashsig_crash.log), or NULL. */
+	/* The log around the crash (see crashsig_crash.log), or NULL: then the
+	 * one the parser kept with the report (crashsig_report_log). */
 	const char *log;
 	size_t log_len;
 } crashsig_add_options;

@@ -37,6 +37,7 @@
  * start; a report waits in a short queue so that a later kernel panic still
  * marks it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@
 #include "input/input.h"
 #include "input/doc.h"
 #include "input/prefix.h"
+#include "input/ring.h"
 #include "classify/report.h"
 #include "classify/rules.h"
 
@@ -103,6 +105,8 @@ struct crashsig_parser {
 				 * reports go out when it ends, merged in order */
 	rq_node *ohead, *otail; /* reports ready for crashsig_parser_next */
 	int (*report_fn)(void *arg, crashsig_report *r); /* push mode */
+	size_t log_context; /* bytes of log kept before a report; 0: none */
+	cs_ring ring;       /* the last bytes read (log_context) */
 	void *report_arg;
 	int avx2;               /* the CPU has AVX2 (ex_scan) */
 	int err;
@@ -428,6 +432,15 @@ static int close_block(cs_ex *p, cs_block *b)
 		rep->quoted = p->quoted;
 		if (d && !(rep->doc = cs_document_dup(d)))
 			rc = CRASHSIG_ENOMEM;
+		/* the log around it: of a console log only (a message's body may
+		 * be encoded, an archive member compressed on its own) */
+		size_t ctx = p->parser->log_context;
+		if (!rc && ctx && (!d || (d->kind == CRASHSIG_DOCUMENT_LOG && !d->member))) {
+			uint64_t base = d ? d->offset : 0;
+			uint64_t start = base + rep->start, end = base + rep->end;
+			rep->log = cs_ring_lines(&p->parser->ring, start > ctx ? start - ctx : 0, end,
+						 &rep->log_len);
+		}
 		if (d && d->date_time.flags & CRASHSIG_TIME_WALL &&
 		    !(rep->time.flags & CRASHSIG_TIME_WALL)) {
 			/* the log says no wall clock time: the message's Date: */
@@ -852,6 +865,13 @@ static int deliver(crashsig_parser *P)
 	return 0;
 }
 
+/* The input's bytes once decompressed: the window of the log excerpts. */
+static void on_bytes(void *arg, const char *s, size_t n)
+{
+	crashsig_parser *P = arg;
+	cs_ring_add(&P->ring, s, n);
+}
+
 static int on_doc(void *arg, const crashsig_document *doc, int end)
 {
 	crashsig_parser *P = arg;
@@ -992,9 +1012,9 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 	if (!out || !ctx)
 		return CRASHSIG_EINVAL;
 	*out = NULL;
-	if (opts && opts->version != CRASHSIG_PARSER_OPTIONS_VERSION)
+	if (opts && (opts->version < 1 || opts->version > CRASHSIG_PARSER_OPTIONS_VERSION))
 		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
-				    "crashsig_parser_options version %u is not %u", opts->version,
+				    "crashsig_parser_options version %u is not 1 to %u", opts->version,
 				    CRASHSIG_PARSER_OPTIONS_VERSION);
 	if (!ctx->rules)
 		return cs_ctx_error(ctx, CRASHSIG_EINVAL,
@@ -1008,11 +1028,23 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 		p->reference_time = opts->reference_time;
 		p->report_fn = opts->report;
 		p->report_arg = opts->arg;
+		if (opts->version >= 2)
+			p->log_context = opts->log_context;
 	}
 	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
 			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
 	cs_input_ops ops = {.line = on_rline, .doc = on_doc, .scan = ex_scan,
 			    .skipped = ex_skipped, .arg = p};
+	/* a report is built once its block closes, some lines after its end:
+	 * the window holds the context, the report and those lines */
+	if (p->log_context) {
+		ops.bytes = on_bytes;
+		size_t ctxb = p->log_context > SIZE_MAX / 4 ? SIZE_MAX / 4 : p->log_context;
+		if (cs_ring_init(&p->ring, 2 * ctxb + (1u << 20))) {
+			crashsig_parser_free(p);
+			return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
+		}
+	}
 #ifdef CS_HAVE_TEDDY
 	p->avx2 = __builtin_cpu_supports("avx2");
 #endif
@@ -1112,6 +1144,7 @@ CS_EXPORT void crashsig_parser_free(crashsig_parser *p)
 		free(n);
 	}
 	cs_input_free(p->in);
+	cs_ring_free(&p->ring);
 	free(p);
 }
 

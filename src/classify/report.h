@@ -63,6 +63,8 @@ struct crashsig_report {
 	crashsig_origin origin;
 	crashsig_document *doc; /* the document it was found in (owned copy), or NULL */
 	int quoted;             /* found in quoted mail text */
+	char *log;              /* crashsig_report_log, or NULL */
+	size_t log_len;
 };
 
 /* Classify a block. *out owned by the caller; NULL when the block is no

@@ -289,6 +289,7 @@ CS_EXPORT void crashsig_report_free(crashsig_report *r)
 	free(r->frames);
 	free(r->strings);
 	cs_document_free(r->doc);
+	free(r->log);
 	free(r);
 }
 
@@ -313,4 +314,11 @@ CS_EXPORT const crashsig_document *crashsig_report_document(const crashsig_repor
 CS_EXPORT int crashsig_report_quoted(const crashsig_report *r)
 {
 	return r ? r->quoted : 0;
+}
+
+CS_EXPORT const char *crashsig_report_log(const crashsig_report *r, size_t *len)
+{
+	if (len)
+		*len = r && r->log ? r->log_len : 0;
+	return r ? r->log : NULL;
 }

@@ -119,8 +119,12 @@ CS_EXPORT int crashsig_store_add_report_opts(crashsig_store *s, crashsig_ctx *ct
 		c.hardware = ki.hardware;
 		c.taint = ki.flags & CRASHSIG_KINFO_TAINT ? ki.taint : NULL;
 		c.arch = arch != CRASHSIG_ARCH_UNKNOWN ? crashsig_arch_name(arch) : NULL;
+		/* the log around it: the caller's, else the one the parser kept
+		 * (crashsig_parser_options.log_context) */
 		c.log = o->log;
 		c.log_len = o->log ? o->log_len : 0;
+		if (!c.log)
+			c.log = crashsig_report_log(r, &c.log_len);
 		cs_report_ref ref = {ctx, r};
 		cs_lazy_sig lazy = {cs_report_lazy_sig, &ref};
 		rc = cs_store_add_lazy(s, &c, &lazy, res);

@@ -287,6 +287,8 @@ static int tar_end(void *arg)
 static int outer_bytes(void *arg, const char *data, size_t len)
 {
 	cs_input *in = arg;
+	if (in->ops.bytes)
+		in->ops.bytes(in->ops.arg, data, len);
 	if (in->tstate == T_SNIFF) {
 		size_t take = 512 - in->nthead;
 		if (take > len)

@@ -38,7 +38,6 @@ static void worker_free(void *p)
 	crashsig_store_free(w->store); /* before the context it borrows */
 	crashsig_symbolizer_free(w->sym);
 	crashsig_ctx_free(w->ctx);
-	free(w->ring);
 	free(w);
 }
 

@@ -1,6 +1,6 @@
 /* POST /api/crashes: a request body into the store, as crashsig dedup
- * reads a file: decompressed here (the bytes the parser's offsets count,
- * kept in a ring for the log excerpts), parsed through the input layer
+ * reads a file: decompressed here (the bytes the parser's offsets count;
+ * the parser keeps the log excerpts), parsed through the input layer
  * (mail, archives, console prefixes and their times), each crash added
  * as soon as the parser hands it over. The crashes of one body are one
  * transaction: the caller commits them before it answers, or drops them
@@ -18,59 +18,12 @@ typedef struct ing {
 	crashsig_parser *p;
 	const char *machine, *source;
 	uint64_t expanded, max;
-	uint64_t end; /* offset after the last byte in the ring */
 	FILE *out;
 	size_t n, fresh, newbugs;
 	int store_rc;   /* the store failed */
 	int too_much;   /* the body expands beyond max */
 	int input_fail; /* the parser or decompressor failed */
 } ing;
-
-static void ring_add(ing *g, const char *p, size_t n)
-{
-	sv_worker *w = g->w;
-	size_t cap = w->ring_cap;
-	if (n >= cap) {
-		p += n - cap;
-		g->end += n - cap;
-		n = cap;
-	}
-	size_t at = (size_t)(g->end % cap);
-	size_t k = cap - at < n ? cap - at : n;
-	memcpy(w->ring + at, p, k);
-	memcpy(w->ring, p + k, n - k);
-	g->end += n;
-}
-
-/* The bytes [from, to) the ring still holds, from the first line start at
- * or after from; malloc'd (NULL when none). */
-static char *ring_get(const ing *g, uint64_t from, uint64_t to, size_t *len)
-{
-	const sv_worker *w = g->w;
-	size_t cap = w->ring_cap;
-	*len = 0;
-	uint64_t lo = g->end > cap ? g->end - cap : 0;
-	if (to > g->end)
-		to = g->end;
-	if (from < lo)
-		from = lo;
-	if (from > 0 && from < to && w->ring[(size_t)((from - 1) % cap)] != '\n') {
-		uint64_t f = from;
-		while (f < to && w->ring[(size_t)(f % cap)] != '\n')
-			f++;
-		if (f < to)
-			from = f + 1;
-	}
-	if (from >= to)
-		return NULL;
-	char *o = malloc((size_t)(to - from));
-	if (!o)
-		return NULL;
-	for (uint64_t i = from; i < to; i++)
-		o[i - from] = w->ring[(size_t)(i % cap)];
-	*len = (size_t)(to - from);
-	return o;
-}
 
 #define STOP 1
 
@@ -83,23 +36,9 @@ static int on_report(void *arg, crashsig_report *r)
 	ao.machine = g->machine;
 	ao.time = 0; /* the report's own time, else now */
 	ao.time_source = CRASHSIG_TIME_SOURCE_RECEIVED;
-	size_t len = 0;
-	char *log = NULL;
-	/* the log around a crash of a console log (not of a mail, whose body
-	 * may be encoded, nor of an archive member, which may be compressed on
-	 * its own) */
-	const crashsig_document *doc = crashsig_report_document(r);
-	size_t log_max = w->S->cfg.log_max;
-	if (log_max && (!doc || (doc->kind == CRASHSIG_DOCUMENT_LOG && !doc->member))) {
-		uint64_t base = doc ? doc->offset : 0;
-		uint64_t start = base + crashsig_report_start(r), end = base + crashsig_report_end(r);
-		log = ring_get(g, start > log_max ? start - log_max : 0, end, &len);
-	}
-	ao.log = log;
-	ao.log_len = len;
 	crashsig_add_result res;
+	/* (the log around it: the one the parser kept) */
 	int rc = crashsig_store_add_report_opts(w->store, w->ctx, r, &ao, &res);
-	free(log);
 	if (rc) {
 		g->store_rc = rc;
 		crashsig_report_free(r);
@@ -127,7 +66,6 @@ static int on_data(void *arg, const void *data, size_t len)
 		g->too_much = 1;
 		return STOP;
 	}
-	ring_add(g, data, len);
 	int rc = crashsig_parser_feed(g->p, data, len);
 	if (rc < 0 && !g->store_rc)
 		g->input_fail = 1;
@@ -186,13 +124,6 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 	      const char *source, FILE *out, char *msg, size_t msglen, char *note, size_t notelen)
 {
 	const sv_config *cf = &w->S->cfg;
-	if (!w->ring) {
-		w->ring_cap = 2 * (cf->log_max ? cf->log_max : CRASHSIG_LOG_EXCERPT_MAX) + (1u << 20);
-		if (!(w->ring = malloc(w->ring_cap))) {
-			snprintf(msg, msglen, "out of memory");
-			return 503;
-		}
-	}
 	char src[80];
 	if (!source) {
 		if (content_source(w, body, len, cf->max_expanded, src, sizeof(src))) {
@@ -207,6 +138,7 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 	po.report = on_report;
 	po.arg = &g;
 	po.reference_time = (int64_t)time(NULL);
+	po.log_context = cf->log_max; /* the log excerpt of each crash */
 	crashsig_decompressor *d = NULL;
 	if (crashsig_parser_new_opts(&g.p, w->ctx, &po) ||
 	    crashsig_decompressor_new(&d, w->ctx)) {

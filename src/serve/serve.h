@@ -86,8 +86,6 @@ typedef struct sv_worker {
 	crashsig_store *store;
 	crashsig_symbolizer *sym;
 	int sym_tried;
-	char *ring; /* log excerpts of POSTed bodies */
-	size_t ring_cap;
 	char err[512];
 } sv_worker;
 

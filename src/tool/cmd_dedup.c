@@ -119,67 +119,6 @@ typedef struct dopts {
 	size_t nmarks;
 } dopts;
 
-/* ---------------- the last bytes read: log excerpts ---------------- */
-
-typedef struct ring {
-	char *buf;
-	size_t cap;
-	uint64_t end; /* offset (in the decompressed input) after the last byte */
-} ring;
-
-static void ring_add(ring *r, const char *p, size_t n)
-{
-	if (n >= r->cap) {
-		memcpy(r->buf, p + n - r->cap, r->cap);
-		r->end += n;
-		/* realign so that offset end maps to index end % cap */
-		size_t shift = (size_t)(r->end % r->cap);
-		if (shift) {
-			char *tmp = malloc(r->cap);
-			if (tmp) {
-				for (size_t i = 0; i < r->cap; i++)
-					tmp[(i + shift) % r->cap] = r->buf[i];
-				memcpy(r->buf, tmp, r->cap);
-				free(tmp);
-			}
-		}
-		return;
-	}
-	size_t at = (size_t)(r->end % r->cap);
-	size_t k = r->cap - at < n ? r->cap - at : n;
-	memcpy(r->buf + at, p, k);
-	memcpy(r->buf, p + k, n - k);
-	r->end += n;
-}
-
-/* The bytes [from, to) if the ring still holds them, from the first line
- * start at or after from. Returns a malloc'd copy (or NULL) and its length. */
-static char *ring_get(const ring *r, uint64_t from, uint64_t to, size_t *len)
-{
-	*len = 0;
-	uint64_t lo = r->end > r->cap ? r->end - r->cap : 0;
-	if (to > r->end)
-		to = r->end;
-	if (from < lo)
-		from = lo;
-	if (from > 0 && from < to && r->buf[(size_t)((from - 1) % r->cap)] != '\n') {
-		uint64_t f = from;
-		while (f < to && r->buf[(size_t)(f % r->cap)] != '\n')
-			f++;
-		if (f < to)
-			from = f + 1;
-	}
-	if (from >= to)
-		return NULL;
-	char *o = malloc((size_t)(to - from));
-	if (!o)
-		return NULL;
-	for (uint64_t i = from; i < to; i++)
-		o[i - from] = r->buf[(size_t)(i % r->cap)];
-	*len = (size_t)(to - from);
-	return o;
-}
-
 /* ---------------- reading input into the store ---------------- */
 
 static int64_t time_now(void) { return (int64_t)time(NULL); }
@@ -205,7 +144,6 @@ typedef struct run {
 	const char *name, *source;
 	int64_t time;
 	crashsig_time_source tsrc;
-	ring ring;
 	/* directories read (symbolic links are followed once, within the tree) */
 	devino *dirs;
 	size_t ndirs, dirs_cap;
@@ -218,22 +156,9 @@ static int add_one(run *R, crashsig_report *r)
 	ao.machine = R->o->machine;
 	ao.time = R->time;
 	ao.time_source = R->tsrc;
-	size_t len = 0;
-	char *log = NULL;
-	/* the log around a crash of a console log (not of a mail, whose body
-	 * may be encoded, nor of an archive member, which may be compressed
-	 * on its own) */
-	const crashsig_document *doc = crashsig_report_document(r);
-	if (R->o->log_max && (!doc || (doc->kind == CRASHSIG_DOCUMENT_LOG && !doc->member))) {
-		uint64_t base = doc ? doc->offset : 0;
-		uint64_t start = base + crashsig_report_start(r), end = base + crashsig_report_end(r);
-		log = ring_get(&R->ring, start > R->o->log_max ? start - R->o->log_max : 0, end, &len);
-	}
-	ao.log = log;
-	ao.log_len = len;
 	crashsig_add_result res;
+	/* (the log around it: the one the parser kept) */
 	int rc = crashsig_store_add_report_opts(R->store, R->ctx, r, &ao, &res);
-	free(log);
 	R->crashes++;
 	if (rc) {
 		tool_err("%s: %s: %s\n", DD_PROG, R->url, crashsig_store_error(R->store));
@@ -244,8 +169,7 @@ static int add_one(run *R, crashsig_report *r)
 	return 0;
 }
 
-/* The parser hands each report over as soon as it is ready (push mode):
- * its log is still in the ring. */
+/* The parser hands each report over as soon as it is ready (push mode). */
 static int on_report(void *arg, crashsig_report *r)
 {
 	run *R = arg;
@@ -254,11 +178,10 @@ static int on_report(void *arg, crashsig_report *r)
 	return rc;
 }
 
-/* Decompressed bytes: kept in the ring (for log excerpts), then parsed. */
+/* Decompressed bytes: parsed. */
 static int on_data(void *arg, const void *data, size_t len)
 {
 	run *R = arg;
-	ring_add(&R->ring, data, len);
 	int rc = crashsig_parser_feed(R->p, data, len);
 	if (rc && !R->db_error) {
 		tool_err("%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->ctx));
@@ -276,6 +199,7 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
 	po.report = on_report;
 	po.arg = R;
+	po.log_context = R->o->log_max; /* the log excerpt of each crash */
 	/* year-less stamps (syslog, journal short) belong to the year of the
 	 * file's last change; of standard input, to now */
 	po.reference_time = time ? time : (int64_t)time_now();
@@ -291,7 +215,6 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 	R->source = source;
 	R->time = time;
 	R->tsrc = tsrc;
-	R->ring.end = 0;
 	R->input_error = 0;
 	int status = 0;
 	for (;;) {
@@ -835,13 +758,10 @@ int tool_cmd_dedup(int argc, char **argv)
 		crashsig_options copts = CRASHSIG_OPTIONS_INIT;
 		copts.rules_dir = o.rules;
 		char err[512];
-		R.ring.cap = 2 * o.log_max + (1u << 20);
-		R.ring.buf = malloc(R.ring.cap);
 		R.bufsz = 1u << 16;
 		R.buf = malloc(R.bufsz);
-		if (!R.ring.buf || !R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			tool_err("%s: %s\n", DD_PROG, R.ring.buf && R.buf ? err : "out of memory");
-			free(R.ring.buf);
+		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
+			tool_err("%s: %s\n", DD_PROG, R.buf ? err : "out of memory");
 			free(R.buf);
 			free(o.marks);
 			return TOOL_EXIT_ERROR;
@@ -902,7 +822,6 @@ int tool_cmd_dedup(int argc, char **argv)
 out:
 	crashsig_store_free(store); /* before the context it borrows */
 	crashsig_ctx_free(R.ctx);
-	free(R.ring.buf);
 	free(R.buf);
 	free(R.dirs);
 	free(o.marks);
