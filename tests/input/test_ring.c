@@ -101,8 +101,10 @@ static int on_report(void *arg, crashsig_report *r)
 		size_t len = 0;
 		const char *l = crashsig_report_log(r, &len);
 		g->log[g->n] = l ? malloc(len + 1) : NULL;
-		if (l)
+		if (l) {
 			memcpy(g->log[g->n], l, len);
+			g->log[g->n][len] = 0;
+		}
 		g->len[g->n] = len;
 		g->start[g->n] = crashsig_report_start(r);
 		g->end[g->n] = crashsig_report_end(r);
