@@ -7,7 +7,9 @@
  * decompressed by the parser; when it is corrupt, feed or finish fails with
  * an error, and then it must fail however the input was split (the reports
  * handed out before the error may differ: they come from a prefix the
- * decompressor had accepted). */
+ * decompressor had accepted). The log kept around each report
+ * (log_context) must not depend on the split either, and of plain input it
+ * is the input's own bytes ending where the report ends. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,16 @@ typedef struct result {
 	char **titles;
 	uint64_t *start, *end;
 	int *flags; /* corrupted | suppressed << 1 | panicked << 2 */
+	uint64_t *log; /* FNV-1a of the report's log excerpt and its length */
 } result;
+
+static uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull ^ n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
 
 static int discard(void *arg, const void *data, size_t len)
 {
@@ -55,7 +66,9 @@ static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchu
 	int bound = !compressed(data, size);
 	memset(out, 0, sizeof(*out));
 	crashsig_parser *p = NULL;
-	if (crashsig_parser_new(&p, ctx))
+	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
+	po.log_context = 256;
+	if (crashsig_parser_new_opts(&p, ctx, &po))
 		abort();
 	size_t off = 0;
 	while (off < size) {
@@ -86,7 +99,8 @@ static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchu
 		out->start = realloc(out->start, (out->n + 1) * sizeof(uint64_t));
 		out->end = realloc(out->end, (out->n + 1) * sizeof(uint64_t));
 		out->flags = realloc(out->flags, (out->n + 1) * sizeof(int));
-		if (!out->titles || !out->start || !out->end || !out->flags)
+		out->log = realloc(out->log, (out->n + 1) * sizeof(uint64_t));
+		if (!out->titles || !out->start || !out->end || !out->flags || !out->log)
 			abort();
 		const char *t = crashsig_report_title(r);
 		if (!t || !*t)
@@ -99,6 +113,15 @@ static void parse(const uint8_t *data, size_t size, uint64_t seed, size_t maxchu
 				     !!crashsig_report_panicked(r) << 2;
 		if ((bound && out->end[out->n] > size) || out->start[out->n] > out->end[out->n])
 			abort();
+		size_t loglen = 0;
+		const char *log = crashsig_report_log(r, &loglen);
+		out->log[out->n] = log ? fnv(log, loglen) : 0;
+		if (log && bound) {
+			const crashsig_document *d = crashsig_report_document(r);
+			uint64_t end = (d ? d->offset : 0) + out->end[out->n];
+			if (end > size || loglen > end || memcmp(data + end - loglen, log, loglen))
+				abort(); /* not the input's bytes before the report's end */
+		}
 		/* exercise the lazily built parts */
 		size_t ns = crashsig_report_stack_count(r);
 		for (size_t i = 0; i < ns; i++)
@@ -117,6 +140,7 @@ static void result_free(result *r)
 	free(r->start);
 	free(r->end);
 	free(r->flags);
+	free(r->log);
 }
 
 static void same(const result *a, const result *b, size_t maxchunk)
@@ -131,7 +155,7 @@ static void same(const result *a, const result *b, size_t maxchunk)
 	int bad = a->n != b->n;
 	for (size_t i = 0; !bad && i < a->n; i++)
 		bad = strcmp(a->titles[i], b->titles[i]) || a->start[i] != b->start[i] ||
-		      a->end[i] != b->end[i] || a->flags[i] != b->flags[i];
+		      a->end[i] != b->end[i] || a->flags[i] != b->flags[i] || a->log[i] != b->log[i];
 	if (!bad)
 		return;
 	fprintf(stderr, "fuzz_parser: result depends on chunking (pieces <= %zu)\n", maxchunk);
