@@ -6,38 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Length of a well-formed UTF-8 sequence at s (Unicode 15, table 3-7: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t k;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		k = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		k = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		k = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else {
-		return 0;
-	}
-	if (k > n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return k;
-}
+#include "tool/json.h"
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
@@ -62,7 +31,7 @@ void h_esc(FILE *o, const char *str, size_t n)
 			if (c < 0x20 || c == 0x7f) {
 				rep = REPLACEMENT;
 			} else if (c >= 0x80) {
-				k = utf8_len(s + i, n - i);
+				k = tool_utf8_len(s + i, n - i);
 				if (!k) {
 					rep = REPLACEMENT;
 					k = 1;

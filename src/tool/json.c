@@ -2,10 +2,7 @@
 
 #include <string.h>
 
-/* Length of a well-formed UTF-8 sequence at s (Unicode 15, table 3-7:
- * no overlong forms, no surrogates U+D800..DFFF, nothing above U+10FFFF),
- * or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t tool_utf8_len(const unsigned char *s, size_t n)
 {
 	if (s[0] < 0x80)
 		return 1;
@@ -55,7 +52,7 @@ void json_str(FILE *out, const char *str, size_t len)
 			i++;
 			continue;
 		}
-		size_t k = utf8_len(s + i, len - i);
+		size_t k = tool_utf8_len(s + i, len - i);
 		if (!k) {
 			fprintf(out, "\\u%04x", c);
 			i++;

@@ -3,7 +3,8 @@
 # the server itself over HTTP (cli_serve), in a real browser (serve_browser)
 # and under load, killed in the middle (serve_load).
 if(TARGET test_html)
-  target_sources(test_html PRIVATE ${CMAKE_SOURCE_DIR}/src/serve/html.c)
+  target_sources(test_html PRIVATE ${CMAKE_SOURCE_DIR}/src/serve/html.c
+    ${CMAKE_SOURCE_DIR}/src/tool/json.c)
   target_link_libraries(test_html PRIVATE m)
 endif()
 if(CRASHSIG_SERVE AND Python3_Interpreter_FOUND)
