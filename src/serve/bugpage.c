@@ -14,20 +14,6 @@
 #define CHART_DAYS_MAX 180
 #define SIMILAR_MAX 10
 
-static const char *status_name(crashsig_bug_status s)
-{
-	const char *n = crashsig_bug_status_name(s);
-	return n ? n : "?";
-}
-
-static void footer(sv_call *c)
-{
-	char f[700];
-	snprintf(f, sizeof(f), "crashsig %s - %s store %s", crashsig_version(), c->S->cfg.backend,
-		 c->S->cfg.db_shown);
-	h_foot(c->out, f);
-}
-
 static int64_t day_start(int64_t t) { return t - ((t % DAY) + DAY) % DAY; }
 
 /* The worker's symbolizer, made on first use; NULL without --vmlinux or
@@ -210,8 +196,8 @@ int sv_page_bug(sv_call *c)
 	fprintf(o, "<h1 class=\"bug-title\">Bug %lld: ", (long long)b->id);
 	h_str(o, b->title);
 	fputs("</h1>\n<dl class=\"kv\">", o);
-	fprintf(o, "<dt>Status</dt><dd class=\"status-%s\">%s", status_name(b->status),
-		status_name(b->status));
+	fprintf(o, "<dt>Status</dt><dd class=\"status-%s\">%s", sv_status_name(b->status),
+		sv_status_name(b->status));
 	if (b->status == CRASHSIG_BUG_DUP)
 		fprintf(o, " of <a href=\"/bug/%lld\">bug %lld</a>", (long long)b->dup_of,
 			(long long)b->dup_of);
@@ -257,7 +243,8 @@ int sv_page_bug(sv_call *c)
 		for (size_t i = 0; i < nev; i++) {
 			fputs("<tr><td class=\"t\">", o);
 			h_time(o, ev[i].time);
-			fprintf(o, "</td><td>%s &rarr; %s", status_name(ev[i].from), status_name(ev[i].to));
+			fprintf(o, "</td><td>%s &rarr; %s", sv_status_name(ev[i].from),
+				sv_status_name(ev[i].to));
 			if (ev[i].to == CRASHSIG_BUG_DUP)
 				fprintf(o, " of <a href=\"/bug/%lld\">bug %lld</a> (%lld crashes moved)",
 					(long long)ev[i].dup_of, (long long)ev[i].dup_of,
@@ -314,14 +301,14 @@ int sv_page_bug(sv_call *c)
 				nr[i].d <= sv_threshold(c->S) ? " near" : "", nr[i].d);
 			bug_link(o, nr[i].b);
 			fprintf(o, "</td><td class=\"n\">%lld</td><td class=\"status-%s\">%s</td><td><code>",
-				(long long)nr[i].b->count, status_name(nr[i].b->status),
-				status_name(nr[i].b->status));
+				(long long)nr[i].b->count, sv_status_name(nr[i].b->status),
+				sv_status_name(nr[i].b->status));
 			h_str(o, nr[i].b->signature);
 			fputs("</code></td></tr>\n", o);
 		}
 		fputs("</tbody></table>\n", o);
 	}
-	footer(c);
+	sv_footer(c);
 	rc = 200;
 	goto out;
 fail:
@@ -397,6 +384,6 @@ int sv_page_crash(sv_call *c)
 		fputs("<p class=\"muted\">not kept</p>\n", o);
 	}
 	crashsig_crash_record_free(cr);
-	footer(c);
+	sv_footer(c);
 	return 200;
 }

@@ -14,13 +14,13 @@
 #define SPARK_DAYS 14
 #define MACHINE_HOURS 48
 
-static const char *status_name(crashsig_bug_status s)
+const char *sv_status_name(crashsig_bug_status s)
 {
 	const char *n = crashsig_bug_status_name(s);
 	return n ? n : "?";
 }
 
-static void footer(sv_call *c)
+void sv_footer(sv_call *c)
 {
 	char f[700];
 	snprintf(f, sizeof(f), "crashsig %s - %s store %s", crashsig_version(), c->S->cfg.backend,
@@ -312,11 +312,11 @@ int sv_page_bugs(sv_call *c)
 		}
 		if (w->nmach > 3)
 			fprintf(o, " +%zu", w->nmach - 3);
-		fprintf(o, "</td><td class=\"status-%s\">%s</td></tr>\n", status_name(b->status),
-			status_name(b->status));
+		fprintf(o, "</td><td class=\"status-%s\">%s</td></tr>\n", sv_status_name(b->status),
+			sv_status_name(b->status));
 	}
 	fputs("</tbody></table>\n", o);
-	footer(c);
+	sv_footer(c);
 	rc = 200;
 	goto out;
 fail:
@@ -412,12 +412,12 @@ int sv_page_top(sv_call *c)
 			share * 100, (long long)cn[i].corrupted);
 		h_time(o, cn[i].last);
 		fprintf(o, "</td><td class=\"n\">%lld</td><td class=\"status-%s\">%s</td></tr>\n",
-			(long long)b->count, status_name(b->status), status_name(b->status));
+			(long long)b->count, sv_status_name(b->status), sv_status_name(b->status));
 		crashsig_bug_free(b);
 	}
 	fputs("</tbody></table>\n", o);
 	crashsig_counts_free(cn, n);
-	footer(c);
+	sv_footer(c);
 	return 200;
 }
 
@@ -549,7 +549,7 @@ int sv_page_machines(sv_call *c)
 	if (rc)
 		return sv_store_fail(c, rc);
 	fputs("</tbody></table>\n", o);
-	footer(c);
+	sv_footer(c);
 	return 200;
 }
 
@@ -683,7 +683,7 @@ int sv_page_stats(sv_call *c)
 			day, (long long)tot[i], (long long)cor[i], 100.0 * rate[i]);
 	}
 	fputs("</tbody></table>\n", o);
-	footer(c);
+	sv_footer(c);
 	rc = 200;
 out:
 	free(ts);

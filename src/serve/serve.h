@@ -180,6 +180,10 @@ int sv_page_machines(sv_call *c);
 int sv_page_stats(sv_call *c);
 int sv_page_bug(sv_call *c);
 int sv_page_crash(sv_call *c);
+/* The pages' shared parts (pages.c): a status's name ("?" when unknown),
+ * the footer naming the version and the store. */
+const char *sv_status_name(crashsig_bug_status s);
+void sv_footer(sv_call *c);
 
 /* ---- ingest.c ---- */
 /* Read body into the store as one transaction and write the answer's JSON
