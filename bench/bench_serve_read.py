@@ -4,7 +4,10 @@ for the same page N times each, over a store built from the shared corpus
 (602 logs, ~440 bugs, ~950 crashes); prints requests/s and the latency
 (p50, p99) per page.
 
-usage: bench_serve_read.py CRASHSIG_BINARY SOURCE_DIR SHARED_DIR [CLIENTS] [N]"""
+usage: bench_serve_read.py CRASHSIG_BINARY SOURCE_DIR SHARED_DIR [CLIENTS] [N]
+BENCH_DB=PATH: read that store instead (e.g. one made by
+build/bench/bench_bigstore: 10,000 bugs, 1,000,000 crashes); it is not
+changed."""
 import http.client
 import json
 import os
@@ -23,12 +26,15 @@ clients = int(sys.argv[4]) if len(sys.argv) > 4 else 4
 n = int(sys.argv[5]) if len(sys.argv) > 5 else 200
 tmp = tempfile.mkdtemp(prefix="crashsig-bench-")
 try:
-    db = os.path.join(tmp, "bugs.db")
-    subprocess.run([binary, "dedup", "--db", db, "--machine", "fuzz-1",
-                    os.path.join(shared, "corpus", "syzkaller", "linux", "report")],
-                   stdout=subprocess.DEVNULL, check=True)
-    subprocess.run([binary, "dedup", "--db", db, "--machine", "ci-2",
-                    os.path.join(src, "fixtures", "realkernel")], stdout=subprocess.DEVNULL, check=True)
+    db = os.environ.get("BENCH_DB")
+    if not db:
+        db = os.path.join(tmp, "bugs.db")
+        subprocess.run([binary, "dedup", "--db", db, "--machine", "fuzz-1",
+                        os.path.join(shared, "corpus", "syzkaller", "linux", "report")],
+                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([binary, "dedup", "--db", db, "--machine", "ci-2",
+                        os.path.join(src, "fixtures", "realkernel")], stdout=subprocess.DEVNULL,
+                       check=True)
     bugs = store_bugs(binary, db)
     top = max(bugs, key=lambda b: b["count"] if b["title"] != "corrupted report" else 0)
     S = Server(binary, db, os.path.join(tmp, "log"), "--threads", str(clients))
