@@ -214,7 +214,7 @@ const char *crashsig_store_backend(const crashsig_store *s);
 /* Schema version of the open database. */
 int crashsig_store_schema_version(const crashsig_store *s);
 /* The schema version this library writes. */
-#define CRASHSIG_STORE_SCHEMA_VERSION 3
+#define CRASHSIG_STORE_SCHEMA_VERSION 4
 /* Commit the current batch. */
 int crashsig_store_flush(crashsig_store *s);
 /* Drop the current batch instead: every crash added since the last commit
@@ -413,6 +413,8 @@ typedef struct crashsig_bug {
 	/* ---- schema 3 ---- */
 	int64_t dup_of;         /* CRASHSIG_BUG_DUP: the bug it was merged into */
 	int64_t status_time;    /* when the status last changed, or 0 */
+	/* ---- schema 4 ---- */
+	int64_t machines;       /* named machines it crashed on */
 } crashsig_bug;
 
 /* The open bug a crash with these titles would join (findBugForCrash),
@@ -435,7 +437,9 @@ typedef enum crashsig_bug_sort {
 /* crashsig_bug_query.flags */
 #define CRASHSIG_QUERY_DESCENDING 1u   /* largest / newest first */
 #define CRASHSIG_QUERY_ONLY_MACHINE 2u /* with machine: bugs seen on no
-					* other machine */
+					* other machine (nor without one) */
+#define CRASHSIG_QUERY_NO_REPORT 4u    /* leave crashsig_bug.report NULL
+					* (listing many bugs) */
 
 /* Which bugs crashsig_store_query() returns. Every condition given must
  * hold; zero / NULL fields impose nothing. */
@@ -523,11 +527,16 @@ typedef struct crashsig_crash_query {
 	 * CRASHSIG_CRASHES_NEWEST_FIRST, seq < after; at most limit (0: all). */
 	int64_t after;
 	size_t limit;
+	/* ---- version 2 (version 1 callers are still read) ---- */
+	const int64_t *bugs;   /* crashes of any of these nbugs bugs (with bug:
+				* of both); a dashboard's counts for the bugs
+				* of one page in one statement */
+	size_t nbugs;
 } crashsig_crash_query;
 
-#define CRASHSIG_CRASH_QUERY_VERSION 1
+#define CRASHSIG_CRASH_QUERY_VERSION 2
 #define CRASHSIG_CRASH_QUERY_INIT \
-	{CRASHSIG_CRASH_QUERY_VERSION, 0, 0, 0, NULL, NULL, 0, 0, 0}
+	{CRASHSIG_CRASH_QUERY_VERSION, 0, 0, 0, NULL, NULL, 0, 0, 0, NULL, 0}
 
 /* The crashes q selects, by seq (oldest first unless
  * CRASHSIG_CRASHES_NEWEST_FIRST). q NULL: every crash. */
@@ -616,6 +625,33 @@ typedef struct crashsig_bug_event {
 int crashsig_store_bug_events(crashsig_store *s, int64_t bug,
 			      crashsig_bug_event **out, size_t *count);
 void crashsig_bug_events_free(crashsig_bug_event *v, size_t count);
+
+/* A bug near another by stack signature. */
+typedef struct crashsig_similar {
+	int64_t bug;
+	double distance; /* crashsig_signature_distance(), < 1 */
+} crashsig_similar;
+
+/* The open bugs whose stack signature is nearest bug's (bug itself
+ * aside), nearest first, ties by id; at most max (0: all). The store
+ * compares with the signatures it keeps prepared for grouping, so a
+ * store of many bugs answers in a millisecond. *out is freed with
+ * free(). */
+int crashsig_store_similar(crashsig_store *s, int64_t bug, size_t max,
+			   crashsig_similar **out, size_t *count);
+
+/* What crashsig_store_bug_facets() lists. */
+typedef enum crashsig_facet {
+	CRASHSIG_FACET_RELEASE = 1, /* kernel releases */
+	CRASHSIG_FACET_MACHINE = 2, /* named machines */
+} crashsig_facet;
+
+/* The distinct kernel releases or named machines of a bug's crashes
+ * (those merged into it included), sorted (strcmp). *out is an array of
+ * *count strings, freed by crashsig_strings_free(). */
+int crashsig_store_bug_facets(crashsig_store *s, int64_t bug, crashsig_facet what,
+			      char ***out, size_t *count);
+void crashsig_strings_free(char **v, size_t count);
 
 /* Titles of corrupted and suppressed reports' bugs. */
 #define CRASHSIG_CORRUPTED_TITLE "corrupted report"

@@ -561,6 +561,76 @@ static int pend_get(crashsig_store *s, int64_t bug, pend **out)
 	return 0;
 }
 
+/* Write the pending totals of v (machines or crash_days). */
+static int totals_flush(crashsig_store *s, mpend *v, size_t *len, int days)
+{
+	int rc = 0;
+	for (size_t i = 0; i < *len; i++) {
+		const mpend *m = &v[i];
+		int q = days ? Q_DAY_ADD : Q_MACHINE_ADD, k = 1;
+		cs_stmt *st = s->q[q];
+		if (days)
+			cs_stmt_bind_int(st, k++, m->day);
+		cs_stmt_bind_text(st, k++, m->name);
+		cs_stmt_bind_int(st, k++, m->count);
+		cs_stmt_bind_int(st, k++, m->corrupted);
+		cs_stmt_bind_int(st, k++, m->first);
+		cs_stmt_bind_int(st, k++, m->last);
+		if (!rc && cs_store_run(s, q))
+			rc = CRASHSIG_EDB;
+		free(v[i].name);
+	}
+	*len = 0;
+	return rc;
+}
+
+static void totals_drop(mpend *v, size_t *len)
+{
+	for (size_t i = 0; i < *len; i++)
+		free(v[i].name);
+	*len = 0;
+}
+
+/* Count a crash in v under (name, day). */
+static int totals_add(crashsig_store *s, mpend *v, size_t *len, int days, const char *name,
+		      int64_t day, int corrupted, int64_t time)
+{
+	size_t i;
+	for (i = 0; i < *len && (v[i].day != day || strcmp(v[i].name, name)); i++)
+		;
+	if (i == *len) {
+		if (i == CS_MPEND_MAX) {
+			if (totals_flush(s, v, len, days))
+				return CRASHSIG_EDB;
+			i = 0;
+		}
+		char *n = cs_strndup(name, strlen(name));
+		if (!n)
+			return cs_store_oom(s);
+		v[i] = (mpend){n, day, 0, 0, time, time};
+		*len = i + 1;
+	}
+	mpend *m = &v[i];
+	m->count++;
+	m->corrupted += corrupted != 0;
+	if (time < m->first)
+		m->first = time;
+	if (time > m->last)
+		m->last = time;
+	return 0;
+}
+
+/* Count a crash in its machine's totals and its day's. */
+static int totals_crash(crashsig_store *s, const crashsig_crash *c, const char *machine,
+			const char *type)
+{
+	if (totals_add(s, s->mpend, &s->mpend_len, 0, machine ? machine : "", 0, c->corrupted,
+		       c->time))
+		return CRASHSIG_EDB;
+	return totals_add(s, s->dpend, &s->dpend_len, 1, type ? type : "",
+			  c->time / CS_DAY * CS_DAY, c->corrupted, c->time);
+}
+
 /* Texts held for the last crashes of the transaction's bugs, before they
  * are written at once instead (memory stays bounded). */
 #define PEND_BYTES_MAX (32u * 1024u * 1024u)
@@ -613,6 +683,8 @@ void cs_ingest_drop(crashsig_store *s)
 	}
 	s->pend_len = 0;
 	s->pend_bytes = 0;
+	totals_drop(s->mpend, &s->mpend_len);
+	totals_drop(s->dpend, &s->dpend_len);
 }
 
 /* At commit: every bug's counts, and its last crash. */
@@ -660,7 +732,10 @@ int cs_ingest_flush(crashsig_store *s)
 		memset(p, 0, sizeof(*p));
 	}
 	s->pend_len = 0;
-	return 0;
+	int rc = totals_flush(s, s->mpend, &s->mpend_len, 0);
+	if (totals_flush(s, s->dpend, &s->dpend_len, 1))
+		rc = CRASHSIG_EDB;
+	return rc;
 }
 
 /* ---------------- facets: the first crash of a release, machine ---------------- */
@@ -720,11 +795,15 @@ static void facet_remember(crashsig_store *s, uint64_t k)
 	}
 }
 
-/* Is value the first of its kind in bug? (It is recorded either way.) */
+/* Is value the first of its kind in bug? (It is recorded either way.) A
+ * release facet needs a value; a machine facet "" stands for crashes
+ * without one. */
 static int facet_new(crashsig_store *s, int64_t bug, int kind, const char *value, int *is_new)
 {
 	*is_new = 0;
-	if (!value || !*value)
+	if (kind == F_MACHINE && !value)
+		value = "";
+	if (!value || (!*value && kind != F_MACHINE))
 		return 0;
 	uint64_t k = facet_key(bug, kind, value);
 	if (facet_known(s, k))
@@ -739,6 +818,16 @@ static int facet_new(crashsig_store *s, int64_t bug, int kind, const char *value
 		return cs_store_fail(s, CRASHSIG_EDB);
 	*is_new = rc == 1;
 	facet_remember(s, k);
+	if (*is_new && kind == F_MACHINE) {
+		/* the bug's machine columns (Q_BUG_MACHINE) */
+		q = s->q[Q_BUG_MACHINE];
+		cs_stmt_bind_text(q, 1, value);
+		cs_stmt_bind_int(q, 2, *value != 0);
+		cs_stmt_bind_int(q, 3, *value != 0);
+		cs_stmt_bind_int(q, 4, bug);
+		if (cs_store_run(s, Q_BUG_MACHINE))
+			return CRASHSIG_EDB;
+	}
 	return 0;
 }
 
@@ -857,21 +946,29 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c0, const titles 
 			cs_stmt_bind_int(q, 3, c->time);
 			cs_stmt_bind_int(q, 4, c->time);
 			cs_stmt_bind_text(q, 5, opt_str(c->signature));
-			cs_stmt_bind_blob(q, 6, c->report ? c->report : NULL,
-					  c->report ? report_keep(c->report, c->report_len) : 0);
-			cs_stmt_bind_text(q, 7, c->source);
+			cs_stmt_bind_text(q, 6, c->source);
 			if (sim) {
-				cs_stmt_bind_int(q, 8, sim);
-				cs_stmt_bind_double(q, 9, dist);
+				cs_stmt_bind_int(q, 7, sim);
+				cs_stmt_bind_double(q, 8, dist);
 			} else {
+				cs_stmt_bind_text(q, 7, NULL);
 				cs_stmt_bind_text(q, 8, NULL);
-				cs_stmt_bind_text(q, 9, NULL);
 			}
-			cs_stmt_bind_int(q, 10, no_stack);
+			cs_stmt_bind_int(q, 9, no_stack);
 			int r = cs_stmt_step(q);
 			if (r == 1)
 				bug = cs_stmt_int(q, 0);
 			cs_stmt_reset(q);
+			if (r == 1 && c->report) {
+				/* its report lives apart (bug_reports): lists of
+				 * bugs do not read it */
+				q = s->q[Q_BUG_REPORT_ADD];
+				cs_stmt_bind_int(q, 1, bug);
+				cs_stmt_bind_blob(q, 2, c->report,
+						  report_keep(c->report, c->report_len));
+				if (cs_store_run(s, Q_BUG_REPORT_ADD))
+					r = -1;
+			}
 			if (r != 1) {
 				rc = cs_store_fail(s, CRASHSIG_EDB);
 				goto db_fail;
@@ -932,9 +1029,11 @@ static int add_locked(crashsig_store *s, const crashsig_crash *c0, const titles 
 	if ((rc = facet_new(s, bug, F_RELEASE, c->release, &fresh)))
 		goto db_fail;
 	more |= fresh ? CRASHSIG_KEPT_RELEASE : 0;
-	if ((rc = facet_new(s, bug, F_MACHINE, c->machine, &fresh)))
+	if ((rc = facet_new(s, bug, F_MACHINE, opt_str(c->machine), &fresh)))
 		goto db_fail;
-	more |= fresh ? CRASHSIG_KEPT_MACHINE : 0;
+	more |= fresh && opt_str(c->machine) ? CRASHSIG_KEPT_MACHINE : 0;
+	if ((rc = totals_crash(s, c, opt_str(c->machine), opt_str(c->type))))
+		goto db_fail;
 	if (more) {
 		cs_stmt_bind_int(s->q[Q_KEPT_OR], 1, more);
 		cs_stmt_bind_int(s->q[Q_KEPT_OR], 2, row);

@@ -99,6 +99,16 @@ static int merge_into(crashsig_store *s, const bug_state *a, const bug_state *t,
 			  " FROM bug_facets WHERE bug_id = ? ON CONFLICT DO NOTHING",
 			  2, iv, NULL, NULL)))
 		return rc;
+	/* the facets moved with the crashes: the target's machine columns
+	 * are recomputed, the duplicate has none left */
+	if ((rc = run_sql(s, "DELETE FROM bug_facets WHERE bug_id = ?", 1, iv + 1, NULL, NULL)) ||
+	    (rc = run_sql(s, CS_BUG_MACHINES_SQL " WHERE id = ?", 1, iv, NULL, NULL)) ||
+	    (rc = run_sql(s, CS_BUG_MACHINES_SQL " WHERE id = ?", 1, iv + 1, NULL, NULL)))
+		return rc;
+	/* the facet cache may hold the duplicate's */
+	if (s->facets)
+		memset(s->facets, 0, s->facets_cap * sizeof(*s->facets));
+	s->facets_len = 0;
 	if (a->count) {
 		int64_t first = a->first < t->first ? a->first : t->first;
 		int64_t last = a->last > t->last ? a->last : t->last;

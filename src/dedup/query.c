@@ -7,6 +7,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,133 @@ static int push_str(const char *const **v, size_t *n, const char *s)
 	return 0;
 }
 
+/* A bug's columns, as Q_BUG and crashsig_store_query() select them. */
+#define BUG_COLS(report)                                                            \
+	"b.id, b.title, b.seq, b.status, b.count, b.first_seen, b.last_seen,"      \
+	" b.signature, " report ", b.report_source, b.similar_to, b.similar_distance," \
+	" b.dup_of, b.status_time, b.machines"
+
+/* One of a bug's titles (kind T_MERGED or T_ALT) as bug_titles lists
+ * them: its own title is not a merged one. */
+static int add_title(crashsig_bug *b, int kind, const char *t)
+{
+	if (kind == T_MERGED) {
+		if (t && !strcmp(t, b->base_title))
+			return 0;
+		return push_str(&b->merged_titles, &b->nmerged_titles, t);
+	}
+	return push_str(&b->alt_titles, &b->nalt_titles, t);
+}
+
+/* The bug in the current row of q (BUG_COLS); with titles, its titles. */
+static int read_bug(crashsig_store *s, cs_stmt *q, int with_titles, crashsig_bug **out)
+{
+	*out = NULL;
+	crashsig_bug *b = calloc(1, sizeof(*b));
+	int oom = !b;
+	if (b) {
+		b->id = cs_stmt_int(q, 0);
+		b->base_title = cs_store_dup_col(q, 1, NULL);
+		b->seq = (int)cs_stmt_int(q, 2);
+		b->status = (crashsig_bug_status)cs_stmt_int(q, 3);
+		b->count = cs_stmt_int(q, 4);
+		b->first_seen = cs_stmt_int(q, 5);
+		b->last_seen = cs_stmt_int(q, 6);
+		b->signature = cs_store_dup_col(q, 7, NULL);
+		if (!cs_stmt_is_null(q, 8))
+			b->report = cs_store_dup_col(q, 8, &b->report_len);
+		b->report_source = cs_store_dup_col(q, 9, NULL);
+		b->similar_to = cs_stmt_is_null(q, 10) ? 0 : cs_stmt_int(q, 10);
+		b->similar_distance = cs_stmt_is_null(q, 11) ? 0 : cs_stmt_double(q, 11);
+		b->dup_of = cs_stmt_is_null(q, 12) ? 0 : cs_stmt_int(q, 12);
+		b->status_time = cs_stmt_int(q, 13);
+		b->machines = cs_stmt_int(q, 14);
+		oom = !b->base_title;
+	}
+	if (!oom) {
+		cs_buf t = {0};
+		if (b->seq)
+			oom = cs_buf_printf(&t, "%s (%d)", b->base_title, b->seq + 1) != 0;
+		else
+			oom = cs_buf_adds(&t, b->base_title) != 0;
+		b->title = cs_buf_detach(&t);
+		oom |= !b->title;
+	}
+	if (oom) {
+		crashsig_bug_free(b);
+		return cs_store_oom(s);
+	}
+	if (!with_titles) {
+		*out = b;
+		return 0;
+	}
+	cs_stmt *tq = s->q[Q_BUG_TITLES];
+	cs_stmt_bind_int(tq, 1, b->id);
+	int rc;
+	while ((rc = cs_stmt_step(tq)) == 1)
+		if (add_title(b, (int)cs_stmt_int(tq, 0), cs_stmt_text(tq, 1, NULL))) {
+			rc = CRASHSIG_ENOMEM;
+			break;
+		}
+	cs_stmt_reset(tq);
+	if (rc < 0) {
+		crashsig_bug_free(b);
+		return rc == CRASHSIG_ENOMEM ? cs_store_oom(s)
+					     : cs_store_fail(s, CRASHSIG_EDB);
+	}
+	*out = b;
+	return 0;
+}
+
+typedef struct bug_at {
+	int64_t id;
+	crashsig_bug *b;
+} bug_at;
+
+static int cmp_bug_at(const void *a, const void *b)
+{
+	const bug_at *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The titles of many bugs in one pass over bug_titles (in its index's
+ * order), rather than a statement per bug. */
+static int add_titles_all(crashsig_store *s, crashsig_bug **bugs, size_t n)
+{
+	bug_at *at = malloc((n ? n : 1) * sizeof(*at));
+	if (!at)
+		return cs_store_oom(s);
+	for (size_t i = 0; i < n; i++)
+		at[i] = (bug_at){bugs[i]->id, bugs[i]};
+	qsort(at, n, sizeof(*at), cmp_bug_at);
+	cs_stmt *st;
+	if (cs_db_prepare(s->db, "SELECT bug_id, kind, title FROM bug_titles ORDER BY bug_id, kind, pos",
+			  &st)) {
+		free(at);
+		return cs_store_fail(s, CRASHSIG_EDB);
+	}
+	int r, rc = 0;
+	size_t k = 0;
+	while ((r = cs_stmt_step(st)) == 1) {
+		int64_t id = cs_stmt_int(st, 0);
+		while (k < n && at[k].id < id)
+			k++;
+		if (k == n)
+			break;
+		if (at[k].id != id)
+			continue;
+		if (add_title(at[k].b, (int)cs_stmt_int(st, 1), cs_stmt_text(st, 2, NULL))) {
+			rc = cs_store_oom(s);
+			break;
+		}
+	}
+	if (r < 0 && !rc)
+		rc = cs_store_fail(s, CRASHSIG_EDB);
+	cs_stmt_free(st);
+	free(at);
+	return rc;
+}
+
 int cs_load_bug(crashsig_store *s, int64_t id, crashsig_bug **out)
 {
 	*out = NULL;
@@ -65,64 +193,9 @@ int cs_load_bug(crashsig_store *s, int64_t id, crashsig_bug **out)
 		return rc < 0 ? cs_store_fail(s, CRASHSIG_EDB)
 			      : cs_error(&s->err, CRASHSIG_ENOTFOUND, "no bug %lld", (long long)id);
 	}
-	crashsig_bug *b = calloc(1, sizeof(*b));
-	int oom = !b;
-	if (b) {
-		b->id = cs_stmt_int(q, 0);
-		b->base_title = cs_store_dup_col(q, 1, NULL);
-		b->seq = (int)cs_stmt_int(q, 2);
-		b->status = (crashsig_bug_status)cs_stmt_int(q, 3);
-		b->count = cs_stmt_int(q, 4);
-		b->first_seen = cs_stmt_int(q, 5);
-		b->last_seen = cs_stmt_int(q, 6);
-		b->signature = cs_store_dup_col(q, 7, NULL);
-		b->report = cs_store_dup_col(q, 8, &b->report_len);
-		b->report_source = cs_store_dup_col(q, 9, NULL);
-		b->similar_to = cs_stmt_is_null(q, 10) ? 0 : cs_stmt_int(q, 10);
-		b->similar_distance = cs_stmt_is_null(q, 11) ? 0 : cs_stmt_double(q, 11);
-		b->dup_of = cs_stmt_is_null(q, 12) ? 0 : cs_stmt_int(q, 12);
-		b->status_time = cs_stmt_int(q, 13);
-		oom = !b->base_title;
-	}
+	rc = read_bug(s, q, 1, out);
 	cs_stmt_reset(q);
-	if (!oom) {
-		cs_buf t = {0};
-		if (b->seq)
-			oom = cs_buf_printf(&t, "%s (%d)", b->base_title, b->seq + 1) != 0;
-		else
-			oom = cs_buf_adds(&t, b->base_title) != 0;
-		b->title = cs_buf_detach(&t);
-		oom |= !b->title;
-	}
-	if (oom) {
-		crashsig_bug_free(b);
-		return cs_store_oom(s);
-	}
-	q = s->q[Q_BUG_TITLES];
-	cs_stmt_bind_int(q, 1, id);
-	while ((rc = cs_stmt_step(q)) == 1) {
-		const char *t = cs_stmt_text(q, 1, NULL);
-		int e;
-		if (cs_stmt_int(q, 0) == T_MERGED) {
-			if (t && !strcmp(t, b->base_title))
-				continue;
-			e = push_str(&b->merged_titles, &b->nmerged_titles, t);
-		} else {
-			e = push_str(&b->alt_titles, &b->nalt_titles, t);
-		}
-		if (e) {
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-	}
-	cs_stmt_reset(q);
-	if (rc < 0) {
-		crashsig_bug_free(b);
-		return rc == CRASHSIG_ENOMEM ? cs_store_oom(s)
-					     : cs_store_fail(s, CRASHSIG_EDB);
-	}
-	*out = b;
-	return 0;
+	return rc;
 }
 
 CS_EXPORT int crashsig_store_get(crashsig_store *s, int64_t id, crashsig_bug **out)
@@ -278,7 +351,10 @@ CS_EXPORT int crashsig_store_query(crashsig_store *s, const crashsig_bug_query *
 		return CRASHSIG_EDB;
 	}
 	qbuild b = {0};
-	qb_add(&b, "SELECT b.id FROM bugs b WHERE 1 = 1");
+	qb_add(&b, q->flags & CRASHSIG_QUERY_NO_REPORT
+			   ? "SELECT " BUG_COLS("NULL") " FROM bugs b WHERE 1 = 1"
+			   : "SELECT " BUG_COLS("r.report") " FROM bugs b"
+			     " LEFT JOIN bug_reports r ON r.bug_id = b.id WHERE 1 = 1");
 	if (q->statuses) {
 		char in[64] = "";
 		size_t o = 0;
@@ -289,14 +365,22 @@ CS_EXPORT int crashsig_store_query(crashsig_store *s, const crashsig_bug_query *
 		qb_add(&b, o ? in : "-1");
 		qb_add(&b, ")");
 	}
-	if (q->since || q->until || q->machine || q->release) {
+	if (q->since || q->until) {
 		qb_add(&b, " AND EXISTS (SELECT 1 FROM crashes c WHERE c.bug_id = b.id");
 		crash_conds(&b, q->since, q->until, q->machine, q->release);
 		qb_add(&b, ")");
+	} else {
+		/* without a time, the bug's facets know its machines and
+		 * releases (a duplicate's moved with its crashes) */
+		if (q->machine && !(q->flags & CRASHSIG_QUERY_ONLY_MACHINE))
+			qb_text(&b, " AND EXISTS (SELECT 1 FROM bug_facets f WHERE f.bug_id = b.id"
+				    " AND f.kind = 2 AND f.value = ?)", q->machine);
+		if (q->release)
+			qb_text(&b, " AND EXISTS (SELECT 1 FROM bug_facets f WHERE f.bug_id = b.id"
+				    " AND f.kind = 1 AND f.value = ?)", q->release);
 	}
 	if (q->flags & CRASHSIG_QUERY_ONLY_MACHINE)
-		qb_text(&b, " AND NOT EXISTS (SELECT 1 FROM crashes c WHERE c.bug_id = b.id"
-			    " AND (c.machine IS NULL OR c.machine <> ?))", q->machine);
+		qb_text(&b, " AND b.only_machine = ?", q->machine);
 	static const char *const cols[] = {"b.id", "b.count", "b.first_seen", "b.last_seen"};
 	int desc = (q->flags & CRASHSIG_QUERY_DESCENDING) != 0;
 	qb_add(&b, " ORDER BY ");
@@ -308,35 +392,47 @@ CS_EXPORT int crashsig_store_query(crashsig_store *s, const crashsig_bug_query *
 		qb_int(&b, " LIMIT ?", (int64_t)q->limit);
 	cs_stmt *st;
 	int rc = qb_prepare(s, &b, &st);
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
+	crashsig_bug **bugs = NULL;
+	size_t nb = 0, cap = 0;
 	while (!rc) {
 		int r = cs_stmt_step(st);
 		if (r < 0)
 			rc = cs_store_fail(s, CRASHSIG_EDB);
 		if (r <= 0)
 			break;
-		if (cs_reserve((void **)&ids, &cap, n + 1, sizeof(*ids)))
+		if (cs_reserve((void **)&bugs, &cap, nb + 1, sizeof(*bugs)))
 			rc = cs_store_oom(s);
-		else
-			ids[n++] = cs_stmt_int(st, 0);
+		else if (!(rc = read_bug(s, st, 0, &bugs[nb])))
+			nb++;
 	}
 	cs_stmt_free(st);
-	crashsig_bug **bugs = NULL;
-	size_t nb = 0;
-	if (!rc && !(bugs = calloc(n ? n : 1, sizeof(*bugs))))
-		rc = cs_store_oom(s);
-	for (size_t i = 0; !rc && i < n && (!q->limit || nb < q->limit); i++) {
-		if ((rc = cs_load_bug(s, ids[i], &bugs[nb])))
-			break;
-		if (re && !title_matches(re, md, bugs[nb])) {
-			crashsig_bug_free(bugs[nb]);
-			bugs[nb] = NULL;
-			continue;
-		}
-		nb++;
+	/* their titles: a statement per bug for a few, one pass for many */
+	if (!rc && nb > 64)
+		rc = add_titles_all(s, bugs, nb);
+	for (size_t i = 0; !rc && nb <= 64 && i < nb; i++) {
+		cs_stmt *tq = s->q[Q_BUG_TITLES];
+		cs_stmt_bind_int(tq, 1, bugs[i]->id);
+		int r;
+		while ((r = cs_stmt_step(tq)) == 1)
+			if (add_title(bugs[i], (int)cs_stmt_int(tq, 0), cs_stmt_text(tq, 1, NULL))) {
+				rc = cs_store_oom(s);
+				break;
+			}
+		cs_stmt_reset(tq);
+		if (r < 0 && !rc)
+			rc = cs_store_fail(s, CRASHSIG_EDB);
 	}
-	free(ids);
+	/* the title regex, then the limit */
+	size_t kept = 0;
+	for (size_t i = 0; i < nb; i++) {
+		if (!rc && (!re || title_matches(re, md, bugs[i])) && (!q->limit || kept < q->limit))
+			bugs[kept++] = bugs[i];
+		else
+			crashsig_bug_free(bugs[i]);
+	}
+	nb = rc ? 0 : kept;
+	if (!rc && !bugs && !(bugs = calloc(1, sizeof(*bugs))))
+		rc = cs_store_oom(s);
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	if (rc) {
@@ -455,7 +551,41 @@ static void crash_where(qbuild *b, const crashsig_crash_query *q)
 	qb_add(b, " WHERE 1 = 1");
 	if (q->bug)
 		qb_int(b, " AND c.bug_id = ?", q->bug);
+	if (q->bugs) {
+		/* numbers of ours, written into the statement: a list of any
+		 * length without a parameter per bug */
+		qb_add(b, " AND c.bug_id IN (");
+		for (size_t i = 0; i < q->nbugs; i++) {
+			char n[32];
+			snprintf(n, sizeof(n), "%s%lld", i ? ", " : "", (long long)q->bugs[i]);
+			qb_add(b, n);
+		}
+		qb_add(b, q->nbugs ? ")" : "NULL)");
+	}
 	crash_conds(b, q->since, q->until, q->machine, q->release);
+}
+
+/* q as a query of this version in *v (a version 1 caller's struct ends
+ * before bugs), or an error. */
+static int crash_query_norm(crashsig_store *s, const crashsig_crash_query *q,
+			    crashsig_crash_query *v)
+{
+	crashsig_crash_query all = CRASHSIG_CRASH_QUERY_INIT;
+	if (!q) {
+		*v = all;
+		return 0;
+	}
+	if (q->version == 1) {
+		*v = all;
+		memcpy(v, q, offsetof(crashsig_crash_query, bugs));
+		v->version = CRASHSIG_CRASH_QUERY_VERSION;
+		return 0;
+	}
+	if (q->version != CRASHSIG_CRASH_QUERY_VERSION)
+		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown crash query version %u",
+				q->version);
+	*v = *q;
+	return 0;
 }
 
 CS_EXPORT int crashsig_store_crashes(crashsig_store *s, const crashsig_crash_query *q,
@@ -465,12 +595,10 @@ CS_EXPORT int crashsig_store_crashes(crashsig_store *s, const crashsig_crash_que
 		return CRASHSIG_EINVAL;
 	*out = NULL;
 	*count = 0;
-	crashsig_crash_query all = CRASHSIG_CRASH_QUERY_INIT;
-	if (!q)
-		q = &all;
-	if (q->version != CRASHSIG_CRASH_QUERY_VERSION)
-		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown crash query version %u",
-				q->version);
+	crashsig_crash_query qv;
+	if (crash_query_norm(s, q, &qv))
+		return CRASHSIG_EINVAL;
+	q = &qv;
 	if (s->pend_len && cs_ingest_flush(s))
 		return CRASHSIG_EDB;
 	int texts = (q->flags & CRASHSIG_CRASHES_TEXT) != 0;
@@ -552,6 +680,107 @@ CS_EXPORT void crashsig_counts_free(crashsig_count *v, size_t count)
 	free(v);
 }
 
+static int ng_wanted(unsigned by)
+{
+	return (by & (CRASHSIG_COUNT_BY_BUG | CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_HOUR)) != 0;
+}
+
+/* Counts by bug and / or time bucket, aggregated here rather than by
+ * SQLite: its GROUP BY sorts every row of the window in a temporary tree,
+ * 3 to 4 times the cost of reading them from the covering index
+ * (crashes_by_time or crashes_by_bug). PostgreSQL aggregates by hash
+ * itself and does not send the rows. */
+typedef struct cslot {
+	int64_t bug, time;
+	size_t at; /* index in the result + 1; 0: free */
+} cslot;
+
+static int cmp_count_key(const void *a, const void *b)
+{
+	const crashsig_count *x = a, *y = b;
+	if (x->bug != y->bug)
+		return x->bug < y->bug ? -1 : 1;
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+static int count_in_c(crashsig_store *s, const crashsig_crash_query *q, int has_bug,
+		      int64_t unit, crashsig_count **out, size_t *count)
+{
+	qbuild b = {0};
+	qb_add(&b, "SELECT c.bug_id, c.time, c.corrupted FROM crashes c");
+	crash_where(&b, q);
+	if (q->flags & CRASHSIG_CRASHES_KEPT)
+		qb_add(&b, " AND c.kept <> 0");
+	cs_stmt *st;
+	int rc = qb_prepare(s, &b, &st);
+	if (rc)
+		return rc;
+	crashsig_count *v = NULL;
+	cslot *tab = NULL;
+	size_t n = 0, cap = 0, tcap = 0;
+	int r;
+	while ((r = cs_stmt_step(st)) == 1) {
+		int64_t bug = has_bug ? cs_stmt_int(st, 0) : 0, t = cs_stmt_int(st, 1);
+		int64_t k = unit ? t / unit * unit : 0; /* as SQL divides */
+		int64_t corrupted = cs_stmt_int(st, 2);
+		if ((n + 1) * 2 > tcap) {
+			size_t ncap = tcap ? tcap * 2 : 1024;
+			cslot *nt = calloc(ncap, sizeof(*nt));
+			if (!nt) {
+				rc = cs_store_oom(s);
+				break;
+			}
+			for (size_t i = 0; i < tcap; i++) {
+				if (!tab[i].at)
+					continue;
+				uint64_t h = ((uint64_t)tab[i].bug * 0x9e3779b97f4a7c15ull) ^
+					     ((uint64_t)tab[i].time * 0xc2b2ae3d27d4eb4full);
+				size_t j = (size_t)(h >> 17) & (ncap - 1);
+				while (nt[j].at)
+					j = (j + 1) & (ncap - 1);
+				nt[j] = tab[i];
+			}
+			free(tab);
+			tab = nt;
+			tcap = ncap;
+		}
+		uint64_t h = ((uint64_t)bug * 0x9e3779b97f4a7c15ull) ^
+			     ((uint64_t)k * 0xc2b2ae3d27d4eb4full);
+		size_t j = (size_t)(h >> 17) & (tcap - 1);
+		while (tab[j].at && (tab[j].bug != bug || tab[j].time != k))
+			j = (j + 1) & (tcap - 1);
+		if (!tab[j].at) {
+			if (cs_reserve((void **)&v, &cap, n + 1, sizeof(*v))) {
+				rc = cs_store_oom(s);
+				break;
+			}
+			v[n] = (crashsig_count){.bug = bug, .time = k, .first = t, .last = t};
+			tab[j] = (cslot){bug, k, ++n};
+		}
+		crashsig_count *c = &v[tab[j].at - 1];
+		c->count++;
+		c->corrupted += corrupted;
+		if (t < c->first)
+			c->first = t;
+		if (t > c->last)
+			c->last = t;
+	}
+	if (r < 0 && !rc)
+		rc = cs_store_fail(s, CRASHSIG_EDB);
+	cs_stmt_free(st);
+	free(tab);
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = cs_store_oom(s);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	qsort(v, n, sizeof(*v), cmp_count_key);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
 CS_EXPORT int crashsig_store_count(crashsig_store *s, const crashsig_crash_query *q,
 				   unsigned int by, crashsig_count **out, size_t *count)
 {
@@ -559,12 +788,10 @@ CS_EXPORT int crashsig_store_count(crashsig_store *s, const crashsig_crash_query
 		return CRASHSIG_EINVAL;
 	*out = NULL;
 	*count = 0;
-	crashsig_crash_query all = CRASHSIG_CRASH_QUERY_INIT;
-	if (!q)
-		q = &all;
-	if (q->version != CRASHSIG_CRASH_QUERY_VERSION)
-		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown crash query version %u",
-				q->version);
+	crashsig_crash_query qv;
+	if (crash_query_norm(s, q, &qv))
+		return CRASHSIG_EINVAL;
+	q = &qv;
 	static const struct {
 		unsigned bit;
 		const char *col;
@@ -594,8 +821,51 @@ CS_EXPORT int crashsig_store_count(crashsig_store *s, const crashsig_crash_query
 	qbuild b = {0};
 	cs_buf groups = {0};
 	int ng = 0, oom = 0;
+	/* The totals ingest keeps answer what they cover: every crash by
+	 * machine (machines), and crashes of whole UTC days by day and type
+	 * (crash_days). */
+	int plain = !q->bug && !q->bugs && !q->machine && !q->release &&
+		    !(q->flags & CRASHSIG_CRASHES_KEPT);
+	if (plain && by == CRASHSIG_COUNT_BY_MACHINE && !q->since && !q->until) {
+		qb_add(&b, "SELECT name, count, corrupted, first_seen, last_seen FROM machines"
+			   " ORDER BY name");
+		goto run;
+	}
+	if (plain && !(by & ~(CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_TYPE)) && q->since >= 0 &&
+	    q->until >= 0 && q->since % CS_DAY == 0 && q->until % CS_DAY == 0) {
+		const char *g = by == (CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_TYPE) ? "day, ctype"
+				: by == CRASHSIG_COUNT_BY_DAY			   ? "day"
+				: by == CRASHSIG_COUNT_BY_TYPE			   ? "ctype"
+										   : NULL;
+		/* (PostgreSQL's SUM of a BIGINT is a NUMERIC) */
+		qb_add(&b, "SELECT ");
+		if (g) {
+			qb_add(&b, g);
+			qb_add(&b, ", ");
+		}
+		qb_add(&b, "CAST(COALESCE(SUM(count), 0) AS BIGINT), CAST(SUM(corrupted) AS BIGINT),"
+			   " MIN(first_seen), MAX(last_seen)"
+			   " FROM crash_days WHERE 1 = 1");
+		if (q->since)
+			qb_int(&b, " AND day >= ?", q->since);
+		if (q->until)
+			qb_int(&b, " AND day < ?", q->until);
+		if (g) {
+			qb_add(&b, " GROUP BY ");
+			qb_add(&b, g);
+			qb_add(&b, " ORDER BY ");
+			qb_add(&b, g);
+		}
+		goto run;
+	}
+	if (!key && ng_wanted(by) && cs_db_get_kind(s->db) != CS_DB_PG)
+		return count_in_c(s, q, has_bug, unit, out, count);
 	qb_add(&b, "SELECT ");
-	const char *cols[3] = {has_bug ? "c.bug_id" : NULL, unit ? tcol : NULL, key};
+	/* A time window over all bugs reads the window from the time index;
+	 * grouping by the bug column itself would make SQLite walk the whole
+	 * bug index instead, to save a sort ("+" keeps it from that index). */
+	const char *bugcol = q->bug || q->bugs || !(q->since || q->until) ? "c.bug_id" : "+c.bug_id";
+	const char *cols[3] = {has_bug ? bugcol : NULL, unit ? tcol : NULL, key};
 	for (int i = 0; i < 3; i++) {
 		if (!cols[i])
 			continue;
@@ -616,6 +886,7 @@ CS_EXPORT int crashsig_store_count(crashsig_store *s, const crashsig_crash_query
 	}
 	cs_buf_free(&groups);
 	b.oom |= oom;
+run:;
 	cs_stmt *st;
 	int rc = qb_prepare(s, &b, &st);
 	crashsig_count *v = NULL;
@@ -660,6 +931,62 @@ CS_EXPORT int crashsig_store_count(crashsig_store *s, const crashsig_crash_query
 	}
 	if (!v && !(v = calloc(1, sizeof(*v))))
 		return cs_store_oom(s);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+/* ---------------- facets ---------------- */
+
+CS_EXPORT void crashsig_strings_free(char **v, size_t count)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < count; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+CS_EXPORT int crashsig_store_bug_facets(crashsig_store *s, int64_t bug, crashsig_facet what,
+					char ***out, size_t *count)
+{
+	if (!s || !out || !count)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	*count = 0;
+	if (what != CRASHSIG_FACET_RELEASE && what != CRASHSIG_FACET_MACHINE)
+		return cs_error(&s->err, CRASHSIG_EINVAL, "unknown facet %d", (int)what);
+	if (s->pend_len && cs_ingest_flush(s))
+		return CRASHSIG_EDB;
+	cs_stmt *st = s->q[Q_FACETS];
+	cs_stmt_bind_int(st, 1, bug);
+	cs_stmt_bind_int(st, 2, what == CRASHSIG_FACET_RELEASE ? F_RELEASE : F_MACHINE);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int r, rc = 0;
+	while ((r = cs_stmt_step(st)) == 1) {
+		if (cs_reserve((void **)&v, &cap, n + 1, sizeof(*v)) ||
+		    !(v[n] = cs_store_dup_col(st, 0, NULL))) {
+			rc = cs_store_oom(s);
+			break;
+		}
+		n++;
+	}
+	if (r < 0 && !rc)
+		rc = cs_store_fail(s, CRASHSIG_EDB);
+	cs_stmt_reset(st);
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = cs_store_oom(s);
+	if (rc) {
+		crashsig_strings_free(v, n);
+		return rc;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
 	*out = v;
 	*count = n;
 	return 0;

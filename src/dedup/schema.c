@@ -105,6 +105,61 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	" moved BIGINT NOT NULL DEFAULT 0,"
 	" reason TEXT);"
 	"CREATE INDEX bug_events_by_bug ON bug_events (bug_id);",
+	/* 3 -> 4: what the dashboard's pages read, without walking every
+	 * crash of a large store. A bug's report moves to bug_reports (a
+	 * list of bugs then reads no report pages; bugs.report stays, NULL);
+	 * its titles in their order come from an index, without a sort.
+	 * Crashes by time (a window's counts by bug,
+	 * machine and type come from the index alone) and by bug and time (a
+	 * bug's daily chart). Every crash's machine and release are facets
+	 * of its bug (version 2's crashes had none), a crash without a
+	 * machine the machine "" (so that "seen only on X" knows of it);
+	 * each bug counts its
+	 * named machines and keeps its only machine while it has one; a
+	 * duplicate's facets moved into its target with its crashes. The
+	 * machines table holds each machine's totals, crash_days each UTC
+	 * day's per crash type (as ABRT's FAF keeps daily counts), both kept
+	 * at ingest. */
+	"CREATE TABLE bug_reports ("
+	" bug_id BIGINT PRIMARY KEY REFERENCES bugs(id),"
+	" report {BLOB});"
+	"INSERT INTO bug_reports (bug_id, report) SELECT id, report FROM bugs"
+	" WHERE report IS NOT NULL;"
+	"UPDATE bugs SET report = NULL WHERE report IS NOT NULL;"
+	"CREATE INDEX bug_titles_by_bug ON bug_titles (bug_id, kind, pos, title);"
+	"DROP INDEX crashes_by_bug;"
+	"CREATE INDEX crashes_by_bug ON crashes (bug_id, time, corrupted);"
+	"CREATE INDEX crashes_by_time ON crashes (time, bug_id, corrupted, machine, ctype);"
+	"DELETE FROM bug_facets WHERE bug_id IN (SELECT id FROM bugs WHERE status = 3);"
+	"INSERT INTO bug_facets (bug_id, kind, value) SELECT DISTINCT bug_id, 2,"
+	" COALESCE(machine, '') FROM crashes WHERE 1 = 1 ON CONFLICT DO NOTHING;"
+	"INSERT INTO bug_facets (bug_id, kind, value) SELECT DISTINCT bug_id, 1, krelease"
+	" FROM crashes WHERE krelease IS NOT NULL AND krelease <> '' ON CONFLICT DO NOTHING;"
+	"ALTER TABLE bugs ADD COLUMN machines BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE bugs ADD COLUMN unnamed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bugs ADD COLUMN only_machine TEXT;"
+	CS_BUG_MACHINES_SQL ";"
+	"CREATE INDEX bugs_by_only_machine ON bugs (only_machine);"
+	"CREATE TABLE machines ("
+	" name TEXT PRIMARY KEY,"
+	" count BIGINT NOT NULL,"
+	" corrupted BIGINT NOT NULL,"
+	" first_seen BIGINT NOT NULL,"
+	" last_seen BIGINT NOT NULL);"
+	"INSERT INTO machines (name, count, corrupted, first_seen, last_seen)"
+	" SELECT COALESCE(machine, ''), COUNT(*), SUM(corrupted), MIN(time), MAX(time)"
+	" FROM crashes GROUP BY COALESCE(machine, '');"
+	"CREATE TABLE crash_days ("
+	" day BIGINT NOT NULL,"
+	" ctype TEXT NOT NULL,"
+	" count BIGINT NOT NULL,"
+	" corrupted BIGINT NOT NULL,"
+	" first_seen BIGINT NOT NULL,"
+	" last_seen BIGINT NOT NULL,"
+	" PRIMARY KEY (day, ctype));"
+	"INSERT INTO crash_days (day, ctype, count, corrupted, first_seen, last_seen)"
+	" SELECT (time / 86400) * 86400, COALESCE(ctype, ''), COUNT(*), SUM(corrupted),"
+	" MIN(time), MAX(time) FROM crashes GROUP BY (time / 86400) * 86400, COALESCE(ctype, '');",
 };
 
 /* The columns of a crash row, in the order Q_CRASH_ADD binds them. */
@@ -125,17 +180,19 @@ const char *const cs_store_queries[NQ] = {
 		      " AND title = ? AND pos > 0",
 	[Q_MAX_SEQ] = "SELECT MAX(seq) FROM bugs WHERE title = ?",
 	[Q_NEW_BUG] = "INSERT INTO bugs (title, seq, status, count, first_seen, last_seen,"
-		      " signature, report, report_source, similar_to, similar_distance,"
-		      " no_stack) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		      " signature, report_source, similar_to, similar_distance,"
+		      " no_stack) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	[Q_BUG_REPORT_ADD] = "INSERT INTO bug_reports (bug_id, report) VALUES (?, ?)",
 	[Q_ADD_TITLE] = "INSERT INTO bug_titles (bug_id, kind, title, pos) VALUES (?, ?, ?, ?)",
 	[Q_HAS_TITLE] = "SELECT COUNT(*) FROM bug_titles WHERE bug_id = ? AND kind = ? AND title = ?",
 	[Q_NALT] = "SELECT COUNT(*) FROM bug_titles WHERE bug_id = ? AND kind = 1",
 	[Q_COUNT] = "UPDATE bugs SET count = count + ?,"
 		    " first_seen = CASE WHEN ? < first_seen THEN ? ELSE first_seen END,"
 		    " last_seen = CASE WHEN ? > last_seen THEN ? ELSE last_seen END WHERE id = ?",
-	[Q_BUG] = "SELECT id, title, seq, status, count, first_seen, last_seen, signature,"
-		  " report, report_source, similar_to, similar_distance, dup_of, status_time"
-		  " FROM bugs WHERE id = ?",
+	[Q_BUG] = "SELECT b.id, b.title, b.seq, b.status, b.count, b.first_seen, b.last_seen,"
+		  " b.signature, r.report, b.report_source, b.similar_to, b.similar_distance,"
+		  " b.dup_of, b.status_time, b.machines FROM bugs b"
+		  " LEFT JOIN bug_reports r ON r.bug_id = b.id WHERE b.id = ?",
 	[Q_BUG_TITLES] = "SELECT kind, title FROM bug_titles WHERE bug_id = ? ORDER BY kind, pos",
 	[Q_LIST] = "SELECT id FROM bugs ORDER BY id",
 	[Q_SIGS] = "SELECT id, signature FROM bugs WHERE status = 0 AND no_stack = 0"
@@ -153,6 +210,29 @@ const char *const cs_store_queries[NQ] = {
 	[Q_KEPT_CLEAR_LAST] = "UPDATE crashes SET kept = kept & ? WHERE id = ? RETURNING kept",
 	[Q_TEXT_DEL] = "DELETE FROM crash_texts WHERE crash = ?",
 	[Q_LAST_KEPT] = "UPDATE bugs SET last_kept = ? WHERE id = ?",
+	/* a machine new to a bug: (named 1/0, value, named 1/0, bug); every
+	 * SET reads the row as it was, so concurrent writers agree */
+	[Q_BUG_MACHINE] = "UPDATE bugs SET"
+			  " only_machine = CASE WHEN machines + unnamed = 0 THEN ? ELSE NULL END,"
+			  " machines = machines + ?,"
+			  " unnamed = CASE WHEN ? = 0 THEN 1 ELSE unnamed END WHERE id = ?",
+	[Q_FACETS] = "SELECT value FROM bug_facets WHERE bug_id = ? AND kind = ? AND value <> ''",
+	[Q_DAY_ADD] = "INSERT INTO crash_days (day, ctype, count, corrupted, first_seen, last_seen)"
+		      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, ctype) DO UPDATE SET"
+		      " count = crash_days.count + excluded.count,"
+		      " corrupted = crash_days.corrupted + excluded.corrupted,"
+		      " first_seen = CASE WHEN excluded.first_seen < crash_days.first_seen"
+		      " THEN excluded.first_seen ELSE crash_days.first_seen END,"
+		      " last_seen = CASE WHEN excluded.last_seen > crash_days.last_seen"
+		      " THEN excluded.last_seen ELSE crash_days.last_seen END",
+	[Q_MACHINE_ADD] = "INSERT INTO machines (name, count, corrupted, first_seen, last_seen)"
+			  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+			  " count = machines.count + excluded.count,"
+			  " corrupted = machines.corrupted + excluded.corrupted,"
+			  " first_seen = CASE WHEN excluded.first_seen < machines.first_seen"
+			  " THEN excluded.first_seen ELSE machines.first_seen END,"
+			  " last_seen = CASE WHEN excluded.last_seen > machines.last_seen"
+			  " THEN excluded.last_seen ELSE machines.last_seen END",
 };
 
 /* Read the version rows. *v: the version (0 when there are none); *bad: a

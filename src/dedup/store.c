@@ -442,6 +442,58 @@ int cs_store_most_similar(crashsig_store *s, const char *sig, int64_t *id, doubl
 	return 0;
 }
 
+static int cmp_similar(const void *a, const void *b)
+{
+	const crashsig_similar *x = a, *y = b;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->bug < y->bug ? -1 : x->bug > y->bug;
+}
+
+CS_EXPORT int crashsig_store_similar(crashsig_store *s, int64_t bug, size_t max,
+				     crashsig_similar **out, size_t *count)
+{
+	if (!s || !out || !count)
+		return CRASHSIG_EINVAL;
+	*out = NULL;
+	*count = 0;
+	crashsig_bug *b = NULL;
+	int rc = cs_load_bug(s, bug, &b);
+	if (!rc)
+		rc = load_sigs(s);
+	const cs_rules *rules = NULL;
+	if (!rc)
+		rc = cs_store_sim_rules(s, &rules);
+	cs_sig me = {0};
+	if (!rc && cs_sig_prepare(&me, b->signature ? b->signature : "", rules))
+		rc = cs_store_oom(s);
+	crashsig_similar *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; !rc && b->signature && i < s->nsigs; i++) {
+		if (s->sigs[i].id == bug)
+			continue;
+		double d = cs_sig_distance(&me, &s->sigs[i].sig);
+		if (d >= 1.0)
+			continue;
+		if (cs_reserve((void **)&v, &cap, n + 1, sizeof(*v)))
+			rc = cs_store_oom(s);
+		else
+			v[n++] = (crashsig_similar){s->sigs[i].id, d};
+	}
+	cs_sig_release(&me);
+	crashsig_bug_free(b);
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = cs_store_oom(s);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	qsort(v, n, sizeof(*v), cmp_similar);
+	*out = v;
+	*count = max && n > max ? max : n;
+	return 0;
+}
+
 /* ---------------- open / close ---------------- */
 
 CS_EXPORT int crashsig_store_open(crashsig_store **out, const char *url,

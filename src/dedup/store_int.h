@@ -20,6 +20,29 @@ enum { T_MERGED = 0, T_ALT = 1 };
 /* Kinds of bug_facets rows: what retention keeps the first crash of. */
 enum { F_RELEASE = 1, F_MACHINE = 2 };
 
+/* Recomputes bugs.machines, unnamed and only_machine from the machine
+ * facets (kind 2; "" is a crash without a machine): the 3 -> 4 migration
+ * for every bug, a merge for its target ("... WHERE id = ?"). */
+#define CS_BUG_MACHINES_SQL                                                             \
+	"UPDATE bugs SET"                                                               \
+	" machines = (SELECT COUNT(*) FROM bug_facets f WHERE f.bug_id = bugs.id"       \
+	" AND f.kind = 2 AND f.value <> ''),"                                            \
+	" unnamed = (SELECT COUNT(*) FROM bug_facets f WHERE f.bug_id = bugs.id"        \
+	" AND f.kind = 2 AND f.value = ''),"                                             \
+	" only_machine = CASE WHEN (SELECT COUNT(*) FROM bug_facets f"                  \
+	" WHERE f.bug_id = bugs.id AND f.kind = 2) = 1 THEN (SELECT MIN(f.value)"        \
+	" FROM bug_facets f WHERE f.bug_id = bugs.id AND f.kind = 2) END"
+
+/* Crashes of the current transaction per machine (machines table), and
+ * per day and crash type (crash_days), written at commit. */
+typedef struct mpend {
+	char *name; /* "" for none */
+	int64_t day; /* crash_days: the day's start; machines: 0 */
+	int64_t count, corrupted, first, last;
+} mpend;
+#define CS_MPEND_MAX 16
+#define CS_DAY 86400 /* crash_days.day = (time / CS_DAY) * CS_DAY, as SQL divides */
+
 /* The statements every store prepares once (store.c: queries[]). */
 enum {
 	Q_GEN,
@@ -30,6 +53,7 @@ enum {
 	Q_ALT_HAS,
 	Q_MAX_SEQ,
 	Q_NEW_BUG,
+	Q_BUG_REPORT_ADD,
 	Q_ADD_TITLE,
 	Q_HAS_TITLE,
 	Q_NALT,
@@ -47,6 +71,10 @@ enum {
 	Q_KEPT_CLEAR_LAST,
 	Q_TEXT_DEL,
 	Q_LAST_KEPT,
+	Q_BUG_MACHINE,
+	Q_MACHINE_ADD,
+	Q_DAY_ADD,
+	Q_FACETS,
 	NQ
 };
 
@@ -92,6 +120,8 @@ struct crashsig_store {
 	pend *pend;
 	size_t pend_cap, pend_len;
 	size_t pend_bytes; /* texts held in pend */
+	mpend mpend[CS_MPEND_MAX], dpend[CS_MPEND_MAX];
+	size_t mpend_len, dpend_len;
 	/* title list -> bug */
 	cache_ent *cache;
 	size_t cache_cap, cache_len;

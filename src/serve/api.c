@@ -39,16 +39,24 @@ int sv_api_post_crashes(sv_call *c)
 	if (!s)
 		return status;
 	char msg[512];
+	pthread_mutex_t *lock = c->w->S->write_lock;
+	if (lock)
+		pthread_mutex_lock(lock);
 	int rc = sv_ingest(c->w, c->rq->body ? c->rq->body : "", c->rq->len, machine, source,
 			   c->out, msg, sizeof(msg), c->rq->note, sizeof(c->rq->note));
 	if (rc) {
 		/* nothing of this body is kept: the client may send it again */
 		crashsig_store_rollback(s);
+		if (lock)
+			pthread_mutex_unlock(lock);
 		return rc < 0 ? sv_store_fail(c, rc) : sv_fail(c, rc, "%s", msg);
 	}
 	/* answered only once committed: an acknowledged crash survives a
 	 * crash of serve (kill -9) */
-	if ((rc = crashsig_store_flush(s)))
+	rc = crashsig_store_flush(s);
+	if (lock)
+		pthread_mutex_unlock(lock);
+	if (rc)
 		return sv_store_fail(c, rc);
 	return 200;
 }
@@ -63,6 +71,7 @@ int sv_api_bugs(sv_call *c)
 	size_t limit = q.limit;
 	if (search && *search)
 		q.limit = 0; /* the search filters first */
+	q.flags |= CRASHSIG_QUERY_NO_REPORT; /* a list has no reports */
 	int status;
 	crashsig_store *s = sv_store(c, &status);
 	if (!s)

@@ -46,14 +46,6 @@ typedef struct near {
 	double d;
 } near;
 
-static int cmp_near(const void *a, const void *b)
-{
-	const near *x = a, *y = b;
-	if (x->d != y->d)
-		return x->d < y->d ? -1 : 1;
-	return x->b->id < y->b->id ? -1 : x->b->id > y->b->id;
-}
-
 static void bug_link(FILE *o, const crashsig_bug *b)
 {
 	fprintf(o, "<a href=\"/bug/%lld\">", (long long)b->id);
@@ -161,25 +153,29 @@ int sv_page_bug(sv_call *c)
 			chart[d] += days[i].count;
 		corrupted += days[i].corrupted;
 	}
-	/* the nearest bugs by stack signature (crashsig_signature_distance:
-	 * generic frames dropped, markers and first frame must agree) */
+	/* the nearest open bugs by stack signature
+	 * (crashsig_signature_distance: generic frames dropped, markers and
+	 * first frame must agree) */
 	size_t nn = 0;
+	crashsig_similar *sim = NULL;
 	if (b->signature && *b->signature) {
-		if ((rc = crashsig_store_list(s, &all, &nall)))
+		size_t ns = 0;
+		if ((rc = crashsig_store_similar(s, id, SIMILAR_MAX, &sim, &ns)))
 			goto fail;
-		if (!(nr = calloc(nall ? nall : 1, sizeof(*nr)))) {
+		if (!(nr = calloc(ns ? ns : 1, sizeof(*nr))) ||
+		    !(all = calloc(ns ? ns : 1, sizeof(*all)))) {
+			free(sim);
 			rc = CRASHSIG_ENOMEM;
 			goto fail;
 		}
-		for (size_t i = 0; i < nall; i++) {
-			if (all[i]->id == id || !all[i]->signature || !*all[i]->signature)
-				continue;
-			double d = crashsig_signature_distance(c->w->ctx, b->signature,
-							       all[i]->signature);
-			if (d < 1.0)
-				nr[nn++] = (near){all[i], d};
+		for (size_t i = 0; i < ns; i++) {
+			if ((rc = crashsig_store_get(s, sim[i].bug, &all[nall]))) {
+				free(sim);
+				goto fail;
+			}
+			nr[nn++] = (near){all[nall++], sim[i].distance};
 		}
-		qsort(nr, nn, sizeof(*nr), cmp_near);
+		free(sim);
 	}
 	/* the report, symbolized when a vmlinux is configured */
 	const char *why = NULL;
@@ -285,9 +281,9 @@ int sv_page_bug(sv_call *c)
 			(long long)id, (long long)cr[ncr - 1]->seq, cq.limit,
 			cq.flags & CRASHSIG_CRASHES_NEWEST_FIRST ? "" : "&amp;reverse=1");
 	}
-	fputs("<h2>Similar bugs</h2>\n", o);
+	fputs("<h2>Similar open bugs</h2>\n", o);
 	if (!nn) {
-		fputs("<p class=\"muted\">none (no other bug's stack signature is within distance 1)</p>\n",
+		fputs("<p class=\"muted\">none (no other open bug's stack signature is within distance 1)</p>\n",
 		      o);
 	} else {
 		fprintf(o, "<p class=\"muted\">By the distance of their stack signatures (edits over "

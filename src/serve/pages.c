@@ -57,8 +57,8 @@ typedef struct row {
 	crashsig_bug *b;
 	int64_t c24, c7;
 	int64_t spark[SPARK_DAYS];
+	char **mach; /* its machines (shown rows only) */
 	size_t nmach;
-	const char *mach[3];
 } row;
 
 static row *find_row(row *rows, size_t n, int64_t bug)
@@ -99,7 +99,7 @@ static int64_t key_value(const row *r, int key)
 	case K_7D: return r->c7;
 	case K_FIRST: return r->b->first_seen;
 	case K_LAST: return r->b->last_seen;
-	case K_MACHINES: return (int64_t)r->nmach;
+	case K_MACHINES: return r->b->machines;
 	case K_STATUS: return r->b->status;
 	default: return r->b->id;
 	}
@@ -173,9 +173,11 @@ int sv_page_bugs(sv_call *c)
 	}
 	if ((v = sv_param(c, "reverse")) && *v && strcmp(v, "0"))
 		so.desc = !so.desc;
-	uint64_t limit = 1000;
+	uint64_t limit = 100, offset = 0;
 	if ((v = sv_param(c, "limit")) && *v && sv_parse_count(v, 1000000, &limit))
 		return sv_fail(c, 400, "limit: '%s' is not a count", v);
+	if ((v = sv_param(c, "offset")) && *v && sv_parse_count(v, UINT32_MAX, &offset))
+		return sv_fail(c, 400, "offset: '%s' is not a count", v);
 	const char *search = sv_param(c, "q");
 	int status;
 	crashsig_store *s = sv_store(c, &status);
@@ -183,65 +185,90 @@ int sv_page_bugs(sv_call *c)
 		return status;
 	crashsig_bug **bugs = NULL;
 	size_t nb = 0;
+	q.flags |= CRASHSIG_QUERY_NO_REPORT;
 	if ((rc = crashsig_store_query(s, &q, &bugs, &nb)))
 		return sv_store_fail(c, rc);
 	row *rows = calloc(nb ? nb : 1, sizeof(*rows)), *tmp = calloc(nb ? nb : 1, sizeof(*rows));
-	crashsig_count *c24 = NULL, *c7 = NULL, *sp = NULL, *mc = NULL;
-	size_t n24 = 0, n7 = 0, nsp = 0, nmc = 0;
+	crashsig_count *cn = NULL;
+	int64_t *ids = NULL;
+	size_t ncn = 0, n = 0, first = 0, shown = 0;
+	int64_t crashes = 0;
 	if (!rows || !tmp) {
 		rc = sv_fail(c, 503, "out of memory");
 		goto out;
 	}
+	/* the search box, then the order, then the page */
 	for (size_t i = 0; i < nb; i++)
-		rows[i].b = bugs[i]; /* by id */
+		if (sv_bug_matches(bugs[i], search)) {
+			rows[n++].b = bugs[i]; /* by id */
+			crashes += bugs[i]->count;
+		}
 	/* the columns: crashes of the last 24 h and 7 days, per day over 14
-	 * days, and the machines, under the same machine and release filters */
+	 * days, under the same machine and release filters; for every bug
+	 * when the order needs them, else for the rows shown */
 	crashsig_crash_query cq = CRASHSIG_CRASH_QUERY_INIT;
 	cq.machine = q.machine;
 	cq.release = q.release;
 	int64_t d0 = day_start(c->now) - (SPARK_DAYS - 1) * DAY;
-	cq.since = c->now - DAY;
-	if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG, &c24, &n24)))
-		goto fail;
-	cq.since = c->now - 7 * DAY;
-	if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG, &c7, &n7)))
-		goto fail;
-	cq.since = d0;
-	if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG | CRASHSIG_COUNT_BY_DAY, &sp,
-				       &nsp)))
-		goto fail;
-	cq.since = 0;
-	if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG | CRASHSIG_COUNT_BY_MACHINE,
-				       &mc, &nmc)))
-		goto fail;
-	row *r;
-	for (size_t i = 0; i < n24; i++)
-		if ((r = find_row(rows, nb, c24[i].bug)))
-			r->c24 = c24[i].count;
-	for (size_t i = 0; i < n7; i++)
-		if ((r = find_row(rows, nb, c7[i].bug)))
-			r->c7 = c7[i].count;
-	for (size_t i = 0; i < nsp; i++) {
-		int64_t d = (sp[i].time - d0) / DAY;
-		if (d >= 0 && d < SPARK_DAYS && (r = find_row(rows, nb, sp[i].bug)))
-			r->spark[d] += sp[i].count;
+	int all = so.key == K_24H || so.key == K_7D;
+	if (all) {
+		cq.since = c->now - (so.key == K_24H ? DAY : 7 * DAY);
+		if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG, &cn, &ncn)))
+			goto fail;
+		row *r;
+		for (size_t i = 0; i < ncn; i++)
+			if ((r = find_row(rows, n, cn[i].bug)))
+				*(so.key == K_24H ? &r->c24 : &r->c7) = cn[i].count;
+		crashsig_counts_free(cn, ncn);
+		cn = NULL;
 	}
-	for (size_t i = 0; i < nmc; i++) {
-		if (!mc[i].key || !*mc[i].key || !(r = find_row(rows, nb, mc[i].bug)))
-			continue;
-		if (r->nmach < 3)
-			r->mach[r->nmach] = mc[i].key;
-		r->nmach++;
-	}
-	/* the search box, then the order, then the limit */
-	size_t n = 0;
-	int64_t crashes = 0;
-	for (size_t i = 0; i < nb; i++)
-		if (sv_bug_matches(rows[i].b, search)) {
-			rows[n++] = rows[i];
-			crashes += rows[i].b->count;
-		}
 	sort_rows(rows, tmp, n, &so);
+	first = offset < n ? (size_t)offset : n;
+	shown = n - first < limit ? n - first : (size_t)limit;
+	/* the rows shown: their counts in one statement per column */
+	if (shown && !(ids = malloc(shown * sizeof(*ids)))) {
+		rc = sv_fail(c, 503, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < shown; i++)
+		ids[i] = rows[first + i].b->id;
+	cq.bugs = ids;
+	cq.nbugs = shown;
+	/* rows first .. first + shown, by id, to find each count's row */
+	memcpy(tmp, rows + first, shown * sizeof(*rows));
+	sorter by_id = {K_ID, 0};
+	sort_rows(tmp, rows + first, shown, &by_id);
+	for (int k = 0; k < 3 && shown; k++) {
+		if (all && k == (so.key == K_24H ? 0 : 1))
+			continue;
+		cq.since = k == 0 ? c->now - DAY : k == 1 ? c->now - 7 * DAY : d0;
+		if ((rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_BUG |
+							       (k == 2 ? CRASHSIG_COUNT_BY_DAY : 0),
+					       &cn, &ncn)))
+			goto fail;
+		row *r;
+		for (size_t j = 0; j < ncn; j++) {
+			if (!(r = find_row(tmp, shown, cn[j].bug)))
+				continue;
+			int64_t d = (cn[j].time - d0) / DAY;
+			if (k == 0)
+				r->c24 += cn[j].count;
+			else if (k == 1)
+				r->c7 += cn[j].count;
+			else if (d >= 0 && d < SPARK_DAYS)
+				r->spark[d] += cn[j].count;
+		}
+		crashsig_counts_free(cn, ncn);
+		cn = NULL;
+	}
+	for (size_t i = 0; i < shown; i++)
+		if (tmp[i].b->machines &&
+		    (rc = crashsig_store_bug_facets(s, tmp[i].b->id, CRASHSIG_FACET_MACHINE,
+						    &tmp[i].mach, &tmp[i].nmach)))
+			goto fail;
+	/* back in the page's order */
+	sort_rows(tmp, rows + first, shown, &so);
+	memcpy(rows + first, tmp, shown * sizeof(*rows));
 
 	FILE *o = c->out;
 	h_head(o, "Bugs", "bugs");
@@ -269,11 +296,10 @@ int sv_page_bugs(sv_call *c)
 	if (so.desc != keys[so.key].desc)
 		fputs("<input type=\"hidden\" name=\"reverse\" value=\"1\">", o);
 	fputs("<button type=\"submit\">Filter</button> <a href=\"/\">all bugs</a></form>\n", o);
-	size_t shown = n < limit ? n : (size_t)limit;
 	fprintf(o, "<p class=\"summary\">%zu bug%s, %lld crash%s", n, n == 1 ? "" : "s",
 		(long long)crashes, crashes == 1 ? "" : "es");
 	if (shown < n)
-		fprintf(o, " (the first %zu shown)", shown);
+		fprintf(o, " (%zu to %zu shown)", shown ? first + 1 : first, first + shown);
 	fputs("</p>\n<table class=\"bugs\"><thead><tr>", o);
 	static const int cols[] = {K_TITLE, K_COUNT, K_24H, K_7D};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
@@ -284,7 +310,7 @@ int sv_page_bugs(sv_call *c)
 	th(c, K_MACHINES, &so);
 	th(c, K_STATUS, &so);
 	fputs("</tr></thead>\n<tbody>\n", o);
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = first; i < first + shown; i++) {
 		const row *w = &rows[i];
 		const crashsig_bug *b = w->b;
 		fprintf(o, "<tr class=\"bug\" data-id=\"%lld\"><td class=\"title\"><a href=\"/bug/%lld\">",
@@ -310,22 +336,38 @@ int sv_page_bugs(sv_call *c)
 			h_str(o, w->mach[k]);
 			fputs("</a>", o);
 		}
-		if (w->nmach > 3)
-			fprintf(o, " +%zu", w->nmach - 3);
+		if (w->b->machines > 3)
+			fprintf(o, " +%lld", (long long)w->b->machines - 3);
 		fprintf(o, "</td><td class=\"status-%s\">%s</td></tr>\n", sv_status_name(b->status),
 			sv_status_name(b->status));
 	}
 	fputs("</tbody></table>\n", o);
+	if (first || first + shown < n) {
+		/* the pages before and after, with the same filters and order */
+		fputs("<p class=\"pages\">", o);
+		for (int next = 0; next < 2; next++) {
+			if (next ? first + shown >= n : !first)
+				continue;
+			size_t to = next ? first + shown : first > limit ? first - (size_t)limit : 0;
+			fprintf(o, "%s<a rel=\"%s\" href=\"/?sort=%s%s&amp;limit=%llu&amp;offset=%zu", next && first ? " " : "",
+				next ? "next" : "prev", keys[so.key].name,
+				so.desc != keys[so.key].desc ? "&amp;reverse=1" : "",
+				(unsigned long long)limit, to);
+			keep_params(c, bug_filters, NULL);
+			fprintf(o, "\">%s</a>", next ? "next &#8250;" : "&#8249; previous");
+		}
+		fputs("</p>\n", o);
+	}
 	sv_footer(c);
 	rc = 200;
 	goto out;
 fail:
 	rc = sv_store_fail(c, rc);
 out:
-	crashsig_counts_free(c24, n24);
-	crashsig_counts_free(c7, n7);
-	crashsig_counts_free(sp, nsp);
-	crashsig_counts_free(mc, nmc);
+	crashsig_counts_free(cn, ncn);
+	free(ids);
+	for (size_t i = 0; rows && i < n; i++)
+		crashsig_strings_free(rows[i].mach, rows[i].nmach);
 	free(rows);
 	free(tmp);
 	crashsig_bugs_free(bugs, nb);
@@ -588,11 +630,13 @@ int sv_page_stats(sv_call *c)
 	crashsig_store *s = sv_store(c, &status);
 	if (!s)
 		return status;
-	crashsig_count *bt = NULL, *bd = NULL;
+	crashsig_count *bt = NULL;
+	const crashsig_count *bd;
 	size_t nbt = 0, nbd = 0;
+	/* by day and type; a day's totals are the sum of its types' */
 	int rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_TYPE, &bt, &nbt);
-	if (!rc)
-		rc = crashsig_store_count(s, &cq, CRASHSIG_COUNT_BY_DAY, &bd, &nbd);
+	bd = bt;
+	nbd = nbt;
 	tsum *ts = rc ? NULL : calloc(nbt + 1, sizeof(*ts));
 	int64_t *vals = rc ? NULL : calloc((MAX_SERIES + 1) * n, sizeof(*vals));
 	int64_t *tot = rc ? NULL : calloc(n, sizeof(*tot)), *cor = rc ? NULL : calloc(n, sizeof(*cor));
@@ -692,6 +736,5 @@ out:
 	free(cor);
 	free(rate);
 	crashsig_counts_free(bt, nbt);
-	crashsig_counts_free(bd, nbd);
 	return rc;
 }

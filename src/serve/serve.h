@@ -74,6 +74,11 @@ typedef struct sv_server {
 	sv_config cfg;
 	sv_mhd mhd;
 	pthread_key_t key; /* the thread's sv_worker */
+	/* Writers of this process take turns here: a waiting thread wakes
+	 * when the writer before it commits, where SQLite's busy handler
+	 * would poll with sleeps of milliseconds (other processes still
+	 * meet the database's own lock). */
+	pthread_mutex_t *write_lock;
 	struct MHD_Daemon *daemon;
 	unsigned port;
 	const char *version; /* of libmicrohttpd */

@@ -673,6 +673,8 @@ static int list_bugs(const dopts *o, crashsig_store *store, const char *url, siz
 	q.limit = o->limit;
 	int desc = o->sort != CRASHSIG_SORT_ID;
 	q.flags = (desc != o->reverse) ? CRASHSIG_QUERY_DESCENDING : 0;
+	if (!o->outdir) /* only the files have the reports */
+		q.flags |= CRASHSIG_QUERY_NO_REPORT;
 	crashsig_bug **bugs = NULL;
 	size_t nbugs = 0;
 	if (crashsig_store_query(store, &q, &bugs, &nbugs)) {

@@ -352,6 +352,185 @@ static void counts(int pg)
 }
 BOTH(counts, "counts")
 
+static int64_t add_sig(crashsig_store *s, const char *title, const char *machine,
+		       const char *sig)
+{
+	crashsig_crash c = CRASHSIG_CRASH_INIT;
+	c.title = title;
+	c.time = T0;
+	c.time_source = CRASHSIG_TIME_SOURCE_LOG;
+	c.machine = machine;
+	c.signature = sig;
+	crashsig_add_result r;
+	assert_int_equal(crashsig_store_add(s, &c, &r), 0);
+	return r.bug_id;
+}
+
+static void expect_facets(crashsig_store *s, int64_t bug, crashsig_facet what, const char *want)
+{
+	char **v = NULL;
+	size_t n = 99;
+	assert_int_equal(crashsig_store_bug_facets(s, bug, what, &v, &n), 0);
+	char got[256] = "";
+	for (size_t i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? "," : "", v[i]);
+	assert_string_equal(got, want);
+	crashsig_strings_free(v, n);
+}
+
+/* Every crash by machine, and whole days by day and type, as ingest keeps
+ * the totals (the machines and crash_days tables, schema 4), equal the
+ * same counts walked over the crashes. */
+static void expect_machine_totals(crashsig_store *s)
+{
+	crashsig_count *kept, *walked;
+	size_t nk, nw;
+	crashsig_crash_query q = CRASHSIG_CRASH_QUERY_INIT;
+	q.since = 1; /* not the fast path: the crashes themselves */
+	assert_int_equal(crashsig_store_count(s, NULL, CRASHSIG_COUNT_BY_MACHINE, &kept, &nk), 0);
+	assert_int_equal(crashsig_store_count(s, &q, CRASHSIG_COUNT_BY_MACHINE, &walked, &nw), 0);
+	assert_int_equal(nk, nw);
+	for (size_t i = 0; i < nk; i++) {
+		assert_string_equal(kept[i].key, walked[i].key);
+		assert_int_equal(kept[i].count, walked[i].count);
+		assert_int_equal(kept[i].corrupted, walked[i].corrupted);
+		assert_int_equal(kept[i].first, walked[i].first);
+		assert_int_equal(kept[i].last, walked[i].last);
+	}
+	crashsig_counts_free(kept, nk);
+	crashsig_counts_free(walked, nw);
+	/* and whole days by day and type (crash_days) */
+	static const unsigned bys[] = {0, CRASHSIG_COUNT_BY_DAY, CRASHSIG_COUNT_BY_TYPE,
+				       CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_TYPE};
+	static const int64_t ranges[][2] = {{0, 0}, {T0 + DAY, 0}, {T0, T0 + 2 * DAY}, {T0 + 9 * DAY, 0}};
+	for (size_t i = 0; i < 4; i++)
+		for (size_t r = 0; r < 4; r++) {
+			crashsig_crash_query dq = CRASHSIG_CRASH_QUERY_INIT;
+			dq.since = ranges[r][0];
+			dq.until = ranges[r][1];
+			assert_int_equal(crashsig_store_count(s, &dq, bys[i], &kept, &nk), 0);
+			/* the same window a second off the day: walked */
+			dq.since = ranges[r][0] ? ranges[r][0] - 1 : 1;
+			assert_int_equal(crashsig_store_count(s, &dq, bys[i], &walked, &nw), 0);
+			assert_int_equal(nk, nw);
+			for (size_t k = 0; k < nk; k++) {
+				assert_int_equal(kept[k].time, walked[k].time);
+				if (kept[k].key || walked[k].key)
+					assert_string_equal(kept[k].key, walked[k].key);
+				assert_int_equal(kept[k].count, walked[k].count);
+				assert_int_equal(kept[k].corrupted, walked[k].corrupted);
+				assert_int_equal(kept[k].first, walked[k].first);
+				assert_int_equal(kept[k].last, walked[k].last);
+			}
+			crashsig_counts_free(kept, nk);
+			crashsig_counts_free(walked, nw);
+		}
+}
+
+/* What a dashboard reads without walking crashes: a bug's machines and
+ * releases, machines' totals, bugs seen only on one machine (a crash
+ * without a machine counts as another), and all of it after a merge; the
+ * nearest open bugs by signature; lists without reports. */
+static void facets(int pg)
+{
+	crashsig_store *s = open_fresh(pg, "facets");
+	world w = populate(s);
+	crashsig_bug *b;
+	assert_int_equal(crashsig_store_get(s, w.b, &b), 0);
+	assert_int_equal(b->machines, 2);
+	crashsig_bug_free(b);
+	expect_facets(s, w.a, CRASHSIG_FACET_MACHINE, "m1");
+	expect_facets(s, w.b, CRASHSIG_FACET_MACHINE, "m1,m2");
+	expect_facets(s, w.b, CRASHSIG_FACET_RELEASE, "6.2");
+	expect_facets(s, w.bin, CRASHSIG_FACET_RELEASE, "");
+	expect_machine_totals(s);
+	int64_t ids[16];
+	crashsig_bug_query q = CRASHSIG_BUG_QUERY_INIT;
+	q.machine = "m2";
+	q.flags = CRASHSIG_QUERY_ONLY_MACHINE;
+	assert_int_equal(query_ids(s, &q, ids, 16), 2); /* c and the bin */
+	/* a crash of c without a machine: c is no longer m2's alone, and
+	 * the unnamed crashes have a total of their own */
+	crashsig_crash cr = CRASHSIG_CRASH_INIT;
+	cr.title = "general protection fault in gamma";
+	cr.time = T0 + 6 * DAY;
+	crashsig_add_result r;
+	assert_int_equal(crashsig_store_add(s, &cr, &r), 0);
+	assert_int_equal(r.bug_id, w.c);
+	assert_int_equal(query_ids(s, &q, ids, 16), 1);
+	assert_int_equal(ids[0], w.bin);
+	cr.time = T0 + 7 * DAY - 1; /* the last second of a day */
+	assert_int_equal(crashsig_store_add(s, &cr, &r), 0);
+	assert_int_equal(crashsig_store_get(s, w.c, &b), 0);
+	assert_int_equal(b->machines, 1); /* named ones */
+	crashsig_bug_free(b);
+	expect_machine_totals(s);
+	/* d, seen only on m3, merged into a (m1): a has both, d none, and no
+	 * bug is m3's alone */
+	int64_t d = add(s, "WARNING in delta", NULL, T0 + 3 * DAY, "m3", "6.3", "WARNING", 0);
+	q.machine = "m3";
+	assert_int_equal(query_ids(s, &q, ids, 16), 1);
+	assert_int_equal(ids[0], d);
+	crashsig_bug_change ch = CRASHSIG_BUG_CHANGE_INIT;
+	ch.status = CRASHSIG_BUG_DUP;
+	ch.dup_of = w.a;
+	assert_int_equal(crashsig_store_change_bug(s, d, &ch), 0);
+	assert_int_equal(query_ids(s, &q, ids, 16), 0);
+	q.flags = 0;
+	assert_int_equal(query_ids(s, &q, ids, 16), 1); /* seen on m3: a */
+	assert_int_equal(ids[0], w.a);
+	q.machine = NULL;
+	q.release = "6.3";
+	assert_int_equal(query_ids(s, &q, ids, 16), 1);
+	assert_int_equal(ids[0], w.a);
+	expect_facets(s, w.a, CRASHSIG_FACET_MACHINE, "m1,m3");
+	expect_facets(s, w.a, CRASHSIG_FACET_RELEASE, "6.1,6.3");
+	expect_facets(s, d, CRASHSIG_FACET_MACHINE, "");
+	assert_int_equal(crashsig_store_get(s, w.a, &b), 0);
+	assert_int_equal(b->machines, 2);
+	crashsig_bug_free(b);
+	assert_int_equal(crashsig_store_get(s, d, &b), 0);
+	assert_int_equal(b->machines, 0);
+	crashsig_bug_free(b);
+	expect_machine_totals(s);
+	char **v;
+	size_t n;
+	assert_int_equal(crashsig_store_bug_facets(s, w.a, (crashsig_facet)7, &v, &n),
+			 CRASHSIG_EINVAL);
+	/* the nearest open bugs by signature: itself aside, nearest first,
+	 * nothing at distance 1 */
+	int64_t s1 = add_sig(s, "WARNING in foo_one", NULL, "#WARNING foo_one c1 c2 c3 c4");
+	int64_t s2 = add_sig(s, "WARNING in foo_two", NULL, "#WARNING foo_one c1 c2 c3 c9");
+	int64_t s3 = add_sig(s, "WARNING in foo_three", NULL, "#WARNING foo_one c1 c7 c8 c9");
+	add_sig(s, "WARNING in bar", NULL, "#WARNING bar c1 c2 c3 c4");
+	crashsig_similar *sim;
+	assert_int_equal(crashsig_store_similar(s, s1, 0, &sim, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sim[0].bug, s2);
+	assert_int_equal(sim[1].bug, s3);
+	assert_true(sim[0].distance > 0 && sim[0].distance < sim[1].distance &&
+		    sim[1].distance < 1.0);
+	free(sim);
+	assert_int_equal(crashsig_store_similar(s, s1, 1, &sim, &n), 0);
+	assert_int_equal(n, 1);
+	free(sim);
+	assert_int_equal(crashsig_store_similar(s, w.a, 0, &sim, &n), 0); /* no signature */
+	assert_int_equal(n, 0);
+	free(sim);
+	assert_int_equal(crashsig_store_similar(s, 9999, 0, &sim, &n), CRASHSIG_ENOTFOUND);
+	/* a list without reports, and with them */
+	crashsig_bug **bugs;
+	crashsig_bug_query all = CRASHSIG_BUG_QUERY_INIT;
+	all.flags = CRASHSIG_QUERY_NO_REPORT;
+	assert_int_equal(crashsig_store_query(s, &all, &bugs, &n), 0);
+	assert_true(n >= 8);
+	for (size_t i = 0; i < n; i++)
+		assert_null(bugs[i]->report);
+	crashsig_bugs_free(bugs, n);
+	crashsig_store_free(s);
+}
+BOTH(facets, "facets")
+
 /* Life cycle: fixed and invalid bugs attract nothing; reopening is refused
  * while another bug of the title is open; a duplicate is merged into the
  * end of its chain (crashes, counts, titles); cycles are refused; every
@@ -486,6 +665,8 @@ int main(void)
 		cmocka_unit_test(test_crash_lists_pg),
 		cmocka_unit_test(test_counts_sqlite),
 		cmocka_unit_test(test_counts_pg),
+		cmocka_unit_test(test_facets_sqlite),
+		cmocka_unit_test(test_facets_pg),
 		cmocka_unit_test(test_lifecycle_sqlite),
 		cmocka_unit_test(test_lifecycle_pg),
 	};

@@ -256,7 +256,8 @@ static void test_migration(void **st)
 		" time BIGINT NOT NULL, title TEXT NOT NULL, source TEXT);"
 		"CREATE TABLE crashsig_state (generation BIGINT NOT NULL);"
 		"INSERT INTO crashsig_state VALUES (0);"
-		"INSERT INTO bugs (title, seq, count, first_seen, last_seen) VALUES ('WARNING in old', 0, 7, 1, 2);"
+		"INSERT INTO bugs (title, seq, count, first_seen, last_seen, report) VALUES"
+		" ('WARNING in old', 0, 7, 1, 2, 'the old report');"
 		"INSERT INTO bug_titles VALUES (1, 0, 'WARNING in old', 0);"
 		"INSERT INTO bug_titles VALUES (1, 1, 'WARNING in old', 0);"
 		"INSERT INTO crashes (bug_id, time, title, source) VALUES (1, 2, 'WARNING in old', 'old.log');";
@@ -269,7 +270,30 @@ static void test_migration(void **st)
 	crashsig_bug *b;
 	assert_int_equal(crashsig_store_get(s, 1, &b), 0);
 	assert_int_equal(b->count, 8);
+	/* version 4: the report moved to bug_reports; machines' totals and
+	 * facets were made from the crashes (neither has a machine) */
+	assert_non_null(b->report);
+	assert_int_equal(b->report_len, strlen("the old report"));
+	assert_memory_equal(b->report, "the old report", b->report_len);
+	assert_int_equal(b->machines, 0);
 	crashsig_bug_free(b);
+	crashsig_count *mc;
+	size_t nmc;
+	assert_int_equal(crashsig_store_count(s, NULL, CRASHSIG_COUNT_BY_MACHINE, &mc, &nmc), 0);
+	assert_int_equal(nmc, 1);
+	assert_string_equal(mc[0].key, "");
+	assert_int_equal(mc[0].count, 2);
+	assert_int_equal(mc[0].first, 2);
+	assert_int_equal(mc[0].last, 1000);
+	crashsig_counts_free(mc, nmc);
+	crashsig_bug_query oq = CRASHSIG_BUG_QUERY_INIT;
+	oq.machine = "";
+	oq.flags = CRASHSIG_QUERY_ONLY_MACHINE;
+	crashsig_bug **ob;
+	size_t nob;
+	assert_int_equal(crashsig_store_query(s, &oq, &ob, &nob), 0);
+	assert_int_equal(nob, 1); /* seen only without a machine */
+	crashsig_bugs_free(ob, nob);
 	/* the old crash row got an id, and keeps what it had */
 	crashsig_crash_record *c;
 	assert_int_equal(crashsig_store_get_crash(s, "v2-1", &c), 0);

@@ -8,7 +8,9 @@ that must fail, and that no other command loads libmicrohttpd.
 
 usage: cli_serve.py CRASHSIG_BINARY SOURCE_DIR"""
 import gzip
+import html
 import json
+import time
 import lzma
 import os
 import re
@@ -246,6 +248,35 @@ try:
     T.eq("bug list: a bad sort is 400", 400, st)
     st, _, page = req("GET", "/bug/%d?limit=1" % bug)
     T.eq("bug page: one crash per page", 1, len(re.findall(rb'<tr class="crash"', page)))
+    # the bug list in pages, and its columns against the crashes
+    ids = sorted(b["id"] for b in S.json("/api/bugs")["bugs"])
+    def rows(path):
+        return [int(i) for i in re.findall(rb'<tr class="bug" data-id="(\d+)"', req("GET", path)[2])]
+    _, _, page = req("GET", "/?sort=id&limit=2")
+    T.eq("bug list: the first page", ids[:2], rows("/?sort=id&limit=2"))
+    T.ok("bug list: a next link, no previous", b'rel="next" href="/?sort=id&amp;limit=2&amp;offset=2' in page
+         and b'rel="prev"' not in page, page[-600:])
+    _, _, page = req("GET", "/?sort=id&limit=2&offset=2&status=open")
+    T.eq("bug list: the second page", ids[2:4], rows("/?sort=id&limit=2&offset=2"))
+    T.ok("bug list: a previous link keeping the filters",
+         b'rel="prev" href="/?sort=id&amp;limit=2&amp;offset=0&amp;status=open"' in page, page[-600:])
+    T.eq("bug list: the last page", ids[-1:], rows("/?sort=id&limit=5&offset=%d" % (len(ids) - 1)))
+    T.eq("bug list: past the end", [], rows("/?sort=id&offset=%d" % len(ids)))
+    _, _, page = req("GET", "/?sort=id&limit=100000")
+    now = time.time()
+    for b in S.json("/api/bugs?sort=count&limit=3")["bugs"]:
+        times = [c["time"] for c in S.json("/api/bugs/%d/crashes" % b["id"])["crashes"]]
+        m = re.search(rb'<tr class="bug" data-id="%d">.*?</td><td class="n">(\d+)</td>'
+                      rb'<td class="n">(\d+)</td><td class="n">(\d+)</td>' % b["id"], page)
+        T.ok("bug %d: its row" % b["id"], m is not None)
+        if m:
+            T.eq("bug %d: count, 24 h, 7 d" % b["id"],
+                 (b["count"], sum(t >= now - 86400 + 5 for t in times), sum(t >= now - 7 * 86400 + 5 for t in times)),
+                 tuple(int(x) for x in m.groups()))
+        machines = sorted({c["machine"] for c in S.json("/api/bugs/%d/crashes" % b["id"])["crashes"] if c["machine"]})
+        cell = re.search(rb'<tr class="bug" data-id="%d">.*?</tr>' % b["id"], page).group(0)
+        T.eq("bug %d: its machines" % b["id"], machines[:3],
+             [html.unescape(x.decode()) for x in re.findall(rb'<a href="/\?machine=[^"]*">([^<]*)</a>', cell)])
 
     # ---- one log line per request, then a clean stop ----
     T.eq("SIGTERM: exit 0", 0, S.stop(signal.SIGTERM))
