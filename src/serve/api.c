@@ -34,31 +34,13 @@ int sv_api_post_crashes(sv_call *c)
 		return sv_fail(c, 400, "machine: 1 to 256 bytes without control characters");
 	if (source && !name_ok(source))
 		return sv_fail(c, 400, "source: 1 to 256 bytes without control characters");
-	int status;
-	crashsig_store *s = sv_store(c, &status);
-	if (!s)
-		return status;
+	/* committed before the answer: an acknowledged crash survives a
+	 * crash of serve (kill -9); on failure nothing of this body is kept,
+	 * and the client may send it again */
 	char msg[512];
-	pthread_mutex_t *lock = c->w->S->write_lock;
-	if (lock)
-		pthread_mutex_lock(lock);
 	int rc = sv_ingest(c->w, c->rq->body ? c->rq->body : "", c->rq->len, machine, source,
 			   c->out, msg, sizeof(msg), c->rq->note, sizeof(c->rq->note));
-	if (rc) {
-		/* nothing of this body is kept: the client may send it again */
-		crashsig_store_rollback(s);
-		if (lock)
-			pthread_mutex_unlock(lock);
-		return rc < 0 ? sv_store_fail(c, rc) : sv_fail(c, rc, "%s", msg);
-	}
-	/* answered only once committed: an acknowledged crash survives a
-	 * crash of serve (kill -9) */
-	rc = crashsig_store_flush(s);
-	if (lock)
-		pthread_mutex_unlock(lock);
-	if (rc)
-		return sv_store_fail(c, rc);
-	return 200;
+	return rc ? sv_fail(c, rc, "%s", msg) : 200;
 }
 
 int sv_api_bugs(sv_call *c)

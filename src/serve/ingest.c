@@ -1,10 +1,14 @@
 /* POST /api/crashes: a request body into the store, as crashsig dedup
  * reads a file: decompressed here (the bytes the parser's offsets count;
  * the parser keeps the log excerpts), parsed through the input layer
- * (mail, archives, console prefixes and their times), each crash added
- * as soon as the parser hands it over. The crashes of one body are one
- * transaction: the caller commits them before it answers, or drops them
- * all. */
+ * (mail, archives, console prefixes and their times). The body is parsed
+ * first, its crashes held, outside the writer's lock; then they are
+ * added through the server's writer (writer.c), which commits them with
+ * those of the requests waiting beside them. A body whose crashes are
+ * too many or too large to hold takes the writer as soon as that is
+ * known and is written alone, each crash added as the parser hands it
+ * over. Either way the crashes of one body are committed before the
+ * answer, or none is kept. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,22 +19,33 @@
 
 typedef struct ing {
 	sv_worker *w;
+	sv_writer *W;
+	crashsig_store *store; /* the writer's, once taken */
 	crashsig_parser *p;
 	const char *machine, *source;
 	uint64_t expanded, max;
 	FILE *out;
 	size_t n, fresh, newbugs;
-	int store_rc;   /* the store failed */
+	/* the crashes parsed, held until the writer is taken */
+	crashsig_report **held;
+	size_t nheld, held_cap, held_bytes;
+	int taken;      /* the writer is taken */
+	int solo;       /* ... for this body alone: each crash added as parsed */
+	int store_rc;   /* the store failed (msg) */
 	int too_much;   /* the body expands beyond max */
 	int input_fail; /* the parser or decompressor failed */
+	char *msg;
+	size_t msglen;
 } ing;
 
 #define STOP 1
+/* Held before a body is written alone: enough for any single report or
+ * a small mbox, with their log excerpts. */
+#define HELD_MAX 256
+#define HELD_BYTES (8u << 20)
 
-static int on_report(void *arg, crashsig_report *r)
+static int add_one(ing *g, crashsig_report *r)
 {
-	ing *g = arg;
-	sv_worker *w = g->w;
 	crashsig_add_options ao = CRASHSIG_ADD_OPTIONS_INIT;
 	ao.source = g->source;
 	ao.machine = g->machine;
@@ -38,7 +53,7 @@ static int on_report(void *arg, crashsig_report *r)
 	ao.time_source = CRASHSIG_TIME_SOURCE_RECEIVED;
 	crashsig_add_result res;
 	/* (the log around it: the one the parser kept) */
-	int rc = crashsig_store_add_report_opts(w->store, w->ctx, r, &ao, &res);
+	int rc = crashsig_store_add_report_opts(g->store, sv_writer_ctx(g->W), r, &ao, &res);
 	if (rc) {
 		g->store_rc = rc;
 		crashsig_report_free(r);
@@ -56,6 +71,71 @@ static int on_report(void *arg, crashsig_report *r)
 	g->newbugs += res.new_bug != 0;
 	crashsig_report_free(r);
 	return 0;
+}
+
+/* The held crashes, in order (each freed). */
+static int add_held(ing *g)
+{
+	int rc = 0;
+	for (size_t i = 0; i < g->nheld; i++) {
+		if (!rc)
+			rc = add_one(g, g->held[i]);
+		else
+			crashsig_report_free(g->held[i]);
+	}
+	g->nheld = 0;
+	return rc;
+}
+
+static int hold_room(ing *g)
+{
+	if (g->nheld < g->held_cap)
+		return 0;
+	size_t cap = g->held_cap ? g->held_cap * 2 : 8;
+	crashsig_report **v = realloc(g->held, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	g->held = v;
+	g->held_cap = cap;
+	return 0;
+}
+
+static size_t report_bytes(const crashsig_report *r)
+{
+	size_t a = 0, b = 0;
+	crashsig_report_text(r, &a);
+	crashsig_report_log(r, &b);
+	return a + b + 512;
+}
+
+static int on_report(void *arg, crashsig_report *r)
+{
+	ing *g = arg;
+	if (g->solo)
+		return add_one(g, r);
+	size_t sz = report_bytes(r);
+	if (g->nheld < HELD_MAX && g->held_bytes + sz <= HELD_BYTES && !hold_room(g)) {
+		g->held[g->nheld++] = r;
+		g->held_bytes += sz;
+		return 0;
+	}
+	/* too much to hold: take the writer now and write the body alone */
+	if (sv_writer_take(g->W, &g->store, g->msg, g->msglen)) {
+		g->store_rc = 503;
+		crashsig_report_free(r);
+		return STOP;
+	}
+	if (sv_writer_solo(g->W, g->msg, g->msglen)) {
+		g->store_rc = 500;
+		crashsig_report_free(r);
+		return STOP;
+	}
+	g->taken = g->solo = 1;
+	if (add_held(g)) {
+		crashsig_report_free(r);
+		return STOP;
+	}
+	return add_one(g, r);
 }
 
 static int on_data(void *arg, const void *data, size_t len)
@@ -133,7 +213,14 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 		}
 		source = src;
 	}
-	ing g = {.w = w, .machine = machine, .source = source, .max = cf->max_expanded, .out = out};
+	ing g = {.w = w,
+		 .W = w->S->writer,
+		 .machine = machine,
+		 .source = source,
+		 .max = cf->max_expanded,
+		 .out = out,
+		 .msg = msg,
+		 .msglen = msglen};
 	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
 	po.report = on_report;
 	po.arg = &g;
@@ -159,10 +246,9 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 		if (rc < 0 && !g.store_rc)
 			g.input_fail = 1;
 	}
-	fputs("]}\n", out);
 	int status = 0;
 	if (g.store_rc) {
-		status = g.store_rc; /* negative: the store's error */
+		status = g.store_rc > 0 ? g.store_rc : 500; /* msg: set below or by the writer */
 	} else if (g.too_much) {
 		snprintf(msg, msglen, "the body expands to more than %llu bytes (--max-expanded)",
 			 (unsigned long long)g.max);
@@ -171,6 +257,24 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 		snprintf(msg, msglen, "%s", crashsig_error_last(w->ctx));
 		status = 400;
 	}
+	/* the crashes held: into the open batch */
+	if (!status && !g.taken && g.nheld) {
+		if (sv_writer_take(g.W, &g.store, msg, msglen)) {
+			status = 503;
+		} else {
+			g.taken = 1;
+			if (add_held(&g))
+				status = 500;
+		}
+	}
+	for (size_t i = 0; i < g.nheld; i++)
+		crashsig_report_free(g.held[i]);
+	free(g.held);
+	fputs("]}\n", out);
+	if (g.taken && sv_writer_finish(g.W, status ? (g.store_rc < 0 ? g.store_rc : status) : 0,
+					g.solo, msg, msglen) &&
+	    !status)
+		status = 500; /* the commit failed (msg) */
 	crashsig_decompressor_free(d);
 	crashsig_parser_free(g.p);
 	snprintf(note, notelen, "crashes=%zu new=%zu dup=%zu new_bugs=%zu", g.n, g.fresh,

@@ -459,12 +459,10 @@ int tool_cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	key = 1;
-	pthread_mutex_t write_lock;
-	if (pthread_mutex_init(&write_lock, NULL)) {
-		tool_err("%s: pthread_mutex_init failed\n", SV_PROG);
+	if (sv_writer_new(&S->writer, cf, err, sizeof(err))) {
+		tool_err("%s: %s\n", SV_PROG, err);
 		goto out;
 	}
-	S->write_lock = &write_lock;
 	/* The signals that stop serve are taken by this thread only (sigwait);
 	 * libmicrohttpd's threads inherit the mask. */
 	sigset_t stop;
@@ -504,8 +502,7 @@ int tool_cmd_serve(int argc, char **argv)
 	sv_http_stop(S);
 	status = 0;
 out:
-	if (S->write_lock)
-		pthread_mutex_destroy(S->write_lock);
+	sv_writer_free(S->writer);
 	if (key)
 		pthread_key_delete(S->key);
 	sv_mhd_unload(&S->mhd);

@@ -8,7 +8,8 @@
  *   http.c    libmicrohttpd's callbacks: requests, bodies, limits, tokens,
  *             routes, one log line per request, the workers
  *   params.c  query parameters: the CLI's filters
- *   ingest.c  POST /api/crashes: a body into the store, one transaction
+ *   ingest.c  POST /api/crashes: a body parsed, then into the store
+ *   writer.c  the process's one write connection, with group commit
  *   api.c     the JSON API
  *   pages.c   the bug list, top crashers, machines, crashes per day
  *   bugpage.c a bug's page, a crash's page
@@ -18,7 +19,8 @@
  * Threads: libmicrohttpd runs a pool of threads; each has its own worker
  * (a crashsig_ctx, a store handle and a symbolizer: a context and a store
  * are used by one thread at a time), made on its first request and freed
- * when the thread ends. The server itself is read-only once started.
+ * when the thread ends. Writes go through the server's writer (writer.c),
+ * under its lock; otherwise the server is read-only once started.
  */
 #ifndef CRASHSIG_SERVE_H
 #define CRASHSIG_SERVE_H
@@ -74,15 +76,35 @@ typedef struct sv_server {
 	sv_config cfg;
 	sv_mhd mhd;
 	pthread_key_t key; /* the thread's sv_worker */
-	/* Writers of this process take turns here: a waiting thread wakes
-	 * when the writer before it commits, where SQLite's busy handler
-	 * would poll with sleeps of milliseconds (other processes still
-	 * meet the database's own lock). */
-	pthread_mutex_t *write_lock;
+	struct sv_writer *writer; /* writer.c: the process's writes */
 	struct MHD_Daemon *daemon;
 	unsigned port;
 	const char *version; /* of libmicrohttpd */
 } sv_server;
+
+/* The process's writes (writer.c). A request's crashes join the open
+ * batch; the batch commits when no other request is waiting to join it
+ * (group commit: one transaction, one WAL write and one lock round for
+ * several requests), and every request of a batch is answered once it is
+ * committed, or fails with it. A body too large to hold parsed is written
+ * alone, as it is parsed. */
+typedef struct sv_writer sv_writer;
+int sv_writer_new(sv_writer **out, const sv_config *cf, char *err, size_t errlen);
+void sv_writer_free(sv_writer *W);
+/* Take the writer for a request: *store is its connection (opened on
+ * first use; on failure msg says why and the writer is not taken). */
+int sv_writer_take(sv_writer *W, crashsig_store **store, char *msg, size_t msglen);
+/* With the writer taken, before writing a body alone as it is parsed:
+ * commits the open batch. On failure msg says why and the writer is
+ * released. */
+int sv_writer_solo(sv_writer *W, char *msg, size_t msglen);
+/* Finish the request's writes: rc 0 joins them to the batch and waits for
+ * its commit (or commits it); rc != 0 drops them (and the open batch with
+ * them if they were added to it). Releases the writer. Returns 0 once
+ * committed, else a store error (msg). */
+int sv_writer_finish(sv_writer *W, int rc, int solo, char *msg, size_t msglen);
+/* The writer's context (its rules), for adds made while it is taken. */
+crashsig_ctx *sv_writer_ctx(sv_writer *W);
 
 /* A thread's own objects. */
 typedef struct sv_worker {
@@ -191,8 +213,9 @@ const char *sv_status_name(crashsig_bug_status s);
 void sv_footer(sv_call *c);
 
 /* ---- ingest.c ---- */
-/* Read body into the store as one transaction and write the answer's JSON
- * to out. Returns 0 or an HTTP status (msg says why). */
+/* Read body into the store through the server's writer and write the
+ * answer's JSON to out. Returns 0 once the body's crashes are committed,
+ * or an HTTP status (msg says why) and none of them is kept. */
 int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 	      const char *source, FILE *out, char *msg, size_t msglen, char *note,
 	      size_t notelen);

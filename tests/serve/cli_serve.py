@@ -129,6 +129,27 @@ try:
         T.eq("%s body: 200" % name, 200, st)
         T.eq("%s body: the same crashes" % name, [c["id"] for c in first], [c["id"] for c in gz])
         T.ok("%s body: duplicates" % name, all(c["duplicate"] for c in gz), gz)
+    # a body of more crashes than a request holds parsed (256): written
+    # alone as it is parsed, all or nothing
+    one = read(os.path.join(fixtures, "report", "arm-alignment-trap"))
+    n_one = len(subprocess.run([binary, "--all", "-"], input=one, stdout=subprocess.PIPE,
+                               check=True).stdout.splitlines())
+    many = one * (300 // n_one + 1)
+    before = len(store_crashes(binary, db))
+    st, _, body = req("POST", "/api/crashes?machine=vm1&source=many", gzip.compress(many), auth)
+    T.eq("a body of many crashes: 200", 200, st)
+    got = json.loads(body)["crashes"] if st == 200 else []
+    T.ok("a body of many crashes: more than 256, none a duplicate",
+         len(got) > 256 and not any(c["duplicate"] for c in got), len(got))
+    T.eq("a body of many crashes: all kept", before + len(got), len(store_crashes(binary, db)))
+    st, _, body = req("POST", "/api/crashes?machine=vm1&source=many", gzip.compress(many), auth)
+    T.ok("a body of many crashes again: all duplicates",
+         st == 200 and all(c["duplicate"] for c in json.loads(body)["crashes"]), body[:300])
+    toolong = one * ((1 << 20) // len(one) + 10)  # past --max-expanded 1M after 256 crashes
+    T.ok("(the body is over 1M expanded)", len(toolong) > (1 << 20), len(toolong))
+    st, _, _ = req("POST", "/api/crashes?machine=vm1&source=toolong", gzip.compress(toolong), auth)
+    T.eq("a body written alone, then over the limit: 413", 413, st)
+    T.eq("... and none of its crashes kept", before + len(got), len(store_crashes(binary, db)))
     # another source: other crashes (the same text sent as another log)
     st, _, body = req("POST", "/api/crashes?machine=vm1&source=warn-gz", gzip.compress(warn), auth)
     gz = json.loads(body)["crashes"]
