@@ -68,24 +68,30 @@ double sv_threshold(const sv_server *S)
 	return S->cfg.threshold > 0 ? S->cfg.threshold : CRASHSIG_SIMILARITY_THRESHOLD;
 }
 
+void sv_store_options(const sv_config *cf, crashsig_ctx *ctx, crashsig_store_options *so)
+{
+	*so = (crashsig_store_options)CRASHSIG_STORE_OPTIONS_INIT;
+	/* the store was made when serve started: a store that has gone since
+	 * (a removed SQLite file) is an error, not a new empty one */
+	so->flags = CRASHSIG_STORE_NO_CREATE | (cf->merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0);
+	so->similarity_threshold = cf->threshold;
+	/* committed (flush) or dropped (rollback) by the writer, never by
+	 * count */
+	so->batch = UINT_MAX;
+	so->ctx = ctx;
+	so->keep_per_bug = cf->keep;
+	so->keep_every = cf->keep_every;
+	so->log_max = cf->log_max ? cf->log_max : CRASHSIG_LOG_EXCERPT_MAX;
+}
+
 crashsig_store *sv_store(sv_call *c, int *status)
 {
 	sv_worker *w = c->w;
 	if (w->store)
 		return w->store;
 	const sv_config *cf = &c->S->cfg;
-	crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
-	/* the store was made when serve started: a store that has gone since
-	 * (a removed SQLite file) is an error, not a new empty one */
-	so.flags = CRASHSIG_STORE_NO_CREATE | (cf->merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0);
-	so.similarity_threshold = cf->threshold;
-	/* a request's crashes are one transaction: committed (flush) before
-	 * the answer, or dropped (rollback) */
-	so.batch = UINT_MAX;
-	so.ctx = w->ctx;
-	so.keep_per_bug = cf->keep;
-	so.keep_every = cf->keep_every;
-	so.log_max = cf->log_max ? cf->log_max : CRASHSIG_LOG_EXCERPT_MAX;
+	crashsig_store_options so;
+	sv_store_options(cf, w->ctx, &so);
 	if (crashsig_store_open(&w->store, cf->db, &so)) {
 		*status = sv_fail(c, 503, "store: %s",
 				  w->store ? crashsig_store_error(w->store) : "out of memory");

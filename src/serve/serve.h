@@ -172,6 +172,9 @@ int sv_fail(sv_call *c, int status, const char *fmt, ...)
 int sv_store_fail(sv_call *c, int rc);
 /* The store of the worker, opened on first use; NULL after sv_fail(). */
 crashsig_store *sv_store(sv_call *c, int *status);
+/* The options of serve's store connections (both the workers' and the
+ * writer's). */
+void sv_store_options(const sv_config *cf, crashsig_ctx *ctx, crashsig_store_options *so);
 /* The similarity threshold in use. */
 double sv_threshold(const sv_server *S);
 

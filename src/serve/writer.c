@@ -14,7 +14,6 @@
  * variable wakes a thread as soon as the writer is free; SQLite's busy
  * handler would poll with sleeps of milliseconds. (Other processes on the
  * same store still meet the database's own lock.) */
-#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,18 +92,9 @@ int sv_writer_take(sv_writer *W, crashsig_store **store, char *msg, size_t msgle
 	pthread_mutex_lock(&W->lock);
 	atomic_fetch_sub(&W->intent, 1);
 	if (!W->store) {
-		const sv_config *cf = W->cf;
-		crashsig_store_options so = CRASHSIG_STORE_OPTIONS_INIT;
-		/* made when serve started: a store that has gone since (a
-		 * removed SQLite file) is an error, not a new empty one */
-		so.flags = CRASHSIG_STORE_NO_CREATE | (cf->merge ? CRASHSIG_STORE_MERGE_SIMILAR : 0);
-		so.similarity_threshold = cf->threshold;
-		so.batch = UINT_MAX; /* committed by the writer, not by count */
-		so.ctx = W->ctx;
-		so.keep_per_bug = cf->keep;
-		so.keep_every = cf->keep_every;
-		so.log_max = cf->log_max ? cf->log_max : CRASHSIG_LOG_EXCERPT_MAX;
-		if (crashsig_store_open(&W->store, cf->db, &so)) {
+		crashsig_store_options so;
+		sv_store_options(W->cf, W->ctx, &so);
+		if (crashsig_store_open(&W->store, W->cf->db, &so)) {
 			snprintf(msg, msglen, "store: %s",
 				 W->store ? crashsig_store_error(W->store) : "out of memory");
 			crashsig_store_free(W->store);

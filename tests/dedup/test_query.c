@@ -378,6 +378,24 @@ static void expect_facets(crashsig_store *s, int64_t bug, crashsig_facet what, c
 	crashsig_strings_free(v, n);
 }
 
+/* Two count results row for row (and freed). */
+static void expect_same_counts(crashsig_count *a, size_t na, crashsig_count *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t k = 0; k < na; k++) {
+		assert_int_equal(a[k].bug, b[k].bug);
+		assert_int_equal(a[k].time, b[k].time);
+		if (a[k].key || b[k].key)
+			assert_string_equal(a[k].key, b[k].key);
+		assert_int_equal(a[k].count, b[k].count);
+		assert_int_equal(a[k].corrupted, b[k].corrupted);
+		assert_int_equal(a[k].first, b[k].first);
+		assert_int_equal(a[k].last, b[k].last);
+	}
+	crashsig_counts_free(a, na);
+	crashsig_counts_free(b, nb);
+}
+
 /* Every crash by machine, and whole days by day and type, as ingest keeps
  * the totals (the machines and crash_days tables, schema 4), equal the
  * same counts walked over the crashes. */
@@ -389,16 +407,7 @@ static void expect_machine_totals(crashsig_store *s)
 	q.since = 1; /* not the fast path: the crashes themselves */
 	assert_int_equal(crashsig_store_count(s, NULL, CRASHSIG_COUNT_BY_MACHINE, &kept, &nk), 0);
 	assert_int_equal(crashsig_store_count(s, &q, CRASHSIG_COUNT_BY_MACHINE, &walked, &nw), 0);
-	assert_int_equal(nk, nw);
-	for (size_t i = 0; i < nk; i++) {
-		assert_string_equal(kept[i].key, walked[i].key);
-		assert_int_equal(kept[i].count, walked[i].count);
-		assert_int_equal(kept[i].corrupted, walked[i].corrupted);
-		assert_int_equal(kept[i].first, walked[i].first);
-		assert_int_equal(kept[i].last, walked[i].last);
-	}
-	crashsig_counts_free(kept, nk);
-	crashsig_counts_free(walked, nw);
+	expect_same_counts(kept, nk, walked, nw);
 	/* and whole days by day and type (crash_days) */
 	static const unsigned bys[] = {0, CRASHSIG_COUNT_BY_DAY, CRASHSIG_COUNT_BY_TYPE,
 				       CRASHSIG_COUNT_BY_DAY | CRASHSIG_COUNT_BY_TYPE};
@@ -412,18 +421,7 @@ static void expect_machine_totals(crashsig_store *s)
 			/* the same window a second off the day: walked */
 			dq.since = ranges[r][0] ? ranges[r][0] - 1 : 1;
 			assert_int_equal(crashsig_store_count(s, &dq, bys[i], &walked, &nw), 0);
-			assert_int_equal(nk, nw);
-			for (size_t k = 0; k < nk; k++) {
-				assert_int_equal(kept[k].time, walked[k].time);
-				if (kept[k].key || walked[k].key)
-					assert_string_equal(kept[k].key, walked[k].key);
-				assert_int_equal(kept[k].count, walked[k].count);
-				assert_int_equal(kept[k].corrupted, walked[k].corrupted);
-				assert_int_equal(kept[k].first, walked[k].first);
-				assert_int_equal(kept[k].last, walked[k].last);
-			}
-			crashsig_counts_free(kept, nk);
-			crashsig_counts_free(walked, nw);
+			expect_same_counts(kept, nk, walked, nw);
 		}
 }
 
