@@ -38,6 +38,15 @@ void json_str(FILE *out, const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	fputc('"', out);
 	for (size_t i = 0; i < len;) {
+		/* a run of printable ASCII that needs no escape, in one write */
+		size_t j = i;
+		while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+			j++;
+		if (j > i) {
+			fwrite(s + i, 1, j - i, out);
+			i = j;
+			continue;
+		}
 		unsigned char c = s[i];
 		switch (c) {
 		case '"': fputs("\\\"", out); i++; continue;
