@@ -145,7 +145,7 @@ typedef struct dopts {
  * hundreds of crashes: 2048 lets the parser side bank enough work to keep
  * the store side busy through them (bench/README.md, bench_dedup). */
 #define DD_PIPE_ITEMS 2048
-#define DD_PIPE_BYTES (16u << 20)
+#define DD_PIPE_BYTES (8u << 20)
 
 static int64_t time_now(void) { return (int64_t)time(NULL); }
 
