@@ -3,9 +3,10 @@
 # pipe between them); --sequential does both in one. Both must give the
 # same store, output, messages (in the same order) and exit status, each
 # run one process over a real input set: the shared corpus (else the
-# fixtures), the same logs concatenated into one large log and its gzip
-# (more crashes, with 64K log excerpts, than the pipe holds: the parser
-# waits for room), inputs that fail or are skipped, and standard input.
+# fixtures), the same logs concatenated into one large log (its crashes
+# have 64K log excerpts: the pipe's 8 MiB fill up, and the parser waits for
+# room), inputs that fail or are skipped; and standard input (the large log
+# gzipped).
 # Then a store that fails mid-ingest (a trigger refuses the 300th crash):
 # the message and exit status of the sequential run, no message of an
 # input after the failing crash, nothing read after the failure (a FIFO
@@ -14,7 +15,8 @@
 # usage: cli_dedup_pipe.sh CRASHSIG_BINARY SOURCE_DIR [SHARED_DIR]
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # the runs cd
 src=$(cd "$2" && pwd)
-shared=$(cd "${3:-$src/../shared}" 2>/dev/null && pwd)
+shared=${3:-$src/../shared}
+[ -d "$shared" ] && shared=$(cd "$shared" && pwd)
 fail=0
 pass=0
 check() { # name expected actual
@@ -69,7 +71,7 @@ gzip -1 -c "$tmp/in/big.log" >"$tmp/in/big.log.gz"
 mkfifo "$tmp/in/fifodir/pipe"
 cp "$src/fixtures/realkernel/gpf.log" "$tmp/in/fifodir/gpf.log"
 set -- "$tmp/in/missing-1" "$corpus" "$src/fixtures/realkernel" "$tmp/in/big.log" \
-	"$tmp/in/fifodir" "$tmp/in/big.log.gz" "$tmp/in/missing-2"
+	"$tmp/in/fifodir" "$tmp/in/missing-2"
 
 # ---- pipelined (the default) and sequential: the same ---------------------
 # (texts and logs kept of fewer crashes: a smaller export to compare)
@@ -92,8 +94,9 @@ fifodir/pipe: skipped: a FIFO
 missing-2: No such file or directory" "$(printf "%s\n" "$err" | sed 's/.*\/in\///')"
 crashes=$(grep -c '"record":"crash"' "$tmp/pipe/export")
 bugs=$(grep -c '"record":"bug"' "$tmp/pipe/export")
-# more crashes than the pipe holds (2048), in many bugs
-if [ "$crashes" -gt 2500 ] && [ "$bugs" -gt 100 ]; then pass=$((pass + 1)); else
+# many crashes in many bugs (1,800 in 410 with the corpus, 770 in 200
+# with the fixtures)
+if [ "$crashes" -gt 500 ] && [ "$bugs" -gt 100 ]; then pass=$((pass + 1)); else
 	echo "FAIL export-size: $crashes crashes, $bugs bugs"; fail=$((fail + 1)); fi
 # every crash counted once, bug ids in the order of first crash
 check counts "$crashes" "$("$bin" dedup --db "$tmp/pipe/bugs.db" --list --json |
@@ -118,7 +121,7 @@ check stdin-rc 0 "$(tail -1 "$tmp/pipe/stdin.out")"
 same stdin-out-same "$tmp/seq/stdin.out" "$tmp/pipe/stdin.out"
 same stdin-export-same "$tmp/seq/stdin.export" "$tmp/pipe/stdin.export"
 n=$(grep -c '"bug": ' "$tmp/pipe/stdin.export")
-if [ "$n" -gt 500 ]; then pass=$((pass + 1)); else
+if [ "$n" -gt 300 ]; then pass=$((pass + 1)); else
 	echo "FAIL stdin-crashes: $n"; fail=$((fail + 1)); fi
 
 # ---- a store that fails mid-ingest ----------------------------------------

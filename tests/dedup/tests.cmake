@@ -12,3 +12,4 @@ add_test(NAME cli_dedup_logtime COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_dedup_logt
 # under ThreadSanitizer too).
 add_test(NAME cli_dedup_pipe COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_dedup_pipe.sh
   $<TARGET_FILE:crashsig> ${CMAKE_SOURCE_DIR} ${CRASHSIG_SHARED_DIR})
+set_tests_properties(cli_dedup_pipe PROPERTIES PROCESSORS 2)
