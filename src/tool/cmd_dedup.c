@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,7 +138,9 @@ typedef struct dopts {
  * has to say (a file that cannot be read, an entry skipped) goes down the
  * pipe with the reports, and the store side prints it: messages come in the
  * order of a one-thread run, and none after a store failure, which stops
- * the parser at its next report, input or piece of input. */
+ * the parser at its next report, input or piece of input, and ends its
+ * wait for an input that makes it wait (a pipe, a FIFO, a terminal: those
+ * are waited for with poll(), on the input and on R->wake). */
 
 /* Bounds of the pipe: reports waiting, and the bytes of their texts and
  * log excerpts (each has up to --log-excerpt bytes of log). Runs of logs
@@ -169,6 +172,7 @@ typedef struct item {
 typedef struct run {
 	const dopts *o;
 	tool_pipe *pipe; /* parser side -> store side; NULL: one thread */
+	int wake[2];     /* the store side writes to wake[1] when it fails; else -1 */
 	/* the parser side */
 	crashsig_ctx *pctx; /* parses (the store side's ctx in one thread) */
 	char *buf;          /* read buffer */
@@ -218,6 +222,12 @@ static int add_one(run *R, crashsig_report *r)
 	if (rc) {
 		tool_err("%s: %s: %s\n", DD_PROG, R->url, crashsig_store_error(R->store));
 		R->db_error = 1;
+		if (R->pipe) { /* the parser side stops at once */
+			tool_pipe_stop(R->pipe);
+			if (R->wake[1] >= 0 && write(R->wake[1], "", 1) < 0) {
+				/* (the pipe is empty: it cannot fail) */
+			}
+		}
 		return TOOL_EXIT_ERROR;
 	}
 	R->fresh += !res.duplicate;
@@ -331,10 +341,39 @@ static int on_data(void *arg, const void *data, size_t len)
 	return rc;
 }
 
+/* The next bytes of input fd into R->buf: their count, 0 at its end, -1 on
+ * an error (errno). An input that may make one wait (wait: not a regular
+ * file) is waited for with poll(), which the store side's failure ends:
+ * then -1 with R->halted set. A FIFO nobody has opened for writing yet is
+ * waited for, as a blocking open would. */
+static ssize_t read_input(run *R, int fd, int wait)
+{
+	for (;;) {
+		if (wait) {
+			struct pollfd pf[2] = {{fd, POLLIN, 0}, {R->wake[0], POLLIN, 0}};
+			if (poll(pf, 2, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			if (pf[1].revents) {
+				R->halted = 1;
+				errno = ECANCELED;
+				return -1;
+			}
+			if (!pf[0].revents)
+				continue;
+		}
+		ssize_t n = read(fd, R->buf, R->bufsz);
+		if (n >= 0 || (errno != EINTR && errno != EAGAIN))
+			return n;
+	}
+}
+
 /* Read one input into the store: decompressed here (the bytes the
  * parser's offsets count), parsed through the input layer (mail, archives,
  * console prefixes and their times). */
-static int add_stream(run *R, FILE *f, const char *name, const char *source, int64_t time,
+static int add_stream(run *R, int fd, const char *name, const char *source, int64_t time,
 		      crashsig_time_source tsrc)
 {
 	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
@@ -362,15 +401,18 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 	} else if (give(R, &in)) {
 		status = TOOL_EXIT_ERROR;
 	}
+	struct stat st;
+	int wait = fstat(fd, &st) || !S_ISREG(st.st_mode);
 	while (!status) {
-		size_t n = fread(R->buf, 1, R->bufsz, f);
-		int last = n < R->bufsz;
-		int rc = n ? crashsig_decompressor_feed(d, R->buf, n, on_data, R) : 0;
-		if (!rc && last && ferror(f)) {
-			say(R, "%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
+		ssize_t n = read_input(R, fd, wait);
+		if (n < 0) {
+			if (!R->halted)
+				say(R, "%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
 			status = TOOL_EXIT_ERROR;
 			break;
 		}
+		int last = !n;
+		int rc = n ? crashsig_decompressor_feed(d, R->buf, (size_t)n, on_data, R) : 0;
 		if (!rc && last)
 			rc = crashsig_decompressor_finish(d, on_data, R);
 		if (!rc && last)
@@ -397,14 +439,14 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 /* A regular file's crashes; its source is its canonical path, so that the
  * same file reached another way (a relative path, a link) is the same
  * source, and its crashes are not counted twice. */
-static int add_fp(run *R, FILE *f, const char *path)
+static int add_fd(run *R, int fd, const char *path)
 {
 	struct stat st;
 	int64_t mtime = 0;
-	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
 		mtime = (int64_t)st.st_mtime;
 	char *real = realpath(path, NULL);
-	int rc = add_stream(R, f, path, real ? real : path, mtime,
+	int rc = add_stream(R, fd, path, real ? real : path, mtime,
 			    mtime ? CRASHSIG_TIME_SOURCE_FILE : CRASHSIG_TIME_SOURCE_RECEIVED);
 	free(real);
 	return rc;
@@ -497,14 +539,8 @@ static int add_entry(run *R, const char *path, const char *root)
 		return 0;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	FILE *f = fdopen(fd, "rb");
-	if (!f) {
-		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
-		close(fd);
-		return TOOL_EXIT_ERROR;
-	}
-	int rc = add_fp(R, f, path);
-	fclose(f);
+	int rc = add_fd(R, fd, path);
+	close(fd);
 	return rc;
 }
 
@@ -557,7 +593,7 @@ static int add_path(run *R, const char *path)
 {
 	if (!strcmp(path, "-")) {
 		const char *src = R->o->source ? R->o->source : "<stdin>";
-		return add_stream(R, stdin, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
+		return add_stream(R, STDIN_FILENO, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
 	}
 	struct stat st;
 	if (stat(path, &st)) {
@@ -577,19 +613,21 @@ static int add_path(run *R, const char *path)
 		return rc;
 	}
 	/* named on the command line: read whatever it is (a FIFO from a shell's
-	 * <(...) too); as tool_open() does, with the message given */
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
+	 * <(...) too), with tool_open()'s messages. O_NONBLOCK: a FIFO without
+	 * a writer is waited for by read_input(), where a store failure can
+	 * end the wait, not in open(). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
 	}
-	if (!fstat(fileno(fp), &st) && S_ISDIR(st.st_mode)) {
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
 		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(EISDIR));
-		fclose(fp);
+		close(fd);
 		return TOOL_EXIT_ERROR;
 	}
-	int rc = add_fp(R, fp, path);
-	fclose(fp);
+	int rc = add_fd(R, fd, path);
+	close(fd);
 	return rc;
 }
 
@@ -628,11 +666,8 @@ static void add_inputs(run *R)
 		return;
 	}
 	item it;
-	while (tool_pipe_get(R->pipe, &it))
-		if (take(R, &it)) {
-			tool_pipe_stop(R->pipe); /* the parser side stops at once */
-			break;
-		}
+	while (tool_pipe_get(R->pipe, &it) && !take(R, &it))
+		; /* (a store failure stops the parser side: add_one) */
 	pthread_join(t, NULL);
 	tool_pipe_free(R->pipe, drop); /* what it had made after the failure */
 	R->pipe = NULL;
@@ -952,6 +987,7 @@ int tool_cmd_dedup(int argc, char **argv)
 	memset(&R, 0, sizeof(R));
 	R.o = &o;
 	R.url = url;
+	R.wake[0] = R.wake[1] = -1;
 	if (ingest) {
 		/* The store side's context: its rules give the store the generic
 		 * frames of similarity. The parser side's has the same rules
@@ -971,8 +1007,11 @@ int tool_cmd_dedup(int argc, char **argv)
 			why = err;
 		else if (!(R.pipe = tool_pipe_new(sizeof(item), DD_PIPE_ITEMS, DD_PIPE_BYTES)))
 			why = "out of memory";
+		else if (pipe2(R.wake, O_CLOEXEC))
+			why = strerror(errno);
 		if (why) {
 			tool_err("%s: %s\n", DD_PROG, why);
+			tool_pipe_free(R.pipe, NULL);
 			if (R.pctx != R.ctx)
 				crashsig_ctx_free(R.pctx);
 			crashsig_ctx_free(R.ctx);
@@ -1038,6 +1077,10 @@ out:
 	crashsig_ctx_free(R.ctx);
 	if (R.pctx != R.ctx) /* after every report parsed with it */
 		crashsig_ctx_free(R.pctx);
+	if (R.wake[0] >= 0) {
+		close(R.wake[0]);
+		close(R.wake[1]);
+	}
 	free(R.source);
 	free(R.buf);
 	free(R.dirs);
