@@ -9,9 +9,9 @@
 # gzipped).
 # Then a store that fails mid-ingest (a trigger refuses the 300th crash):
 # the message and exit status of the sequential run, no message of an
-# input after the failing crash, nothing read after the failure (a FIFO
-# named after the corpus, never written, would block the parser for good)
-# and the same store as the sequential run.
+# input after the failing crash, the same store as the sequential run,
+# and the parser side stopped also while it waits for an input (a FIFO
+# nobody writes, a standard input that stays open).
 # usage: cli_dedup_pipe.sh CRASHSIG_BINARY SOURCE_DIR [SHARED_DIR]
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # the runs cd
 src=$(cd "$2" && pwd)
@@ -125,35 +125,54 @@ if [ "$n" -gt 300 ]; then pass=$((pass + 1)); else
 	echo "FAIL stdin-crashes: $n"; fail=$((fail + 1)); fi
 
 # ---- a store that fails mid-ingest ----------------------------------------
-mkfifo "$tmp/in/never-written"
-for mode in pipe seq; do
-	mkdir "$tmp/$mode/fail"
-	opt=
-	[ $mode = seq ] && opt=--sequential
-	db=$tmp/$mode/fail/bugs.db
-	"$bin" dedup --db "$db" "$src/fixtures/realkernel/gpf.log" >/dev/null
-	python3 - "$db" <<'EOF'
+# A store that refuses its 300th crash, and is slow: a count to 5,000 per
+# crash, so that the parser side runs far ahead of the store side, past
+# the crash that fails, past missing-2, to the input that makes it wait.
+failing_store() { # DB
+	"$bin" dedup --db "$1" "$src/fixtures/realkernel/gpf.log" >/dev/null
+	python3 - "$1" <<'EOF'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-# (and slow: a count to 5,000 per crash, so that the parser side runs
-# far ahead of the store side, past the crash that fails and past
-# missing-2)
 c.execute("""CREATE TRIGGER test_full BEFORE INSERT ON crashes
 	WHEN (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5000)
 	      SELECT count(*) FROM n) > 0 AND (SELECT count(*) FROM crashes) >= 300
 	BEGIN SELECT RAISE(ABORT, 'the test store is full'); END""")
 c.commit()
 EOF
-	(cd "$tmp/$mode/fail" && timeout 120 "$bin" dedup $opt --batch 100 --db bugs.db \
-		"$tmp/in/missing-1" "$corpus" "$tmp/in/missing-2" "$tmp/in/big.log" \
-		"$tmp/in/never-written" "$tmp/in/missing-3" >out 2>err; echo $? >rc)
-	"$bin" dedup --db "$db" --export | norm >"$tmp/$mode/fail/export"
+}
+# Files: a FIFO nobody writes after the corpus (a parser side waiting to
+# open or read it would wait for good: timeout's 124). Standard input: a
+# pipe that stays open for 60 s after the large log, read without log
+# excerpts (small reports: the parser side reads all of them and waits for
+# more).
+mkfifo "$tmp/in/never-written" "$tmp/in/stdin"
+for mode in pipe seq; do
+	mkdir "$tmp/$mode/fail" "$tmp/$mode/fail-stdin"
+	opt=
+	[ $mode = seq ] && opt=--sequential
+	failing_store "$tmp/$mode/fail/bugs.db"
+	(cd "$tmp/$mode/fail" && timeout 60 "$bin" dedup $opt --batch 100 --db bugs.db \
+		"$tmp/in/missing-1" "$corpus" "$tmp/in/missing-2" "$tmp/in/never-written" \
+		"$tmp/in/missing-3" >out 2>err; echo $? >rc)
+	"$bin" dedup --db "$tmp/$mode/fail/bugs.db" --export | norm >"$tmp/$mode/fail/export"
+	failing_store "$tmp/$mode/fail-stdin/bugs.db"
+	(cat "$tmp/in/big.log"; exec sleep 60) >"$tmp/in/stdin" 2>/dev/null &
+	writer=$!
+	(cd "$tmp/$mode/fail-stdin" && timeout 30 "$bin" dedup $opt --batch 100 --log-excerpt 0 \
+		--db bugs.db <"$tmp/in/stdin" >out 2>err; echo $? >rc)
+	kill $writer 2>/dev/null
+	wait $writer 2>/dev/null
+	untimed "$tmp/$mode/fail-stdin/bugs.db" >"$tmp/$mode/fail-stdin/export"
 done
-check fail-rc 2 "$(cat "$tmp/pipe/fail/rc")"
-same fail-rc-same "$tmp/seq/fail/rc" "$tmp/pipe/fail/rc"
-same fail-stdout-same "$tmp/seq/fail/out" "$tmp/pipe/fail/out"
-same fail-stderr-same "$tmp/seq/fail/err" "$tmp/pipe/fail/err"
-same fail-export-same "$tmp/seq/fail/export" "$tmp/pipe/fail/export"
+for f in fail fail-stdin; do
+	check $f-rc 2 "$(cat "$tmp/pipe/$f/rc")"
+	same $f-rc-same "$tmp/seq/$f/rc" "$tmp/pipe/$f/rc"
+	same $f-stdout-same "$tmp/seq/$f/out" "$tmp/pipe/$f/out"
+	same $f-stderr-same "$tmp/seq/$f/err" "$tmp/pipe/$f/err"
+	same $f-export-same "$tmp/seq/$f/export" "$tmp/pipe/$f/export"
+done
+check fail-stdin-stderr "crashsig dedup: bugs.db: sqlite: the test store is full" \
+	"$(cat "$tmp/pipe/fail-stdin/err")"
 err=$(cat "$tmp/pipe/fail/err")
 check fail-stderr "crashsig dedup: $tmp/in/missing-1: No such file or directory
 crashsig dedup: bugs.db: sqlite: the test store is full" "$err"
