@@ -7,6 +7,9 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 #include "commands.h"
 #include "dedup_tool.h"
 #include "io.h"
+#include "pipe.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -56,6 +60,9 @@ static const char usage_text[] =
 	"      --log-excerpt N   bytes of log kept around each crash (default 64K;\n"
 	"                        K and M suffixes; 0: none)\n"
 	"      --batch N         crashes per transaction (default 1000)\n"
+	"      --sequential      parse and add the crashes in one thread (default: the\n"
+	"                        input is parsed in a second thread while the store\n"
+	"                        writes)\n"
 	"      --rules DIR       use the *.rules files in DIR\n"
 	"\n"
 	"Reading the store (bugs by id unless --sort):\n"
@@ -96,7 +103,7 @@ enum {
 	O_DB = 256, O_OUTDIR, O_MERGE, O_THRESH, O_FIX, O_INVALID, O_REOPEN, O_DUP, O_REASON,
 	O_LIST, O_CRASHES, O_BUG, O_CRASH, O_EXPORT, O_STATUS, O_TITLE, O_SINCE, O_UNTIL,
 	O_MACHINE, O_RELEASE, O_SORT, O_REVERSE, O_LIMIT, O_SOURCE, O_KEEP, O_KEEP_EVERY,
-	O_LOG_EXCERPT, O_BATCH, O_RULES
+	O_LOG_EXCERPT, O_BATCH, O_RULES, O_SEQUENTIAL
 };
 
 typedef struct mark {
@@ -107,7 +114,7 @@ typedef struct mark {
 typedef struct dopts {
 	const char *db, *outdir, *rules, *machine, *source, *reason, *title, *release;
 	const char *crash;
-	int json, merge, list, crashes, export_, reverse;
+	int json, merge, list, crashes, export_, reverse, sequential;
 	int64_t bug, since, until;
 	unsigned statuses;
 	crashsig_bug_sort sort;
@@ -119,7 +126,29 @@ typedef struct dopts {
 	size_t nmarks;
 } dopts;
 
-/* ---------------- reading input into the store ---------------- */
+/* ---------------- reading input into the store ----------------
+ *
+ * Two sides: the parser side reads the inputs (directories walked, files
+ * decompressed and parsed through the input layer), making a report of each
+ * crash; the store side adds each report to the store. By default they run
+ * in two threads joined by a bounded pipe (pipe.h), the parser ahead of the
+ * store, so that parsing overlaps the store's writes; --sequential runs both
+ * in this thread, one after the other. Each side has its own context: the
+ * store and its context are used by this thread only. What the parser side
+ * has to say (a file that cannot be read, an entry skipped) goes down the
+ * pipe with the reports, and the store side prints it: messages come in the
+ * order of a one-thread run, and none after a store failure, which stops
+ * the parser at its next report, input or piece of input, and ends its
+ * wait for an input that makes it wait (a pipe, a FIFO, a terminal: those
+ * are waited for with poll(), on the input and on R->wake). */
+
+/* Bounds of the pipe: reports waiting, and the bytes of their texts and
+ * log excerpts (each has up to --log-excerpt bytes of log). Runs of logs
+ * that are slower to parse than to store, or the other way round, last
+ * hundreds of crashes: 2048 lets the parser side bank enough work to keep
+ * the store side busy through them (bench/README.md, bench_dedup). */
+#define DD_PIPE_ITEMS 2048
+#define DD_PIPE_BYTES (8u << 20)
 
 static int64_t time_now(void) { return (int64_t)time(NULL); }
 
@@ -128,26 +157,55 @@ typedef struct devino {
 	ino_t ino;
 } devino;
 
-typedef struct run {
-	crashsig_ctx *ctx;
-	char *buf; /* read buffer */
-	size_t bufsz;
-	crashsig_store *store;
-	const char *url; /* as shown: no password */
-	const dopts *o;
-	long crashes, fresh;
-	int error;    /* an input failed */
-	int db_error; /* the store failed: stop */
-	int input_error; /* the parser failed (its message printed) */
-	/* the current input */
-	crashsig_parser *p;
-	const char *name, *source;
-	int64_t time;
+/* What the parser side hands to the store side. */
+typedef enum { IT_INPUT, IT_REPORT, IT_MESSAGE } item_kind;
+typedef struct item {
+	item_kind kind;
+	crashsig_report *r; /* IT_REPORT */
+	/* IT_INPUT: the source of the crashes that follow; IT_MESSAGE: a
+	 * message for stderr, formatted */
+	char *text;
+	int64_t time; /* IT_INPUT: the time of the crashes without their own */
 	crashsig_time_source tsrc;
+} item;
+
+typedef struct run {
+	const dopts *o;
+	tool_pipe *pipe; /* parser side -> store side; NULL: one thread */
+	int wake[2];     /* the store side writes to wake[1] when it fails; else -1 */
+	/* the parser side */
+	crashsig_ctx *pctx; /* parses (the store side's ctx in one thread) */
+	char *buf;          /* read buffer */
+	size_t bufsz;
+	char **paths; /* the inputs, after standard input when read_stdin */
+	int npaths, read_stdin;
+	int error;       /* an input failed */
+	int halted;      /* the store failed: read no further */
+	int input_error; /* the parser failed (its message given) */
+	crashsig_parser *p; /* of the current input */
+	const char *name;
 	/* directories read (symbolic links are followed once, within the tree) */
 	devino *dirs;
 	size_t ndirs, dirs_cap;
+	/* the store side */
+	crashsig_ctx *ctx; /* its rules give the store the generic frames */
+	crashsig_store *store;
+	const char *url; /* as shown: no password */
+	long crashes, fresh;
+	int db_error; /* the store failed: stop */
+	char *source; /* of the current input */
+	int64_t time;
+	crashsig_time_source tsrc;
 } run;
+
+/* ---- the store side ---- */
+
+static void drop(void *arg)
+{
+	item *it = arg;
+	crashsig_report_free(it->r);
+	free(it->text);
+}
 
 static int add_one(run *R, crashsig_report *r)
 {
@@ -157,25 +215,118 @@ static int add_one(run *R, crashsig_report *r)
 	ao.time = R->time;
 	ao.time_source = R->tsrc;
 	crashsig_add_result res;
-	/* (the log around it: the one the parser kept) */
+	/* (the log around it: the one the parser kept). The report was parsed
+	 * with the parser side's context; this one has the same rules. */
 	int rc = crashsig_store_add_report_opts(R->store, R->ctx, r, &ao, &res);
 	R->crashes++;
 	if (rc) {
 		tool_err("%s: %s: %s\n", DD_PROG, R->url, crashsig_store_error(R->store));
 		R->db_error = 1;
+		if (R->pipe) { /* the parser side stops at once */
+			tool_pipe_stop(R->pipe);
+			if (R->wake[1] >= 0 && write(R->wake[1], "", 1) < 0) {
+				/* (the pipe is empty: it cannot fail) */
+			}
+		}
 		return TOOL_EXIT_ERROR;
 	}
 	R->fresh += !res.duplicate;
 	return 0;
 }
 
+/* One item from the parser side, which it frees. Non-zero once the store
+ * has failed. */
+static int take(run *R, item *it)
+{
+	switch (it->kind) {
+	case IT_INPUT:
+		free(R->source);
+		R->source = it->text;
+		it->text = NULL;
+		R->time = it->time;
+		R->tsrc = it->tsrc;
+		break;
+	case IT_MESSAGE:
+		tool_err("%s", it->text);
+		break;
+	case IT_REPORT:
+		add_one(R, it->r);
+		break;
+	}
+	drop(it);
+	return R->db_error;
+}
+
+/* ---- the parser side ---- */
+
+/* What an item holds, for the pipe's budget. */
+static size_t item_bytes(const item *it)
+{
+	size_t n = sizeof(*it), len = 0;
+	if (it->text)
+		n += strlen(it->text);
+	if (it->r) {
+		crashsig_report_text(it->r, &len);
+		n += len;
+		crashsig_report_log(it->r, &len);
+		n += len;
+	}
+	return n;
+}
+
+/* Hand an item to the store side, which takes what it holds (freed here
+ * when the store has failed). 0, or -1 once the store has failed. */
+static int give(run *R, item *it)
+{
+	if (R->halted) {
+		drop(it);
+		return -1;
+	}
+	if (R->pipe) {
+		if (tool_pipe_put(R->pipe, it, item_bytes(it))) {
+			drop(it);
+			R->halted = 1;
+		}
+	} else if (take(R, it)) {
+		R->halted = 1;
+	}
+	return R->halted ? -1 : 0;
+}
+
+/* Has the store failed? (In one thread, give() tells at once.) */
+static int halted(run *R)
+{
+	if (!R->halted && R->pipe && tool_pipe_stopped(R->pipe))
+		R->halted = 1;
+	return R->halted;
+}
+
+/* tool_err() of the parser side: the store side prints it, in turn. */
+static void say(run *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(run *R, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s) {
+		vsnprintf(s, (size_t)n + 1, fmt, ap2);
+		item it = {IT_MESSAGE, NULL, s, 0, CRASHSIG_TIME_SOURCE_RECEIVED};
+		give(R, &it);
+	} else {
+		tool_err("%s: out of memory\n", DD_PROG); /* now, rather than lost */
+	}
+	va_end(ap2);
+	va_end(ap);
+}
+
 /* The parser hands each report over as soon as it is ready (push mode). */
 static int on_report(void *arg, crashsig_report *r)
 {
 	run *R = arg;
-	int rc = add_one(R, r);
-	crashsig_report_free(r);
-	return rc;
+	item it = {IT_REPORT, r, NULL, 0, CRASHSIG_TIME_SOURCE_RECEIVED};
+	return give(R, &it) ? TOOL_EXIT_ERROR : 0;
 }
 
 /* Decompressed bytes: parsed. */
@@ -183,17 +334,46 @@ static int on_data(void *arg, const void *data, size_t len)
 {
 	run *R = arg;
 	int rc = crashsig_parser_feed(R->p, data, len);
-	if (rc && !R->db_error) {
-		tool_err("%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->ctx));
+	if (rc && !R->halted) {
+		say(R, "%s: %s: %s\n", DD_PROG, R->name, crashsig_error_last(R->pctx));
 		R->input_error = 1;
 	}
 	return rc;
 }
 
+/* The next bytes of input fd into R->buf: their count, 0 at its end, -1 on
+ * an error (errno). An input that may make one wait (wait: not a regular
+ * file) is waited for with poll(), which the store side's failure ends:
+ * then -1 with R->halted set. A FIFO nobody has opened for writing yet is
+ * waited for, as a blocking open would. */
+static ssize_t read_input(run *R, int fd, int wait)
+{
+	for (;;) {
+		if (wait) {
+			struct pollfd pf[2] = {{fd, POLLIN, 0}, {R->wake[0], POLLIN, 0}};
+			if (poll(pf, 2, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			if (pf[1].revents) {
+				R->halted = 1;
+				errno = ECANCELED;
+				return -1;
+			}
+			if (!pf[0].revents)
+				continue;
+		}
+		ssize_t n = read(fd, R->buf, R->bufsz);
+		if (n >= 0 || (errno != EINTR && errno != EAGAIN))
+			return n;
+	}
+}
+
 /* Read one input into the store: decompressed here (the bytes the
  * parser's offsets count), parsed through the input layer (mail, archives,
  * console prefixes and their times). */
-static int add_stream(run *R, FILE *f, const char *name, const char *source, int64_t time,
+static int add_stream(run *R, int fd, const char *name, const char *source, int64_t time,
 		      crashsig_time_source tsrc)
 {
 	crashsig_parser_options po = CRASHSIG_PARSER_OPTIONS_INIT;
@@ -204,28 +384,35 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 	 * file's last change; of standard input, to now */
 	po.reference_time = time ? time : (int64_t)time_now();
 	crashsig_decompressor *d = NULL;
-	if (crashsig_parser_new_opts(&R->p, R->ctx, &po) ||
-	    crashsig_decompressor_new(&d, R->ctx)) {
-		tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+	if (crashsig_parser_new_opts(&R->p, R->pctx, &po) ||
+	    crashsig_decompressor_new(&d, R->pctx)) {
+		say(R, "%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->pctx));
 		crashsig_parser_free(R->p);
 		R->p = NULL;
 		return TOOL_EXIT_ERROR;
 	}
 	R->name = name;
-	R->source = source;
-	R->time = time;
-	R->tsrc = tsrc;
 	R->input_error = 0;
 	int status = 0;
-	for (;;) {
-		size_t n = fread(R->buf, 1, R->bufsz, f);
-		int last = n < R->bufsz;
-		int rc = n ? crashsig_decompressor_feed(d, R->buf, n, on_data, R) : 0;
-		if (!rc && last && ferror(f)) {
-			tool_err("%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
+	item in = {IT_INPUT, NULL, strdup(source), time, tsrc};
+	if (!in.text) {
+		say(R, "%s: out of memory\n", DD_PROG);
+		status = TOOL_EXIT_ERROR;
+	} else if (give(R, &in)) {
+		status = TOOL_EXIT_ERROR;
+	}
+	struct stat st;
+	int wait = fstat(fd, &st) || !S_ISREG(st.st_mode);
+	while (!status) {
+		ssize_t n = read_input(R, fd, wait);
+		if (n < 0) {
+			if (!R->halted)
+				say(R, "%s: %s: read error: %s\n", DD_PROG, name, strerror(errno));
 			status = TOOL_EXIT_ERROR;
 			break;
 		}
+		int last = !n;
+		int rc = n ? crashsig_decompressor_feed(d, R->buf, (size_t)n, on_data, R) : 0;
 		if (!rc && last)
 			rc = crashsig_decompressor_finish(d, on_data, R);
 		if (!rc && last)
@@ -233,13 +420,15 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 		if (rc) {
 			/* the store's error or the parser's is printed; else the
 			 * decompressor's */
-			if (!R->db_error && !R->input_error)
-				tool_err("%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->ctx));
+			if (!R->halted && !R->input_error)
+				say(R, "%s: %s: %s\n", DD_PROG, name, crashsig_error_last(R->pctx));
 			status = TOOL_EXIT_ERROR;
 			break;
 		}
 		if (last)
 			break;
+		if (halted(R)) /* a long input with few crashes: stop now */
+			status = TOOL_EXIT_ERROR;
 	}
 	crashsig_decompressor_free(d);
 	crashsig_parser_free(R->p);
@@ -250,14 +439,14 @@ static int add_stream(run *R, FILE *f, const char *name, const char *source, int
 /* A regular file's crashes; its source is its canonical path, so that the
  * same file reached another way (a relative path, a link) is the same
  * source, and its crashes are not counted twice. */
-static int add_fp(run *R, FILE *f, const char *path)
+static int add_fd(run *R, int fd, const char *path)
 {
 	struct stat st;
 	int64_t mtime = 0;
-	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
 		mtime = (int64_t)st.st_mtime;
 	char *real = realpath(path, NULL);
-	int rc = add_stream(R, f, path, real ? real : path, mtime,
+	int rc = add_stream(R, fd, path, real ? real : path, mtime,
 			    mtime ? CRASHSIG_TIME_SOURCE_FILE : CRASHSIG_TIME_SOURCE_RECEIVED);
 	free(real);
 	return rc;
@@ -303,13 +492,13 @@ static int add_entry(run *R, const char *path, const char *root)
 {
 	struct stat lst, st;
 	if (lstat(path, &lst)) {
-		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
 	}
 	int link = S_ISLNK(lst.st_mode);
 	if (link && stat(path, &st)) {
-		tool_err("%s: %s: skipped: a symbolic link to nothing readable (%s)\n", DD_PROG,
-			 path, strerror(errno));
+		say(R, "%s: %s: skipped: a symbolic link to nothing readable (%s)\n", DD_PROG, path,
+		    strerror(errno));
 		return 0;
 	}
 	if (!link)
@@ -322,42 +511,36 @@ static int add_entry(run *R, const char *path, const char *root)
 					      (!strncmp(real, root, rl) && real[rl] == '/'));
 			free(real);
 			if (!inside) {
-				tool_err("%s: %s: skipped: a symbolic link out of %s\n", DD_PROG, path,
-					 root);
+				say(R, "%s: %s: skipped: a symbolic link out of %s\n", DD_PROG, path,
+				    root);
 				return 0;
 			}
 		}
 		if (seen_dir(R, &st)) {
-			tool_err("%s: %s: skipped: a directory already read\n", DD_PROG, path);
+			say(R, "%s: %s: skipped: a directory already read\n", DD_PROG, path);
 			return 0;
 		}
 		return add_dir(R, path, root);
 	}
 	if (!S_ISREG(st.st_mode)) {
-		tool_err("%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
+		say(R, "%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
 		return 0;
 	}
 	/* O_NONBLOCK: should it have become a FIFO since, opening it does not
 	 * wait; fstat tells */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		tool_err("%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
+		say(R, "%s: %s: skipped: %s\n", DD_PROG, path, file_kind(st.st_mode));
 		close(fd);
 		return 0;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	FILE *f = fdopen(fd, "rb");
-	if (!f) {
-		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
-		close(fd);
-		return TOOL_EXIT_ERROR;
-	}
-	int rc = add_fp(R, f, path);
-	fclose(f);
+	int rc = add_fd(R, fd, path);
+	close(fd);
 	return rc;
 }
 
@@ -365,7 +548,7 @@ static int add_dir(run *R, const char *path, const char *root)
 {
 	DIR *d = opendir(path);
 	if (!d) {
-		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
 	}
 	char **names = NULL;
@@ -394,11 +577,11 @@ static int add_dir(run *R, const char *path, const char *root)
 	}
 	closedir(d);
 	if (rc)
-		tool_err("%s: out of memory\n", DD_PROG);
+		say(R, "%s: out of memory\n", DD_PROG);
 	if (n)
 		qsort(names, n, sizeof(*names), entry_cmp);
 	for (size_t i = 0; i < n; i++) {
-		if (!rc && !R->db_error && add_entry(R, names[i], root))
+		if (!rc && !halted(R) && add_entry(R, names[i], root))
 			R->error = 1;
 		free(names[i]);
 	}
@@ -409,21 +592,18 @@ static int add_dir(run *R, const char *path, const char *root)
 static int add_path(run *R, const char *path)
 {
 	if (!strcmp(path, "-")) {
-		FILE *in = tool_open(DD_PROG, "-");
 		const char *src = R->o->source ? R->o->source : "<stdin>";
-		int rc = add_stream(R, in, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
-		tool_close(in);
-		return rc;
+		return add_stream(R, STDIN_FILENO, "<stdin>", src, 0, CRASHSIG_TIME_SOURCE_RECEIVED);
 	}
 	struct stat st;
 	if (stat(path, &st)) {
-		tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		char *root = realpath(path, NULL);
 		if (!root) {
-			tool_err("%s: %s: %s\n", DD_PROG, path, strerror(errno));
+			say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 			return TOOL_EXIT_ERROR;
 		}
 		int rc = 0;
@@ -433,13 +613,64 @@ static int add_path(run *R, const char *path)
 		return rc;
 	}
 	/* named on the command line: read whatever it is (a FIFO from a shell's
-	 * <(...) too) */
-	FILE *fp = tool_open(DD_PROG, path);
-	if (!fp)
+	 * <(...) too), with tool_open()'s messages. O_NONBLOCK: a FIFO without
+	 * a writer is waited for by read_input(), where a store failure can
+	 * end the wait, not in open(). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(errno));
 		return TOOL_EXIT_ERROR;
-	int rc = add_fp(R, fp, path);
-	tool_close(fp);
+	}
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+		say(R, "%s: %s: %s\n", DD_PROG, path, strerror(EISDIR));
+		close(fd);
+		return TOOL_EXIT_ERROR;
+	}
+	int rc = add_fd(R, fd, path);
+	close(fd);
 	return rc;
+}
+
+/* Every input, in order. */
+static void read_inputs(run *R)
+{
+	if (R->read_stdin && add_path(R, "-"))
+		R->error = 1;
+	for (int i = 0; i < R->npaths && !halted(R); i++)
+		if (add_path(R, R->paths[i]))
+			R->error = 1;
+}
+
+static void *parser_thread(void *arg)
+{
+	run *R = arg;
+	read_inputs(R);
+	tool_pipe_close(R->pipe);
+	return NULL;
+}
+
+/* ---- both ---- */
+
+/* Every input into the store: parsed in a thread of its own while this one
+ * adds the reports (R->pipe), else both in this one. The final flush is the
+ * caller's, in this thread. */
+static void add_inputs(run *R)
+{
+	pthread_t t;
+	if (R->pipe && pthread_create(&t, NULL, parser_thread, R)) {
+		tool_pipe_free(R->pipe, NULL); /* no thread: one thread does both */
+		R->pipe = NULL;
+	}
+	if (!R->pipe) {
+		read_inputs(R);
+		return;
+	}
+	item it;
+	while (tool_pipe_get(R->pipe, &it) && !take(R, &it))
+		; /* (a store failure stops the parser side: add_one) */
+	pthread_join(t, NULL);
+	tool_pipe_free(R->pipe, drop); /* what it had made after the failure */
+	R->pipe = NULL;
 }
 
 /* ---------------- options ---------------- */
@@ -537,6 +768,7 @@ static int parse_opts(int argc, char **argv, dopts *o)
 		{"log-excerpt", required_argument, NULL, O_LOG_EXCERPT},
 		{"batch", required_argument, NULL, O_BATCH},
 		{"rules", required_argument, NULL, O_RULES},
+		{"sequential", no_argument, NULL, O_SEQUENTIAL},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -651,6 +883,7 @@ static int parse_opts(int argc, char **argv, dopts *o)
 			o->batch = (unsigned)v;
 			break;
 		case O_RULES: o->rules = optarg; break;
+		case O_SEQUENTIAL: o->sequential = 1; break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		default: fputs(usage_text, stderr); return TOOL_EXIT_ERROR;
 		}
@@ -754,16 +987,34 @@ int tool_cmd_dedup(int argc, char **argv)
 	memset(&R, 0, sizeof(R));
 	R.o = &o;
 	R.url = url;
+	R.wake[0] = R.wake[1] = -1;
 	if (ingest) {
-		/* The context parses, and its rules give the store the generic
-		 * frames of similarity. */
+		/* The store side's context: its rules give the store the generic
+		 * frames of similarity. The parser side's has the same rules
+		 * (in one thread, it is the same context). */
 		crashsig_options copts = CRASHSIG_OPTIONS_INIT;
 		copts.rules_dir = o.rules;
 		char err[512];
+		const char *why = NULL;
 		R.bufsz = 1u << 16;
-		R.buf = malloc(R.bufsz);
-		if (!R.buf || crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err))) {
-			tool_err("%s: %s\n", DD_PROG, R.buf ? err : "out of memory");
+		if (!(R.buf = malloc(R.bufsz)))
+			why = "out of memory";
+		else if (crashsig_ctx_new(&R.ctx, &copts, err, sizeof(err)))
+			why = err;
+		else if (o.sequential)
+			R.pctx = R.ctx;
+		else if (crashsig_ctx_new(&R.pctx, &copts, err, sizeof(err)))
+			why = err;
+		else if (!(R.pipe = tool_pipe_new(sizeof(item), DD_PIPE_ITEMS, DD_PIPE_BYTES)))
+			why = "out of memory";
+		else if (pipe2(R.wake, O_CLOEXEC))
+			why = strerror(errno);
+		if (why) {
+			tool_err("%s: %s\n", DD_PROG, why);
+			tool_pipe_free(R.pipe, NULL);
+			if (R.pctx != R.ctx)
+				crashsig_ctx_free(R.pctx);
+			crashsig_ctx_free(R.ctx);
 			free(R.buf);
 			free(o.marks);
 			return TOOL_EXIT_ERROR;
@@ -799,11 +1050,10 @@ int tool_cmd_dedup(int argc, char **argv)
 	}
 	if (ingest) {
 		R.store = store;
-		if (read_stdin && add_path(&R, "-"))
-			R.error = 1;
-		for (int i = optind; i < argc && !R.db_error; i++)
-			if (add_path(&R, argv[i]))
-				R.error = 1;
+		R.read_stdin = read_stdin;
+		R.paths = argv + optind;
+		R.npaths = nfiles;
+		add_inputs(&R);
 		if (!R.db_error && crashsig_store_flush(store)) {
 			tool_err("%s: %s: %s\n", DD_PROG, url, crashsig_store_error(store));
 			R.db_error = 1;
@@ -822,8 +1072,16 @@ int tool_cmd_dedup(int argc, char **argv)
 	if (ingest && !status && !R.crashes)
 		status = TOOL_EXIT_NONE;
 out:
+	tool_pipe_free(R.pipe, drop); /* when the store failed to open */
 	crashsig_store_free(store); /* before the context it borrows */
 	crashsig_ctx_free(R.ctx);
+	if (R.pctx != R.ctx) /* after every report parsed with it */
+		crashsig_ctx_free(R.pctx);
+	if (R.wake[0] >= 0) {
+		close(R.wake[0]);
+		close(R.wake[1]);
+	}
+	free(R.source);
 	free(R.buf);
 	free(R.dirs);
 	free(o.marks);
