@@ -287,7 +287,7 @@ int cs_store_tx_begin(crashsig_store *s)
 		return cs_store_fail(s, CRASHSIG_EDB);
 	s->in_tx = 1;
 	s->tx_adds = 0;
-	int64_t g;
+	int64_t g = -1;
 	if (cs_store_step_int(s, Q_GEN, &g)) {
 		cs_db_rollback(s->db);
 		s->in_tx = 0;
