@@ -110,8 +110,9 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * list of bugs then reads no report pages; bugs.report stays, NULL);
 	 * its titles in their order come from an index, without a sort.
 	 * Crashes by time (a window's counts by bug,
-	 * machine and type come from the index alone) and by bug and time (a
-	 * bug's daily chart). Every crash's machine and release are facets
+	 * machine and type come from the index alone), by bug and time (a
+	 * bug's daily chart) and by bug alone (a bug's crashes in arrival
+	 * order, without sorting them all). Every crash's machine and release are facets
 	 * of its bug (version 2's crashes had none), a crash without a
 	 * machine the machine "" (so that "seen only on X" knows of it);
 	 * each bug counts its
@@ -129,6 +130,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE INDEX bug_titles_by_bug ON bug_titles (bug_id, kind, pos, title);"
 	"DROP INDEX crashes_by_bug;"
 	"CREATE INDEX crashes_by_bug ON crashes (bug_id, time, corrupted);"
+	"CREATE INDEX crashes_by_bug_seq ON crashes (bug_id);"
 	"CREATE INDEX crashes_by_time ON crashes (time, bug_id, corrupted, machine, ctype);"
 	"DELETE FROM bug_facets WHERE bug_id IN (SELECT id FROM bugs WHERE status = 3);"
 	"INSERT INTO bug_facets (bug_id, kind, value) SELECT DISTINCT bug_id, 2,"
