@@ -4,15 +4,7 @@
 # usage: cli_dedup.sh CRASHSIG_BINARY SOURCE_DIR
 bin=$1
 src=$2
-fail=0
-pass=0
-check() { # name expected actual
-	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-		echo "FAIL $1: want [$2] got [$3]"; fail=$((fail + 1)); fi
-}
-has() { # name needle haystack
-	case "$3" in *"$2"*) pass=$((pass + 1));; *) echo "FAIL $1: no [$2] in [$3]"; fail=$((fail + 1));; esac
-}
+. "$src/tests/dedup/checks.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="sqlite:$tmp/bugs.db"

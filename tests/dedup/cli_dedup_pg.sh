@@ -10,15 +10,7 @@ if [ -z "${CRASHSIG_TEST_PG:-}" ]; then
 	echo "skipped: cli_dedup_pg because CRASHSIG_TEST_PG is not set (scripts/test-pg.sh sets it)"
 	exit 0
 fi
-fail=0
-pass=0
-check() { # name expected actual
-	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-		echo "FAIL $1: want [$2] got [$3]"; fail=$((fail + 1)); fi
-}
-has() { # name needle haystack
-	case "$3" in *"$2"*) pass=$((pass + 1));; *) echo "FAIL $1: no [$2] in [$3]"; fail=$((fail + 1));; esac
-}
+. "$src/tests/dedup/checks.sh"
 sql() { psql -X -q -t -A -d "$CRASHSIG_TEST_PG" -c "$1"; }
 # a fresh schema per store, through the connection's search_path
 url() { # name

@@ -17,18 +17,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # the runs cd
 src=$(cd "$2" && pwd)
 shared=${3:-$src/../shared}
 [ -d "$shared" ] && shared=$(cd "$shared" && pwd)
-fail=0
-pass=0
-check() { # name expected actual
-	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-		echo "FAIL $1: want [$2] got [$3]"; fail=$((fail + 1)); fi
-}
-has() { # name needle haystack
-	case "$3" in *"$2"*) pass=$((pass + 1));; *) echo "FAIL $1: no [$2] in [$3]"; fail=$((fail + 1));; esac
-}
-hasnt() { # name needle haystack
-	case "$3" in *"$2"*) echo "FAIL $1: [$2] in [$3]"; fail=$((fail + 1));; *) pass=$((pass + 1));; esac
-}
+. "$src/tests/dedup/checks.sh"
 same() { # name file-a file-b
 	if cmp -s "$2" "$3"; then pass=$((pass + 1)); else
 		echo "FAIL $1: $2 and $3 differ:"; diff "$2" "$3" | head -5 | cut -c1-300
