@@ -421,11 +421,9 @@ static int leads_alts(rd *r, int caret, litset *out, int depth)
 
 static cs_re_lits *make_lits(const litset *l, int drop_longer);
 
-cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
+/* A reader at the start of pattern (on the heap: its pool is large). */
+static rd *rd_new(const char *pattern)
 {
-	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
-		    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE))
-		return NULL;
 	rd *r = malloc(sizeof(*r));
 	if (!r)
 		return NULL;
@@ -433,6 +431,17 @@ cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
 	r->end = pattern + strlen(pattern);
 	r->fail = 0;
 	r->npool = 0;
+	return r;
+}
+
+cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE))
+		return NULL;
+	rd *r = rd_new(pattern);
+	if (!r)
+		return NULL;
 	litset l = {.n = 0};
 	cs_re_lits *out = NULL;
 	if (leads_alts(r, 1, &l, 0) && !r->fail && r->p == r->end && l.n > 0)
@@ -448,13 +457,9 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
 		    PCRE2_UTF | PCRE2_UCP))
 		return NULL;
-	rd *r = malloc(sizeof(*r));
+	rd *r = rd_new(pattern);
 	if (!r)
 		return NULL;
-	r->p = pattern;
-	r->end = pattern + strlen(pattern);
-	r->fail = 0;
-	r->npool = 0;
 	litset l = parse_alts(r, 0);
 	cs_re_lits *out = NULL;
 	if (!r->fail && r->p == r->end && l.n > 0)

@@ -70,8 +70,8 @@ static int add_title(crashsig_bug *b, int kind, const char *t)
 	return push_str(&b->alt_titles, &b->nalt_titles, t);
 }
 
-/* The bug in the current row of q (BUG_COLS); with titles, its titles. */
-static int read_bug(crashsig_store *s, cs_stmt *q, int with_titles, crashsig_bug **out)
+/* The bug in the current row of q (BUG_COLS), without its titles. */
+static int read_bug(crashsig_store *s, cs_stmt *q, crashsig_bug **out)
 {
 	*out = NULL;
 	crashsig_bug *b = calloc(1, sizeof(*b));
@@ -108,26 +108,20 @@ static int read_bug(crashsig_store *s, cs_stmt *q, int with_titles, crashsig_bug
 		crashsig_bug_free(b);
 		return cs_store_oom(s);
 	}
-	if (!with_titles) {
-		*out = b;
-		return 0;
-	}
-	cs_stmt *tq = s->q[Q_BUG_TITLES];
-	cs_stmt_bind_int(tq, 1, b->id);
-	int rc;
-	while ((rc = cs_stmt_step(tq)) == 1)
-		if (add_title(b, (int)cs_stmt_int(tq, 0), cs_stmt_text(tq, 1, NULL))) {
-			rc = CRASHSIG_ENOMEM;
-			break;
-		}
-	cs_stmt_reset(tq);
-	if (rc < 0) {
-		crashsig_bug_free(b);
-		return rc == CRASHSIG_ENOMEM ? cs_store_oom(s)
-					     : cs_store_fail(s, CRASHSIG_EDB);
-	}
 	*out = b;
 	return 0;
+}
+
+/* One bug's titles (Q_BUG_TITLES). */
+static int bug_titles(crashsig_store *s, crashsig_bug *b)
+{
+	cs_stmt *tq = s->q[Q_BUG_TITLES];
+	cs_stmt_bind_int(tq, 1, b->id);
+	int r, oom = 0;
+	while (!oom && (r = cs_stmt_step(tq)) == 1)
+		oom = add_title(b, (int)cs_stmt_int(tq, 0), cs_stmt_text(tq, 1, NULL)) != 0;
+	cs_stmt_reset(tq);
+	return oom ? cs_store_oom(s) : r < 0 ? cs_store_fail(s, CRASHSIG_EDB) : 0;
 }
 
 typedef struct bug_at {
@@ -193,8 +187,12 @@ int cs_load_bug(crashsig_store *s, int64_t id, crashsig_bug **out)
 		return rc < 0 ? cs_store_fail(s, CRASHSIG_EDB)
 			      : cs_error(&s->err, CRASHSIG_ENOTFOUND, "no bug %lld", (long long)id);
 	}
-	rc = read_bug(s, q, 1, out);
+	rc = read_bug(s, q, out);
 	cs_stmt_reset(q);
+	if (!rc && (rc = bug_titles(s, *out))) {
+		crashsig_bug_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -402,26 +400,15 @@ CS_EXPORT int crashsig_store_query(crashsig_store *s, const crashsig_bug_query *
 			break;
 		if (cs_reserve((void **)&bugs, &cap, nb + 1, sizeof(*bugs)))
 			rc = cs_store_oom(s);
-		else if (!(rc = read_bug(s, st, 0, &bugs[nb])))
+		else if (!(rc = read_bug(s, st, &bugs[nb])))
 			nb++;
 	}
 	cs_stmt_free(st);
 	/* their titles: a statement per bug for a few, one pass for many */
 	if (!rc && nb > 64)
 		rc = add_titles_all(s, bugs, nb);
-	for (size_t i = 0; !rc && nb <= 64 && i < nb; i++) {
-		cs_stmt *tq = s->q[Q_BUG_TITLES];
-		cs_stmt_bind_int(tq, 1, bugs[i]->id);
-		int r;
-		while ((r = cs_stmt_step(tq)) == 1)
-			if (add_title(bugs[i], (int)cs_stmt_int(tq, 0), cs_stmt_text(tq, 1, NULL))) {
-				rc = cs_store_oom(s);
-				break;
-			}
-		cs_stmt_reset(tq);
-		if (r < 0 && !rc)
-			rc = cs_store_fail(s, CRASHSIG_EDB);
-	}
+	for (size_t i = 0; !rc && nb <= 64 && i < nb; i++)
+		rc = bug_titles(s, bugs[i]);
 	/* the title regex, then the limit */
 	size_t kept = 0;
 	for (size_t i = 0; i < nb; i++) {
@@ -695,6 +682,14 @@ typedef struct cslot {
 	size_t at; /* index in the result + 1; 0: free */
 } cslot;
 
+/* The first slot to try for (bug, time) in a table of cap slots (a power
+ * of two). */
+static size_t cslot_at(int64_t bug, int64_t time, size_t cap)
+{
+	uint64_t h = ((uint64_t)bug * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)time * 0xc2b2ae3d27d4eb4full);
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
 static int cmp_count_key(const void *a, const void *b)
 {
 	const crashsig_count *x = a, *y = b;
@@ -733,9 +728,7 @@ static int count_in_c(crashsig_store *s, const crashsig_crash_query *q, int has_
 			for (size_t i = 0; i < tcap; i++) {
 				if (!tab[i].at)
 					continue;
-				uint64_t h = ((uint64_t)tab[i].bug * 0x9e3779b97f4a7c15ull) ^
-					     ((uint64_t)tab[i].time * 0xc2b2ae3d27d4eb4full);
-				size_t j = (size_t)(h >> 17) & (ncap - 1);
+				size_t j = cslot_at(tab[i].bug, tab[i].time, ncap);
 				while (nt[j].at)
 					j = (j + 1) & (ncap - 1);
 				nt[j] = tab[i];
@@ -744,9 +737,7 @@ static int count_in_c(crashsig_store *s, const crashsig_crash_query *q, int has_
 			tab = nt;
 			tcap = ncap;
 		}
-		uint64_t h = ((uint64_t)bug * 0x9e3779b97f4a7c15ull) ^
-			     ((uint64_t)k * 0xc2b2ae3d27d4eb4full);
-		size_t j = (size_t)(h >> 17) & (tcap - 1);
+		size_t j = cslot_at(bug, k, tcap);
 		while (tab[j].at && (tab[j].bug != bug || tab[j].time != k))
 			j = (j + 1) & (tcap - 1);
 		if (!tab[j].at) {

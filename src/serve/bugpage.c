@@ -41,11 +41,6 @@ static crashsig_symbolizer *symbolizer(sv_call *c, const char **why)
 	return w->sym;
 }
 
-typedef struct near {
-	const crashsig_bug *b;
-	double d;
-} near;
-
 static void bug_link(FILE *o, const crashsig_bug *b)
 {
 	fprintf(o, "<a href=\"/bug/%lld\">", (long long)b->id);
@@ -113,13 +108,13 @@ int sv_page_bug(sv_call *c)
 	crashsig_store *s = sv_store(c, &status);
 	if (!s)
 		return status;
-	crashsig_bug *b = NULL, **all = NULL;
+	crashsig_bug *b = NULL, **near_bugs = NULL;
 	crashsig_bug_event *ev = NULL;
 	crashsig_crash_record **cr = NULL;
 	crashsig_count *days = NULL;
-	size_t nev = 0, ncr = 0, ndays = 0, nall = 0;
+	size_t nev = 0, ncr = 0, ndays = 0, nn = 0;
 	int64_t *chart = NULL;
-	near *nr = NULL;
+	crashsig_similar *sim = NULL; /* nn of them, near_bugs[i] the bug of sim[i] */
 	char *sym = NULL;
 	if ((rc = crashsig_store_get(s, id, &b)) || (rc = crashsig_store_bug_events(s, id, &ev, &nev)) ||
 	    (rc = crashsig_store_crashes(s, &cq, &cr, &ncr)))
@@ -156,26 +151,17 @@ int sv_page_bug(sv_call *c)
 	/* the nearest open bugs by stack signature
 	 * (crashsig_signature_distance: generic frames dropped, markers and
 	 * first frame must agree) */
-	size_t nn = 0;
-	crashsig_similar *sim = NULL;
 	if (b->signature && *b->signature) {
 		size_t ns = 0;
 		if ((rc = crashsig_store_similar(s, id, SIMILAR_MAX, &sim, &ns)))
 			goto fail;
-		if (!(nr = calloc(ns ? ns : 1, sizeof(*nr))) ||
-		    !(all = calloc(ns ? ns : 1, sizeof(*all)))) {
-			free(sim);
+		if (!(near_bugs = calloc(ns ? ns : 1, sizeof(*near_bugs)))) {
 			rc = CRASHSIG_ENOMEM;
 			goto fail;
 		}
-		for (size_t i = 0; i < ns; i++) {
-			if ((rc = crashsig_store_get(s, sim[i].bug, &all[nall]))) {
-				free(sim);
+		for (; nn < ns; nn++)
+			if ((rc = crashsig_store_get(s, sim[nn].bug, &near_bugs[nn])))
 				goto fail;
-			}
-			nr[nn++] = (near){all[nall++], sim[i].distance};
-		}
-		free(sim);
 	}
 	/* the report, symbolized when a vmlinux is configured */
 	const char *why = NULL;
@@ -294,12 +280,12 @@ int sv_page_bug(sv_call *c)
 		      o);
 		for (size_t i = 0; i < nn && i < SIMILAR_MAX; i++) {
 			fprintf(o, "<tr class=\"similar%s\"><td class=\"n\">%.2f</td><td>",
-				nr[i].d <= sv_threshold(c->S) ? " near" : "", nr[i].d);
-			bug_link(o, nr[i].b);
+				sim[i].distance <= sv_threshold(c->S) ? " near" : "", sim[i].distance);
+			bug_link(o, near_bugs[i]);
 			fprintf(o, "</td><td class=\"n\">%lld</td><td class=\"status-%s\">%s</td><td><code>",
-				(long long)nr[i].b->count, sv_status_name(nr[i].b->status),
-				sv_status_name(nr[i].b->status));
-			h_str(o, nr[i].b->signature);
+				(long long)near_bugs[i]->count, sv_status_name(near_bugs[i]->status),
+				sv_status_name(near_bugs[i]->status));
+			h_str(o, near_bugs[i]->signature);
 			fputs("</code></td></tr>\n", o);
 		}
 		fputs("</tbody></table>\n", o);
@@ -311,12 +297,12 @@ fail:
 	rc = rc == CRASHSIG_ENOMEM ? sv_fail(c, 503, "out of memory") : sv_store_fail(c, rc);
 out:
 	free(sym);
-	free(nr);
+	free(sim);
 	free(chart);
 	crashsig_counts_free(days, ndays);
 	crashsig_crash_records_free(cr, ncr);
 	crashsig_bug_events_free(ev, nev);
-	crashsig_bugs_free(all, nall);
+	crashsig_bugs_free(near_bugs, nn);
 	crashsig_bug_free(b);
 	return rc;
 }

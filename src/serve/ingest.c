@@ -180,6 +180,18 @@ static int on_digest(void *arg, const void *data, size_t len)
 	return 0;
 }
 
+/* The body through z, in pieces of 64 KiB, to fn. */
+static int decompress(crashsig_decompressor *z, const char *body, size_t len,
+		      crashsig_write_fn fn, void *arg)
+{
+	const size_t piece = 1u << 16;
+	int rc = 0;
+	for (size_t off = 0; !rc && off < len; off += piece)
+		rc = crashsig_decompressor_feed(z, body + off, len - off < piece ? len - off : piece,
+						fn, arg);
+	return rc ? rc : crashsig_decompressor_finish(z, fn, arg);
+}
+
 /* 0, or 413 when the body expands beyond max (a corrupt body is found
  * and answered by the reading itself). */
 static int content_source(sv_worker *w, const char *body, size_t len, uint64_t max, char *out,
@@ -188,12 +200,8 @@ static int content_source(sv_worker *w, const char *body, size_t len, uint64_t m
 	digest d = {1469598103934665603ull, 0x6c62272e07bb0142ull, 0, max};
 	crashsig_decompressor *z = NULL;
 	int rc = crashsig_decompressor_new(&z, w->ctx);
-	const size_t piece = 1u << 16;
-	for (size_t off = 0; !rc && off < len; off += piece)
-		rc = crashsig_decompressor_feed(z, body + off, len - off < piece ? len - off : piece,
-						on_digest, &d);
 	if (!rc)
-		rc = crashsig_decompressor_finish(z, on_digest, &d);
+		rc = decompress(z, body, len, on_digest, &d);
 	crashsig_decompressor_free(z);
 	snprintf(out, outlen, "content:%016llx%016llx:%llu", (unsigned long long)d.a,
 		 (unsigned long long)d.b, (unsigned long long)d.n);
@@ -234,13 +242,7 @@ int sv_ingest(sv_worker *w, const char *body, size_t len, const char *machine,
 		return 503;
 	}
 	fputs("{\"crashes\":[", out);
-	int rc = 0;
-	const size_t piece = 1u << 16;
-	for (size_t off = 0; !rc && off < len; off += piece)
-		rc = crashsig_decompressor_feed(d, body + off, len - off < piece ? len - off : piece,
-						on_data, &g);
-	if (!rc)
-		rc = crashsig_decompressor_finish(d, on_data, &g);
+	int rc = decompress(d, body, len, on_data, &g);
 	if (!rc) {
 		rc = crashsig_parser_finish(g.p);
 		if (rc < 0 && !g.store_rc)

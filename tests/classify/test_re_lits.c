@@ -17,13 +17,14 @@
 #include "classify/frames.h"
 #include "classify/rules.h"
 #include "classify/rules_builtin.h"
+#include "builtin_rules.h"
 #include "testutil.h"
 
-/* The set of pattern as "[a][b]" in the reader's order, or "-" for none. */
-static const char *set_of(const char *pattern, uint32_t opts)
+/* A literal set as "[a][b]" in the reader's order, or "-" for none
+ * (freed). */
+static const char *show(cs_re_lits *l)
 {
 	static char out[1024];
-	cs_re_lits *l = cs_re_lits_new(pattern, opts);
 	if (!l)
 		return "-";
 	out[0] = 0;
@@ -35,20 +36,16 @@ static const char *set_of(const char *pattern, uint32_t opts)
 	return out;
 }
 
-/* The prefixes of pattern, as set_of writes them. */
+/* The set of pattern. */
+static const char *set_of(const char *pattern, uint32_t opts)
+{
+	return show(cs_re_lits_new(pattern, opts));
+}
+
+/* The prefixes of pattern. */
 static const char *prefixes_of(const char *pattern, uint32_t opts)
 {
-	static char out[1024];
-	cs_re_lits *l = cs_re_prefixes_new(pattern, opts);
-	if (!l)
-		return "-";
-	out[0] = 0;
-	for (int i = 0; i < l->n; i++) {
-		size_t o = strlen(out);
-		snprintf(out + o, sizeof(out) - o, "[%.*s]", l->len[i], l->s[i]);
-	}
-	free(l);
-	return out;
+	return show(cs_re_prefixes_new(pattern, opts));
 }
 
 static void test_prefixes(void **state)
@@ -248,20 +245,9 @@ static void check_dir(const char *dir, size_t step)
 static void test_sound_on_real_text(void **state)
 {
 	(void)state;
-	size_t n = 0;
-	while (crashsig_builtin_rules[n].name)
-		n++;
-	const char *names[64], *texts[64];
-	size_t lens[64];
-	assert_true(n <= 64);
-	for (size_t i = 0; i < n; i++) {
-		names[i] = crashsig_builtin_rules[i].name;
-		texts[i] = crashsig_builtin_rules[i].text;
-		lens[i] = crashsig_builtin_rules[i].len;
-	}
 	cs_rules *r = NULL;
 	cs_err err = {{0}};
-	assert_int_equal(cs_rules_load_texts(&r, n, names, texts, lens, &err), 0);
+	assert_int_equal(test_load_builtin_rules(&r, &err), 0);
 	cs_rules_visit(r, collect, NULL);
 	size_t with = 0;
 	for (size_t i = 0; i < ck.n; i++) {

@@ -11,6 +11,7 @@
 
 #include "classify/rules.h"
 #include "classify/rules_builtin.h"
+#include "builtin_rules.h"
 
 static int load(const char *text, cs_rules **r, cs_err *err)
 {
@@ -54,17 +55,9 @@ static void test_builtin_compiles(void **state)
 	while (crashsig_builtin_rules[n].name)
 		n++;
 	assert_true(n > 5);
-	const char *names[64], *texts[64];
-	size_t lens[64];
-	assert_true(n <= 64);
-	for (size_t i = 0; i < n; i++) {
-		names[i] = crashsig_builtin_rules[i].name;
-		texts[i] = crashsig_builtin_rules[i].text;
-		lens[i] = crashsig_builtin_rules[i].len;
-	}
 	cs_rules *r = NULL;
 	cs_err err = {{0}};
-	int rc = cs_rules_load_texts(&r, n, names, texts, lens, &err);
+	int rc = test_load_builtin_rules(&r, &err);
 	if (rc)
 		fail_msg("%s", err.msg);
 	assert_int_equal(r->skip.state, CS_RE_READY);

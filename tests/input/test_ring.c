@@ -17,18 +17,18 @@
 
 #include "input/ring.h"
 
-#define OOPS                                                                           \
-	"general protection fault, probably for non-canonical address 0xdffffc0000000000: " \
-	"0000 [#1] PREEMPT SMP KASAN\n"                                                \
-	"CPU: 0 PID: 1 Comm: syz-executor Not tainted 6.1.0 #1\n"                      \
-	"RIP: 0010:crashgen_gpf+0x1c/0x40\n"                                           \
-	"Call Trace:\n"                                                                \
-	" <TASK>\n"                                                                    \
-	" proc_reg_write+0x1/0x2\n"                                                    \
-	" vfs_write+0x1/0x2\n"                                                         \
-	" ksys_write+0x1/0x2\n"                                                        \
-	" do_syscall_64+0x1/0x2\n"                                                     \
-	" </TASK>\n"
+#include "oops.h"
+
+/* The lines of r between from and to are want (n bytes). */
+static void expect_lines(cs_ring *r, uint64_t from, uint64_t to, const char *want, size_t n)
+{
+	size_t len = 0;
+	char *o = cs_ring_lines(r, from, to, &len);
+	assert_non_null(o);
+	assert_int_equal(len, n);
+	assert_memory_equal(o, want, n);
+	free(o);
+}
 
 static void test_ring(void **state)
 {
@@ -38,38 +38,20 @@ static void test_ring(void **state)
 	size_t len = 0;
 	assert_null(cs_ring_lines(&r, 0, 10, &len));
 	cs_ring_add(&r, "ab\ncd\nef", 8);
-	char *o = cs_ring_lines(&r, 0, 8, &len);
-	assert_int_equal(len, 8);
-	assert_memory_equal(o, "ab\ncd\nef", 8);
-	free(o);
+	expect_lines(&r, 0, 8, "ab\ncd\nef", 8);
 	/* from inside a line: the next line start */
-	o = cs_ring_lines(&r, 1, 8, &len);
-	assert_int_equal(len, 5);
-	assert_memory_equal(o, "cd\nef", 5);
-	free(o);
+	expect_lines(&r, 1, 8, "cd\nef", 5);
 	/* from a line start stays */
-	o = cs_ring_lines(&r, 3, 5, &len);
-	assert_int_equal(len, 2);
-	assert_memory_equal(o, "cd", 2);
-	free(o);
+	expect_lines(&r, 3, 5, "cd", 2);
 	/* wrapping around: offsets 0..23 written, 8..23 kept */
 	cs_ring_add(&r, "gh\nij\nkl\nmn\nop\nq", 16);
 	assert_int_equal(r.end, 24);
-	o = cs_ring_lines(&r, 9, 24, &len);
-	assert_int_equal(len, 13);
-	assert_memory_equal(o, "ij\nkl\nmn\nop\nq", 13);
-	free(o);
+	expect_lines(&r, 9, 24, "ij\nkl\nmn\nop\nq", 13);
 	/* from before what is kept: from the first line start known to be one
 	 * (the byte before offset 8 is gone) */
-	o = cs_ring_lines(&r, 0, 24, &len);
-	assert_int_equal(len, 13);
-	assert_memory_equal(o, "ij\nkl\nmn\nop\nq", 13);
-	free(o);
+	expect_lines(&r, 0, 24, "ij\nkl\nmn\nop\nq", 13);
 	/* to past the end is cut; an empty range is NULL */
-	o = cs_ring_lines(&r, 21, 99, &len);
-	assert_int_equal(len, 1);
-	assert_memory_equal(o, "q", 1);
-	free(o);
+	expect_lines(&r, 21, 99, "q", 1);
 	assert_null(cs_ring_lines(&r, 24, 30, &len));
 	assert_int_equal(len, 0);
 	/* more than the ring at once: its last bytes */
@@ -79,10 +61,7 @@ static void test_ring(void **state)
 	big[30] = '\n';
 	cs_ring_add(&r, big, sizeof(big));
 	assert_int_equal(r.end, 64);
-	o = cs_ring_lines(&r, 48, 64, &len);
-	assert_int_equal(len, 9);
-	assert_memory_equal(o, big + 31, 9);
-	free(o);
+	expect_lines(&r, 48, 64, big + 31, 9);
 	cs_ring_free(&r);
 	cs_ring_free(NULL);
 }

@@ -12,6 +12,7 @@ Exit 77 (skipped) without Chromium."""
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,6 +153,23 @@ try:
     dom = Dom(chromium(base + "/bug/%d?limit=1000" % corrupted["id"], "bug-corrupted.png"))
     T.eq("corrupted reports' page: a row per crash", min(corrupted["count"], 1000),
          len(dom.table("crash")))
+
+    # similar open bugs by signature: never the bug itself, nearest first
+    seen_similar = 0
+    for i in sorted(bugs):
+        st, _, page = S.request("GET", "/bug/%d" % i)
+        rows = Dom(page.decode("utf-8", "replace")).table("similar")
+        if not rows:
+            continue
+        seen_similar += 1
+        d = [float(cells[0]) for cells in rows]
+        linked = [int(x) for x in re.findall(rb'<tr class="similar[^"]*"><td class="n">[^<]*</td><td><a href="/bug/(\d+)"', page)]
+        T.ok("bug %d: similar bugs nearest first, under 1" % i, d == sorted(d) and all(x < 1 for x in d), d)
+        T.ok("bug %d: similar bugs are other open bugs" % i,
+             len(linked) == len(rows) and i not in linked and
+             all(bugs[b]["status"] == "open" for b in linked), (linked, rows))
+    if os.path.isdir(corpus):
+        T.ok("similar bugs listed on some bug page of the corpus", seen_similar > 0, seen_similar)
 
     # the <script> title: text, not code
     dom = Dom(chromium(base + "/bug/%d" % xbug, "xss.png"))
