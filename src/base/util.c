@@ -44,8 +44,6 @@ int cs_buf_add(cs_buf *b, const void *data, size_t len)
 	return 0;
 }
 
-int cs_buf_addc(cs_buf *b, char c) { return cs_buf_add(b, &c, 1); }
-
 int cs_buf_adds(cs_buf *b, const char *s) { return cs_buf_add(b, s, strlen(s)); }
 
 int cs_buf_printf(cs_buf *b, const char *fmt, ...)

@@ -27,7 +27,17 @@ typedef struct cs_buf {
 
 int cs_buf_reserve(cs_buf *b, size_t extra);
 int cs_buf_add(cs_buf *b, const void *data, size_t len);
-int cs_buf_addc(cs_buf *b, char c);
+/* One byte: in place while the buffer has room (the hot case of titles
+ * and templates built byte by byte), else through cs_buf_add. */
+static inline int cs_buf_addc(cs_buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = 0;
+		return 0;
+	}
+	return cs_buf_add(b, &c, 1);
+}
 int cs_buf_adds(cs_buf *b, const char *s);
 int cs_buf_printf(cs_buf *b, const char *fmt, ...) CS_PRINTF(2, 3);
 void cs_buf_clear(cs_buf *b);

@@ -80,6 +80,8 @@ typedef struct cs_ex {
 	pcre2_match_data *md;
 	cs_block blk[CS_MAX_OPEN]; /* slots; blk[i].open when in use */
 	size_t nopen;
+	unsigned open_mask;       /* bit i: blk[i].open (the loops over open
+				   * blocks run once per line) */
 	uint64_t seq;
 	rq_node *head, *tail;   /* reports ready */
 	rq_node *phead, *ptail; /* finished, sorted by start; a later panic may still mark them */
@@ -274,9 +276,75 @@ __attribute__((target("avx2"))) static size_t teddy_scan32(const cs_start_index 
 	return i;
 }
 
+/* The Teddy candidates among the 32 positions at s (AVX2; 35 bytes
+ * readable): bit k set when a marker may start at s[k]. */
+__attribute__((target("avx2"))) static inline unsigned teddy_mask32(const __m256i lo[4],
+								    const __m256i hi[4],
+								    const char *s)
+{
+	const __m256i low = _mm256_set1_epi8(0x0f);
+	__m256i m = _mm256_set1_epi8(-1);
+	for (int q = 0; q < 4; q++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(s + q));
+		m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
+		m = _mm256_and_si256(m, _mm256_shuffle_epi8(
+						hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+	}
+	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+}
+
+/* find_start's scan of a whole line with AVX2: the tables are loaded once,
+ * each 32 positions give one candidate mask, and the line's last block is
+ * the 32 positions ending at its last possible start (n - 4), overlapping
+ * the one before, so no byte past the line is read. A line shorter than
+ * 35 bytes is copied into a zeroed block first. Returns the position of
+ * the first marker found (test_start) or n. */
+__attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char *s,
+							    size_t n,
+							    const cs_start_ref **best,
+							    int prefilter)
+{
+	const cs_start_index *ix = p->ix;
+	__m256i lo[4], hi[4];
+	for (int q = 0; q < 4; q++) {
+		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
+		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
+	}
+	char pad[64];
+	const char *t = s;
+	if (n < 35) {
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, s, n);
+		t = pad;
+	}
+	for (size_t base = 0; base + 4 <= n; base += 32) {
+		size_t at = base;
+		unsigned bits;
+		if (base + 35 <= n || n < 35) {
+			bits = teddy_mask32(lo, hi, t + base);
+		} else {
+			/* the last block: ends at n - 4, starts before base */
+			at = n - 35;
+			bits = teddy_mask32(lo, hi, t + at) & ~((1u << (base - at)) - 1u);
+		}
+		if (n - 3 - at < 32)
+			bits &= (1u << (n - 3 - at)) - 1u; /* starts up to n - 4 */
+		while (bits) {
+			size_t i = at + (size_t)__builtin_ctz(bits);
+			bits &= bits - 1;
+			unsigned h = cs_gram4(s + i);
+			if ((ix->gram[h >> 6] & (1ull << (h & 63))) &&
+			    test_start(p, s, n, i, best, prefilter))
+				return i;
+		}
+	}
+	return n;
+}
+
 /* Find the crash start in a line: earliest position, then longest marker.
  * Returns the crash kind and sets *col, or NULL. Candidate positions come
- * from the Teddy prefilter where the CPU has SSSE3, then from a bitmap of
+ * from the Teddy prefilter where the CPU has SSSE3 (AVX2: scan_starts32),
+ * then from a bitmap of
  * hashed 4-byte marker prefixes; only those are compared with markers. */
 static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
 				  size_t *col, int prefilter)
@@ -284,14 +352,15 @@ static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
 	const cs_rules *r = p->ctx->rules;
 	const cs_start_ref *best = NULL;
 	size_t i = 0;
-	while (i + 4 <= n) {
+#ifdef CS_HAVE_TEDDY
+	if (p->ix->use_teddy && p->parser->avx2)
+		i = scan_starts32(p, s, n, &best, prefilter);
+#endif
+	while (!best && i + 4 <= n) {
 #ifdef CS_HAVE_TEDDY
 		if (p->ix->use_teddy) {
-			if (i + 35 <= n && p->parser->avx2) {
-				i = teddy_scan32(p->ix, s, n, i);
-				if (i + 35 > n)
-					continue; /* the rest 16 at a time, or the tail */
-			} else if (i + 19 <= n) {
+			/* (SSSE3 without AVX2) */
+			if (i + 19 <= n) {
 				i = teddy_scan(p->ix, s, n, i);
 			} else {
 				/* the line's tail (at most 15 positions where a
@@ -361,11 +430,18 @@ static int absorbs(const cs_block *b, const cs_crash *c)
  * reports wait in a short queue where later panic lines still mark them. */
 #define MAX_PENDING 16
 
+/* Each open block's slot i of p, in slot order. The set is taken when the
+ * loop starts: a block the body closes is still visited if it comes later
+ * (no body closes another block than its own). */
+#define FOR_OPEN(p, i)                                                             \
+	for (unsigned m_ = (p)->open_mask, i; m_ && (i = (unsigned)__builtin_ctz(m_), 1); \
+	     m_ &= m_ - 1)
+
 /* Does an open block start before byte offset off? Its report comes first. */
 static int open_before(const cs_ex *p, uint64_t off)
 {
-	for (size_t i = 0; i < CS_MAX_OPEN; i++)
-		if (p->blk[i].open && p->blk[i].start < off)
+	FOR_OPEN(p, i)
+		if (p->blk[i].start < off)
 			return 1;
 	return 0;
 }
@@ -394,9 +470,8 @@ static void mark_panicked(cs_ex *p)
 {
 	for (rq_node *x = p->phead; x; x = x->next)
 		x->rep->panicked = 1;
-	for (size_t i = 0; i < CS_MAX_OPEN; i++)
-		if (p->blk[i].open)
-			p->blk[i].panicked = 1;
+	FOR_OPEN(p, i)
+		p->blk[i].panicked = 1;
 }
 
 /* syzkaller matches its suppressions against the whole console output of
@@ -410,9 +485,8 @@ static void mark_suppressed(cs_ex *p)
 	p->run_suppressed = 1;
 	for (rq_node *x = p->phead; x; x = x->next)
 		x->rep->suppressed = 1;
-	for (size_t i = 0; i < CS_MAX_OPEN; i++)
-		if (p->blk[i].open)
-			p->blk[i].suppressed = 1;
+	FOR_OPEN(p, i)
+		p->blk[i].suppressed = 1;
 }
 
 static int close_block(cs_ex *p, cs_block *b)
@@ -421,6 +495,7 @@ static int close_block(cs_ex *p, cs_block *b)
 		return 0;
 	b->open = 0;
 	p->nopen--;
+	p->open_mask &= ~(1u << (b - p->blk));
 	crashsig_report *rep = NULL;
 	int rc = cs_report_build(p->ctx, b, &rep);
 	if (!rc && rep) {
@@ -506,6 +581,7 @@ static int open_block(cs_ex *p, const cs_crash *c, size_t col,
 	b->open = 1;
 	b->seq = ++p->seq;
 	p->nopen++;
+	p->open_mask |= 1u << (b - p->blk);
 	b->crash = c;
 	b->last_start = c;
 	b->header_col = col;
@@ -542,8 +618,8 @@ static int own(const cs_block *b, const cs_line *ln)
 /* The open block of the line's context. */
 static cs_block *owner(cs_ex *p, const cs_line *ln)
 {
-	for (size_t i = 0; i < CS_MAX_OPEN; i++)
-		if (p->blk[i].open && own(&p->blk[i], ln))
+	FOR_OPEN(p, i)
+		if (own(&p->blk[i], ln))
 			return &p->blk[i];
 	return NULL;
 }
@@ -644,10 +720,8 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 	}
 	/* Blocks end: a report is a burst of output, it does not outlast many
 	 * foreign lines, and a timestamp before its own is a new log. */
-	for (size_t i = 0; i < CS_MAX_OPEN; i++) {
+	FOR_OPEN(p, i) {
 		cs_block *b = &p->blk[i];
-		if (!b->open)
-			continue;
 		int end = ++b->seen > 4 * p->ctx->opts.max_report_lines;
 		if (ln.has_ts && b->ctx_ts && own(b, &ln)) {
 			/* (a header's own timestamp may be stale: only a crash
@@ -827,8 +901,8 @@ static int ex_finish(cs_ex *p)
 	int rc = 0;
 	while (!rc && p->nopen) {
 		cs_block *o = NULL;
-		for (size_t i = 0; i < CS_MAX_OPEN; i++)
-			if (p->blk[i].open && (!o || p->blk[i].seq < o->seq))
+		FOR_OPEN(p, i)
+			if (!o || p->blk[i].seq < o->seq)
 				o = &p->blk[i];
 		rc = close_block(p, o);
 	}
@@ -990,6 +1064,7 @@ static void ex_free(cs_ex *p)
 {
 	for (size_t i = 0; i < CS_MAX_OPEN; i++)
 		p->blk[i].open = 0;
+	p->open_mask = 0;
 	release_pending(p, 1);
 	while (p->head) {
 		rq_node *n = p->head;

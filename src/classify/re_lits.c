@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CS_LITS_TEDDY 1
+#endif
+
 #include "classify/rules.h"
 
 #define LIT_MAX CS_RE_LITS_MAX /* literals in a set */
@@ -468,6 +473,32 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 	return out;
 }
 
+/* The Teddy tables of l (see cs_re_lits). */
+static void teddy_tables(cs_re_lits *l)
+{
+	int tl = 3;
+	for (int i = 0; i < l->n; i++)
+		if (l->len[i] < tl)
+			tl = l->len[i];
+	memset(l->t_lo, 0, sizeof(l->t_lo));
+	memset(l->t_hi, 0, sizeof(l->t_hi));
+	for (int q = tl; q < 3; q++) {
+		memset(l->t_lo[q], 0xff, 16);
+		memset(l->t_hi[q], 0xff, 16);
+	}
+	for (int i = 0; i < l->n; i++)
+		for (int q = 0; q < tl; q++) {
+			unsigned char c = (unsigned char)l->s[i][q];
+			l->t_lo[q][c & 15] |= (unsigned char)(1u << (i & 7));
+			l->t_hi[q][c >> 4] |= (unsigned char)(1u << (i & 7));
+		}
+	l->tlen = (unsigned char)(tl > 0 ? tl : 1);
+#ifdef CS_LITS_TEDDY
+	l->avx2 = tl > 0 && __builtin_cpu_supports("avx2");
+#endif
+}
+
+
 /* The set as a cs_re_lits. drop_longer: a literal that contains another
  * of the set adds nothing (for literals anywhere; a prefix that starts
  * with another prefix adds nothing either, which the containment test
@@ -512,6 +543,7 @@ static cs_re_lits *make_lits(const litset *lp, int drop_longer)
 	for (int i = 0; i < out->n; i++)
 		if (!i || out->s[i][0] != out->s[i - 1][0])
 			out->fb[out->nfirst++] = (unsigned char)out->s[i][0];
+	teddy_tables(out);
 	return out;
 }
 
@@ -525,8 +557,76 @@ static int lits_at(const cs_re_lits *l, const char *s, size_t n, size_t i)
 	return 0;
 }
 
+#ifdef CS_LITS_TEDDY
+/* 32 positions at s (34 bytes readable): bit k set when a literal may
+ * start at s[k] (its first tlen bytes pass the nibble tables of one
+ * bucket). */
+__attribute__((target("avx2"))) static inline unsigned lits_mask32(const __m256i lo[3],
+								   const __m256i hi[3],
+								   const char *s)
+{
+	const __m256i low = _mm256_set1_epi8(0x0f);
+	__m256i m = _mm256_set1_epi8(-1);
+	for (int q = 0; q < 3; q++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(s + q));
+		m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
+		m = _mm256_and_si256(m, _mm256_shuffle_epi8(
+						hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+	}
+	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+}
+
+/* cs_re_lits_any with AVX2: candidates 32 positions at a time, each
+ * compared with its literals (lits_at). The last block is the 32
+ * positions ending at the subject's end, overlapping the one before, so
+ * nothing past the subject is read; a subject shorter than 34 bytes is
+ * copied into a zeroed block first. */
+__attribute__((target("avx2"))) static int lits_any_avx2(const cs_re_lits *l, const char *s,
+							  size_t n)
+{
+	size_t tl = l->tlen;
+	if (n < tl)
+		return 0;
+	__m256i lo[3], hi[3];
+	for (int q = 0; q < 3; q++) {
+		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)l->t_lo[q]));
+		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)l->t_hi[q]));
+	}
+	char pad[128];
+	const char *t = s;
+	if (n < 34) {
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, s, n);
+		t = pad;
+	}
+	for (size_t base = 0; base + tl <= n; base += 32) {
+		size_t at = base;
+		unsigned bits;
+		if (t == pad || base + 34 <= n) {
+			bits = lits_mask32(lo, hi, t + base);
+		} else {
+			at = n - 34;
+			bits = lits_mask32(lo, hi, t + at) & ~((1u << (base - at)) - 1u);
+		}
+		size_t npos = n - tl + 1 - at; /* starts up to n - tl */
+		if (npos < 32)
+			bits &= (1u << npos) - 1u;
+		while (bits) {
+			if (lits_at(l, s, n, at + (size_t)__builtin_ctz(bits)))
+				return 1;
+			bits &= bits - 1;
+		}
+	}
+	return 0;
+}
+#endif
+
 int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
 {
+#ifdef CS_LITS_TEDDY
+	if (l->avx2)
+		return lits_any_avx2(l, s, n);
+#endif
 	if (l->nfirst <= CS_RE_LITS_FEW_FIRST) {
 		for (int f = 0; f < l->nfirst; f++) {
 			const char *p = s, *end = s + n;

@@ -101,6 +101,9 @@ static int clean_title(cs_buf *out, const char *s, size_t n)
 	char prev = ' ';
 	if (n > 120)
 		n = 120;
+	if (cs_buf_reserve(out, n))
+		return CRASHSIG_ENOMEM;
+	char *d = out->data + out->len;
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 		if (ch == '\t')
@@ -109,14 +112,13 @@ static int clean_title(cs_buf *out, const char *s, size_t n)
 			continue;
 		if (ch == ' ' && prev == ' ')
 			continue;
-		if (cs_buf_addc(out, ch))
-			return CRASHSIG_ENOMEM;
+		*d++ = ch;
 		prev = ch;
 	}
+	out->len = (size_t)(d - out->data);
 	while (out->len && out->data[out->len - 1] == ' ')
-		out->data[--out->len] = 0;
-	if (!out->data && cs_buf_reserve(out, 0))
-		return CRASHSIG_ENOMEM;
+		out->len--;
+	out->data[out->len] = 0;
 	return 0;
 }
 
@@ -128,6 +130,9 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 	cs_buf cur = {0}, tmp = {0};
 	int rc = cs_buf_adds(&cur, in);
 	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
+		/* (most titles hold nothing most rules replace: no copy then) */
+		if (!cs_re_maybe(&r->sanitize[i].re, cur.data, cur.len))
+			continue;
 		/* Matches may overlap ("0,1,2"): repeat until stable. */
 		for (int k = 0; k < 4 && !rc; k++) {
 			rc = subst_all(&r->sanitize[i], cur.data, cur.len, md, &tmp);

@@ -61,6 +61,12 @@ typedef struct cs_re_lits {
 	/* the distinct first bytes (a few: searched with memchr) */
 	int nfirst;
 	unsigned char fb[CS_RE_LITS_MAX];
+	/* Teddy tables of the literals' first three bytes (fewer when a
+	 * literal is shorter; unused rows let everything through): bucket
+	 * bit i % 8 for literal i; searched 32 positions at a time with AVX2 */
+	int avx2;
+	unsigned char t_lo[3][16], t_hi[3][16];
+	unsigned char tlen;
 } cs_re_lits;
 /* A set with at most this many distinct first bytes is searched with one
  * memchr per first byte (larger sets: one pass over the subject); then it

@@ -12,6 +12,27 @@ static size_t timestamp_len(const char *s, size_t len, double *val)
 	if (len < 4 || s[0] != '[')
 		return 0;
 	const unsigned char *u = (const unsigned char *)s;
+	if (len >= 14 && u[6] == '.' && u[13] == ']') {
+		/* printk's own "[%5lu.%06lu]": blanks, then 1-5 digits of
+		 * seconds, the point and six digits, without loops */
+		unsigned a = u[7] - 48u, b = u[8] - 48u, c = u[9] - 48u, e = u[10] - 48u,
+			 f = u[11] - 48u, g = u[12] - 48u;
+		if ((u[5] - 48u < 10) & (a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) &
+		    (g < 10)) {
+			/* the seconds: digits after the blanks, right-aligned */
+			uint64_t sec = 0;
+			int k = 1;
+			while (k < 5 && u[k] == ' ')
+				k++;
+			for (; k <= 5 && u[k] - 48u < 10; k++)
+				sec = sec * 10 + (u[k] - 48u);
+			if (k == 6) {
+				uint64_t frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
+				*val = (double)sec + (double)frac * 1e-6;
+				return 14;
+			}
+		}
+	}
 	size_t i = 1;
 	while (i < len && u[i] == ' ')
 		i++;

@@ -154,6 +154,77 @@ static void test_sets(void **state)
 	free(l);
 }
 
+/* ---- the search, at every position ---------------------------------- */
+
+/* Does s hold one of l's literals? (memmem, literal by literal) */
+static int naive_any(const cs_re_lits *l, const char *s, size_t n)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->len[i] <= n && memmem(s, n, l->s[i], l->len[i]))
+			return 1;
+	return 0;
+}
+
+/* Both searches (the vector one where the CPU has AVX2, and the scalar
+ * one) agree with memmem on subjects of every length up to 300 with a
+ * literal, or its last byte cut off, at every position (the 32-byte
+ * blocks, the overlapping last block and the short-subject copy), in
+ * filler that shares the literals' nibbles. */
+static void test_any_every_position(void **state)
+{
+	(void)state;
+	static const char *sets[] = {
+		"Allocated by task|Freed by task",
+		"aaa1|bbb2|ccc3|ddd4|eee5|fff6|ggg7|hhh8|iii9|jjj0",
+		"xyz|Call Trace", /* the shortest literals (LIT_MIN) */
+		"Call (?:T|t)race|Allocated:|Backtrace:|status: ",
+		/* 16 literals in 8 buckets, alike in their nibbles */
+		"ABC|BAC|CDA|DCA|EFA|FEA|GHA|HGA|IJA|JIA|KLA|LKA|MNA|NMA|OPA|POA",
+	};
+	char s[400];
+	uint32_t seed = 12345;
+	size_t checks = 0;
+	for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+		cs_re_lits *l = cs_re_lits_new(sets[k], 0);
+		if (!l)
+			fail_msg("no literals: %s", sets[k]);
+		int vec = l->avx2;
+		for (int mode = 0; mode < 2; mode++) {
+			l->avx2 = mode ? 0 : vec;
+			for (size_t n = 0; n <= 300; n += n < 70 ? 1 : 7) {
+				for (size_t pos = 0; pos <= n; pos += n < 70 ? 1 : 5) {
+					for (int cut = 0; cut < 2; cut++) {
+						/* filler: letters and digits like the literals' */
+						for (size_t i = 0; i < n; i++) {
+							seed = seed * 1103515245u + 12345u;
+							s[i] = "ABCDEFGHIJKLMNOPabcdefghijq0123456789 :"[(seed >> 16) % 39];
+						}
+						const char *lit = l->s[(pos + n) % (size_t)l->n];
+						size_t ll = l->len[(pos + n) % (size_t)l->n] - (size_t)cut;
+						if (pos + ll <= n)
+							memcpy(s + pos, lit, ll);
+						int want = naive_any(l, s, n);
+						/* (exactly n bytes: the sanitizer pass sees
+						 * a read past the subject) */
+						char *subj = malloc(n ? n : 1);
+						assert_non_null(subj);
+						memcpy(subj, s, n);
+						int got = cs_re_lits_any(l, subj, n);
+						free(subj);
+						if (got != want)
+							fail_msg("set %zu (%s), n %zu, literal at %zu%s: want %d",
+								 k, mode ? "scalar" : "vector", n, pos,
+								 cut ? " cut" : "", want);
+						checks++;
+					}
+				}
+			}
+		}
+		free(l);
+	}
+	assert_true(checks > 50000);
+}
+
 /* ---- soundness over real text ---------------------------------------- */
 
 typedef struct checked {
@@ -286,6 +357,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_any_every_position),
 		cmocka_unit_test(test_sound_on_real_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

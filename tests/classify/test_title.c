@@ -347,6 +347,41 @@ static void test_no_rules_context(void **state)
 	crashsig_ctx_free(c2);
 }
 
+/* A crash marker is found at any column of a line of any length (the
+ * vector scan's 32-byte blocks, its overlapping last block and the copy
+ * of short lines), with or without a console prefix; a marker cut short
+ * by the line's end is none. */
+static void test_marker_every_column(void **state)
+{
+	(void)state;
+	static const char filler[] = "abcdefghijklmnopqrstuvwxyz0123456789 ,.:;ABCDEFGH";
+	char log[512];
+	for (size_t w = 0; w <= 120; w++) {
+		for (int prefixed = 0; prefixed < 2; prefixed++) {
+			for (int cut = 0; cut < 2; cut++) {
+				size_t n = 0;
+				if (prefixed)
+					n += (size_t)snprintf(log, sizeof(log), "[   12.345678] ");
+				for (size_t i = 0; i < w; i++)
+					log[n++] = filler[(i * 7) % (sizeof(filler) - 1)];
+				n += (size_t)snprintf(log + n, sizeof(log) - n, "%s\n",
+						      cut ? "Kernel panic - not syncin"
+							  : "Kernel panic - not syncing: boom");
+				crashsig_report **r;
+				size_t nr;
+				assert_int_equal(crashsig_parse_buffer(ctx, log, n, &r, &nr), 0);
+				if (nr != (size_t)!cut)
+					fail_msg("column %zu%s%s: %zu crashes", w,
+						 prefixed ? ", prefixed" : "", cut ? ", cut" : "", nr);
+				if (nr)
+					assert_string_equal(crashsig_report_title(r[0]),
+							    "kernel panic: boom");
+				crashsig_reports_free(r, nr);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_no_rules_context),
 		cmocka_unit_test(test_callers),
 		cmocka_unit_test(test_report_ends),
+		cmocka_unit_test(test_marker_every_column),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
