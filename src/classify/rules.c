@@ -408,6 +408,8 @@ static void re_free(cs_re *re)
 	free(re->pfx);
 	re->lits = re->loose_lits = re->pfx = NULL;
 	re->lits_done = 0;
+	re->jit = re->jit_code = re->jit_loose = 0;
+	re->uses = 0;
 	re->code = re->loose = NULL;
 	re->src = re->loose_src = re->where = NULL;
 	re->state = CS_RE_NEW;
@@ -428,6 +430,15 @@ static void limit_hit(const cs_re *re, int rc)
 	log_once(re->rules, msg);
 }
 
+/* Does code read its subjects as UTF ("(*UTF)" in a rules file)? Only
+ * pcre2_match checks that they are valid UTF-8 (pcre2_jit_match does not). */
+static int utf(const pcre2_code *code)
+{
+	uint32_t all = 0;
+	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &all);
+	return (all & PCRE2_UTF) != 0;
+}
+
 /* One more match of re: JIT-compile it when it has run often enough. */
 static void re_used(const cs_re *re)
 {
@@ -442,15 +453,23 @@ static void re_used(const cs_re *re)
 	w->jit = 1;
 	/* (without JIT support, or out of executable memory, the
 	 * interpreter goes on matching: same answers) */
-	pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE);
+	w->jit_code = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0 && !utf(w->code);
 	if (w->loose)
-		pcre2_jit_compile(w->loose, PCRE2_JIT_COMPLETE);
+		w->jit_loose = pcre2_jit_compile(w->loose, PCRE2_JIT_COMPLETE) == 0 &&
+			       !utf(w->loose);
 }
 
 static int exec_ctx(const cs_re *re, const pcre2_code *code, const char *s, size_t len,
 		    size_t start, pcre2_match_data *md, pcre2_match_context *mctx)
 {
-	int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
+	/* machine code is entered directly: pcre2_match would check the
+	 * arguments and the options again before handing over to it (not
+	 * for UTF patterns: see utf) */
+	int jitted = code == re->code ? re->jit_code : code == re->loose && re->jit_loose;
+	int rc = jitted ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx)
+			: PCRE2_ERROR_JIT_BADOPTION;
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
 	/* The JIT's stack is smaller than the interpreter's heap: a regex
 	 * whose answer depended on which of them ran would make titles
 	 * depend on how often it ran before. */

@@ -99,6 +99,8 @@ typedef struct cs_re {
 	unsigned char anchored; /* `code` matches at the subject start only */
 	unsigned char state; /* CS_RE_NEW, CS_RE_READY, CS_RE_BROKEN */
 	unsigned char jit;   /* pcre2_jit_compile was run */
+	unsigned char jit_code, jit_loose; /* ... and gave code / loose machine
+					    * code: matched with pcre2_jit_match */
 	uint32_t minlen;
 	uint32_t opts;    /* pcre2_compile options */
 	uint32_t uses;    /* matches run without the JIT */

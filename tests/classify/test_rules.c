@@ -182,6 +182,38 @@ static void test_lazy_compile_and_jit(void **state)
 	cs_rules_free(r);
 }
 
+/* JIT-compiled regexes are entered with pcre2_jit_match, which does not
+ * check UTF-8: a pattern that reads its subject as UTF ("(*UTF)" in a
+ * rules file) stays with pcre2_match, so invalid UTF-8 is an error there
+ * (no match), never a read out of bounds. */
+static void test_jit_entry_and_utf(void **state)
+{
+	(void)state;
+	cs_rules *r = NULL;
+	cs_err err = {{0}};
+	assert_int_equal(load("panic ^Kernel panic - not syncing\n"
+			      "crash oops\nstart \"Oops: \"\ntype DoS\n"
+			      "format\nmatch (*UTF)Oops: caf\\x{e9} ([a-z]+)\ntitle oops in $1\n"
+			      "no-frame-ok\nend\n",
+			      &r, &err),
+			 0);
+	r->jit_after = 0;
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	assert_non_null(md);
+	assert_int_equal(cs_re_match(&r->panic, "Kernel panic - not syncing: x", 29, 0, md), 1);
+	assert_true(r->panic.jit);
+	assert_true(r->panic.jit_code); /* entered directly */
+	assert_int_equal(cs_re_match(&r->panic, "Kernel panic - not syncin", 25, 0, md), 0);
+	const cs_re *u = &r->crashes[0].formats[0].match;
+	assert_int_equal(cs_re_exec(u, "Oops: caf\xc3\xa9 init", 16, 0, md), 2);
+	assert_true(u->jit);
+	assert_false(u->jit_code); /* UTF: through pcre2_match */
+	assert_true(cs_re_exec(u, "Oops: caf\xc3\xa9\xff init", 17, 0, md) < 0);
+	assert_true(cs_re_exec(u, "Oops: caf\xe9 init", 15, 0, md) < 0);
+	pcre2_match_data_free(md);
+	cs_rules_free(r);
+}
+
 static void test_minimal_kind(void **state)
 {
 	(void)state;
@@ -305,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_compiles),
 		cmocka_unit_test(test_builtin_precompiled),
 		cmocka_unit_test(test_lazy_compile_and_jit),
+		cmocka_unit_test(test_jit_entry_and_utf),
 		cmocka_unit_test(test_minimal_kind),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_suppress_literals),
