@@ -465,6 +465,8 @@ static int exec_ctx(const cs_re *re, const pcre2_code *code, const char *s, size
 	/* machine code is entered directly: pcre2_match would check the
 	 * arguments and the options again before handing over to it (not
 	 * for UTF patterns: see utf) */
+	if (start > len)
+		return PCRE2_ERROR_BADOFFSET; /* (pcre2_jit_match does not check) */
 	int jitted = code == re->code ? re->jit_code : code == re->loose && re->jit_loose;
 	int rc = jitted ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx)
 			: PCRE2_ERROR_JIT_BADOPTION;
