@@ -158,6 +158,15 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 	Dwarf_Die tmp;
 	if (!dwarf_diecu(cudie, &tmp, &cu_asize, &osz))
 		return -1;
+	return lines_parse_at(m, stmt, comp_dir, cu_asize, out);
+}
+
+int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, unsigned cu_asize,
+		   struct cu_lines *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!m->own_lines || stmt >= m->sec.line.n)
+		return -1;
 	dwr_cur c = {m->sec.line.d + stmt, m->sec.line.d + m->sec.line.n, 0};
 	uint64_t unit_len = dwr_fixed(&c, 4);
 	int off64 = 0;

@@ -70,6 +70,23 @@ void mod_init_lines(struct mod *m)
 	m->own_walk = m->sec.info.d != NULL && m->sec.abbrev.d != NULL;
 }
 
+/* Whole lookups with the own readers (m->own_cu) on a binary whose DWARF
+ * addresses are its own (vmlinux: not relocated by libdwfl, no bias), when
+ * it has .debug_aranges as libdw reads it. 0, or CRASHSIG_ENOMEM. */
+int mod_init_own_cu(struct mod *m)
+{
+	m->own_cu = 0;
+	if (!m->own_lines || !m->own_walk || m->is_rel || m->dwbias != 0)
+		return 0;
+	int rc = dwr_aranges_load(&m->ar, &m->sec);
+	if (rc == CRASHSIG_ENOMEM)
+		return rc;
+	if (rc || !m->ar.nrun)
+		return 0; /* libdw then, with what it makes of them */
+	m->own_cu = 1;
+	return 0;
+}
+
 static int report_module(crashsig_symbolizer *s, const char *name,
 			 const char *path, struct mod **out)
 {
