@@ -240,14 +240,15 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		return CRASHSIG_ENOMEM;
 	if (cf->lines_state == 0)
 		cf->lines_state = lines_parse(m, cu, &cf->lines) == 0 ? 1 : -1;
-	const struct cu_lines *own = cf->lines_state == 1 ? &cf->lines : NULL;
+	struct cu_lines *own = cf->lines_state == 1 ? &cf->lines : NULL;
 	const char *file = NULL;
 	int line = 0, col = 0, have_line = 0;
 	if (own) {
 		const struct lrow *lr = lines_find(own, pc);
 		if (lr) {
 			have_line = 1;
-			file = lines_file(own, lr->file);
+			if (lines_file_get(own, lr->file, &file) != 0)
+				return CRASHSIG_ENOMEM;
 			line = (int)lr->line;
 			col = lr->col_end >> 1;
 		}
@@ -322,9 +323,10 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		Dwarf_Word fidx = 0, cl = 0, cc = 0;
 		cfile = NULL;
 		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &at), &fidx) == 0) {
-			if (own)
-				cfile = lines_file(own, fidx);
-			else if (files)
+			if (own) {
+				if (lines_file_get(own, fidx, &cfile) != 0)
+					return CRASHSIG_ENOMEM;
+			} else if (files)
 				cfile = dwarf_filesrc(files, fidx, NULL, NULL);
 		}
 		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &at), &cl) != 0)

@@ -449,14 +449,15 @@ int own_chain(crashsig_symbolizer *s, struct mod *m, uint64_t pc, const char *fa
 												: -1;
 	if (cf->lines_state < 0)
 		return -2;
-	const struct cu_lines *own = &cf->lines;
+	struct cu_lines *own = &cf->lines;
 	const char *file = NULL;
 	unsigned line = 0, col = 0;
 	int have_line = 0;
 	const struct lrow *lr = lines_find(own, pc);
 	if (lr) {
 		have_line = 1;
-		file = lines_file(own, lr->file);
+		if (lines_file_get(own, lr->file, &file) != 0)
+			return CRASHSIG_ENOMEM;
 		line = lr->line;
 		col = lr->col_end >> 1;
 	}
@@ -523,7 +524,9 @@ int own_chain(crashsig_symbolizer *s, struct mod *m, uint64_t pc, const char *fa
 			break;
 		/* the call site of level i is the location in level i-1 */
 		const struct die_attrs *a = &lv[i].a;
-		cfile = a->has_call_file ? lines_file(own, a->call_file) : NULL;
+		cfile = NULL;
+		if (a->has_call_file && lines_file_get(own, a->call_file, &cfile) != 0)
+			return CRASHSIG_ENOMEM;
 		cline = a->has_call_line ? (unsigned)a->call_line : 0;
 		ccol = a->has_call_col ? (unsigned)a->call_col : 0;
 	}

@@ -71,7 +71,7 @@ static char *join_path(const char *dir, const char *name)
 void lines_free(struct cu_lines *l)
 {
 	for (size_t i = 0; i < l->nfiles; i++)
-		free(l->files[i]);
+		free(l->files[i].path);
 	free(l->files);
 	free(l->rows);
 	memset(l, 0, sizeof(*l));
@@ -141,6 +141,31 @@ static int lines_sort_rows(struct lrow *rows, size_t n)
 		memcpy(rows, src, n * sizeof(*rows));
 	free(tmp);
 	free(cnt);
+	return 0;
+}
+
+/* The same stable sort by insertion when the rows are nearly in order (an
+ * end_sequence row after a normal row at its address: once or twice in a
+ * kernel unit): 0, or -1 when that would move more than budget rows (the
+ * rows are then partly sorted, with rows of equal keys still in their
+ * first order, so a stable sort of them is the stable sort of the input). */
+static int lines_insertion_sort(struct lrow *rows, size_t n, size_t budget)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (!lrow_before(&rows[i], &rows[i - 1]))
+			continue;
+		struct lrow x = rows[i];
+		size_t j = i;
+		while (j > 0 && lrow_before(&x, &rows[j - 1])) {
+			if (!budget--) {
+				rows[j] = x; /* only past rows after it: still stable */
+				return -1;
+			}
+			rows[j] = rows[j - 1];
+			j--;
+		}
+		rows[j] = x;
+	}
 	return 0;
 }
 
@@ -221,16 +246,18 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 		}                                                                \
 		dirs[ndirs++] = (x);                                             \
 	} while (0)
-#define PUSH_FILE(x)                                                             \
+#define PUSH_FILE(d, x)                                                          \
 	do {                                                                     \
 		if (out->nfiles == capf) {                                       \
 			capf = capf ? capf * 2 : 64;                             \
-			char **nf = realloc(out->files, capf * sizeof(*nf));     \
+			struct lfile *nf = realloc(out->files, capf * sizeof(*nf)); \
 			if (!nf)                                                 \
 				goto out;                                        \
 			out->files = nf;                                         \
 		}                                                                \
-		out->files[out->nfiles++] = (x);                                 \
+		out->files[out->nfiles].dir = (d);                               \
+		out->files[out->nfiles].name = (x);                              \
+		out->files[out->nfiles++].path = NULL;                           \
 	} while (0)
 	if (version < 5) {
 		PUSH_DIR(comp_dir); /* index 0: the compilation directory */
@@ -242,7 +269,7 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 				break;
 			PUSH_DIR(d);
 		}
-		PUSH_FILE(NULL); /* file numbers start at 1 */
+		PUSH_FILE(NULL, NULL); /* file numbers start at 1 */
 		for (;;) {
 			const char *f = dwr_cstr(&c);
 			if (c.bad)
@@ -254,10 +281,7 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 			dwr_uleb(&c);
 			if (c.bad)
 				goto out;
-			char *path = join_path(di < ndirs ? dirs[di] : NULL, f);
-			if (!path)
-				goto out;
-			PUSH_FILE(path);
+			PUSH_FILE(di < ndirs ? dirs[di] : NULL, f);
 		}
 	} else {
 		uint64_t fmt[2][16][2];
@@ -286,24 +310,24 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 					else if (fmt[pass][i][0] == DW_LNCT_directory_index)
 						di = nv;
 				}
-				if (pass == 0) {
+				if (pass == 0)
 					PUSH_DIR(path);
-				} else {
-					char *fp = path ? join_path(di < ndirs ? dirs[di] : NULL, path)
-							: NULL;
-					if (path && !fp)
-						goto out;
-					PUSH_FILE(fp);
-				}
+				else
+					PUSH_FILE(di < ndirs ? dirs[di] : NULL, path);
 			}
 		}
 	}
 	if (c.bad || prog > c.end)
 		goto out;
 
-	/* the program */
+	/* the program: every row takes at least one byte of it */
 	c.p = prog;
-	size_t cap = 0;
+	size_t cap = (size_t)(c.end - c.p) + 1;
+	out->rows = malloc(cap * sizeof(*out->rows));
+	if (!out->rows)
+		goto out;
+	/* rows out of order inside a sequence (program order) */
+	int seq_ordered = 1;
 	struct lseq *seqs = NULL;
 	size_t nseq = 0, capseq = 0, seq_start = 0;
 	uint64_t addr = 0;
@@ -358,18 +382,15 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 			goto out_seq;
 		if (!emit)
 			continue;
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct lrow *nr = realloc(out->rows, cap * sizeof(*nr));
-			if (!nr)
-				goto out_seq;
-			out->rows = nr;
-		}
+		if (out->n == cap)
+			goto out_seq; /* cannot happen: one byte per row at least */
 		struct lrow *r = &out->rows[out->n++];
 		r->addr = addr;
 		r->line = (uint32_t)line;
 		r->file = file < 0xffff ? (uint16_t)file : 0xffff;
 		r->col_end = (uint16_t)(((col < 0x7fff ? col : 0x7fff) << 1) | (endseq ? 1 : 0));
+		if (out->n - 1 > seq_start && seq_ordered && lrow_before(r, r - 1))
+			seq_ordered = 0;
 		if (endseq) {
 			if (nseq == capseq) {
 				capseq = capseq ? capseq * 2 : 16;
@@ -424,20 +445,34 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 			k += seqs[i].end - seqs[i].start;
 		}
 	}
-	int ordered = 1;
-	for (size_t i = 1; i < out->n && ordered; i++)
-		ordered = !lrow_before(&sorted[i], &sorted[i - 1]);
+	/* in order inside each sequence (checked while decoding), then where
+	 * one sequence meets the next */
+	int ordered = seq_ordered;
+	for (size_t i = 0, k = 0; i < nseq && ordered; i++) {
+		size_t len = seqs[i].end - seqs[i].start;
+		if (k && len && lrow_before(&sorted[k], &sorted[k - 1]))
+			ordered = 0;
+		k += len;
+	}
 	if (ordered) {
 		if (sorted != out->rows) {
 			free(out->rows);
 			out->rows = sorted;
 		}
 	} else {
-		/* overlapping sequences: full stable sort from program order */
+		/* a stable sort from program order: by insertion when nearly
+		 * in order, else (overlapping sequences) by radix */
 		if (sorted != out->rows)
 			free(sorted);
-		if (lines_sort_rows(out->rows, out->n) != 0)
+		if (lines_insertion_sort(out->rows, out->n, 4 * out->n + 64) != 0 &&
+		    lines_sort_rows(out->rows, out->n) != 0)
 			goto out_seq;
+	}
+	/* give back what the program's size reserved */
+	if (out->n < cap / 2) {
+		struct lrow *nr = realloc(out->rows, out->n * sizeof(*nr));
+		if (nr)
+			out->rows = nr;
 	}
 	/* like libdw: the highest row always ends a sequence */
 	out->rows[out->n - 1].col_end |= 1;
@@ -472,7 +507,20 @@ const struct lrow *lines_find(const struct cu_lines *l, uint64_t pc)
 	return NULL;
 }
 
-const char *lines_file(const struct cu_lines *l, uint64_t idx)
+int lines_file_get(struct cu_lines *l, uint64_t idx, const char **out)
 {
-	return idx < l->nfiles ? l->files[idx] : NULL;
+	*out = NULL;
+	if (idx >= l->nfiles || !l->files[idx].name)
+		return 0;
+	struct lfile *f = &l->files[idx];
+	if (!f->path && !(f->path = join_path(f->dir, f->name)))
+		return CRASHSIG_ENOMEM;
+	*out = f->path;
+	return 0;
+}
+
+const char *lines_file(struct cu_lines *l, uint64_t idx)
+{
+	const char *p;
+	return lines_file_get(l, idx, &p) == 0 ? p : NULL;
 }

@@ -51,7 +51,13 @@ struct lrow {
 struct cu_lines {
 	struct lrow *rows; /* sorted as libdw sorts them */
 	size_t n;
-	char **files; /* indexed like DW_AT_call_file / the file register */
+	/* file names, indexed like DW_AT_call_file / the file register:
+	 * name and directory point into the sections, the joined path is
+	 * made on first use (owned) */
+	struct lfile {
+		const char *name, *dir;
+		char *path;
+	} *files;
 	size_t nfiles;
 };
 
@@ -210,7 +216,11 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 		   struct cu_lines *out);
 /* The row for pc, like dwarf_getsrc_die; NULL when none. */
 const struct lrow *lines_find(const struct cu_lines *l, uint64_t pc);
-const char *lines_file(const struct cu_lines *l, uint64_t idx);
+/* The file name of index idx (*out NULL when none), joined with its
+ * directory as libdw joins them: 0, or CRASHSIG_ENOMEM. */
+int lines_file_get(struct cu_lines *l, uint64_t idx, const char **out);
+/* The same, NULL also when out of memory (tests). */
+const char *lines_file(struct cu_lines *l, uint64_t idx);
 void lines_free(struct cu_lines *l);
 
 /* die_walk.c: the fast top-level DIE walker. Find the top-level subprogram
