@@ -15,23 +15,63 @@ void dwr_aranges_fini(dwr_aranges *ar)
 	memset(ar, 0, sizeof(*ar));
 }
 
-/* Stable merge sort by address (glibc's qsort, which libdw calls, is a
- * merge sort: ranges at the same address stay in file order). */
-static void sort_ranges(dwr_arange *a, dwr_arange *tmp, size_t n)
+/* A little-endian value of n bytes (4 or 8) at p: the reader runs on
+ * little-endian hosts only (dwr_sections_init). */
+static inline uint64_t rd_le(const unsigned char *p, unsigned n)
+{
+	if (n == 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Stable LSD radix sort by address (what glibc's qsort, a merge sort,
+ * gives libdw: ranges at the same address stay in file order), 11-bit
+ * digits over addr - lowest. 0, or CRASHSIG_ENOMEM. */
+static int sort_ranges(dwr_arange *a, size_t n)
 {
 	if (n < 2)
-		return;
-	size_t h = n / 2;
-	sort_ranges(a, tmp, h);
-	sort_ranges(a + h, tmp, n - h);
-	if (a[h - 1].addr <= a[h].addr)
-		return; /* already in order: the usual case, runs of one unit */
-	size_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		tmp[k++] = a[j].addr < a[i].addr ? a[j++] : a[i++];
-	while (i < h)
-		tmp[k++] = a[i++];
-	memcpy(a, tmp, k * sizeof(*a));
+		return 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int sorted = 1;
+	for (size_t i = 0; i < n; i++) {
+		lo = a[i].addr < lo ? a[i].addr : lo;
+		hi = a[i].addr > hi ? a[i].addr : hi;
+		if (i && a[i].addr < a[i - 1].addr)
+			sorted = 0;
+	}
+	if (sorted)
+		return 0;
+	dwr_arange *tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return CRASHSIG_ENOMEM;
+	uint32_t cnt[2048];
+	dwr_arange *src = a, *dst = tmp;
+	uint64_t range = hi - lo;
+	for (unsigned sh = 0; sh < 64 && (sh == 0 || (range >> sh) != 0); sh += 11) {
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[((src[i].addr - lo) >> sh) & 2047]++;
+		uint32_t sum = 0;
+		for (size_t d = 0; d < 2048; d++) {
+			uint32_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[((src[i].addr - lo) >> sh) & 2047]++] = src[i];
+		dwr_arange *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	free(tmp);
+	return 0;
 }
 
 int dwr_aranges_load(dwr_aranges *ar, const dwr_sections *s)
@@ -40,67 +80,70 @@ int dwr_aranges_load(dwr_aranges *ar, const dwr_sections *s)
 	const dwr_sec *sec = &s->aranges;
 	if (!sec->d || !sec->n)
 		return 0;
-	size_t cap = 0;
-	dwr_cur c = {sec->d, sec->d + sec->n, 0};
+	/* every range takes 8 bytes of the section at least */
+	size_t cap = sec->n / 8 + 1;
+	if (cap > UINT32_MAX)
+		return DWR_UNSUPPORTED;
+	ar->a = malloc(cap * sizeof(*ar->a));
+	if (!ar->a)
+		return CRASHSIG_ENOMEM;
+	const unsigned char *p = sec->d, *end = sec->d + sec->n;
 	int rc = DWR_UNSUPPORTED;
-	while (c.p < c.end) {
-		const unsigned char *hdr = c.p;
-		uint64_t len = dwr_fixed(&c, 4);
+	while (p < end) {
+		const unsigned char *hdr = p;
+		if (end - p < 4)
+			goto fail;
+		uint64_t len = rd_le(p, 4);
 		unsigned lsize = 4;
+		p += 4;
 		if (len == 0xffffffffu) {
-			len = dwr_fixed(&c, 8);
+			if (end - p < 8)
+				goto fail;
+			len = rd_le(p, 8);
 			lsize = 8;
+			p += 8;
 		} else if (len >= 0xfffffff0u) {
 			goto fail;
 		}
-		if (c.bad || len > (uint64_t)(c.end - c.p))
+		if (len > (uint64_t)(end - p))
 			goto fail;
-		dwr_cur e = {c.p, c.p + len, 0}; /* this set */
-		c.p += len;
-		unsigned version = (unsigned)dwr_fixed(&e, 2);
-		uint64_t unit = dwr_fixed(&e, lsize);
-		unsigned asize = (unsigned)dwr_fixed(&e, 1);
-		unsigned ssize = (unsigned)dwr_fixed(&e, 1);
-		if (e.bad || version != 2 || (asize != 4 && asize != 8) || ssize != 0 ||
-		    unit >= s->info.n)
+		const unsigned char *set_end = p + len; /* this set */
+		if ((size_t)(set_end - p) < 2 + lsize + 2)
+			goto fail;
+		unsigned version = (unsigned)(p[0] | p[1] << 8);
+		uint64_t unit = rd_le(p + 2, lsize);
+		unsigned asize = p[2 + lsize], ssize = p[3 + lsize];
+		p += 4 + lsize;
+		if (version != 2 || (asize != 4 && asize != 8) || ssize != 0 || unit >= s->info.n)
 			goto fail;
 		/* the tuples start at a multiple of twice the address size */
-		size_t at = (size_t)(e.p - hdr), al = 2 * asize;
-		dwr_skip(&e, (al - at % al) % al);
+		size_t at = (size_t)(p - hdr), al = 2 * asize;
+		p += (al - at % al) % al;
 		for (;;) {
-			uint64_t addr = dwr_fixed(&e, asize), l = dwr_fixed(&e, asize);
-			if (e.bad)
+			if (p > set_end || (size_t)(set_end - p) < al)
 				goto fail;
+			uint64_t addr = rd_le(p, asize), l = rd_le(p + asize, asize);
+			p += al;
 			if (addr == 0 && l == 0)
 				break;
-			if (ar->n == cap) {
-				cap = cap ? cap * 2 : 1024;
-				dwr_arange *na = realloc(ar->a, cap * sizeof(*na));
-				if (!na) {
-					rc = CRASHSIG_ENOMEM;
-					goto fail;
-				}
-				ar->a = na;
-			}
+			if (ar->n == cap)
+				goto fail; /* cannot happen: 8 bytes a range at least */
 			ar->a[ar->n].addr = addr;
 			ar->a[ar->n].len = l;
 			ar->a[ar->n].unit = unit;
 			ar->n++;
 		}
+		p = set_end;
 	}
-	if (!ar->n)
+	if (!ar->n) {
+		dwr_aranges_fini(ar);
 		return 0;
-	if (ar->n > UINT32_MAX)
-		goto fail;
-	dwr_arange *tmp = malloc(ar->n * sizeof(*tmp));
+	}
 	ar->run = malloc(ar->n * sizeof(*ar->run));
-	if (!tmp || !ar->run) {
-		free(tmp);
+	if (!ar->run || sort_ranges(ar->a, ar->n) != 0) {
 		rc = CRASHSIG_ENOMEM;
 		goto fail;
 	}
-	sort_ranges(ar->a, tmp, ar->n);
-	free(tmp);
 	/* one entry per run of ranges of the same unit */
 	for (size_t i = 0; i < ar->n; i++)
 		if (i == 0 || ar->a[i].unit != ar->a[i - 1].unit)
