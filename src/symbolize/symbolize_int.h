@@ -106,6 +106,8 @@ struct mod {
 	uint64_t text_base; /* address of .text (module-relative addresses) */
 	struct sym *syms;   /* owned, sorted by addr */
 	size_t nsyms;
+	const char *strs_end; /* end of the string table of every name in
+			       * syms (direct path), else NULL */
 	uint32_t *htab; /* owned; name hash -> first sym index */
 	size_t hcap;
 	struct cu_funcs *cus; /* owned; open addressing by CU offset */
