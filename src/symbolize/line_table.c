@@ -169,6 +169,44 @@ static int lines_insertion_sort(struct lrow *rows, size_t n, size_t budget)
 	return 0;
 }
 
+static void reverse_rows(struct lrow *a, size_t n)
+{
+	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+		struct lrow t = a[i];
+		a[i] = a[j - 1];
+		a[j - 1] = t;
+	}
+}
+
+/* Put the blocks of rows of the sequences (seqs: in address order, their
+ * start/end in rows as decoded) one after the other in that order, in
+ * place, by rotations: 0, or -1 (too many sequences: rows untouched). */
+static int seqs_in_order(struct lrow *rows, const struct lseq *seqs, size_t nseq)
+{
+	enum { MAX_ROTATED = 16 };
+	size_t at[MAX_ROTATED];
+	if (nseq > MAX_ROTATED)
+		return -1;
+	for (size_t j = 0; j < nseq; j++)
+		at[j] = seqs[j].start;
+	size_t pos = 0;
+	for (size_t j = 0; j < nseq; j++) {
+		size_t len = seqs[j].end - seqs[j].start, st = at[j];
+		if (st != pos) {
+			/* [pos, st) holds blocks still to place: rotate block j
+			 * in front of them; they move right by len */
+			reverse_rows(rows + pos, st - pos);
+			reverse_rows(rows + st, len);
+			reverse_rows(rows + pos, st + len - pos);
+			for (size_t i = j + 1; i < nseq; i++)
+				if (at[i] >= pos && at[i] < st)
+					at[i] += len;
+		}
+		pos += len;
+	}
+	return 0;
+}
+
 int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 {
 	Dwarf_Attribute at;
@@ -320,6 +358,15 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 	if (c.bad || prog > c.end)
 		goto out;
 
+	/* what each special opcode adds (no division per row) */
+	uint64_t sp_addr[256];
+	int sp_line[256];
+	for (unsigned op = opcode_base; op < 256; op++) {
+		unsigned adj = op - opcode_base;
+		sp_addr[op] = (uint64_t)(adj / line_range) * min_inst;
+		sp_line[op] = line_base + (int)(adj % line_range);
+	}
+
 	/* the program: every row takes at least one byte of it */
 	c.p = prog;
 	size_t cap = (size_t)(c.end - c.p) + 1;
@@ -337,9 +384,8 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 		unsigned op = *c.p++;
 		int emit = 0, endseq = 0;
 		if (op >= opcode_base) {
-			unsigned adj = op - opcode_base;
-			addr += (uint64_t)(adj / line_range) * min_inst;
-			line += (uint64_t)(int64_t)(line_base + (int)(adj % line_range));
+			addr += sp_addr[op];
+			line += (uint64_t)(int64_t)sp_line[op];
 			emit = 1;
 		} else if (op == 0) {
 			uint64_t len = dwr_uleb(&c);
@@ -431,39 +477,35 @@ int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, uns
 			seq_sorted = 0;
 		nseq++;
 	}
-	/* order the sequences by address, then check the row order */
-	struct lrow *sorted = out->rows;
-	if (!seq_sorted) {
+	/* order the sequences by address, then check the row order: in order
+	 * inside each sequence (checked while decoding), then where one
+	 * sequence meets the next */
+	if (!seq_sorted)
 		qsort(seqs, nseq, sizeof(*seqs), lseq_cmp);
-		sorted = malloc(out->n * sizeof(*sorted));
-		if (!sorted)
-			goto out_seq;
-		size_t k = 0;
-		for (size_t i = 0; i < nseq; i++) {
-			memcpy(sorted + k, out->rows + seqs[i].start,
-			       (seqs[i].end - seqs[i].start) * sizeof(*sorted));
-			k += seqs[i].end - seqs[i].start;
-		}
-	}
-	/* in order inside each sequence (checked while decoding), then where
-	 * one sequence meets the next */
 	int ordered = seq_ordered;
-	for (size_t i = 0, k = 0; i < nseq && ordered; i++) {
-		size_t len = seqs[i].end - seqs[i].start;
-		if (k && len && lrow_before(&sorted[k], &sorted[k - 1]))
+	for (size_t i = 1; i < nseq && ordered; i++)
+		if (seqs[i].end > seqs[i].start && seqs[i - 1].end > seqs[i - 1].start &&
+		    lrow_before(&out->rows[seqs[i].start], &out->rows[seqs[i - 1].end - 1]))
 			ordered = 0;
-		k += len;
-	}
-	if (ordered) {
-		if (sorted != out->rows) {
+	if (ordered && !seq_sorted) {
+		/* the sequences in address order, in place (no second buffer
+		 * of every row) when there are few of them */
+		if (seqs_in_order(out->rows, seqs, nseq) != 0) {
+			struct lrow *sorted = malloc(out->n * sizeof(*sorted));
+			if (!sorted)
+				goto out_seq;
+			size_t k = 0;
+			for (size_t i = 0; i < nseq; i++) {
+				memcpy(sorted + k, out->rows + seqs[i].start,
+				       (seqs[i].end - seqs[i].start) * sizeof(*sorted));
+				k += seqs[i].end - seqs[i].start;
+			}
 			free(out->rows);
 			out->rows = sorted;
 		}
-	} else {
+	} else if (!ordered) {
 		/* a stable sort from program order: by insertion when nearly
 		 * in order, else (overlapping sequences) by radix */
-		if (sorted != out->rows)
-			free(sorted);
 		if (lines_insertion_sort(out->rows, out->n, 4 * out->n + 64) != 0 &&
 		    lines_sort_rows(out->rows, out->n) != 0)
 			goto out_seq;
