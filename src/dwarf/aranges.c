@@ -117,10 +117,12 @@ int dwr_aranges_load(dwr_aranges *ar, const dwr_sections *s)
 		if (version != 2 || (asize != 4 && asize != 8) || ssize != 0 || unit >= s->info.n)
 			goto fail;
 		/* the tuples start at a multiple of twice the address size */
-		size_t at = (size_t)(p - hdr), al = 2 * asize;
-		p += (al - at % al) % al;
+		size_t at = (size_t)(p - hdr), al = 2 * asize, pad = (al - at % al) % al;
+		if ((size_t)(set_end - p) < pad)
+			goto fail;
+		p += pad;
 		for (;;) {
-			if (p > set_end || (size_t)(set_end - p) < al)
+			if ((size_t)(set_end - p) < al)
 				goto fail;
 			uint64_t addr = rd_le(p, asize), l = rd_le(p + asize, asize);
 			p += al;

@@ -130,8 +130,8 @@ struct mod {
 };
 
 struct modfile {
-	char *name; /* normalized ('-' -> '_'), owned */
-	char *path; /* owned */
+	char *name; /* normalized ('-' -> '_'), in path's allocation */
+	char *path; /* owned: "PATH\0NAME\0" */
 };
 
 struct locoff {
@@ -152,7 +152,7 @@ struct crashsig_symbolizer {
 	char *modules_dir;  /* owned */
 	char *strip_prefix; /* owned */
 	struct modfile *files; /* index of modules_dir, built lazily */
-	size_t nfiles;
+	size_t nfiles, capfiles;
 	int files_indexed;
 	unsigned machine; /* e_machine of vmlinux: modules must have it */
 	uint64_t kaslr;

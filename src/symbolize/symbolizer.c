@@ -305,10 +305,8 @@ CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
 	}
 	free(s->missing_why);
 	free(s->missing);
-	for (size_t i = 0; i < s->nfiles; i++) {
-		free(s->files[i].name);
+	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].path);
-	}
 	free(s->files);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
