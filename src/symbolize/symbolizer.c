@@ -15,15 +15,18 @@
  * collect the inline chain, innermost first, with the call sites
  * (DW_AT_call_file/line) as the locations of the outer levels.
  *
- * Speed: two hot paths use crashsig's own DWARF reader (src/dwarf/), which
+ * Speed: the hot paths use crashsig's own DWARF reader (src/dwarf/), which
  * gives exactly what libdw gives (checked CU by CU against the Debian
  * vmlinux, and by tests): the line-table decoder (lines_parse, on its
- * cursor) and the top-level DIE walk (own_walk, on its DIE iterator). Both
- * fall back to libdw for anything they do not know, and
- * the option flag CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize
- * --libdw-only) turns them off. libdw interns every CU
- * header on first use; prefault_cu_headers keeps that from mapping ~100 MB
- * of .debug_info through fault-around. */
+ * cursor), the top-level DIE walk (own_walk, on its DIE iterator) and, for
+ * vmlinux, whole lookups (own_chain: the unit from .debug_aranges as
+ * libdwfl finds it, the inline chain and its names). All fall back to
+ * libdw for anything they do not know, and the option flag
+ * CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize --libdw-only) turns
+ * them off. libdw interns every CU header before the first unit it looks
+ * up; before that first libdw lookup, mod_prefault touches the headers
+ * so that it does not map ~100 MB of .debug_info through fault-around (a
+ * report's lookups on vmlinux need no libdw lookup: no header read). */
 #include "crashsig/symbolize.h"
 
 #include <elfutils/libdw.h>
