@@ -29,6 +29,17 @@ int dwr_sections_init(dwr_sections *s, Elf *elf)
 		if (!n || strncmp(n, ".debug_", 7) != 0)
 			continue;
 		n += 7;
+		if (strcmp(n, "aranges") == 0 || strcmp(n, "rnglists") == 0) {
+			/* optional: left out when not readable as they are */
+			Elf_Data *d;
+			if ((sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS ||
+			    !(d = elf_getdata(scn, NULL)) || !d->d_buf)
+				continue;
+			sd = n[0] == 'a' ? &s->aranges : &s->rnglists;
+			sd->d = d->d_buf;
+			sd->n = d->d_size;
+			continue;
+		}
 		if (strcmp(n, "info") == 0)
 			sd = &s->info;
 		else if (strcmp(n, "abbrev") == 0)
@@ -422,6 +433,28 @@ int dwr_iter_unit(dwr_iter *it, const dwr_unit *u, dwr_die *die)
 	it->is_unit = 1;
 	it->sibling = 0;
 	die->off = u->die_off;
+	die->ab = e;
+	return 0;
+}
+
+int dwr_iter_die(dwr_iter *it, uint64_t off, dwr_die *die)
+{
+	it->cur = NULL;
+	it->broken = 0;
+	if (it->ab_unit.abbrev_off == UINT64_MAX || off < it->u.die_off || off >= it->u.end ||
+	    it->u.end > it->s->info.n)
+		return DWR_UNSUPPORTED;
+	dwr_cur c = {it->s->info.d + off, it->s->info.d + it->u.end, 0};
+	int null;
+	const dwr_abbrev *e = die_code(it, &c, &null);
+	if (!e)
+		return DWR_UNSUPPORTED;
+	it->pos = (uint64_t)(c.p - it->s->info.d);
+	it->cur = e;
+	it->read = 0;
+	it->is_unit = 1;
+	it->sibling = 0;
+	die->off = off;
 	die->ab = e;
 	return 0;
 }

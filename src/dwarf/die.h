@@ -34,13 +34,15 @@
  * d == NULL when the file has no such section). */
 typedef struct dwr_sections {
 	dwr_sec info, abbrev, str, line_str, line;
+	dwr_sec aranges, rnglists; /* optional: NULL also when compressed */
 } dwr_sections;
 
 /* Point s at elf's .debug_info, .debug_abbrev, .debug_str,
  * .debug_line_str and .debug_line as libelf gives them (for a module that
  * libdwfl opened: relocated). Returns 0, or DWR_UNSUPPORTED (s all NULL)
  * for a big-endian file or host, or when one of them is compressed or
- * SHT_NOBITS. */
+ * SHT_NOBITS. .debug_aranges and .debug_rnglists are set when present and
+ * readable as they are (left NULL otherwise, without failing). */
 int dwr_sections_init(dwr_sections *s, Elf *elf);
 
 /* A unit header. */
@@ -148,7 +150,13 @@ void dwr_iter_init(dwr_iter *it, const dwr_sections *s);
  * abbreviations and return its unit DIE in *die (dwr_iter_attrs reads its
  * attributes). 0, DWR_UNSUPPORTED, CRASHSIG_ENOMEM. */
 int dwr_iter_unit(dwr_iter *it, const dwr_unit *u, dwr_die *die);
-/* The next DIE directly below the unit DIE: 1 (*d set), 0 (no more),
+/* Start on the DIE at off (.debug_info) of the unit it is on (from
+ * dwr_iter_unit), as on a unit DIE: *die is that DIE, dwr_iter_attrs reads
+ * its attributes and dwr_iter_next gives its children. 0, DWR_UNSUPPORTED
+ * (off outside the unit, unknown code). */
+int dwr_iter_die(dwr_iter *it, uint64_t off, dwr_die *die);
+/* The next DIE directly below the unit DIE (or the DIE of dwr_iter_die):
+ * 1 (*d set), 0 (no more),
  * DWR_UNSUPPORTED. The previous DIE's attributes (if not read) and
  * children are skipped. */
 int dwr_iter_next(dwr_iter *it, dwr_die *d);
@@ -158,5 +166,55 @@ int dwr_iter_next(dwr_iter *it, dwr_die *d);
 int dwr_iter_attrs(dwr_iter *it, dwr_attr_fn fn, void *arg);
 /* Free what it owns (it may be used again after dwr_iter_init). */
 void dwr_iter_fini(dwr_iter *it);
+
+/* Where an iterator is in its unit, to come back to after using it
+ * elsewhere in the unit (dwr_iter_die). */
+typedef struct dwr_iter_pos {
+	uint64_t pos, sibling;
+	const dwr_abbrev *cur;
+	uint8_t read, is_unit, broken;
+} dwr_iter_pos;
+
+static inline dwr_iter_pos dwr_iter_tell(const dwr_iter *it)
+{
+	dwr_iter_pos p = {it->pos, it->sibling, it->cur, it->read, it->is_unit, it->broken};
+	return p;
+}
+
+static inline void dwr_iter_seek(dwr_iter *it, const dwr_iter_pos *p)
+{
+	it->pos = p->pos;
+	it->sibling = p->sibling;
+	it->cur = p->cur;
+	it->read = p->read;
+	it->is_unit = p->is_unit;
+	it->broken = p->broken;
+}
+
+/* .debug_aranges as libdwfl 0.188 reads it to find the unit of an address
+ * (dwfl_module_addrdie: dwarf_getaranges, then one entry per run of
+ * ranges of the same unit; the gaps between runs belong to the run
+ * before). Without interning every unit header, which is what costs libdw
+ * a page fault per unit on a vmlinux (~2,200 units, 160 MB). */
+typedef struct dwr_arange {
+	uint64_t addr, len;
+	uint64_t unit; /* offset of the unit header in .debug_info */
+} dwr_arange;
+
+typedef struct dwr_aranges {
+	dwr_arange *a; /* owned: every range, sorted by address (stable) */
+	size_t n;
+	uint32_t *run; /* owned: index in a of the first range of each run */
+	size_t nrun;
+} dwr_aranges;
+
+/* Read s->aranges: 0 (also when there is no such section: nothing
+ * found then), DWR_UNSUPPORTED (malformed: libdw fails every lookup),
+ * CRASHSIG_ENOMEM. */
+int dwr_aranges_load(dwr_aranges *ar, const dwr_sections *s);
+/* The unit header offset for addr as libdwfl finds it: 1 (*unit set) or
+ * 0 (outside every run). */
+int dwr_aranges_find(const dwr_aranges *ar, uint64_t addr, uint64_t *unit);
+void dwr_aranges_fini(dwr_aranges *ar);
 
 #endif

@@ -17,33 +17,50 @@ int frange_cmp(const void *a, const void *b)
 	return x->hi < y->hi ? -1 : x->hi > y->hi;
 }
 
+int cu_add_range(struct cu_funcs *c, uint64_t lo, uint64_t hi, uint64_t off, Dwarf_Addr pc,
+		 int *hit)
+{
+	if (hi <= lo)
+		return 0;
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 64;
+		struct frange *r = realloc(c->r, nc * sizeof(*r));
+		if (!r)
+			return CRASHSIG_ENOMEM;
+		c->r = r;
+		c->cap = nc;
+	}
+	c->r[c->n].lo = lo;
+	c->r[c->n].hi = hi;
+	c->r[c->n].off = off;
+	c->n++;
+	if (lo <= pc && pc < hi)
+		*hit = 1;
+	return 0;
+}
+
 int cu_add(struct cu_funcs *c, Dwarf_Die *die, Dwarf_Addr pc, int *hit)
 {
 	Dwarf_Addr base, start, end;
 	ptrdiff_t off = 0;
-	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
-		if (end <= start)
-			continue;
-		if (c->n == c->cap) {
-			size_t nc = c->cap ? c->cap * 2 : 64;
-			struct frange *r = realloc(c->r, nc * sizeof(*r));
-			if (!r)
-				return CRASHSIG_ENOMEM;
-			c->r = r;
-			c->cap = nc;
-		}
-		c->r[c->n].lo = start;
-		c->r[c->n].hi = end;
-		c->r[c->n].die = *die;
-		c->n++;
-		if (start <= pc && pc < end)
-			*hit = 1;
-	}
+	uint64_t doff = dwarf_dieoffset(die);
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0)
+		if (cu_add_range(c, start, end, doff, pc, hit) != 0)
+			return CRASHSIG_ENOMEM;
 	return 0;
 }
 
+void cu_reset_funcs(struct cu_funcs *c)
+{
+	c->state = 0;
+	c->n = 0;
+	own_walk_free(c);
+}
+
+/* The top-level subprogram of the unit cudie (header at unit) containing
+ * pc: 1 (*out its DIE offset), 0, CRASHSIG_ENOMEM. */
 static int cu_find(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
-		   Dwarf_Addr pc, Dwarf_Die *out)
+		   Dwarf_Addr pc, uint64_t *out)
 {
 	if (c->state == 2) {
 		size_t lo = 0, hi = c->n;
@@ -56,27 +73,26 @@ static int cu_find(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
 		}
 		for (size_t i = lo; i-- > 0 && i + 8 >= lo;)
 			if (c->r[i].lo <= pc && pc < c->r[i].hi) {
-				*out = c->r[i].die;
+				*out = c->r[i].off;
 				return 1;
 			}
 		return 0;
 	}
 	for (size_t i = 0; i < c->n; i++)
 		if (c->r[i].lo <= pc && pc < c->r[i].hi) {
-			*out = c->r[i].die;
+			*out = c->r[i].off;
 			return 1;
 		}
 	if (c->walker == 0)
 		c->walker = m->own_walk ? 1 : -1;
 	if (c->walker == 1) {
-		int r = own_walk(m, c, cudie, pc, out);
+		uint64_t die_off = dwarf_dieoffset(cudie), rel = dwarf_cuoffset(cudie);
+		int r = rel <= die_off ? own_walk(m, c, die_off - rel, pc, out) : -2;
 		if (r >= 0 || r == CRASHSIG_ENOMEM)
 			return r;
 		/* something the own walker does not know: start over with libdw */
 		c->walker = -1;
-		c->state = 0;
-		c->n = 0;
-		own_walk_free(c);
+		cu_reset_funcs(c);
 	}
 	Dwarf_Die child;
 	int more;
@@ -104,7 +120,7 @@ static int cu_find(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
 				if (c->n)
 					qsort(c->r, c->n, sizeof(*c->r), frange_cmp);
 			}
-			*out = cur;
+			*out = dwarf_dieoffset(&cur);
 			return 1;
 		}
 	}
@@ -114,9 +130,8 @@ static int cu_find(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
 	return 0;
 }
 
-static struct cu_funcs *cu_get(struct mod *m, Dwarf_Die *cudie)
+struct cu_funcs *cu_get(struct mod *m, uint64_t off)
 {
-	Dwarf_Off off = dwarf_dieoffset(cudie);
 	if (m->cun * 2 >= m->cucap) {
 		size_t nc = m->cucap ? m->cucap * 2 : 256;
 		struct cu_funcs *t = calloc(nc, sizeof(*t));
@@ -139,7 +154,6 @@ static struct cu_funcs *cu_get(struct mod *m, Dwarf_Die *cudie)
 	while (m->cus[h].off && m->cus[h].off != off)
 		h = (h + 1) & (m->cucap - 1);
 	if (!m->cus[h].off) {
-		(void)cudie;
 		memset(&m->cus[h], 0, sizeof(m->cus[h]));
 		m->cus[h].off = off;
 		m->cun++;
@@ -164,8 +178,8 @@ const char *res_str(crashsig_symbolizer *s, const char *str, size_t *off)
 	return str;
 }
 
-static int push_loc(crashsig_symbolizer *s, const char *func,
-		    const char *file, unsigned line, unsigned col, int inl)
+int push_loc(crashsig_symbolizer *s, const char *func, const char *file, unsigned line,
+	     unsigned col, int inl)
 {
 	if (s->nlocs == s->caplocs) {
 		size_t nc = s->caplocs ? s->caplocs * 2 : 16;
@@ -207,24 +221,34 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 {
 	if (!m->dw)
 		return 0;
+	if (m->own_cu) {
+		int r = own_chain(s, m, a - m->dwbias, fallback_name);
+		if (r != -2)
+			return r;
+	}
+	if (m->prefault && mod_prefault(m) != 0)
+		return 0;
+	if (m->dw_bad)
+		return 0;
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(m->dm, a, &bias);
 	if (!cu)
 		return 0;
 	Dwarf_Addr pc = a - bias;
-	struct cu_funcs *cf = cu_get(m, cu);
+	struct cu_funcs *cf = cu_get(m, dwarf_dieoffset(cu));
 	if (!cf)
 		return CRASHSIG_ENOMEM;
 	if (cf->lines_state == 0)
 		cf->lines_state = lines_parse(m, cu, &cf->lines) == 0 ? 1 : -1;
-	const struct cu_lines *own = cf->lines_state == 1 ? &cf->lines : NULL;
+	struct cu_lines *own = cf->lines_state == 1 ? &cf->lines : NULL;
 	const char *file = NULL;
 	int line = 0, col = 0, have_line = 0;
 	if (own) {
 		const struct lrow *lr = lines_find(own, pc);
 		if (lr) {
 			have_line = 1;
-			file = lines_file(own, lr->file);
+			if (lines_file_get(own, lr->file, &file) != 0)
+				return CRASHSIG_ENOMEM;
 			line = (int)lr->line;
 			col = lr->col_end >> 1;
 		}
@@ -240,9 +264,12 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 	Dwarf_Die chain[MAX_INLINE_DEPTH];
 	size_t depth = 0;
 	/* top-level subprogram containing pc */
-	int fr = cu_find(m, cf, cu, pc, &chain[0]);
+	uint64_t top;
+	int fr = cu_find(m, cf, cu, pc, &top);
 	if (fr < 0)
 		return CRASHSIG_ENOMEM;
+	if (fr > 0 && !dwarf_offdie(m->dw, top, &chain[0]))
+		fr = 0;
 	depth = fr > 0;
 	if (depth) {
 		Dwarf_Die cur = chain[0];
@@ -296,9 +323,10 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		Dwarf_Word fidx = 0, cl = 0, cc = 0;
 		cfile = NULL;
 		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &at), &fidx) == 0) {
-			if (own)
-				cfile = lines_file(own, fidx);
-			else if (files)
+			if (own) {
+				if (lines_file_get(own, fidx, &cfile) != 0)
+					return CRASHSIG_ENOMEM;
+			} else if (files)
 				cfile = dwarf_filesrc(files, fidx, NULL, NULL);
 		}
 		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &at), &cl) != 0)

@@ -71,7 +71,7 @@ static char *join_path(const char *dir, const char *name)
 void lines_free(struct cu_lines *l)
 {
 	for (size_t i = 0; i < l->nfiles; i++)
-		free(l->files[i]);
+		free(l->files[i].path);
 	free(l->files);
 	free(l->rows);
 	memset(l, 0, sizeof(*l));
@@ -144,6 +144,69 @@ static int lines_sort_rows(struct lrow *rows, size_t n)
 	return 0;
 }
 
+/* The same stable sort by insertion when the rows are nearly in order (an
+ * end_sequence row after a normal row at its address: once or twice in a
+ * kernel unit): 0, or -1 when that would move more than budget rows (the
+ * rows are then partly sorted, with rows of equal keys still in their
+ * first order, so a stable sort of them is the stable sort of the input). */
+static int lines_insertion_sort(struct lrow *rows, size_t n, size_t budget)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (!lrow_before(&rows[i], &rows[i - 1]))
+			continue;
+		struct lrow x = rows[i];
+		size_t j = i;
+		while (j > 0 && lrow_before(&x, &rows[j - 1])) {
+			if (!budget--) {
+				rows[j] = x; /* only past rows after it: still stable */
+				return -1;
+			}
+			rows[j] = rows[j - 1];
+			j--;
+		}
+		rows[j] = x;
+	}
+	return 0;
+}
+
+static void reverse_rows(struct lrow *a, size_t n)
+{
+	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+		struct lrow t = a[i];
+		a[i] = a[j - 1];
+		a[j - 1] = t;
+	}
+}
+
+/* Put the blocks of rows of the sequences (seqs: in address order, their
+ * start/end in rows as decoded) one after the other in that order, in
+ * place, by rotations: 0, or -1 (too many sequences: rows untouched). */
+static int seqs_in_order(struct lrow *rows, const struct lseq *seqs, size_t nseq)
+{
+	enum { MAX_ROTATED = 16 };
+	size_t at[MAX_ROTATED];
+	if (nseq > MAX_ROTATED)
+		return -1;
+	for (size_t j = 0; j < nseq; j++)
+		at[j] = seqs[j].start;
+	size_t pos = 0;
+	for (size_t j = 0; j < nseq; j++) {
+		size_t len = seqs[j].end - seqs[j].start, st = at[j];
+		if (st != pos) {
+			/* [pos, st) holds blocks still to place: rotate block j
+			 * in front of them; they move right by len */
+			reverse_rows(rows + pos, st - pos);
+			reverse_rows(rows + st, len);
+			reverse_rows(rows + pos, st + len - pos);
+			for (size_t i = j + 1; i < nseq; i++)
+				if (at[i] >= pos && at[i] < st)
+					at[i] += len;
+		}
+		pos += len;
+	}
+	return 0;
+}
+
 int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 {
 	Dwarf_Attribute at;
@@ -157,6 +220,15 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 	uint8_t cu_asize = 8, osz = 4;
 	Dwarf_Die tmp;
 	if (!dwarf_diecu(cudie, &tmp, &cu_asize, &osz))
+		return -1;
+	return lines_parse_at(m, stmt, comp_dir, cu_asize, out);
+}
+
+int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, unsigned cu_asize,
+		   struct cu_lines *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!m->own_lines || stmt >= m->sec.line.n)
 		return -1;
 	dwr_cur c = {m->sec.line.d + stmt, m->sec.line.d + m->sec.line.n, 0};
 	uint64_t unit_len = dwr_fixed(&c, 4);
@@ -212,16 +284,18 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 		}                                                                \
 		dirs[ndirs++] = (x);                                             \
 	} while (0)
-#define PUSH_FILE(x)                                                             \
+#define PUSH_FILE(d, x)                                                          \
 	do {                                                                     \
 		if (out->nfiles == capf) {                                       \
 			capf = capf ? capf * 2 : 64;                             \
-			char **nf = realloc(out->files, capf * sizeof(*nf));     \
+			struct lfile *nf = realloc(out->files, capf * sizeof(*nf)); \
 			if (!nf)                                                 \
 				goto out;                                        \
 			out->files = nf;                                         \
 		}                                                                \
-		out->files[out->nfiles++] = (x);                                 \
+		out->files[out->nfiles].dir = (d);                               \
+		out->files[out->nfiles].name = (x);                              \
+		out->files[out->nfiles++].path = NULL;                           \
 	} while (0)
 	if (version < 5) {
 		PUSH_DIR(comp_dir); /* index 0: the compilation directory */
@@ -233,7 +307,7 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 				break;
 			PUSH_DIR(d);
 		}
-		PUSH_FILE(NULL); /* file numbers start at 1 */
+		PUSH_FILE(NULL, NULL); /* file numbers start at 1 */
 		for (;;) {
 			const char *f = dwr_cstr(&c);
 			if (c.bad)
@@ -245,10 +319,7 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			dwr_uleb(&c);
 			if (c.bad)
 				goto out;
-			char *path = join_path(di < ndirs ? dirs[di] : NULL, f);
-			if (!path)
-				goto out;
-			PUSH_FILE(path);
+			PUSH_FILE(di < ndirs ? dirs[di] : NULL, f);
 		}
 	} else {
 		uint64_t fmt[2][16][2];
@@ -277,24 +348,33 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 					else if (fmt[pass][i][0] == DW_LNCT_directory_index)
 						di = nv;
 				}
-				if (pass == 0) {
+				if (pass == 0)
 					PUSH_DIR(path);
-				} else {
-					char *fp = path ? join_path(di < ndirs ? dirs[di] : NULL, path)
-							: NULL;
-					if (path && !fp)
-						goto out;
-					PUSH_FILE(fp);
-				}
+				else
+					PUSH_FILE(di < ndirs ? dirs[di] : NULL, path);
 			}
 		}
 	}
 	if (c.bad || prog > c.end)
 		goto out;
 
-	/* the program */
+	/* what each special opcode adds (no division per row) */
+	uint64_t sp_addr[256];
+	int sp_line[256];
+	for (unsigned op = opcode_base; op < 256; op++) {
+		unsigned adj = op - opcode_base;
+		sp_addr[op] = (uint64_t)(adj / line_range) * min_inst;
+		sp_line[op] = line_base + (int)(adj % line_range);
+	}
+
+	/* the program: every row takes at least one byte of it */
 	c.p = prog;
-	size_t cap = 0;
+	size_t cap = (size_t)(c.end - c.p) + 1;
+	out->rows = malloc(cap * sizeof(*out->rows));
+	if (!out->rows)
+		goto out;
+	/* rows out of order inside a sequence (program order) */
+	int seq_ordered = 1;
 	struct lseq *seqs = NULL;
 	size_t nseq = 0, capseq = 0, seq_start = 0;
 	uint64_t addr = 0;
@@ -304,9 +384,8 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 		unsigned op = *c.p++;
 		int emit = 0, endseq = 0;
 		if (op >= opcode_base) {
-			unsigned adj = op - opcode_base;
-			addr += (uint64_t)(adj / line_range) * min_inst;
-			line += (uint64_t)(int64_t)(line_base + (int)(adj % line_range));
+			addr += sp_addr[op];
+			line += (uint64_t)(int64_t)sp_line[op];
 			emit = 1;
 		} else if (op == 0) {
 			uint64_t len = dwr_uleb(&c);
@@ -349,18 +428,15 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			goto out_seq;
 		if (!emit)
 			continue;
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct lrow *nr = realloc(out->rows, cap * sizeof(*nr));
-			if (!nr)
-				goto out_seq;
-			out->rows = nr;
-		}
+		if (out->n == cap)
+			goto out_seq; /* cannot happen: one byte per row at least */
 		struct lrow *r = &out->rows[out->n++];
 		r->addr = addr;
 		r->line = (uint32_t)line;
 		r->file = file < 0xffff ? (uint16_t)file : 0xffff;
 		r->col_end = (uint16_t)(((col < 0x7fff ? col : 0x7fff) << 1) | (endseq ? 1 : 0));
+		if (out->n - 1 > seq_start && seq_ordered && lrow_before(r, r - 1))
+			seq_ordered = 0;
 		if (endseq) {
 			if (nseq == capseq) {
 				capseq = capseq ? capseq * 2 : 16;
@@ -401,34 +477,44 @@ int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out)
 			seq_sorted = 0;
 		nseq++;
 	}
-	/* order the sequences by address, then check the row order */
-	struct lrow *sorted = out->rows;
-	if (!seq_sorted) {
+	/* order the sequences by address, then check the row order: in order
+	 * inside each sequence (checked while decoding), then where one
+	 * sequence meets the next */
+	if (!seq_sorted)
 		qsort(seqs, nseq, sizeof(*seqs), lseq_cmp);
-		sorted = malloc(out->n * sizeof(*sorted));
-		if (!sorted)
-			goto out_seq;
-		size_t k = 0;
-		for (size_t i = 0; i < nseq; i++) {
-			memcpy(sorted + k, out->rows + seqs[i].start,
-			       (seqs[i].end - seqs[i].start) * sizeof(*sorted));
-			k += seqs[i].end - seqs[i].start;
-		}
-	}
-	int ordered = 1;
-	for (size_t i = 1; i < out->n && ordered; i++)
-		ordered = !lrow_before(&sorted[i], &sorted[i - 1]);
-	if (ordered) {
-		if (sorted != out->rows) {
+	int ordered = seq_ordered;
+	for (size_t i = 1; i < nseq && ordered; i++)
+		if (seqs[i].end > seqs[i].start && seqs[i - 1].end > seqs[i - 1].start &&
+		    lrow_before(&out->rows[seqs[i].start], &out->rows[seqs[i - 1].end - 1]))
+			ordered = 0;
+	if (ordered && !seq_sorted) {
+		/* the sequences in address order, in place (no second buffer
+		 * of every row) when there are few of them */
+		if (seqs_in_order(out->rows, seqs, nseq) != 0) {
+			struct lrow *sorted = malloc(out->n * sizeof(*sorted));
+			if (!sorted)
+				goto out_seq;
+			size_t k = 0;
+			for (size_t i = 0; i < nseq; i++) {
+				memcpy(sorted + k, out->rows + seqs[i].start,
+				       (seqs[i].end - seqs[i].start) * sizeof(*sorted));
+				k += seqs[i].end - seqs[i].start;
+			}
 			free(out->rows);
 			out->rows = sorted;
 		}
-	} else {
-		/* overlapping sequences: full stable sort from program order */
-		if (sorted != out->rows)
-			free(sorted);
-		if (lines_sort_rows(out->rows, out->n) != 0)
+	} else if (!ordered) {
+		/* a stable sort from program order: by insertion when nearly
+		 * in order, else (overlapping sequences) by radix */
+		if (lines_insertion_sort(out->rows, out->n, 4 * out->n + 64) != 0 &&
+		    lines_sort_rows(out->rows, out->n) != 0)
 			goto out_seq;
+	}
+	/* give back what the program's size reserved */
+	if (out->n < cap / 2) {
+		struct lrow *nr = realloc(out->rows, out->n * sizeof(*nr));
+		if (nr)
+			out->rows = nr;
 	}
 	/* like libdw: the highest row always ends a sequence */
 	out->rows[out->n - 1].col_end |= 1;
@@ -463,7 +549,20 @@ const struct lrow *lines_find(const struct cu_lines *l, uint64_t pc)
 	return NULL;
 }
 
-const char *lines_file(const struct cu_lines *l, uint64_t idx)
+int lines_file_get(struct cu_lines *l, uint64_t idx, const char **out)
 {
-	return idx < l->nfiles ? l->files[idx] : NULL;
+	*out = NULL;
+	if (idx >= l->nfiles || !l->files[idx].name)
+		return 0;
+	struct lfile *f = &l->files[idx];
+	if (!f->path && !(f->path = join_path(f->dir, f->name)))
+		return CRASHSIG_ENOMEM;
+	*out = f->path;
+	return 0;
+}
+
+const char *lines_file(struct cu_lines *l, uint64_t idx)
+{
+	const char *p;
+	return lines_file_get(l, idx, &p) == 0 ? p : NULL;
 }

@@ -26,6 +26,29 @@ static void norm_name(char *n)
 			*n = '_';
 }
 
+/* Add the module file path of module name (normalized) to the index. */
+static int add_modfile(crashsig_symbolizer *s, const char *path, const char *name)
+{
+	if (s->nfiles == s->capfiles) {
+		size_t nc = s->capfiles ? s->capfiles * 2 : 256;
+		struct modfile *f = realloc(s->files, nc * sizeof(*f));
+		if (!f)
+			return CRASHSIG_ENOMEM;
+		s->files = f;
+		s->capfiles = nc;
+	}
+	size_t pl = strlen(path), nl = strlen(name);
+	char *b = malloc(pl + nl + 2);
+	if (!b)
+		return CRASHSIG_ENOMEM;
+	memcpy(b, path, pl + 1);
+	memcpy(b + pl + 1, name, nl + 1);
+	s->files[s->nfiles].path = b;
+	s->files[s->nfiles].name = b + pl + 1;
+	s->nfiles++;
+	return 0;
+}
+
 /* cs_dir_walk callback: a file whose name ends in a module extension is a
  * module named by the rest of its name ('-' read as '_'): cs_module_name. */
 static int index_file(void *arg, const char *path, const char *name)
@@ -34,19 +57,7 @@ static int index_file(void *arg, const char *path, const char *name)
 	char nn[256];
 	if (!cs_module_name(name, nn, sizeof(nn)))
 		return 0;
-	struct modfile *f = realloc(s->files, (s->nfiles + 1) * sizeof(*f));
-	if (!f)
-		return CRASHSIG_ENOMEM;
-	s->files = f;
-	f[s->nfiles].path = cs_strndup(path, strlen(path));
-	f[s->nfiles].name = cs_strndup(nn, strlen(nn));
-	if (!f[s->nfiles].path || !f[s->nfiles].name) {
-		free(f[s->nfiles].path);
-		free(f[s->nfiles].name);
-		return CRASHSIG_ENOMEM;
-	}
-	s->nfiles++;
-	return 0;
+	return add_modfile(s, path, nn);
 }
 
 /* Module files below dir (16 levels; links to directories are not followed,
@@ -68,6 +79,23 @@ void mod_init_lines(struct mod *m)
 		return;
 	m->own_lines = m->sec.line.d != NULL;
 	m->own_walk = m->sec.info.d != NULL && m->sec.abbrev.d != NULL;
+}
+
+/* Whole lookups with the own readers (m->own_cu) on a binary whose DWARF
+ * addresses are its own (vmlinux: not relocated by libdwfl, no bias), when
+ * it has .debug_aranges as libdw reads it. 0, or CRASHSIG_ENOMEM. */
+int mod_init_own_cu(struct mod *m)
+{
+	m->own_cu = 0;
+	if (!m->own_lines || !m->own_walk || m->is_rel || m->dwbias != 0)
+		return 0;
+	int rc = dwr_aranges_load(&m->ar, &m->sec);
+	if (rc == CRASHSIG_ENOMEM)
+		return rc;
+	if (rc || !m->ar.nrun)
+		return 0; /* libdw then, with what it makes of them */
+	m->own_cu = 1;
+	return 0;
 }
 
 static int report_module(crashsig_symbolizer *s, const char *name,
@@ -168,18 +196,14 @@ struct mod *find_module(crashsig_symbolizer *s, const char *name,
 			struct stat st;
 			if (stat(s->modules_dir, &st) == 0 && S_ISREG(st.st_mode)) {
 				/* a single module file */
-				s->files = calloc(1, sizeof(*s->files));
-				if (s->files) {
-					const char *b = strrchr(s->modules_dir, '/');
-					b = b ? b + 1 : s->modules_dir;
-					const char *dot = strstr(b, ".ko");
-					s->files[0].name = cs_strndup(b, dot ? (size_t)(dot - b)
-									     : strlen(b));
-					s->files[0].path = strdup(s->modules_dir);
-					if (s->files[0].name && s->files[0].path) {
-						norm_name(s->files[0].name);
-						s->nfiles = 1;
-					}
+				const char *b = strrchr(s->modules_dir, '/');
+				b = b ? b + 1 : s->modules_dir;
+				const char *dot = strstr(b, ".ko");
+				char *n = cs_strndup(b, dot ? (size_t)(dot - b) : strlen(b));
+				if (n) {
+					norm_name(n);
+					add_modfile(s, s->modules_dir, n);
+					free(n);
 				}
 			} else {
 				index_dir(s, s->modules_dir);

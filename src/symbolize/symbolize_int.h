@@ -37,7 +37,7 @@ struct sym {
 
 struct frange {
 	uint64_t lo, hi; /* DWARF addresses (unbiased) */
-	Dwarf_Die die;
+	uint64_t off;    /* of the subprogram DIE in .debug_info */
 };
 
 struct lrow {
@@ -51,7 +51,13 @@ struct lrow {
 struct cu_lines {
 	struct lrow *rows; /* sorted as libdw sorts them */
 	size_t n;
-	char **files; /* indexed like DW_AT_call_file / the file register */
+	/* file names, indexed like DW_AT_call_file / the file register:
+	 * name and directory point into the sections, the joined path is
+	 * made on first use (owned) */
+	struct lfile {
+		const char *name, *dir;
+		char *path;
+	} *files;
 	size_t nfiles;
 };
 
@@ -60,15 +66,35 @@ struct cu_lines {
  * asked for and resumes from there on the next miss; once complete, the
  * table is sorted and searched by bisection. */
 struct cu_funcs {
-	Dwarf_Off off;
+	Dwarf_Off off; /* of the unit DIE (the key) */
 	struct frange *r;
 	size_t n, cap;
-	Dwarf_Die next; /* next top-level DIE to visit (state 1) */
+	Dwarf_Die next; /* next top-level DIE to visit (state 1, libdw) */
 	int state;      /* 0: not started, 1: walking, 2: complete, sorted */
 	int lines_state; /* 0: not parsed, 1: ok, -1: use libdw */
 	struct cu_lines lines;
 	int walker;        /* 0: undecided, 1: own DIE walker, -1: libdw */
-	dwr_iter *walk;    /* own walker (state 1): where it is (owned) */
+	dwr_iter *walk;    /* own walker: where it is (state 1); the unit's
+			    * reader for own_chain (owned) */
+	/* the unit DIE's attributes as the own readers read them
+	 * (cu_read: 0 not yet, 1 read, -1 a form they do not read) */
+	int cu_read;
+	uint64_t base;        /* base address of range lists (libdw's) */
+	uint64_t stmt;        /* DW_AT_stmt_list, UINT64_MAX: none */
+	const char *comp_dir; /* in the string sections, NULL: none */
+};
+
+/* The attributes of a DIE that the own readers use (die_walk.c). */
+struct die_attrs {
+	uint64_t low, high, ranges, origin, spec, call_file, call_line, call_col;
+	const char *name;
+	uint16_t low_form, high_form, ranges_form; /* 0: absent */
+	uint8_t has_name, has_origin, has_spec;
+	uint8_t has_call_file, has_call_line, has_call_col;
+	/* a form these readers do not read (use libdw): of the address
+	 * attributes, of DW_AT_name, of the references to follow for the
+	 * name, of the call site */
+	uint8_t bad, name_bad, ref_bad, call_bad;
 };
 
 struct mod {
@@ -80,6 +106,8 @@ struct mod {
 	uint64_t text_base; /* address of .text (module-relative addresses) */
 	struct sym *syms;   /* owned, sorted by addr */
 	size_t nsyms;
+	const char *strs_end; /* end of the string table of every name in
+			       * syms (direct path), else NULL */
 	uint32_t *htab; /* owned; name hash -> first sym index */
 	size_t hcap;
 	struct cu_funcs *cus; /* owned; open addressing by CU offset */
@@ -90,11 +118,20 @@ struct mod {
 	dwr_sections sec;
 	int own_lines;
 	int own_walk;
+	/* own_cu: the unit of an address from .debug_aranges (ar) and the
+	 * inline chain with the own DIE reader, without libdw interning
+	 * every unit header (vmlinux) */
+	int own_cu;
+	dwr_aranges ar;
+	/* libdw's first unit lookup will read every unit header: touch them
+	 * first (see mod_prefault); dw_bad: a unit runs past the end */
+	int prefault;
+	int dw_bad;
 };
 
 struct modfile {
-	char *name; /* normalized ('-' -> '_'), owned */
-	char *path; /* owned */
+	char *name; /* normalized ('-' -> '_'), in path's allocation */
+	char *path; /* owned: "PATH\0NAME\0" */
 };
 
 struct locoff {
@@ -115,7 +152,7 @@ struct crashsig_symbolizer {
 	char *modules_dir;  /* owned */
 	char *strip_prefix; /* owned */
 	struct modfile *files; /* index of modules_dir, built lazily */
-	size_t nfiles;
+	size_t nfiles, capfiles;
 	int files_indexed;
 	unsigned machine; /* e_machine of vmlinux: modules must have it */
 	uint64_t kaslr;
@@ -142,36 +179,79 @@ uint32_t sym_by_name(const struct mod *m, const char *name);
 /* Symbol containing addr (last one starting at or before it). */
 const struct sym *sym_by_addr(const struct mod *m, uint64_t addr);
 
+/* symbolizer.c */
+/* Before libdw's first unit lookup in m: touch every unit header (one
+ * copy-on-write fault each instead of fault-around mapping ~100 MB of a
+ * vmlinux's .debug_info) and check the unit lengths: 0, or -1 (m->dw_bad:
+ * a unit runs past the end of .debug_info; libdw is not used on m). */
+int mod_prefault(struct mod *m);
+
 /* cu_funcs.c */
 int frange_cmp(const void *a, const void *b);
-/* Add the ranges of subprogram die to c; *hit = 1 when one contains pc. */
+/* Add the range [lo, hi) of the subprogram at off to c (nothing when
+ * empty); *hit = 1 when it contains pc. */
+int cu_add_range(struct cu_funcs *c, uint64_t lo, uint64_t hi, uint64_t off, Dwarf_Addr pc,
+		 int *hit);
+/* Add the ranges of subprogram die to c (libdw); *hit as above. */
 int cu_add(struct cu_funcs *c, Dwarf_Die *die, Dwarf_Addr pc, int *hit);
+/* The per-unit table of m for the unit DIE at off (created empty). */
+struct cu_funcs *cu_get(struct mod *m, uint64_t off);
+/* Forget c's top-level functions (its lines stay). */
+void cu_reset_funcs(struct cu_funcs *c);
 /* Copy str into the result arena; *off gets its offset there. */
 const char *res_str(crashsig_symbolizer *s, const char *str, size_t *off);
 /* Fill s->locs for address a (dwfl address) in m. Returns 1 when DWARF
  * information was found, 0 when not, < 0 on error. */
 int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		const char *fallback_name);
+/* The location list of one lookup, innermost first (dwarf_chain's and
+ * own_chain's output): push_loc adds one. */
+int push_loc(crashsig_symbolizer *s, const char *func, const char *file, unsigned line,
+	     unsigned col, int inl);
 
 /* line_table.c: the fast line-table reader. */
 /* Decode the line table of cudie into out: 0, or -1 (use libdw). */
 int lines_parse(const struct mod *m, Dwarf_Die *cudie, struct cu_lines *out);
+/* The same from the unit's DW_AT_stmt_list (UINT64_MAX: none),
+ * DW_AT_comp_dir (NULL: none) and address size. */
+int lines_parse_at(const struct mod *m, uint64_t stmt, const char *comp_dir, unsigned asize,
+		   struct cu_lines *out);
 /* The row for pc, like dwarf_getsrc_die; NULL when none. */
 const struct lrow *lines_find(const struct cu_lines *l, uint64_t pc);
-const char *lines_file(const struct cu_lines *l, uint64_t idx);
+/* The file name of index idx (*out NULL when none), joined with its
+ * directory as libdw joins them: 0, or CRASHSIG_ENOMEM. */
+int lines_file_get(struct cu_lines *l, uint64_t idx, const char **out);
+/* The same, NULL also when out of memory (tests). */
+const char *lines_file(struct cu_lines *l, uint64_t idx);
 void lines_free(struct cu_lines *l);
 
 /* die_walk.c: the fast top-level DIE walker. Find the top-level subprogram
- * of the CU containing pc, resuming c's walk: 1 (*out set), 0 (none), -2
- * (something it does not know: redo the CU with libdw), CRASHSIG_ENOMEM. */
-int own_walk(const struct mod *m, struct cu_funcs *c, Dwarf_Die *cudie,
-	     Dwarf_Addr pc, Dwarf_Die *out);
+ * of the unit whose header is at unit (.debug_info) containing pc,
+ * resuming c's walk: 1 (*out: its DIE offset), 0 (none), -2 (something it
+ * does not know: redo the CU with libdw), CRASHSIG_ENOMEM. */
+int own_walk(const struct mod *m, struct cu_funcs *c, uint64_t unit, Dwarf_Addr pc,
+	     uint64_t *out);
 /* Free c's walk state (c->walk; NULL allowed). */
 void own_walk_free(struct cu_funcs *c);
+/* Read the unit DIE's attributes into c (it is on the unit DIE, its
+ * attributes not read yet): sets c->cu_read. */
+int own_cu_attrs(struct cu_funcs *c, dwr_iter *it);
+/* dwr_attr_fn collecting a die_attrs. */
+int own_die_attr(void *arg, uint32_t name, uint32_t form, const dwr_val *v);
+/* Does a DIE with attributes a contain pc (dwarf_haspc)? 1, 0, -2. */
+int own_haspc(const struct mod *m, const dwr_unit *u, const struct cu_funcs *c,
+	      const struct die_attrs *a, uint64_t pc);
+/* Fill s->locs for pc in m with the own readers only (m->own_cu): as
+ * dwarf_chain, or -2: something they do not read, use libdw (nothing was
+ * added to the result then). */
+int own_chain(crashsig_symbolizer *s, struct mod *m, uint64_t pc, const char *fallback_name);
 
 /* modules.c */
 /* Point m->sec at the raw sections the fast readers can read. */
 void mod_init_lines(struct mod *m);
+/* After mod_init_lines: turn m->own_cu on when it can be (vmlinux).
+ * 0, or CRASHSIG_ENOMEM. */
+int mod_init_own_cu(struct mod *m);
 /* The module named name (or with build_id), loaded on first use; NULL
  * when not found (noted in s->missing). */
 struct mod *find_module(crashsig_symbolizer *s, const char *name, const char *build_id);

@@ -15,15 +15,18 @@
  * collect the inline chain, innermost first, with the call sites
  * (DW_AT_call_file/line) as the locations of the outer levels.
  *
- * Speed: two hot paths use crashsig's own DWARF reader (src/dwarf/), which
+ * Speed: the hot paths use crashsig's own DWARF reader (src/dwarf/), which
  * gives exactly what libdw gives (checked CU by CU against the Debian
  * vmlinux, and by tests): the line-table decoder (lines_parse, on its
- * cursor) and the top-level DIE walk (own_walk, on its DIE iterator). Both
- * fall back to libdw for anything they do not know, and
- * the option flag CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize
- * --libdw-only) turns them off. libdw interns every CU
- * header on first use; prefault_cu_headers keeps that from mapping ~100 MB
- * of .debug_info through fault-around. */
+ * cursor), the top-level DIE walk (own_walk, on its DIE iterator) and, for
+ * vmlinux, whole lookups (own_chain: the unit from .debug_aranges as
+ * libdwfl finds it, the inline chain and its names). All fall back to
+ * libdw for anything they do not know, and the option flag
+ * CRASHSIG_SYMBOLIZE_LIBDW_ONLY (crashsig symbolize --libdw-only) turns
+ * them off. libdw interns every CU header before the first unit it looks
+ * up; before that first libdw lookup, mod_prefault touches the headers
+ * so that it does not map ~100 MB of .debug_info through fault-around (a
+ * report's lookups on vmlinux need no libdw lookup: no header read). */
 #include "crashsig/symbolize.h"
 
 #include <elfutils/libdw.h>
@@ -56,8 +59,10 @@
  * do not change. */
 /* Also validates the unit lengths: returns 1 + the offset of the first
  * unit that runs past the end of .debug_info, or 0 when all fit. With
- * touch == 0 it only validates. */
-static uint64_t prefault_cu_headers(Elf *elf, int touch)
+ * touch == 0 it only validates; max: units looked at at most.
+ * crashsig's own readers (m->own_cu) find a unit through .debug_aranges
+ * and read only it: this runs only before libdw's first unit lookup. */
+static uint64_t prefault_cu_headers(Elf *elf, int touch, size_t max)
 {
 	size_t fsz = 0, shstr;
 	char *base = elf_rawfile(elf, &fsz);
@@ -80,7 +85,7 @@ static uint64_t prefault_cu_headers(Elf *elf, int touch)
 	unsigned char *p = (unsigned char *)base + sh.sh_offset;
 	uint64_t off = 0, size = sh.sh_size;
 	uintptr_t last = 0;
-	while (off + 24 <= size) {
+	for (size_t u = 0; u < max && off + 24 <= size; u++) {
 		for (int k = 0; k < 2; k++) {
 			uintptr_t a = (uintptr_t)(p + off + (k ? 23 : 0)) & mask;
 			if (touch && a != last) {
@@ -100,6 +105,28 @@ static uint64_t prefault_cu_headers(Elf *elf, int touch)
 		if (len > size - off - hdr)
 			return off + 1;
 		off += hdr + len;
+	}
+	return 0;
+}
+
+static int little_endian_elf(Elf *elf)
+{
+	GElf_Ehdr eh;
+	return elf && gelf_getehdr(elf, &eh) && eh.e_ident[EI_DATA] ==
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		ELFDATA2LSB
+#else
+		ELFDATA2MSB
+#endif
+		;
+}
+
+int mod_prefault(struct mod *m)
+{
+	m->prefault = 0;
+	if (m->dw && prefault_cu_headers(dwarf_getelf(m->dw), 1, SIZE_MAX) != 0) {
+		m->dw_bad = 1;
+		return -1;
 	}
 	return 0;
 }
@@ -203,15 +230,11 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 	s->vmlinux.dw = dwfl_module_getdwarf(dm, &s->vmlinux.dwbias);
 	if (s->vmlinux.dw) {
 		Elf *delf = dwarf_getelf(s->vmlinux.dw);
-		GElf_Ehdr deh;
-		if (delf && gelf_getehdr(delf, &deh) && deh.e_ident[EI_DATA] ==
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		    ELFDATA2LSB
-#else
-		    ELFDATA2MSB
-#endif
-		) {
-			uint64_t bad = prefault_cu_headers(delf, 1);
+		if (little_endian_elf(delf)) {
+			/* the first unit here; the others when libdw first
+			 * looks one up (mod_prefault), if it ever does */
+			s->vmlinux.prefault = 1;
+			uint64_t bad = prefault_cu_headers(delf, 0, 1);
 			if (bad) {
 				rc = cs_ctx_error(ctx, CRASHSIG_EFORMAT,
 						  "%s: truncated or corrupt DWARF: the unit at "
@@ -237,8 +260,13 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 				  opts->vmlinux, dwfl_errmsg(-1));
 		goto fail;
 	}
-	if (!(s->flags & CRASHSIG_SYMBOLIZE_LIBDW_ONLY))
+	if (!(s->flags & CRASHSIG_SYMBOLIZE_LIBDW_ONLY)) {
 		mod_init_lines(&s->vmlinux);
+		if ((rc = mod_init_own_cu(&s->vmlinux)) != 0) {
+			rc = cs_ctx_error(ctx, rc, "out of memory");
+			goto fail;
+		}
+	}
 	if ((rc = mod_load_syms(s, &s->vmlinux)) != 0)
 		goto fail;
 	*out = s;
@@ -261,6 +289,7 @@ static void mod_free(struct mod *m)
 	free(m->syms);
 	free(m->htab);
 	free(m->name);
+	dwr_aranges_fini(&m->ar);
 }
 
 CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
@@ -279,10 +308,8 @@ CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
 	}
 	free(s->missing_why);
 	free(s->missing);
-	for (size_t i = 0; i < s->nfiles; i++) {
-		free(s->files[i].name);
+	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].path);
-	}
 	free(s->files);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);

@@ -196,7 +196,7 @@ static struct fr3 *fr3_of(const struct cu_funcs *c)
 	for (size_t i = 0; i < c->n; i++) {
 		r[i].lo = c->r[i].lo;
 		r[i].hi = c->r[i].hi;
-		r[i].off = dwarf_dieoffset((Dwarf_Die *)&c->r[i].die);
+		r[i].off = c->r[i].off;
 	}
 	qsort(r, c->n, sizeof(*r), fr3_cmp);
 	return r;
@@ -224,8 +224,9 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 	/* the fast walker over the whole CU (no function contains ~0) */
 	struct cu_funcs own;
 	memset(&own, 0, sizeof(own));
-	Dwarf_Die out;
-	int r = own_walk(m, &own, cu, UINT64_MAX, &out);
+	own.off = dwarf_dieoffset(cu);
+	uint64_t unit = own.off - dwarf_cuoffset(cu), out;
+	int r = own_walk(m, &own, unit, UINT64_MAX, &out);
 	if (r == -2) {
 		free(own.r);
 		own_walk_free(&own);
@@ -252,8 +253,9 @@ static void walk_vs_libdw(const struct mod *m, Dwarf_Die *cu, struct reader_coun
 			first++;
 		struct cu_funcs one;
 		memset(&one, 0, sizeof(one));
-		assert_int_equal(own_walk(m, &one, cu, pc, &out), 1);
-		assert_int_equal(dwarf_dieoffset(&out), dwarf_dieoffset(&ref.r[first].die));
+		one.off = own.off;
+		assert_int_equal(own_walk(m, &one, unit, pc, &out), 1);
+		assert_int_equal(out, ref.r[first].off);
 		free(one.r);
 		own_walk_free(&one);
 	}
@@ -321,9 +323,90 @@ static void test_die_walk_vs_libdw(void **state)
 	readers_test(0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The unit of an address, and whole lookups without libdw            */
+/* ------------------------------------------------------------------ */
+
+/* dwr_aranges_find against dwfl_module_addrdie at every edge of every
+ * range (and between): the same unit, or none for both. */
+static size_t aranges_vs_libdw(struct mod *m)
+{
+	assert_int_equal(m->own_cu, 1);
+	size_t n = 0;
+	for (size_t i = 0; i < m->ar.n; i++) {
+		const dwr_arange *r = &m->ar.a[i];
+		uint64_t probe[6] = {r->addr - 1, r->addr, r->addr + 1, r->addr + r->len - 1,
+				     r->addr + r->len, r->addr + r->len + 1};
+		for (int k = 0; k < 6; k++) {
+			uint64_t unit = 0;
+			int own = dwr_aranges_find(&m->ar, probe[k], &unit);
+			Dwarf_Addr bias;
+			Dwarf_Die *cu = dwfl_module_addrdie(m->dm, probe[k] + m->dwbias, &bias);
+			assert_int_equal(own, cu != NULL);
+			if (cu) {
+				dwr_unit u;
+				assert_int_equal(dwr_unit_read(&m->sec, unit, &u), 0);
+				assert_int_equal(u.die_off, dwarf_dieoffset(cu));
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+/* own_chain does the lookups itself: it declines (-2) for none of them */
+static size_t own_chain_covers(crashsig_symbolizer *s, struct mod *m, uint64_t lo, uint64_t hi,
+			       uint64_t step, size_t *found)
+{
+	size_t n = 0;
+	for (uint64_t a = lo; a < hi; a += step) {
+		s->nlocs = 0;
+		cs_buf_clear(&s->strs);
+		int r = own_chain(s, m, a, NULL);
+		if (r == -2)
+			fprintf(stderr, "own_chain declined 0x%llx\n", (unsigned long long)a);
+		assert_true(r == 0 || r == 1);
+		*found += r == 1;
+		n++;
+	}
+	return n;
+}
+
+static void test_own_units_and_chains(void **state)
+{
+	(void)state;
+	struct env e;
+	assert_int_equal(open_sym(&e, FIX_PROG, NULL), 0);
+	size_t probes = aranges_vs_libdw(&e.s->vmlinux), found = 0;
+	struct fsym fs[64];
+	size_t nf = elf_funcs(FIX_PROG, fs, 64), chains = 0;
+	for (size_t i = 0; i < nf; i++)
+		chains += own_chain_covers(e.s, &e.s->vmlinux, fs[i].value, fs[i].value + fs[i].size,
+					   1, &found);
+	close_sym(&e);
+	fprintf(stderr, "fix_prog: %zu aranges probes as libdwfl, %zu lookups by own_chain "
+			"(%zu with DWARF)\n", probes, chains, found);
+	assert_true(found > 100);
+	if (!file_exists(SYMFIX_VMLINUX)) {
+		fprintf(stderr, "skipped: the vmlinux part because %s is not installed\n",
+			SYMFIX_VMLINUX);
+		skip();
+	}
+	assert_int_equal(open_sym(&e, SYMFIX_VMLINUX, RK_DIR), 0);
+	probes = aranges_vs_libdw(&e.s->vmlinux);
+	found = 0;
+	chains = own_chain_covers(e.s, &e.s->vmlinux, 0xffffffff81000000ull,
+				  0xffffffff81000000ull + 0xe01ef2, 0xe01ef2 / 4000 + 3, &found);
+	close_sym(&e);
+	fprintf(stderr, "vmlinux: %zu aranges probes as libdwfl, %zu lookups by own_chain "
+			"(%zu with DWARF)\n", probes, chains, found);
+	assert_true(found > 2500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_units_and_chains),
 		cmocka_unit_test(test_own_readers_equal_libdw),
 		cmocka_unit_test(test_line_table_vs_libdw),
 		cmocka_unit_test(test_die_walk_vs_libdw),
