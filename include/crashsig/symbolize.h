@@ -157,6 +157,14 @@ const char *crashsig_symbolizer_missing_module(const crashsig_symbolizer *s,
 const char *crashsig_symbolizer_missing_module_problem(const crashsig_symbolizer *s,
 							size_t i);
 
+/* Damaged debug information found while looking up, or NULL: vmlinux is
+ * opened with its first DWARF unit checked, the others when a lookup
+ * first needs libdw ("PATH: truncated or corrupt DWARF: the unit at
+ * .debug_info+0xOFF runs past the section end; ..."). Lookups go on: the
+ * frames in the units before it, and those crashsig reads itself from
+ * .debug_aranges, keep their file:line. Owned by the symbolizer. */
+const char *crashsig_symbolizer_problem(const crashsig_symbolizer *s);
+
 /* Counters since the symbolizer was created. */
 typedef struct crashsig_symbolize_stats {
 	size_t frames;     /* frames looked up */

@@ -226,8 +226,26 @@ int dwarf_chain(crashsig_symbolizer *s, struct mod *m, uint64_t a,
 		if (r != -2)
 			return r;
 	}
-	if (m->prefault && mod_prefault(m) != 0)
+	if (m->prefault && mod_prefault(m) != 0) {
+		/* vmlinux opened with its first unit checked only (the
+		 * others cost a page fault each): a damaged one further
+		 * on is named now, and the frames libdw would look up
+		 * have no file:line */
+		if (!s->problem) {
+			cs_buf b = {0};
+			if (!cs_buf_printf(&b,
+					   "%s: truncated or corrupt DWARF: the unit at "
+					   ".debug_info+0x%llx runs past the section end; "
+					   "frames whose unit crashsig does not read itself "
+					   "have no file:line",
+					   s->vmlinux_path ? s->vmlinux_path : "vmlinux",
+					   (unsigned long long)m->dw_bad_off))
+				s->problem = b.data;
+			else
+				cs_buf_free(&b);
+		}
 		return 0;
+	}
 	if (m->dw_bad)
 		return 0;
 	Dwarf_Addr bias;

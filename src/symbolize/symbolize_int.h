@@ -127,6 +127,7 @@ struct mod {
 	 * first (see mod_prefault); dw_bad: a unit runs past the end */
 	int prefault;
 	int dw_bad;
+	uint64_t dw_bad_off; /* .debug_info offset of the unit (dw_bad) */
 };
 
 struct modfile {
@@ -167,6 +168,9 @@ struct crashsig_symbolizer {
 	size_t nlocs, caplocs;
 	cs_buf strs;       /* string arena for the current result */
 	char note[160];
+	char *vmlinux_path; /* owned: for messages */
+	char *problem;     /* owned: damaged debug information found while
+			    * looking up, or NULL (crashsig_symbolizer_problem) */
 	char *scratch;     /* frame parse buffer */
 	size_t scratchlen;
 	cs_buf pscratch;   /* a console line with bytes removed (input/prefix.h) */

@@ -124,8 +124,10 @@ static int little_endian_elf(Elf *elf)
 int mod_prefault(struct mod *m)
 {
 	m->prefault = 0;
-	if (m->dw && prefault_cu_headers(dwarf_getelf(m->dw), 1, SIZE_MAX) != 0) {
+	uint64_t bad = m->dw ? prefault_cu_headers(dwarf_getelf(m->dw), 1, SIZE_MAX) : 0;
+	if (bad) {
 		m->dw_bad = 1;
+		m->dw_bad_off = bad - 1;
 		return -1;
 	}
 	return 0;
@@ -168,7 +170,8 @@ CS_EXPORT int crashsig_symbolizer_new(crashsig_symbolizer **out,
 	s->flags = opts->flags;
 	int rc = 0;
 	if ((opts->modules_dir && !(s->modules_dir = strdup(opts->modules_dir))) ||
-	    (opts->strip_prefix && !(s->strip_prefix = strdup(opts->strip_prefix)))) {
+	    (opts->strip_prefix && !(s->strip_prefix = strdup(opts->strip_prefix))) ||
+	    !(s->vmlinux_path = strdup(opts->vmlinux))) {
 		rc = cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -316,6 +319,8 @@ CS_EXPORT void crashsig_symbolizer_free(crashsig_symbolizer *s)
 	free(s->debuginfo_path);
 	free(s->modules_dir);
 	free(s->strip_prefix);
+	free(s->vmlinux_path);
+	free(s->problem);
 	free(s->locs);
 	free(s->lo);
 	cs_buf_free(&s->strs);
@@ -351,6 +356,11 @@ CS_EXPORT const char *crashsig_symbolizer_missing_module_problem(const crashsig_
 								  size_t i)
 {
 	return s && i < s->nmissing ? s->missing_why[i] : NULL;
+}
+
+CS_EXPORT const char *crashsig_symbolizer_problem(const crashsig_symbolizer *s)
+{
+	return s ? s->problem : NULL;
 }
 
 CS_EXPORT void crashsig_symbolizer_stats(const crashsig_symbolizer *s,

@@ -619,6 +619,12 @@ int tool_cmd_symbolize(int argc, char **argv)
 	}
 	crashsig_symbolize_stats st;
 	crashsig_symbolizer_stats(s, &st);
+	if (crashsig_symbolizer_problem(s)) {
+		/* what could be read is printed; the status says the input
+		 * was damaged, as grep's does after a read error */
+		tool_err(PROG ": %s\n", crashsig_symbolizer_problem(s));
+		errors = 1;
+	}
 	if (!addresses && st.mismatched)
 		tool_err(PROG ": warning: report does not match this vmlinux (%s: %zu of "
 				"%zu frames do not fit)\n",

@@ -66,6 +66,46 @@ static inline int file_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
+/* Copy FIX_PROG to dst with the length of its second DWARF unit (the one
+ * of fix_other.c) made a reserved value (0xfffffff0): a unit that runs past
+ * .debug_info. Returns that unit's offset in .debug_info. */
+static inline uint64_t damage_second_unit(const char *dst)
+{
+	FILE *f = fopen(FIX_PROG, "rb");
+	assert_non_null(f);
+	static char d[1 << 20];
+	size_t n = fread(d, 1, sizeof(d), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(d));
+	elf_version(EV_CURRENT);
+	Elf *e = elf_memory(d, n);
+	assert_non_null(e);
+	size_t shstr;
+	assert_int_equal(elf_getshdrstrndx(e, &shstr), 0);
+	Elf_Scn *scn = NULL;
+	uint64_t off = 0;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		gelf_getshdr(scn, &sh);
+		if (strcmp(elf_strptr(e, shstr, sh.sh_name), ".debug_info") == 0)
+			off = sh.sh_offset;
+	}
+	elf_end(e);
+	assert_true(off > 0);
+	uint32_t l0;
+	memcpy(&l0, d + off, 4);
+	assert_true(l0 < 0xfffffff0u);
+	uint64_t second = 4 + (uint64_t)l0;
+	assert_true(off + second + 4 <= n);
+	uint32_t bad = 0xfffffff0u;
+	memcpy(d + off + second, &bad, 4);
+	f = fopen(dst, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(d, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	return second;
+}
+
 struct fsym {
 	char name[128];
 	char sec[64];

@@ -711,6 +711,42 @@ static void test_truncated_dwarf(void **state)
 	close_sym(&en);
 }
 
+/* A damaged unit after the first: vmlinux opens (only its first unit is
+ * checked then), lookups in the units before it keep their file:line, and
+ * the first lookup that needs libdw names the damage
+ * (crashsig_symbolizer_problem; crashsig symbolize exits 2). */
+static void test_damaged_later_unit(void **state)
+{
+	(void)state;
+	const char *p = SYMFIX_DIR "/bad-second-unit";
+	uint64_t second = damage_second_unit(p);
+	struct env en;
+	assert_int_equal(open_sym(&en, p, NULL), 0);
+	assert_null(crashsig_symbolizer_problem(en.s));
+	const crashsig_symres *r;
+	const char *spec = "fix_use_inlines+0x4";
+	assert_int_equal(crashsig_symbolizer_lookup(en.s, spec, strlen(spec), &r), 1);
+	assert_true(r->status & CRASHSIG_SYM_RESOLVED);
+	assert_true(r->nlocs >= 1);
+	assert_string_equal(base_name(r->locs[r->nlocs - 1].file), "fix_prog.c");
+	spec = "fix_other_entry+0x4";
+	assert_int_equal(crashsig_symbolizer_lookup(en.s, spec, strlen(spec), &r), 1);
+	assert_true(r->nlocs == 0 || !r->locs[r->nlocs - 1].file);
+	const char *why = crashsig_symbolizer_problem(en.s);
+	assert_non_null(why);
+	char want[64];
+	snprintf(want, sizeof(want), ".debug_info+0x%llx runs past", (unsigned long long)second);
+	assert_non_null(strstr(why, want));
+	assert_non_null(strstr(why, p));
+	close_sym(&en);
+	struct env ok;
+	assert_int_equal(open_sym(&ok, FIX_PROG, NULL), 0);
+	assert_int_equal(crashsig_symbolizer_lookup(ok.s, spec, strlen(spec), &r), 1);
+	assert_true(r->nlocs >= 1 && r->locs[r->nlocs - 1].file);
+	assert_null(crashsig_symbolizer_problem(ok.s));
+	close_sym(&ok);
+}
+
 /* ------------------------------------------------------------------ */
 /* paths                                                               */
 /* ------------------------------------------------------------------ */
@@ -1005,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_module_missing),
 		cmocka_unit_test(test_module_build_id),
 		cmocka_unit_test(test_truncated_dwarf),
+		cmocka_unit_test(test_damaged_later_unit),
 		cmocka_unit_test(test_real_uaf_write),
 		cmocka_unit_test(test_real_rip_and_offset_eq_size),
 		cmocka_unit_test(test_real_kaslr),

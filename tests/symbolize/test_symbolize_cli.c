@@ -59,6 +59,21 @@ static void test_cli(void **state)
 	assert_non_null(strstr(err, "nonexistent-vmlinux"));
 	free(out);
 	free(err);
+	/* a damaged unit after the first: what can be read is printed, the
+	 * damage is named, and the status is 2 (as grep's after a read error) */
+	{
+		const char *bad = SYMFIX_DIR "/bad-second-unit-cli";
+		damage_second_unit(bad);
+		snprintf(cmd, sizeof(cmd),
+			 "printf ' fix_use_inlines+0x4\n fix_other_entry+0x4\n' | "
+			 "'%s' symbolize --vmlinux '%s'",
+			 SYMFIX_CLI, bad);
+		assert_int_equal(sh(cmd, &out, &err), 2);
+		assert_non_null(strstr(out, "fix_prog.c:"));
+		assert_non_null(strstr(err, "bad-second-unit-cli: truncated or corrupt DWARF"));
+		free(out);
+		free(err);
+	}
 	/* report from stdin, CRLF, one frame resolved, one mismatch */
 	snprintf(cmd, sizeof(cmd),
 		 "printf '[ 1.0] hello\r\n[ 1.0]  fix_use_inlines+0x1/0x999\r\n"
