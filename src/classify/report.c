@@ -268,6 +268,20 @@ static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
 	return &c->memo[home];
 }
 
+/* Put entry e into the table m (mask + 1 entries, larger than the one e
+ * comes from), into the slot memo_slot() would find it in; 0 when its 8
+ * probes are taken (the answer is dropped). */
+static int memo_move(struct cs_skip_memo *m, size_t mask, const struct cs_skip_memo *e)
+{
+	size_t i = (size_t)(e->key ^ (e->key >> 29)) & mask;
+	for (int k = 0; k < 8; k++, i = (i + 1) & mask)
+		if (!m[i].key) {
+			m[i] = *e;
+			return 1;
+		}
+	return 0;
+}
+
 /* Skip patterns see the function name without compiler suffixes
  * (".constprop.0", ".isra.3", ".cold", ...). */
 static int skipped(classify *c, const char *func)
@@ -908,10 +922,17 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			cap = CS_SKIP_MEMO;
 		struct cs_skip_memo *m = calloc(cap, sizeof(*m));
 		if (m) {
+			/* the answers move to the larger table: dropped, every
+			 * name seen before would be matched again */
+			size_t fill = 0;
+			for (size_t i = 0; i < ctx->skip_memo_cap; i++)
+				if (ctx->skip_memo[i].key &&
+				    memo_move(m, cap - 1, &ctx->skip_memo[i]))
+					fill++;
 			free(ctx->skip_memo);
 			ctx->skip_memo = m;
 			ctx->skip_memo_cap = cap;
-			ctx->skip_memo_fill = 0;
+			ctx->skip_memo_fill = fill;
 		}
 	}
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
