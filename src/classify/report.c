@@ -8,6 +8,7 @@
  */
 #include "classify/report.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,7 +211,6 @@ typedef struct classify {
 	const cs_format *f;
 	pcre2_match_data *md;
 	pcre2_match_data *md2;
-	char fbuf[1024];
 	int matched_groups;
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
@@ -230,6 +230,8 @@ typedef struct classify {
 	size_t memo_mask;
 	size_t *memo_fill;
 	size_t own_fill;
+	/* (from here on not zeroed: scratch, and a memo zeroed when used) */
+	char fbuf[1024];
 	struct cs_skip_memo own_memo[256];
 } classify;
 
@@ -360,39 +362,45 @@ static int ensure_fcache(classify *c)
 	return 0;
 }
 
+/* Parse line i into its cache entry (frame_func). */
+static __attribute__((noinline)) void parse_line(classify *c, size_t i)
+{
+	struct fcache_ent *e = &c->fcache[i];
+	size_t len;
+	const char *l = line_at(c->b, i, &len);
+	crashsig_frame f;
+	crashsig_frame callee;
+	e->state = 1;
+	e->coff = SIZE_MAX;
+	if (!cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf)))
+		return;
+	if (callee.func) {
+		e->coff = c->fnames.len;
+		if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
+			return; /* (out of memory: no frame) */
+	}
+	/* skip patterns see demangled names */
+	char *dm = demangle(f.func);
+	const char *name = dm ? dm : f.func;
+	size_t fl = strlen(name);
+	e->off = c->fnames.len;
+	int bad = cs_buf_add(&c->fnames, name, fl + 1);
+	free(dm);
+	if (bad)
+		return;
+	e->flags = f.flags;
+	e->state = 2;
+}
+
 /* Does line i parse as a frame? Returns its function (owned by c) or NULL.
  * Lines are parsed once per block: the frame sources walk them many times. */
-static const char *frame_func(classify *c, size_t i, unsigned *flags)
+static inline const char *frame_func(classify *c, size_t i, unsigned *flags)
 {
-	if (ensure_fcache(c))
+	if (!c->fcache && ensure_fcache(c))
 		return NULL;
 	struct fcache_ent *e = &c->fcache[i];
-	if (!e->state) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
-		crashsig_frame f;
-		crashsig_frame callee;
-		e->state = 1;
-		e->coff = SIZE_MAX;
-		if (cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf))) {
-			if (callee.func) {
-				e->coff = c->fnames.len;
-				if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
-					return NULL;
-			}
-			/* skip patterns see demangled names */
-			char *dm = demangle(f.func);
-			const char *name = dm ? dm : f.func;
-			size_t fl = strlen(name);
-			e->off = c->fnames.len;
-			int bad = cs_buf_add(&c->fnames, name, fl + 1);
-			free(dm);
-			if (bad)
-				return NULL;
-			e->flags = f.flags;
-			e->state = 2;
-		}
-	}
+	if (!e->state)
+		parse_line(c, i);
 	if (e->state != 2)
 		return NULL;
 	*flags = e->flags;
@@ -907,7 +915,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	*out = NULL;
 	const cs_rules *r = ctx->rules;
 	crashsig_report *rep = calloc(1, sizeof(*rep));
-	classify c = {0};
+	classify c;
+	memset(&c, 0, offsetof(classify, fbuf));
 	cs_buf frame = {0}, title = {0}, tfunc = {0}, tmp = {0}, stitle = {0};
 	int rc = CRASHSIG_ENOMEM;
 	if (!rep)
@@ -935,6 +944,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			ctx->skip_memo_fill = fill;
 		}
 	}
+	if (!ctx->skip_memo)
+		memset(c.own_memo, 0, sizeof(c.own_memo));
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
 	c.memo_mask = ctx->skip_memo ? ctx->skip_memo_cap - 1 : 255;
 	c.memo_fill = ctx->skip_memo ? &ctx->skip_memo_fill : &c.own_fill;
