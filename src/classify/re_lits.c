@@ -728,6 +728,297 @@ int cs_re_max_newlines(const char *pattern, uint32_t opts)
 	return ok ? (int)n : -1;
 }
 
+/* ---- byte classes ---------------------------------------------------- */
+
+static void set_range(uint64_t *set, unsigned lo, unsigned hi)
+{
+	for (unsigned c = lo; c <= hi && c < 256; c++)
+		set[c >> 6] |= 1ull << (c & 63);
+}
+
+/* The bytes of escape e (\d \w \s \D \W \S, or a control or punctuation
+ * character) into set; 0 when this reader does not know it. */
+static int escape_set(char e, uint64_t *set)
+{
+	uint64_t t[4] = {0};
+	int neg = 0;
+	switch (e) {
+	case 'D': neg = 1; /* fall through */
+	case 'd': set_range(t, '0', '9'); break;
+	case 'W': neg = 1; /* fall through */
+	case 'w':
+		set_range(t, '0', '9');
+		set_range(t, 'a', 'z');
+		set_range(t, 'A', 'Z');
+		set_range(t, '_', '_');
+		break;
+	case 'S': neg = 1; /* fall through */
+	case 's':
+		set_range(t, '\t', '\r'); /* \t \n \v \f \r */
+		set_range(t, ' ', ' ');
+		break;
+	case 't': set_range(t, '\t', '\t'); break;
+	case 'n': set_range(t, '\n', '\n'); break;
+	case 'r': set_range(t, '\r', '\r'); break;
+	case 'f': set_range(t, '\f', '\f'); break;
+	case 'e': set_range(t, 27, 27); break;
+	case 'a': set_range(t, 7, 7); break;
+	default:
+		if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
+		    e == '\n')
+			return 0;
+		set_range(t, (unsigned char)e, (unsigned char)e);
+	}
+	for (int k = 0; k < 4; k++)
+		set[k] |= neg ? ~t[k] : t[k];
+	return 1;
+}
+
+/* The class at r->p (after its '['): its bytes into set, r->fail when this
+ * reader does not know them. */
+static void class_set(rd *r, uint64_t *set)
+{
+	uint64_t t[4] = {0};
+	int neg = 0, first = 1, prev = -1;
+	if (r->p < r->end && *r->p == '^') {
+		neg = 1;
+		r->p++;
+	}
+	while (r->p < r->end && (*r->p != ']' || first)) {
+		first = 0;
+		int lit = -1;
+		char ch = *r->p;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end)
+				break;
+			char e = r->p[1];
+			r->p += 2;
+			uint64_t one[4] = {0};
+			if (!escape_set(e, one)) {
+				r->fail = 1;
+				return;
+			}
+			for (int k = 0; k < 4; k++)
+				t[k] |= one[k];
+			/* one byte (a range may start there): its value */
+			if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')))
+				lit = (unsigned char)e;
+			else if (strchr("tnrfea", e))
+				lit = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+				    : e == 'f' ? '\f' : e == 'e' ? 27 : 7;
+		} else if (ch == '[' && r->p + 1 < r->end &&
+			   (r->p[1] == ':' || r->p[1] == '.' || r->p[1] == '=')) {
+			r->fail = 1; /* POSIX classes */
+			return;
+		} else if (ch == '-' && prev >= 0 && r->p + 1 < r->end && r->p[1] != ']') {
+			r->p++;
+			int hi;
+			if (*r->p == '\\') {
+				if (r->p + 1 >= r->end)
+					break;
+				char e = r->p[1];
+				if (strchr("tnrfea", e)) {
+					hi = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+					   : e == 'f' ? '\f' : e == 'e' ? 27 : 7;
+				} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+					   (e >= '0' && e <= '9') || e == '\n') {
+					r->fail = 1;
+					return;
+				} else {
+					hi = (unsigned char)e;
+				}
+				r->p += 2;
+			} else {
+				hi = (unsigned char)*r->p++;
+			}
+			if (hi < prev) {
+				r->fail = 1;
+				return;
+			}
+			set_range(t, (unsigned)prev, (unsigned)hi);
+			prev = -1;
+			continue;
+		} else {
+			lit = (unsigned char)ch;
+			set_range(t, (unsigned)lit, (unsigned)lit);
+			r->p++;
+		}
+		prev = lit;
+	}
+	if (r->p >= r->end) {
+		r->fail = 1;
+		return;
+	}
+	r->p++;
+	for (int k = 0; k < 4; k++)
+		set[k] = neg ? ~t[k] : t[k];
+}
+
+static void keep_class(cs_re_class *out, int max, int *n, const uint64_t *set, long min)
+{
+	uint64_t all = set[0] & set[1] & set[2] & set[3];
+	if (*n >= max || all == ~0ull)
+		return;
+	cs_re_class *c = &out[(*n)++];
+	memcpy(c->set, set, sizeof(c->set));
+	c->run = (unsigned char)(min > 255 ? 255 : min);
+}
+
+/* The mandatory items of one sequence (depth: of groups) up to '|' or ')'
+ * (not consumed): classes into out; r->fail on what this reader does not
+ * know; *alt set when the sequence ends at '|'. */
+static void classes_seq(rd *r, cs_re_class *out, int max, int *n, int mandatory, int depth)
+{
+	while (!r->fail && r->p < r->end && *r->p != '|' && *r->p != ')') {
+		char ch = *r->p;
+		uint64_t set[4] = {0};
+		int have = 0;
+		const char *group = NULL;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end) {
+				r->fail = 1;
+				break;
+			}
+			char e = r->p[1];
+			r->p += 2;
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+				if (strchr("dwsDWS", e))
+					have = escape_set(e, set);
+				else if (!strchr("bBAzZGtnrfea", e)) {
+					r->fail = 1; /* references, arguments, \h \v \R ... */
+					break;
+				}
+			}
+		} else if (ch == '[') {
+			r->p++;
+			class_set(r, set);
+			have = 1;
+		} else if (ch == '(') {
+			r->p++;
+			int look = 0;
+			if (r->p < r->end && *r->p == '*') {
+				r->fail = 1;
+				break;
+			}
+			if (r->p < r->end && *r->p == '?') {
+				const char *q = r->p + 1;
+				if (q < r->end && (*q == ':' || *q == '>')) {
+					r->p = q + 1;
+				} else if (q < r->end && (*q == '=' || *q == '!')) {
+					r->p = q + 1;
+					look = 1;
+				} else if (q + 1 < r->end && *q == '<' && (q[1] == '=' || q[1] == '!')) {
+					r->p = q + 2;
+					look = 1;
+				} else {
+					r->fail = 1; /* options, names, branch resets, ... */
+					break;
+				}
+			}
+			if (depth > 32) {
+				r->fail = 1;
+				break;
+			}
+			group = r->p;
+			(void)look;
+			/* read the group: its items count when it is mandatory,
+			 * has no alternatives and is no lookaround (decided
+			 * once its quantifier is known: read it again then) */
+			int m = *n;
+			int alts = 0;
+			for (;;) {
+				classes_seq(r, out, max, n, 0, depth + 1);
+				if (r->fail || r->p >= r->end || *r->p != '|')
+					break;
+				alts = 1;
+				r->p++;
+			}
+			*n = m;
+			if (r->fail || r->p >= r->end || *r->p != ')') {
+				r->fail = 1;
+				break;
+			}
+			r->p++;
+			int rep;
+			long min = quantifier(r, &rep);
+			if (min < 0) {
+				r->fail = 1;
+				break;
+			}
+			if (mandatory && min > 0 && !alts && !look) {
+				const char *after = r->p;
+				r->p = group;
+				classes_seq(r, out, max, n, 1, depth + 1);
+				r->p = after;
+			}
+			continue;
+		} else if (ch == '*' || ch == '+' || ch == '?' || ch == '{') {
+			r->fail = 1;
+			break;
+		} else {
+			r->p++; /* literals, '.', anchors */
+		}
+		int rep;
+		long min = quantifier(r, &rep);
+		if (min < 0) {
+			r->fail = 1;
+			break;
+		}
+		if (have && mandatory && min > 0)
+			keep_class(out, max, n, set, min);
+	}
+}
+
+int cs_re_classes(const char *pattern, uint32_t opts, cs_re_class *out, int max)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_DOTALL))
+		return 0;
+	rd *r = rd_new(pattern);
+	if (!r)
+		return 0;
+	int n = 0;
+	classes_seq(r, out, max, &n, 1, 0);
+	/* (alternatives at the top level: none is known to be needed) */
+	if (r->fail || r->p != r->end)
+		n = 0;
+	free(r);
+	return n;
+}
+
+void cs_bytes_of(const char *s, size_t n, cs_bytes *out)
+{
+	uint64_t w[4] = {0};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		w[c >> 6] |= 1ull << (c & 63);
+	}
+	memcpy(out->w, w, sizeof(w));
+}
+
+int cs_re_classes_in(const cs_re_class *cls, int n, const char *s, size_t len,
+		     const cs_bytes *have)
+{
+	for (int i = 0; i < n; i++) {
+		const cs_re_class *c = &cls[i];
+		if (!((c->set[0] & have->w[0]) | (c->set[1] & have->w[1]) |
+		      (c->set[2] & have->w[2]) | (c->set[3] & have->w[3])))
+			return 0;
+		if (c->run < 2)
+			continue;
+		size_t run = 0;
+		int found = 0;
+		for (size_t k = 0; k < len && !found; k++) {
+			unsigned char b = (unsigned char)s[k];
+			run = (c->set[b >> 6] >> (b & 63)) & 1 ? run + 1 : 0;
+			found = run >= c->run;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- the set -------------------------------------------------------- */
 
 cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)

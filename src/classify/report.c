@@ -60,13 +60,13 @@ static int append_repl(cs_buf *out, const char *repl, const char *subject,
 
 /* Replace every match of re in in by repl ($0..$9); result in out. */
 static int subst_all(const cs_subst *s, const char *in, size_t inlen,
-		     pcre2_match_data *md, cs_buf *out)
+		     const cs_bytes *have, pcre2_match_data *md, cs_buf *out)
 {
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
 	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
 	/* (most titles hold nothing a sanitize rule replaces) */
-	if (!cs_re_maybe(&s->re, in, inlen))
+	if (!cs_re_maybe_in(&s->re, in, inlen, have))
 		pos = inlen + 1;
 	while (pos <= inlen) {
 		int rc = cs_re_exec(&s->re, in, inlen, pos, md);
@@ -130,19 +130,24 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 		return CRASHSIG_ENOMEM;
 	cs_buf cur = {0}, tmp = {0};
 	int rc = cs_buf_adds(&cur, in);
+	cs_bytes have; /* the bytes of cur */
+	if (!rc)
+		cs_bytes_of(cur.data, cur.len, &have);
 	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
 		/* (most titles hold nothing most rules replace: no copy then) */
-		if (!cs_re_maybe(&r->sanitize[i].re, cur.data, cur.len))
+		if (!cs_re_maybe_in(&r->sanitize[i].re, cur.data, cur.len, &have))
 			continue;
 		/* Matches may overlap ("0,1,2"): repeat until stable. */
 		for (int k = 0; k < 4 && !rc; k++) {
-			rc = subst_all(&r->sanitize[i], cur.data, cur.len, md, &tmp);
+			rc = subst_all(&r->sanitize[i], cur.data, cur.len, &have, md, &tmp);
 			if (rc)
 				break;
 			int same = tmp.len == cur.len && !memcmp(tmp.data, cur.data, cur.len);
 			cs_buf t = cur;
 			cur = tmp;
 			tmp = t;
+			if (!same)
+				cs_bytes_of(cur.data, cur.len, &have);
 			if (same)
 				break;
 		}

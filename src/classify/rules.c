@@ -410,6 +410,9 @@ static void re_free(cs_re *re)
 	for (unsigned i = 0; i < re->nhead; i++)
 		free(re->head[i]);
 	re->nhead = re->head_lines = 0;
+	free(re->cls);
+	re->cls = NULL;
+	re->ncls = 0;
 	re->lits_done = 0;
 	re->jit = re->jit_code = re->jit_loose = 0;
 	re->uses = 0;
@@ -557,6 +560,12 @@ static void re_lits(const cs_re *re)
 	}
 	if (w->loose_src)
 		w->loose_lits = cs_re_lits_new(w->loose_src, 0);
+	cs_re_class cls[CS_RE_CLASSES];
+	int ncls = cs_re_classes(w->src, w->opts, cls, CS_RE_CLASSES);
+	if (ncls > 0 && (w->cls = malloc((size_t)ncls * sizeof(*cls)))) {
+		memcpy(w->cls, cls, (size_t)ncls * sizeof(*cls));
+		w->ncls = (unsigned char)ncls;
+	}
 	/* the formats' match regexes (see cs_re_exec_head); newlines are LF
 	 * alone: `.` and `$` see nothing else as one */
 	uint32_t nl = 0;
@@ -590,6 +599,13 @@ int cs_re_maybe(const cs_re *re, const char *s, size_t len)
 		return 0;
 	re_lits(re);
 	return !code_cannot(re, s, len, 0);
+}
+
+int cs_re_maybe_in(const cs_re *re, const char *s, size_t len, const cs_bytes *have)
+{
+	if (!cs_re_maybe(re, s, len))
+		return 0;
+	return !re->ncls || cs_re_classes_in(re->cls, re->ncls, s, len, have);
 }
 
 int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,

@@ -99,6 +99,26 @@ int cs_re_max_newlines(const char *pattern, uint32_t opts);
  * Returns how many. */
 int cs_re_lits_conj(const char *pattern, uint32_t opts, cs_re_lits **out, int max);
 
+/* A byte class every match of a regex holds a run of (cs_re_classes). */
+typedef struct cs_re_class {
+	uint64_t set[4];   /* bit c: byte c is of the class */
+	unsigned char run; /* the run's shortest length (at least 1) */
+} cs_re_class;
+/* Up to max classes of the mandatory items of pattern ("\\d{7,}": a run of
+ * 7 digits; mandatory groups without alternatives are read through), into
+ * out; returns how many (0: none known, or a pattern this reader does not
+ * fully understand). */
+int cs_re_classes(const char *pattern, uint32_t opts, cs_re_class *out, int max);
+/* The bytes a subject holds. */
+typedef struct cs_bytes {
+	uint64_t w[4];
+} cs_bytes;
+void cs_bytes_of(const char *s, size_t n, cs_bytes *out);
+/* Does s (len bytes, *have its bytes) hold a run of each of the n classes? */
+int cs_re_classes_in(const cs_re_class *cls, int n, const char *s, size_t len,
+		     const cs_bytes *have);
+#define CS_RE_CLASSES 4
+
 #define CS_RE_HEAD_SETS 4
 
 typedef struct cs_re {
@@ -138,6 +158,10 @@ typedef struct cs_re {
 	unsigned char head_lines;
 	unsigned char nhead;
 	cs_re_lits *head[CS_RE_HEAD_SETS];
+	/* cs_re_maybe_in, made with the literals: the byte classes of `code`
+	 * (cs_re_classes; owned, NULL: none) */
+	cs_re_class *cls;
+	unsigned char ncls;
 } cs_re;
 
 /* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
@@ -355,6 +379,10 @@ static inline int cs_re_match(const cs_re *re, const char *s, size_t len, size_t
  * required literals of a short subject), 1 otherwise. For the callers of
  * cs_re_exec that would run it on titles. */
 int cs_re_maybe(const cs_re *re, const char *s, size_t len);
+/* The same, and 0 too when s, whose bytes are *have, lacks a run of one of
+ * the byte classes of re (cs_re_classes): for titles tried with many regexes
+ * (the sanitize table). */
+int cs_re_maybe_in(const cs_re *re, const char *s, size_t len, const cs_bytes *have);
 /* pcre2_match of re->code (not the loose part) under the limits of the
  * rules; a match that hits a limit is recorded once per rule and returns
  * PCRE2_ERROR_NOMATCH. */

@@ -231,12 +231,14 @@ typedef struct checked {
 	cs_re *re[1024];
 	cs_re_lits *lits[1024][2];
 	cs_re_lits *pfx[1024];
+	cs_re_class cls[1024][CS_RE_CLASSES];
+	int ncls[1024];
 	size_t n;
 } checked;
 
 static checked ck;
 static pcre2_match_data *md;
-static size_t nsubjects, nmatches, npfx;
+static size_t nsubjects, nmatches, npfx, ncls_matches;
 
 static void collect(void *arg, cs_re *re)
 {
@@ -246,6 +248,7 @@ static void collect(void *arg, cs_re *re)
 	ck.lits[ck.n][0] = cs_re_lits_new(re->src, re->opts);
 	ck.lits[ck.n][1] = re->loose_src ? cs_re_lits_new(re->loose_src, 0) : NULL;
 	ck.pfx[ck.n] = cs_re_prefixes_new(re->src, re->opts);
+	ck.ncls[ck.n] = cs_re_classes(re->src, re->opts, ck.cls[ck.n], CS_RE_CLASSES);
 	ck.n++;
 }
 
@@ -264,6 +267,15 @@ static void check_subject(const char *s, size_t n)
 			nmatches++;
 			if (!cs_re_lits_any(l, s, n))
 				fail_msg("%s matches \"%.*s\" but holds none of its literals",
+					 re->where, (int)n, s);
+		}
+		if (ck.ncls[i] && re->code &&
+		    pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) > 0) {
+			cs_bytes have;
+			cs_bytes_of(s, n, &have);
+			ncls_matches++;
+			if (!cs_re_classes_in(ck.cls[i], ck.ncls[i], s, n, &have))
+				fail_msg("%s matches \"%.*s\" but lacks one of its byte classes",
 					 re->where, (int)n, s);
 		}
 		if (ck.pfx[i] && re->code &&
@@ -333,9 +345,15 @@ static void test_sound_on_real_text(void **state)
 	check_dir(CRASHSIG_SOURCE_DIR "/fixtures/report", 1);
 	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzkaller/linux/report", 1);
 	check_dir(CRASHSIG_SHARED_DIR "/corpus/syzbot-emails", 4);
-	size_t withp = 0;
-	for (size_t i = 0; i < ck.n; i++)
+	size_t withp = 0, withc = 0;
+	for (size_t i = 0; i < ck.n; i++) {
 		withp += ck.pfx[i] != NULL;
+		withc += ck.ncls[i] > 0;
+	}
+	print_message("%zu regexes have byte classes, %zu matches hold them\n", withc,
+		      ncls_matches);
+	assert_true(withc > 20);
+	assert_true(ncls_matches > 1000);
 	print_message("%zu of %zu regexes have literals, %zu prefixes; %zu subjects, %zu "
 		      "matches holding a literal, %zu beginning with a prefix\n",
 		      with, ck.n, withp, nsubjects, nmatches, npfx);
@@ -350,6 +368,83 @@ static void test_sound_on_real_text(void **state)
 	}
 	pcre2_match_data_free(md);
 	cs_rules_free(r);
+}
+
+/* The byte classes of pattern as "[09]2 [!09]1" (runs of bytes of the
+ * class given by its lowest and highest byte, "!" when the class is more
+ * than 128 bytes), or "-". */
+static const char *classes_of(const char *pattern, uint32_t opts)
+{
+	static char out[512];
+	cs_re_class cls[8];
+	int n = cs_re_classes(pattern, opts, cls, 8);
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		int lo = -1, hi = -1, count = 0;
+		for (int c = 0; c < 256; c++)
+			if (cls[i].set[c >> 6] >> (c & 63) & 1) {
+				if (lo < 0)
+					lo = c;
+				hi = c;
+				count++;
+			}
+		size_t o = strlen(out);
+		if (count > 128)
+			snprintf(out + o, sizeof(out) - o, "%s[!%d]%u", i ? " " : "", 256 - count,
+				 cls[i].run);
+		else
+			snprintf(out + o, sizeof(out) - o, "%s[%c%c:%d]%u", i ? " " : "",
+				 lo > 32 ? lo : '?', hi > 32 ? hi : '?', count, cls[i].run);
+	}
+	return n ? out : "-";
+}
+
+static void test_classes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *re;
+		const char *want;
+	} cases[] = {
+		{"\\d{7,}", "[09:10]7"},
+		{"(\\W)(\\d+)(\\W|$)", "[!63]1 [09:10]1"},    /* the group with '|' is passed over */
+		{"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", "[!62]1 [0f:16]6"},
+		{"(\\.\\w+)(?::[0-9]+)+", "[0z:63]1 [09:10]1"},  /* groups read through */
+		{"CPU#[0-9]+", "[09:10]1"},
+		{"[ab][ab]?x*", "[ab:2]1"},                     /* optional items need nothing */
+		{"(?:\\d+)?x", "-"},
+		{"(?=\\d)x", "-"},                              /* lookarounds neither */
+		{"\\s", "[??:6]1"},
+		{"[\\t-\\r ]", "[??:6]1"},
+		{"a.b", "-"},
+		{"\\d|x", "-"},                                 /* alternatives: none known */
+		{"[[:digit:]]", "-"},                           /* what is not understood */
+		{"(?i)\\d", "-"},
+		{"\\d\\1", "-"},
+		{"[^\\x00]", "-"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = classes_of(cases[i].re, 0);
+		if (strcmp(got, cases[i].want))
+			fail_msg("%s: got %s, want %s", cases[i].re, got, cases[i].want);
+	}
+	assert_string_equal(classes_of("\\d", PCRE2_CASELESS), "-");
+	/* a run: 6 hex digits in a row */
+	cs_re_class c[4];
+	assert_int_equal(cs_re_classes("[0-9a-f]{6,}", 0, c, 4), 1);
+	static const struct {
+		const char *s;
+		int want;
+	} subj[] = {
+		{"in deface x", 1}, {"in defac x", 0}, {"a1b2c3d4", 1}, {"abcde", 0}, {"", 0},
+		{"xx 123456", 1},
+	};
+	for (size_t i = 0; i < sizeof(subj) / sizeof(subj[0]); i++) {
+		cs_bytes have;
+		cs_bytes_of(subj[i].s, strlen(subj[i].s), &have);
+		if (cs_re_classes_in(c, 1, subj[i].s, strlen(subj[i].s), &have) != subj[i].want)
+			fail_msg("\"%s\": want %d", subj[i].s, subj[i].want);
+	}
 }
 
 /* ---- the formats' head matches ---------------------------------------- */
@@ -549,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_sound_on_real_text),
 		cmocka_unit_test(test_max_newlines),
 		cmocka_unit_test(test_conj),
+		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_head_same_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
