@@ -225,8 +225,8 @@ typedef struct classify {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
 		unsigned char cls;   /* LINE_* bits, see line_is() */
 		unsigned flags;
-		size_t off;          /* function name in fnames */
-		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
+		uint32_t off;        /* function name in fnames */
+		uint32_t coff;       /* arm callee name in fnames, or UINT32_MAX */
 	} *fcache;
 	cs_buf fnames;
 	/* answers of the global skip table by function name: the context's
@@ -376,20 +376,25 @@ static __attribute__((noinline)) void parse_line(classify *c, size_t i)
 	crashsig_frame f;
 	crashsig_frame callee;
 	e->state = 1;
-	e->coff = SIZE_MAX;
+	e->coff = UINT32_MAX;
 	if (!cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf)))
 		return;
+	/* (names are found by 32-bit offsets: a block is 4 MiB at most; past
+	 * that, no frame) */
 	if (callee.func) {
-		e->coff = c->fnames.len;
-		if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
+		size_t cl = strlen(callee.func);
+		if (c->fnames.len + cl >= UINT32_MAX)
+			return;
+		e->coff = (uint32_t)c->fnames.len;
+		if (cs_buf_add(&c->fnames, callee.func, cl + 1))
 			return; /* (out of memory: no frame) */
 	}
 	/* skip patterns see demangled names */
 	char *dm = demangle(f.func);
 	const char *name = dm ? dm : f.func;
 	size_t fl = strlen(name);
-	e->off = c->fnames.len;
-	int bad = cs_buf_add(&c->fnames, name, fl + 1);
+	e->off = (uint32_t)c->fnames.len;
+	int bad = c->fnames.len + fl >= UINT32_MAX || cs_buf_add(&c->fnames, name, fl + 1);
 	free(dm);
 	if (bad)
 		return;
@@ -417,7 +422,7 @@ static inline const char *frame_func(classify *c, size_t i, unsigned *flags)
 static const char *frame_callee(classify *c, size_t i)
 {
 	unsigned fl;
-	if (!frame_func(c, i, &fl) || c->fcache[i].coff == SIZE_MAX ||
+	if (!frame_func(c, i, &fl) || c->fcache[i].coff == UINT32_MAX ||
 	    (fl & CRASHSIG_FRAME_UNRELIABLE))
 		return NULL;
 	return c->fnames.data + c->fcache[i].coff;
@@ -824,6 +829,16 @@ static int expand_template(classify *c, const char *tmpl, const char *frame,
 			if (append_group(out, c->b->text.data, c->ov, c->matched_groups,
 					 *++t - '0'))
 				return CRASHSIG_ENOMEM;
+			continue;
+		}
+		if (*t != '{') {
+			/* the text up to the next '$' or '{' at once */
+			const char *e = t + 1;
+			while (*e && *e != '$' && *e != '{')
+				e++;
+			if (cs_buf_add(out, t, (size_t)(e - t)))
+				return CRASHSIG_ENOMEM;
+			t = e - 1;
 			continue;
 		}
 		if (!strncmp(t, "{FRAME}", 7)) {

@@ -603,7 +603,17 @@ int cs_re_maybe(const cs_re *re, const char *s, size_t len)
 
 int cs_re_maybe_in(const cs_re *re, const char *s, size_t len, const cs_bytes *have)
 {
-	if (!cs_re_maybe(re, s, len))
+	if (!re_ready(re))
+		return 0;
+	re_lits(re);
+	/* (the classes' bytes first: a few ANDs) */
+	for (unsigned i = 0; i < re->ncls; i++) {
+		const uint64_t *c = re->cls[i].set;
+		if (!((c[0] & have->w[0]) | (c[1] & have->w[1]) | (c[2] & have->w[2]) |
+		      (c[3] & have->w[3])))
+			return 0;
+	}
+	if (code_cannot(re, s, len, 0))
 		return 0;
 	return !re->ncls || cs_re_classes_in(re->cls, re->ncls, s, len, have);
 }

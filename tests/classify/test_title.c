@@ -49,6 +49,18 @@ static void test_sanitize(void **state)
 	 * control and non-ASCII bytes go, runs of blanks collapse, ends are
 	 * trimmed, and only the first 120 bytes count */
 	sanitize("  BUG: Bad\tpage  state \x01in\xc3\xa9 x  ", "BUG: Bad page state in x");
+	/* the same answers once the rules are JIT-compiled and a rule is
+	 * passed over for a title without a byte class it needs (a digit,
+	 * a run of 6 hex digits, ...: cs_re_maybe_in) */
+	for (int k = 0; k < 8; k++) {
+		sanitize("x in 12 and 42", "x in NUM and NUM");
+		sanitize("in xyz1234567", "in xyzNUM");
+		sanitize("KASAN: use-after-free Read in deface", "KASAN: use-after-free Read in ADDR");
+		sanitize("KASAN: use-after-free Read in defac", "KASAN: use-after-free Read in defac");
+		sanitize("WARNING in foo.c:12:3", "WARNING in foo.c:LINE");
+		sanitize("no digits at all", "no digits at all");
+		sanitize("at 127.0.0.1 now", "at IP now");
+	}
 	char longt[200];
 	memset(longt, 'a', sizeof(longt) - 1);
 	longt[sizeof(longt) - 1] = 0;
