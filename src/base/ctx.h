@@ -16,8 +16,8 @@ struct cs_rules; /* classify/rules.h: opaque to base */
  * taken over); up to 16384 entries (256 KiB per context: the syzkaller
  * corpus needs 2,551 keys). The first table has 512 (8 KiB: a process
  * classifying one report touches 2 pages); between two reports, a table
- * more than half full is replaced by one 4 times larger (a cache: its
- * answers are dropped). */
+ * more than half full is replaced by one 4 times larger, its answers
+ * moved into it. */
 #define CS_SKIP_MEMO 16384
 #define CS_SKIP_MEMO_MIN 512
 struct cs_skip_memo {

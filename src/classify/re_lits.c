@@ -36,11 +36,17 @@ typedef struct litset {
 	const char *s[LIT_MAX];
 } litset;
 
+#define CONJ_MAX 8 /* sets kept by cs_re_lits_conj */
+
 typedef struct rd {
 	const char *p, *end;
 	int fail;
 	char pool[4096]; /* the literals' bytes */
 	size_t npool;
+	/* cs_re_lits_conj: the sets of the mandatory items of the pattern's
+	 * top level, and whether it has alternatives */
+	int collect, top_alts, nconj;
+	litset conj[CONJ_MAX];
 } rd;
 
 static int shortest(const litset *l)
@@ -164,6 +170,24 @@ static void skip_class(rd *r)
 		r->p++;
 }
 
+/* For cs_re_lits_conj: keep set l of a mandatory item of the top level
+ * (the best CONJ_MAX of them). */
+static void keep_conj(rd *r, const litset *l)
+{
+	if (!r->collect || l->n <= 0)
+		return;
+	if (r->nconj < CONJ_MAX) {
+		r->conj[r->nconj++] = *l;
+		return;
+	}
+	int worst = 0;
+	for (int i = 1; i < r->nconj; i++)
+		if (better(&r->conj[worst], &r->conj[i]))
+			worst = i;
+	if (better(l, &r->conj[worst]))
+		r->conj[worst] = *l;
+}
+
 /* One alternative, up to '|' or ')' (not consumed) or the end. */
 static litset parse_seq(rd *r, int depth)
 {
@@ -177,6 +201,8 @@ static litset parse_seq(rd *r, int depth)
 			add_lit(r, &one, run, nrun);                         \
 			if (better(&one, &best))                             \
 				best = one;                                  \
+			if (depth == 0)                                      \
+				keep_conj(r, &one);                          \
 		}                                                            \
 		nrun = 0;                                                    \
 	} while (0)
@@ -275,6 +301,8 @@ static litset parse_seq(rd *r, int depth)
 			END_RUN();
 			if (!literal && min > 0 && better(&group, &best))
 				best = group;
+			if (!literal && min > 0 && depth == 0)
+				keep_conj(r, &group);
 		}
 	}
 	END_RUN();
@@ -303,6 +331,8 @@ static litset parse_alts(rd *r, int depth)
 			return all;
 		}
 		if (r->p < r->end && *r->p == '|') {
+			if (depth == 0)
+				r->top_alts = 1;
 			r->p++;
 			continue;
 		}
@@ -436,6 +466,7 @@ static rd *rd_new(const char *pattern)
 	r->end = pattern + strlen(pattern);
 	r->fail = 0;
 	r->npool = 0;
+	r->collect = r->top_alts = r->nconj = 0;
 	return r;
 }
 
@@ -455,6 +486,539 @@ cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
 	return out;
 }
 
+/* ---- one line ------------------------------------------------------- */
+
+/* Can the class at r->p (after its '[') match a newline? 1 when it can or
+ * when this reader is not sure; advances past the class. */
+static int class_nl(rd *r)
+{
+	int neg = 0, nl = 0, unsure = 0;
+	if (r->p < r->end && *r->p == '^') {
+		neg = 1;
+		r->p++;
+	}
+	int first = 1, prev = -1; /* prev: the last literal byte, for ranges */
+	while (r->p < r->end && (*r->p != ']' || first)) {
+		first = 0;
+		int lit = -1;
+		char ch = *r->p;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end)
+				return 1;
+			char e = r->p[1];
+			r->p += 2;
+			if (e == 'n' || e == 's' || e == 'v')
+				nl = 1;
+			else if (e == 'D' || e == 'W' || e == 'H' || e == 'V' || e == 'R' ||
+				 e == 'N')
+				unsure = 1; /* these classes hold a newline */
+			else if (e == 'd' || e == 'w' || e == 'S' || e == 'h')
+				; /* no newline in these */
+			else if (e == 't' || e == 'r' || e == 'f' || e == 'e' || e == 'a')
+				lit = e == 't' ? '\t' : e == 'r' ? '\r' : e == 'f' ? '\f'
+								      : e == 'e' ? 27 : 7;
+			else if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+				   (e >= '0' && e <= '9')) && e != '\n')
+				lit = (unsigned char)e;
+			else
+				return 1; /* \x.., \p{..}, octal, ... */
+		} else if (ch == '[' && r->p + 1 < r->end &&
+			   (r->p[1] == ':' || r->p[1] == '.' || r->p[1] == '=')) {
+			return 1; /* POSIX classes */
+		} else if (ch == '-' && prev >= 0 && r->p + 1 < r->end && r->p[1] != ']') {
+			/* a range prev-hi */
+			r->p++;
+			int hi;
+			if (*r->p == '\\') {
+				if (r->p + 1 >= r->end)
+					return 1;
+				char e = r->p[1];
+				if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+				    (e >= '0' && e <= '9') || e == '\n')
+					return 1;
+				hi = (unsigned char)e;
+				r->p += 2;
+			} else {
+				hi = (unsigned char)*r->p++;
+			}
+			if (prev <= '\n' && '\n' <= hi)
+				nl = 1;
+			prev = -1;
+			continue;
+		} else {
+			lit = (unsigned char)ch;
+			r->p++;
+		}
+		if (lit == '\n')
+			nl = 1;
+		prev = lit;
+	}
+	if (r->p >= r->end)
+		return 1;
+	r->p++;
+	/* a negated class without the newline matches it */
+	return neg ? !nl : nl || unsure;
+}
+
+/* The most times the item just read may repeat (after it: '?', '*', '+',
+ * "{m}", "{m,}", "{m,n}", each maybe lazy or possessive): 1 without a
+ * quantifier, -1 unbounded, -2 something this reader does not know. */
+static long max_reps(rd *r)
+{
+	if (r->p >= r->end)
+		return 1;
+	long max;
+	char q = *r->p;
+	if (q == '?') {
+		max = 1;
+		r->p++;
+	} else if (q == '*' || q == '+') {
+		max = -1;
+		r->p++;
+	} else if (q == '{') {
+		const char *s = r->p + 1;
+		if (s >= r->end || *s < '0' || *s > '9')
+			return -2;
+		long min = 0;
+		while (s < r->end && *s >= '0' && *s <= '9' && min < 100000)
+			min = min * 10 + (*s++ - '0');
+		max = min;
+		if (s < r->end && *s == ',') {
+			s++;
+			if (s < r->end && *s == '}') {
+				max = -1;
+			} else {
+				max = 0;
+				while (s < r->end && *s >= '0' && *s <= '9' && max < 100000)
+					max = max * 10 + (*s++ - '0');
+			}
+		}
+		if (s >= r->end || *s != '}')
+			return -2;
+		r->p = s + 1;
+	} else {
+		return 1;
+	}
+	if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
+		r->p++;
+	return max;
+}
+
+#define NL_UNBOUNDED 100000L
+
+static long nl_alts(rd *r, uint32_t opts, int depth);
+
+/* The most newline bytes a match of one alternative (up to '|' or ')', not
+ * consumed) can hold, lookarounds counted as if they consumed; at least
+ * NL_UNBOUNDED when there is no bound; r->fail on what this reader does not
+ * know. */
+static long nl_seq(rd *r, uint32_t opts, int depth)
+{
+	long sum = 0;
+	while (!r->fail && r->p < r->end && *r->p != '|' && *r->p != ')') {
+		char ch = *r->p;
+		long item = 0;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end) {
+				r->fail = 1;
+				break;
+			}
+			char e = r->p[1];
+			r->p += 2;
+			if (e == '\n' || e == 'n' || e == 's' || e == 'v' || e == 'R' || e == 'D' ||
+			    e == 'W' || e == 'H' || e == 'V') {
+				item = 1; /* (\R: CR LF holds one) */
+			} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+				   (e >= '0' && e <= '9')) {
+				if (!strchr("dwShbBAGtrfea", e)) {
+					r->fail = 1; /* \z \Z, \N, arguments, references */
+					break;
+				}
+			}
+		} else if (ch == '[') {
+			r->p++;
+			item = class_nl(r);
+		} else if (ch == '(') {
+			r->p++;
+			if (r->p < r->end && *r->p == '*') {
+				r->fail = 1; /* verbs: (*CR), (*ANY), ... */
+				break;
+			}
+			if (r->p < r->end && *r->p == '?') {
+				const char *q = r->p + 1;
+				if (q < r->end && (*q == ':' || *q == '|' || *q == '>' || *q == '=' ||
+						  *q == '!')) {
+					r->p = q + 1;
+				} else if (q + 1 < r->end && *q == '<' && (q[1] == '=' || q[1] == '!')) {
+					r->p = q + 2;
+				} else {
+					r->fail = 1; /* options ((?s)), names, recursion */
+					break;
+				}
+			}
+			if (depth > 32) {
+				r->fail = 1;
+				break;
+			}
+			item = nl_alts(r, opts, depth + 1);
+			if (r->fail || r->p >= r->end || *r->p != ')') {
+				r->fail = 1;
+				break;
+			}
+			r->p++;
+		} else if (ch == '\n') {
+			item = 1;
+			r->p++;
+		} else if (ch == '$' && !(opts & PCRE2_MULTILINE)) {
+			r->fail = 1; /* the end of the subject only */
+			break;
+		} else if (ch == '*' || ch == '+' || ch == '?' || ch == '{') {
+			r->fail = 1; /* a quantifier with nothing before it */
+			break;
+		} else {
+			r->p++; /* literals, '.', '^', '$' */
+		}
+		long reps = max_reps(r);
+		if (reps == -2) {
+			r->fail = 1;
+			break;
+		}
+		if (item) {
+			if (reps < 0 || item >= NL_UNBOUNDED || reps >= NL_UNBOUNDED)
+				sum = NL_UNBOUNDED;
+			else
+				sum += item * reps;
+			if (sum > NL_UNBOUNDED)
+				sum = NL_UNBOUNDED;
+		}
+	}
+	return sum;
+}
+
+static long nl_alts(rd *r, uint32_t opts, int depth)
+{
+	long most = 0;
+	for (;;) {
+		long one = nl_seq(r, opts, depth);
+		if (r->fail)
+			return NL_UNBOUNDED;
+		if (one > most)
+			most = one;
+		if (r->p < r->end && *r->p == '|') {
+			r->p++;
+			continue;
+		}
+		return most;
+	}
+}
+
+int cs_re_max_newlines(const char *pattern, uint32_t opts)
+{
+	/* (`.` matches a newline with DOTALL; the other options change what
+	 * this reader would have to know) */
+	if (opts & ~(uint32_t)(PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT | PCRE2_CASELESS |
+			       PCRE2_DOLLAR_ENDONLY | PCRE2_NO_AUTO_CAPTURE | PCRE2_ANCHORED))
+		return -1;
+	rd *r = rd_new(pattern);
+	if (!r)
+		return -1;
+	long n = nl_alts(r, opts, 0);
+	int ok = !r->fail && r->p == r->end && n < CS_RE_NL_MAX;
+	free(r);
+	return ok ? (int)n : -1;
+}
+
+/* ---- byte classes ---------------------------------------------------- */
+
+static void set_range(uint64_t *set, unsigned lo, unsigned hi)
+{
+	for (unsigned c = lo; c <= hi && c < 256; c++)
+		set[c >> 6] |= 1ull << (c & 63);
+}
+
+/* The bytes of escape e (\d \w \s \D \W \S, or a control or punctuation
+ * character) into set; 0 when this reader does not know it. */
+static int escape_set(char e, uint64_t *set)
+{
+	uint64_t t[4] = {0};
+	int neg = 0;
+	switch (e) {
+	case 'D': neg = 1; /* fall through */
+	case 'd': set_range(t, '0', '9'); break;
+	case 'W': neg = 1; /* fall through */
+	case 'w':
+		set_range(t, '0', '9');
+		set_range(t, 'a', 'z');
+		set_range(t, 'A', 'Z');
+		set_range(t, '_', '_');
+		break;
+	case 'S': neg = 1; /* fall through */
+	case 's':
+		set_range(t, '\t', '\r'); /* \t \n \v \f \r */
+		set_range(t, ' ', ' ');
+		break;
+	case 't': set_range(t, '\t', '\t'); break;
+	case 'n': set_range(t, '\n', '\n'); break;
+	case 'r': set_range(t, '\r', '\r'); break;
+	case 'f': set_range(t, '\f', '\f'); break;
+	case 'e': set_range(t, 27, 27); break;
+	case 'a': set_range(t, 7, 7); break;
+	default:
+		if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
+		    e == '\n')
+			return 0;
+		set_range(t, (unsigned char)e, (unsigned char)e);
+	}
+	for (int k = 0; k < 4; k++)
+		set[k] |= neg ? ~t[k] : t[k];
+	return 1;
+}
+
+/* The class at r->p (after its '['): its bytes into set, r->fail when this
+ * reader does not know them. */
+static void class_set(rd *r, uint64_t *set)
+{
+	uint64_t t[4] = {0};
+	int neg = 0, first = 1, prev = -1;
+	if (r->p < r->end && *r->p == '^') {
+		neg = 1;
+		r->p++;
+	}
+	while (r->p < r->end && (*r->p != ']' || first)) {
+		first = 0;
+		int lit = -1;
+		char ch = *r->p;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end)
+				break;
+			char e = r->p[1];
+			r->p += 2;
+			uint64_t one[4] = {0};
+			if (!escape_set(e, one)) {
+				r->fail = 1;
+				return;
+			}
+			for (int k = 0; k < 4; k++)
+				t[k] |= one[k];
+			/* one byte (a range may start there): its value */
+			if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')))
+				lit = (unsigned char)e;
+			else if (strchr("tnrfea", e))
+				lit = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+				    : e == 'f' ? '\f' : e == 'e' ? 27 : 7;
+		} else if (ch == '[' && r->p + 1 < r->end &&
+			   (r->p[1] == ':' || r->p[1] == '.' || r->p[1] == '=')) {
+			r->fail = 1; /* POSIX classes */
+			return;
+		} else if (ch == '-' && prev >= 0 && r->p + 1 < r->end && r->p[1] != ']') {
+			r->p++;
+			int hi;
+			if (*r->p == '\\') {
+				if (r->p + 1 >= r->end)
+					break;
+				char e = r->p[1];
+				if (strchr("tnrfea", e)) {
+					hi = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+					   : e == 'f' ? '\f' : e == 'e' ? 27 : 7;
+				} else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+					   (e >= '0' && e <= '9') || e == '\n') {
+					r->fail = 1;
+					return;
+				} else {
+					hi = (unsigned char)e;
+				}
+				r->p += 2;
+			} else {
+				hi = (unsigned char)*r->p++;
+			}
+			if (hi < prev) {
+				r->fail = 1;
+				return;
+			}
+			set_range(t, (unsigned)prev, (unsigned)hi);
+			prev = -1;
+			continue;
+		} else {
+			lit = (unsigned char)ch;
+			set_range(t, (unsigned)lit, (unsigned)lit);
+			r->p++;
+		}
+		prev = lit;
+	}
+	if (r->p >= r->end) {
+		r->fail = 1;
+		return;
+	}
+	r->p++;
+	for (int k = 0; k < 4; k++)
+		set[k] = neg ? ~t[k] : t[k];
+}
+
+static void keep_class(cs_re_class *out, int max, int *n, const uint64_t *set, long min)
+{
+	uint64_t all = set[0] & set[1] & set[2] & set[3];
+	if (*n >= max || all == ~0ull)
+		return;
+	cs_re_class *c = &out[(*n)++];
+	memcpy(c->set, set, sizeof(c->set));
+	c->run = (unsigned char)(min > 255 ? 255 : min);
+}
+
+/* The mandatory items of one sequence (depth: of groups) up to '|' or ')'
+ * (not consumed): classes into out; r->fail on what this reader does not
+ * know; *alt set when the sequence ends at '|'. */
+static void classes_seq(rd *r, cs_re_class *out, int max, int *n, int mandatory, int depth)
+{
+	while (!r->fail && r->p < r->end && *r->p != '|' && *r->p != ')') {
+		char ch = *r->p;
+		uint64_t set[4] = {0};
+		int have = 0;
+		const char *group = NULL;
+		if (ch == '\\') {
+			if (r->p + 1 >= r->end) {
+				r->fail = 1;
+				break;
+			}
+			char e = r->p[1];
+			r->p += 2;
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+				if (strchr("dwsDWS", e))
+					have = escape_set(e, set);
+				else if (!strchr("bBAzZGtnrfea", e)) {
+					r->fail = 1; /* references, arguments, \h \v \R ... */
+					break;
+				}
+			}
+		} else if (ch == '[') {
+			r->p++;
+			class_set(r, set);
+			have = 1;
+		} else if (ch == '(') {
+			r->p++;
+			int look = 0;
+			if (r->p < r->end && *r->p == '*') {
+				r->fail = 1;
+				break;
+			}
+			if (r->p < r->end && *r->p == '?') {
+				const char *q = r->p + 1;
+				if (q < r->end && (*q == ':' || *q == '>')) {
+					r->p = q + 1;
+				} else if (q < r->end && (*q == '=' || *q == '!')) {
+					r->p = q + 1;
+					look = 1;
+				} else if (q + 1 < r->end && *q == '<' && (q[1] == '=' || q[1] == '!')) {
+					r->p = q + 2;
+					look = 1;
+				} else {
+					r->fail = 1; /* options, names, branch resets, ... */
+					break;
+				}
+			}
+			if (depth > 32) {
+				r->fail = 1;
+				break;
+			}
+			group = r->p;
+			(void)look;
+			/* read the group: its items count when it is mandatory,
+			 * has no alternatives and is no lookaround (decided
+			 * once its quantifier is known: read it again then) */
+			int m = *n;
+			int alts = 0;
+			for (;;) {
+				classes_seq(r, out, max, n, 0, depth + 1);
+				if (r->fail || r->p >= r->end || *r->p != '|')
+					break;
+				alts = 1;
+				r->p++;
+			}
+			*n = m;
+			if (r->fail || r->p >= r->end || *r->p != ')') {
+				r->fail = 1;
+				break;
+			}
+			r->p++;
+			int rep;
+			long min = quantifier(r, &rep);
+			if (min < 0) {
+				r->fail = 1;
+				break;
+			}
+			if (mandatory && min > 0 && !alts && !look) {
+				const char *after = r->p;
+				r->p = group;
+				classes_seq(r, out, max, n, 1, depth + 1);
+				r->p = after;
+			}
+			continue;
+		} else if (ch == '*' || ch == '+' || ch == '?' || ch == '{') {
+			r->fail = 1;
+			break;
+		} else {
+			r->p++; /* literals, '.', anchors */
+		}
+		int rep;
+		long min = quantifier(r, &rep);
+		if (min < 0) {
+			r->fail = 1;
+			break;
+		}
+		if (have && mandatory && min > 0)
+			keep_class(out, max, n, set, min);
+	}
+}
+
+int cs_re_classes(const char *pattern, uint32_t opts, cs_re_class *out, int max)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP | PCRE2_DOTALL))
+		return 0;
+	rd *r = rd_new(pattern);
+	if (!r)
+		return 0;
+	int n = 0;
+	classes_seq(r, out, max, &n, 1, 0);
+	/* (alternatives at the top level: none is known to be needed) */
+	if (r->fail || r->p != r->end)
+		n = 0;
+	free(r);
+	return n;
+}
+
+void cs_bytes_of(const char *s, size_t n, cs_bytes *out)
+{
+	uint64_t w[4] = {0};
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		w[c >> 6] |= 1ull << (c & 63);
+	}
+	memcpy(out->w, w, sizeof(w));
+}
+
+int cs_re_classes_in(const cs_re_class *cls, int n, const char *s, size_t len,
+		     const cs_bytes *have)
+{
+	for (int i = 0; i < n; i++) {
+		const cs_re_class *c = &cls[i];
+		if (!((c->set[0] & have->w[0]) | (c->set[1] & have->w[1]) |
+		      (c->set[2] & have->w[2]) | (c->set[3] & have->w[3])))
+			return 0;
+		if (c->run < 2)
+			continue;
+		size_t run = 0;
+		int found = 0;
+		for (size_t k = 0; k < len && !found; k++) {
+			unsigned char b = (unsigned char)s[k];
+			run = (c->set[b >> 6] >> (b & 63)) & 1 ? run + 1 : 0;
+			found = run >= c->run;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- the set -------------------------------------------------------- */
 
 cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
@@ -471,6 +1035,39 @@ cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts)
 		out = make_lits(&l, 1);
 	free(r);
 	return out;
+}
+
+int cs_re_lits_conj(const char *pattern, uint32_t opts, cs_re_lits **out, int max)
+{
+	if (opts & (PCRE2_CASELESS | PCRE2_EXTENDED | PCRE2_EXTENDED_MORE | PCRE2_LITERAL |
+		    PCRE2_UTF | PCRE2_UCP))
+		return 0;
+	rd *r = rd_new(pattern);
+	if (!r)
+		return 0;
+	r->collect = 1;
+	litset all = parse_alts(r, 0);
+	int n = 0;
+	if (!r->fail && r->p == r->end && all.n > 0) {
+		if (r->top_alts) {
+			/* one alternative's items are not the others': the
+			 * union is what every match holds */
+			r->conj[0] = all;
+			r->nconj = 1;
+		}
+		/* the best first (the first looked for) */
+		for (int i = 1; i < r->nconj; i++)
+			for (int j = i; j > 0 && better(&r->conj[j], &r->conj[j - 1]); j--) {
+				litset t = r->conj[j];
+				r->conj[j] = r->conj[j - 1];
+				r->conj[j - 1] = t;
+			}
+		for (int i = 0; i < r->nconj && n < max; i++)
+			if ((out[n] = make_lits(&r->conj[i], 1)))
+				n++;
+	}
+	free(r);
+	return n;
 }
 
 /* The Teddy tables of l (see cs_re_lits). */

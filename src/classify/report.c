@@ -8,6 +8,7 @@
  */
 #include "classify/report.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,13 +60,13 @@ static int append_repl(cs_buf *out, const char *repl, const char *subject,
 
 /* Replace every match of re in in by repl ($0..$9); result in out. */
 static int subst_all(const cs_subst *s, const char *in, size_t inlen,
-		     pcre2_match_data *md, cs_buf *out)
+		     const cs_bytes *have, pcre2_match_data *md, cs_buf *out)
 {
 	cs_buf_clear(out);
 	size_t pos = 0, copied = 0;
 	size_t cap = inlen > CS_TITLE_GROW_MAX ? inlen : CS_TITLE_GROW_MAX;
 	/* (most titles hold nothing a sanitize rule replaces) */
-	if (!cs_re_maybe(&s->re, in, inlen))
+	if (!cs_re_maybe_in(&s->re, in, inlen, have))
 		pos = inlen + 1;
 	while (pos <= inlen) {
 		int rc = cs_re_exec(&s->re, in, inlen, pos, md);
@@ -129,19 +130,24 @@ int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 		return CRASHSIG_ENOMEM;
 	cs_buf cur = {0}, tmp = {0};
 	int rc = cs_buf_adds(&cur, in);
+	cs_bytes have; /* the bytes of cur */
+	if (!rc)
+		cs_bytes_of(cur.data, cur.len, &have);
 	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
 		/* (most titles hold nothing most rules replace: no copy then) */
-		if (!cs_re_maybe(&r->sanitize[i].re, cur.data, cur.len))
+		if (!cs_re_maybe_in(&r->sanitize[i].re, cur.data, cur.len, &have))
 			continue;
 		/* Matches may overlap ("0,1,2"): repeat until stable. */
 		for (int k = 0; k < 4 && !rc; k++) {
-			rc = subst_all(&r->sanitize[i], cur.data, cur.len, md, &tmp);
+			rc = subst_all(&r->sanitize[i], cur.data, cur.len, &have, md, &tmp);
 			if (rc)
 				break;
 			int same = tmp.len == cur.len && !memcmp(tmp.data, cur.data, cur.len);
 			cs_buf t = cur;
 			cur = tmp;
 			tmp = t;
+			if (!same)
+				cs_bytes_of(cur.data, cur.len, &have);
 			if (same)
 				break;
 		}
@@ -210,7 +216,6 @@ typedef struct classify {
 	const cs_format *f;
 	pcre2_match_data *md;
 	pcre2_match_data *md2;
-	char fbuf[1024];
 	int matched_groups;
 	PCRE2_SIZE ov[20];
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
@@ -220,8 +225,8 @@ typedef struct classify {
 		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
 		unsigned char cls;   /* LINE_* bits, see line_is() */
 		unsigned flags;
-		size_t off;          /* function name in fnames */
-		size_t coff;         /* arm callee name in fnames, or SIZE_MAX */
+		uint32_t off;        /* function name in fnames */
+		uint32_t coff;       /* arm callee name in fnames, or UINT32_MAX */
 	} *fcache;
 	cs_buf fnames;
 	/* answers of the global skip table by function name: the context's
@@ -230,6 +235,8 @@ typedef struct classify {
 	size_t memo_mask;
 	size_t *memo_fill;
 	size_t own_fill;
+	/* (from here on not zeroed: scratch, and a memo zeroed when used) */
+	char fbuf[1024];
 	struct cs_skip_memo own_memo[256];
 } classify;
 
@@ -266,6 +273,20 @@ static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
 	}
 	*found = 0;
 	return &c->memo[home];
+}
+
+/* Put entry e into the table m (mask + 1 entries, larger than the one e
+ * comes from), into the slot memo_slot() would find it in; 0 when its 8
+ * probes are taken (the answer is dropped). */
+static int memo_move(struct cs_skip_memo *m, size_t mask, const struct cs_skip_memo *e)
+{
+	size_t i = (size_t)(e->key ^ (e->key >> 29)) & mask;
+	for (int k = 0; k < 8; k++, i = (i + 1) & mask)
+		if (!m[i].key) {
+			m[i] = *e;
+			return 1;
+		}
+	return 0;
 }
 
 /* Skip patterns see the function name without compiler suffixes
@@ -346,39 +367,50 @@ static int ensure_fcache(classify *c)
 	return 0;
 }
 
+/* Parse line i into its cache entry (frame_func). */
+static __attribute__((noinline)) void parse_line(classify *c, size_t i)
+{
+	struct fcache_ent *e = &c->fcache[i];
+	size_t len;
+	const char *l = line_at(c->b, i, &len);
+	crashsig_frame f;
+	crashsig_frame callee;
+	e->state = 1;
+	e->coff = UINT32_MAX;
+	if (!cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf)))
+		return;
+	/* (names are found by 32-bit offsets: a block is 4 MiB at most; past
+	 * that, no frame) */
+	if (callee.func) {
+		size_t cl = strlen(callee.func);
+		if (c->fnames.len + cl >= UINT32_MAX)
+			return;
+		e->coff = (uint32_t)c->fnames.len;
+		if (cs_buf_add(&c->fnames, callee.func, cl + 1))
+			return; /* (out of memory: no frame) */
+	}
+	/* skip patterns see demangled names */
+	char *dm = demangle(f.func);
+	const char *name = dm ? dm : f.func;
+	size_t fl = strlen(name);
+	e->off = (uint32_t)c->fnames.len;
+	int bad = c->fnames.len + fl >= UINT32_MAX || cs_buf_add(&c->fnames, name, fl + 1);
+	free(dm);
+	if (bad)
+		return;
+	e->flags = f.flags;
+	e->state = 2;
+}
+
 /* Does line i parse as a frame? Returns its function (owned by c) or NULL.
  * Lines are parsed once per block: the frame sources walk them many times. */
-static const char *frame_func(classify *c, size_t i, unsigned *flags)
+static inline const char *frame_func(classify *c, size_t i, unsigned *flags)
 {
-	if (ensure_fcache(c))
+	if (!c->fcache && ensure_fcache(c))
 		return NULL;
 	struct fcache_ent *e = &c->fcache[i];
-	if (!e->state) {
-		size_t len;
-		const char *l = line_at(c->b, i, &len);
-		crashsig_frame f;
-		crashsig_frame callee;
-		e->state = 1;
-		e->coff = SIZE_MAX;
-		if (cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf))) {
-			if (callee.func) {
-				e->coff = c->fnames.len;
-				if (cs_buf_add(&c->fnames, callee.func, strlen(callee.func) + 1))
-					return NULL;
-			}
-			/* skip patterns see demangled names */
-			char *dm = demangle(f.func);
-			const char *name = dm ? dm : f.func;
-			size_t fl = strlen(name);
-			e->off = c->fnames.len;
-			int bad = cs_buf_add(&c->fnames, name, fl + 1);
-			free(dm);
-			if (bad)
-				return NULL;
-			e->flags = f.flags;
-			e->state = 2;
-		}
-	}
+	if (!e->state)
+		parse_line(c, i);
 	if (e->state != 2)
 		return NULL;
 	*flags = e->flags;
@@ -390,7 +422,7 @@ static const char *frame_func(classify *c, size_t i, unsigned *flags)
 static const char *frame_callee(classify *c, size_t i)
 {
 	unsigned fl;
-	if (!frame_func(c, i, &fl) || c->fcache[i].coff == SIZE_MAX ||
+	if (!frame_func(c, i, &fl) || c->fcache[i].coff == UINT32_MAX ||
 	    (fl & CRASHSIG_FRAME_UNRELIABLE))
 		return NULL;
 	return c->fnames.data + c->fcache[i].coff;
@@ -799,6 +831,16 @@ static int expand_template(classify *c, const char *tmpl, const char *frame,
 				return CRASHSIG_ENOMEM;
 			continue;
 		}
+		if (*t != '{') {
+			/* the text up to the next '$' or '{' at once */
+			const char *e = t + 1;
+			while (*e && *e != '$' && *e != '{')
+				e++;
+			if (cs_buf_add(out, t, (size_t)(e - t)))
+				return CRASHSIG_ENOMEM;
+			t = e - 1;
+			continue;
+		}
 		if (!strncmp(t, "{FRAME}", 7)) {
 			if (cs_buf_adds(out, frame ? frame : "corrupted"))
 				return CRASHSIG_ENOMEM;
@@ -893,7 +935,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	*out = NULL;
 	const cs_rules *r = ctx->rules;
 	crashsig_report *rep = calloc(1, sizeof(*rep));
-	classify c = {0};
+	classify c;
+	memset(&c, 0, offsetof(classify, fbuf));
 	cs_buf frame = {0}, title = {0}, tfunc = {0}, tmp = {0}, stitle = {0};
 	int rc = CRASHSIG_ENOMEM;
 	if (!rep)
@@ -908,12 +951,21 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			cap = CS_SKIP_MEMO;
 		struct cs_skip_memo *m = calloc(cap, sizeof(*m));
 		if (m) {
+			/* the answers move to the larger table: dropped, every
+			 * name seen before would be matched again */
+			size_t fill = 0;
+			for (size_t i = 0; i < ctx->skip_memo_cap; i++)
+				if (ctx->skip_memo[i].key &&
+				    memo_move(m, cap - 1, &ctx->skip_memo[i]))
+					fill++;
 			free(ctx->skip_memo);
 			ctx->skip_memo = m;
 			ctx->skip_memo_cap = cap;
-			ctx->skip_memo_fill = 0;
+			ctx->skip_memo_fill = fill;
 		}
 	}
+	if (!ctx->skip_memo)
+		memset(c.own_memo, 0, sizeof(c.own_memo));
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
 	c.memo_mask = ctx->skip_memo ? ctx->skip_memo_cap - 1 : 255;
 	c.memo_fill = ctx->skip_memo ? &ctx->skip_memo_fill : &c.own_fill;

@@ -407,6 +407,12 @@ static void re_free(cs_re *re)
 	free(re->loose_lits);
 	free(re->pfx);
 	re->lits = re->loose_lits = re->pfx = NULL;
+	for (unsigned i = 0; i < re->nhead; i++)
+		free(re->head[i]);
+	re->nhead = re->head_lines = 0;
+	free(re->cls);
+	re->cls = NULL;
+	re->ncls = 0;
 	re->lits_done = 0;
 	re->jit = re->jit_code = re->jit_loose = 0;
 	re->uses = 0;
@@ -500,13 +506,32 @@ int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 	return exec_code(re, re->code, s, len, start, md);
 }
 
+static void re_lits(const cs_re *re);
+
 int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
 		    pcre2_match_data *md)
 {
-	if (!(re->opts & PCRE2_USE_OFFSET_LIMIT) || !re->rules || !re->rules->mctx_head)
-		return cs_re_exec(re, s, len, 0, md); /* (the caller checks where) */
 	if (!re_ready(re))
 		return PCRE2_ERROR_NOMATCH;
+	re_lits(re);
+	if (re->head_lines) {
+		/* a match starting by limit lies in the line of limit and the
+		 * head_lines - 1 after it, and is found the same in them alone
+		 * (cs_re_max_newlines): it holds a literal of each set there,
+		 * and the matcher looks no further */
+		size_t end = limit;
+		for (int k = 0; k < re->head_lines && end < len; k++) {
+			const char *nl = memchr(s + end + (k > 0), '\n', len - end - (k > 0));
+			end = nl ? (size_t)(nl - s) : len;
+		}
+		if (end < len)
+			len = end;
+		for (unsigned i = 0; i < re->nhead; i++)
+			if (!cs_re_lits_any(re->head[i], s, len))
+				return PCRE2_ERROR_NOMATCH;
+	}
+	if (!(re->opts & PCRE2_USE_OFFSET_LIMIT) || !re->rules || !re->rules->mctx_head)
+		return cs_re_exec(re, s, len, 0, md); /* (the caller checks where) */
 	re_used(re);
 	/* see cs_re: the rules belong to one context, used by one thread */
 	pcre2_set_offset_limit(re->rules->mctx_head, limit);
@@ -535,6 +560,22 @@ static void re_lits(const cs_re *re)
 	}
 	if (w->loose_src)
 		w->loose_lits = cs_re_lits_new(w->loose_src, 0);
+	cs_re_class cls[CS_RE_CLASSES];
+	int ncls = cs_re_classes(w->src, w->opts, cls, CS_RE_CLASSES);
+	if (ncls > 0 && (w->cls = malloc((size_t)ncls * sizeof(*cls)))) {
+		memcpy(w->cls, cls, (size_t)ncls * sizeof(*cls));
+		w->ncls = (unsigned char)ncls;
+	}
+	/* the formats' match regexes (see cs_re_exec_head); newlines are LF
+	 * alone: `.` and `$` see nothing else as one */
+	uint32_t nl = 0;
+	pcre2_pattern_info(w->code, PCRE2_INFO_NEWLINE, &nl);
+	if ((w->opts & PCRE2_USE_OFFSET_LIMIT) && nl == PCRE2_NEWLINE_LF) {
+		w->head_lines = (unsigned char)(cs_re_max_newlines(w->src, w->opts) + 1);
+		if (w->head_lines)
+			w->nhead = (unsigned char)cs_re_lits_conj(w->src, w->opts, w->head,
+								  CS_RE_HEAD_SETS);
+	}
 }
 
 /* Can `code` not match s from start, by what is known without running it? */
@@ -558,6 +599,23 @@ int cs_re_maybe(const cs_re *re, const char *s, size_t len)
 		return 0;
 	re_lits(re);
 	return !code_cannot(re, s, len, 0);
+}
+
+int cs_re_maybe_in(const cs_re *re, const char *s, size_t len, const cs_bytes *have)
+{
+	if (!re_ready(re))
+		return 0;
+	re_lits(re);
+	/* (the classes' bytes first: a few ANDs) */
+	for (unsigned i = 0; i < re->ncls; i++) {
+		const uint64_t *c = re->cls[i].set;
+		if (!((c[0] & have->w[0]) | (c[1] & have->w[1]) | (c[2] & have->w[2]) |
+		      (c[3] & have->w[3])))
+			return 0;
+	}
+	if (code_cannot(re, s, len, 0))
+		return 0;
+	return !re->ncls || cs_re_classes_in(re->cls, re->ncls, s, len, have);
 }
 
 int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,

@@ -84,6 +84,42 @@ int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n);
 cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts);
 /* Does s (n bytes) begin with one of the prefixes? */
 int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n);
+/* The most newline bytes a match of pattern (compiled with opts, newlines
+ * LF alone) can hold, lookarounds counted as if they consumed, when it is
+ * below CS_RE_NL_MAX and the pattern asks for no end of the subject (\z,
+ * \Z, '$' without MULTILINE); else, or when the reader is not sure, -1.
+ * Then a match starting in line i lies in lines i..i+n, and is found the
+ * same in the subject cut at the end of line i+n: what cannot match a
+ * newline fails there as it does at the end of the subject. */
+#define CS_RE_NL_MAX 64
+int cs_re_max_newlines(const char *pattern, uint32_t opts);
+/* Sets of literals such that every match of pattern holds one of each (the
+ * literal runs and groups of its top level, else the set of
+ * cs_re_lits_new), the best first: up to max into out (malloc'd: free()).
+ * Returns how many. */
+int cs_re_lits_conj(const char *pattern, uint32_t opts, cs_re_lits **out, int max);
+
+/* A byte class every match of a regex holds a run of (cs_re_classes). */
+typedef struct cs_re_class {
+	uint64_t set[4];   /* bit c: byte c is of the class */
+	unsigned char run; /* the run's shortest length (at least 1) */
+} cs_re_class;
+/* Up to max classes of the mandatory items of pattern ("\\d{7,}": a run of
+ * 7 digits; mandatory groups without alternatives are read through), into
+ * out; returns how many (0: none known, or a pattern this reader does not
+ * fully understand). */
+int cs_re_classes(const char *pattern, uint32_t opts, cs_re_class *out, int max);
+/* The bytes a subject holds. */
+typedef struct cs_bytes {
+	uint64_t w[4];
+} cs_bytes;
+void cs_bytes_of(const char *s, size_t n, cs_bytes *out);
+/* Does s (len bytes, *have its bytes) hold a run of each of the n classes? */
+int cs_re_classes_in(const cs_re_class *cls, int n, const char *s, size_t len,
+		     const cs_bytes *have);
+#define CS_RE_CLASSES 4
+
+#define CS_RE_HEAD_SETS 4
 
 typedef struct cs_re {
 	pcre2_code *code; /* owned, NULL until compiled */
@@ -116,6 +152,16 @@ typedef struct cs_re {
 	cs_re_lits *pfx; /* owned, may be NULL: what every match of `code`
 			  * begins with (anchored regexes) */
 	unsigned char lits_done;
+	/* cs_re_exec_head, made with the literals: 1 + the most newlines a
+	 * match of `code` holds (cs_re_max_newlines; 0 unknown), and sets of
+	 * literals it holds one of each of (cs_re_lits_conj, owned) */
+	unsigned char head_lines;
+	unsigned char nhead;
+	cs_re_lits *head[CS_RE_HEAD_SETS];
+	/* cs_re_maybe_in, made with the literals: the byte classes of `code`
+	 * (cs_re_classes; owned, NULL: none) */
+	cs_re_class *cls;
+	unsigned char ncls;
 } cs_re;
 
 /* A regex is JIT-compiled before its match number CS_RE_JIT_AFTER + 1
@@ -333,6 +379,10 @@ static inline int cs_re_match(const cs_re *re, const char *s, size_t len, size_t
  * required literals of a short subject), 1 otherwise. For the callers of
  * cs_re_exec that would run it on titles. */
 int cs_re_maybe(const cs_re *re, const char *s, size_t len);
+/* The same, and 0 too when s, whose bytes are *have, lacks a run of one of
+ * the byte classes of re (cs_re_classes): for titles tried with many regexes
+ * (the sanitize table). */
+int cs_re_maybe_in(const cs_re *re, const char *s, size_t len, const cs_bytes *have);
 /* pcre2_match of re->code (not the loose part) under the limits of the
  * rules; a match that hits a limit is recorded once per rule and returns
  * PCRE2_ERROR_NOMATCH. */
@@ -343,7 +393,11 @@ int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
  * offset limit: the formats' `match` regexes (compiled with
  * PCRE2_USE_OFFSET_LIMIT) tried on a report's header line, without
  * scanning the rest of the report. Other regexes: cs_re_exec (the caller
- * checks where the match starts). */
+ * checks where the match starts). A regex whose matches hold at most n
+ * newlines (cs_re_max_newlines) sees the subject up to the end of the n-th
+ * line after the one of limit, and is not run when that holds none of the
+ * literals of one of its sets (cs_re_lits_conj): no match then (one starting
+ * past limit is not sought). */
 int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
 		    pcre2_match_data *md);
 static inline int cs_re_ok(const cs_re *re) { return re->src != NULL; }

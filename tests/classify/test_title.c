@@ -49,6 +49,18 @@ static void test_sanitize(void **state)
 	 * control and non-ASCII bytes go, runs of blanks collapse, ends are
 	 * trimmed, and only the first 120 bytes count */
 	sanitize("  BUG: Bad\tpage  state \x01in\xc3\xa9 x  ", "BUG: Bad page state in x");
+	/* the same answers once the rules are JIT-compiled and a rule is
+	 * passed over for a title without a byte class it needs (a digit,
+	 * a run of 6 hex digits, ...: cs_re_maybe_in) */
+	for (int k = 0; k < 8; k++) {
+		sanitize("x in 12 and 42", "x in NUM and NUM");
+		sanitize("in xyz1234567", "in xyzNUM");
+		sanitize("KASAN: use-after-free Read in deface", "KASAN: use-after-free Read in ADDR");
+		sanitize("KASAN: use-after-free Read in defac", "KASAN: use-after-free Read in defac");
+		sanitize("WARNING in foo.c:12:3", "WARNING in foo.c:LINE");
+		sanitize("no digits at all", "no digits at all");
+		sanitize("at 127.0.0.1 now", "at IP now");
+	}
 	char longt[200];
 	memset(longt, 'a', sizeof(longt) - 1);
 	longt[sizeof(longt) - 1] = 0;
@@ -382,6 +394,56 @@ static void test_marker_every_column(void **state)
 	}
 }
 
+/* The answers of the skip tables are kept by the context (base/ctx.h): when
+ * its table grows, the answers move into the larger one (a name seen before
+ * is not matched again). */
+static void test_skip_memo_grows(void **state)
+{
+	(void)state;
+	crashsig_ctx *c;
+	char err[256];
+	assert_int_equal(crashsig_ctx_new(&c, NULL, err, sizeof(err)), 0);
+	/* 300 frames the skip table passes over: 300 answers in one report */
+	cs_buf log = {0};
+	assert_int_equal(cs_buf_adds(&log, "WARNING: CPU: 0 PID: 1 at mm/x.c:1 kasan_rip+0x1/0x2\n"
+				    "Modules linked in:\n"
+				    "RIP: 0010:kasan_rip+0x1/0x2\n"
+				    "Call Trace:\n"), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(cs_buf_printf(&log, " kasan_helper_%d+0x1/0x2\n", i), 0);
+	assert_int_equal(cs_buf_adds(&log, " victim_caller+0x1/0x2\n"), 0);
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(c, log.data, log.len, &r, &n), 0);
+	assert_int_equal(n, 1);
+	crashsig_reports_free(r, n);
+	size_t cap = c->skip_memo_cap, fill = c->skip_memo_fill;
+	assert_true(fill > cap / 2);
+	/* the next report finds the table more than half full: it grows */
+	const char small[] = "WARNING: CPU: 0 PID: 1 at mm/y.c:1 other_fn+0x1/0x2\n"
+			     "Modules linked in:\n"
+			     "RIP: 0010:other_fn+0x1/0x2\n"
+			     "Call Trace:\n"
+			     " other_caller+0x1/0x2\n";
+	assert_int_equal(crashsig_parse_buffer(c, small, strlen(small), &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in other_fn");
+	crashsig_reports_free(r, n);
+	assert_true(c->skip_memo_cap > cap);
+	/* the answers moved: those of the first report are there */
+	assert_true(c->skip_memo_fill >= fill);
+	/* and are found: the first report again adds none (or the few its
+	 * first table lost when 8 slots in a row were taken) */
+	fill = c->skip_memo_fill;
+	assert_int_equal(crashsig_parse_buffer(c, log.data, log.len, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(crashsig_report_title(r[0]), "WARNING in victim_caller");
+	crashsig_reports_free(r, n);
+	assert_true(c->skip_memo_fill <= fill + 8);
+	cs_buf_free(&log);
+	crashsig_ctx_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_callers),
 		cmocka_unit_test(test_report_ends),
 		cmocka_unit_test(test_marker_every_column),
+		cmocka_unit_test(test_skip_memo_grows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
