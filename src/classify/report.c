@@ -441,7 +441,7 @@ int cs_is_stack_marker(const char *l, size_t len)
 
 /* Scan frames starting at line i; returns first acceptable frame function
  * (copied into out) or 0. Stops at the end of the trace. */
-static int scan_trace(classify *c, size_t i, cs_buf *out)
+static int scan_trace(classify *c, size_t i, cs_buf *out, int part)
 {
 	int seen = 0;
 	for (; i < c->b->nlines; i++) {
@@ -458,6 +458,13 @@ static int scan_trace(classify *c, size_t i, cs_buf *out)
 			 * goes on after it; the trace ends at stack-end lines or
 			 * where the next trace begins. */
 			if (seen && (line_is(c, i, LINE_END) || line_is(c, i, LINE_TRACE)))
+				return 0;
+			/* frames after a line (syzkaller: a part followed by
+			 * parseStackTrace) end at the next stack start, even
+			 * before the first one: "Call Trace:" there is the
+			 * next part (a "frame trace" step), "Allocated by
+			 * task N:" another stack */
+			if (part && line_is(c, i, LINE_START))
 				return 0;
 			continue;
 		}
@@ -778,10 +785,15 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 				const char *fn = frame_func(c, i, &fl);
 				if (!fn || !(fl & CRASHSIG_FRAME_IP))
 					continue;
-				if (!*fn)
-					continue; /* user RIP, or a bare address */
 				if (fl & CRASHSIG_FRAME_INLINE)
 					continue; /* inline part */
+				/* syzkaller reads the first pc line only: a bare
+				 * address there (a jump to NULL, a user RIP) names
+				 * nothing, and a later pc line (the interrupted
+				 * task's "RIP:" inside an <IRQ> trace) is no more
+				 * the faulting pc: the call trace names the crash */
+				if (!*fn)
+					break;
 				if (skipped(c, fn))
 					break;
 				cs_buf_clear(out);
@@ -792,14 +804,14 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 		}
 		case CS_STEP_TRACE:
 			if (first_trace(c, &at))
-				rc = scan_trace(c, at + 1, out);
+				rc = scan_trace(c, at + 1, out, 0);
 			break;
 		case CS_STEP_AFTER:
 			if (find_line(c, &st->re, &at))
-				rc = scan_trace(c, at + 1, out);
+				rc = scan_trace(c, at + 1, out, 1);
 			break;
 		case CS_STEP_ANY:
-			rc = scan_trace(c, 0, out);
+			rc = scan_trace(c, 0, out, 0);
 			break;
 		case CS_STEP_STALL:
 			rc = stall_frame(c, st, out);
