@@ -736,6 +736,75 @@ static size_t frame_line(classify *c, const char *func)
 }
 
 /* Run the format's frame sources; 1 and out set when found. */
+/* A pc line that prints a NULL pc as "(null)" (%pS before 4.20): the forms
+ * syzkaller's linuxRipFrame accepts, "RIP: 0010:          (null)" and
+ * "RIP: 0010:[<0000000000000000>]  [<          (null)>]           (null)".
+ * They name no function but are the first pc line all the same. */
+static int null_pc_line(const char *l, size_t len)
+{
+	static const char *const pfx[] = {"RIP: ", "EIP: ", "IP: ", "NIP ", "pc : ",
+					  "PC is at "};
+	const char *e = l + len;
+	while (l < e && *l == ' ')
+		l++;
+	size_t k, n = 0;
+	for (k = 0; k < sizeof(pfx) / sizeof(pfx[0]); k++) {
+		n = strlen(pfx[k]);
+		if ((size_t)(e - l) >= n && !memcmp(l, pfx[k], n))
+			break;
+	}
+	if (k == sizeof(pfx) / sizeof(pfx[0]))
+		return 0;
+	l += n;
+	const char *p = l;
+	while (p < e && cs_isdigit((unsigned char)*p))
+		p++;
+	int seg = p > l && p < e && *p == ':';
+	if (seg)
+		l = p + 1;
+	if (l < e && *l == '[') {
+		/* [<pc>] [<  (null)>] (null) */
+		p = l + 1;
+		if (p < e && *p == '<')
+			p++;
+		if (e - p >= 2 && p[0] == '0' && p[1] == 'x')
+			p += 2;
+		const char *h = p;
+		while (p < e && cs_isxdigit((unsigned char)*p))
+			p++;
+		if (p == h)
+			return 0;
+		if (p < e && *p == '>')
+			p++;
+		if (p >= e || *p != ']')
+			return 0;
+		p++;
+		if (p >= e || *p != ' ')
+			return 0;
+		while (p < e && *p == ' ')
+			p++;
+		if (e - p < 3 || memcmp(p, "[<", 2))
+			return 0;
+		p += 2;
+		while (p < e && *p == ' ')
+			p++;
+		if (e - p < 8 || memcmp(p, "(null)>]", 8))
+			return 0;
+		p += 8;
+		if (p >= e || *p != ' ')
+			return 0;
+		while (p < e && *p == ' ')
+			p++;
+		return e - p >= 6 && !memcmp(p, "(null)", 6);
+	}
+	/* NN: (null) */
+	if (!seg || l >= e || *l != ' ')
+		return 0;
+	while (l < e && *l == ' ')
+		l++;
+	return e - l >= 6 && !memcmp(l, "(null)", 6);
+}
+
 static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *out)
 {
 	for (size_t s = 0; s < nsteps; s++) {
@@ -783,7 +852,14 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			for (size_t i = 0; i < c->b->nlines; i++) {
 				unsigned fl = 0;
 				const char *fn = frame_func(c, i, &fl);
-				if (!fn || !(fl & CRASHSIG_FRAME_IP))
+				if (!fn) {
+					size_t len;
+					const char *l = line_at(c->b, i, &len);
+					if (null_pc_line(l, len))
+						break; /* a NULL pc, as a bare address */
+					continue;
+				}
+				if (!(fl & CRASHSIG_FRAME_IP))
 					continue;
 				if (fl & CRASHSIG_FRAME_INLINE)
 					continue; /* inline part */
