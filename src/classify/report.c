@@ -735,7 +735,6 @@ static size_t frame_line(classify *c, const char *func)
 	return 0; /* from the header line */
 }
 
-/* Run the format's frame sources; 1 and out set when found. */
 /* A pc line that prints a NULL pc as "(null)" (%pS before 4.20): the forms
  * syzkaller's linuxRipFrame accepts, "RIP: 0010:          (null)" and
  * "RIP: 0010:[<0000000000000000>]  [<          (null)>]           (null)".
@@ -805,6 +804,7 @@ static int null_pc_line(const char *l, size_t len)
 	return e - l >= 6 && !memcmp(l, "(null)", 6);
 }
 
+/* Run the format's frame sources; 1 and out set when found. */
 static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *out)
 {
 	for (size_t s = 0; s < nsteps; s++) {
