@@ -50,6 +50,9 @@
 #include "classify/rules.h"
 
 #define MAX_BLOCK_BYTES (4u << 20)
+/* A block slot's first buffers (block_add). */
+#define BLOCK_FIRST_LINES 128
+#define BLOCK_FIRST_BYTES 8191
 
 typedef struct rq_node {
 	crashsig_report *rep;
@@ -140,8 +143,13 @@ static int block_add(cs_block *b, const char *s, size_t n)
 {
 	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
 		return 0;
+	/* a slot's first block starts at the size of a typical report (a
+	 * few dozen lines, a few KiB), not grown from 8 lines, 64 bytes */
 	if (b->nlines >= b->cap_lines &&
-	    cs_reserve((void **)&b->lines, &b->cap_lines, b->nlines + 1, sizeof(*b->lines)))
+	    cs_reserve((void **)&b->lines, &b->cap_lines,
+		       b->cap_lines ? b->nlines + 1 : BLOCK_FIRST_LINES, sizeof(*b->lines)))
+		return CRASHSIG_ENOMEM;
+	if (!b->text.cap && cs_buf_reserve(&b->text, BLOCK_FIRST_BYTES))
 		return CRASHSIG_ENOMEM;
 	b->lines[b->nlines++] = b->text.len;
 	/* the line and its '\n' (and the buffer's NUL) in one copy */
@@ -612,7 +620,7 @@ static int own(const cs_block *b, const cs_line *ln)
 		return 0;
 	if (!b->caller[0])
 		return b->ctx_ts == ln->has_ts;
-	return !strcmp(b->caller, ln->caller);
+	return cs_same_caller(b->caller, ln->caller);
 }
 
 /* The open block of the line's context. */

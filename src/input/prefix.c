@@ -78,7 +78,8 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 		i++;
 	if (i == d || i >= len || s[i] != ']' || i - st + 1 > idlen)
 		return 0;
-	memcpy(id, s + st, i - st);
+	for (size_t k = st; k < i; k++) /* short: no call */
+		id[k - st] = s[k];
 	id[i - st] = 0;
 	return i + 1;
 }
@@ -205,6 +206,7 @@ static size_t kmsg_len(const char *s, size_t len, char *id, size_t idlen)
 			while (e < i && s[e] != ',')
 				e++;
 			if (e - st && e - st < idlen) {
+				memset(id, 0, idlen); /* zero padded (cs_line) */
 				memcpy(id, s + st, e - st);
 				id[e - st] = 0;
 			}
@@ -532,7 +534,7 @@ static int has_special(const char *s, size_t n)
 int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		  unsigned want, int64_t ref)
 {
-	out->caller[0] = 0;
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
 	out->has_ts = 0;
 	out->ts = 0;
 	out->prefix = CRASHSIG_PREFIX_NONE;

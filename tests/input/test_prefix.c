@@ -122,6 +122,27 @@ static void test_tool_prefixes(void **state)
 		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
 		cs_buf_free(&sc);
 	}
+	/* a caller id is zero padded to its 16 bytes (the extractor compares
+	 * ids whole, cs_same_caller): also after a longer id in the record */
+	{
+		static const char *lines[] = {"4,552,2701028,-,caller=T12345,caller=T9;BUG: x",
+					      "[   1.000000][    T9] BUG: x",
+					      "[   1.000000][ C12345] BUG: x"};
+		for (size_t k = 0; k < 3; k++) {
+			cs_buf sc = {0};
+			cs_line l;
+			memset(&l, 0x55, sizeof(l));
+			assert_int_equal(cs_normalize(lines[k], strlen(lines[k]), &l, &sc), 0);
+			size_t n = strlen(l.caller);
+			assert_true(n == 2 || n == 6);
+			for (size_t j = n; j < sizeof(l.caller); j++)
+				assert_int_equal(l.caller[j], 0);
+			cs_buf_free(&sc);
+		}
+		char a[16] = "T9", b[16] = "T9", c[16] = "T91";
+		assert_true(cs_same_caller(a, b));
+		assert_false(cs_same_caller(a, c));
+	}
 	/* numbers with commas are not a record */
 	EXPECT("1,2,3 not kmsg", "1,2,3 not kmsg", "");
 	/* serial consoles: CR before the text */
