@@ -570,7 +570,9 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		raw = d;
 		len = n;
 	}
-	size_t i = syslog_len(raw, len);
+	/* (a syslog date starts with a letter, a digit, a UTF-8 byte or '.':
+	 * a printk line's '[' needs no call) */
+	size_t i = len && raw[0] != '[' ? syslog_len(raw, len) : 0;
 	if (i) {
 		/* "host kernel: ": short-iso / short-full / syslog */
 		out->origin = CRASHSIG_ORIGIN_JOURNAL;
