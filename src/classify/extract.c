@@ -1117,7 +1117,9 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
 			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
 	cs_input_ops ops = {.line = on_rline, .doc = on_doc, .scan = ex_scan,
-			    .skipped = ex_skipped, .arg = p};
+			    .skipped = ex_skipped, .arg = p,
+			    /* ex_scan answers 0 while the text's blocks are open */
+			    .scan_hold = &p->ex0.nopen};
 	/* a report is built once its block closes, some lines after its end:
 	 * the window holds the context, the report and those lines */
 	if (p->log_context) {

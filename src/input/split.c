@@ -50,6 +50,11 @@ void cs_splitter_set_scan(cs_splitter *s, size_t (*scan)(void *, const char *, s
 	s->scan_arg = arg;
 }
 
+void cs_splitter_set_scan_hold(cs_splitter *s, const size_t *hold)
+{
+	s->scan_hold = hold;
+}
+
 /* At a line start p: skip the complete lines the consumer does not need.
  * Returns the new p. */
 static const char *skip_lines(cs_splitter *s, const char *p, const char *end)
@@ -171,7 +176,8 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 			return rc;
 	}
 	while (p < end) {
-		if (s->scan && !s->pending && !s->cont && (p = skip_lines(s, p, end)) == end)
+		if (s->scan && !s->pending && !s->cont && !(s->scan_hold && *s->scan_hold) &&
+		    (p = skip_lines(s, p, end)) == end)
 			return 0;
 		const char *le = find_eol(p, end); /* end of the line's text */
 		const char *q;                     /* after the line end */

@@ -53,6 +53,9 @@ typedef struct cs_splitter {
 	size_t (*scan)(void *arg, const char *s, size_t n);
 	void (*skipped)(void *arg, uint64_t bytes);
 	void *scan_arg;
+	/* while *scan_hold is nonzero, scan would answer 0: not asked (no
+	 * call per line; see cs_splitter_set_scan_hold) */
+	const size_t *scan_hold;
 } cs_splitter;
 
 void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
@@ -64,6 +67,10 @@ void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
  * is told. */
 void cs_splitter_set_scan(cs_splitter *s, size_t (*scan)(void *, const char *, size_t),
 			  void (*skipped)(void *, uint64_t), void *arg);
+/* Optional, with a scan: a word of the consumer's that, while nonzero, says
+ * scan would answer 0 (it has crash blocks open: every line is needed), so
+ * it is not asked. NULL: always asked. */
+void cs_splitter_set_scan_hold(cs_splitter *s, const size_t *hold);
 /* Start counting offsets at 0 again (a new document); pending bytes are
  * dropped (call cs_splitter_finish first). */
 void cs_splitter_reset(cs_splitter *s);

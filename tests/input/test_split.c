@@ -117,6 +117,68 @@ static void test_nul_bytes_pass_through(void **state)
 	cs_splitter_free(&s);
 }
 
+/* A consumer's scan that skips everything before the first '!' (as
+ * ex_scan skips text without markers), counting its calls. */
+typedef struct scanner {
+	got g;
+	int calls;
+	uint64_t skipped;
+} scanner;
+
+static int collect_sc(void *arg, const cs_rline *l)
+{
+	return collect(&((scanner *)arg)->g, l);
+}
+
+static size_t scan_bang(void *arg, const char *s, size_t n)
+{
+	scanner *sc = arg;
+	sc->calls++;
+	const char *b = memchr(s, '!', n);
+	return b ? (size_t)(b - s) : n;
+}
+
+static void skipped_sc(void *arg, uint64_t bytes)
+{
+	((scanner *)arg)->skipped += bytes;
+}
+
+static void test_scan_hold(void **state)
+{
+	(void)state;
+	const char *text = "a\nb\n!c\nd\ne\n";
+	/* no hold: lines before the '!' line are skipped */
+	scanner sc = {0};
+	cs_splitter s;
+	cs_splitter_init(&s, 0, 0, collect_sc, &sc);
+	cs_splitter_set_scan(&s, scan_bang, skipped_sc, &sc);
+	assert_int_equal(cs_splitter_feed(&s, text, strlen(text)), 0);
+	assert_int_equal(sc.skipped, 8); /* "a", "b", then "d", "e" */
+	assert_int_equal(sc.g.n, 1);
+	assert_string_equal(sc.g.lines[0], "!c");
+	assert_int_equal(sc.g.off[0], 4);
+	assert_int_equal(sc.calls, 2);
+	cs_splitter_free(&s);
+	/* held: scan is not asked, every line comes out */
+	scanner h = {0};
+	size_t hold = 1;
+	cs_splitter_init(&s, 0, 0, collect_sc, &h);
+	cs_splitter_set_scan(&s, scan_bang, skipped_sc, &h);
+	cs_splitter_set_scan_hold(&s, &hold);
+	assert_int_equal(cs_splitter_feed(&s, text, 4), 0);
+	assert_int_equal(h.calls, 0);
+	assert_int_equal(h.g.n, 2);
+	/* released: asked again at the next line start */
+	hold = 0;
+	assert_int_equal(cs_splitter_feed(&s, text + 4, strlen(text) - 4), 0);
+	assert_int_equal(h.calls, 2);
+	assert_int_equal(h.g.n, 3);
+	assert_string_equal(h.g.lines[2], "!c");
+	assert_int_equal(h.g.off[2], 4);
+	assert_int_equal(h.skipped, 4);
+	cs_splitter_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_is_cut),
 		cmocka_unit_test(test_long_line_segments),
 		cmocka_unit_test(test_nul_bytes_pass_through),
+		cmocka_unit_test(test_scan_hold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
