@@ -301,6 +301,23 @@ __attribute__((target("avx2"))) static inline unsigned teddy_mask32(const __m256
 	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
+/* The candidates bits (bit k: position at + k) checked in order against
+ * the gram bitmap and the markers (test_start). Returns the position of the
+ * first marker found, or n. */
+static inline size_t starts_in(cs_ex *p, const char *s, size_t n, size_t at, unsigned bits,
+			       const cs_start_ref **best, int prefilter)
+{
+	const cs_start_index *ix = p->ix;
+	while (bits) {
+		size_t i = at + (size_t)__builtin_ctz(bits);
+		bits &= bits - 1;
+		unsigned h = cs_gram4(s + i);
+		if ((ix->gram[h >> 6] & (1ull << (h & 63))) && test_start(p, s, n, i, best, prefilter))
+			return i;
+	}
+	return n;
+}
+
 /* find_start's scan of a whole line with AVX2: the tables are loaded once,
  * each 32 positions give one candidate mask, and the line's last block is
  * the 32 positions ending at its last possible start (n - 4), overlapping
@@ -312,39 +329,36 @@ __attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char
 							    const cs_start_ref **best,
 							    int prefilter)
 {
+	if (n < 4)
+		return n;
 	const cs_start_index *ix = p->ix;
 	__m256i lo[4], hi[4];
 	for (int q = 0; q < 4; q++) {
 		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
 		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
 	}
-	char pad[64];
-	const char *t = s;
 	if (n < 35) {
+		/* one block, zero padded: starts up to n - 4 */
+		char pad[64];
 		memset(pad, 0, sizeof(pad));
 		memcpy(pad, s, n);
-		t = pad;
+		unsigned bits = teddy_mask32(lo, hi, pad) & ((1u << (n - 3)) - 1u);
+		return starts_in(p, s, n, 0, bits, best, prefilter);
 	}
-	for (size_t base = 0; base + 4 <= n; base += 32) {
-		size_t at = base;
-		unsigned bits;
-		if (base + 35 <= n || n < 35) {
-			bits = teddy_mask32(lo, hi, t + base);
-		} else {
-			/* the last block: ends at n - 4, starts before base */
-			at = n - 35;
-			bits = teddy_mask32(lo, hi, t + at) & ~((1u << (base - at)) - 1u);
-		}
-		if (n - 3 - at < 32)
-			bits &= (1u << (n - 3 - at)) - 1u; /* starts up to n - 4 */
-		while (bits) {
-			size_t i = at + (size_t)__builtin_ctz(bits);
-			bits &= bits - 1;
-			unsigned h = cs_gram4(s + i);
-			if ((ix->gram[h >> 6] & (1ull << (h & 63))) &&
-			    test_start(p, s, n, i, best, prefilter))
-				return i;
-		}
+	/* whole blocks, then the last one: the 32 positions ending at n - 4,
+	 * without those the blocks before had */
+	size_t base = 0;
+	for (; base + 35 <= n; base += 32) {
+		unsigned bits = teddy_mask32(lo, hi, s + base);
+		size_t i;
+		if (bits && (i = starts_in(p, s, n, base, bits, best, prefilter)) != n)
+			return i;
+	}
+	if (base + 4 <= n) {
+		/* (its last position is n - 4: no mask at the end) */
+		size_t at = n - 35;
+		unsigned bits = teddy_mask32(lo, hi, s + at) & ~((1u << (base - at)) - 1u);
+		return starts_in(p, s, n, at, bits, best, prefilter);
 	}
 	return n;
 }
