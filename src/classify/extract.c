@@ -637,15 +637,6 @@ static int own(const cs_block *b, const cs_line *ln)
 	return cs_same_caller(b->caller, ln->caller);
 }
 
-/* The open block of the line's context. */
-static cs_block *owner(cs_ex *p, const cs_line *ln)
-{
-	FOR_OPEN(p, i)
-		if (own(&p->blk[i], ln))
-			return &p->blk[i];
-	return NULL;
-}
-
 /* syzkaller's findReport stops a report that already has its lines at
  * these (reportMinLines: 16 for KMSAN reports, which print less, else 22). */
 static size_t min_lines(const cs_block *b)
@@ -676,7 +667,8 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 	if ((rc = block_add(b, ln->text, ln->len)))
 		return rc;
 	b->end = off + raw_len;
-	if (ln->has_ts && own(b, ln)) {
+	/* (b is the open block of the line's context: on_line's owner) */
+	if (ln->has_ts) {
 		b->last_ts = ln->ts;
 		b->has_last_ts = 1;
 	}
@@ -742,10 +734,13 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 	}
 	/* Blocks end: a report is a burst of output, it does not outlast many
 	 * foreign lines, and a timestamp before its own is a new log. */
+	unsigned mine = 0; /* bit i: blk[i] is of the line's context (own) */
 	FOR_OPEN(p, i) {
 		cs_block *b = &p->blk[i];
+		int is_own = own(b, &ln);
+		mine |= (unsigned)is_own << i;
 		int end = ++b->seen > 4 * p->ctx->opts.max_report_lines;
-		if (ln.has_ts && b->ctx_ts && own(b, &ln)) {
+		if (ln.has_ts && b->ctx_ts && is_own) {
 			/* (a header's own timestamp may be stale: only a crash
 			 * start is compared with it) */
 			double back = b->caller[0] ? CS_BACK_SECONDS_CALLER : CS_BACK_SECONDS;
@@ -759,12 +754,14 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		if (end && (rc = close_block(p, b)))
 			return rc;
 	}
-	cs_block *b = owner(p, &ln);
+	/* the open block of the line's context, the first in slot order
+	 * (from the bits: a closed block's bit is gone from open_mask) */
+	cs_block *b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	/* the machine rebooted: every report before it is over */
 	int stop = re_hit(p, &r->block_stop, ln.text, ln.len);
 	if (stop && (rc = close_all(p, b)))
 		return rc;
-	b = owner(p, &ln);
+	b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	if (c && c->follows) {
 		/* a panic ends the reports before it; one that has its lines
 		 * already stops here (the panic stack is not part of it) */
