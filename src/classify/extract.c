@@ -681,8 +681,10 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 }
 
 static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
-		   uint64_t raw_len)
+		   uint64_t raw_len, unsigned rlflags)
 {
+	/* the splitter saw no bytes to remove (CS_RL_CLEAN) */
+	unsigned want = (rlflags & CS_RL_CLEAN) ? CS_LINE_CLEAN : 0;
 	const cs_rules *r = p->ctx->rules;
 	cs_line ln;
 	size_t col = 0;
@@ -699,7 +701,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		/* no crash marker: only a suppression or a boot can matter */
 		if (!p->suppress_cand && !p->boot_cand && !r->suppress_any_line)
 			return 0;
-		if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
+		if ((rc = cs_line_parse(data, len, &ln, &p->scratch, want, 0)))
 			return rc;
 		if (re_hit(p, &r->suppress, ln.text, ln.len))
 			mark_suppressed(p);
@@ -707,7 +709,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 			p->run_suppressed = 0; /* the machine boots: a new run */
 		return 0;
 	}
-	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
+	if ((rc = cs_line_parse(data, len, &ln, &p->scratch, want, 0)))
 		return rc;
 	p->any_ts |= ln.has_ts;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
@@ -999,9 +1001,10 @@ static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
 	if (l->flags & CS_RL_QUOTED) {
 		if (!(P->flags & CRASHSIG_PARSER_QUOTED))
 			return 0;
-		rc = on_line(P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+		rc = on_line(P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len,
+			     l->flags);
 	} else {
-		rc = on_line(P->ex[0], l->data, l->len, l->off, l->raw_len);
+		rc = on_line(P->ex[0], l->data, l->len, l->off, l->raw_len, l->flags);
 	}
 	if (!rc && P->report_fn && (P->ex[0]->head || (P->ex[1] && P->ex[1]->head)))
 		rc = deliver(P);

@@ -543,7 +543,7 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 	if (want & CS_LINE_TIME)
 		memset(&out->time, 0, sizeof(out->time));
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
-	if (has_special(raw, len)) {
+	if (!(want & CS_LINE_CLEAN) && has_special(raw, len)) {
 		cs_buf_clear(scratch);
 		if (cs_buf_reserve(scratch, len))
 			return CRASHSIG_ENOMEM;

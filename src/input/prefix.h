@@ -34,6 +34,9 @@ typedef struct cs_line {
 /* Also parse the wall-clock time and the time since boot into out->time
  * (costs a little more: only for the lines whose time is wanted). */
 #define CS_LINE_TIME 1u
+/* raw holds no ESC, NUL or '\r' (the splitter's CS_RL_CLEAN): not looked
+ * for again. */
+#define CS_LINE_CLEAN 2u
 
 /* Parse raw (len bytes). scratch is used when bytes must be removed
  * (ANSI escapes, NULs, kmsg escapes). ref: crashsig_input_options's

@@ -2,29 +2,43 @@
 
 #include <string.h>
 
-/* The first '\n' or '\r' in [p, end), or end: one pass over the line. */
+/* The first '\n' or '\r' in [p, end), or end: one pass over the line.
+ * *special: an ESC or a NUL before it (bytes a console line loses,
+ * cs_line_parse; 1 when not looked for). */
 #if defined(__SSE2__)
 #include <emmintrin.h>
-static const char *find_eol(const char *p, const char *end)
+static const char *find_eol(const char *p, const char *end, int *special)
 {
 	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i esc = _mm_set1_epi8(0x1b), z = _mm_setzero_si128();
+	unsigned sp = 0;
 	while (end - p >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)p);
 		unsigned m = (unsigned)_mm_movemask_epi8(
 			_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)));
-		if (m)
-			return p + __builtin_ctz(m);
+		unsigned x = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, z)));
+		if (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			*special = (sp | (x & ((1u << k) - 1u))) != 0;
+			return p + k;
+		}
+		sp |= x;
 		p += 16;
 	}
-	while (p < end && *p != '\n' && *p != '\r')
+	while (p < end && *p != '\n' && *p != '\r') {
+		sp |= *p == 0x1b || *p == 0;
 		p++;
+	}
+	*special = sp != 0;
 	return p;
 }
 #else
-static const char *find_eol(const char *p, const char *end)
+static const char *find_eol(const char *p, const char *end, int *special)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	const char *cr = memchr(p, '\r', (size_t)((nl ? nl : end) - p));
+	*special = 1;
 	return cr ? cr : nl ? nl : end;
 }
 #endif
@@ -101,10 +115,10 @@ static int emit(cs_splitter *s, const char *data, size_t len, uint64_t raw,
 
 /* A whole line of text p[0..n) that took raw bytes (its line end
  * included), none of it pending. */
-static int emit_line(cs_splitter *s, const char *p, size_t n, uint64_t raw)
+static int emit_line(cs_splitter *s, const char *p, size_t n, uint64_t raw, unsigned clean)
 {
 	if (n <= s->max_line)
-		return emit(s, p, n, raw, 0);
+		return emit(s, p, n, raw, clean);
 	if (!(s->flags & CS_SPLIT_SEGMENTS))
 		return emit(s, p, s->max_line, raw, CS_RL_CUT);
 	unsigned cont = 0;
@@ -179,7 +193,8 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 		if (s->scan && !s->pending && !s->cont && !(s->scan_hold && *s->scan_hold) &&
 		    (p = skip_lines(s, p, end)) == end)
 			return 0;
-		const char *le = find_eol(p, end); /* end of the line's text */
+		int special;
+		const char *le = find_eol(p, end, &special); /* end of the line's text */
 		const char *q;                     /* after the line end */
 		if (le < end && *le == '\r') {
 			q = le;
@@ -206,7 +221,8 @@ int cs_splitter_feed(cs_splitter *s, const char *data, size_t len)
 				return CRASHSIG_ENOMEM;
 			rc = flush_partial(s, 0);
 		} else {
-			rc = emit_line(s, p, (size_t)(le - p), (uint64_t)(q - p));
+			rc = emit_line(s, p, (size_t)(le - p), (uint64_t)(q - p),
+				       special ? 0 : CS_RL_CLEAN);
 		}
 		if (rc)
 			return rc;

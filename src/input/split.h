@@ -20,6 +20,8 @@
 #define CS_RL_PROSE 16u  /* mail: text that is no console output */
 #define CS_RL_MAIL 32u   /* mail: a body line */
 #define CS_RL_NOEOL 64u  /* the input ended inside this line (no line end) */
+#define CS_RL_CLEAN 128u /* the splitter saw no ESC, NUL or '\r' in data[0..len)
+			  * (cs_line_parse's CS_LINE_CLEAN); not always set */
 
 /* A raw logical line. data excludes the line end and is valid during the
  * callback; data[len] is readable (a NUL or the next byte). */

@@ -96,7 +96,7 @@ static void test_long_line_segments(void **state)
 		uint64_t off = 0;
 		for (int i = 0; i < 6; i++) {
 			assert_string_equal(g.lines[i], want[i]);
-			assert_int_equal(g.flags[i], fl[i]);
+			assert_int_equal(g.flags[i] & ~CS_RL_CLEAN, fl[i]); /* (a hint) */
 			assert_int_equal(g.off[i], off);
 			off += g.raw[i];
 		}
@@ -179,6 +179,47 @@ static void test_scan_hold(void **state)
 	cs_splitter_free(&s);
 }
 
+/* CS_RL_CLEAN: set on whole lines without an ESC or a NUL (before their
+ * end: bytes of the next line do not count), in the 16-byte blocks and in
+ * the tail; never on segments. */
+static void test_clean_flag(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		size_t len;
+		int clean[3];
+	} cases[] = {
+		{"short\nline\x1b[0m\nz", 18, {1, 0, 0}},
+		{"a line of more than sixteen bytes\n\0next\n", 40, {1, 0, -1}},
+		{"0123456789abcdefghij\x1bklmnopqrstuvwxyz\nok\n", 42, {0, 1, -1}},
+		{"0123456789abcdefghijklmnopqrstuvwxy\0\r\nok\r\n", 44, {0, 1, -1}},
+		{"0123456789abcdefghijklmnopqrstuvwxyz\n", 37, {1, -1, -1}},
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		got g = {0};
+		cs_splitter s;
+		cs_splitter_init(&s, 0, 0, collect, &g);
+		assert_int_equal(cs_splitter_feed(&s, cases[c].text, cases[c].len), 0);
+		assert_int_equal(cs_splitter_finish(&s), 0);
+		for (int i = 0; i < 3 && cases[c].clean[i] >= 0; i++) {
+			assert_true(i < g.n);
+			if (!!(g.flags[i] & CS_RL_CLEAN) != cases[c].clean[i])
+				fail_msg("case %zu line %d: flags %u", c, i, g.flags[i]);
+		}
+		cs_splitter_free(&s);
+	}
+	/* segments of a long line are never clean */
+	got g = {0};
+	cs_splitter s;
+	cs_splitter_init(&s, 8, CS_SPLIT_SEGMENTS, collect, &g);
+	assert_int_equal(cs_splitter_feed(&s, "0123456789abcdef\n", 17), 0);
+	assert_int_equal(g.n, 2);
+	assert_false(g.flags[0] & CS_RL_CLEAN);
+	assert_false(g.flags[1] & CS_RL_CLEAN);
+	cs_splitter_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_segments),
 		cmocka_unit_test(test_nul_bytes_pass_through),
 		cmocka_unit_test(test_scan_hold),
+		cmocka_unit_test(test_clean_flag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
