@@ -190,12 +190,14 @@ static void test_clean_flag(void **state)
 		size_t len;
 		int clean[3];
 	} cases[] = {
-		{"short\nline\x1b[0m\nz", 18, {1, 0, 0}},
-		{"a line of more than sixteen bytes\n\0next\n", 40, {1, 0, -1}},
-		{"0123456789abcdefghij\x1bklmnopqrstuvwxyz\nok\n", 42, {0, 1, -1}},
-		{"0123456789abcdefghijklmnopqrstuvwxy\0\r\nok\r\n", 44, {0, 1, -1}},
-		{"0123456789abcdefghijklmnopqrstuvwxyz\n", 37, {1, -1, -1}},
+#define T(lit) lit, sizeof(lit) - 1
+		{T("short\nline\x1b[0m\nz"), {1, 0, 0}},
+		{T("a line of more than sixteen bytes\n\0next\n"), {1, 0, -1}},
+		{T("0123456789abcdefghij\x1bklmnopqrstuvwxyz\nok\n"), {0, 1, -1}},
+		{T("0123456789abcdefghijklmnopqrstuvwxy\0\r\nok\r\n"), {0, 1, -1}},
+		{T("0123456789abcdefghijklmnopqrstuvwxyz\n"), {1, -1, -1}},
 	};
+#undef T
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		got g = {0};
 		cs_splitter s;
