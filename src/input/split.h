@@ -49,6 +49,7 @@ typedef struct cs_splitter {
 	int cut;          /* the pending line was cut */
 	size_t max_line;
 	unsigned flags;
+	int avx2;         /* the CPU has AVX2 (find_eol32) */
 	cs_rline_fn fn;
 	void *arg;
 	/* Skipping (optional, see cs_splitter_set_scan). */

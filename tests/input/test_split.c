@@ -196,6 +196,12 @@ static void test_clean_flag(void **state)
 		{T("0123456789abcdefghij\x1bklmnopqrstuvwxyz\nok\n"), {0, 1, -1}},
 		{T("0123456789abcdefghijklmnopqrstuvwxy\0\r\nok\r\n"), {0, 1, -1}},
 		{T("0123456789abcdefghijklmnopqrstuvwxyz\n"), {1, -1, -1}},
+		/* the line end inside a 32-byte block, a NUL after it in the block */
+		{T("abc\n\0" "123456789abcdefghijklmnopqrstuvwxyz\nok\n"), {1, 0, 1}},
+		/* a special in the second 32-byte block, then in a short tail */
+		{T("0123456789abcdefghijklmnopqrstuv0123456789\x1b"
+		   "abcdefghijklmnopqrstuvwxyz0123456789\nabcdefghijklmnopqrstuvwxyz0123456789ab\x1b\n"),
+		 {0, 0, -1}},
 	};
 #undef T
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
