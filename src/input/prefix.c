@@ -67,6 +67,30 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 {
 	if (len < 4 || s[0] != '[')
 		return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len >= 8 && s[7] == ']' && idlen >= 8) {
+		/* printk's "[%6s]" ("[ T1234]", "[    C1]") in one 8-byte word:
+		 * blanks, 'T' or 'C', digits up to the ']'; id holds zeros
+		 * past it (cs_line_parse), so the id is stored as a word.
+		 * Anything else is read below. */
+		uint64_t w, hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+		memcpy(&w, s, 8);
+		uint64_t nb = w ^ 0x2020202020202020ull; /* blanks: 0 */
+		nb = (((nb & lo7) + lo7) | nb) & hi;      /* high bit: not a blank */
+		unsigned st = (unsigned)__builtin_ctzll(nb >> 8) / 8 + 1;
+		if (st < 6 && (s[st] == 'T' || s[st] == 'C')) {
+			uint64_t d = w ^ 0x3030303030303030ull; /* digits: 0..9 */
+			uint64_t nd = (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+			/* the bytes st + 1 .. 6 must be digits */
+			uint64_t want = (0x00ffffffffffffffull >> (8 * (st + 1))) << (8 * (st + 1));
+			if (!(nd & want)) {
+				uint64_t v = (w >> (8 * st)) & (0x00ffffffffffffffull >> (8 * st));
+				memcpy(id, &v, 8);
+				return 8;
+			}
+		}
+	}
+#endif
 	size_t i = 1;
 	while (i < len && s[i] == ' ')
 		i++;

@@ -37,6 +37,19 @@ static void test_prefixes(void **state)
 	EXPECT("<4>[    1.000000] WARNING: x", "WARNING: x", "");
 	EXPECT("[    T1] hello", "hello", "T1");
 	EXPECT("no prefix at all", "no prefix at all", "");
+	/* caller ids in printk's 8 bytes "[%6s]" (read as one word) and not */
+	EXPECT("[    1.000000][    T1] x", "x", "T1");
+	EXPECT("[    1.000000][T12345] x", "x", "T12345");
+	EXPECT("[    1.000000][ C1234] x", "x", "C1234");
+	EXPECT("[    1.000000][  T12a] x", "[  T12a] x", "");
+	EXPECT("[    1.000000][     T] x", "[     T] x", "");
+	EXPECT("[    1.000000][   C0 ] x", "[   C0 ] x", "");
+	EXPECT("[    1.000000][ T1 23] x", "[ T1 23] x", "");
+	EXPECT("[    1.000000][ X1234] x", "[ X1234] x", "");
+	EXPECT("[    1.000000][      ] x", "[      ] x", "");
+	EXPECT("[    1.000000][       T1] x", "x", "T1");
+	EXPECT("[    1.000000][T1234567] x", "x", "T1234567");
+	EXPECT("[    T1]", "", "T1");
 }
 
 static void test_glued_text_and_syslog(void **state)
