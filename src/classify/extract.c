@@ -50,6 +50,9 @@
 #include "classify/rules.h"
 
 #define MAX_BLOCK_BYTES (4u << 20)
+/* A block slot's first buffers (block_add). */
+#define BLOCK_FIRST_LINES 128
+#define BLOCK_FIRST_BYTES 8191
 
 typedef struct rq_node {
 	crashsig_report *rep;
@@ -140,8 +143,13 @@ static int block_add(cs_block *b, const char *s, size_t n)
 {
 	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
 		return 0;
+	/* a slot's first block starts at the size of a typical report (a
+	 * few dozen lines, a few KiB), not grown from 8 lines, 64 bytes */
 	if (b->nlines >= b->cap_lines &&
-	    cs_reserve((void **)&b->lines, &b->cap_lines, b->nlines + 1, sizeof(*b->lines)))
+	    cs_reserve((void **)&b->lines, &b->cap_lines,
+		       b->cap_lines ? b->nlines + 1 : BLOCK_FIRST_LINES, sizeof(*b->lines)))
+		return CRASHSIG_ENOMEM;
+	if (!b->text.cap && cs_buf_reserve(&b->text, BLOCK_FIRST_BYTES))
 		return CRASHSIG_ENOMEM;
 	b->lines[b->nlines++] = b->text.len;
 	/* the line and its '\n' (and the buffer's NUL) in one copy */
@@ -293,6 +301,23 @@ __attribute__((target("avx2"))) static inline unsigned teddy_mask32(const __m256
 	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
+/* The candidates bits (bit k: position at + k) checked in order against
+ * the gram bitmap and the markers (test_start). Returns the position of the
+ * first marker found, or n. */
+static inline size_t starts_in(cs_ex *p, const char *s, size_t n, size_t at, unsigned bits,
+			       const cs_start_ref **best, int prefilter)
+{
+	const cs_start_index *ix = p->ix;
+	while (bits) {
+		size_t i = at + (size_t)__builtin_ctz(bits);
+		bits &= bits - 1;
+		unsigned h = cs_gram4(s + i);
+		if ((ix->gram[h >> 6] & (1ull << (h & 63))) && test_start(p, s, n, i, best, prefilter))
+			return i;
+	}
+	return n;
+}
+
 /* find_start's scan of a whole line with AVX2: the tables are loaded once,
  * each 32 positions give one candidate mask, and the line's last block is
  * the 32 positions ending at its last possible start (n - 4), overlapping
@@ -304,39 +329,36 @@ __attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char
 							    const cs_start_ref **best,
 							    int prefilter)
 {
+	if (n < 4)
+		return n;
 	const cs_start_index *ix = p->ix;
 	__m256i lo[4], hi[4];
 	for (int q = 0; q < 4; q++) {
 		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
 		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
 	}
-	char pad[64];
-	const char *t = s;
 	if (n < 35) {
+		/* one block, zero padded: starts up to n - 4 */
+		char pad[64];
 		memset(pad, 0, sizeof(pad));
 		memcpy(pad, s, n);
-		t = pad;
+		unsigned bits = teddy_mask32(lo, hi, pad) & ((1u << (n - 3)) - 1u);
+		return starts_in(p, s, n, 0, bits, best, prefilter);
 	}
-	for (size_t base = 0; base + 4 <= n; base += 32) {
-		size_t at = base;
-		unsigned bits;
-		if (base + 35 <= n || n < 35) {
-			bits = teddy_mask32(lo, hi, t + base);
-		} else {
-			/* the last block: ends at n - 4, starts before base */
-			at = n - 35;
-			bits = teddy_mask32(lo, hi, t + at) & ~((1u << (base - at)) - 1u);
-		}
-		if (n - 3 - at < 32)
-			bits &= (1u << (n - 3 - at)) - 1u; /* starts up to n - 4 */
-		while (bits) {
-			size_t i = at + (size_t)__builtin_ctz(bits);
-			bits &= bits - 1;
-			unsigned h = cs_gram4(s + i);
-			if ((ix->gram[h >> 6] & (1ull << (h & 63))) &&
-			    test_start(p, s, n, i, best, prefilter))
-				return i;
-		}
+	/* whole blocks, then the last one: the 32 positions ending at n - 4,
+	 * without those the blocks before had */
+	size_t base = 0;
+	for (; base + 35 <= n; base += 32) {
+		unsigned bits = teddy_mask32(lo, hi, s + base);
+		size_t i;
+		if (bits && (i = starts_in(p, s, n, base, bits, best, prefilter)) != n)
+			return i;
+	}
+	if (base + 4 <= n) {
+		/* (its last position is n - 4: no mask at the end) */
+		size_t at = n - 35;
+		unsigned bits = teddy_mask32(lo, hi, s + at) & ~((1u << (base - at)) - 1u);
+		return starts_in(p, s, n, at, bits, best, prefilter);
 	}
 	return n;
 }
@@ -612,16 +634,7 @@ static int own(const cs_block *b, const cs_line *ln)
 		return 0;
 	if (!b->caller[0])
 		return b->ctx_ts == ln->has_ts;
-	return !strcmp(b->caller, ln->caller);
-}
-
-/* The open block of the line's context. */
-static cs_block *owner(cs_ex *p, const cs_line *ln)
-{
-	FOR_OPEN(p, i)
-		if (own(&p->blk[i], ln))
-			return &p->blk[i];
-	return NULL;
+	return cs_same_caller(b->caller, ln->caller);
 }
 
 /* syzkaller's findReport stops a report that already has its lines at
@@ -654,7 +667,8 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 	if ((rc = block_add(b, ln->text, ln->len)))
 		return rc;
 	b->end = off + raw_len;
-	if (ln->has_ts && own(b, ln)) {
+	/* (b is the open block of the line's context: on_line's owner) */
+	if (ln->has_ts) {
 		b->last_ts = ln->ts;
 		b->has_last_ts = 1;
 	}
@@ -667,8 +681,10 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 }
 
 static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
-		   uint64_t raw_len)
+		   uint64_t raw_len, unsigned rlflags)
 {
+	/* the splitter saw no bytes to remove (CS_RL_CLEAN) */
+	unsigned want = (rlflags & CS_RL_CLEAN) ? CS_LINE_CLEAN : 0;
 	const cs_rules *r = p->ctx->rules;
 	cs_line ln;
 	size_t col = 0;
@@ -685,7 +701,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		/* no crash marker: only a suppression or a boot can matter */
 		if (!p->suppress_cand && !p->boot_cand && !r->suppress_any_line)
 			return 0;
-		if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
+		if ((rc = cs_line_parse(data, len, &ln, &p->scratch, want, 0)))
 			return rc;
 		if (re_hit(p, &r->suppress, ln.text, ln.len))
 			mark_suppressed(p);
@@ -693,7 +709,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 			p->run_suppressed = 0; /* the machine boots: a new run */
 		return 0;
 	}
-	if ((rc = cs_normalize(data, len, &ln, &p->scratch)))
+	if ((rc = cs_line_parse(data, len, &ln, &p->scratch, want, 0)))
 		return rc;
 	p->any_ts |= ln.has_ts;
 	const cs_crash *c = find_start(p, ln.text, ln.len, &col, 0);
@@ -720,10 +736,13 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 	}
 	/* Blocks end: a report is a burst of output, it does not outlast many
 	 * foreign lines, and a timestamp before its own is a new log. */
+	unsigned mine = 0; /* bit i: blk[i] is of the line's context (own) */
 	FOR_OPEN(p, i) {
 		cs_block *b = &p->blk[i];
+		int is_own = own(b, &ln);
+		mine |= (unsigned)is_own << i;
 		int end = ++b->seen > 4 * p->ctx->opts.max_report_lines;
-		if (ln.has_ts && b->ctx_ts && own(b, &ln)) {
+		if (ln.has_ts && b->ctx_ts && is_own) {
 			/* (a header's own timestamp may be stale: only a crash
 			 * start is compared with it) */
 			double back = b->caller[0] ? CS_BACK_SECONDS_CALLER : CS_BACK_SECONDS;
@@ -737,12 +756,14 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		if (end && (rc = close_block(p, b)))
 			return rc;
 	}
-	cs_block *b = owner(p, &ln);
+	/* the open block of the line's context, the first in slot order
+	 * (from the bits: a closed block's bit is gone from open_mask) */
+	cs_block *b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	/* the machine rebooted: every report before it is over */
 	int stop = re_hit(p, &r->block_stop, ln.text, ln.len);
 	if (stop && (rc = close_all(p, b)))
 		return rc;
-	b = owner(p, &ln);
+	b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	if (c && c->follows) {
 		/* a panic ends the reports before it; one that has its lines
 		 * already stops here (the panic stack is not part of it) */
@@ -980,9 +1001,10 @@ static int on_rline(void *arg, const cs_rline *l, const crashsig_document *doc)
 	if (l->flags & CS_RL_QUOTED) {
 		if (!(P->flags & CRASHSIG_PARSER_QUOTED))
 			return 0;
-		rc = on_line(P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len);
+		rc = on_line(P->ex[1], l->data + l->qlen, l->len - l->qlen, l->off, l->raw_len,
+			     l->flags);
 	} else {
-		rc = on_line(P->ex[0], l->data, l->len, l->off, l->raw_len);
+		rc = on_line(P->ex[0], l->data, l->len, l->off, l->raw_len, l->flags);
 	}
 	if (!rc && P->report_fn && (P->ex[0]->head || (P->ex[1] && P->ex[1]->head)))
 		rc = deliver(P);
@@ -1109,7 +1131,9 @@ CS_EXPORT int crashsig_parser_new_opts(crashsig_parser **out, crashsig_ctx *ctx,
 	unsigned iflags = ((p->flags & CRASHSIG_PARSER_NO_MAIL) ? CRASHSIG_INPUT_NO_MAIL : 0) |
 			  ((p->flags & CRASHSIG_PARSER_NO_ARCHIVE) ? CRASHSIG_INPUT_NO_ARCHIVE : 0);
 	cs_input_ops ops = {.line = on_rline, .doc = on_doc, .scan = ex_scan,
-			    .skipped = ex_skipped, .arg = p};
+			    .skipped = ex_skipped, .arg = p,
+			    /* ex_scan answers 0 while the text's blocks are open */
+			    .scan_hold = &p->ex0.nopen};
 	/* a report is built once its block closes, some lines after its end:
 	 * the window holds the context, the report and those lines */
 	if (p->log_context) {

@@ -333,8 +333,10 @@ int cs_input_new(cs_input **out, const cs_input_ops *ops, size_t max_line, unsig
 	cs_decomp_init(&in->outer);
 	cs_splitter_init(&in->split, in->max_line,
 			 (flags & CRASHSIG_INPUT_SEGMENTS) ? CS_SPLIT_SEGMENTS : 0, on_line, in);
-	if (ops->scan && ops->skipped)
+	if (ops->scan && ops->skipped) {
 		cs_splitter_set_scan(&in->split, in_scan, in_skipped, in);
+		cs_splitter_set_scan_hold(&in->split, ops->scan_hold);
+	}
 	in->tstate = (flags & CRASHSIG_INPUT_NO_ARCHIVE) ? T_NO : T_SNIFF;
 	return 0;
 }

@@ -20,6 +20,9 @@ typedef struct cs_input_ops {
 	 * for console logs only (not mail, not while sniffing). */
 	size_t (*scan)(void *arg, const char *s, size_t n);
 	void (*skipped)(void *arg, uint64_t bytes);
+	/* Optional, with scan: while *scan_hold is nonzero scan would answer 0
+	 * and is not asked (cs_splitter_set_scan_hold). */
+	const size_t *scan_hold;
 	/* Optional: the input's bytes once decompressed, before anything else
 	 * reads them (the bytes whose offsets documents and lines carry). */
 	void (*bytes)(void *arg, const char *s, size_t n);

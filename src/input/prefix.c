@@ -67,6 +67,30 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 {
 	if (len < 4 || s[0] != '[')
 		return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len >= 8 && s[7] == ']' && idlen >= 8) {
+		/* printk's "[%6s]" ("[ T1234]", "[    C1]") in one 8-byte word:
+		 * blanks, 'T' or 'C', digits up to the ']'; id holds zeros
+		 * past it (cs_line_parse), so the id is stored as a word.
+		 * Anything else is read below. */
+		uint64_t w, hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+		memcpy(&w, s, 8);
+		uint64_t nb = w ^ 0x2020202020202020ull; /* blanks: 0 */
+		nb = (((nb & lo7) + lo7) | nb) & hi;      /* high bit: not a blank */
+		unsigned st = (unsigned)__builtin_ctzll(nb >> 8) / 8 + 1;
+		if (st < 6 && (s[st] == 'T' || s[st] == 'C')) {
+			uint64_t d = w ^ 0x3030303030303030ull; /* digits: 0..9 */
+			uint64_t nd = (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+			/* the bytes st + 1 .. 6 must be digits */
+			uint64_t want = (0x00ffffffffffffffull >> (8 * (st + 1))) << (8 * (st + 1));
+			if (!(nd & want)) {
+				uint64_t v = (w >> (8 * st)) & (0x00ffffffffffffffull >> (8 * st));
+				memcpy(id, &v, 8);
+				return 8;
+			}
+		}
+	}
+#endif
 	size_t i = 1;
 	while (i < len && s[i] == ' ')
 		i++;
@@ -78,7 +102,8 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 		i++;
 	if (i == d || i >= len || s[i] != ']' || i - st + 1 > idlen)
 		return 0;
-	memcpy(id, s + st, i - st);
+	for (size_t k = st; k < i; k++) /* short: no call */
+		id[k - st] = s[k];
 	id[i - st] = 0;
 	return i + 1;
 }
@@ -205,6 +230,7 @@ static size_t kmsg_len(const char *s, size_t len, char *id, size_t idlen)
 			while (e < i && s[e] != ',')
 				e++;
 			if (e - st && e - st < idlen) {
+				memset(id, 0, idlen); /* zero padded (cs_line) */
 				memcpy(id, s + st, e - st);
 				id[e - st] = 0;
 			}
@@ -532,7 +558,7 @@ static int has_special(const char *s, size_t n)
 int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		  unsigned want, int64_t ref)
 {
-	out->caller[0] = 0;
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
 	out->has_ts = 0;
 	out->ts = 0;
 	out->prefix = CRASHSIG_PREFIX_NONE;
@@ -541,7 +567,7 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 	if (want & CS_LINE_TIME)
 		memset(&out->time, 0, sizeof(out->time));
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
-	if (has_special(raw, len)) {
+	if (!(want & CS_LINE_CLEAN) && has_special(raw, len)) {
 		cs_buf_clear(scratch);
 		if (cs_buf_reserve(scratch, len))
 			return CRASHSIG_ENOMEM;
@@ -568,7 +594,9 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		raw = d;
 		len = n;
 	}
-	size_t i = syslog_len(raw, len);
+	/* (a syslog date starts with a letter, a digit, a UTF-8 byte or '.':
+	 * a printk line's '[' needs no call) */
+	size_t i = len && raw[0] != '[' ? syslog_len(raw, len) : 0;
 	if (i) {
 		/* "host kernel: ": short-iso / short-full / syslog */
 		out->origin = CRASHSIG_ORIGIN_JOURNAL;

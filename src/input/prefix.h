@@ -6,6 +6,8 @@
 #define CRASHSIG_INPUT_PREFIX_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "base/util.h"
 #include "crashsig/input.h"
@@ -18,7 +20,8 @@ typedef struct cs_line {
 	const char *line;
 	size_t line_len;
 	size_t prefix_len;
-	char caller[16];  /* caller id without brackets, or "" */
+	char caller[16];  /* caller id without brackets, or ""; zero padded
+			   * to its 16 bytes (compared whole: cs_same_caller) */
 	int has_ts;       /* a timestamp was removed (the extractor's view:
 			   * [ sec.usec], dmesg's stamps, kmsg) */
 	double ts;        /* its value in seconds (0 without one) */
@@ -31,12 +34,27 @@ typedef struct cs_line {
 /* Also parse the wall-clock time and the time since boot into out->time
  * (costs a little more: only for the lines whose time is wanted). */
 #define CS_LINE_TIME 1u
+/* raw holds no ESC, NUL or '\r' (the splitter's CS_RL_CLEAN): not looked
+ * for again. */
+#define CS_LINE_CLEAN 2u
 
 /* Parse raw (len bytes). scratch is used when bytes must be removed
  * (ANSI escapes, NULs, kmsg escapes). ref: crashsig_input_options's
  * reference_time. */
 int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		  unsigned want, int64_t ref);
+
+/* Two zero-padded caller ids (cs_line.caller) the same? Two 8-byte
+ * compares, no call. */
+static inline int cs_same_caller(const char a[16], const char b[16])
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
 
 static inline int cs_normalize(const char *raw, size_t len, cs_line *out, cs_buf *scratch)
 {

@@ -20,6 +20,8 @@
 #define CS_RL_PROSE 16u  /* mail: text that is no console output */
 #define CS_RL_MAIL 32u   /* mail: a body line */
 #define CS_RL_NOEOL 64u  /* the input ended inside this line (no line end) */
+#define CS_RL_CLEAN 128u /* the splitter saw no ESC, NUL or '\r' in data[0..len)
+			  * (cs_line_parse's CS_LINE_CLEAN); not always set */
 
 /* A raw logical line. data excludes the line end and is valid during the
  * callback; data[len] is readable (a NUL or the next byte). */
@@ -47,12 +49,16 @@ typedef struct cs_splitter {
 	int cut;          /* the pending line was cut */
 	size_t max_line;
 	unsigned flags;
+	int avx2;         /* the CPU has AVX2 (find_eol32) */
 	cs_rline_fn fn;
 	void *arg;
 	/* Skipping (optional, see cs_splitter_set_scan). */
 	size_t (*scan)(void *arg, const char *s, size_t n);
 	void (*skipped)(void *arg, uint64_t bytes);
 	void *scan_arg;
+	/* while *scan_hold is nonzero, scan would answer 0: not asked (no
+	 * call per line; see cs_splitter_set_scan_hold) */
+	const size_t *scan_hold;
 } cs_splitter;
 
 void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
@@ -64,6 +70,10 @@ void cs_splitter_init(cs_splitter *s, size_t max_line, unsigned flags,
  * is told. */
 void cs_splitter_set_scan(cs_splitter *s, size_t (*scan)(void *, const char *, size_t),
 			  void (*skipped)(void *, uint64_t), void *arg);
+/* Optional, with a scan: a word of the consumer's that, while nonzero, says
+ * scan would answer 0 (it has crash blocks open: every line is needed), so
+ * it is not asked. NULL: always asked. */
+void cs_splitter_set_scan_hold(cs_splitter *s, const size_t *hold);
 /* Start counting offsets at 0 again (a new document); pending bytes are
  * dropped (call cs_splitter_finish first). */
 void cs_splitter_reset(cs_splitter *s);

@@ -37,6 +37,19 @@ static void test_prefixes(void **state)
 	EXPECT("<4>[    1.000000] WARNING: x", "WARNING: x", "");
 	EXPECT("[    T1] hello", "hello", "T1");
 	EXPECT("no prefix at all", "no prefix at all", "");
+	/* caller ids in printk's 8 bytes "[%6s]" (read as one word) and not */
+	EXPECT("[    1.000000][    T1] x", "x", "T1");
+	EXPECT("[    1.000000][T12345] x", "x", "T12345");
+	EXPECT("[    1.000000][ C1234] x", "x", "C1234");
+	EXPECT("[    1.000000][  T12a] x", "[  T12a] x", "");
+	EXPECT("[    1.000000][     T] x", "[     T] x", "");
+	EXPECT("[    1.000000][   C0 ] x", "[   C0 ] x", "");
+	EXPECT("[    1.000000][ T1 23] x", "[ T1 23] x", "");
+	EXPECT("[    1.000000][ X1234] x", "[ X1234] x", "");
+	EXPECT("[    1.000000][      ] x", "[      ] x", "");
+	EXPECT("[    1.000000][       T1] x", "x", "T1");
+	EXPECT("[    1.000000][T1234567] x", "x", "T1234567");
+	EXPECT("[    T1]", "", "T1");
 }
 
 static void test_glued_text_and_syslog(void **state)
@@ -121,6 +134,27 @@ static void test_tool_prefixes(void **state)
 		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
 		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
 		cs_buf_free(&sc);
+	}
+	/* a caller id is zero padded to its 16 bytes (the extractor compares
+	 * ids whole, cs_same_caller): also after a longer id in the record */
+	{
+		static const char *lines[] = {"4,552,2701028,-,caller=T12345,caller=T9;BUG: x",
+					      "[   1.000000][    T9] BUG: x",
+					      "[   1.000000][ C12345] BUG: x"};
+		for (size_t k = 0; k < 3; k++) {
+			cs_buf sc = {0};
+			cs_line l;
+			memset(&l, 0x55, sizeof(l));
+			assert_int_equal(cs_normalize(lines[k], strlen(lines[k]), &l, &sc), 0);
+			size_t n = strlen(l.caller);
+			assert_true(n == 2 || n == 6);
+			for (size_t j = n; j < sizeof(l.caller); j++)
+				assert_int_equal(l.caller[j], 0);
+			cs_buf_free(&sc);
+		}
+		char a[16] = "T9", b[16] = "T9", c[16] = "T91";
+		assert_true(cs_same_caller(a, b));
+		assert_false(cs_same_caller(a, c));
 	}
 	/* numbers with commas are not a record */
 	EXPECT("1,2,3 not kmsg", "1,2,3 not kmsg", "");
