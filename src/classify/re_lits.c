@@ -98,20 +98,25 @@ static void add_lit(rd *r, litset *l, const char *s, size_t n)
 
 static litset parse_alts(rd *r, int depth);
 
-/* After an item: a quantifier? Returns its minimum (1 without one, *rep
- * set with one), or -1 on something this reader does not understand. */
-static long quantifier(rd *r, int *rep)
+/* After an item: a quantifier ('?', '*', '+', "{m}", "{m,}", "{m,n}", each
+ * maybe lazy or possessive)? Returns its minimum (1 without one, *rep set
+ * with one) and sets *max (1 without one, -1 unbounded), or returns -1 on
+ * something this reader does not understand. */
+static long quantifier_ex(rd *r, int *rep, long *max)
 {
 	*rep = 0;
+	*max = 1;
 	if (r->p >= r->end)
 		return 1;
 	long min;
 	char q = *r->p;
 	if (q == '?' || q == '*') {
 		min = 0;
+		*max = q == '?' ? 1 : -1;
 		r->p++;
 	} else if (q == '+') {
 		min = 1;
+		*max = -1;
 		r->p++;
 	} else if (q == '{') {
 		const char *s = r->p + 1;
@@ -120,10 +125,18 @@ static long quantifier(rd *r, int *rep)
 		min = 0;
 		while (s < r->end && *s >= '0' && *s <= '9' && min < 100000)
 			min = min * 10 + (*s++ - '0');
+		*max = min;
 		if (s < r->end && *s == ',') {
 			s++;
-			while (s < r->end && *s >= '0' && *s <= '9')
-				s++;
+			if (s < r->end && *s == '}') {
+				*max = -1;
+			} else {
+				/* (a bound past 100000 counts as none) */
+				*max = 0;
+				for (; s < r->end && *s >= '0' && *s <= '9'; s++)
+					if (*max >= 0)
+						*max = *max < 100000 ? *max * 10 + (*s - '0') : -1;
+			}
 		}
 		if (s >= r->end || *s != '}')
 			return -1;
@@ -135,6 +148,12 @@ static long quantifier(rd *r, int *rep)
 	if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
 		r->p++; /* lazy or possessive */
 	return min;
+}
+
+static long quantifier(rd *r, int *rep)
+{
+	long max;
+	return quantifier_ex(r, rep, &max);
 }
 
 /* Skip a character class; r->p is past '['. */
@@ -560,48 +579,13 @@ static int class_nl(rd *r)
 	return neg ? !nl : nl || unsure;
 }
 
-/* The most times the item just read may repeat (after it: '?', '*', '+',
- * "{m}", "{m,}", "{m,n}", each maybe lazy or possessive): 1 without a
- * quantifier, -1 unbounded, -2 something this reader does not know. */
+/* The most times the item just read may repeat: 1 without a quantifier,
+ * -1 unbounded, -2 something this reader does not know. */
 static long max_reps(rd *r)
 {
-	if (r->p >= r->end)
-		return 1;
+	int rep;
 	long max;
-	char q = *r->p;
-	if (q == '?') {
-		max = 1;
-		r->p++;
-	} else if (q == '*' || q == '+') {
-		max = -1;
-		r->p++;
-	} else if (q == '{') {
-		const char *s = r->p + 1;
-		if (s >= r->end || *s < '0' || *s > '9')
-			return -2;
-		long min = 0;
-		while (s < r->end && *s >= '0' && *s <= '9' && min < 100000)
-			min = min * 10 + (*s++ - '0');
-		max = min;
-		if (s < r->end && *s == ',') {
-			s++;
-			if (s < r->end && *s == '}') {
-				max = -1;
-			} else {
-				max = 0;
-				while (s < r->end && *s >= '0' && *s <= '9' && max < 100000)
-					max = max * 10 + (*s++ - '0');
-			}
-		}
-		if (s >= r->end || *s != '}')
-			return -2;
-		r->p = s + 1;
-	} else {
-		return 1;
-	}
-	if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
-		r->p++;
-	return max;
+	return quantifier_ex(r, &rep, &max) < 0 ? -2 : max;
 }
 
 #define NL_UNBOUNDED 100000L
