@@ -66,17 +66,9 @@ static inline int file_exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-/* Copy FIX_PROG to dst with the length of its second DWARF unit (the one
- * of fix_other.c) made a reserved value (0xfffffff0): a unit that runs past
- * .debug_info. Returns that unit's offset in .debug_info. */
-static inline uint64_t damage_second_unit(const char *dst)
+/* The file offset of .debug_info in the ELF image d (n bytes), or 0. */
+static inline uint64_t debug_info_offset(char *d, size_t n)
 {
-	FILE *f = fopen(FIX_PROG, "rb");
-	assert_non_null(f);
-	static char d[1 << 20];
-	size_t n = fread(d, 1, sizeof(d), f);
-	fclose(f);
-	assert_true(n > 0 && n < sizeof(d));
 	elf_version(EV_CURRENT);
 	Elf *e = elf_memory(d, n);
 	assert_non_null(e);
@@ -91,6 +83,21 @@ static inline uint64_t damage_second_unit(const char *dst)
 			off = sh.sh_offset;
 	}
 	elf_end(e);
+	return off;
+}
+
+/* Copy FIX_PROG to dst with the length of its second DWARF unit (the one
+ * of fix_other.c) made a reserved value (0xfffffff0): a unit that runs past
+ * .debug_info. Returns that unit's offset in .debug_info. */
+static inline uint64_t damage_second_unit(const char *dst)
+{
+	FILE *f = fopen(FIX_PROG, "rb");
+	assert_non_null(f);
+	static char d[1 << 20];
+	size_t n = fread(d, 1, sizeof(d), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(d));
+	uint64_t off = debug_info_offset(d, n);
 	assert_true(off > 0);
 	uint32_t l0;
 	memcpy(&l0, d + off, 4);

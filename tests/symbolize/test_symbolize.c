@@ -684,20 +684,7 @@ static void test_truncated_dwarf(void **state)
 	(void)state;
 	size_t n;
 	char *d = read_file(FIX_PROG, &n);
-	elf_version(EV_CURRENT);
-	Elf *e = elf_memory(d, n);
-	assert_non_null(e);
-	size_t shstr;
-	assert_int_equal(elf_getshdrstrndx(e, &shstr), 0);
-	Elf_Scn *scn = NULL;
-	uint64_t off = 0;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		GElf_Shdr sh;
-		gelf_getshdr(scn, &sh);
-		if (strcmp(elf_strptr(e, shstr, sh.sh_name), ".debug_info") == 0)
-			off = sh.sh_offset;
-	}
-	elf_end(e);
+	uint64_t off = debug_info_offset(d, n);
 	assert_true(off > 0);
 	memset(d + off, 0xff, 4); /* 64-bit DWARF escape ... */
 	memset(d + off + 4, 0x7f, 8); /* ... with an absurd length */
