@@ -183,6 +183,27 @@ static int sort_keys(uint64_t *k, size_t n, uint64_t range)
 	return 0;
 }
 
+/* The name of symbol y when it is one the symbolizer keeps (a function or
+ * untyped symbol with a name, in an executable section, not a local ".L"
+ * label, its name inside the string table), else NULL. */
+static const char *text_sym(const Elf64_Sym *y, const struct secinfo *sec, size_t nsec,
+			    const char *strs, size_t strn, int terminated)
+{
+	int t = ELF64_ST_TYPE(y->st_info);
+	if (t != STT_FUNC && t != STT_NOTYPE)
+		return NULL;
+	size_t shndx = y->st_shndx;
+	if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || shndx >= nsec)
+		return NULL;
+	if (sec[shndx].exec <= 0 || y->st_name >= strn)
+		return NULL;
+	const char *name = strs + y->st_name;
+	if (!*name || (name[0] == '.' && name[1] == 'L') ||
+	    (!terminated && !memchr(name, 0, strn - y->st_name)))
+		return NULL;
+	return name;
+}
+
 /* Fast path for a 64-bit ET_EXEC with its own .symtab (vmlinux): read the
  * Elf64_Sym array directly; names are only touched for text symbols. The
  * text symbols are sorted as 8-byte keys (address, index) and then made
@@ -227,18 +248,7 @@ static int load_syms_direct(struct mod *m, Elf *elf, struct secinfo *sec, size_t
 				 : NULL;
 	size_t nk = 0;
 	for (size_t i = 1; keys && i < cnt; i++) {
-		int t = ELF64_ST_TYPE(es[i].st_info);
-		if (t != STT_FUNC && t != STT_NOTYPE)
-			continue;
-		size_t shndx = es[i].st_shndx;
-		if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || shndx >= nsec)
-			continue;
-		struct secinfo *si = &sec[shndx];
-		if (si->exec <= 0 || es[i].st_name >= strn)
-			continue;
-		const char *name = strs + es[i].st_name;
-		if (!*name || (name[0] == '.' && name[1] == 'L') ||
-		    (!terminated && !memchr(name, 0, strn - es[i].st_name)))
+		if (!text_sym(&es[i], sec, nsec, strs, strn, terminated))
 			continue;
 		uint64_t a = es[i].st_value + bias;
 		if (a < lo || a - lo >= (1ull << 32)) {
@@ -270,21 +280,11 @@ static int load_syms_direct(struct mod *m, Elf *elf, struct secinfo *sec, size_t
 		return 1;
 	}
 	for (size_t i = 1; i < cnt; i++) {
-		int t = ELF64_ST_TYPE(es[i].st_info);
-		if (t != STT_FUNC && t != STT_NOTYPE)
-			continue;
-		size_t shndx = es[i].st_shndx;
-		if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || shndx >= nsec)
-			continue;
-		struct secinfo *si = &sec[shndx];
-		if (si->exec <= 0 || es[i].st_name >= strn)
-			continue;
-		const char *name = strs + es[i].st_name;
-		if (!*name || (name[0] == '.' && name[1] == 'L') ||
-		    (!terminated && !memchr(name, 0, strn - es[i].st_name)))
-			continue;
-		sym_push(m, si, name, es[i].st_value + bias, t, ELF64_ST_BIND(es[i].st_info),
-			 es[i].st_size);
+		const char *name = text_sym(&es[i], sec, nsec, strs, strn, terminated);
+		if (name)
+			sym_push(m, &sec[es[i].st_shndx], name, es[i].st_value + bias,
+				 ELF64_ST_TYPE(es[i].st_info), ELF64_ST_BIND(es[i].st_info),
+				 es[i].st_size);
 	}
 	m->strs_end = strs + strn;
 	return 1;
