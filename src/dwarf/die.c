@@ -420,21 +420,7 @@ int dwr_iter_unit(dwr_iter *it, const dwr_unit *u, dwr_die *die)
 			return rc;
 		it->ab_unit = *u;
 	}
-	if (u->die_off >= u->end || u->end > it->s->info.n)
-		return DWR_UNSUPPORTED;
-	dwr_cur c = {it->s->info.d + u->die_off, it->s->info.d + u->end, 0};
-	int null;
-	const dwr_abbrev *e = die_code(it, &c, &null);
-	if (!e)
-		return DWR_UNSUPPORTED;
-	it->pos = (uint64_t)(c.p - it->s->info.d);
-	it->cur = e;
-	it->read = 0;
-	it->is_unit = 1;
-	it->sibling = 0;
-	die->off = u->die_off;
-	die->ab = e;
-	return 0;
+	return dwr_iter_die(it, u->die_off, die);
 }
 
 int dwr_iter_die(dwr_iter *it, uint64_t off, dwr_die *die)

@@ -22,14 +22,8 @@ int cu_add_range(struct cu_funcs *c, uint64_t lo, uint64_t hi, uint64_t off, Dwa
 {
 	if (hi <= lo)
 		return 0;
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 64;
-		struct frange *r = realloc(c->r, nc * sizeof(*r));
-		if (!r)
-			return CRASHSIG_ENOMEM;
-		c->r = r;
-		c->cap = nc;
-	}
+	if (cs_reserve((void **)&c->r, &c->cap, c->n + 1, sizeof(*c->r)))
+		return CRASHSIG_ENOMEM;
 	c->r[c->n].lo = lo;
 	c->r[c->n].hi = hi;
 	c->r[c->n].off = off;

@@ -29,14 +29,8 @@ static void norm_name(char *n)
 /* Add the module file path of module name (normalized) to the index. */
 static int add_modfile(crashsig_symbolizer *s, const char *path, const char *name)
 {
-	if (s->nfiles == s->capfiles) {
-		size_t nc = s->capfiles ? s->capfiles * 2 : 256;
-		struct modfile *f = realloc(s->files, nc * sizeof(*f));
-		if (!f)
-			return CRASHSIG_ENOMEM;
-		s->files = f;
-		s->capfiles = nc;
-	}
+	if (cs_reserve((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof(*s->files)))
+		return CRASHSIG_ENOMEM;
 	size_t pl = strlen(path), nl = strlen(name);
 	char *b = malloc(pl + nl + 2);
 	if (!b)
