@@ -210,8 +210,8 @@ static int test_start(cs_ex *p, const char *s, size_t n, size_t i,
 	return *best != NULL;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#include "classify/teddy.h"
+#ifdef CS_HAVE_TEDDY32
 #include <tmmintrin.h>
 #define CS_HAVE_TEDDY 1
 
@@ -262,43 +262,14 @@ __attribute__((target("avx2"))) static size_t teddy_scan32(const cs_start_index 
 							    const char *s, size_t n,
 							    size_t i)
 {
-	const __m256i low = _mm256_set1_epi8(0x0f);
 	__m256i lo[4], hi[4];
-	for (int q = 0; q < 4; q++) {
-		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
-		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
-	}
+	cs_teddy_load32(ix->teddy_lo, ix->teddy_hi, 4, lo, hi);
 	for (; i + 35 <= n; i += 32) {
-		__m256i m = _mm256_set1_epi8(-1);
-		for (int q = 0; q < 4; q++) {
-			__m256i v = _mm256_loadu_si256((const __m256i *)(s + i + q));
-			m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
-			m = _mm256_and_si256(m, _mm256_shuffle_epi8(
-							hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-		}
-		unsigned bits = ~(unsigned)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+		unsigned bits = cs_teddy_mask32(lo, hi, 4, s + i);
 		if (bits)
 			return i + (size_t)__builtin_ctz(bits);
 	}
 	return i;
-}
-
-/* The Teddy candidates among the 32 positions at s (AVX2; 35 bytes
- * readable): bit k set when a marker may start at s[k]. */
-__attribute__((target("avx2"))) static inline unsigned teddy_mask32(const __m256i lo[4],
-								    const __m256i hi[4],
-								    const char *s)
-{
-	const __m256i low = _mm256_set1_epi8(0x0f);
-	__m256i m = _mm256_set1_epi8(-1);
-	for (int q = 0; q < 4; q++) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(s + q));
-		m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
-		m = _mm256_and_si256(m, _mm256_shuffle_epi8(
-						hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-	}
-	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
 /* The candidates bits (bit k: position at + k) checked in order against
@@ -333,23 +304,20 @@ __attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char
 		return n;
 	const cs_start_index *ix = p->ix;
 	__m256i lo[4], hi[4];
-	for (int q = 0; q < 4; q++) {
-		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_lo[q]));
-		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)ix->teddy_hi[q]));
-	}
+	cs_teddy_load32(ix->teddy_lo, ix->teddy_hi, 4, lo, hi);
 	if (n < 35) {
 		/* one block, zero padded: starts up to n - 4 */
 		char pad[64];
 		memset(pad, 0, sizeof(pad));
 		memcpy(pad, s, n);
-		unsigned bits = teddy_mask32(lo, hi, pad) & ((1u << (n - 3)) - 1u);
+		unsigned bits = cs_teddy_mask32(lo, hi, 4, pad) & ((1u << (n - 3)) - 1u);
 		return starts_in(p, s, n, 0, bits, best, prefilter);
 	}
 	/* whole blocks, then the last one: the 32 positions ending at n - 4,
 	 * without those the blocks before had */
 	size_t base = 0;
 	for (; base + 35 <= n; base += 32) {
-		unsigned bits = teddy_mask32(lo, hi, s + base);
+		unsigned bits = cs_teddy_mask32(lo, hi, 4, s + base);
 		size_t i;
 		if (bits && (i = starts_in(p, s, n, base, bits, best, prefilter)) != n)
 			return i;
@@ -357,7 +325,7 @@ __attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char
 	if (base + 4 <= n) {
 		/* (its last position is n - 4: no mask at the end) */
 		size_t at = n - 35;
-		unsigned bits = teddy_mask32(lo, hi, s + at) & ~((1u << (base - at)) - 1u);
+		unsigned bits = cs_teddy_mask32(lo, hi, 4, s + at) & ~((1u << (base - at)) - 1u);
 		return starts_in(p, s, n, at, bits, best, prefilter);
 	}
 	return n;

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#include "classify/teddy.h"
+#ifdef CS_HAVE_TEDDY32
 #define CS_LITS_TEDDY 1
 #endif
 
@@ -1139,24 +1139,6 @@ static int lits_at(const cs_re_lits *l, const char *s, size_t n, size_t i)
 }
 
 #ifdef CS_LITS_TEDDY
-/* 32 positions at s (34 bytes readable): bit k set when a literal may
- * start at s[k] (its first tlen bytes pass the nibble tables of one
- * bucket). */
-__attribute__((target("avx2"))) static inline unsigned lits_mask32(const __m256i lo[3],
-								   const __m256i hi[3],
-								   const char *s)
-{
-	const __m256i low = _mm256_set1_epi8(0x0f);
-	__m256i m = _mm256_set1_epi8(-1);
-	for (int q = 0; q < 3; q++) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(s + q));
-		m = _mm256_and_si256(m, _mm256_shuffle_epi8(lo[q], _mm256_and_si256(v, low)));
-		m = _mm256_and_si256(m, _mm256_shuffle_epi8(
-						hi[q], _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
-	}
-	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
-}
-
 /* cs_re_lits_any with AVX2: candidates 32 positions at a time, each
  * compared with its literals (lits_at). The last block is the 32
  * positions ending at the subject's end, overlapping the one before, so
@@ -1169,10 +1151,7 @@ __attribute__((target("avx2"))) static int lits_any_avx2(const cs_re_lits *l, co
 	if (n < tl)
 		return 0;
 	__m256i lo[3], hi[3];
-	for (int q = 0; q < 3; q++) {
-		lo[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)l->t_lo[q]));
-		hi[q] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)l->t_hi[q]));
-	}
+	cs_teddy_load32(l->t_lo, l->t_hi, 3, lo, hi);
 	char pad[128];
 	const char *t = s;
 	if (n < 34) {
@@ -1184,10 +1163,10 @@ __attribute__((target("avx2"))) static int lits_any_avx2(const cs_re_lits *l, co
 		size_t at = base;
 		unsigned bits;
 		if (t == pad || base + 34 <= n) {
-			bits = lits_mask32(lo, hi, t + base);
+			bits = cs_teddy_mask32(lo, hi, 3, t + base);
 		} else {
 			at = n - 34;
-			bits = lits_mask32(lo, hi, t + at) & ~((1u << (base - at)) - 1u);
+			bits = cs_teddy_mask32(lo, hi, 3, t + at) & ~((1u << (base - at)) - 1u);
 		}
 		size_t npos = n - tl + 1 - at; /* starts up to n - tl */
 		if (npos < 32)
