@@ -125,34 +125,15 @@ int cs_error(cs_err *e, int code, const char *fmt, ...)
 	return code;
 }
 
-/* Value + 1 of a hex digit, 0 for other bytes. */
+/* Value + 1 of a hex digit, 0 for other bytes (cs_parse_hex). */
 #define H(c, v) [c] = (v) + 1
-static const unsigned char hex1[256] = {
+const unsigned char cs_hex1[256] = {
 	H('0', 0), H('1', 1), H('2', 2), H('3', 3), H('4', 4), H('5', 5), H('6', 6),
 	H('7', 7), H('8', 8), H('9', 9), H('a', 10), H('b', 11), H('c', 12),
 	H('d', 13), H('e', 14), H('f', 15), H('A', 10), H('B', 11), H('C', 12),
 	H('D', 13), H('E', 14), H('F', 15),
 };
 #undef H
-
-size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
-{
-	size_t i = 0;
-	uint64_t v = 0;
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
-	    hex1[(unsigned char)s[2]])
-		i = 2;
-	size_t start = i;
-	unsigned d;
-	while (i < len && (d = hex1[(unsigned char)s[i]])) {
-		v = (v << 4) | (d - 1);
-		i++;
-	}
-	if (i == start)
-		return 0;
-	*out = v;
-	return i;
-}
 
 size_t cs_utf8_len(const unsigned char *s, size_t n)
 {

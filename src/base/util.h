@@ -117,7 +117,28 @@ static inline int cs_hexval(int c)
 	return -1;
 }
 
-/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none). */
-size_t cs_parse_hex(const char *s, size_t len, uint64_t *out);
+/* Value + 1 of a hex digit, 0 for other bytes. */
+extern const unsigned char cs_hex1[256];
+
+/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none).
+ * Inline: the frame parser reads two numbers per stack line. */
+static inline size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    cs_hex1[(unsigned char)s[2]])
+		i = 2;
+	size_t start = i;
+	unsigned d;
+	while (i < len && (d = cs_hex1[(unsigned char)s[i]])) {
+		v = (v << 4) | (d - 1);
+		i++;
+	}
+	if (i == start)
+		return 0;
+	*out = v;
+	return i;
+}
 
 #endif

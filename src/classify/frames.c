@@ -178,7 +178,7 @@ static const char *stash(char **buf, size_t *left, const char *s, size_t n)
 }
 
 /* " path/to/file.c:123" (or ":-1", line unknown: 0) — returns 1 and sets
- * file/line. */
+ * file/line (f NULL: only moves past it). */
 static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 {
 	size_t i = c->i;
@@ -217,8 +217,10 @@ static int parse_source(cur *c, crashsig_frame *f, char **buf, size_t *left)
 		if (k > i + 1)
 			i = k;
 	}
-	f->file = stash(buf, left, c->s + start, fend - start);
-	f->line = line;
+	if (f) {
+		f->file = stash(buf, left, c->s + start, fend - start);
+		f->line = line;
+	}
 	c->i = i;
 	return 1;
 }
@@ -277,9 +279,8 @@ static int parse_symbol(cur *c, crashsig_frame *f, char **buf, size_t *left,
 		/* a report symbolized twice repeats the suffix ("skb_put+0x24/0x24
 		 * net/core/skbuff.c:1986 net/core/skbuff.c:1986"): the first counts */
 		for (;;) {
-			crashsig_frame again = {0};
 			size_t b = c->i;
-			if (!parse_source(c, &again, buf, left)) {
+			if (!parse_source(c, NULL, buf, left)) {
 				c->i = b;
 				break;
 			}
@@ -313,6 +314,27 @@ static const struct ip_prefix {
 	{"ra : ", CRASHSIG_FRAME_LR, 0},
 };
 
+int cs_frame_maybe_ip(const char *line, size_t len)
+{
+	cur c = {line, len, 0};
+	skip_spaces(&c);
+	if (c.i >= c.len)
+		return 0;
+	switch (c.s[c.i]) {
+	case '-':
+		return at(&c, "--- interrupt: ");
+	case 'N': /* "NIP [" and null_pc_line's "NIP " */
+		return at(&c, "NIP ");
+	case 'R': case 'E': case 'I': case 'p': case 'P': case 'e':
+		for (size_t k = 0; k < sizeof(ip_prefixes) / sizeof(ip_prefixes[0]); k++)
+			if (ip_prefixes[k].flags == CRASHSIG_FRAME_IP && at(&c, ip_prefixes[k].lit))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 		   size_t buflen)
 {
@@ -341,8 +363,14 @@ int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
 		return 0;
 	}
 	/* instruction pointer / link register lines */
-	static const char ip_first[] = "REIpPNelLr";
-	int maybe_ip = c.i < c.len && memchr(ip_first, c.s[c.i], sizeof(ip_first) - 1);
+	/* (the first bytes of ip_prefixes, "REIpPNelLr", as bits of byte - 64) */
+	const uint64_t ip_first = (1ull << ('R' - 64)) | (1ull << ('E' - 64)) |
+				  (1ull << ('I' - 64)) | (1ull << ('p' - 64)) |
+				  (1ull << ('P' - 64)) | (1ull << ('N' - 64)) |
+				  (1ull << ('e' - 64)) | (1ull << ('l' - 64)) |
+				  (1ull << ('L' - 64)) | (1ull << ('r' - 64));
+	unsigned ch0 = c.i < c.len ? (unsigned char)c.s[c.i] - 64u : 64u;
+	int maybe_ip = ch0 < 64 && ((ip_first >> ch0) & 1);
 	for (size_t k = 0; maybe_ip && k < sizeof(ip_prefixes) / sizeof(ip_prefixes[0]); k++) {
 		const struct ip_prefix *p = &ip_prefixes[k];
 		if (!at(&c, p->lit))

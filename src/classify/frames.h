@@ -18,6 +18,12 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
 		      crashsig_frame *callee, char *buf, size_t buflen);
 
+/* Can line be an instruction-pointer line, one cs_frame_parse_ex() gives
+ * CRASHSIG_FRAME_IP ("RIP: ", "pc : ", "--- interrupt: N at ", ...) or a
+ * pre-4.20 "(null)" pc line? 0 when it cannot: the first bytes after the
+ * indent are none of those prefixes. */
+int cs_frame_maybe_ip(const char *line, size_t len);
+
 /* Length of the function name without compiler suffixes
  * (".isra.0", ".constprop.3", ".part.1", ".cold", ...). */
 size_t cs_func_base_len(const char *func, size_t len);

@@ -851,10 +851,14 @@ static int run_steps(classify *c, const cs_step *steps, size_t nsteps, cs_buf *o
 			 * either: the call trace names it */
 			for (size_t i = 0; i < c->b->nlines; i++) {
 				unsigned fl = 0;
+				size_t len;
+				const char *l = line_at(c->b, i, &len);
+				/* (neither a pc line nor a NULL one: not parsed
+				 * here, most lines of a report are none) */
+				if (!cs_frame_maybe_ip(l, len))
+					continue;
 				const char *fn = frame_func(c, i, &fl);
 				if (!fn) {
-					size_t len;
-					const char *l = line_at(c->b, i, &len);
 					if (null_pc_line(l, len))
 						break; /* a NULL pc, as a bare address */
 					continue;

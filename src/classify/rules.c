@@ -275,6 +275,7 @@ static void re_info(cs_re *re)
 		re->has_first = 1;
 	}
 	re->state = CS_RE_READY;
+	re->quick_first = re->has_first && !re->loose;
 }
 
 /* Compile re (both parts). Returns 0, or -1 with msg set. */
@@ -419,6 +420,7 @@ static void re_free(cs_re *re)
 	re->code = re->loose = NULL;
 	re->src = re->loose_src = re->where = NULL;
 	re->state = CS_RE_NEW;
+	re->has_first = re->quick_first = 0;
 }
 
 /* Record once that re hit a match limit. */

@@ -132,6 +132,9 @@ typedef struct cs_re {
 	 * subjects without running the matcher */
 	unsigned char first[32];
 	unsigned char has_first;
+	/* ready, has_first and no loose part: cs_re_match may answer from
+	 * first alone */
+	unsigned char quick_first;
 	unsigned char anchored; /* `code` matches at the subject start only */
 	unsigned char state; /* CS_RE_NEW, CS_RE_READY, CS_RE_BROKEN */
 	unsigned char jit;   /* pcre2_jit_compile was run */
@@ -369,7 +372,7 @@ int cs_re_match_any(const cs_re *re, const char *s, size_t len, size_t start,
 static inline int cs_re_match(const cs_re *re, const char *s, size_t len, size_t start,
 			      pcre2_match_data *md)
 {
-	if (re->state == CS_RE_READY && !re->loose && start == 0 && re->has_first && len &&
+	if (re->quick_first && start == 0 && len &&
 	    !(re->first[(unsigned char)s[0] >> 3] & (1u << ((unsigned char)s[0] & 7))))
 		return 0;
 	return cs_re_match_any(re, s, len, start, md);

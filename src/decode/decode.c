@@ -675,7 +675,7 @@ static int parse_s390(const dec_line *lines, size_t n, size_t i, units *u,
 			return CRASHSIG_EFORMAT;
 		}
 		for (size_t q = 0; q < hb; q += 4) {
-			uint64_t v;
+			uint64_t v = 0;
 			cs_parse_hex(s + q, 4, &v);
 			if (mark && q == 0)
 				u->trap = u->n;
