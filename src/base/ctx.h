@@ -6,6 +6,7 @@
 #include "base/util.h"
 
 struct cs_rules; /* classify/rules.h: opaque to base */
+struct cs_build_scratch; /* classify/report.c: opaque to base */
 
 /* Answers of the global skip table by function name, of a format's own
  * skip patterns by name and format, and of the stall-anchor table by name,
@@ -31,6 +32,9 @@ struct crashsig_ctx {
 	struct cs_skip_memo *skip_memo; /* owned, skip_memo_cap entries, or NULL */
 	size_t skip_memo_cap;
 	size_t skip_memo_fill; /* entries in use */
+	/* owned, or NULL: the buffers and match data report building
+	 * borrows for each report and gives back (cs_report_build) */
+	struct cs_build_scratch *build;
 	cs_err err;
 };
 

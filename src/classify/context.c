@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "classify/report.h"
 #include "classify/rules.h"
 
 CS_EXPORT int crashsig_ctx_new(crashsig_ctx **out, const crashsig_options *opts,
@@ -61,6 +62,7 @@ CS_EXPORT void crashsig_ctx_free(crashsig_ctx *ctx)
 		return;
 	cs_rules_free(ctx->rules);
 	free(ctx->skip_memo);
+	cs_build_scratch_free(ctx->build);
 	free(ctx);
 }
 

@@ -123,44 +123,52 @@ static int clean_title(cs_buf *out, const char *s, size_t n)
 	return 0;
 }
 
+/* cs_title_sanitize with the caller's match data (10 pairs) and two work
+ * buffers (their contents are replaced). */
+static int title_sanitize(const cs_rules *r, const char *in, cs_buf *out,
+			  pcre2_match_data *md, cs_buf *cur, cs_buf *tmp)
+{
+	cs_buf_clear(cur);
+	cs_buf_clear(tmp);
+	int rc = cs_buf_adds(cur, in);
+	cs_bytes have; /* the bytes of cur */
+	if (!rc)
+		cs_bytes_of(cur->data, cur->len, &have);
+	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
+		/* (most titles hold nothing most rules replace: no copy then) */
+		if (!cs_re_maybe_in(&r->sanitize[i].re, cur->data, cur->len, &have))
+			continue;
+		/* Matches may overlap ("0,1,2"): repeat until stable. */
+		for (int k = 0; k < 4 && !rc; k++) {
+			rc = subst_all(&r->sanitize[i], cur->data, cur->len, &have, md, tmp);
+			if (rc)
+				break;
+			int same = tmp->len == cur->len && !memcmp(tmp->data, cur->data, cur->len);
+			cs_buf t = *cur;
+			*cur = *tmp;
+			*tmp = t;
+			if (!same)
+				cs_bytes_of(cur->data, cur->len, &have);
+			if (same)
+				break;
+		}
+	}
+	if (rc)
+		return rc;
+	cs_buf_clear(out);
+	return clean_title(out, cur->data, cur->len);
+}
+
 int cs_title_sanitize(const cs_rules *r, const char *in, cs_buf *out)
 {
 	pcre2_match_data *md = pcre2_match_data_create(10, NULL);
 	if (!md)
 		return CRASHSIG_ENOMEM;
 	cs_buf cur = {0}, tmp = {0};
-	int rc = cs_buf_adds(&cur, in);
-	cs_bytes have; /* the bytes of cur */
-	if (!rc)
-		cs_bytes_of(cur.data, cur.len, &have);
-	for (size_t i = 0; i < r->nsanitize && !rc; i++) {
-		/* (most titles hold nothing most rules replace: no copy then) */
-		if (!cs_re_maybe_in(&r->sanitize[i].re, cur.data, cur.len, &have))
-			continue;
-		/* Matches may overlap ("0,1,2"): repeat until stable. */
-		for (int k = 0; k < 4 && !rc; k++) {
-			rc = subst_all(&r->sanitize[i], cur.data, cur.len, &have, md, &tmp);
-			if (rc)
-				break;
-			int same = tmp.len == cur.len && !memcmp(tmp.data, cur.data, cur.len);
-			cs_buf t = cur;
-			cur = tmp;
-			tmp = t;
-			if (!same)
-				cs_bytes_of(cur.data, cur.len, &have);
-			if (same)
-				break;
-		}
-	}
+	int rc = title_sanitize(r, in, out, md, &cur, &tmp);
 	pcre2_match_data_free(md);
-	cs_buf_free(&tmp);
-	if (rc) {
-		cs_buf_free(&cur);
-		return rc;
-	}
-	cs_buf_clear(out);
-	rc = clean_title(out, cur.data, cur.len);
 	cs_buf_free(&cur);
+	cs_buf_free(&tmp);
 	return rc;
 }
 
@@ -176,7 +184,10 @@ static char *demangle(const char *func)
 	return NULL;
 }
 
-int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
+/* cs_title_func with the caller's match data (of 4 pairs, as its own: a
+ * larger one would report groups past the 3rd), or NULL for its own. */
+static int title_func(const cs_rules *r, const char *func, cs_buf *out,
+		      pcre2_match_data *given)
 {
 	char *dm = demangle(func);
 	if (dm) {
@@ -188,7 +199,7 @@ int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 	size_t n = cs_func_base_len(func, strlen(func));
 	cs_buf_clear(out);
 	if (cs_re_ok(&r->frame_norm)) {
-		pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+		pcre2_match_data *md = given ? given : pcre2_match_data_create(4, NULL);
 		if (!md)
 			return CRASHSIG_ENOMEM;
 		int rc = cs_re_exec(&r->frame_norm, func, n, 0, md);
@@ -200,13 +211,104 @@ int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
 			if (g < rc) {
 				int e = cs_buf_add(out, func, ov[2 * g]) ||
 					cs_buf_add(out, func + ov[2 * g + 1], n - ov[2 * g + 1]);
-				pcre2_match_data_free(md);
+				if (!given)
+					pcre2_match_data_free(md);
 				return e ? CRASHSIG_ENOMEM : 0;
 			}
 		}
-		pcre2_match_data_free(md);
+		if (!given)
+			pcre2_match_data_free(md);
 	}
 	return cs_buf_add(out, func, n);
+}
+
+int cs_title_func(const cs_rules *r, const char *func, cs_buf *out)
+{
+	return title_func(r, func, out, NULL);
+}
+
+/* A line's frame (frame_func) and classes (line_is), once per report. */
+struct fcache_ent {
+	unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
+	unsigned char cls;   /* LINE_* bits, see line_is() */
+	unsigned flags;
+	uint32_t off;        /* function name in fnames */
+	uint32_t coff;       /* arm callee name in fnames, or UINT32_MAX */
+};
+
+/* What building a report borrows from its context (crashsig_ctx.build, one
+ * thread at a time) and gives back: match data, the line cache and the
+ * working buffers are allocated once per context instead of once per
+ * report. A buffer that grew past CS_SCRATCH_KEEP bytes (a huge report's)
+ * is freed when given back. */
+#define CS_SCRATCH_KEEP (64u << 10)
+struct cs_build_scratch {
+	pcre2_match_data *md, *md2; /* 10 pairs: classify.md, classify.md2 */
+	pcre2_match_data *md_san;   /* 10 pairs: title_sanitize */
+	pcre2_match_data *md_func;  /* 4 pairs: title_func */
+	struct fcache_ent *fcache;
+	size_t fcache_cap;
+	cs_buf fnames, renamed_from, frame, title, tfunc, tmp, stitle;
+	cs_buf san_cur, san_tmp, alt; /* used in place */
+};
+
+void cs_build_scratch_free(struct cs_build_scratch *S)
+{
+	if (!S)
+		return;
+	pcre2_match_data_free(S->md);
+	pcre2_match_data_free(S->md2);
+	pcre2_match_data_free(S->md_san);
+	pcre2_match_data_free(S->md_func);
+	free(S->fcache);
+	cs_buf *bufs[] = {&S->fnames, &S->renamed_from, &S->frame, &S->title, &S->tfunc,
+			  &S->tmp,    &S->stitle,       &S->san_cur, &S->san_tmp, &S->alt};
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		cs_buf_free(bufs[i]);
+	free(S);
+}
+
+static struct cs_build_scratch *scratch_get(crashsig_ctx *ctx)
+{
+	if (ctx->build)
+		return ctx->build;
+	struct cs_build_scratch *S = calloc(1, sizeof(*S));
+	if (!S)
+		return NULL;
+	S->md = pcre2_match_data_create(10, NULL);
+	S->md2 = pcre2_match_data_create(10, NULL);
+	S->md_san = pcre2_match_data_create(10, NULL);
+	S->md_func = pcre2_match_data_create(4, NULL);
+	if (!S->md || !S->md2 || !S->md_san || !S->md_func) {
+		cs_build_scratch_free(S);
+		return NULL;
+	}
+	return ctx->build = S;
+}
+
+/* Take the buffer of slot (emptied); give_back returns it. */
+static cs_buf borrow(cs_buf *slot)
+{
+	cs_buf b = *slot;
+	*slot = (cs_buf){0};
+	cs_buf_clear(&b);
+	return b;
+}
+
+static void give_back(cs_buf *slot, cs_buf *b)
+{
+	if (b->cap > CS_SCRATCH_KEEP)
+		cs_buf_free(b);
+	cs_buf_clear(b);
+	*slot = *b;
+	*b = (cs_buf){0};
+}
+
+/* A buffer used in place: trimmed the same way after each report. */
+static void trim(cs_buf *b)
+{
+	if (b->cap > CS_SCRATCH_KEEP)
+		cs_buf_free(b);
 }
 
 typedef struct classify {
@@ -214,6 +316,7 @@ typedef struct classify {
 	const cs_rules *r;
 	const cs_block *b;
 	const cs_format *f;
+	struct cs_build_scratch *S;
 	pcre2_match_data *md;
 	pcre2_match_data *md2;
 	int matched_groups;
@@ -221,13 +324,7 @@ typedef struct classify {
 	cs_buf renamed_from; /* frame as printed when a rule renamed it */
 	int frame_from_ip;   /* the frame came from the faulting pc line */
 	size_t group_line;   /* +1: line of the match group that gave the frame */
-	struct fcache_ent {
-		unsigned char state; /* 0 not parsed, 1 no frame, 2 frame */
-		unsigned char cls;   /* LINE_* bits, see line_is() */
-		unsigned flags;
-		uint32_t off;        /* function name in fnames */
-		uint32_t coff;       /* arm callee name in fnames, or UINT32_MAX */
-	} *fcache;
+	struct fcache_ent *fcache; /* S->fcache once used, b->nlines entries */
 	cs_buf fnames;
 	/* answers of the global skip table by function name: the context's
 	 * memo (see base/ctx.h), or this one when it could not be allocated */
@@ -360,9 +457,12 @@ static int line_is(classify *c, size_t i, unsigned what)
 static int ensure_fcache(classify *c)
 {
 	if (!c->fcache) {
-		c->fcache = calloc(c->b->nlines ? c->b->nlines : 1, sizeof(*c->fcache));
-		if (!c->fcache)
+		struct cs_build_scratch *S = c->S;
+		size_t n = c->b->nlines ? c->b->nlines : 1;
+		if (cs_reserve((void **)&S->fcache, &S->fcache_cap, n, sizeof(*S->fcache)))
 			return CRASHSIG_ENOMEM;
+		memset(S->fcache, 0, n * sizeof(*S->fcache));
+		c->fcache = S->fcache;
 	}
 	return 0;
 }
@@ -532,7 +632,7 @@ static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 	struct cs_skip_memo *m = memo_slot(c, key, &found);
 	if (found)
 		return m->skip;
-	if (cs_title_func(c->r, name, canon))
+	if (title_func(c->r, name, canon, c->S->md_func))
 		return -1;
 	int a = hit(c, &c->r->stall_anchor, canon->data, canon->len);
 	if (a && strstr(canon->data, "smp_call_function"))
@@ -942,7 +1042,7 @@ static int expand_template(classify *c, const char *tmpl, const char *frame,
 		if (!strncmp(t, "{ORIGIN}", 8)) {
 			cs_buf of = {0}, on = {0};
 			int r = run_steps(c, c->f->osteps, c->f->nosteps, &of);
-			if (r < 0 || (r == 1 && cs_title_func(c->r, of.data, &on))) {
+			if (r < 0 || (r == 1 && title_func(c->r, of.data, &on, c->S->md_func))) {
 				cs_buf_free(&of);
 				cs_buf_free(&on);
 				return CRASHSIG_ENOMEM;
@@ -995,7 +1095,8 @@ static int add_alt_title(classify *c, crashsig_report *rep, const char *tmpl,
 {
 	int rc = expand_template(c, tmpl, frame, title);
 	if (!rc)
-		rc = cs_title_sanitize(c->r, title->data, stitle);
+		rc = title_sanitize(c->r, title->data, stitle, c->S->md_san, &c->S->san_cur,
+				    &c->S->san_tmp);
 	if (!rc && strcmp(stitle->data, rep->title))
 		rc = add_str(&rep->alts, &rep->nalts, stitle->data);
 	return rc;
@@ -1004,7 +1105,7 @@ static int add_alt_title(classify *c, crashsig_report *rep, const char *tmpl,
 /* Apply the "alt" table to title t; add results to r->alts. */
 static int add_alts(classify *c, crashsig_report *rep, const char *t)
 {
-	cs_buf tmp = {0};
+	cs_buf *tmp = &c->S->alt;
 	int rc = 0;
 	for (size_t i = 0; i < c->r->nalts && !rc; i++) {
 		const cs_subst *s = &c->r->alts[i];
@@ -1014,22 +1115,30 @@ static int add_alts(classify *c, crashsig_report *rep, const char *t)
 		int m = cs_re_exec(&s->re, t, n, 0, c->md);
 		if (m <= 0)
 			continue;
-		cs_buf_clear(&tmp);
-		rc = append_repl(&tmp, s->repl, t, pcre2_get_ovector_pointer(c->md), m);
-		if (!rc && tmp.len && strcmp(tmp.data, rep->title))
-			rc = add_str(&rep->alts, &rep->nalts, tmp.data);
+		cs_buf_clear(tmp);
+		rc = append_repl(tmp, s->repl, t, pcre2_get_ovector_pointer(c->md), m);
+		if (!rc && tmp->len && strcmp(tmp->data, rep->title))
+			rc = add_str(&rep->alts, &rep->nalts, tmp->data);
 	}
-	cs_buf_free(&tmp);
 	return rc;
 }
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 {
 	*out = NULL;
 	const cs_rules *r = ctx->rules;
+	struct cs_build_scratch *S = scratch_get(ctx);
+	if (!S)
+		return cs_ctx_error(ctx, CRASHSIG_ENOMEM, "out of memory while classifying a report");
 	crashsig_report *rep = calloc(1, sizeof(*rep));
 	classify c;
 	memset(&c, 0, offsetof(classify, fbuf));
-	cs_buf frame = {0}, title = {0}, tfunc = {0}, tmp = {0}, stitle = {0};
+	c.S = S;
+	c.md = S->md;
+	c.md2 = S->md2;
+	c.fnames = borrow(&S->fnames);
+	c.renamed_from = borrow(&S->renamed_from);
+	cs_buf frame = borrow(&S->frame), title = borrow(&S->title), tfunc = borrow(&S->tfunc),
+	       tmp = borrow(&S->tmp), stitle = borrow(&S->stitle);
 	int rc = CRASHSIG_ENOMEM;
 	if (!rep)
 		goto out;
@@ -1061,10 +1170,6 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 	c.memo = ctx->skip_memo ? ctx->skip_memo : c.own_memo;
 	c.memo_mask = ctx->skip_memo ? ctx->skip_memo_cap - 1 : 255;
 	c.memo_fill = ctx->skip_memo ? &ctx->skip_memo_fill : &c.own_fill;
-	c.md = pcre2_match_data_create(10, NULL);
-	c.md2 = pcre2_match_data_create(10, NULL);
-	if (!c.md || !c.md2)
-		goto out;
 	rep->kind = b->crash->name;
 	rep->start = b->start;
 	rep->end = b->end;
@@ -1150,7 +1255,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			continue;
 		}
 		if (have_frame) {
-			if ((rc = cs_title_func(r, frame.data, &tfunc)))
+			if ((rc = title_func(r, frame.data, &tfunc, S->md_func)))
 				goto out;
 		} else if (wants_frame && !f->no_frame_ok) {
 			corrupt = "no frame to name the crash";
@@ -1182,7 +1287,8 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		 * the report with its header line when no format's title
 		 * matches, and does not call it corrupted */
 	}
-	if ((rc = cs_title_sanitize(r, title.data ? title.data : "", &stitle)))
+	if ((rc = title_sanitize(r, title.data ? title.data : "", &stitle, S->md_san, &S->san_cur,
+				 &S->san_tmp)))
 		goto out;
 	if (!stitle.len) {
 		/* the format's template gave nothing (e.g. "title $1" with an
@@ -1281,16 +1387,21 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 		qsort(rep->alts, rep->nalts, sizeof(char *), cmp_str);
 	rc = 0;
 out:
-	pcre2_match_data_free(c.md);
-	pcre2_match_data_free(c.md2);
-	cs_buf_free(&c.renamed_from);
-	free(c.fcache);
-	cs_buf_free(&c.fnames);
-	cs_buf_free(&frame);
-	cs_buf_free(&title);
-	cs_buf_free(&tfunc);
-	cs_buf_free(&tmp);
-	cs_buf_free(&stitle);
+	give_back(&S->renamed_from, &c.renamed_from);
+	give_back(&S->fnames, &c.fnames);
+	give_back(&S->frame, &frame);
+	give_back(&S->title, &title);
+	give_back(&S->tfunc, &tfunc);
+	give_back(&S->tmp, &tmp);
+	give_back(&S->stitle, &stitle);
+	trim(&S->san_cur);
+	trim(&S->san_tmp);
+	trim(&S->alt);
+	if (S->fcache_cap * sizeof(*S->fcache) > CS_SCRATCH_KEEP) {
+		free(S->fcache);
+		S->fcache = NULL;
+		S->fcache_cap = 0;
+	}
 	if (rc) {
 		crashsig_report_free(rep);
 		return cs_ctx_error(ctx, rc, "out of memory while classifying a report");

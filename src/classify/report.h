@@ -71,6 +71,11 @@ struct crashsig_report {
  * crash after all (a "strict" kind whose formats all failed). */
 int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out);
 
+/* Free the buffers report building keeps in a context (crashsig_ctx.build);
+ * NULL is fine. */
+struct cs_build_scratch;
+void cs_build_scratch_free(struct cs_build_scratch *S);
+
 /* Is line l ("<IRQ>", "<NMI>", " <TASK>", ...) a stack context marker? */
 int cs_is_stack_marker(const char *l, size_t len);
 
