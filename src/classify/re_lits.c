@@ -1139,17 +1139,17 @@ static int lits_at(const cs_re_lits *l, const char *s, size_t n, size_t i)
 }
 
 #ifdef CS_LITS_TEDDY
-/* cs_re_lits_any with AVX2: candidates 32 positions at a time, each
- * compared with its literals (lits_at). The last block is the 32
+/* cs_re_lits_find with AVX2: candidates 32 positions at a time, each
+ * compared with its literals (lits_at), in order. The last block is the 32
  * positions ending at the subject's end, overlapping the one before, so
  * nothing past the subject is read; a subject shorter than 34 bytes is
  * copied into a zeroed block first. */
-__attribute__((target("avx2"))) static int lits_any_avx2(const cs_re_lits *l, const char *s,
-							  size_t n)
+__attribute__((target("avx2"))) static size_t lits_find_avx2(const cs_re_lits *l, const char *s,
+							      size_t n)
 {
 	size_t tl = l->tlen;
 	if (n < tl)
-		return 0;
+		return n;
 	__m256i lo[3], hi[3];
 	cs_teddy_load32(l->t_lo, l->t_hi, 3, lo, hi);
 	char pad[128];
@@ -1172,12 +1172,13 @@ __attribute__((target("avx2"))) static int lits_any_avx2(const cs_re_lits *l, co
 		if (npos < 32)
 			bits &= (1u << npos) - 1u;
 		while (bits) {
-			if (lits_at(l, s, n, at + (size_t)__builtin_ctz(bits)))
-				return 1;
+			size_t i = at + (size_t)__builtin_ctz(bits);
+			if (lits_at(l, s, n, i))
+				return i;
 			bits &= bits - 1;
 		}
 	}
-	return 0;
+	return n;
 }
 #endif
 
@@ -1185,7 +1186,7 @@ int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
 {
 #ifdef CS_LITS_TEDDY
 	if (l->avx2)
-		return lits_any_avx2(l, s, n);
+		return lits_find_avx2(l, s, n) < n;
 #endif
 	if (l->nfirst <= CS_RE_LITS_FEW_FIRST) {
 		for (int f = 0; f < l->nfirst; f++) {
@@ -1207,6 +1208,18 @@ int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n)
 				return 1;
 	}
 	return 0;
+}
+
+size_t cs_re_lits_find(const cs_re_lits *l, const char *s, size_t n)
+{
+#ifdef CS_LITS_TEDDY
+	if (l->avx2)
+		return lits_find_avx2(l, s, n);
+#endif
+	for (size_t i = 0; i < n; i++)
+		if (l->first[(unsigned char)s[i]] && lits_at(l, s, n, i))
+			return i;
+	return n;
 }
 
 int cs_re_prefixes_at(const cs_re_lits *l, const char *s, size_t n)

@@ -585,14 +585,47 @@ static int scan_trace(classify *c, size_t i, cs_buf *out, int part)
 	return 0;
 }
 
-/* First line that opens a call trace. */
+/* First line that opens a call trace. The call-trace table holds a literal
+ * in every match ("Call Trace", "Backtrace", ...): one scan of the report
+ * finds the lines that hold one, only those are matched, and the lines
+ * before them are known to open none (line_is asked line by line gives
+ * the same answers, each line's literal search apart). */
 static int first_trace(classify *c, size_t *at)
 {
-	for (size_t i = 0; i < c->b->nlines; i++)
+	const cs_block *b = c->b;
+	const cs_re_lits *lits = cs_re_required_lits(&c->r->call_trace);
+	if (!lits || ensure_fcache(c)) {
+		for (size_t i = 0; i < b->nlines; i++)
+			if (line_is(c, i, LINE_TRACE)) {
+				*at = i;
+				return 1;
+			}
+		return 0;
+	}
+	size_t i = 0;
+	while (i < b->nlines) {
+		size_t off = b->lines[i];
+		size_t pos = off + cs_re_lits_find(lits, b->text.data + off, b->text.len - off);
+		/* the lines before the one pos is in hold no literal */
+		for (; i + 1 < b->nlines && b->lines[i + 1] <= pos; i++) {
+			struct fcache_ent *e = &c->fcache[i];
+			if (!(e->cls & LINE_TRACE_KNOWN))
+				e->cls |= LINE_TRACE_KNOWN;
+			else if (e->cls & LINE_TRACE)
+				break; /* (cannot be: a match holds a literal) */
+		}
+		if (pos >= b->text.len && i + 1 == b->nlines) {
+			/* nor does the last line */
+			struct fcache_ent *e = &c->fcache[i];
+			if (!(e->cls & LINE_TRACE_KNOWN))
+				e->cls |= LINE_TRACE_KNOWN;
+		}
 		if (line_is(c, i, LINE_TRACE)) {
 			*at = i;
 			return 1;
 		}
+		i++;
+	}
 	return 0;
 }
 

@@ -595,6 +595,14 @@ static int code_cannot(const cs_re *re, const char *s, size_t len, size_t start)
 	       !cs_re_lits_any(re->lits, s + start, len - start);
 }
 
+const cs_re_lits *cs_re_required_lits(const cs_re *re)
+{
+	if (!re_ready(re))
+		return NULL;
+	re_lits(re);
+	return re->loose ? NULL : re->lits;
+}
+
 int cs_re_maybe(const cs_re *re, const char *s, size_t len)
 {
 	if (!re_ready(re))
@@ -995,6 +1003,9 @@ static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c, int
 	v[ix->nstarts[ch]].len = ll;
 	v[ix->nstarts[ch]].crash = c;
 	v[ix->nstarts[ch]].role = role;
+	v[ix->nstarts[ch]].pre4 = 0;
+	if (ll >= 4)
+		memcpy(&v[ix->nstarts[ch]].pre4, lit, 4);
 	ix->starts[ch] = v;
 	ix->nstarts[ch]++;
 	if (ll >= 4) {

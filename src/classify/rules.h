@@ -78,6 +78,8 @@ typedef struct cs_re_lits {
 cs_re_lits *cs_re_lits_new(const char *pattern, uint32_t opts);
 /* Does s (n bytes) contain one of the literals? */
 int cs_re_lits_any(const cs_re_lits *l, const char *s, size_t n);
+/* Where does the first of them start in s? n when none does. */
+size_t cs_re_lits_find(const cs_re_lits *l, const char *s, size_t n);
 /* For a pattern anchored at the subject start (every alternative begins
  * with ^, and no PCRE2_MULTILINE): the literals every match begins with
  * ("^Kernel panic|^Rebooting in \\d+"), or NULL (malloc'd: free()). */
@@ -250,6 +252,7 @@ typedef struct cs_start_ref {
 	size_t len;
 	const struct cs_crash *crash; /* CS_REF_CRASH only */
 	int role;                     /* CS_REF_* */
+	uint32_t pre4;                /* its first 4 bytes as a word (len >= 4) */
 } cs_start_ref;
 
 typedef struct cs_start_index {
@@ -404,6 +407,11 @@ int cs_re_exec(const cs_re *re, const char *s, size_t len, size_t start,
 int cs_re_exec_head(const cs_re *re, const char *s, size_t len, size_t limit,
 		    pcre2_match_data *md);
 static inline int cs_re_ok(const cs_re *re) { return re->src != NULL; }
+/* Literals every match of re holds one of (cs_re_lits_new), for callers
+ * that find the candidates of many subjects in one scan: NULL when re is
+ * not ready, has none known (yet: they are read once it is JIT-compiled),
+ * begins with known prefixes instead, or has a part not anchored. */
+const cs_re_lits *cs_re_required_lits(const cs_re *re);
 
 /* Is the function name func (len bytes, compiler suffixes already removed)
  * a generic frame by the `generic` table of the rules: one that says
