@@ -21,9 +21,12 @@ struct cs_build_scratch; /* classify/report.c: opaque to base */
  * moved into it. */
 #define CS_SKIP_MEMO 16384
 #define CS_SKIP_MEMO_MIN 512
+/* One 8-byte word (half the table of a key and a byte, which classifying
+ * reads with a cache miss per name): the key in bits 2-63, bit 2 always
+ * set, so 0 is an empty slot; the answer in bits 0-1. */
+#define CS_MEMO_KEY(k) (((k) & ~3ull) | 4u)
 struct cs_skip_memo {
-	uint64_t key;
-	unsigned char skip;
+	uint64_t word;
 };
 
 struct crashsig_ctx {

@@ -342,13 +342,13 @@ static int hit(classify *c, const cs_re *re, const char *s, size_t n)
 	return cs_re_match(re, s, n, 0, c->md2);
 }
 
-/* 64-bit FNV-1a hash of the n bytes of name, never 0 (the empty slot). */
+/* 64-bit FNV-1a hash of the n bytes of name, as a memo key (CS_MEMO_KEY). */
 static uint64_t name_key(const char *name, size_t n)
 {
 	uint64_t key = 1469598103934665603ull ^ n;
 	for (size_t i = 0; i < n; i++)
 		key = (key ^ (unsigned char)name[i]) * 1099511628211ull;
-	return key | 1;
+	return CS_MEMO_KEY(key);
 }
 
 /* The memo's slot of key (*found set), or the slot to write it to: open
@@ -358,11 +358,11 @@ static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
 	size_t home = (size_t)(key ^ (key >> 29)) & c->memo_mask, i = home;
 	for (int k = 0; k < 8; k++, i = (i + 1) & c->memo_mask) {
 		struct cs_skip_memo *m = &c->memo[i];
-		if (m->key == key) {
+		if ((m->word & ~3ull) == key) {
 			*found = 1;
 			return m;
 		}
-		if (!m->key) {
+		if (!m->word) {
 			*found = 0;
 			(*c->memo_fill)++;
 			return m;
@@ -377,9 +377,10 @@ static struct cs_skip_memo *memo_slot(classify *c, uint64_t key, int *found)
  * probes are taken (the answer is dropped). */
 static int memo_move(struct cs_skip_memo *m, size_t mask, const struct cs_skip_memo *e)
 {
-	size_t i = (size_t)(e->key ^ (e->key >> 29)) & mask;
+	uint64_t key = e->word & ~3ull;
+	size_t i = (size_t)(key ^ (key >> 29)) & mask;
 	for (int k = 0; k < 8; k++, i = (i + 1) & mask)
-		if (!m[i].key) {
+		if (!m[i].word) {
 			m[i] = *e;
 			return 1;
 		}
@@ -397,30 +398,28 @@ static int skipped(classify *c, const char *func)
 	int found;
 	struct cs_skip_memo *m = memo_slot(c, key, &found);
 	if (!found) {
-		m->key = key;
 		/* corrupt-frame functions (fault injection's own stack dump)
 		 * never name a crash either: syzkaller stops reading a stack
 		 * at them (pkg/report/linux.go: linuxStackParams.corruptedLines) */
-		m->skip = (unsigned char)(hit(c, &c->r->skip, func, n) ||
-					  (cs_re_ok(&c->r->corrupt_frame) &&
-					   hit(c, &c->r->corrupt_frame, func, n)));
+		m->word = key | (uint64_t)(hit(c, &c->r->skip, func, n) ||
+					   (cs_re_ok(&c->r->corrupt_frame) &&
+					    hit(c, &c->r->corrupt_frame, func, n)));
 	}
-	if (m->skip)
+	if (m->word & 3)
 		return 1;
 	if (!c->f->nskip)
 		return 0;
 	/* the format's own skip patterns, memoized the same way under a key
 	 * of the name and the format (formats live as long as the context) */
-	uint64_t fkey = (key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull)) | 1;
+	uint64_t fkey = CS_MEMO_KEY(key ^ ((uint64_t)(uintptr_t)c->f * 0x9e3779b97f4a7c15ull));
 	struct cs_skip_memo *fm = memo_slot(c, fkey, &found);
 	if (!found) {
-		unsigned char sk = 0;
+		int sk = 0;
 		for (size_t i = 0; i < c->f->nskip && !sk; i++)
-			sk = (unsigned char)hit(c, &c->f->skip[i], func, n);
-		fm->key = fkey;
-		fm->skip = sk;
+			sk = hit(c, &c->f->skip[i], func, n) > 0;
+		fm->word = fkey | (uint64_t)sk;
 	}
-	return fm->skip;
+	return (int)(fm->word & 3);
 }
 
 /* Does line i parse as a usable frame? Returns the function or NULL. */
@@ -660,18 +659,17 @@ static const char *slot_func(classify *c, size_t slot)
 static int stall_anchor(classify *c, const char *name, cs_buf *canon)
 {
 	uint64_t key = name_key(name, strlen(name));
-	key = ((key ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull) | 1;
+	key = CS_MEMO_KEY((key ^ 0xa0761d6478bd642full) * 0xe7037ed1a0b428dbull);
 	int found;
 	struct cs_skip_memo *m = memo_slot(c, key, &found);
 	if (found)
-		return m->skip;
+		return (int)(m->word & 3);
 	if (title_func(c->r, name, canon, c->S->md_func))
 		return -1;
 	int a = hit(c, &c->r->stall_anchor, canon->data, canon->len);
 	if (a && strstr(canon->data, "smp_call_function"))
 		a |= 2;
-	m->key = key;
-	m->skip = (unsigned char)a;
+	m->word = key | (uint64_t)a;
 	return a;
 }
 
@@ -1189,7 +1187,7 @@ int cs_report_build(crashsig_ctx *ctx, const cs_block *b, crashsig_report **out)
 			 * name seen before would be matched again */
 			size_t fill = 0;
 			for (size_t i = 0; i < ctx->skip_memo_cap; i++)
-				if (ctx->skip_memo[i].key &&
+				if (ctx->skip_memo[i].word &&
 				    memo_move(m, cap - 1, &ctx->skip_memo[i]))
 					fill++;
 			free(ctx->skip_memo);
