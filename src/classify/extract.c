@@ -80,6 +80,8 @@ typedef struct cs_ex {
 	const char *cur_raw;      /* the line being read, as the input has it */
 	size_t cur_rawlen;
 	const cs_start_index *ix; /* borrowed from the rules */
+	int teddy32;              /* ix->use_teddy and the CPU has AVX2 */
+	size_t max_lines;         /* the context's max_report_lines */
 	pcre2_match_data *md;
 	cs_block blk[CS_MAX_OPEN]; /* slots; blk[i].open when in use */
 	size_t nopen;
@@ -350,7 +352,7 @@ static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
 	const cs_start_ref *best = NULL;
 	size_t i = 0;
 #ifdef CS_HAVE_TEDDY
-	if (p->ix->use_teddy && p->parser->avx2)
+	if (p->teddy32)
 		i = scan_starts32(p, s, n, &best, prefilter);
 #endif
 	while (!best && i + 4 <= n) {
@@ -624,16 +626,25 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 		    uint64_t off, uint64_t raw_len)
 {
 	int rc;
-	/* lockdep's notice when an oops taints the kernel is no report line */
-	if (ln->len >= 44 && ln->text[0] == 'D' &&
-	    !memcmp(ln->text, "Disabling lock debugging due to kernel taint", 44))
-		return 0;
-	if (ln->len >= 20 && ln->text[0] == 'S' && !memcmp(ln->text, "Sending NMI from CPU", 20))
-		b->cpu_traceback = 1;
-	/* the oops was printed to its end (kernel/panic.c:
-	 * print_oops_end_marker) */
-	if (ln->len >= 14 && ln->text[0] == '-' && !memcmp(ln->text, "---[ end trace", 14))
-		b->end_marker = 1;
+	switch (ln->len >= 14 ? ln->text[0] : 0) {
+	case 'D':
+		/* lockdep's notice when an oops taints the kernel is no
+		 * report line */
+		if (ln->len >= 44 &&
+		    !memcmp(ln->text, "Disabling lock debugging due to kernel taint", 44))
+			return 0;
+		break;
+	case 'S':
+		if (ln->len >= 20 && !memcmp(ln->text, "Sending NMI from CPU", 20))
+			b->cpu_traceback = 1;
+		break;
+	case '-':
+		/* the oops was printed to its end (kernel/panic.c:
+		 * print_oops_end_marker) */
+		if (!memcmp(ln->text, "---[ end trace", 14))
+			b->end_marker = 1;
+		break;
+	}
 	/* lines as the kernel printed them: symbolization's "[inline]"
 	 * lines do not count (input without prefixes, see on_line) */
 	if (!b->ctx_ts && !b->caller[0] && memmem(ln->text, ln->len, " [inline]", 9))
@@ -649,7 +660,7 @@ static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
 	}
 	/* "Rebooting in 86400 seconds..": nothing after it is the report's
 	 * (anchored tables answer from their first bytes, rules.c) */
-	if (b->nlines >= p->ctx->opts.max_report_lines ||
+	if (b->nlines >= p->max_lines ||
 	    re_hit(p, &p->ctx->rules->block_end, ln->text, ln->len))
 		return close_block(p, b);
 	return 0;
@@ -716,7 +727,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		cs_block *b = &p->blk[i];
 		int is_own = own(b, &ln);
 		mine |= (unsigned)is_own << i;
-		int end = ++b->seen > 4 * p->ctx->opts.max_report_lines;
+		int end = ++b->seen > 4 * p->max_lines;
 		if (ln.has_ts && b->ctx_ts && is_own) {
 			/* (a header's own timestamp may be stale: only a crash
 			 * start is compared with it) */
@@ -1053,6 +1064,8 @@ static int ex_init(cs_ex *x, crashsig_parser *P, int quoted)
 	x->parser = P;
 	x->quoted = quoted;
 	x->ix = &P->ctx->rules->start_index;
+	x->teddy32 = x->ix->use_teddy && P->avx2;
+	x->max_lines = P->ctx->opts.max_report_lines;
 	x->md = pcre2_match_data_create(4, NULL);
 	return x->md ? 0 : CRASHSIG_ENOMEM;
 }
