@@ -170,6 +170,16 @@ static int naive_any(const cs_re_lits *l, const char *s, size_t n)
  * literal, or its last byte cut off, at every position (the 32-byte
  * blocks, the overlapping last block and the short-subject copy), in
  * filler that shares the literals' nibbles. */
+/* The first position where a literal starts, or n. */
+static size_t naive_find(const cs_re_lits *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int j = 0; j < l->n; j++)
+			if (l->len[j] <= n - i && !memcmp(s + i, l->s[j], l->len[j]))
+				return i;
+	return n;
+}
+
 static void test_any_every_position(void **state)
 {
 	(void)state;
@@ -210,11 +220,19 @@ static void test_any_every_position(void **state)
 						assert_non_null(subj);
 						memcpy(subj, s, n);
 						int got = cs_re_lits_any(l, subj, n);
+						/* the first one's position, as a scan of
+						 * the positions in order finds it */
+						size_t at = cs_re_lits_find(l, subj, n);
 						free(subj);
 						if (got != want)
 							fail_msg("set %zu (%s), n %zu, literal at %zu%s: want %d",
 								 k, mode ? "scalar" : "vector", n, pos,
 								 cut ? " cut" : "", want);
+						size_t want_at = naive_find(l, s, n);
+						if (at != want_at)
+							fail_msg("set %zu (%s), n %zu, literal at %zu%s: found at %zu, want %zu",
+								 k, mode ? "scalar" : "vector", n, pos,
+								 cut ? " cut" : "", at, want_at);
 						checks++;
 					}
 				}

@@ -12,6 +12,7 @@
 #include "crashsig/crashsig.h"
 #include "base/ctx.h"
 #include "classify/report.h"
+#include "classify/rules.h"
 
 static crashsig_ctx *ctx;
 
@@ -444,6 +445,107 @@ static void test_skip_memo_grows(void **state)
 	crashsig_ctx_free(c);
 }
 
+/* The first "Call Trace:" line is found with one scan for the call-trace
+ * table's literals once its regex is JIT-compiled (report.c: first_trace),
+ * line by line before: both find the same line. Lines that hold a literal
+ * but open no trace ("... Call Trace: ..." in prose) come before it. */
+static void test_first_trace_scan(void **state)
+{
+	(void)state;
+	static const char *const decoys[] = {
+		"",
+		"print_stack Call Trace: from a message\n",
+		"print_stack Call Trace: from a message\nsaid stack backtrace: twice\n",
+	};
+	crashsig_ctx *c[2];
+	char err[256];
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(crashsig_ctx_new(&c[k], NULL, err, sizeof(err)), 0);
+		/* 0: JIT and literals at once; never: the interpreter, line by line */
+		c[k]->rules->jit_after = k ? UINT32_MAX : 0;
+	}
+	for (size_t d = 0; d < sizeof(decoys) / sizeof(decoys[0]); d++) {
+		cs_buf log = {0};
+		assert_int_equal(cs_buf_printf(&log,
+					       "INFO: task syz-executor.0:5067 blocked for more than 143 seconds.\n"
+					       "      Not tainted 6.1.0-syzkaller #0\n"
+					       "task:syz-executor.0  state:D stack:0 pid:5067 ppid:1 flags:0x00004004\n"
+					       "%s"
+					       "Call Trace:\n"
+					       " <TASK>\n"
+					       " __schedule+0x1/0x2\n"
+					       " schedule+0x1/0x2\n"
+					       " ext4_buffered_write_iter+0x1/0x2\n"
+					       " do_syscall_64+0x1/0x2\n"
+					       " </TASK>\n",
+					       decoys[d]),
+				 0);
+		for (int k = 0; k < 2; k++) {
+			/* twice: the second time with the answers the first left */
+			for (int again = 0; again < 2; again++) {
+				crashsig_report **r;
+				size_t n;
+				assert_int_equal(crashsig_parse_buffer(c[k], log.data, log.len, &r, &n), 0);
+				assert_int_equal(n, 1);
+				assert_string_equal(crashsig_report_title(r[0]),
+						    "INFO: task hung in ext4_buffered_write_iter");
+				crashsig_reports_free(r, n);
+			}
+		}
+		cs_buf_free(&log);
+	}
+	assert_non_null(cs_re_required_lits(&c[0]->rules->call_trace));
+	assert_null(cs_re_required_lits(&c[1]->rules->call_trace));
+	for (int k = 0; k < 2; k++)
+		crashsig_ctx_free(c[k]);
+}
+
+/* Report building borrows its buffers from the context and gives them
+ * back (report.c: cs_build_scratch): a report after a larger one, or after
+ * one whose buffers grew past what is kept, gets the answers a fresh
+ * context gives. */
+static void test_build_scratch_reuse(void **state)
+{
+	(void)state;
+	cs_buf big = {0};
+	assert_int_equal(cs_buf_adds(&big, "WARNING: CPU: 0 PID: 1 at mm/x.c:1 first_fn+0x1/0x2\n"
+				    "Modules linked in:\n"
+				    "RIP: 0010:first_fn+0x1/0x2\n"
+				    "Call Trace:\n"), 0);
+	/* frame names longer than the scratch keeps in all (64 KiB) */
+	for (int i = 0; i < 900; i++)
+		assert_int_equal(cs_buf_printf(&big, " helper_%04d_%0100d+0x1/0x2\n", i, 0), 0);
+	const char small[] = "BUG: KASAN: use-after-free in small_fn+0x1/0x2\n"
+			     "Read of size 8 at addr ffff888000000000 by task a/1\n"
+			     "Call Trace:\n"
+			     " small_fn+0x1/0x2\n"
+			     " small_caller+0x1/0x2\n";
+	crashsig_ctx *fresh;
+	char err[256];
+	assert_int_equal(crashsig_ctx_new(&fresh, NULL, err, sizeof(err)), 0);
+	crashsig_report **r;
+	size_t n;
+	assert_int_equal(crashsig_parse_buffer(fresh, small, strlen(small), &r, &n), 0);
+	assert_int_equal(n, 1);
+	char *want = strdup(crashsig_report_title(r[0]));
+	assert_non_null(want);
+	crashsig_reports_free(r, n);
+	crashsig_ctx_free(fresh);
+	assert_string_equal(want, "KASAN: use-after-free Read in small_fn");
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(crashsig_parse_buffer(ctx, big.data, big.len, &r, &n), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(crashsig_report_title(r[0]), "WARNING in first_fn");
+		crashsig_reports_free(r, n);
+		assert_int_equal(crashsig_parse_buffer(ctx, small, strlen(small), &r, &n), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(crashsig_report_title(r[0]), want);
+		crashsig_reports_free(r, n);
+	}
+	free(want);
+	cs_buf_free(&big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +562,8 @@ int main(void)
 		cmocka_unit_test(test_report_ends),
 		cmocka_unit_test(test_marker_every_column),
 		cmocka_unit_test(test_skip_memo_grows),
+		cmocka_unit_test(test_first_trace_scan),
+		cmocka_unit_test(test_build_scratch_reuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
