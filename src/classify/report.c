@@ -635,14 +635,35 @@ static int line_hit(classify *c, const cs_re *re, size_t i)
 	return hit(c, re, l, len);
 }
 
+/* The first line from line `from` on that re matches, or nlines. When
+ * every match of re holds one of some literals, one scan of the report
+ * finds the lines that hold one, and only those are matched. */
+static size_t next_line_hit(classify *c, const cs_re *re, size_t from)
+{
+	const cs_block *b = c->b;
+	const cs_re_lits *lits = cs_re_required_lits(re);
+	for (size_t i = from; i < b->nlines; i++) {
+		if (lits) {
+			size_t off = b->lines[i];
+			size_t pos = off + cs_re_lits_find(lits, b->text.data + off, b->text.len - off);
+			if (pos >= b->text.len)
+				return b->nlines;
+			while (i + 1 < b->nlines && b->lines[i + 1] <= pos)
+				i++;
+		}
+		if (line_hit(c, re, i))
+			return i;
+	}
+	return b->nlines;
+}
+
 static int find_line(classify *c, const cs_re *re, size_t *at)
 {
-	for (size_t i = 0; i < c->b->nlines; i++)
-		if (line_hit(c, re, i)) {
-			*at = i;
-			return 1;
-		}
-	return 0;
+	size_t i = next_line_hit(c, re, 0);
+	if (i == c->b->nlines)
+		return 0;
+	*at = i;
+	return 1;
 }
 
 /* The function of a frame slot of stall_frame(). */
@@ -695,12 +716,15 @@ static int stall_frame(classify *c, const cs_step *st, cs_buf *out)
 	for (size_t p = 0; p < st->nparts && i < n && !rc; p++, i++) {
 		for (; i < n; i++) {
 			if (st->parts[p] == CS_PART_FROM) {
-				/* "? " frames are not in the report syzbot reads
-				 * (pkg/report/linux.go: stripLinePrefix) */
+				/* the next line the part's regex matches that is
+				 * no "? " frame: those are not in the report
+				 * syzbot reads (pkg/report/linux.go:
+				 * stripLinePrefix) */
+				if ((i = next_line_hit(c, &st->re, i)) == n)
+					break;
 				unsigned fl = 0;
 				const char *fn = frame_func(c, i, &fl);
-				if (!(fn && (fl & CRASHSIG_FRAME_UNRELIABLE)) &&
-				    line_hit(c, &st->re, i))
+				if (!(fn && (fl & CRASHSIG_FRAME_UNRELIABLE)))
 					break;
 				continue;
 			}
