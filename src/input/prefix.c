@@ -5,6 +5,138 @@
 
 #include "input/when.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Word-at-a-time code reads little-endian words; SSE2 code also needs
+ * SSE2. CS_PREFIX_NO_SSE2 and CS_PREFIX_PORTABLE choose the other versions
+ * (tests/input/test_prefix.c compiles all three and compares them). */
+#if !defined(CS_PREFIX_PORTABLE) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PREFIX_SWAR 1
+#if defined(__SSE2__) && !defined(CS_PREFIX_NO_SSE2)
+#define PREFIX_SSE2 1
+#endif
+#endif
+
+#if defined(PREFIX_SWAR) && !defined(PREFIX_SSE2)
+/* Eight digit values (0..9, one a byte; the first digit, the most
+ * significant, in the lowest byte) as a number: digit pairs, then pairs of
+ * pairs, then the two halves, one multiply each. No product carries from a
+ * lane into the next one (99, 9999 and 99999999 fit their lanes). */
+static inline uint64_t digits8(uint64_t v)
+{
+	v = (v * (1 + (10u << 8))) >> 8;
+	v = ((v & 0x00ff00ff00ff00ffull) * (1 + (100u << 16))) >> 16;
+	return ((v & 0x0000ffff0000ffffull) * (1 + (10000ull << 32))) >> 32;
+}
+#endif
+
+/* printk's own stamp "[%5lu.%06lu]" (kernel/printk/printk.c, print_time):
+ * '[', the seconds right-aligned in five columns (0-4 blanks, then 1-5
+ * digits), '.', six digits of microseconds, ']': 14 bytes. s holds at
+ * least 14 bytes. Returns 1 and sets *val (the seconds plus the
+ * microseconds times 1e-6, as timestamp_len has always computed it) or 0
+ * when the 14 bytes are not such a stamp. */
+static inline int printk_stamp(const char *s, double *val)
+{
+	const unsigned char *u = (const unsigned char *)s;
+#if defined(PREFIX_SSE2)
+	/* 16 lanes: bytes 0-5 moved up two lanes behind two zeros (lanes
+	 * 0-7: 0, 0, '[', the five columns of seconds) and bytes 5-12
+	 * (lanes 8-15: the last column, '.', the six digits). Each lane is
+	 * in its range [lo, hi] when lane + (0x80 - lo), signed, is below
+	 * (hi - lo + 1) - 0x80: one add and one compare for all of them. */
+	if (u[13] != ']')
+		return 0;
+	__m128i v = _mm_unpacklo_epi64(_mm_slli_epi64(_mm_loadl_epi64((const __m128i *)s), 16),
+				       _mm_loadl_epi64((const __m128i *)(s + 5)));
+	/* lanes: 0 0 '[' d d d d d | d '.' d d d d d d (d: '0'..'9') */
+	const __m128i add = _mm_setr_epi8(-128, -128, 0x80 - '[', 0x80 - '0', 0x80 - '0',
+					  0x80 - '0', 0x80 - '0', 0x80 - '0', 0x80 - '0',
+					  0x80 - '.', 0x80 - '0', 0x80 - '0', 0x80 - '0',
+					  0x80 - '0', 0x80 - '0', 0x80 - '0');
+	const __m128i lim = _mm_setr_epi8(-127, -127, -127, -118, -118, -118, -118, -118, -118,
+					  -127, -118, -118, -118, -118, -118, -118);
+	unsigned in = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(lim, _mm_add_epi8(v, add)));
+	/* blanks in the first four columns (lanes 3-6): a run from lane 3,
+	 * the digits follow it */
+	unsigned bl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) & 0x78;
+	if ((in | bl) != 0xffff || ((bl + 8) & bl))
+		return 0;
+	/* digit values: '0' off each digit lane, blanks and '.' saturate to
+	 * 0, the '[' and the copy of the last column (0xff off) too: two
+	 * lanes of eight digits with leading zeros, the seconds and the
+	 * microseconds */
+	const __m128i zero = _mm_setr_epi8('0', '0', -1, '0', '0', '0', '0', '0', -1, -1, '0', '0',
+					   '0', '0', '0', '0');
+	__m128i x = _mm_subs_epu8(v, zero);
+	/* pairs: a 16-bit lane times 10 * 256 + 1 holds 10 * its first
+	 * digit + its second in its high byte */
+	x = _mm_srli_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(10 * 256 + 1)), 8);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(100 + (1 << 16))); /* four digits a lane */
+	x = _mm_packs_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(10000 + (1 << 16))); /* seconds, microseconds */
+	__m128d r = _mm_cvtepi32_pd(x); /* both exact */
+	r = _mm_add_sd(r, _mm_mul_sd(_mm_unpackhi_pd(r, r), _mm_set_sd(1e-6)));
+	*val = _mm_cvtsd_f64(r); /* the seconds + the microseconds * 1e-6 */
+	return 1;
+#elif defined(PREFIX_SWAR)
+	/* Two overlapping words: bytes 0-7 ("[", the five columns of seconds,
+	 * '.', a digit) and bytes 6-13 ('.', the six digits, ']'). */
+	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+	uint64_t w0, w1;
+	memcpy(&w0, u, 8);
+	memcpy(&w1, u + 6, 8);
+	/* bytes 6-13 minus the template ".000000]": 0 at '.' and ']', 0..9
+	 * at the digits. A byte is 0..9 when it and it plus 6 are below 16,
+	 * 0 when it plus 15 is (a byte that carries into the next one fails
+	 * its own test). */
+	uint64_t f = w1 ^ 0x5d3030303030302eull;
+	if ((f | (f + 0x0f0606060606060full)) & 0xf0f0f0f0f0f0f0f0ull)
+		return 0;
+	/* bytes 1-5: blanks up to the first non-blank byte (at most byte 5),
+	 * digits from it to byte 5. High bits: nb for a byte that is no
+	 * blank, nd for one that is no digit (exact per byte: no carries). */
+	uint64_t d = w0 ^ 0x3030303030303030ull; /* digits: 0..9; blanks: 0x10 */
+	uint64_t nb = w0 ^ 0x2020202020202020ull;
+	nb = (((nb & lo7) + lo7) | nb) & hi;
+	uint64_t nd = (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+	uint64_t first = (nb & 0x0000008080808000ull) | 0x0000800000000000ull;
+	first &= -first; /* the high bit of the first non-blank byte (1-5) */
+	if (u[0] != '[' || (nd & -first & 0x0000808080808000ull))
+		return 0;
+	/* the digits: blanks (0x10) count 0; bytes 1-5 moved to 3-7, the
+	 * fraction's 1-6 to 2-7 (eight digits with leading zeros each) */
+	uint64_t sec = digits8((d << 16) & 0x0f0f0f0f0f000000ull);
+	uint64_t frac = digits8(f << 8);
+	/* both exact in a double: the same sum as timestamp_len's loops */
+	*val = (double)(int64_t)sec + (double)(int64_t)frac * 1e-6;
+	return 1;
+#else
+	if (u[0] != '[' || u[6] != '.' || u[13] != ']')
+		return 0;
+	unsigned a = u[7] - 48u, b = u[8] - 48u, c = u[9] - 48u, e = u[10] - 48u,
+		 f = u[11] - 48u, g = u[12] - 48u;
+	if (!((u[5] - 48u < 10) & (a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) &
+	      (g < 10)))
+		return 0;
+	/* the seconds: digits after the blanks, right-aligned */
+	uint64_t sec = 0;
+	int k = 1;
+	while (k < 5 && u[k] == ' ')
+		k++;
+	for (; k <= 5 && u[k] - 48u < 10; k++)
+		sec = sec * 10 + (u[k] - 48u);
+	if (k != 6)
+		return 0;
+	uint64_t frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
+	*val = (double)sec + (double)frac * 1e-6;
+	return 1;
+#endif
+}
+
 /* "[  123.456789]" at s: returns its length or 0 and sets *val. */
 static size_t timestamp_len(const char *s, size_t len, double *val)
 {
@@ -12,27 +144,8 @@ static size_t timestamp_len(const char *s, size_t len, double *val)
 	if (len < 4 || s[0] != '[')
 		return 0;
 	const unsigned char *u = (const unsigned char *)s;
-	if (len >= 14 && u[6] == '.' && u[13] == ']') {
-		/* printk's own "[%5lu.%06lu]": blanks, then 1-5 digits of
-		 * seconds, the point and six digits, without loops */
-		unsigned a = u[7] - 48u, b = u[8] - 48u, c = u[9] - 48u, e = u[10] - 48u,
-			 f = u[11] - 48u, g = u[12] - 48u;
-		if ((u[5] - 48u < 10) & (a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) &
-		    (g < 10)) {
-			/* the seconds: digits after the blanks, right-aligned */
-			uint64_t sec = 0;
-			int k = 1;
-			while (k < 5 && u[k] == ' ')
-				k++;
-			for (; k <= 5 && u[k] - 48u < 10; k++)
-				sec = sec * 10 + (u[k] - 48u);
-			if (k == 6) {
-				uint64_t frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
-				*val = (double)sec + (double)frac * 1e-6;
-				return 14;
-			}
-		}
-	}
+	if (len >= 14 && printk_stamp(s, val))
+		return 14;
 	size_t i = 1;
 	while (i < len && u[i] == ' ')
 		i++;
@@ -67,7 +180,7 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 {
 	if (len < 4 || s[0] != '[')
 		return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef PREFIX_SWAR
 	if (len >= 8 && s[7] == ']' && idlen >= 8) {
 		/* printk's "[%6s]" ("[ T1234]", "[    C1]") in one 8-byte word:
 		 * blanks, 'T' or 'C', digits up to the ']'; id holds zeros
@@ -524,7 +637,6 @@ static void finish(cs_line *out, const char *line, size_t line_len, size_t i)
 
 /* Does s hold an ESC, a NUL or a '\r' (bytes a line loses)? One pass. */
 #if defined(__SSE2__)
-#include <emmintrin.h>
 static int has_special(const char *s, size_t n)
 {
 	const __m128i esc = _mm_set1_epi8(0x1b), cr = _mm_set1_epi8('\r'), z = _mm_setzero_si128();
@@ -555,8 +667,10 @@ static int has_special(const char *s, size_t n)
 }
 #endif
 
-int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
-		  unsigned want, int64_t ref)
+/* Every form of line: cs_line_parse's path for what its fast path does not
+ * take. */
+static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_line *out,
+						cs_buf *scratch, unsigned want, int64_t ref)
 {
 	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
 	out->has_ts = 0;
@@ -794,6 +908,52 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 	}
 	if (t && i < len && raw[i] == ' ')
 		i++;
+	finish(out, raw, len, i);
+	return 0;
+}
+
+/* The commonest line first: printk's 14-byte stamp at the start, then a
+ * caller id, a blank or the text (what line_parse finds for such a line:
+ * no syslog date, /dev/kmsg header, dmesg stamp or log level can start
+ * with the stamp's '['). Everything else: line_parse. */
+int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
+		  unsigned want, int64_t ref)
+{
+	if (!(want & CS_LINE_CLEAN)) {
+		if (has_special(raw, len))
+			return line_parse(raw, len, out, scratch, want, ref);
+		want |= CS_LINE_CLEAN; /* (looked for: none) */
+	}
+	double ts;
+	if (len < 14 || raw[0] != '[' || !printk_stamp(raw, &ts))
+		return line_parse(raw, len, out, scratch, want, ref);
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
+	out->has_ts = 1;
+	out->ts = ts;
+	out->prefix = CRASHSIG_PREFIX_PRINTK;
+	out->origin = CRASHSIG_ORIGIN_CONSOLE;
+	out->level = -1;
+	if (want & CS_LINE_TIME) {
+		memset(&out->time, 0, sizeof(out->time));
+		set_boot(&out->time, ts);
+	}
+	size_t i = 14;
+	if (i < len && raw[i] == ' ') {
+		/* no caller id; journalctl -o short-monotonic's "host kernel: " */
+		size_t h = journal_host_len(raw + i + 1, len - i - 1);
+		if (h) {
+			out->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;
+			out->origin = CRASHSIG_ORIGIN_JOURNAL;
+			finish(out, raw, len, i + 1 + h);
+			return 0;
+		}
+		i++;
+	} else if (i < len && raw[i] == '[') {
+		size_t c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
+		i += c;
+		if (c && i < len && raw[i] == ' ')
+			i++;
+	}
 	finish(out, raw, len, i);
 	return 0;
 }

@@ -4,11 +4,29 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "input/prefix.h"
+
+/* A second copy of the parser, built the portable way (byte by byte: what
+ * a big-endian machine runs) with its functions renamed: the general path
+ * (line_parse) and the byte-wise stamp are the oracle of the library's fast
+ * paths (SSE2 on x86-64, 8-byte words on other little-endian machines). */
+#define cs_line_parse port_cs_line_parse
+#define cs_kmsg_record port_cs_kmsg_record
+#define cs_kmsg_dict port_cs_kmsg_dict
+#define CS_PREFIX_PORTABLE 1
+int port_cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
+		       unsigned want, int64_t ref);
+int port_cs_kmsg_record(const char *d, size_t len);
+int port_cs_kmsg_dict(const char *d, size_t len);
+#include "input/prefix.c"
+#undef cs_line_parse
+#undef cs_kmsg_record
+#undef cs_kmsg_dict
 
 static void norm(const char *in, char *out, size_t outlen, char *caller)
 {
@@ -162,9 +180,355 @@ static void test_tool_prefixes(void **state)
 	EXPECT("\r[    2.7] BUG: x", "BUG: x", "");
 }
 
+/* ------------------------------------------------------------------ */
+/* The fast paths against the general path and a reference              */
+/* ------------------------------------------------------------------ */
+
+/* A straightforward reading of the prefixes the generated lines hold
+ * (printk stamps of any width, caller ids, journalctl's "host kernel: ",
+ * text glued before a stamp; no syslog date, kmsg header, dmesg stamp or
+ * log level: the generated lines hold no '<', '+', ',', '-' and no
+ * letters but 'T', 'C', 'x' and 'k', or " host kernel: " after a stamp). */
+static size_t ref_stamp(const char *s, size_t n, double *v)
+{
+	static const double scale[] = {1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
+	uint64_t sec = 0, frac = 0;
+	size_t i = 1;
+	if (n < 4 || s[0] != '[')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	size_t d = i;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		sec = sec * 10 + (uint64_t)(s[i] - '0');
+	if (i == d || i >= n || s[i] != '.')
+		return 0;
+	d = ++i;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		frac = frac * 10 + (uint64_t)(s[i] - '0');
+	if (i == d || i >= n || s[i] != ']')
+		return 0;
+	*v = (double)sec + (i - d < 10 ? (double)frac * scale[i - d] : 0);
+	return i + 1;
+}
+
+static size_t ref_caller(const char *s, size_t n, char id[16])
+{
+	size_t i = 1;
+	if (n < 4 || s[0] != '[')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i >= n || (s[i] != 'T' && s[i] != 'C'))
+		return 0;
+	size_t st = i++, d = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == d || i >= n || s[i] != ']' || i - st + 1 > 16)
+		return 0;
+	memcpy(id, s + st, i - st);
+	return i + 1;
+}
+
+/* "host kernel: " (the first ' ', ':' or '[' within 80 bytes) */
+static size_t ref_journal(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 80 && s[i] != ' ' && s[i] != ':' && s[i] != '[')
+		i++;
+	return i && i + 9 <= n && memcmp(s + i, " kernel: ", 9) == 0 ? i + 9 : 0;
+}
+
+typedef struct ref_line {
+	size_t prefix_len;
+	int has_ts, prefix, origin;
+	double ts;
+	char caller[16];
+} ref_line;
+
+static void ref_parse(const char *s, size_t n, ref_line *r)
+{
+	memset(r, 0, sizeof(*r));
+	size_t i = 0, t = ref_stamp(s, n, &r->ts);
+	for (size_t k = 1; !t && k + 4 < (n < 128 ? n : 128); k++) {
+		/* text glued before a stamp */
+		if (s[k] == '[' && (s[k + 1] == ' ' || (s[k + 1] >= '0' && s[k + 1] <= '9')) &&
+		    (t = ref_stamp(s + k, n - k, &r->ts)))
+			i = k;
+	}
+	if (t) {
+		r->has_ts = 1;
+		r->prefix = CRASHSIG_PREFIX_PRINTK;
+		i += t;
+		size_t c = ref_caller(s + i, n - i, r->caller);
+		i += c;
+		size_t h = !c && i < n && s[i] == ' ' ? ref_journal(s + i + 1, n - i - 1) : 0;
+		if (h) {
+			r->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;
+			r->origin = CRASHSIG_ORIGIN_JOURNAL;
+			r->prefix_len = i + 1 + h;
+			return;
+		}
+	} else if ((t = ref_caller(s, n, r->caller))) {
+		r->prefix = CRASHSIG_PREFIX_PRINTK;
+		i = t;
+	}
+	if (t && i < n && s[i] == ' ')
+		i++;
+	r->prefix_len = i;
+}
+
+/* Lines in blocks of their own size (ASan sees a read past the end). */
+typedef struct {
+	cs_buf sc1, sc2;
+	unsigned long n, fast;
+} cmp_state;
+
+static void same_line(const cs_line *a, const cs_line *b, unsigned want)
+{
+	assert_int_equal(a->line_len, b->line_len);
+	assert_int_equal(a->prefix_len, b->prefix_len);
+	assert_int_equal(a->len, b->len);
+	assert_ptr_equal(a->text, a->line + a->prefix_len);
+	assert_ptr_equal(b->text, b->line + b->prefix_len);
+	assert_memory_equal(a->line, b->line, a->line_len);
+	assert_memory_equal(a->caller, b->caller, sizeof(a->caller));
+	assert_int_equal(a->has_ts, b->has_ts);
+	assert_memory_equal(&a->ts, &b->ts, sizeof(double)); /* bit-exact */
+	assert_int_equal(a->prefix, b->prefix);
+	assert_int_equal(a->origin, b->origin);
+	assert_int_equal(a->level, b->level);
+	if (want & CS_LINE_TIME) {
+		assert_int_equal(a->time.flags, b->time.flags);
+		assert_memory_equal(&a->time.boot, &b->time.boot, sizeof(double));
+		assert_true(a->time.wall == b->time.wall);
+		assert_int_equal(a->time.wall_nsec, b->time.wall_nsec);
+		assert_int_equal(a->time.utc_offset, b->time.utc_offset);
+	}
+}
+
+/* The library's cs_line_parse (its fast paths) against the portable copy's
+ * general path, the portable copy's cs_line_parse, and (ref) the reference
+ * reading. */
+static void check_line(cmp_state *st, const char *src, size_t n, int ref)
+{
+	char *s = malloc(n ? n : 1);
+	assert_non_null(s);
+	memcpy(s, src, n);
+	static const unsigned wants[] = {0, CS_LINE_CLEAN, CS_LINE_TIME, CS_LINE_TIME | CS_LINE_CLEAN};
+	for (size_t w = 0; w < 4; w++) {
+		unsigned want = wants[w];
+		if ((want & CS_LINE_CLEAN) && (memchr(s, 0, n) || memchr(s, 0x1b, n) || memchr(s, '\r', n)))
+			continue; /* not clean: the caller would not say so */
+		cs_line a, b, c;
+		memset(&a, 0x55, sizeof(a));
+		memset(&b, 0xaa, sizeof(b));
+		memset(&c, 0x33, sizeof(c));
+		assert_int_equal(cs_line_parse(s, n, &a, &st->sc1, want, 0), 0);
+		assert_int_equal(line_parse(s, n, &b, &st->sc2, want, 0), 0);
+		same_line(&a, &b, want);
+		assert_int_equal(port_cs_line_parse(s, n, &c, &st->sc2, want, 0), 0);
+		same_line(&a, &c, want);
+		if (ref && !w) {
+			ref_line r;
+			ref_parse(s, n, &r);
+			assert_ptr_equal(a.line, s);
+			assert_int_equal(a.prefix_len, r.prefix_len);
+			assert_int_equal(a.has_ts, r.has_ts);
+			assert_memory_equal(&a.ts, &r.ts, sizeof(double));
+			assert_int_equal(a.prefix, r.prefix);
+			assert_int_equal(a.origin, r.origin);
+			assert_int_equal(a.level, -1);
+			assert_memory_equal(a.caller, r.caller, sizeof(r.caller));
+		}
+		st->fast += a.has_ts && a.prefix_len >= 14 && s[0] == '[' && s[13] == ']';
+	}
+	st->n++;
+	free(s);
+}
+
+static void check_str(cmp_state *st, const char *s, int ref)
+{
+	check_line(st, s, strlen(s), ref);
+}
+
+static const char *const tails[] = {
+	"", " ", "  ", "x", " Call Trace:", "  __schedule+0x86c/0x1ed0", "[ T1234] x",
+	"[    C1]", "[    C1] ", "[T12345]  x", "[ C1234]", "[     T]", "[   C0 ]", "[ T1 23] x",
+	"[  T12a] x", "[       T1] x", "[T1234567] x", "[T123456789012345] x",
+	"[T12345678901234] x", "[T1]", "[C12]x", "[ T1", "[", "[ ", " host kernel: x",
+	" host kernel:", " a kernel: ", "  host kernel: x", " h:kernel: x", " [ 1.5] x",
+	"[ T12] host kernel: x", " 0123456789012345678901234567890123456789012345678901234567890123456789012345678 kernel: x",
+	" 01234567890123456789012345678901234567890123456789012345678901234567890123456789 kernel: x",
+	" 012345678901234567890123456789012345678901234567890123456789012345678901234567890 kernel: x",
+};
+
+/* Every printk stamp shape: 0-6 blanks, 0-7 digits of seconds, a point or
+ * not, 0-8 digits of fraction, the ']' or not; each with every tail. */
+static void test_stamp_shapes(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char digits[] = "9081726354";
+	char line[256];
+	for (int nb = 0; nb <= 6; nb++)
+		for (int ns = 0; ns <= 7; ns++)
+			for (int dot = 0; dot < 2; dot++)
+				for (int nf = 0; nf <= 8; nf++)
+					for (int close = 0; close < 2; close++)
+						for (size_t t = 0; t < sizeof(tails) / sizeof(*tails); t++) {
+							size_t n = 0;
+							line[n++] = '[';
+							for (int k = 0; k < nb; k++)
+								line[n++] = ' ';
+							for (int k = 0; k < ns; k++)
+								line[n++] = digits[(k + nb + nf) % 10];
+							if (dot)
+								line[n++] = '.';
+							for (int k = 0; k < nf; k++)
+								line[n++] = digits[(k * 3 + ns) % 10];
+							if (close)
+								line[n++] = ']';
+							memcpy(line + n, tails[t], strlen(tails[t]));
+							n += strlen(tails[t]);
+							check_line(&st, line, n, 1);
+						}
+	/* the extremes */
+	check_str(&st, "[    0.000000] x", 1);
+	check_str(&st, "[99999.999999] x", 1);
+	check_str(&st, "[00000.000000] x", 1);
+	check_str(&st, "[    9.999999]", 1);
+	check_str(&st, "[123456.123456] x", 1);
+	check_str(&st, "[18446744073709551615.999999] x", 1);
+	check_str(&st, "[99999999999999999999999.9999999999999] x", 1);
+	print_message("stamp shapes: %lu lines, %lu with printk's stamp\n", st.n, st.fast / 4);
+	assert_true(st.fast > 1000);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
+/* Each byte of printk lines replaced by each byte value; each line cut at
+ * each length. */
+static void test_stamp_mutations(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char *const lines[] = {
+		"[  567.074029] Call Trace:",
+		"[    0.000000][    T0] x",
+		"[99999.999999][T12345]  f+0x1/0x2",
+		"[ 1234.567890][ C1234] host kernel: x",
+		"[   12.345678] host kernel: y",
+		"[12345.678901]",
+		"[    1.000001][  C12]",
+	};
+	char line[64];
+	for (size_t l = 0; l < sizeof(lines) / sizeof(*lines); l++) {
+		size_t n = strlen(lines[l]);
+		for (size_t p = 0; p < n; p++)
+			for (int c = 0; c < 256; c++) {
+				memcpy(line, lines[l], n);
+				line[p] = (char)c;
+				check_line(&st, line, n, 0);
+			}
+		for (size_t k = 0; k <= n; k++)
+			check_line(&st, lines[l], k, 1);
+	}
+	print_message("mutations: %lu lines\n", st.n);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
+/* Random lines over the bytes of stamps and caller ids: printk stamps and
+ * caller ids with a few bytes changed, random text after them. */
+static void test_stamp_random(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char alpha[] = "    0123456789..]][[TCxk:/";
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+#define RND() (r ^= r << 13, r ^= r >> 7, r ^= r << 17, r)
+	char line[96];
+	for (int it = 0; it < 300000; it++) {
+		size_t n = 0;
+		uint64_t q = RND();
+		if (q % 8) {
+			/* "[%5lu.%06lu]": usually five columns */
+			unsigned cols = q % 3 ? 5 : 1 + (q >> 3) % 7, nd = 1 + (q >> 6) % cols;
+			line[n++] = '[';
+			for (unsigned k = 0; k < cols; k++)
+				line[n++] = k + nd < cols ? ' ' : (char)('0' + RND() % 10);
+			line[n++] = '.';
+			unsigned nf = (q >> 9) % 4 ? 6 : (q >> 11) % 9;
+			for (unsigned k = 0; k < nf; k++)
+				line[n++] = (char)('0' + RND() % 10);
+			line[n++] = ']';
+		}
+		if ((q >> 14) % 2) {
+			/* "[%6s]" */
+			unsigned nd = 1 + (q >> 15) % 7;
+			line[n++] = '[';
+			for (unsigned k = nd + 1; k < 6; k++)
+				line[n++] = ' ';
+			line[n++] = (q >> 18) % 2 ? 'T' : 'C';
+			for (unsigned k = 0; k < nd; k++)
+				line[n++] = (char)('0' + RND() % 10);
+			line[n++] = ']';
+		}
+		/* the text */
+		size_t len = n + (q >> 19) % 12;
+		while (n < len)
+			line[n++] = alpha[RND() % (sizeof(alpha) - 1)];
+		/* 0-3 bytes changed */
+		for (unsigned k = (q >> 23) % 4; k && n; k--) {
+			uint64_t m = RND();
+			line[m % n] = m & 0x100 ? alpha[(m >> 9) % (sizeof(alpha) - 1)] : (char)(m >> 20);
+		}
+		/* ref: the bytes it knows */
+		int ref = 1;
+		for (size_t k = 0; k < n; k++)
+			ref &= memchr(alpha, line[k], sizeof(alpha) - 1) != NULL;
+		check_line(&st, line, n, ref);
+	}
+#undef RND
+	print_message("random: %lu lines, %lu with printk's stamp\n", st.n, st.fast / 4);
+	assert_true(st.fast > 100000);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
+/* The other forms (through the general path: the fast path must leave
+ * them to it). */
+static void test_other_forms(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char *const lines[] = {
+		"<4>[    1.000000] WARNING: x", "syzkaller login: [   72.1] x",
+		"Mar  3 10:00:01 host kernel: [ 5.1] BUG: x", "[Tue Dec  1 15:39:35 2026] x",
+		"[  +0.000123]  f+0x1/0x2", "[    2.701028 <    0.000929>] RIP: x",
+		"[<    0.000929>] Call Trace:", "2026-12-01T15:39:35,701028+00:00 Oops",
+		"4,552,2701028,-,caller=T94;BUG: x", "4,1,2,-;path C:\\x5cdir\\x09end",
+		"\x1b[31m[ 1.0] BUG: red\x1b[0m", "\r[    2.7] BUG: x", "[    2.700000]\r BUG: x",
+		"[    2.700000] \x1b[1mBUG\x1b[0m: x", "[<ffffffff81000000>] f+0x1/0x2",
+		"[    2.701028] debian kernel:  vfs_write+0xc7/0x3f0", "",
+		"Dec 01 15:39:35.701028 debian kernel:  <TASK>",
+	};
+	for (size_t l = 0; l < sizeof(lines) / sizeof(*lines); l++)
+		check_str(&st, lines[l], 0);
+	char nul[] = "[    1.000000] a\0b";
+	check_line(&st, nul, sizeof(nul) - 1, 0);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stamp_shapes),
+		cmocka_unit_test(test_stamp_mutations),
+		cmocka_unit_test(test_stamp_random),
+		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_glued_text_and_syslog),
 		cmocka_unit_test(test_escapes_and_nul),
