@@ -11,18 +11,20 @@
 
 #include "input/prefix.h"
 
-/* A second copy of the parser, built the portable way (byte by byte: what
- * a big-endian machine runs) with its functions renamed: the general path
- * (line_parse) and the byte-wise stamp are the oracle of the library's fast
- * paths (SSE2 on x86-64, 8-byte words on other little-endian machines). */
-#define cs_line_parse port_cs_line_parse
-#define cs_kmsg_record port_cs_kmsg_record
-#define cs_kmsg_dict port_cs_kmsg_dict
-#define CS_PREFIX_PORTABLE 1
-int port_cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
+/* A second copy of the parser with its functions renamed: its static
+ * functions, line_parse (the general path: the fast path's oracle), the
+ * stamp_* variants (each against the others), printk_caller (against
+ * caller_len) and journal_host_at (against journal_host_len), are called
+ * here. Building with -DCS_PREFIX_NO_SSE2 or -DCS_PREFIX_PORTABLE (the
+ * library too) tests the fast path of machines without SSE2 or not
+ * little-endian. */
+#define cs_line_parse copy_cs_line_parse
+#define cs_kmsg_record copy_cs_kmsg_record
+#define cs_kmsg_dict copy_cs_kmsg_dict
+int copy_cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		       unsigned want, int64_t ref);
-int port_cs_kmsg_record(const char *d, size_t len);
-int port_cs_kmsg_dict(const char *d, size_t len);
+int copy_cs_kmsg_record(const char *d, size_t len);
+int copy_cs_kmsg_dict(const char *d, size_t len);
 #include "input/prefix.c"
 #undef cs_line_parse
 #undef cs_kmsg_record
@@ -180,10 +182,6 @@ static void test_tool_prefixes(void **state)
 	EXPECT("\r[    2.7] BUG: x", "BUG: x", "");
 }
 
-/* ------------------------------------------------------------------ */
-/* The fast paths against the general path and a reference              */
-/* ------------------------------------------------------------------ */
-
 /* A straightforward reading of the prefixes the generated lines hold
  * (printk stamps of any width, caller ids, journalctl's "host kernel: ",
  * text glued before a stamp; no syslog date, kmsg header, dmesg stamp or
@@ -278,6 +276,133 @@ static void ref_parse(const char *s, size_t n, ref_line *r)
 	r->prefix_len = i;
 }
 
+/* ------------------------------------------------------------------ */
+/* The fast path's pieces, variant against variant                      */
+/* ------------------------------------------------------------------ */
+
+/* The 14 bytes at src by every stamp variant built here and by
+ * timestamp_len: the same answer, the same value to the bit. Returns it. */
+static int same_stamps(const char *src)
+{
+	char *s = malloc(14);
+	assert_non_null(s);
+	memcpy(s, src, 14);
+	double a = -1, v = -1;
+	int ra = stamp_bytes(s, &a);
+#ifdef PREFIX_SWAR
+	double b = -2;
+	assert_int_equal(stamp_words(s, &b), ra);
+	if (ra)
+		assert_memory_equal(&a, &b, sizeof(double));
+#endif
+#ifdef PREFIX_SSE2
+	double c = -3;
+	assert_int_equal(stamp_sse2(s, &c), ra);
+	if (ra)
+		assert_memory_equal(&a, &c, sizeof(double));
+#endif
+	if (ra) {
+		/* the general reading's value */
+		assert_int_equal(ref_stamp(s, 14, &v), 14);
+		assert_memory_equal(&a, &v, sizeof(double));
+	}
+	free(s);
+	return ra;
+}
+
+static void test_stamp_variants(void **state)
+{
+	(void)state;
+	char s[16];
+	unsigned long n = 0, yes = 0;
+	/* every printk stamp: "%5lu" of 0-99999 with some fractions, and
+	 * "%06lu" of 0-999999 with some seconds */
+	for (unsigned long sec = 0; sec < 100000; sec++) {
+		snprintf(s, sizeof(s), "[%5lu.%06lu]", sec, (sec * 7919) % 1000000);
+		assert_true(same_stamps(s));
+		n++;
+	}
+	static const unsigned long secs[] = {0, 1, 9, 10, 567, 99999};
+	for (unsigned long f = 0; f < 1000000; f++) {
+		snprintf(s, sizeof(s), "[%5lu.%06lu]", secs[f % 6], f);
+		assert_true(same_stamps(s));
+		n++;
+	}
+	/* the five columns of blanks and digits in any order (with leading
+	 * zeros, a blank after a digit, no digit) */
+	static const char cols[] = " 059";
+	for (unsigned m = 0; m < 4 * 4 * 4 * 4 * 4; m++) {
+		s[0] = '[';
+		for (unsigned k = 0, q = m; k < 5; k++, q /= 4)
+			s[1 + k] = cols[q % 4];
+		memcpy(s + 6, ".123456]", 8);
+		yes += (unsigned long)same_stamps(s);
+		n++;
+	}
+	/* stamps: 0-4 blanks, then digits (of three) */
+	assert_int_equal(yes, 3 + 9 + 27 + 81 + 243);
+	/* each byte of stamps replaced by each byte value */
+	static const char *const stamps[] = {"[  567.074029]", "[    0.000000]", "[99999.999999]",
+					     "[ 1234.567890]", "[    9.100000]", "[10000.000001]"};
+	for (size_t l = 0; l < sizeof(stamps) / sizeof(*stamps); l++)
+		for (int p = 0; p < 14; p++)
+			for (int c = 0; c < 256; c++) {
+				memcpy(s, stamps[l], 14);
+				s[p] = (char)c;
+				same_stamps(s);
+				n++;
+			}
+	/* random bytes, mostly of stamps */
+	static const char alpha[] = "  0123456789.[]/:\x80\xff";
+	uint64_t r = 0x2545f4914f6cdd1dull;
+	for (int it = 0; it < 1000000; it++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		memcpy(s, stamps[r % 6], 14);
+		for (unsigned k = 0, q = (unsigned)(r >> 8); k < 1 + (r >> 40) % 4; k++, q /= 14 * 19)
+			s[q % 14] = alpha[(q / 14) % (sizeof(alpha) - 1)];
+		same_stamps(s);
+		n++;
+	}
+	print_message("stamp variants: %lu stamps\n", n);
+}
+
+/* printk_caller (SSE2) against caller_len on every 8-byte "[%6s]" over
+ * blanks, 'T', 'C', digits and others. */
+static void test_caller_variants(void **state)
+{
+	(void)state;
+#ifdef PREFIX_SSE2
+	static const char alpha[] = " TC079x:";
+	unsigned long yes = 0;
+	char *s = malloc(8);
+	assert_non_null(s);
+	for (unsigned m = 0; m < 8 * 8 * 8 * 8 * 8 * 8; m++) {
+		s[0] = '[';
+		for (unsigned k = 0, q = m; k < 6; k++, q /= 8)
+			s[1 + k] = alpha[q % 8];
+		s[7] = ']';
+		char a[16], b[16];
+		memset(a, 0x55, sizeof(a));
+		memset(b, 0, sizeof(b));
+		int fast = printk_caller(s, a);
+		size_t c = caller_len(s, 8, b, sizeof(b));
+		assert_int_equal(fast, c == 8);
+		if (fast)
+			assert_memory_equal(a, b, sizeof(a));
+		yes += (unsigned long)fast;
+	}
+	free(s);
+	/* ids of 1-5 digits after 4-0 blanks, 'T' or 'C' */
+	assert_int_equal(yes, 2 * (3 + 9 + 27 + 81 + 243));
+#else
+	skip();
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* The fast paths against the general path and a reference              */
+/* ------------------------------------------------------------------ */
+
 /* Lines in blocks of their own size (ASan sees a read past the end). */
 typedef struct {
 	cs_buf sc1, sc2;
@@ -307,9 +432,8 @@ static void same_line(const cs_line *a, const cs_line *b, unsigned want)
 	}
 }
 
-/* The library's cs_line_parse (its fast paths) against the portable copy's
- * general path, the portable copy's cs_line_parse, and (ref) the reference
- * reading. */
+/* The library's cs_line_parse (its fast path) against the general path,
+ * the copy's cs_line_parse, and (ref) the reference reading. */
 static void check_line(cmp_state *st, const char *src, size_t n, int ref)
 {
 	char *s = malloc(n ? n : 1);
@@ -327,7 +451,7 @@ static void check_line(cmp_state *st, const char *src, size_t n, int ref)
 		assert_int_equal(cs_line_parse(s, n, &a, &st->sc1, want, 0), 0);
 		assert_int_equal(line_parse(s, n, &b, &st->sc2, want, 0), 0);
 		same_line(&a, &b, want);
-		assert_int_equal(port_cs_line_parse(s, n, &c, &st->sc2, want, 0), 0);
+		assert_int_equal(copy_cs_line_parse(s, n, &c, &st->sc2, want, 0), 0);
 		same_line(&a, &c, want);
 		if (ref && !w) {
 			ref_line r;
@@ -497,6 +621,71 @@ static void test_stamp_random(void **state)
 	cs_buf_free(&st.sc2);
 }
 
+/* journalctl -o short-monotonic's "host kernel: " after the stamp: host
+ * names and first words of 0-90 bytes, with and without " kernel: ", cut
+ * anywhere (the fast path reads 16 bytes at once, from the last 16 of a
+ * short line). */
+/* journal_host_at (SSE2) against journal_host_len after 15 bytes of src. */
+static void same_journal(const char *src, size_t n)
+{
+#ifdef PREFIX_SSE2
+	if (n < 15)
+		return;
+	char *s = malloc(n);
+	assert_non_null(s);
+	memcpy(s, src, n);
+	size_t a = journal_host_at(s, n, 15), b = journal_host_len(s + 15, n - 15);
+	if (a == SIZE_MAX) {
+		/* left to journal_host_len: 25 bytes or more, none of the
+		 * first 16 a ' ', ':' or '[' */
+		assert_true(n - 15 >= 25);
+		for (size_t k = 15; k < 31; k++)
+			assert_true(s[k] != ' ' && s[k] != ':' && s[k] != '[');
+	} else {
+		assert_int_equal(a, b);
+	}
+	free(s);
+#else
+	(void)src;
+	(void)n;
+#endif
+}
+
+static void test_journal_hosts(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char host[] = "abcdefgh.ijklmnopqrstuvwxyz-0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123";
+	static const char *const seps[] = {" kernel: x", " kernel: ", " kernel:", " kernel", " kernelx x",
+					   ": kernel: x", "[ kernel: x", "  kernel: x", " x kernel: y", ""};
+	char line[160];
+	for (size_t hl = 0; hl <= 90; hl++)
+		for (size_t sp = 0; sp < sizeof(seps) / sizeof(*seps); sp++) {
+			size_t n = 0;
+			memcpy(line, "[  567.074029] ", 15);
+			n = 15;
+			memcpy(line + n, host + (hl * 7) % 5, hl);
+			n += hl;
+			memcpy(line + n, seps[sp], strlen(seps[sp]));
+			n += strlen(seps[sp]);
+			for (size_t k = 14; k <= n; k++) {
+				check_line(&st, line, k, 1);
+				same_journal(line, k);
+			}
+			/* a delimiter at each place of the host name */
+			for (size_t k = 15; k < 15 + hl; k++) {
+				char save = line[k];
+				line[k] = " :["[k % 3];
+				check_line(&st, line, n, 1);
+				same_journal(line, n);
+				line[k] = save;
+			}
+		}
+	print_message("journal hosts: %lu lines\n", st.n);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
 /* The other forms (through the general path: the fast path must leave
  * them to it). */
 static void test_other_forms(void **state)
@@ -525,9 +714,12 @@ static void test_other_forms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stamp_variants),
+		cmocka_unit_test(test_caller_variants),
 		cmocka_unit_test(test_stamp_shapes),
 		cmocka_unit_test(test_stamp_mutations),
 		cmocka_unit_test(test_stamp_random),
+		cmocka_unit_test(test_journal_hosts),
 		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_glued_text_and_syslog),
