@@ -1026,10 +1026,75 @@ static __attribute__((noinline)) int parse_journal(const char *raw, size_t len, 
 	return 0;
 }
 
+/* A line without any prefix, as line_parse would find (cs_line_parse's
+ * second fast path): raw[0] is none of '[', '<' and the digits (no printk
+ * stamp, caller id, dmesg stamp, log level or /dev/kmsg header starts
+ * there), no '[' follows in the first 128 bytes (no stamp glued after
+ * text) and the line holds no "kernel: " in them (every syslog and journal
+ * prefix ends in one before byte 124). 0 when there may be a prefix. */
+static inline int plain_line(const char *raw, size_t len)
+{
+	if (!len)
+		return 1;
+	unsigned char c0 = (unsigned char)raw[0];
+	if (c0 == '[' || c0 == '<' || cs_isdigit(c0))
+		return 0;
+	size_t lim = len < 128 ? len : 128;
+#ifdef PREFIX_SSE2
+	if (lim >= 16) {
+		/* 16 bytes at a time, the last 16 of the 128 (or the line)
+		 * again: a '[' is enough; a 'k', only at "kernel: " */
+		for (size_t q = 0;; q += 16) {
+			if (q > lim - 16)
+				q = lim - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(raw + q));
+			unsigned br = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+			unsigned k = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('k')));
+			if (br)
+				return 0;
+			for (; k; k &= k - 1) {
+				size_t p = q + (size_t)__builtin_ctz(k);
+				if (p + 8 <= len && memcmp(raw + p, "kernel: ", 8) == 0)
+					return 0;
+			}
+			if (q + 16 >= lim)
+				return 1;
+		}
+	}
+#endif
+	for (size_t p = 0; p < lim; p++) {
+		if (raw[p] == '[')
+			return 0;
+		if (raw[p] == 'k' && p + 8 <= len && memcmp(raw + p, "kernel: ", 8) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* A line without printk's stamp at its start: without any prefix
+ * (plain_line), else line_parse's. */
+static __attribute__((noinline)) int parse_other(const char *raw, size_t len, cs_line *out,
+						 cs_buf *scratch, unsigned want, int64_t ref)
+{
+	if (!plain_line(raw, len))
+		return line_parse(raw, len, out, scratch, want, ref);
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
+	out->has_ts = 0;
+	out->ts = 0;
+	out->prefix = CRASHSIG_PREFIX_NONE;
+	out->origin = CRASHSIG_ORIGIN_CONSOLE;
+	out->level = -1;
+	if (want & CS_LINE_TIME)
+		memset(&out->time, 0, sizeof(out->time));
+	finish(out, raw, len, 0);
+	return 0;
+}
+
 /* The commonest line first: printk's 14-byte stamp at the start, then a
  * caller id, a blank or the text (what line_parse finds for such a line:
  * no syslog date, /dev/kmsg header, dmesg stamp or log level can start
- * with the stamp's '['). Everything else: line_parse. */
+ * with the stamp's '['). Then lines without any prefix (plain_line).
+ * Everything else: line_parse. */
 int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		  unsigned want, int64_t ref)
 {
@@ -1037,7 +1102,7 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 		return parse_unclean(raw, len, out, scratch, want, ref);
 	double ts;
 	if (len < 14 || raw[0] != '[' || !printk_stamp(raw, &ts))
-		return line_parse(raw, len, out, scratch, want, ref);
+		return parse_other(raw, len, out, scratch, want, ref);
 	out->has_ts = 1;
 	out->ts = ts;
 	out->prefix = CRASHSIG_PREFIX_PRINTK;

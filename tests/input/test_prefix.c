@@ -686,6 +686,76 @@ static void test_journal_hosts(void **state)
 	cs_buf_free(&st.sc2);
 }
 
+/* Lines without a stamp at the start: the plain-line path (no prefix at
+ * all) against the general one. "kernel: " and '[' at every place of lines
+ * of 0-150 bytes (either one leaves the line to the general path within the
+ * first 128 bytes); syslog and journal dates before host names of any
+ * length (their "kernel: " up to byte 124 and beyond). */
+static void test_plain_lines(void **state)
+{
+	(void)state;
+	cmp_state st = {0};
+	static const char text[] = "Call Trace: general protection fault, probably for non-canonical address "
+				   "0xdffffc0000000000: 0000 [#1] PREEMPT SMP KASAN NOPTI and more text to go "
+				   "past 128 bytes";
+	static const char *const firsts[] = {"C", "x", ".", "\xc3\xa9", " ", "\"", "T", "k", "(", ">"};
+	static const char *const inserts[] = {"kernel: ", "kernel:", "[", "kernel: [", "k", "[ 1.5] ",
+					      "[    2.000000][ T1] "};
+	char line[300];
+	static const size_t lens[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10,  11,  12,  13,
+				      14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,  25,  30,  31,
+				      32, 33, 40, 47, 48, 49, 64, 100, 115, 119, 123, 124, 125, 126,
+				      127, 128, 129, 130, 131, 132, 140, 150};
+	for (size_t f = 0; f < sizeof(firsts) / sizeof(*firsts); f++)
+		for (size_t ln = 0; ln < sizeof(lens) / sizeof(*lens); ln++) {
+			size_t n = lens[ln];
+			/* text without '[' (the "[#1]" replaced) */
+			size_t fl = strlen(firsts[f]);
+			memcpy(line, firsts[f], fl);
+			for (size_t k = fl; k < n + fl; k++)
+				line[k] = text[k % (sizeof(text) - 1)] == '[' ? '(' : text[k % (sizeof(text) - 1)];
+			check_line(&st, line, n + fl, 0);
+			for (size_t in = 0; in < sizeof(inserts) / sizeof(*inserts); in++)
+				for (size_t p = 1; p + strlen(inserts[in]) <= n + fl; p++) {
+					char save[32];
+					size_t il = strlen(inserts[in]);
+					memcpy(save, line + p, il);
+					memcpy(line + p, inserts[in], il);
+					check_line(&st, line, n + fl, 0);
+					memcpy(line + p, save, il);
+				}
+		}
+	static const char *const dates[] = {"Tue 2026-12-01 15:39:35 UTC ", "Mar  3 10:00:01 ",
+					    "Dec 01 15:39:35.701028 ", "d\xc3\xa9" "c.  1 15:39:35 ",
+					    "2024-03-03T10:00:01.123456+00:00 ", "Tue Mar  3 10:00:01 "};
+	for (size_t d = 0; d < sizeof(dates) / sizeof(*dates); d++)
+		for (size_t h = 0; h <= 120; h++) {
+			size_t n = strlen(dates[d]);
+			memcpy(line, dates[d], n);
+			for (size_t k = 0; k < h; k++)
+				line[n++] = "host-name."[k % 10];
+			memcpy(line + n, " kernel: x", 10);
+			for (size_t k = 7; k <= 10; k++)
+				check_line(&st, line, n + k, 0);
+		}
+	/* the plain path is taken */
+	static const char *const plain[] = {"", "Call Trace:", "TYPE: HANG", "PANICKED: Y",
+					    " entry_SYSCALL_64_after_hwframe+0x49/0xbe",
+					    "Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.2 04/01/2014",
+					    "x", "kthread+0x357/0x430 kernel:x"};
+	for (size_t k = 0; k < sizeof(plain) / sizeof(*plain); k++) {
+		check_str(&st, plain[k], 1);
+		assert_true(plain_line(plain[k], strlen(plain[k])));
+	}
+	static const char *const notplain[] = {"[x", "<4>x", "4,1,2,-;x", "a kernel: x", "a [ 1.0] x",
+					       "Mar  3 10:00:01 host kernel: x"};
+	for (size_t k = 0; k < sizeof(notplain) / sizeof(*notplain); k++)
+		assert_false(plain_line(notplain[k], strlen(notplain[k])));
+	print_message("plain lines: %lu lines\n", st.n);
+	cs_buf_free(&st.sc1);
+	cs_buf_free(&st.sc2);
+}
+
 /* The other forms (through the general path: the fast path must leave
  * them to it). */
 static void test_other_forms(void **state)
@@ -720,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_mutations),
 		cmocka_unit_test(test_stamp_random),
 		cmocka_unit_test(test_journal_hosts),
+		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_glued_text_and_syslog),
