@@ -280,13 +280,11 @@ static void ref_parse(const char *s, size_t n, ref_line *r)
 /* The fast path's pieces, variant against variant                      */
 /* ------------------------------------------------------------------ */
 
-/* The 14 bytes at src by every stamp variant built here and by
- * timestamp_len: the same answer, the same value to the bit. Returns it. */
-static int same_stamps(const char *src)
+/* The 14 bytes at s (a block of 14: ASan sees a read past them) by every
+ * stamp variant built here: the same answer, the same value to the bit,
+ * the general reading's value. Returns the answer. */
+static int same_stamps(const char *s)
 {
-	char *s = malloc(14);
-	assert_non_null(s);
-	memcpy(s, src, 14);
 	double a = -1, v = -1;
 	int ra = stamp_bytes(s, &a);
 #ifdef PREFIX_SWAR
@@ -302,32 +300,44 @@ static int same_stamps(const char *src)
 		assert_memory_equal(&a, &c, sizeof(double));
 #endif
 	if (ra) {
-		/* the general reading's value */
 		assert_int_equal(ref_stamp(s, 14, &v), 14);
 		assert_memory_equal(&a, &v, sizeof(double));
 	}
-	free(s);
 	return ra;
+}
+
+/* "[%5lu.%06lu]" of sec and us into the 14 bytes at s. */
+static void put_stamp(char *s, unsigned long sec, unsigned long us)
+{
+	s[0] = '[';
+	for (int k = 5; k >= 1; k--, sec /= 10)
+		s[k] = k < 5 && !sec ? ' ' : (char)('0' + sec % 10);
+	s[6] = '.';
+	for (int k = 12; k >= 7; k--, us /= 10)
+		s[k] = (char)('0' + us % 10);
+	s[13] = ']';
 }
 
 static void test_stamp_variants(void **state)
 {
 	(void)state;
-	char s[16];
+	char *s = malloc(14);
+	assert_non_null(s);
 	unsigned long n = 0, yes = 0;
-	/* every printk stamp: "%5lu" of 0-99999 with some fractions, and
-	 * "%06lu" of 0-999999 with some seconds */
-	for (unsigned long sec = 0; sec < 100000; sec++) {
-		snprintf(s, sizeof(s), "[%5lu.%06lu]", sec, (sec * 7919) % 1000000);
+	/* every printk stamp "%5lu" of 0-99999 (with some fractions), of
+	 * "%06lu" every fraction below 10000 and every 7th above (with some
+	 * seconds) */
+	for (unsigned long sec = 0; sec < 100000; sec++, n++) {
+		put_stamp(s, sec, (sec * 7919) % 1000000);
 		assert_true(same_stamps(s));
-		n++;
 	}
 	static const unsigned long secs[] = {0, 1, 9, 10, 567, 99999};
-	for (unsigned long f = 0; f < 1000000; f++) {
-		snprintf(s, sizeof(s), "[%5lu.%06lu]", secs[f % 6], f);
+	for (unsigned long f = 0; f < 1000000; f += f < 10000 ? 1 : 7, n++) {
+		put_stamp(s, secs[f % 6], f);
 		assert_true(same_stamps(s));
-		n++;
 	}
+	put_stamp(s, 12, 3456);
+	assert_memory_equal(s, "[   12.003456]", 14);
 	/* the five columns of blanks and digits in any order (with leading
 	 * zeros, a blank after a digit, no digit) */
 	static const char cols[] = " 059";
@@ -355,7 +365,7 @@ static void test_stamp_variants(void **state)
 	/* random bytes, mostly of stamps */
 	static const char alpha[] = "  0123456789.[]/:\x80\xff";
 	uint64_t r = 0x2545f4914f6cdd1dull;
-	for (int it = 0; it < 1000000; it++) {
+	for (int it = 0; it < 300000; it++) {
 		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
 		memcpy(s, stamps[r % 6], 14);
 		for (unsigned k = 0, q = (unsigned)(r >> 8); k < 1 + (r >> 40) % 4; k++, q /= 14 * 19)
@@ -363,6 +373,7 @@ static void test_stamp_variants(void **state)
 		same_stamps(s);
 		n++;
 	}
+	free(s);
 	print_message("stamp variants: %lu stamps\n", n);
 }
 
@@ -451,8 +462,10 @@ static void check_line(cmp_state *st, const char *src, size_t n, int ref)
 		assert_int_equal(cs_line_parse(s, n, &a, &st->sc1, want, 0), 0);
 		assert_int_equal(line_parse(s, n, &b, &st->sc2, want, 0), 0);
 		same_line(&a, &b, want);
-		assert_int_equal(copy_cs_line_parse(s, n, &c, &st->sc2, want, 0), 0);
-		same_line(&a, &c, want);
+		if (!w) { /* (the same code, built as the test is) */
+			assert_int_equal(copy_cs_line_parse(s, n, &c, &st->sc2, want, 0), 0);
+			same_line(&a, &c, want);
+		}
 		if (ref && !w) {
 			ref_line r;
 			ref_parse(s, n, &r);
@@ -573,7 +586,7 @@ static void test_stamp_random(void **state)
 	uint64_t r = 0x9e3779b97f4a7c15ull;
 #define RND() (r ^= r << 13, r ^= r >> 7, r ^= r << 17, r)
 	char line[96];
-	for (int it = 0; it < 300000; it++) {
+	for (int it = 0; it < 100000; it++) {
 		size_t n = 0;
 		uint64_t q = RND();
 		if (q % 8) {
@@ -616,7 +629,7 @@ static void test_stamp_random(void **state)
 	}
 #undef RND
 	print_message("random: %lu lines, %lu with printk's stamp\n", st.n, st.fast / 4);
-	assert_true(st.fast > 100000);
+	assert_true(st.fast > 30000);
 	cs_buf_free(&st.sc1);
 	cs_buf_free(&st.sc2);
 }
@@ -668,12 +681,12 @@ static void test_journal_hosts(void **state)
 			n += hl;
 			memcpy(line + n, seps[sp], strlen(seps[sp]));
 			n += strlen(seps[sp]);
-			for (size_t k = 14; k <= n; k++) {
+			for (size_t k = hl < 20 || hl % 16 < 2 ? 14 : n; k <= n; k++) {
 				check_line(&st, line, k, 1);
 				same_journal(line, k);
 			}
 			/* a delimiter at each place of the host name */
-			for (size_t k = 15; k < 15 + hl; k++) {
+			for (size_t k = 15; k < 15 + hl && hl < 40; k++) {
 				char save = line[k];
 				line[k] = " :["[k % 3];
 				check_line(&st, line, n, 1);
@@ -698,7 +711,7 @@ static void test_plain_lines(void **state)
 	static const char text[] = "Call Trace: general protection fault, probably for non-canonical address "
 				   "0xdffffc0000000000: 0000 [#1] PREEMPT SMP KASAN NOPTI and more text to go "
 				   "past 128 bytes";
-	static const char *const firsts[] = {"C", "x", ".", "\xc3\xa9", " ", "\"", "T", "k", "(", ">"};
+	static const char *const firsts[] = {"C", ".", "\xc3\xa9", " ", "k"};
 	static const char *const inserts[] = {"kernel: ", "kernel:", "[", "kernel: [", "k", "[ 1.5] ",
 					      "[    2.000000][ T1] "};
 	char line[300];
@@ -726,7 +739,7 @@ static void test_plain_lines(void **state)
 				}
 		}
 	static const char *const dates[] = {"Tue 2026-12-01 15:39:35 UTC ", "Mar  3 10:00:01 ",
-					    "Dec 01 15:39:35.701028 ", "d\xc3\xa9" "c.  1 15:39:35 ",
+					    "Dec 01 15:39:35.701028 ", "d\303\251c.  1 15:39:35 ",
 					    "2024-03-03T10:00:01.123456+00:00 ", "Tue Mar  3 10:00:01 "};
 	for (size_t d = 0; d < sizeof(dates) / sizeof(*dates); d++)
 		for (size_t h = 0; h <= 120; h++) {
