@@ -5,6 +5,164 @@
 
 #include "input/when.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The fast path (cs_line_parse) reads printk's prefixes several bytes at
+ * once: with SSE2 (x86-64), else in 8-byte little-endian words, else byte
+ * by byte. CS_PREFIX_NO_SSE2 and CS_PREFIX_PORTABLE build the other two
+ * (tests/input/test_prefix.c compares the variants one with another and
+ * the fast path with the general one, line_parse). */
+#if !defined(CS_PREFIX_PORTABLE) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PREFIX_SWAR 1
+#if defined(__SSE2__) && !defined(CS_PREFIX_NO_SSE2)
+#define PREFIX_SSE2 1
+#endif
+#endif
+
+/* printk's own stamp "[%5lu.%06lu]" (kernel/printk/printk.c, print_time):
+ * '[', the seconds right-aligned in five columns (0-4 blanks, then 1-5
+ * digits), '.', six digits of microseconds, ']': 14 bytes. The stamp_*
+ * functions read the 14 bytes at s (all there) and, when they are such a
+ * stamp, return 1 and set *val to the seconds + the microseconds * 1e-6 (in
+ * doubles: both exact, one product, one sum: the value timestamp_len has
+ * always given); else return 0. */
+
+/* Byte by byte (timestamp_len's first look). */
+static inline int stamp_bytes(const char *s, double *val)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] != '[' || u[6] != '.' || u[13] != ']')
+		return 0;
+	unsigned a = u[7] - 48u, b = u[8] - 48u, c = u[9] - 48u, e = u[10] - 48u,
+		 f = u[11] - 48u, g = u[12] - 48u;
+	if (!((u[5] - 48u < 10) & (a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) &
+	      (g < 10)))
+		return 0;
+	/* the seconds: digits after the blanks, right-aligned */
+	uint64_t sec = 0;
+	int k = 1;
+	while (k < 5 && u[k] == ' ')
+		k++;
+	for (; k <= 5 && u[k] - 48u < 10; k++)
+		sec = sec * 10 + (u[k] - 48u);
+	if (k != 6)
+		return 0;
+	uint64_t frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
+	*val = (double)sec + (double)frac * 1e-6;
+	return 1;
+}
+
+#ifdef PREFIX_SWAR
+/* Eight digit values (0..9, one a byte; the first digit, the most
+ * significant, in the lowest byte) as a number: digit pairs, then pairs of
+ * pairs, then the two halves, one multiply each. No product carries from a
+ * lane into the next one (99, 9999 and 99999999 fit their lanes). */
+static inline uint64_t digits8(uint64_t v)
+{
+	v = (v * (1 + (10u << 8))) >> 8;
+	v = ((v & 0x00ff00ff00ff00ffull) * (1 + (100u << 16))) >> 16;
+	return ((v & 0x0000ffff0000ffffull) * (1 + (10000ull << 32))) >> 32;
+}
+
+/* In two 8-byte words. (Also in SSE2 builds, unused there but by the
+ * tests.) */
+static inline __attribute__((unused)) int stamp_words(const char *s, double *val)
+{
+	/* two overlapping words: bytes 0-7 ('[', the five columns of seconds,
+	 * '.', a digit) and bytes 6-13 ('.', the six digits, ']') */
+	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+	uint64_t w0, w1;
+	memcpy(&w0, s, 8);
+	memcpy(&w1, s + 6, 8);
+	/* bytes 6-13 minus the template ".000000]": 0 at '.' and ']', 0..9
+	 * at the digits. A byte is 0..9 when it and it plus 6 are below 16,
+	 * 0 when it plus 15 is (a byte that carries into the next one fails
+	 * its own test). */
+	uint64_t f = w1 ^ 0x5d3030303030302eull;
+	if ((f | (f + 0x0f0606060606060full)) & 0xf0f0f0f0f0f0f0f0ull)
+		return 0;
+	/* bytes 1-5: blanks up to the first non-blank byte (at most byte 5),
+	 * digits from it to byte 5. High bits: nb for a byte that is no
+	 * blank, nd for one that is no digit (exact per byte: no carries). */
+	uint64_t d = w0 ^ 0x3030303030303030ull; /* digits: 0..9; blanks: 0x10 */
+	uint64_t nb = w0 ^ 0x2020202020202020ull;
+	nb = (((nb & lo7) + lo7) | nb) & hi;
+	uint64_t nd = (((d & lo7) + 0x7676767676767676ull) | d) & hi;
+	uint64_t first = (nb & 0x0000008080808000ull) | 0x0000800000000000ull;
+	first &= -first; /* the high bit of the first non-blank byte (1-5) */
+	if (s[0] != '[' || (nd & -first & 0x0000808080808000ull))
+		return 0;
+	/* the digits: blanks (0x10) count 0; bytes 1-5 moved to 3-7, the
+	 * fraction's 1-6 to 2-7 (eight digits with leading zeros each) */
+	uint64_t sec = digits8((d << 16) & 0x0f0f0f0f0f000000ull);
+	uint64_t frac = digits8(f << 8);
+	*val = (double)(int64_t)sec + (double)(int64_t)frac * 1e-6;
+	return 1;
+}
+#endif
+
+#ifdef PREFIX_SSE2
+/* In one SSE2 register. */
+static inline int stamp_sse2(const char *s, double *val)
+{
+	/* 16 lanes: bytes 0-5 moved up two lanes behind two zeros (lanes
+	 * 0-7: 0, 0, '[', the five columns of seconds) and bytes 5-12
+	 * (lanes 8-15: the last column, '.', the six digits); byte 13 on its
+	 * own. A lane is in its range [lo, hi] when lane + (0x80 - lo),
+	 * signed, is below (hi - lo + 1) - 0x80: one add and one compare for
+	 * all of them. */
+	if (s[13] != ']')
+		return 0;
+	__m128i v = _mm_unpacklo_epi64(_mm_slli_epi64(_mm_loadl_epi64((const __m128i *)s), 16),
+				       _mm_loadl_epi64((const __m128i *)(s + 5)));
+	/* lanes: 0 0 '[' d d d d d | d '.' d d d d d d (d: '0'..'9') */
+	const __m128i add = _mm_setr_epi8(-128, -128, 0x80 - '[', 0x80 - '0', 0x80 - '0',
+					  0x80 - '0', 0x80 - '0', 0x80 - '0', 0x80 - '0',
+					  0x80 - '.', 0x80 - '0', 0x80 - '0', 0x80 - '0',
+					  0x80 - '0', 0x80 - '0', 0x80 - '0');
+	const __m128i lim = _mm_setr_epi8(-127, -127, -127, -118, -118, -118, -118, -118, -118,
+					  -127, -118, -118, -118, -118, -118, -118);
+	unsigned in = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(lim, _mm_add_epi8(v, add)));
+	/* blanks in the first four columns (lanes 3-6): a run from lane 3,
+	 * the digits after it */
+	unsigned bl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) & 0x78;
+	if ((in | bl) != 0xffff || ((bl + 8) & bl))
+		return 0;
+	/* digit values: '0' off each digit lane, blanks and '.' saturate to
+	 * 0, the '[' and the copy of the last column (0xff off) too: two
+	 * lanes of eight digits with leading zeros, the seconds and the
+	 * microseconds */
+	const __m128i zero = _mm_setr_epi8('0', '0', -1, '0', '0', '0', '0', '0', -1, -1, '0', '0',
+					   '0', '0', '0', '0');
+	__m128i x = _mm_subs_epu8(v, zero);
+	/* pairs: a 16-bit lane times 10 * 256 + 1 holds 10 * its first
+	 * digit + its second in its high byte */
+	x = _mm_srli_epi16(_mm_mullo_epi16(x, _mm_set1_epi16(10 * 256 + 1)), 8);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(100 + (1 << 16))); /* four digits a lane */
+	x = _mm_packs_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(10000 + (1 << 16))); /* seconds, microseconds */
+	__m128d r = _mm_cvtepi32_pd(x);
+	r = _mm_add_sd(r, _mm_mul_sd(_mm_unpackhi_pd(r, r), _mm_set_sd(1e-6)));
+	*val = _mm_cvtsd_f64(r);
+	return 1;
+}
+#endif
+
+/* The fastest of them here. */
+static inline int printk_stamp(const char *s, double *val)
+{
+#if defined(PREFIX_SSE2)
+	return stamp_sse2(s, val);
+#elif defined(PREFIX_SWAR)
+	return stamp_words(s, val);
+#else
+	return stamp_bytes(s, val);
+#endif
+}
+
 /* "[  123.456789]" at s: returns its length or 0 and sets *val. */
 static size_t timestamp_len(const char *s, size_t len, double *val)
 {
@@ -12,27 +170,9 @@ static size_t timestamp_len(const char *s, size_t len, double *val)
 	if (len < 4 || s[0] != '[')
 		return 0;
 	const unsigned char *u = (const unsigned char *)s;
-	if (len >= 14 && u[6] == '.' && u[13] == ']') {
-		/* printk's own "[%5lu.%06lu]": blanks, then 1-5 digits of
-		 * seconds, the point and six digits, without loops */
-		unsigned a = u[7] - 48u, b = u[8] - 48u, c = u[9] - 48u, e = u[10] - 48u,
-			 f = u[11] - 48u, g = u[12] - 48u;
-		if ((u[5] - 48u < 10) & (a < 10) & (b < 10) & (c < 10) & (e < 10) & (f < 10) &
-		    (g < 10)) {
-			/* the seconds: digits after the blanks, right-aligned */
-			uint64_t sec = 0;
-			int k = 1;
-			while (k < 5 && u[k] == ' ')
-				k++;
-			for (; k <= 5 && u[k] - 48u < 10; k++)
-				sec = sec * 10 + (u[k] - 48u);
-			if (k == 6) {
-				uint64_t frac = ((((a * 10 + b) * 10 + c) * 10 + e) * 10 + f) * 10 + g;
-				*val = (double)sec + (double)frac * 1e-6;
-				return 14;
-			}
-		}
-	}
+	/* (printk's own stamps take cs_line_parse's fast path) */
+	if (len >= 14 && stamp_bytes(s, val))
+		return 14;
 	size_t i = 1;
 	while (i < len && u[i] == ' ')
 		i++;
@@ -67,7 +207,7 @@ static size_t caller_len(const char *s, size_t len, char *id, size_t idlen)
 {
 	if (len < 4 || s[0] != '[')
 		return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef PREFIX_SWAR
 	if (len >= 8 && s[7] == ']' && idlen >= 8) {
 		/* printk's "[%6s]" ("[ T1234]", "[    C1]") in one 8-byte word:
 		 * blanks, 'T' or 'C', digits up to the ']'; id holds zeros
@@ -251,6 +391,58 @@ static size_t journal_host_len(const char *s, size_t len)
 		return 0;
 	return i + 9;
 }
+
+#ifdef PREFIX_SSE2
+/* journal_host_len(line + at, len - at) for at >= 6, or SIZE_MAX when
+ * 25 bytes or more follow at and the first 16 hold no ' ', ':' or '['
+ * (journal_host_len is to read them): the first of them among 16 bytes at
+ * once. Fewer than 16 bytes from at on: the line's
+ * last 16 (it holds them: at least 10 follow at, at >= 6), the lanes before
+ * at dropped. */
+static inline size_t journal_host_at(const char *line, size_t len, size_t at)
+{
+	const char *s = line + at;
+	size_t n = len - at;
+	/* one byte of host name, " kernel: " (a frame's "  func+0x1/0x2"
+	 * goes first) */
+	if (n < 10 || s[0] == ' ')
+		return 0;
+	size_t off = n < 16 ? 16 - n : 0;
+	__m128i v = _mm_loadu_si128((const __m128i *)(s - off));
+	__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+					      _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+	unsigned bits = (unsigned)_mm_movemask_epi8(m) >> off;
+	if (!bits) /* none in the first 16 (or all n) bytes: " kernel: " at 16
+		    * or later, when n holds it */
+		return n >= 16 + 9 ? SIZE_MAX : 0;
+	size_t i = (size_t)__builtin_ctz(bits);
+	return i && i + 9 <= n && memcmp(s + i, " kernel: ", 9) == 0 ? i + 9 : 0;
+}
+
+/* printk's caller id "[%6s]" (CONFIG_PRINTK_CALLER: "[ T1234]", "[    C1]")
+ * in the 8 bytes at s, s[0] == '[' and s[7] == ']': blanks from byte 1, 'T'
+ * or 'C', then digits through byte 6 (caller_len's word read, also without
+ * a call). Lane masks of bytes 1-6 (bytes 0 and 7 are in none): the blanks
+ * a run from byte 1, the 'T' or 'C' the byte after it, the digits all the
+ * others, one at least. Copies the id, zero padded to 16 bytes. */
+static inline int printk_caller(const char *s, char id[16])
+{
+	__m128i v = _mm_loadl_epi64((const __m128i *)s);
+	unsigned bl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	unsigned tc = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		_mm_cmpeq_epi8(v, _mm_set1_epi8('T')), _mm_cmpeq_epi8(v, _mm_set1_epi8('C'))));
+	unsigned dg = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+		_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8(-128 + 10)));
+	if (bl + 2 != tc || (bl | tc | dg) != 0x7e || tc >= 0x40)
+		return 0;
+	/* bytes st-6 (tc == 1 << st) to the start, zeros after them */
+	__m128i idv = _mm_srl_epi64(_mm_and_si128(v, _mm_set_epi32(0, 0, 0x00ffffff, -1)),
+				    _mm_cvtsi32_si128(8 * __builtin_ctz(tc)));
+	_mm_storeu_si128((__m128i *)(void *)id, idv);
+	return 1;
+}
+#endif
 
 /* A syslog date in any locale: strftime "%b %e %H:%M:%S", where %b is the
  * month as the locale abbreviates it ("Jul", "июл", "juil.", "7月"): 1-16
@@ -524,7 +716,6 @@ static void finish(cs_line *out, const char *line, size_t line_len, size_t i)
 
 /* Does s hold an ESC, a NUL or a '\r' (bytes a line loses)? One pass. */
 #if defined(__SSE2__)
-#include <emmintrin.h>
 static int has_special(const char *s, size_t n)
 {
 	const __m128i esc = _mm_set1_epi8(0x1b), cr = _mm_set1_epi8('\r'), z = _mm_setzero_si128();
@@ -555,8 +746,10 @@ static int has_special(const char *s, size_t n)
 }
 #endif
 
-int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
-		  unsigned want, int64_t ref)
+/* Every form of line: cs_line_parse's path for what its fast path does not
+ * take. */
+static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_line *out,
+						cs_buf *scratch, unsigned want, int64_t ref)
 {
 	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
 	out->has_ts = 0;
@@ -794,6 +987,162 @@ int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
 	}
 	if (t && i < len && raw[i] == ' ')
 		i++;
+	finish(out, raw, len, i);
+	return 0;
+}
+
+/* Lines cs_line_parse's caller does not know clean: the general path
+ * when they hold bytes to remove, else cs_line_parse told they are clean. */
+static __attribute__((noinline)) int parse_unclean(const char *raw, size_t len, cs_line *out,
+						   cs_buf *scratch, unsigned want, int64_t ref)
+{
+	if (has_special(raw, len))
+		return line_parse(raw, len, out, scratch, want, ref);
+	return cs_line_parse(raw, len, out, scratch, want | CS_LINE_CLEAN, ref);
+}
+
+/* After printk's stamp (at 14): a caller id other than "[%6s]"'s eight
+ * bytes, or none, at raw[14] == '['. */
+static __attribute__((noinline)) int parse_caller(const char *raw, size_t len, cs_line *out)
+{
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
+	size_t i = 14, c = caller_len(raw + i, len - i, out->caller, sizeof(out->caller));
+	i += c;
+	if (c && i < len && raw[i] == ' ')
+		i++;
+	finish(out, raw, len, i);
+	return 0;
+}
+
+/* After printk's stamp and a blank (at 15): a journal host name longer
+ * than 15 bytes or a first word as long. */
+static __attribute__((noinline)) int parse_journal(const char *raw, size_t len, cs_line *out)
+{
+	size_t h = journal_host_len(raw + 15, len - 15);
+	if (h) {
+		out->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;
+		out->origin = CRASHSIG_ORIGIN_JOURNAL;
+	}
+	finish(out, raw, len, 15 + h);
+	return 0;
+}
+
+/* A line without any prefix, as line_parse would find (cs_line_parse's
+ * second fast path): raw[0] is none of '[', '<' and the digits (no printk
+ * stamp, caller id, dmesg stamp, log level or /dev/kmsg header starts
+ * there), no '[' follows in the first 128 bytes (no stamp glued after
+ * text) and the line holds no "kernel: " in them (every syslog and journal
+ * prefix ends in one before byte 124). 0 when there may be a prefix. */
+static inline int plain_line(const char *raw, size_t len)
+{
+	if (!len)
+		return 1;
+	unsigned char c0 = (unsigned char)raw[0];
+	if (c0 == '[' || c0 == '<' || cs_isdigit(c0))
+		return 0;
+	size_t lim = len < 128 ? len : 128;
+#ifdef PREFIX_SSE2
+	if (lim >= 16) {
+		/* 16 bytes at a time, the last 16 of the 128 (or the line)
+		 * again: a '[' is enough; a 'k', only at "kernel: " */
+		for (size_t q = 0;; q += 16) {
+			if (q > lim - 16)
+				q = lim - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(raw + q));
+			unsigned br = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+			unsigned k = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('k')));
+			if (br)
+				return 0;
+			for (; k; k &= k - 1) {
+				size_t p = q + (size_t)__builtin_ctz(k);
+				if (p + 8 <= len && memcmp(raw + p, "kernel: ", 8) == 0)
+					return 0;
+			}
+			if (q + 16 >= lim)
+				return 1;
+		}
+	}
+#endif
+	for (size_t p = 0; p < lim; p++) {
+		if (raw[p] == '[')
+			return 0;
+		if (raw[p] == 'k' && p + 8 <= len && memcmp(raw + p, "kernel: ", 8) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* A line without printk's stamp at its start: without any prefix
+ * (plain_line), else line_parse's. */
+static __attribute__((noinline)) int parse_other(const char *raw, size_t len, cs_line *out,
+						 cs_buf *scratch, unsigned want, int64_t ref)
+{
+	if (!plain_line(raw, len))
+		return line_parse(raw, len, out, scratch, want, ref);
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
+	out->has_ts = 0;
+	out->ts = 0;
+	out->prefix = CRASHSIG_PREFIX_NONE;
+	out->origin = CRASHSIG_ORIGIN_CONSOLE;
+	out->level = -1;
+	if (want & CS_LINE_TIME)
+		memset(&out->time, 0, sizeof(out->time));
+	finish(out, raw, len, 0);
+	return 0;
+}
+
+/* The commonest line first: printk's 14-byte stamp at the start, then a
+ * caller id, a blank or the text (what line_parse finds for such a line:
+ * no syslog date, /dev/kmsg header, dmesg stamp or log level can start
+ * with the stamp's '['). Then lines without any prefix (plain_line).
+ * Everything else: line_parse. */
+int cs_line_parse(const char *raw, size_t len, cs_line *out, cs_buf *scratch,
+		  unsigned want, int64_t ref)
+{
+	if (!(want & CS_LINE_CLEAN))
+		return parse_unclean(raw, len, out, scratch, want, ref);
+	double ts;
+	if (len < 14 || raw[0] != '[' || !printk_stamp(raw, &ts))
+		return parse_other(raw, len, out, scratch, want, ref);
+	out->has_ts = 1;
+	out->ts = ts;
+	out->prefix = CRASHSIG_PREFIX_PRINTK;
+	out->origin = CRASHSIG_ORIGIN_CONSOLE;
+	out->level = -1;
+	if (want & CS_LINE_TIME) {
+		memset(&out->time, 0, sizeof(out->time));
+		set_boot(&out->time, ts);
+	}
+	size_t i = 14;
+	if (i < len && raw[i] == '[') {
+#ifdef PREFIX_SSE2
+		if (len < 22 || raw[21] != ']' || !printk_caller(raw + i, out->caller))
+			return parse_caller(raw, len, out);
+		i = 22;
+		if (i < len && raw[i] == ' ')
+			i++;
+		finish(out, raw, len, i);
+		return 0;
+#else
+		return parse_caller(raw, len, out);
+#endif
+	}
+	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
+	if (i < len && raw[i] == ' ') {
+		/* no caller id; journalctl -o short-monotonic's "host kernel: " */
+#ifdef PREFIX_SSE2
+		size_t h = journal_host_at(raw, len, i + 1);
+		if (h == SIZE_MAX)
+			return parse_journal(raw, len, out);
+		if (h) {
+			out->prefix = CRASHSIG_PREFIX_JOURNAL_MONOTONIC;
+			out->origin = CRASHSIG_ORIGIN_JOURNAL;
+		}
+		i += 1 + h;
+#else
+		return parse_journal(raw, len, out);
+#endif
+	}
 	finish(out, raw, len, i);
 	return 0;
 }
