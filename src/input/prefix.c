@@ -815,11 +815,12 @@ static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_
 			out->prefix = CRASHSIG_PREFIX_KMSG;
 			out->origin = memmem(raw, i, ",ncfrag=", 8) ? CRASHSIG_ORIGIN_NETCONSOLE
 								     : CRASHSIG_ORIGIN_KMSG;
-			/* PRI: facility * 8 + level */
-			int pri = 0;
+			/* PRI: facility * 8 + level (unsigned: a first field of
+			 * more than 9 digits wraps, it does not overflow) */
+			unsigned pri = 0;
 			for (size_t k = 0; k < i && cs_isdigit((unsigned char)raw[k]); k++)
-				pri = pri * 10 + (raw[k] - '0') % 1000;
-			out->level = pri & 7;
+				pri = pri * 10u + (unsigned)(raw[k] - '0');
+			out->level = (int)(pri & 7u);
 			/* the third field is the time stamp in microseconds */
 			const char *f = memchr(raw, ',', i);
 			f = f ? memchr(f + 1, ',', i - (size_t)(f + 1 - raw)) : NULL;

@@ -147,6 +147,20 @@ static void test_tool_prefixes(void **state)
 		assert_true(l.ts > 2.701027 && l.ts < 2.701029);
 		cs_buf_free(&sc);
 	}
+	/* the level is PRI % 8, also of a first field too long for an int
+	 * (10^20 - 1: 7; it wraps, no overflow for UBSan to stop at) */
+	{
+		cs_buf sc = {0};
+		cs_line l;
+		const char *k = "12,552,2701028,-;BUG: x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_int_equal(l.level, 4);
+		k = "99999999999999999999,1,2,-;x";
+		assert_int_equal(cs_normalize(k, strlen(k), &l, &sc), 0);
+		assert_int_equal(l.level, 7);
+		assert_int_equal(l.prefix, CRASHSIG_PREFIX_KMSG);
+		cs_buf_free(&sc);
+	}
 	{
 		cs_buf sc = {0};
 		cs_line l;
