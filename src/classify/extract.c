@@ -747,9 +747,9 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 	cs_block *b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	/* the machine rebooted: every report before it is over */
 	int stop = re_hit(p, &r->block_stop, ln.text, ln.len);
+	/* (b, the first of the line's blocks, stays open) */
 	if (stop && (rc = close_all(p, b)))
 		return rc;
-	b = mine & p->open_mask ? &p->blk[__builtin_ctz(mine & p->open_mask)] : NULL;
 	if (c && c->follows) {
 		/* a panic ends the reports before it; one that has its lines
 		 * already stops here (the panic stack is not part of it) */
