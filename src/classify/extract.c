@@ -345,16 +345,33 @@ __attribute__((target("avx2"))) static size_t scan_starts32(cs_ex *p, const char
  * from the Teddy prefilter where the CPU has SSSE3 (AVX2: scan_starts32),
  * then from a bitmap of
  * hashed 4-byte marker prefixes; only those are compared with markers. */
-static const cs_crash *find_start(cs_ex *p, const char *s, size_t n,
-				  size_t *col, int prefilter)
+static __attribute__((noinline)) const cs_crash *find_start_from(cs_ex *p, const char *s,
+								   size_t n, size_t i,
+								   const cs_start_ref *best,
+								   size_t *col, int prefilter);
+
+static inline const cs_crash *find_start(cs_ex *p, const char *s, size_t n, size_t *col,
+					 int prefilter)
+{
+#ifdef CS_HAVE_TEDDY
+	if (p->teddy32) {
+		const cs_start_ref *best = NULL;
+		size_t i = scan_starts32(p, s, n, &best, prefilter);
+		/* (most lines: no marker, none shorter than 4 bytes to look
+		 * for, nothing else to do) */
+		if (!best && !p->ix->any_short)
+			return NULL;
+		return find_start_from(p, s, n, i, best, col, prefilter);
+	}
+#endif
+	return find_start_from(p, s, n, 0, NULL, col, prefilter);
+}
+
+/* find_start from position i on, best the marker found at i if any. */
+static const cs_crash *find_start_from(cs_ex *p, const char *s, size_t n, size_t i,
+				       const cs_start_ref *best, size_t *col, int prefilter)
 {
 	const cs_rules *r = p->ctx->rules;
-	const cs_start_ref *best = NULL;
-	size_t i = 0;
-#ifdef CS_HAVE_TEDDY
-	if (p->teddy32)
-		i = scan_starts32(p, s, n, &best, prefilter);
-#endif
 	while (!best && i + 4 <= n) {
 #ifdef CS_HAVE_TEDDY
 		if (p->ix->use_teddy) {
