@@ -639,8 +639,10 @@ static size_t min_lines(const cs_block *b)
 	return memmem(b->text.data, hl, "BUG: KMSAN:", 11) ? 16 : 22;
 }
 
-static int add_line(cs_ex *p, cs_block *b, const cs_line *ln, int panic,
-		    uint64_t off, uint64_t raw_len)
+/* (inlined: on_line ends in it for most lines) */
+static inline __attribute__((always_inline)) int add_line(cs_ex *p, cs_block *b,
+							   const cs_line *ln, int panic,
+							   uint64_t off, uint64_t raw_len)
 {
 	int rc;
 	switch (ln->len >= 14 ? ln->text[0] : 0) {
