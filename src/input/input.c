@@ -73,7 +73,9 @@ static int doc_event(cs_input *in, crashsig_document *d, int end)
 	return in->ops.doc ? in->ops.doc(in->ops.arg, d, end) : 0;
 }
 
-static int plain_line(cs_input *in, const cs_rline *l)
+/* (inlined: the splitter's callback, on_line, calls it for every line) */
+static inline __attribute__((always_inline)) int plain_line(cs_input *in,
+							     const cs_rline *l)
 {
 	if (!(l->flags & CS_RL_CONT) && l->len) {
 		unsigned char c = (unsigned char)l->data[0];
