@@ -120,25 +120,59 @@ static inline int cs_hexval(int c)
 /* Value + 1 of a hex digit, 0 for other bytes. */
 extern const unsigned char cs_hex1[256];
 
-/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none).
- * Inline: the frame parser reads two numbers per stack line. */
-static inline size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+/* Hex digits (no "0x") at s: their count (0 if none) and, in *out, their
+ * value (of a run longer than 16 digits, the last 16). Inline: the frame
+ * parser reads two or three numbers per stack line. */
+static inline size_t cs_hex_digits(const char *s, size_t len, uint64_t *out)
 {
 	size_t i = 0;
 	uint64_t v = 0;
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
-	    cs_hex1[(unsigned char)s[2]])
-		i = 2;
-	size_t start = i;
 	unsigned d;
+	/* four at a time while four bytes are there: no bound check per
+	 * digit (frame offsets have 1-5 digits, addresses 8 or 16) */
+	for (; len - i >= 4; i += 4) {
+		if (!(d = cs_hex1[(unsigned char)s[i]]))
+			goto done;
+		v = (v << 4) | (d - 1);
+		if (!(d = cs_hex1[(unsigned char)s[i + 1]])) {
+			i += 1;
+			goto done;
+		}
+		v = (v << 4) | (d - 1);
+		if (!(d = cs_hex1[(unsigned char)s[i + 2]])) {
+			i += 2;
+			goto done;
+		}
+		v = (v << 4) | (d - 1);
+		if (!(d = cs_hex1[(unsigned char)s[i + 3]])) {
+			i += 3;
+			goto done;
+		}
+		v = (v << 4) | (d - 1);
+	}
 	while (i < len && (d = cs_hex1[(unsigned char)s[i]])) {
 		v = (v << 4) | (d - 1);
 		i++;
 	}
-	if (i == start)
-		return 0;
+done:
 	*out = v;
 	return i;
+}
+
+/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none,
+ * *out untouched then). */
+static inline size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0;
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+	    cs_hex1[(unsigned char)s[2]])
+		i = 2;
+	uint64_t v;
+	size_t n = cs_hex_digits(s + i, len - i, &v);
+	if (!n)
+		return 0;
+	*out = v;
+	return i + n;
 }
 
 #endif
