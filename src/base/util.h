@@ -13,8 +13,10 @@
 
 #if defined(__GNUC__)
 #define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CS_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define CS_PRINTF(a, b)
+#define CS_ALWAYS_INLINE inline
 #endif
 
 /* Growable buffer; always NUL terminated when data != NULL. Owner: the
@@ -123,37 +125,37 @@ extern const unsigned char cs_hex1[256];
 /* Hex digits (no "0x") at s: their count (0 if none) and, in *out, their
  * value (of a run longer than 16 digits, the last 16). Inline: the frame
  * parser reads two or three numbers per stack line. */
-static inline size_t cs_hex_digits(const char *s, size_t len, uint64_t *out)
+static CS_ALWAYS_INLINE size_t cs_hex_digits(const char *s, size_t len,
+					      uint64_t *out)
 {
 	size_t i = 0;
 	uint64_t v = 0;
 	unsigned d;
-	/* four at a time while four bytes are there: no bound check per
-	 * digit (frame offsets have 1-5 digits, addresses 8 or 16) */
+	/* no bound check per digit: four at a time while four bytes are
+	 * there, then the last one to three (frame offsets have 1-5 digits
+	 * and often end the line, addresses have 8 or 16) */
+#define CS_HEX_STEP(k)                                                         \
+	if (!(d = cs_hex1[(unsigned char)s[i + (k)]])) {                       \
+		i += (k);                                                      \
+		goto done;                                                     \
+	}                                                                      \
+	v = (v << 4) | (d - 1);
 	for (; len - i >= 4; i += 4) {
-		if (!(d = cs_hex1[(unsigned char)s[i]]))
-			goto done;
-		v = (v << 4) | (d - 1);
-		if (!(d = cs_hex1[(unsigned char)s[i + 1]])) {
-			i += 1;
-			goto done;
-		}
-		v = (v << 4) | (d - 1);
-		if (!(d = cs_hex1[(unsigned char)s[i + 2]])) {
-			i += 2;
-			goto done;
-		}
-		v = (v << 4) | (d - 1);
-		if (!(d = cs_hex1[(unsigned char)s[i + 3]])) {
-			i += 3;
-			goto done;
-		}
-		v = (v << 4) | (d - 1);
+		CS_HEX_STEP(0) CS_HEX_STEP(1) CS_HEX_STEP(2) CS_HEX_STEP(3)
 	}
-	while (i < len && (d = cs_hex1[(unsigned char)s[i]])) {
-		v = (v << 4) | (d - 1);
-		i++;
+	switch (len - i) {
+	case 3:
+		CS_HEX_STEP(0) CS_HEX_STEP(1) CS_HEX_STEP(2)
+		break;
+	case 2:
+		CS_HEX_STEP(0) CS_HEX_STEP(1)
+		break;
+	case 1:
+		CS_HEX_STEP(0)
+		break;
 	}
+	i = len;
+#undef CS_HEX_STEP
 done:
 	*out = v;
 	return i;
