@@ -831,8 +831,6 @@ CS_EXPORT int crashsig_frame_parse(const char *line, size_t len,
  * that follows an identifier character is a suffix in kernel symbols. */
 size_t cs_func_base_len(const char *func, size_t len)
 {
-	for (size_t i = 1; i < len; i++)
-		if (func[i] == '.')
-			return i;
-	return len;
+	const char *dot = len > 1 ? memchr(func + 1, '.', len - 1) : NULL;
+	return dot ? (size_t)(dot - func) : len;
 }

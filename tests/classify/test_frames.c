@@ -426,6 +426,13 @@ static void test_suffix(void **state)
 	assert_int_equal(cs_func_base_len("f.isra.3", 8), 1);
 	assert_int_equal(cs_func_base_len("crashgen_run.cold", 17), 12);
 	assert_int_equal(cs_func_base_len("plain", 5), 5);
+	/* the first '.' after the first byte, within len */
+	assert_int_equal(cs_func_base_len("", 0), 0);
+	assert_int_equal(cs_func_base_len(".", 1), 1);
+	assert_int_equal(cs_func_base_len(".cold", 5), 5);
+	assert_int_equal(cs_func_base_len("a.", 2), 1);
+	assert_int_equal(cs_func_base_len("a..b", 4), 1);
+	assert_int_equal(cs_func_base_len("ab.c", 2), 2);
 }
 
 int main(void)
