@@ -248,6 +248,17 @@ static inline const char *stash(scratch *sb, const char *s, size_t n)
 	return p;
 }
 
+/* The length of the source file name at s (len bytes): the bytes up to a
+ * ':', no blank among them, something file-like (a '/' or a dot
+ * extension) too ("mm/slub.c:123"); 0 when there is none. */
+static inline size_t file_name_len(const char *s, size_t len)
+{
+	size_t n = span(s, len, B_SRC_END, 0);
+	if (!n || n == len || s[n] != ':' || span(s, n, B_FILEISH, 0) == n)
+		return 0;
+	return n;
+}
+
 /* " path/to/file.c:123" (or ":-1", line unknown: 0) — returns 1 and sets
  * file/line (f NULL: only moves past it). */
 static int parse_source(cur *c, crashsig_frame *f, scratch *sb)
@@ -256,15 +267,9 @@ static int parse_source(cur *c, crashsig_frame *f, scratch *sb)
 	size_t len = c->len, i = c->i;
 	while (i < len && s[i] == ' ')
 		i++;
-	/* the file name runs to the ':' and needs something file-like: a '/'
-	 * or a dot extension */
 	size_t start = i;
-	unsigned seen = 0, k;
-	while (i < len && !((k = cls(s[i])) & B_SRC_END)) {
-		seen |= k;
-		i++;
-	}
-	if (i == start || i >= len || s[i] != ':' || !(seen & B_FILEISH))
+	i += file_name_len(s + i, len - i);
+	if (i == start)
 		return 0;
 	size_t fend = i;
 	i++;
@@ -662,11 +667,9 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 			 * name starting with a blank: the general parser skips
 			 * it, tabs too) */
 			file = i;
-			i += span(s + i, len - i, B_SRC_END, 0);
+			i += file_name_len(s + i, len - i);
 			file_end = i;
-			if (i >= len || s[i] != ':' || (cls(s[file]) & B_SPACE) ||
-			    (!memchr(s + file, '/', file_end - file) &&
-			     !memchr(s + file, '.', file_end - file)))
+			if (i == file || (cls(s[file]) & B_SPACE))
 				return -1;
 			size_t d = ++i;
 			/* (8 digits at most: the general parser's line stops
