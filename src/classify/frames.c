@@ -220,7 +220,7 @@ static int parse_offset(cur *c, crashsig_frame *f)
 
 /* memcpy(d, s, n) for the short strings of a frame (names, files): words
  * of 8 or 4 bytes, the last one overlapping, rather than a call. */
-static inline void copy_bytes(char *d, const char *s, size_t n)
+static CS_ALWAYS_INLINE void copy_bytes(char *d, const char *s, size_t n)
 {
 	if (n >= 8) {
 		for (size_t k = 0; k + 8 < n; k += 8)
@@ -235,17 +235,24 @@ static inline void copy_bytes(char *d, const char *s, size_t n)
 	}
 }
 
+/* Copy [s, s+n) to *p, NUL-terminated, and move *p past it; returns the
+ * copy. (The caller has checked the room.) */
+static CS_ALWAYS_INLINE const char *put(char **p, const char *s, size_t n)
+{
+	char *d = *p;
+	copy_bytes(d, s, n);
+	d[n] = 0;
+	*p += n + 1;
+	return d;
+}
+
 /* Copy [s, s+n) into the scratch area; returns pointer or NULL. */
 static inline const char *stash(scratch *sb, const char *s, size_t n)
 {
 	if (n + 1 > sb->left)
 		return NULL;
-	char *p = sb->p;
-	copy_bytes(p, s, n);
-	p[n] = 0;
-	sb->p += n + 1;
 	sb->left -= n + 1;
-	return p;
+	return put(&sb->p, s, n);
 }
 
 /* The length of the source file name at s (len bytes): the bytes up to a
@@ -641,7 +648,7 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 	i += 3;
 	n = cs_hex_digits(s + i, len - i, &off);
 	i += n;
-	if (!n || len - i < 4 || s[i] != '/' || s[i + 1] != '0' || s[i + 2] != 'x')
+	if (!n || len - i < 4 || memcmp(s + i, "/0x", 3))
 		return -1;
 	i += 3;
 	n = cs_hex_digits(s + i, len - i, &size);
@@ -650,6 +657,7 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 		return -1;
 	flags |= CRASHSIG_FRAME_HAS_OFFSET | CRASHSIG_FRAME_HAS_SIZE;
 	size_t mod = 0, mod_end = 0, file = 0, file_end = 0;
+	size_t need = name_end - name + 1; /* scratch bytes */
 	unsigned line = 0;
 	if (i < len) {
 		if (s[i] != ' ' || ++i >= len)
@@ -662,6 +670,7 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 			if (i + 1 != len || s[i] != ']' || mod_end == mod ||
 			    (mod_end - mod == 6 && !memcmp(s + mod, "inline", 6)))
 				return -1;
+			need += mod_end - mod + 1;
 		} else {
 			/* " path/file.c:123", then nothing or " [inline]" (a
 			 * name starting with a blank: the general parser skips
@@ -671,6 +680,7 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 			file_end = i;
 			if (i == file || (cls(s[file]) & B_SPACE))
 				return -1;
+			need += file_end - file + 1;
 			size_t d = ++i;
 			/* (8 digits at most: the general parser's line stops
 			 * growing at 100000000) */
@@ -687,16 +697,15 @@ parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
 	}
 	/* the strings as the general parser stashes them: module, file,
 	 * function (when one does not fit, that parser decides) */
-	if ((mod_end - mod) + (file_end - file) + (name_end - name) + 3 > buflen)
+	if (need > buflen)
 		return -1;
-	scratch sb = {buf, buflen};
 	if (mod_end)
-		f->module = stash(&sb, s + mod, mod_end - mod);
+		f->module = put(&buf, s + mod, mod_end - mod);
 	if (file_end) {
-		f->file = stash(&sb, s + file, file_end - file);
+		f->file = put(&buf, s + file, file_end - file);
 		f->line = line;
 	}
-	f->func = stash(&sb, s + name, name_end - name);
+	f->func = put(&buf, s + name, name_end - name);
 	f->offset = off;
 	f->size = size;
 	f->addr = addr;
