@@ -12,6 +12,14 @@
  *                        pc : func+..., PC is at func+..., NIP [addr] func+...,
  *                        epc : func+..., RIP: 0033:0x459829 (user)
  *   link register:       lr : func+..., LR is at func+..., ra : func+...
+ *
+ * Most lines of a report are the first shape (call traces: "func+0x1c/0x2c",
+ * "? func+0x1c/0x2c" for a stale return address found on the stack,
+ * "[<ffffffff8132e81d>] func+..." in older kernels) or no frame at all
+ * (register dumps, headers): parse_common() reads those in one pass, and
+ * everything else goes to the general parser (parse_general), which
+ * parse_common() gives the same answers as, *f included (test_frames
+ * compares the two on generated lines).
  */
 #include <string.h>
 
@@ -602,9 +610,8 @@ static int other_name_line(const char *s, size_t len, size_t name, size_t i)
  * frame, *f untouched) or -1: another shape (or a part of one of these
  * missing), for the general parser, which gives the same answer for the
  * lines this one decides. */
-static inline __attribute__((always_inline)) int
-parse_common(const char *s, size_t len, size_t i, crashsig_frame *f, char *buf,
-	     size_t buflen)
+static CS_ALWAYS_INLINE int parse_common(const char *s, size_t len, size_t i,
+					 crashsig_frame *f, char *buf, size_t buflen)
 {
 	unsigned flags = 0;
 	uint64_t addr = 0, off, size;
