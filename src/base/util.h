@@ -13,8 +13,10 @@
 
 #if defined(__GNUC__)
 #define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CS_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define CS_PRINTF(a, b)
+#define CS_ALWAYS_INLINE inline
 #endif
 
 /* Growable buffer; always NUL terminated when data != NULL. Owner: the
@@ -120,25 +122,59 @@ static inline int cs_hexval(int c)
 /* Value + 1 of a hex digit, 0 for other bytes. */
 extern const unsigned char cs_hex1[256];
 
-/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none).
- * Inline: the frame parser reads two numbers per stack line. */
-static inline size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+/* Hex digits (no "0x") at s: their count (0 if none) and, in *out, their
+ * value (of a run longer than 16 digits, the last 16). Inline: the frame
+ * parser reads two or three numbers per stack line. */
+static CS_ALWAYS_INLINE size_t cs_hex_digits(const char *s, size_t len,
+					      uint64_t *out)
 {
 	size_t i = 0;
 	uint64_t v = 0;
+	unsigned d;
+	/* no bound check per digit: four at a time while four bytes are
+	 * there, then the last one to three (frame offsets have 1-5 digits
+	 * and often end the line, addresses have 8 or 16) */
+#define CS_HEX_STEP(k)                                                         \
+	if (!(d = cs_hex1[(unsigned char)s[i + (k)]])) {                       \
+		i += (k);                                                      \
+		goto done;                                                     \
+	}                                                                      \
+	v = (v << 4) | (d - 1);
+	for (; len - i >= 4; i += 4) {
+		CS_HEX_STEP(0) CS_HEX_STEP(1) CS_HEX_STEP(2) CS_HEX_STEP(3)
+	}
+	switch (len - i) {
+	case 3:
+		CS_HEX_STEP(0) CS_HEX_STEP(1) CS_HEX_STEP(2)
+		break;
+	case 2:
+		CS_HEX_STEP(0) CS_HEX_STEP(1)
+		break;
+	case 1:
+		CS_HEX_STEP(0)
+		break;
+	}
+	i = len;
+#undef CS_HEX_STEP
+done:
+	*out = v;
+	return i;
+}
+
+/* Parse hex digits at s (optional 0x); returns chars consumed (0 if none,
+ * *out untouched then). */
+static inline size_t cs_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	size_t i = 0;
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
 	    cs_hex1[(unsigned char)s[2]])
 		i = 2;
-	size_t start = i;
-	unsigned d;
-	while (i < len && (d = cs_hex1[(unsigned char)s[i]])) {
-		v = (v << 4) | (d - 1);
-		i++;
-	}
-	if (i == start)
+	uint64_t v;
+	size_t n = cs_hex_digits(s + i, len - i, &v);
+	if (!n)
 		return 0;
 	*out = v;
-	return i;
+	return i + n;
 }
 
 #endif

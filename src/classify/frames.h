@@ -18,6 +18,12 @@ int cs_frame_parse(const char *line, size_t len, crashsig_frame *f, char *buf,
 int cs_frame_parse_ex(const char *line, size_t len, crashsig_frame *f,
 		      crashsig_frame *callee, char *buf, size_t buflen);
 
+/* cs_frame_parse_ex() without its one-pass parser of the common shapes:
+ * the same answer, the same *f and *callee (also when it is 0), more
+ * slowly. For tests, which compare the two. */
+int cs_frame_parse_general(const char *line, size_t len, crashsig_frame *f,
+			   crashsig_frame *callee, char *buf, size_t buflen);
+
 /* Can line be an instruction-pointer line, one cs_frame_parse_ex() gives
  * CRASHSIG_FRAME_IP ("RIP: ", "pc : ", "--- interrupt: N at ", ...) or a
  * pre-4.20 "(null)" pc line? 0 when it cannot: the first bytes after the

@@ -478,6 +478,10 @@ static __attribute__((noinline)) void parse_line(classify *c, size_t i)
 	e->coff = UINT32_MAX;
 	if (!cs_frame_parse_ex(l, len, &f, &callee, c->fbuf, sizeof(c->fbuf)))
 		return;
+	/* (room for the names of most blocks at once, rather than doubling
+	 * from 64 bytes: the frame lines are a part of the block) */
+	if (!c->fnames.cap)
+		(void)cs_buf_reserve(&c->fnames, c->b->text.len / 4); /* (else: below) */
 	/* (names are found by 32-bit offsets: a block is 4 MiB at most; past
 	 * that, no frame) */
 	if (callee.func) {
@@ -492,9 +496,21 @@ static __attribute__((noinline)) void parse_line(classify *c, size_t i)
 	char *dm = demangle(f.func);
 	const char *name = dm ? dm : f.func;
 	size_t fl = strlen(name);
-	e->off = (uint32_t)c->fnames.len;
-	int bad = c->fnames.len + fl >= UINT32_MAX || cs_buf_add(&c->fnames, name, fl + 1);
-	free(dm);
+	cs_buf *fn = &c->fnames;
+	e->off = (uint32_t)fn->len;
+	int bad = 0;
+	if (fn->len + fl >= UINT32_MAX) {
+		bad = 1;
+	} else if (fn->cap - fn->len > fl + 1) {
+		/* (cs_buf_add in place while there is room) */
+		memcpy(fn->data + fn->len, name, fl + 1);
+		fn->len += fl + 1;
+		fn->data[fn->len] = 0;
+	} else {
+		bad = cs_buf_add(fn, name, fl + 1);
+	}
+	if (dm)
+		free(dm);
 	if (bad)
 		return;
 	e->flags = f.flags;
