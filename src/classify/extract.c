@@ -82,6 +82,7 @@ typedef struct cs_ex {
 	const cs_start_index *ix; /* borrowed from the rules */
 	int teddy32;              /* ix->use_teddy and the CPU has AVX2 */
 	size_t max_lines;         /* the context's max_report_lines */
+	size_t max_seen;          /* lines a block outlasts: 4 x max_lines */
 	pcre2_match_data *md;
 	cs_block blk[CS_MAX_OPEN]; /* slots; blk[i].open when in use */
 	size_t nopen;
@@ -145,22 +146,26 @@ static int block_add(cs_block *b, const char *s, size_t n)
 {
 	if (b->text.len + n + 1 > MAX_BLOCK_BYTES)
 		return 0;
-	/* a slot's first block starts at the size of a typical report (a
-	 * few dozen lines, a few KiB), not grown from 8 lines, 64 bytes */
-	if (b->nlines >= b->cap_lines &&
-	    cs_reserve((void **)&b->lines, &b->cap_lines,
-		       b->cap_lines ? b->nlines + 1 : BLOCK_FIRST_LINES, sizeof(*b->lines)))
-		return CRASHSIG_ENOMEM;
-	if (!b->text.cap && cs_buf_reserve(&b->text, BLOCK_FIRST_BYTES))
-		return CRASHSIG_ENOMEM;
+	if (b->nlines >= b->cap_lines || b->text.len + n + 2 > b->text.cap) {
+		/* a slot's first block starts at the size of a typical report
+		 * (a few dozen lines, a few KiB), not grown from 8 lines, 64
+		 * bytes */
+		if (b->nlines >= b->cap_lines &&
+		    cs_reserve((void **)&b->lines, &b->cap_lines,
+			       b->cap_lines ? b->nlines + 1 : BLOCK_FIRST_LINES, sizeof(*b->lines)))
+			return CRASHSIG_ENOMEM;
+		if (!b->text.cap && cs_buf_reserve(&b->text, BLOCK_FIRST_BYTES))
+			return CRASHSIG_ENOMEM;
+		if (b->text.len + n + 2 > b->text.cap && cs_buf_reserve(&b->text, n + 1))
+			return CRASHSIG_ENOMEM;
+	}
+	/* the line, its '\n' and the buffer's NUL */
 	b->lines[b->nlines++] = b->text.len;
-	/* the line and its '\n' (and the buffer's NUL) in one copy */
-	if (b->text.len + n + 2 > b->text.cap && cs_buf_reserve(&b->text, n + 1))
-		return CRASHSIG_ENOMEM;
-	memcpy(b->text.data + b->text.len, s, n);
-	b->text.len += n;
-	b->text.data[b->text.len++] = '\n';
-	b->text.data[b->text.len] = 0;
+	char *d = b->text.data + b->text.len;
+	memcpy(d, s, n);
+	d[n] = '\n';
+	d[n + 1] = 0;
+	b->text.len += n + 1;
 	return 0;
 }
 
@@ -746,7 +751,7 @@ static int on_line(cs_ex *p, const char *data, size_t len, uint64_t off,
 		cs_block *b = &p->blk[i];
 		int is_own = own(b, &ln);
 		mine |= (unsigned)is_own << i;
-		int end = ++b->seen > 4 * p->max_lines;
+		int end = ++b->seen > p->max_seen;
 		if (ln.has_ts && b->ctx_ts && is_own) {
 			/* (a header's own timestamp may be stale: only a crash
 			 * start is compared with it) */
@@ -1085,6 +1090,7 @@ static int ex_init(cs_ex *x, crashsig_parser *P, int quoted)
 	x->ix = &P->ctx->rules->start_index;
 	x->teddy32 = x->ix->use_teddy && P->avx2;
 	x->max_lines = P->ctx->opts.max_report_lines;
+	x->max_seen = 4 * x->max_lines;
 	x->md = pcre2_match_data_create(4, NULL);
 	return x->md ? 0 : CRASHSIG_ENOMEM;
 }
