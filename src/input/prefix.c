@@ -746,10 +746,8 @@ static int has_special(const char *s, size_t n)
 }
 #endif
 
-/* Every form of line: cs_line_parse's path for what its fast path does not
- * take. */
-static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_line *out,
-						cs_buf *scratch, unsigned want, int64_t ref)
+/* out as a line without any prefix has it, before its prefix is read. */
+static inline void line_reset(cs_line *out, unsigned want)
 {
 	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
 	out->has_ts = 0;
@@ -759,6 +757,14 @@ static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_
 	out->level = -1;
 	if (want & CS_LINE_TIME)
 		memset(&out->time, 0, sizeof(out->time));
+}
+
+/* Every form of line: cs_line_parse's path for what its fast path does not
+ * take. */
+static __attribute__((noinline)) int line_parse(const char *raw, size_t len, cs_line *out,
+						cs_buf *scratch, unsigned want, int64_t ref)
+{
+	line_reset(out, want);
 	/* Remove ANSI escape sequences, NUL bytes and stray '\r'. */
 	if (!(want & CS_LINE_CLEAN) && has_special(raw, len)) {
 		cs_buf_clear(scratch);
@@ -1080,14 +1086,7 @@ static __attribute__((noinline)) int parse_other(const char *raw, size_t len, cs
 {
 	if (!plain_line(raw, len))
 		return line_parse(raw, len, out, scratch, want, ref);
-	memset(out->caller, 0, sizeof(out->caller)); /* zero padded (prefix.h) */
-	out->has_ts = 0;
-	out->ts = 0;
-	out->prefix = CRASHSIG_PREFIX_NONE;
-	out->origin = CRASHSIG_ORIGIN_CONSOLE;
-	out->level = -1;
-	if (want & CS_LINE_TIME)
-		memset(&out->time, 0, sizeof(out->time));
+	line_reset(out, want);
 	finish(out, raw, len, 0);
 	return 0;
 }
