@@ -342,6 +342,17 @@ static int hit(classify *c, const cs_re *re, const char *s, size_t n)
 	return cs_re_match(re, s, n, 0, c->md2);
 }
 
+/* hit for a long text that seldom holds one of re's required literals:
+ * the literal scan answers most texts without the matcher (cs_re_match
+ * scans only short subjects first). */
+static int hit_rare(classify *c, const cs_re *re, const char *s, size_t n)
+{
+	const cs_re_lits *lits = cs_re_required_lits(re);
+	if (lits && cs_re_lits_find(lits, s, n) == n)
+		return 0;
+	return hit(c, re, s, n);
+}
+
 /* 64-bit FNV-1a hash of the n bytes of name, as a memo key (CS_MEMO_KEY). */
 static uint64_t name_key(const char *name, size_t n)
 {
@@ -878,7 +889,7 @@ static int interleaved(classify *c, size_t until)
 	if (until > c->b->nlines)
 		until = c->b->nlines;
 	/* the lines above `until` in one scan (a multi-line table) */
-	if (until && hit(c, &c->r->corrupt_line, c->b->text.data,
+	if (until && hit_rare(c, &c->r->corrupt_line, c->b->text.data,
 			 until < c->b->nlines ? c->b->lines[until] : c->b->text.len))
 		return 1;
 	for (size_t i = 0; cs_re_ok(&c->r->corrupt_frame) && i < until; i++) {
