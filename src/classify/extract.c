@@ -190,16 +190,9 @@ static int test_start(cs_ex *p, const char *s, size_t n, size_t i,
 		      const cs_start_ref **best, int prefilter)
 {
 	unsigned char ch = (unsigned char)s[i];
-	size_t left = n - i;
-	uint32_t w4 = 0; /* the first 4 bytes, compared with a marker's as a word */
-	if (left >= 4)
-		memcpy(&w4, s + i, 4);
 	for (size_t k = 0; k < p->ix->nstarts[ch]; k++) {
 		const cs_start_ref *sr = &p->ix->starts[ch][k];
-		if (sr->len > left)
-			continue;
-		if (sr->len >= 4 ? sr->pre4 != w4 || memcmp(s + i + 4, sr->lit + 4, sr->len - 4)
-				 : memcmp(s + i, sr->lit, sr->len))
+		if (sr->len > n - i || memcmp(s + i, sr->lit, sr->len))
 			continue;
 		if (sr->role == CS_REF_SUPPRESS) { /* no crash marker */
 			p->suppress_cand = 1;

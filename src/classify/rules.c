@@ -1003,9 +1003,6 @@ static int index_add(cs_start_index *ix, const char *lit, const cs_crash *c, int
 	v[ix->nstarts[ch]].len = ll;
 	v[ix->nstarts[ch]].crash = c;
 	v[ix->nstarts[ch]].role = role;
-	v[ix->nstarts[ch]].pre4 = 0;
-	if (ll >= 4)
-		memcpy(&v[ix->nstarts[ch]].pre4, lit, 4);
 	ix->starts[ch] = v;
 	ix->nstarts[ch]++;
 	if (ll >= 4) {

@@ -252,7 +252,6 @@ typedef struct cs_start_ref {
 	size_t len;
 	const struct cs_crash *crash; /* CS_REF_CRASH only */
 	int role;                     /* CS_REF_* */
-	uint32_t pre4;                /* its first 4 bytes as a word (len >= 4) */
 } cs_start_ref;
 
 typedef struct cs_start_index {
