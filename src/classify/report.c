@@ -611,6 +611,21 @@ static int scan_trace(classify *c, size_t i, cs_buf *out, int part)
 	return 0;
 }
 
+/* The first line from line i on that holds one of lits, or nlines: the
+ * only lines a regex every match of which holds one of them can match. */
+static size_t next_lit_line(const cs_block *b, const cs_re_lits *lits, size_t i)
+{
+	if (i >= b->nlines)
+		return b->nlines;
+	size_t off = b->lines[i];
+	size_t pos = off + cs_re_lits_find(lits, b->text.data + off, b->text.len - off);
+	if (pos >= b->text.len)
+		return b->nlines;
+	while (i + 1 < b->nlines && b->lines[i + 1] <= pos)
+		i++;
+	return i;
+}
+
 /* First line that opens a call trace. The call-trace table holds a literal
  * in every match ("Call Trace", "Backtrace", ...): one scan of the report
  * finds the lines that hold one, only those are matched, and the lines
@@ -620,37 +635,20 @@ static int first_trace(classify *c, size_t *at)
 {
 	const cs_block *b = c->b;
 	const cs_re_lits *lits = cs_re_required_lits(&c->r->call_trace);
-	if (!lits || ensure_fcache(c)) {
-		for (size_t i = 0; i < b->nlines; i++)
-			if (line_is(c, i, LINE_TRACE)) {
-				*at = i;
-				return 1;
-			}
-		return 0;
-	}
-	size_t i = 0;
-	while (i < b->nlines) {
-		size_t off = b->lines[i];
-		size_t pos = off + cs_re_lits_find(lits, b->text.data + off, b->text.len - off);
-		/* the lines before the one pos is in hold no literal */
-		for (; i + 1 < b->nlines && b->lines[i + 1] <= pos; i++) {
-			struct fcache_ent *e = &c->fcache[i];
-			if (!(e->cls & LINE_TRACE_KNOWN))
-				e->cls |= LINE_TRACE_KNOWN;
-			else if (e->cls & LINE_TRACE)
-				break; /* (cannot be: a match holds a literal) */
-		}
-		if (pos >= b->text.len && i + 1 == b->nlines) {
-			/* nor does the last line */
-			struct fcache_ent *e = &c->fcache[i];
-			if (!(e->cls & LINE_TRACE_KNOWN))
-				e->cls |= LINE_TRACE_KNOWN;
+	if (lits && ensure_fcache(c))
+		lits = NULL;
+	for (size_t i = 0; i < b->nlines; i++) {
+		if (lits) {
+			size_t j = next_lit_line(b, lits, i);
+			for (; i < j; i++)
+				c->fcache[i].cls |= LINE_TRACE_KNOWN;
+			if (i == b->nlines)
+				break;
 		}
 		if (line_is(c, i, LINE_TRACE)) {
 			*at = i;
 			return 1;
 		}
-		i++;
 	}
 	return 0;
 }
@@ -662,22 +660,15 @@ static int line_hit(classify *c, const cs_re *re, size_t i)
 	return hit(c, re, l, len);
 }
 
-/* The first line from line `from` on that re matches, or nlines. When
- * every match of re holds one of some literals, one scan of the report
- * finds the lines that hold one, and only those are matched. */
+/* The first line from line `from` on that re matches, or nlines; with
+ * re's required literals, only the lines that hold one are matched. */
 static size_t next_line_hit(classify *c, const cs_re *re, size_t from)
 {
 	const cs_block *b = c->b;
 	const cs_re_lits *lits = cs_re_required_lits(re);
 	for (size_t i = from; i < b->nlines; i++) {
-		if (lits) {
-			size_t off = b->lines[i];
-			size_t pos = off + cs_re_lits_find(lits, b->text.data + off, b->text.len - off);
-			if (pos >= b->text.len)
-				return b->nlines;
-			while (i + 1 < b->nlines && b->lines[i + 1] <= pos)
-				i++;
-		}
+		if (lits && (i = next_lit_line(b, lits, i)) == b->nlines)
+			break;
 		if (line_hit(c, re, i))
 			return i;
 	}
@@ -700,7 +691,6 @@ static const char *slot_func(classify *c, size_t slot)
 	return slot & 1 ? frame_callee(c, slot / 2) : frame_func(c, slot / 2, &fl);
 }
 
-/* Is name (after frame-norm) a stall dispatcher? */
 /* Is name (after frame-norm) a stall dispatcher? Bit 0 of the answer;
  * bit 1: it is an smp_call_function* one. Memoized under a key of the
  * whole name (title_func sees its suffixes too). */
