@@ -49,6 +49,19 @@ typedef struct rd {
 	litset conj[CONJ_MAX];
 } rd;
 
+/* At a backslash: its escape character into *e and r->p past both; 0 with
+ * r->fail set when the pattern ends at the backslash. */
+static int take_escape(rd *r, char *e)
+{
+	if (r->p + 1 >= r->end) {
+		r->fail = 1;
+		return 0;
+	}
+	*e = r->p[1];
+	r->p += 2;
+	return 1;
+}
+
 static int shortest(const litset *l)
 {
 	int m = LIT_LEN + 1;
@@ -603,12 +616,9 @@ static long nl_seq(rd *r, uint32_t opts, int depth)
 		char ch = *r->p;
 		long item = 0;
 		if (ch == '\\') {
-			if (r->p + 1 >= r->end) {
-				r->fail = 1;
+			char e;
+			if (!take_escape(r, &e))
 				break;
-			}
-			char e = r->p[1];
-			r->p += 2;
 			if (e == '\n' || e == 'n' || e == 's' || e == 'v' || e == 'R' || e == 'D' ||
 			    e == 'W' || e == 'H' || e == 'V') {
 				item = 1; /* (\R: CR LF holds one) */
@@ -859,12 +869,9 @@ static void classes_seq(rd *r, cs_re_class *out, int max, int *n, int mandatory,
 		int have = 0;
 		const char *group = NULL;
 		if (ch == '\\') {
-			if (r->p + 1 >= r->end) {
-				r->fail = 1;
+			char e;
+			if (!take_escape(r, &e))
 				break;
-			}
-			char e = r->p[1];
-			r->p += 2;
 			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
 				if (strchr("dwsDWS", e))
 					have = escape_set(e, set);
