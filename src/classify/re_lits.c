@@ -178,11 +178,14 @@ static void skip_class(rd *r)
 		r->p++; /* a leading ']' is literal */
 	while (r->p < r->end && *r->p != ']') {
 		if (*r->p == '\\') {
-			if (r->p + 1 >= r->end || strchr("xopPcgkNQEu", r->p[1])) {
-				r->fail = 1; /* an escape with an argument */
+			/* two bytes, "\cX" three ("\c]" is a control byte);
+			 * "\Q...\E" may hide a ']' */
+			if (r->p + 1 >= r->end || r->p[1] == 'Q' ||
+			    (r->p[1] == 'c' && r->p + 2 >= r->end)) {
+				r->fail = 1;
 				return;
 			}
-			r->p += 2;
+			r->p += r->p[1] == 'c' ? 3 : 2;
 		} else if (*r->p == '[' && r->p + 1 < r->end && r->p[1] == ':') {
 			const char *e = r->p + 2;
 			while (e + 1 < r->end && !(e[0] == ':' && e[1] == ']'))
@@ -520,76 +523,22 @@ cs_re_lits *cs_re_prefixes_new(const char *pattern, uint32_t opts)
 
 /* ---- one line ------------------------------------------------------- */
 
+static void class_set(rd *r, uint64_t *set);
+
 /* Can the class at r->p (after its '[') match a newline? 1 when it can or
- * when this reader is not sure; advances past the class. */
+ * when this reader does not know its bytes (class_set); advances past the
+ * class. */
 static int class_nl(rd *r)
 {
-	int neg = 0, nl = 0, unsure = 0;
-	if (r->p < r->end && *r->p == '^') {
-		neg = 1;
-		r->p++;
-	}
-	int first = 1, prev = -1; /* prev: the last literal byte, for ranges */
-	while (r->p < r->end && (*r->p != ']' || first)) {
-		first = 0;
-		int lit = -1;
-		char ch = *r->p;
-		if (ch == '\\') {
-			if (r->p + 1 >= r->end)
-				return 1;
-			char e = r->p[1];
-			r->p += 2;
-			if (e == 'n' || e == 's' || e == 'v')
-				nl = 1;
-			else if (e == 'D' || e == 'W' || e == 'H' || e == 'V' || e == 'R' ||
-				 e == 'N')
-				unsure = 1; /* these classes hold a newline */
-			else if (e == 'd' || e == 'w' || e == 'S' || e == 'h')
-				; /* no newline in these */
-			else if (e == 't' || e == 'r' || e == 'f' || e == 'e' || e == 'a')
-				lit = e == 't' ? '\t' : e == 'r' ? '\r' : e == 'f' ? '\f'
-								      : e == 'e' ? 27 : 7;
-			else if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
-				   (e >= '0' && e <= '9')) && e != '\n')
-				lit = (unsigned char)e;
-			else
-				return 1; /* \x.., \p{..}, octal, ... */
-		} else if (ch == '[' && r->p + 1 < r->end &&
-			   (r->p[1] == ':' || r->p[1] == '.' || r->p[1] == '=')) {
-			return 1; /* POSIX classes */
-		} else if (ch == '-' && prev >= 0 && r->p + 1 < r->end && r->p[1] != ']') {
-			/* a range prev-hi */
-			r->p++;
-			int hi;
-			if (*r->p == '\\') {
-				if (r->p + 1 >= r->end)
-					return 1;
-				char e = r->p[1];
-				if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
-				    (e >= '0' && e <= '9') || e == '\n')
-					return 1;
-				hi = (unsigned char)e;
-				r->p += 2;
-			} else {
-				hi = (unsigned char)*r->p++;
-			}
-			if (prev <= '\n' && '\n' <= hi)
-				nl = 1;
-			prev = -1;
-			continue;
-		} else {
-			lit = (unsigned char)ch;
-			r->p++;
-		}
-		if (lit == '\n')
-			nl = 1;
-		prev = lit;
-	}
-	if (r->p >= r->end)
-		return 1;
-	r->p++;
-	/* a negated class without the newline matches it */
-	return neg ? !nl : nl || unsure;
+	const char *start = r->p;
+	uint64_t set[4];
+	class_set(r, set);
+	if (!r->fail)
+		return (set[0] >> '\n') & 1;
+	r->fail = 0;
+	r->p = start;
+	skip_class(r);
+	return 1;
 }
 
 /* The most times the item just read may repeat: 1 without a quantifier,

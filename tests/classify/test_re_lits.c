@@ -483,6 +483,9 @@ static void test_max_newlines(void **state)
 		{"a[ -~]b", 0},
 		{"a[[:space:]]b", 1},       /* a class not understood: may */
 		{"a[\\x41]b", 1},
+		/* (a class not understood is read to its end: its '|' is no
+		 * alternative) */
+		{"a[\\x28|]b\\nc", 2},
 		{"a\\nb\\n", 2},
 		{"(?:.*\\n){1,8}?x", 8},
 		{"(?:.*\\n)?x(?:y\\n|z)", 2}, /* the longest alternative */
